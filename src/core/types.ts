@@ -1,0 +1,98 @@
+// Domain types shared by core, engine, adapters and CLI. Plain data only: everything here must survive
+// a JSON round-trip, because it lives in persisted snapshots and support bundles.
+
+/** Identities the Experience Cloud Audiences card names in its table (the live spec may support fewer). */
+export const IDENTITIES = ['GAID', 'IDFA', 'ECID', 'phone_sha256', 'email_lc_sha256', 'extern_id'] as const;
+export type IdentityName = (typeof IDENTITIES)[number];
+
+/** Experience Cloud solutions that may need to see the audiences. Only Audience Manager has an API check. */
+export const SOLUTIONS = ['audience_manager', 'target', 'advertising_cloud', 'marketo', 'analytics', 'campaign'] as const;
+export type Solution = (typeof SOLUTIONS)[number];
+
+export interface IdentityMapping {
+  /** Source identity namespace in AEP, e.g. "Email", "ECID". */
+  source: string;
+  target: IdentityName;
+  /** Hash plain text on activation (email and phone only). */
+  applyHashing?: boolean;
+}
+
+export interface JiraPlan {
+  projectKey: string;
+  issueType: string;
+  /** Attach an existing ticket instead of filing one. */
+  existingKey?: string;
+  summary?: string;
+  description?: string;
+  labels?: string[];
+}
+
+export interface Plan {
+  orgId: string;
+  sandbox: string;
+  /** AEP segment (audience) ids to share through the new card. */
+  audiences: string[];
+  identities: IdentityMapping[];
+  solutions: Solution[];
+  destination: {
+    name: string;
+    description: string;
+    accountId?: string;
+    /** Name of the environment variable that holds the bearer token: the token itself is never stored. */
+    tokenEnv?: string;
+  };
+  alerts: string[];
+  jira: JiraPlan;
+  /** The plan relies on Audience Manager data-management use cases (needs an AAM licence). */
+  usesDataManagement: boolean;
+  polling: {
+    ticketIntervalMs: number;
+    verifyIntervalMs: number;
+    verifyTimeoutMs: number;
+    /** Bounded retries of a failing step before the migration parks in needs_attention. */
+    maxAttempts: number;
+    retryBaseMs: number;
+  };
+  ticketSlaBusinessDays: number;
+  acceptedChecks: AcceptedCheck[];
+}
+
+export interface AcceptedCheck {
+  check: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** An error as stored data: never an Error object in a snapshot. */
+export interface StoredError {
+  code: string;
+  message: string;
+  httpStatus?: number;
+  at: string;
+  retryable: boolean;
+  step?: string;
+}
+
+export type MarkName =
+  | 'ticket_filed'
+  | 'legacy_stopped'
+  | 'resolution_detected'
+  | 'connection_established'
+  | 'first_data';
+
+export interface Mark {
+  at: string;
+  source: string;
+  /** Set when an operator overrode the mark; the reason is journaled too. */
+  override?: { by: string; reason: string };
+}
+
+export type Marks = Partial<Record<MarkName, Mark>>;
+
+export type MigrationStatus = 'active' | 'waiting' | 'needs_attention' | 'completed' | 'cancelled';
+
+export interface Actor {
+  /** user@host, for the journal. */
+  name: string;
+}

@@ -1,0 +1,122 @@
+// The small error taxonomy. One top-level catch (src/cli/main.ts) maps each class to its documented exit
+// code; every error carries a hint naming the flag or command that gets the user past it.
+import type { StoredError } from './core/types.js';
+
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  needsAttention: 3,
+  auth: 4,
+  locked: 5,
+  waiting: 6,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class CutoverError extends Error {
+  get exitCode(): ExitCode {
+    return EXIT.error;
+  }
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, arguments, plan files or configuration. Nothing was changed. */
+export class UsageError extends CutoverError {
+  override get exitCode(): ExitCode {
+    return EXIT.usage;
+  }
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, 'USAGE', hint, options);
+  }
+}
+
+export class AuthError extends CutoverError {
+  override get exitCode(): ExitCode {
+    return EXIT.auth;
+  }
+}
+
+export class LockedError extends CutoverError {
+  override get exitCode(): ExitCode {
+    return EXIT.locked;
+  }
+}
+
+export class NeedsAttentionError extends CutoverError {
+  override get exitCode(): ExitCode {
+    return EXIT.needsAttention;
+  }
+}
+
+export class InterruptedError extends CutoverError {
+  override get exitCode(): ExitCode {
+    return EXIT.interrupted;
+  }
+}
+
+/** The database cannot be used as it is (newer schema, edited migration, corruption). Left untouched. */
+export class StoreError extends CutoverError {}
+
+/**
+ * A remote service answered with an error, or could not be reached. Carries what a support engineer needs and
+ * nothing secret: the URL has no credentials or query secrets, the message is the vendor's.
+ */
+export class ServiceError extends CutoverError {
+  constructor(
+    readonly service: 'jira' | 'aep' | 'aam' | 'ims',
+    readonly method: string,
+    readonly url: string,
+    readonly status: number | undefined,
+    readonly vendorCode: string | undefined,
+    readonly vendorMessage: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    const where = `${method} ${url}`;
+    const what = status === undefined ? 'network error' : `HTTP ${status}`;
+    const code = vendorCode ? ` [${vendorCode}]` : '';
+    super(`${service}: ${where} failed: ${what}${code}: ${vendorMessage}`, serviceCode(status), hintFor(service, status), options);
+  }
+
+  override get exitCode(): ExitCode {
+    return this.status === 401 ? EXIT.auth : EXIT.error;
+  }
+}
+
+function serviceCode(status: number | undefined): string {
+  if (status === undefined) return 'NETWORK';
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 412) return 'PRECONDITION_FAILED';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'SERVER_ERROR';
+  return 'BAD_REQUEST';
+}
+
+function hintFor(service: string, status: number | undefined): string | undefined {
+  if (status === 401) return `check the ${service} credentials in the environment (cutover doctor lists them)`;
+  if (status === 403) return `ask your administrator for the ${service} permission named in the message`;
+  if (status === undefined) return `check the ${service} base URL and your network (cutover doctor)`;
+  return undefined;
+}
+
+/** Converts anything thrown into the plain data stored in snapshots and the journal. */
+export function toStoredError(err: unknown, at: string, step?: string): StoredError {
+  if (err instanceof ServiceError) {
+    return { code: err.code, message: err.message, httpStatus: err.status, at, retryable: err.retryable, step };
+  }
+  if (err instanceof CutoverError) return { code: err.code, message: err.message, at, retryable: false, step };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message, at, retryable: false, step };
+}

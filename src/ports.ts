@@ -1,0 +1,284 @@
+// The ports: every effect the engine needs, as narrow interfaces. Adapters implement them
+// (src/adapters/*), in-memory fakes live beside them (src/adapters/fakes) for tests.
+// Every effect port pairs its create with a reconcile lookup by this migration's marker, because XState
+// restarts in-flight promise actors on restore: an effect must always look before it creates.
+import type { Marks, MigrationStatus, StoredError } from './core/types.js';
+
+// ---------------------------------------------------------------------------------------------- clock, log
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves at the given epoch-ms instant (immediately when it has passed); rejects when aborted. */
+  sleepUntil(at: number, signal?: AbortSignal): Promise<void>;
+}
+
+export type LogFields = Record<string, unknown>;
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+// ---------------------------------------------------------------------------------------------- Jira
+export interface TicketRef {
+  key: string;
+  id: string;
+  /** Jira `created`, normalised to UTC ISO-8601. */
+  createdAt: string;
+}
+
+export interface TicketState extends TicketRef {
+  statusName: string;
+  /** `new` | `indeterminate` | `done` (Jira's status category key, not its localised name). */
+  statusCategory: string;
+  /** statusCategory === 'done'. */
+  resolved: boolean;
+  resolutionName: string | null;
+  /** Jira `resolutiondate` normalised to UTC ISO-8601, null while unresolved. */
+  resolutionDate: string | null;
+  /** When the changelog shows the latest move into a done status (UTC ISO), for cross-checking. */
+  doneTransitionAt: string | null;
+}
+
+export interface NewTicket {
+  projectKey: string;
+  issueType: string;
+  summary: string;
+  /** Plain text; the adapter renders ADF (Cloud v3) or a string (Data Center v2). */
+  description: string;
+  labels: string[];
+}
+
+export interface TicketTracker {
+  whoAmI(): Promise<{ displayName: string; accountId?: string }>;
+  /** Issue types of a project; throws a ServiceError with status 404 when the project does not exist. */
+  issueTypes(projectKey: string): Promise<{ id: string; name: string }[]>;
+  /** Reconcile lookup: the ticket carrying this marker label, if one was filed. */
+  findByLabel(label: string): Promise<TicketRef | null>;
+  create(ticket: NewTicket): Promise<TicketRef>;
+  get(key: string): Promise<TicketState>;
+  /** Reconcile lookup for comments: true when a comment containing the marker text exists. */
+  hasComment(key: string, marker: string): Promise<boolean>;
+  comment(key: string, text: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------- AEP
+export interface ConnectionSpec {
+  id: string;
+  name: string;
+  /** Target identities the live spec declares, when it declares any. */
+  identities?: string[];
+}
+
+export interface RemoteObject {
+  id: string;
+  name: string;
+  description?: string;
+  /** UTC ISO-8601 when the service reports it. */
+  createdAt?: string;
+}
+
+export interface Flow extends RemoteObject {
+  createdAt: string;
+  state: 'enabled' | 'disabled';
+  segmentIds: string[];
+  etag: string;
+}
+
+export interface FlowRun {
+  id: string;
+  /** Lower-cased `metrics.statusSummary.status`. */
+  status: string;
+  startedAt?: string;
+  completedAt?: string;
+}
+
+export interface Segment {
+  id: string;
+  name: string;
+}
+
+export type ConnectionKind = 'base' | 'source' | 'target';
+
+export interface NewFlow {
+  name: string;
+  description: string;
+  flowSpecId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  segmentIds: string[];
+  identities: { source: string; target: string; applyHashing?: boolean }[];
+}
+
+export interface DestinationPlatform {
+  /** Harmless reads that prove the token works and the caller may read destinations and segments. */
+  probeAccess(): Promise<{ permission: string; ok: boolean; detail?: string }[]>;
+  findConnectionSpec(name: string): Promise<ConnectionSpec | null>;
+  findFlowSpec(name: string): Promise<{ id: string; name: string } | null>;
+  /** Every base connection of a connection spec (the card allows only one per org). */
+  listConnections(specId: string): Promise<RemoteObject[]>;
+  /** Reconcile lookup: the object of this kind whose description carries the marker. */
+  findByMarker(kind: ConnectionKind, specId: string, marker: string): Promise<RemoteObject | null>;
+  createBaseConnection(input: { name: string; description: string; specId: string; token?: string }): Promise<RemoteObject>;
+  createSourceConnection(input: { name: string; description: string; baseConnectionId: string }): Promise<RemoteObject>;
+  createTargetConnection(input: {
+    name: string;
+    description: string;
+    specId: string;
+    baseConnectionId: string;
+    params: Record<string, string>;
+  }): Promise<RemoteObject>;
+  findFlowByMarker(targetSpecId: string, marker: string): Promise<Flow | null>;
+  createFlow(input: NewFlow): Promise<Flow>;
+  getFlow(id: string): Promise<Flow>;
+  listRuns(flowId: string): Promise<FlowRun[]>;
+  listSegments(): Promise<Segment[]>;
+}
+
+// ---------------------------------------------------------------------------------------------- Audience Manager
+export interface DataSource {
+  id: number;
+  name: string;
+  integrationCode?: string;
+}
+
+export interface AamSegment {
+  sid: number;
+  name: string;
+  integrationCode: string | null;
+  dataSourceId: number;
+  /** UTC ISO-8601. */
+  createdAt?: string;
+}
+
+export interface AudienceDirectory {
+  listDataSources(): Promise<DataSource[]>;
+  segmentsInDataSource(dataSourceId: number): Promise<AamSegment[]>;
+}
+
+// ---------------------------------------------------------------------------------------------- store
+export interface MigrationRecord {
+  id: string;
+  orgId: string;
+  plan: unknown;
+  snapshot: unknown | null;
+  machineVersion: string;
+  xstateVersion: string;
+  state: string;
+  status: MigrationStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** Last time the migration made progress (a state change, not a poll that found nothing). */
+  progressAt: string;
+  attempts: number;
+  lastError: StoredError | null;
+  ticketKey: string | null;
+  marks: Marks;
+}
+
+export type JournalKind = 'event' | 'transition' | 'intent' | 'outcome' | 'observation' | 'operator';
+export interface JournalEntry {
+  kind: JournalKind;
+  at: string;
+  /** Short machine-readable name: an event type, an effect step, an operator command. */
+  name: string;
+  actor?: string;
+  reason?: string;
+  data?: unknown;
+}
+export interface JournalRow extends JournalEntry {
+  seq: number;
+  migrationId: string;
+}
+
+export interface Transition {
+  snapshot: unknown;
+  machineVersion: string;
+  xstateVersion: string;
+  state: string;
+  status: MigrationStatus;
+  progressed: boolean;
+  attempts: number;
+  lastError: StoredError | null;
+  ticketKey: string | null;
+  marks: Marks;
+  journal: JournalEntry[];
+  at: string;
+}
+
+export interface EffectIntent {
+  migrationId: string;
+  /** `migrationId:step[:n]`. */
+  key: string;
+  step: string;
+  fingerprint: string;
+  at: string;
+}
+export interface EffectOutcome {
+  key: string;
+  status: 'created' | 'adopted' | 'failed';
+  remoteId: string | null;
+  at: string;
+  error?: StoredError;
+}
+export interface EffectRow extends EffectIntent {
+  attempts: number;
+  outcomeAt: string | null;
+  status: string | null;
+  remoteId: string | null;
+}
+
+export interface Lease {
+  migrationId: string;
+  /** Random nonce: the lock id an operator passes to `unlock --lock-id`. */
+  nonce: string;
+  /** user@host:pid */
+  holder: string;
+  acquiredAt: string;
+  heartbeatAt: string;
+  expiresAt: string;
+}
+export type LeaseResult = { ok: true; lease: Lease } | { ok: false; heldBy: Lease };
+
+export interface MigrationFilter {
+  status?: MigrationStatus;
+  orgId?: string;
+}
+
+export interface NewMigration {
+  id: string;
+  orgId: string;
+  plan: unknown;
+  machineVersion: string;
+  xstateVersion: string;
+  state: string;
+  status: MigrationStatus;
+  at: string;
+  journal: JournalEntry[];
+}
+
+/**
+ * Narrow on purpose: a PostgreSQL store must be able to implement it with the same semantics
+ * (transition = one transaction; leases = row locks). Async so that it can.
+ */
+export interface MigrationStore {
+  create(m: NewMigration): Promise<void>;
+  get(id: string): Promise<MigrationRecord | null>;
+  list(filter?: MigrationFilter): Promise<MigrationRecord[]>;
+  /** Snapshot, versions, summary columns, marks and journal rows: written together or not at all. */
+  commitTransition(id: string, t: Transition): Promise<void>;
+  appendJournal(id: string, entries: JournalEntry[]): Promise<void>;
+  journal(id: string): Promise<JournalRow[]>;
+  recordIntent(intent: EffectIntent): Promise<void>;
+  recordOutcome(outcome: EffectOutcome): Promise<void>;
+  effects(id: string): Promise<EffectRow[]>;
+  acquireLease(lease: Lease, now: string): Promise<LeaseResult>;
+  /** Extends the lease; false when it is no longer ours (taken over). */
+  heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean>;
+  releaseLease(migrationId: string, nonce: string): Promise<void>;
+  /** Takes over a lease whose current nonce is `lockId`; false when the lock id does not match. */
+  takeOverLease(lockId: string, lease: Lease): Promise<boolean>;
+  currentLease(migrationId: string): Promise<Lease | null>;
+  close(): Promise<void>;
+}
