@@ -1,0 +1,188 @@
+// In-memory MigrationStore with the SQLite store's semantics (proven by test/sqlite/store-contract.ts).
+// JSON columns go through a JSON round-trip on the way in, like the real store, and every record is cloned on
+// the way out, so tests catch both unserialisable data and aliasing.
+import { StoreError } from '../../errors.js';
+import type {
+  EffectIntent,
+  EffectOutcome,
+  EffectRow,
+  JournalEntry,
+  JournalRow,
+  Lease,
+  LeaseResult,
+  MigrationFilter,
+  MigrationRecord,
+  MigrationStore,
+  NewMigration,
+  Transition,
+} from '../../ports.js';
+import type { Marks } from '../../core/types.js';
+import { canonicalMark, utc } from '../sqlite/canonical.js';
+
+const viaJson = <T>(value: T): T => (value === undefined || value === null ? (null as T) : JSON.parse(JSON.stringify(value)));
+
+export class MemoryStore implements MigrationStore {
+  private readonly migrations = new Map<string, MigrationRecord>();
+  private readonly rows: JournalRow[] = [];
+  private readonly effectRows = new Map<string, EffectRow>();
+  private readonly leases = new Map<string, Lease>();
+  private seq = 0;
+
+  async create(m: NewMigration): Promise<void> {
+    if (this.migrations.has(m.id)) throw new StoreError(`migration ${m.id} already exists`, 'STORE_DUPLICATE');
+    const at = utc(m.at);
+    const journal = this.journalRows(m.id, m.journal);
+    this.migrations.set(m.id, {
+      id: m.id,
+      orgId: m.orgId,
+      plan: viaJson(m.plan),
+      snapshot: null,
+      machineVersion: m.machineVersion,
+      xstateVersion: m.xstateVersion,
+      state: m.state,
+      status: m.status,
+      createdAt: at,
+      updatedAt: at,
+      progressAt: at,
+      attempts: 0,
+      lastError: null,
+      ticketKey: null,
+      marks: {},
+    });
+    this.rows.push(...journal);
+  }
+
+  async get(id: string): Promise<MigrationRecord | null> {
+    const record = this.migrations.get(id);
+    return record ? structuredClone(record) : null;
+  }
+
+  async list(filter: MigrationFilter = {}): Promise<MigrationRecord[]> {
+    const matches = [...this.migrations.values()].filter(
+      (r) => (!filter.status || r.status === filter.status) && (!filter.orgId || r.orgId === filter.orgId),
+    );
+    matches.sort((a, b) => cmp(b.updatedAt, a.updatedAt) || cmp(a.id, b.id));
+    return structuredClone(matches);
+  }
+
+  async commitTransition(id: string, t: Transition): Promise<void> {
+    const current = this.require(id);
+    // Everything that can throw runs before anything is changed: all or nothing, like the transaction.
+    const at = utc(t.at);
+    const next: MigrationRecord = {
+      ...current,
+      snapshot: viaJson(t.snapshot),
+      machineVersion: t.machineVersion,
+      xstateVersion: t.xstateVersion,
+      state: t.state,
+      status: t.status,
+      attempts: t.attempts,
+      lastError: viaJson(t.lastError),
+      ticketKey: t.ticketKey,
+      updatedAt: at,
+      progressAt: t.progressed ? at : current.progressAt,
+      marks: { ...current.marks, ...canonicalMarks(t.marks) },
+    };
+    const journal = this.journalRows(id, t.journal);
+    this.migrations.set(id, next);
+    this.rows.push(...journal);
+  }
+
+  async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
+    this.require(id);
+    this.rows.push(...this.journalRows(id, entries));
+  }
+
+  async journal(id: string): Promise<JournalRow[]> {
+    return structuredClone(this.rows.filter((r) => r.migrationId === id));
+  }
+
+  async recordIntent(intent: EffectIntent): Promise<void> {
+    this.require(intent.migrationId);
+    const attempts = (this.effectRows.get(intent.key)?.attempts ?? 0) + 1;
+    const row = { ...intent, at: utc(intent.at), attempts, outcomeAt: null, status: null, remoteId: null };
+    this.effectRows.set(intent.key, row);
+  }
+
+  async recordOutcome(outcome: EffectOutcome): Promise<void> {
+    const row = this.effectRows.get(outcome.key);
+    if (!row) throw new StoreError(`no intent was recorded for effect ${outcome.key}`, 'STORE_NOT_FOUND');
+    JSON.stringify(outcome.error); // the real store keeps it as JSON text: fail alike on unserialisable data
+    Object.assign(row, { outcomeAt: utc(outcome.at), status: outcome.status, remoteId: outcome.remoteId });
+  }
+
+  async effects(id: string): Promise<EffectRow[]> {
+    return structuredClone([...this.effectRows.values()].filter((e) => e.migrationId === id));
+  }
+
+  async acquireLease(lease: Lease, now: string): Promise<LeaseResult> {
+    this.require(lease.migrationId);
+    const held = this.leases.get(lease.migrationId);
+    if (held && held.nonce !== lease.nonce && held.expiresAt > utc(now)) return { ok: false, heldBy: structuredClone(held) };
+    const granted = canonicalLease(lease);
+    this.leases.set(lease.migrationId, granted);
+    return { ok: true, lease: structuredClone(granted) };
+  }
+
+  async heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean> {
+    const held = this.leases.get(migrationId);
+    if (held?.nonce !== nonce) return false;
+    Object.assign(held, { heartbeatAt: utc(now), expiresAt: utc(expiresAt) });
+    return true;
+  }
+
+  async releaseLease(migrationId: string, nonce: string): Promise<void> {
+    if (this.leases.get(migrationId)?.nonce === nonce) this.leases.delete(migrationId);
+  }
+
+  async takeOverLease(lockId: string, lease: Lease): Promise<boolean> {
+    if (this.leases.get(lease.migrationId)?.nonce !== lockId) return false;
+    this.leases.set(lease.migrationId, canonicalLease(lease));
+    return true;
+  }
+
+  async currentLease(migrationId: string): Promise<Lease | null> {
+    const held = this.leases.get(migrationId);
+    return held ? structuredClone(held) : null;
+  }
+
+  async close(): Promise<void> {}
+
+  private require(id: string): MigrationRecord {
+    const record = this.migrations.get(id);
+    if (!record) throw new StoreError(`migration ${id} does not exist in this database`, 'STORE_NOT_FOUND');
+    return record;
+  }
+
+  /** Numbers the rows only once all of them are valid, so a failed batch consumes no sequence numbers. */
+  private journalRows(migrationId: string, entries: JournalEntry[]): JournalRow[] {
+    const valid = entries.map((e) => canonicalEntry(e));
+    return valid.map((e) => ({ seq: ++this.seq, migrationId, ...e }));
+  }
+}
+
+function canonicalEntry(e: JournalEntry): JournalEntry {
+  const entry: JournalEntry = { kind: e.kind, at: utc(e.at), name: e.name };
+  if (e.actor !== undefined) entry.actor = e.actor;
+  if (e.reason !== undefined) entry.reason = e.reason;
+  if (e.data !== undefined) entry.data = JSON.parse(JSON.stringify(e.data)) as unknown;
+  return entry;
+}
+
+function canonicalMarks(marks: Marks): Marks {
+  const out: Marks = {};
+  for (const [name, mark] of Object.entries(marks) as [keyof Marks, Marks[keyof Marks]][]) {
+    if (mark) out[name] = canonicalMark(name, mark);
+  }
+  return out;
+}
+
+function canonicalLease(lease: Lease): Lease {
+  const { migrationId, nonce, holder } = lease;
+  const times = { acquiredAt: utc(lease.acquiredAt), heartbeatAt: utc(lease.heartbeatAt), expiresAt: utc(lease.expiresAt) };
+  return { migrationId, nonce, holder, ...times };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,205 @@
+// The SQLite MigrationStore. All SQL lives in this folder; every write is one immediate transaction with no
+// await inside, so a transition's snapshot, summary, marks and journal rows land together or not at all.
+import { StoreError } from '../../errors.js';
+import type {
+  EffectIntent,
+  EffectOutcome,
+  EffectRow,
+  JournalEntry,
+  JournalRow,
+  Lease,
+  LeaseResult,
+  MigrationFilter,
+  MigrationRecord,
+  MigrationStore,
+  NewMigration,
+  Transition,
+} from '../../ports.js';
+import { utc } from './canonical.js';
+import { LeaseTable } from './leases.js';
+import { checkDatabaseFile, migrate, MIGRATIONS_DIR } from './migrator.js';
+import { openDatabase, secureSidecars, type SqliteDatabase } from './open.js';
+import {
+  journalParams,
+  jsonOrNull,
+  markParams,
+  toEffectRow,
+  toJournalRow,
+  toRecord,
+  type MigrationRowData,
+} from './rows.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+/** Opens (creating when missing) and migrates the database at `file`; refuses an unusable one untouched. */
+export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore {
+  checkDatabaseFile(file, migrationsDir);
+  const db = openDatabase(file);
+  try {
+    migrate(db, migrationsDir);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  if (file !== ':memory:') secureSidecars(file);
+  return new SqliteStore(db);
+}
+
+export class SqliteStore implements MigrationStore {
+  private readonly sql: Statements;
+  private readonly leases: LeaseTable;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.sql = prepareStatements(db);
+    this.leases = new LeaseTable(db);
+  }
+
+  async create(m: NewMigration): Promise<void> {
+    const at = utc(m.at);
+    const row: MigrationRowData = {
+      id: m.id,
+      org_id: m.orgId,
+      plan: JSON.stringify(m.plan ?? null),
+      snapshot: null,
+      machine_version: m.machineVersion,
+      xstate_version: m.xstateVersion,
+      state: m.state,
+      status: m.status,
+      created_at: at,
+      updated_at: at,
+      progress_at: at,
+      attempts: 0,
+      last_error: null,
+      ticket_key: null,
+    };
+    this.write(() => {
+      if (this.sql.exists.get(m.id)) throw duplicate(m.id);
+      this.sql.insertMigration.run(row);
+      this.insertJournal(m.id, m.journal);
+    });
+  }
+
+  async get(id: string): Promise<MigrationRecord | null> {
+    const row = this.sql.selectMigration.get(id);
+    return row ? this.toRecord(row) : null;
+  }
+
+  async list(filter: MigrationFilter = {}): Promise<MigrationRecord[]> {
+    const rows = this.sql.listMigrations.all({ status: filter.status ?? null, org_id: filter.orgId ?? null });
+    return rows.map((row) => this.toRecord(row));
+  }
+
+  async commitTransition(id: string, t: Transition): Promise<void> {
+    const at = utc(t.at);
+    this.write(() => {
+      const changed = this.sql.updateMigration.run({
+        id,
+        snapshot: jsonOrNull(t.snapshot),
+        machine_version: t.machineVersion,
+        xstate_version: t.xstateVersion,
+        state: t.state,
+        status: t.status,
+        attempts: t.attempts,
+        last_error: jsonOrNull(t.lastError),
+        ticket_key: t.ticketKey,
+        updated_at: at,
+        progressed: t.progressed ? 1 : 0,
+      }).changes;
+      if (changed !== 1) throw notFound(id);
+      for (const mark of markParams(id, t.marks, at)) this.sql.upsertMark.run(mark);
+      this.insertJournal(id, t.journal);
+    });
+  }
+
+  async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
+    this.write(() => {
+      this.requireMigration(id);
+      this.insertJournal(id, entries);
+    });
+  }
+
+  async journal(id: string): Promise<JournalRow[]> {
+    return this.sql.selectJournal.all(id).map(toJournalRow);
+  }
+
+  async recordIntent(intent: EffectIntent): Promise<void> {
+    const params = {
+      key: intent.key,
+      migration_id: intent.migrationId,
+      step: intent.step,
+      fingerprint: intent.fingerprint,
+      intent_at: utc(intent.at),
+    };
+    this.write(() => {
+      this.requireMigration(intent.migrationId);
+      this.sql.upsertIntent.run(params);
+    });
+  }
+
+  async recordOutcome(outcome: EffectOutcome): Promise<void> {
+    const params = {
+      key: outcome.key,
+      outcome_at: utc(outcome.at),
+      status: outcome.status,
+      remote_id: outcome.remoteId,
+      error: jsonOrNull(outcome.error),
+    };
+    this.write(() => {
+      if (this.sql.updateOutcome.run(params).changes !== 1) {
+        throw new StoreError(`no intent was recorded for effect ${outcome.key}`, 'STORE_NOT_FOUND');
+      }
+    });
+  }
+
+  async effects(id: string): Promise<EffectRow[]> {
+    return this.sql.selectEffects.all(id).map(toEffectRow);
+  }
+
+  async acquireLease(lease: Lease, now: string): Promise<LeaseResult> {
+    this.requireMigration(lease.migrationId);
+    return this.leases.acquire(lease, now);
+  }
+
+  async heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean> {
+    return this.leases.heartbeat(migrationId, nonce, now, expiresAt);
+  }
+
+  async releaseLease(migrationId: string, nonce: string): Promise<void> {
+    this.leases.release(migrationId, nonce);
+  }
+
+  async takeOverLease(lockId: string, lease: Lease): Promise<boolean> {
+    return this.leases.takeOverFrom(lockId, lease);
+  }
+
+  async currentLease(migrationId: string): Promise<Lease | null> {
+    return this.leases.current(migrationId);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private write(fn: () => void): void {
+    this.db.transaction(fn).immediate();
+  }
+
+  private insertJournal(id: string, entries: JournalEntry[]): void {
+    for (const entry of entries) this.sql.insertJournal.run(journalParams(id, entry));
+  }
+
+  private requireMigration(id: string): void {
+    if (!this.sql.exists.get(id)) throw notFound(id);
+  }
+
+  private toRecord(row: MigrationRowData): MigrationRecord {
+    return toRecord(row, this.sql.selectMarks.all(row.id));
+  }
+}
+
+function notFound(id: string): StoreError {
+  return new StoreError(`migration ${id} does not exist in this database`, 'STORE_NOT_FOUND', 'cutover list shows the known migrations');
+}
+
+function duplicate(id: string): StoreError {
+  return new StoreError(`migration ${id} already exists`, 'STORE_DUPLICATE', `cutover show ${id} displays it`);
+}

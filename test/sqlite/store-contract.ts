@@ -1,0 +1,242 @@
+// The behaviour every MigrationStore must have. Run against the SQLite store and the in-memory fake, so the
+// fake that other tests rely on is proven to behave like the real adapter.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/errors.js';
+import type { MigrationStore } from '../../src/ports.js';
+import { at, lease, newMigration, T0, transition } from './helpers.js';
+
+export function storeContract(name: string, open: () => MigrationStore): void {
+  describe(`${name}: MigrationStore contract`, () => {
+    let store: MigrationStore;
+    beforeEach(() => {
+      store = open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('migrations', () => {
+      it('round-trips a new migration through create and get', async () => {
+        await store.create(newMigration('m-1'));
+        expect(await store.get('m-1')).toEqual({
+          id: 'm-1',
+          orgId: 'ORG1@AdobeOrg',
+          plan: { orgId: 'ORG1@AdobeOrg', audiences: ['seg-1'], nested: { list: [1, 2] } },
+          snapshot: null,
+          machineVersion: 'm1',
+          xstateVersion: '5.33.3',
+          state: 'planned',
+          status: 'active',
+          createdAt: T0,
+          updatedAt: T0,
+          progressAt: T0,
+          attempts: 0,
+          lastError: null,
+          ticketKey: null,
+          marks: {},
+        });
+        expect(await store.get('nope')).toBeNull();
+      });
+
+      it('refuses a duplicate id', async () => {
+        await store.create(newMigration('m-1'));
+        await expect(store.create(newMigration('m-1'))).rejects.toMatchObject({ code: 'STORE_DUPLICATE' });
+      });
+
+      it('lists by filter, most recently updated first', async () => {
+        await store.create(newMigration('a', { at: at(0) }));
+        await store.create(newMigration('b', { at: at(5), orgId: 'ORG2@AdobeOrg' }));
+        await store.create(newMigration('c', { at: at(2) }));
+        await store.commitTransition('a', transition({ at: at(9), status: 'waiting' }));
+        expect((await store.list()).map((m) => m.id)).toEqual(['a', 'b', 'c']);
+        expect((await store.list({ status: 'active' })).map((m) => m.id)).toEqual(['b', 'c']);
+        expect((await store.list({ orgId: 'ORG2@AdobeOrg' })).map((m) => m.id)).toEqual(['b']);
+        expect(await store.list({ status: 'completed' })).toEqual([]);
+      });
+
+      it('does not alias what it is given or what it returns', async () => {
+        const input = newMigration('m-1');
+        await store.create(input);
+        (input.plan as { audiences: string[] }).audiences.push('mutated');
+        const got = await store.get('m-1');
+        (got!.plan as { audiences: string[] }).audiences.push('mutated too');
+        expect((await store.get('m-1'))!.plan).toMatchObject({ audiences: ['seg-1'] });
+      });
+
+      it('stores instants in canonical UTC form and rejects instants without a zone', async () => {
+        await store.create(newMigration('m-1', { at: '2025-03-01T10:00:00+01:00' }));
+        expect((await store.get('m-1'))!.createdAt).toBe(T0);
+        await expect(store.create(newMigration('m-2', { at: '2025-03-01T10:00:00' }))).rejects.toThrow(RangeError);
+        expect(await store.get('m-2')).toBeNull();
+      });
+    });
+
+    describe('commitTransition', () => {
+      beforeEach(async () => {
+        await store.create(newMigration('m-1'));
+      });
+
+      it('writes snapshot, versions, summary columns and journal rows', async () => {
+        const lastError = { code: 'RATE_LIMITED', message: 'slow down', httpStatus: 429, at: at(1), retryable: true };
+        await store.commitTransition('m-1', transition({ attempts: 2, lastError, machineVersion: 'm2' }));
+        const got = await store.get('m-1');
+        expect(got).toMatchObject({
+          snapshot: { value: 'staging', context: { n: 1 } },
+          machineVersion: 'm2',
+          state: 'staging',
+          attempts: 2,
+          lastError,
+          ticketKey: 'MIG-1',
+          updatedAt: at(1),
+          progressAt: at(1),
+        });
+        expect((await store.journal('m-1')).map((r) => r.name)).toEqual(['start', 'STAGED']);
+      });
+
+      it('moves progressAt only when the transition progressed', async () => {
+        await store.commitTransition('m-1', transition({ at: at(1), progressed: true }));
+        await store.commitTransition('m-1', transition({ at: at(2), progressed: false, journal: [] }));
+        expect(await store.get('m-1')).toMatchObject({ updatedAt: at(2), progressAt: at(1) });
+      });
+
+      it('adds and overrides marks, never drops them', async () => {
+        const filed = { at: at(1), source: 'jira.created' };
+        await store.commitTransition('m-1', transition({ marks: { ticket_filed: filed } }));
+        const stopped = { at: at(30), source: 'operator', override: { by: 'ana@host', reason: 'Jira clock skew' } };
+        await store.commitTransition('m-1', transition({ at: at(31), marks: { legacy_stopped: stopped } }));
+        expect((await store.get('m-1'))!.marks).toEqual({ ticket_filed: filed, legacy_stopped: stopped });
+        const moved = { at: at(2), source: 'jira.created' };
+        await store.commitTransition('m-1', transition({ at: at(32), marks: { ticket_filed: moved } }));
+        expect((await store.get('m-1'))!.marks).toEqual({ ticket_filed: moved, legacy_stopped: stopped });
+      });
+
+      it('refuses an operator override without a reason', async () => {
+        const marks = { legacy_stopped: { at: at(3), source: 'operator', override: { by: 'ana', reason: ' ' } } };
+        await expect(store.commitTransition('m-1', transition({ marks }))).rejects.toThrow();
+        expect((await store.get('m-1'))!.marks).toEqual({});
+      });
+
+      it('writes nothing when any part cannot be stored', async () => {
+        const before = await store.get('m-1');
+        const journal = [
+          { kind: 'transition' as const, at: at(1), name: 'OK' },
+          { kind: 'observation' as const, at: at(1), name: 'BAD', data: { n: 10n } },
+        ];
+        const marks = { ticket_filed: { at: at(1), source: 'jira.created' } };
+        await expect(store.commitTransition('m-1', transition({ journal, marks }))).rejects.toThrow();
+        expect(await store.get('m-1')).toEqual(before);
+        expect((await store.journal('m-1')).map((r) => r.name)).toEqual(['start']);
+      });
+
+      it('refuses an unknown migration', async () => {
+        await expect(store.commitTransition('nope', transition())).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe('journal', () => {
+      it('appends rows in sequence per migration, keeping optional fields only when set', async () => {
+        await store.create(newMigration('a'));
+        await store.create(newMigration('b', { journal: [] }));
+        await store.appendJournal('b', [{ kind: 'event', at: at(1), name: 'TICK' }]);
+        await store.appendJournal('a', [{ kind: 'operator', at: at(2), name: 'skip', actor: 'bo', reason: 'ok', data: null }]);
+        const rows = await store.journal('a');
+        expect(rows).toEqual([
+          { seq: rows[0]!.seq, migrationId: 'a', kind: 'operator', at: T0, name: 'start', actor: 'ana@host', data: { plan: 'p.yaml' } },
+          { seq: rows[1]!.seq, migrationId: 'a', kind: 'operator', at: at(2), name: 'skip', actor: 'bo', reason: 'ok', data: null },
+        ]);
+        expect(rows[1]!.seq).toBeGreaterThan(rows[0]!.seq);
+        expect(await store.journal('b')).toEqual([{ seq: expect.any(Number), migrationId: 'b', kind: 'event', at: at(1), name: 'TICK' }]);
+      });
+
+      it('refuses rows for an unknown migration', async () => {
+        await expect(store.appendJournal('nope', [{ kind: 'event', at: T0, name: 'X' }])).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe('effects', () => {
+      beforeEach(async () => {
+        await store.create(newMigration('m-1'));
+        await store.create(newMigration('m-2'));
+      });
+      const intent = { migrationId: 'm-1', key: 'm-1:createFlow', step: 'createFlow', fingerprint: 'f1', at: at(1) };
+
+      it('records an intent, then its outcome', async () => {
+        await store.recordIntent(intent);
+        expect(await store.effects('m-1')).toEqual([{ ...intent, attempts: 1, outcomeAt: null, status: null, remoteId: null }]);
+        await store.recordOutcome({ key: intent.key, status: 'created', remoteId: 'flow-9', at: at(2) });
+        expect(await store.effects('m-1')).toEqual([{ ...intent, attempts: 1, outcomeAt: at(2), status: 'created', remoteId: 'flow-9' }]);
+        expect(await store.effects('m-2')).toEqual([]);
+      });
+
+      it('counts a retried intent as a new attempt whose outcome is not known yet', async () => {
+        await store.recordIntent(intent);
+        const error = { code: 'SERVER_ERROR', message: 'boom', at: at(2), retryable: true };
+        await store.recordOutcome({ key: intent.key, status: 'failed', remoteId: null, at: at(2), error });
+        await store.recordIntent({ ...intent, at: at(3) });
+        expect(await store.effects('m-1')).toEqual([
+          { ...intent, at: at(3), attempts: 2, outcomeAt: null, status: null, remoteId: null },
+        ]);
+      });
+
+      it('keeps effects in the order their intents were first recorded', async () => {
+        await store.recordIntent({ ...intent, key: 'm-1:b', step: 'b' });
+        await store.recordIntent({ ...intent, key: 'm-1:a', step: 'a' });
+        await store.recordIntent({ ...intent, key: 'm-1:b', step: 'b' });
+        expect((await store.effects('m-1')).map((e) => e.key)).toEqual(['m-1:b', 'm-1:a']);
+      });
+
+      it('refuses an outcome without an intent, and an intent for an unknown migration', async () => {
+        const outcome = { key: 'm-1:ghost', status: 'created' as const, remoteId: 'x', at: at(1) };
+        await expect(store.recordOutcome(outcome)).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+        await expect(store.recordIntent({ ...intent, migrationId: 'nope' })).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe('leases', () => {
+      beforeEach(async () => {
+        await store.create(newMigration('m-1'));
+      });
+
+      it('grants a free lease and refuses a second holder, saying who holds it since when', async () => {
+        const mine = lease('m-1', 'n1', at(5));
+        expect(await store.acquireLease(mine, at(0))).toEqual({ ok: true, lease: mine });
+        expect(await store.acquireLease(lease('m-1', 'n2', at(6)), at(1))).toEqual({ ok: false, heldBy: mine });
+        expect(await store.acquireLease({ ...mine, expiresAt: at(8) }, at(2))).toMatchObject({ ok: true });
+        expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n1', expiresAt: at(8) });
+      });
+
+      it('lets another runner take an expired lease', async () => {
+        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
+        const next = lease('m-1', 'n2', at(10));
+        expect(await store.acquireLease(next, at(5))).toEqual({ ok: true, lease: next });
+        expect(await store.heartbeat('m-1', 'n1', at(6), at(11))).toBe(false);
+      });
+
+      it('takes over only with the current lock id; the old holder then loses its heartbeat', async () => {
+        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
+        expect(await store.takeOverLease('wrong', lease('m-1', 'n2', at(10)))).toBe(false);
+        expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n1' });
+        expect(await store.takeOverLease('n1', lease('m-1', 'n2', at(10)))).toBe(true);
+        expect(await store.heartbeat('m-1', 'n1', at(1), at(6))).toBe(false);
+        expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n2', holder: 'n2@host:1' });
+        expect(await store.takeOverLease('n1', lease('m-1', 'n3', at(10)))).toBe(false);
+        expect(await store.takeOverLease('n1', lease('m-2', 'n3', at(10)))).toBe(false);
+      });
+
+      it('extends on heartbeat and releases only for the holder', async () => {
+        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
+        expect(await store.heartbeat('m-1', 'n1', at(4), at(9))).toBe(true);
+        expect(await store.currentLease('m-1')).toMatchObject({ heartbeatAt: at(4), expiresAt: at(9) });
+        await store.releaseLease('m-1', 'other');
+        expect(await store.currentLease('m-1')).not.toBeNull();
+        await store.releaseLease('m-1', 'n1');
+        expect(await store.currentLease('m-1')).toBeNull();
+        expect(await store.heartbeat('m-1', 'n1', at(5), at(10))).toBe(false);
+      });
+
+      it('refuses a lease on an unknown migration', async () => {
+        await expect(store.acquireLease(lease('nope', 'n1', at(5)), at(0))).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+  });
+}
