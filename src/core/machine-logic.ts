@@ -1,0 +1,90 @@
+// Pure helpers of the migration machine: the decisions its guards and actions make, kept apart from the
+// XState wiring so that each is a plain function with its own unit test.
+import type { CheckResult } from './preflight.js';
+import type { MigrationContext, TicketPollOutput, VerificationOutput } from './machine-types.js';
+import { MANUAL_SOLUTIONS } from './machine-types.js';
+import type { Mark, Marks, StoredError } from './types.js';
+
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+/** FNV-1a: a deterministic jitter source, since the pure core may not read a random generator. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Exponential backoff with jitter in [50%, 100%], capped, so a fleet does not retry in lock-step. */
+export function retryDelayMs(baseMs: number, attempt: number, seed: string): number {
+  const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** attempt);
+  const jitter = 0.5 + (hash32(`${seed}:${attempt}`) % 1000) / 2000;
+  return Math.round(ceiling * jitter);
+}
+
+/** Errors arrive from actors as stored data; anything else is wrapped so the snapshot stays plain. */
+export function asStoredError(error: unknown, fallbackAt: string): StoredError {
+  if (error && typeof error === 'object' && 'code' in error && 'message' in error && 'at' in error) {
+    return error as StoredError;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message, at: fallbackAt, retryable: false };
+}
+
+export function canRetry(ctx: MigrationContext, error: StoredError): boolean {
+  return error.retryable && ctx.attempts + 1 < ctx.plan.polling.maxAttempts;
+}
+
+export function isSkipped(ctx: MigrationContext, checkId: string): boolean {
+  return ctx.skippedChecks.some((s) => s.check === checkId);
+}
+
+export function blockingChecks(ctx: MigrationContext, results: CheckResult[]): CheckResult[] {
+  return results.filter((r) => r.status === 'fail' && !isSkipped(ctx, r.id));
+}
+
+/** The instant Jira says the legacy pipe stopped: `resolutiondate`, else the changelog's move to done. */
+export function legacyStoppedMark(poll: TicketPollOutput): Mark | null {
+  if (poll.resolutionDate) return { at: poll.resolutionDate, source: 'jira.resolutiondate' };
+  if (poll.doneTransitionAt) return { at: poll.doneTransitionAt, source: 'jira.changelog' };
+  return null;
+}
+
+export function mergeSeen(ctx: MigrationContext, out: VerificationOutput): Record<string, string> {
+  const seen = { ...ctx.seenAudiences };
+  for (const [id, at] of Object.entries(out.seen)) {
+    if (ctx.plan.audiences.includes(id) && !seen[id]) seen[id] = at;
+  }
+  return seen;
+}
+
+/** First data = the earliest of the first audience seen in Audience Manager and the first successful run. */
+export function firstDataMark(seen: Record<string, string>, firstRunAt: string | null): Mark | null {
+  const candidates: Mark[] = Object.values(seen).map((at) => ({ at, source: 'aam.segment' }));
+  if (firstRunAt) candidates.push({ at: firstRunAt, source: 'flowservice.run' });
+  candidates.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return candidates[0] ?? null;
+}
+
+export function missingConfirmations(ctx: MigrationContext): string[] {
+  return ctx.plan.solutions.filter((s) => MANUAL_SOLUTIONS.includes(s) && !ctx.confirmations[s]);
+}
+
+export function unseenAudiences(ctx: MigrationContext): string[] {
+  if (!ctx.plan.solutions.includes('audience_manager')) return [];
+  return ctx.plan.audiences.filter((id) => !ctx.seenAudiences[id]);
+}
+
+export function verificationComplete(ctx: MigrationContext): boolean {
+  return unseenAudiences(ctx).length === 0 && missingConfirmations(ctx).length === 0;
+}
+
+export function addMarks(marks: Marks, added: Marks): Marks {
+  return { ...marks, ...added };
+}
+
+export function markerFor(migrationId: string): string {
+  return `cutover-${migrationId}`;
+}

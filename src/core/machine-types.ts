@@ -1,0 +1,111 @@
+// Context, events and actor contracts of the migration machine. Plain data only (see types.ts).
+import type { CheckResult } from './preflight.js';
+import type { Marks, Plan, Solution, StoredError } from './types.js';
+
+/** Bumped whenever a persisted snapshot of an older machine could not be restored as it is. */
+export const MACHINE_VERSION = '1';
+
+/** Steps a migration can be retried into; also the names of effect steps in idempotency keys. */
+export const STEPS = ['preflight', 'staging', 'filing', 'awaiting_resolution', 'cutting_over', 'verifying', 'handoff', 'cancelling'] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface TicketInfo {
+  key: string;
+  id: string;
+  createdAt: string;
+  /** Attached by the admin instead of filed by this tool. */
+  attached: boolean;
+}
+
+export interface LastPoll {
+  at: string;
+  statusName: string;
+  statusCategory: string;
+}
+
+export interface Remote {
+  ecaSpecId?: string;
+  flowSpecId?: string;
+  baseConnectionId?: string;
+  sourceConnectionId?: string;
+  targetConnectionId?: string;
+  flowId?: string;
+}
+
+export interface MigrationContext {
+  migrationId: string;
+  marker: string;
+  plan: Plan;
+  preflight: CheckResult[] | null;
+  remote: Remote;
+  ticket: TicketInfo | null;
+  marks: Marks;
+  lastPoll: LastPoll | null;
+  /** The last instant an actor observed the world: the pure machine's only notion of "now". */
+  lastObservedAt: string | null;
+  /** Durable deadline (epoch ms) of the current wait: re-armed from here on restore. */
+  waitUntil: number | null;
+  /** Deadline (epoch ms) after which verification parks in needs_attention. */
+  verifyDeadline: number | null;
+  seenAudiences: Record<string, string>;
+  firstSuccessfulRunAt: string | null;
+  confirmations: Partial<Record<Solution, { by: string; at: string; note?: string }>>;
+  skippedChecks: { check: string; by: string; reason: string }[];
+  attempts: number;
+  lastError: StoredError | null;
+  resumeTarget: Step | null;
+}
+
+export interface MigrationInput {
+  migrationId: string;
+  plan: Plan;
+}
+
+// ---------------------------------------------------------------------------------------------- actor I/O
+export interface PreflightOutput {
+  observedAt: string;
+  results: CheckResult[];
+  ecaSpecId: string | null;
+  flowSpecId: string | null;
+  /** A destination connection that already carries this migration's marker. */
+  adoptedConnectionId: string | null;
+}
+export interface RemoteIdOutput {
+  id: string;
+}
+export interface TicketPollOutput {
+  observedAt: string;
+  statusName: string;
+  statusCategory: string;
+  resolved: boolean;
+  resolutionDate: string | null;
+  doneTransitionAt: string | null;
+}
+export interface FlowOutput {
+  id: string;
+  createdAt: string;
+}
+export interface VerificationOutput {
+  observedAt: string;
+  /** Audience id → first instant it was seen in Audience Manager's new data source. */
+  seen: Record<string, string>;
+  firstSuccessfulRunAt: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------- events
+export interface OperatorFields {
+  by: string;
+  reason: string;
+  at: string;
+}
+export type MigrationEvent =
+  | { type: 'START' }
+  | { type: 'WAKE' }
+  | ({ type: 'SET_RESOLUTION'; resolvedAt: string } & OperatorFields)
+  | { type: 'CONFIRM'; solution: Solution; by: string; at: string; note?: string }
+  | ({ type: 'RETRY' } & OperatorFields)
+  | ({ type: 'SKIP'; check: string } & OperatorFields)
+  | ({ type: 'CANCEL' } & OperatorFields);
+
+/** Solutions with no API to verify against: they need a recorded manual confirmation. */
+export const MANUAL_SOLUTIONS: readonly Solution[] = ['target', 'advertising_cloud', 'marketo', 'analytics', 'campaign'];

@@ -1,0 +1,460 @@
+// The migration lifecycle (DESIGN §2) as one XState machine. Pure: every effect is a named actor whose
+// implementation the engine provides with `machine.provide`; the placeholders here only say what each
+// actor takes and gives. Deadlines live in context (`waitUntil`) instead of `after` delays, because
+// delayed events are lost on restore while context is not.
+import { and, assign, fromPromise, not, setup } from 'xstate';
+import type { CheckResult } from './preflight.js';
+import * as logic from './machine-logic.js';
+import type {
+  FlowOutput,
+  MigrationContext,
+  MigrationEvent,
+  MigrationInput,
+  PreflightOutput,
+  RemoteIdOutput,
+  Step,
+  TicketInfo,
+  TicketPollOutput,
+  VerificationOutput,
+} from './machine-types.js';
+import { STEPS } from './machine-types.js';
+import type { Plan } from './types.js';
+
+function placeholder<I, O>(name: string) {
+  return fromPromise<O, I>(async () => {
+    throw new Error(`actor ${name} was not provided: the engine must call machine.provide()`);
+  });
+}
+
+const actors = {
+  runPreflight: placeholder<{ migrationId: string; marker: string; plan: Plan }, PreflightOutput>('runPreflight'),
+  ensureBaseConnection: placeholder<{ migrationId: string; marker: string; plan: Plan; ecaSpecId: string }, RemoteIdOutput>(
+    'ensureBaseConnection',
+  ),
+  ensureSourceConnection: placeholder<{ migrationId: string; marker: string; baseConnectionId: string }, RemoteIdOutput>(
+    'ensureSourceConnection',
+  ),
+  ensureTargetConnection: placeholder<
+    { migrationId: string; marker: string; plan: Plan; ecaSpecId: string; baseConnectionId: string },
+    RemoteIdOutput
+  >('ensureTargetConnection'),
+  fileTicket: placeholder<{ migrationId: string; marker: string; plan: Plan }, TicketInfo>('fileTicket'),
+  pollTicket: placeholder<{ migrationId: string; key: string }, TicketPollOutput>('pollTicket'),
+  waitUntil: placeholder<{ at: number }, void>('waitUntil'),
+  createFlow: placeholder<
+    {
+      migrationId: string;
+      marker: string;
+      plan: Plan;
+      flowSpecId: string;
+      ecaSpecId: string;
+      sourceConnectionId: string;
+      targetConnectionId: string;
+      legacyStoppedAt: string;
+    },
+    FlowOutput
+  >('createFlow'),
+  checkVerification: placeholder<{ migrationId: string; flowId: string; plan: Plan }, VerificationOutput>('checkVerification'),
+  postHandoff: placeholder<{ migrationId: string; marker: string; ticketKey: string | null; context: MigrationContext }, void>(
+    'postHandoff',
+  ),
+  withdrawTicket: placeholder<{ migrationId: string; marker: string; ticketKey: string; reason: string }, void>('withdrawTicket'),
+};
+
+type Ctx = { context: MigrationContext };
+/** Done events of invoked actors are not in the machine's event union; their output is read through here. */
+function outputOf<T>(event: unknown): T {
+  return (event as { output: T }).output;
+}
+
+/** Error transitions shared by every effectful step: bounded retries, then needs_attention. */
+function failTo(step: Step) {
+  return [
+    { guard: { type: 'canRetry' as const }, target: '#migration.retrying', actions: { type: 'recordError' as const, params: { step } } },
+    { target: '#migration.needs_attention', actions: { type: 'recordError' as const, params: { step } } },
+  ];
+}
+
+/** Routes a retry back to the step that failed; the flow is only ever created behind the resolution guard. */
+function resumeRoutes(actions: 'clearError' | 'noop') {
+  return STEPS.map((step) => ({
+    guard: { type: 'resumeTargetIs' as const, params: { step } },
+    target: `#migration.${step}`,
+    actions: { type: actions },
+  }));
+}
+
+export const migrationMachine = setup({
+  types: {
+    context: {} as MigrationContext,
+    events: {} as MigrationEvent,
+    input: {} as MigrationInput,
+    tags: {} as 'waiting' | 'attention',
+  },
+  actors,
+  guards: {
+    canRetry: ({ context, event }) => logic.canRetry(context, logic.asStoredError((event as { error?: unknown }).error, '')),
+    resumeTargetIs: ({ context }, params: { step: Step }) => context.resumeTarget === params.step,
+    legacyStopped: ({ context }) => Boolean(context.marks.legacy_stopped),
+    legacyMayBeOn: ({ context }) => !context.marks.legacy_stopped,
+    preflightBlocks: ({ context, event }) => logic.blockingChecks(context, outputOf<PreflightOutput>(event).results).length > 0,
+    preflightFoundSpecs: ({ event }) => {
+      const out = outputOf<PreflightOutput>(event);
+      return Boolean(out.ecaSpecId && out.flowSpecId);
+    },
+    ticketResolved: ({ event }) => outputOf<TicketPollOutput>(event).resolved,
+    resolutionTimeKnown: ({ event }) => logic.legacyStoppedMark(outputOf<TicketPollOutput>(event)) !== null,
+    hasBase: ({ context }) => Boolean(context.remote.baseConnectionId),
+    hasSource: ({ context }) => Boolean(context.remote.sourceConnectionId),
+    hasTarget: ({ context }) => Boolean(context.remote.targetConnectionId),
+    ticketFiledByUs: ({ context }) => context.ticket !== null && !context.ticket.attached,
+    verificationComplete: ({ context }) => logic.verificationComplete(context),
+    verificationOverdue: ({ context }) =>
+      context.verifyDeadline !== null && Date.parse(context.lastObservedAt ?? '') >= context.verifyDeadline,
+    skipIsForPreflight: ({ context }) => context.lastError?.code === 'PREFLIGHT_FAILED',
+    skipIsForVerification: ({ context }) => context.lastError?.code === 'VERIFY_TIMEOUT',
+    resolutionPending: ({ context }) =>
+      context.resumeTarget === 'awaiting_resolution' || context.lastError?.code === 'RESOLUTION_TIME_UNKNOWN',
+  },
+  actions: {
+    noop: () => {},
+    recordError: assign(({ context, event }, params: { step: Step }) => ({
+      lastError: { ...logic.asStoredError((event as { error?: unknown }).error, context.lastObservedAt ?? ''), step: params.step },
+      resumeTarget: params.step,
+    })),
+    scheduleRetry: assign(({ context }) => ({
+      attempts: context.attempts + 1,
+      waitUntil:
+        Date.parse(context.lastError?.at ?? '') +
+        logic.retryDelayMs(context.plan.polling.retryBaseMs, context.attempts, context.migrationId),
+    })),
+    clearError: assign({ lastError: null, attempts: 0, waitUntil: null }),
+    resetAttempts: assign({ attempts: 0, lastError: null, resumeTarget: null }),
+    recordPreflight: assign(({ event }) => {
+      const out = outputOf<PreflightOutput>(event);
+      return {
+        preflight: out.results,
+        lastObservedAt: out.observedAt,
+        remote: { ecaSpecId: out.ecaSpecId ?? undefined, flowSpecId: out.flowSpecId ?? undefined, baseConnectionId: out.adoptedConnectionId ?? undefined },
+      };
+    }),
+    failPreflight: assign(({ context, event }) => {
+      const out = outputOf<PreflightOutput>(event);
+      const failed: CheckResult[] = logic.blockingChecks(context, out.results);
+      const message = failed.length
+        ? `preflight failed: ${failed.map((r) => `${r.id}: ${r.message}`).join('; ')}`
+        : 'preflight could not find the Experience Cloud Audiences connection or flow spec';
+      return {
+        preflight: out.results,
+        lastObservedAt: out.observedAt,
+        resumeTarget: 'preflight' as const,
+        lastError: { code: 'PREFLIGHT_FAILED', message, at: out.observedAt, retryable: false, step: 'preflight' },
+      };
+    }),
+    recordBase: assign(({ context, event }) => ({ remote: { ...context.remote, baseConnectionId: outputOf<RemoteIdOutput>(event).id } })),
+    recordSource: assign(({ context, event }) => ({ remote: { ...context.remote, sourceConnectionId: outputOf<RemoteIdOutput>(event).id } })),
+    recordTarget: assign(({ context, event }) => ({ remote: { ...context.remote, targetConnectionId: outputOf<RemoteIdOutput>(event).id } })),
+    recordTicket: assign(({ context, event }) => {
+      const ticket = outputOf<TicketInfo>(event);
+      return { ticket, marks: logic.addMarks(context.marks, { ticket_filed: { at: ticket.createdAt, source: 'jira.created' } }) };
+    }),
+    recordPoll: assign(({ event }) => {
+      const out = outputOf<TicketPollOutput>(event);
+      return { lastPoll: { at: out.observedAt, statusName: out.statusName, statusCategory: out.statusCategory }, lastObservedAt: out.observedAt };
+    }),
+    recordResolution: assign(({ context, event }) => {
+      const out = outputOf<TicketPollOutput>(event);
+      const stopped = logic.legacyStoppedMark(out);
+      return {
+        marks: logic.addMarks(context.marks, {
+          ...(stopped ? { legacy_stopped: stopped } : {}),
+          resolution_detected: { at: out.observedAt, source: 'cutover.clock' },
+        }),
+      };
+    }),
+    failResolutionUnknown: assign(({ context }) => ({
+      resumeTarget: 'awaiting_resolution' as const,
+      lastError: {
+        code: 'RESOLUTION_TIME_UNKNOWN',
+        message: `ticket ${context.ticket?.key} is done but has neither a resolutiondate nor a changelog entry`,
+        at: context.lastObservedAt ?? '',
+        retryable: false,
+        step: 'awaiting_resolution',
+      },
+    })),
+    overrideResolution: assign(({ context, event }) => {
+      const e = event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>;
+      const override = { by: e.by, reason: e.reason };
+      return {
+        marks: logic.addMarks(context.marks, {
+          legacy_stopped: { at: e.resolvedAt, source: 'operator', override },
+          ...(context.marks.resolution_detected ? {} : { resolution_detected: { at: e.at, source: 'operator', override } }),
+        }),
+      };
+    }),
+    schedulePoll: assign(({ context }) => ({ waitUntil: Date.parse(context.lastObservedAt ?? '') + context.plan.polling.ticketIntervalMs })),
+    scheduleVerify: assign(({ context }) => ({ waitUntil: Date.parse(context.lastObservedAt ?? '') + context.plan.polling.verifyIntervalMs })),
+    recordFlow: assign(({ context, event }) => {
+      const flow = outputOf<FlowOutput>(event);
+      return {
+        remote: { ...context.remote, flowId: flow.id },
+        marks: logic.addMarks(context.marks, { connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' } }),
+        verifyDeadline: Date.parse(flow.createdAt) + context.plan.polling.verifyTimeoutMs,
+      };
+    }),
+    recordVerification: assign(({ context, event }) => {
+      const out = outputOf<VerificationOutput>(event);
+      const seen = logic.mergeSeen(context, out);
+      const firstRun = context.firstSuccessfulRunAt ?? out.firstSuccessfulRunAt;
+      const first = context.marks.first_data ?? logic.firstDataMark(seen, firstRun);
+      return {
+        seenAudiences: seen,
+        firstSuccessfulRunAt: firstRun,
+        lastObservedAt: out.observedAt,
+        marks: first ? logic.addMarks(context.marks, { first_data: first }) : context.marks,
+      };
+    }),
+    failVerifyTimeout: assign(({ context }) => ({
+      resumeTarget: 'verifying' as const,
+      lastError: {
+        code: 'VERIFY_TIMEOUT',
+        message: `verification deadline passed: not seen in Audience Manager: [${logic.unseenAudiences(context).join(', ')}]; not confirmed: [${logic.missingConfirmations(context).join(', ')}]`,
+        at: context.lastObservedAt ?? '',
+        retryable: false,
+        step: 'verifying',
+      },
+    })),
+    recordConfirmation: assign(({ context, event }) => {
+      const e = event as Extract<MigrationEvent, { type: 'CONFIRM' }>;
+      return { confirmations: { ...context.confirmations, [e.solution]: { by: e.by, at: e.at, note: e.note } } };
+    }),
+    recordSkip: assign(({ context, event }) => {
+      const e = event as Extract<MigrationEvent, { type: 'SKIP' }>;
+      return { skippedChecks: [...context.skippedChecks, { check: e.check, by: e.by, reason: e.reason }], lastError: null, attempts: 0 };
+    }),
+    recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null }),
+  },
+}).createMachine({
+  id: 'migration',
+  initial: 'draft',
+  context: ({ input }) => ({
+    migrationId: input.migrationId,
+    marker: logic.markerFor(input.migrationId),
+    plan: input.plan,
+    preflight: null,
+    remote: {},
+    ticket: null,
+    marks: {},
+    lastPoll: null,
+    lastObservedAt: null,
+    waitUntil: null,
+    verifyDeadline: null,
+    seenAudiences: {},
+    firstSuccessfulRunAt: null,
+    confirmations: {},
+    skippedChecks: [],
+    attempts: 0,
+    lastError: null,
+    resumeTarget: null,
+  }),
+  on: {
+    CANCEL: { guard: 'legacyMayBeOn', target: '.cancelling', actions: 'recordCancel' },
+    SET_RESOLUTION: { guard: 'legacyStopped', actions: 'overrideResolution' },
+  },
+  states: {
+    draft: { on: { START: 'preflight' } },
+    preflight: {
+      invoke: {
+        id: 'runPreflight',
+        src: 'runPreflight',
+        input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, plan: context.plan }),
+        onDone: [
+          { guard: 'preflightBlocks', target: 'needs_attention', actions: 'failPreflight' },
+          { guard: not('preflightFoundSpecs'), target: 'needs_attention', actions: 'failPreflight' },
+          { target: 'staging', actions: ['recordPreflight', 'resetAttempts'] },
+        ],
+        onError: failTo('preflight'),
+      },
+    },
+    staging: {
+      initial: 'choosing',
+      states: {
+        // Resume re-enters staging here and skips what a previous run already created.
+        choosing: {
+          always: [
+            { guard: not('hasBase'), target: 'base' },
+            { guard: not('hasSource'), target: 'source' },
+            { guard: not('hasTarget'), target: 'target' },
+            { target: '#migration.filing' },
+          ],
+        },
+        base: {
+          invoke: {
+            id: 'ensureBaseConnection',
+            src: 'ensureBaseConnection',
+            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, plan: context.plan, ecaSpecId: context.remote.ecaSpecId! }),
+            onDone: { target: 'choosing', actions: ['recordBase', 'resetAttempts'] },
+            onError: failTo('staging'),
+          },
+        },
+        source: {
+          invoke: {
+            id: 'ensureSourceConnection',
+            src: 'ensureSourceConnection',
+            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, baseConnectionId: context.remote.baseConnectionId! }),
+            onDone: { target: 'choosing', actions: ['recordSource', 'resetAttempts'] },
+            onError: failTo('staging'),
+          },
+        },
+        target: {
+          invoke: {
+            id: 'ensureTargetConnection',
+            src: 'ensureTargetConnection',
+            input: ({ context }: Ctx) => ({
+              migrationId: context.migrationId,
+              marker: context.marker,
+              plan: context.plan,
+              ecaSpecId: context.remote.ecaSpecId!,
+              baseConnectionId: context.remote.baseConnectionId!,
+            }),
+            onDone: { target: 'choosing', actions: ['recordTarget', 'resetAttempts'] },
+            onError: failTo('staging'),
+          },
+        },
+      },
+    },
+    filing: {
+      invoke: {
+        id: 'fileTicket',
+        src: 'fileTicket',
+        input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, plan: context.plan }),
+        onDone: { target: 'awaiting_resolution', actions: ['recordTicket', 'resetAttempts'] },
+        onError: failTo('filing'),
+      },
+    },
+    awaiting_resolution: {
+      initial: 'polling',
+      on: { SET_RESOLUTION: { target: 'cutting_over', actions: 'overrideResolution' } },
+      states: {
+        polling: {
+          invoke: {
+            id: 'pollTicket',
+            src: 'pollTicket',
+            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.ticket!.key }),
+            onDone: [
+              { guard: and(['ticketResolved', 'resolutionTimeKnown']), target: '#migration.cutting_over', actions: ['recordPoll', 'recordResolution', 'resetAttempts'] },
+              { guard: 'ticketResolved', target: '#migration.needs_attention', actions: ['recordPoll', 'failResolutionUnknown'] },
+              { target: 'sleeping', actions: ['recordPoll', 'resetAttempts', 'schedulePoll'] },
+            ],
+            onError: failTo('awaiting_resolution'),
+          },
+        },
+        sleeping: {
+          tags: ['waiting'],
+          invoke: { id: 'waitForPoll', src: 'waitUntil', input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone: 'polling' },
+          on: { WAKE: 'polling' },
+        },
+      },
+    },
+    cutting_over: {
+      initial: 'guarding',
+      states: {
+        // The one rule that matters most: never create the flow while the legacy pipe may still be on.
+        guarding: {
+          always: [{ guard: 'legacyStopped', target: 'creating' }, { target: '#migration.awaiting_resolution' }],
+        },
+        creating: {
+          invoke: {
+            id: 'createFlow',
+            src: 'createFlow',
+            input: ({ context }: Ctx) => ({
+              migrationId: context.migrationId,
+              marker: context.marker,
+              plan: context.plan,
+              flowSpecId: context.remote.flowSpecId!,
+              ecaSpecId: context.remote.ecaSpecId!,
+              sourceConnectionId: context.remote.sourceConnectionId!,
+              targetConnectionId: context.remote.targetConnectionId!,
+              legacyStoppedAt: context.marks.legacy_stopped!.at,
+            }),
+            onDone: { target: '#migration.verifying', actions: ['recordFlow', 'resetAttempts'] },
+            onError: failTo('cutting_over'),
+          },
+        },
+      },
+    },
+    verifying: {
+      initial: 'checking',
+      on: { CONFIRM: { actions: 'recordConfirmation' } },
+      states: {
+        checking: {
+          invoke: {
+            id: 'checkVerification',
+            src: 'checkVerification',
+            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, flowId: context.remote.flowId!, plan: context.plan }),
+            onDone: { target: 'deciding', actions: ['recordVerification', 'resetAttempts'] },
+            onError: failTo('verifying'),
+          },
+        },
+        deciding: {
+          always: [
+            { guard: 'verificationComplete', target: '#migration.handoff' },
+            { guard: 'verificationOverdue', target: '#migration.needs_attention', actions: 'failVerifyTimeout' },
+            { target: 'sleeping', actions: 'scheduleVerify' },
+          ],
+        },
+        sleeping: {
+          tags: ['waiting'],
+          invoke: { id: 'waitForVerify', src: 'waitUntil', input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone: 'checking' },
+          on: { CONFIRM: { target: 'deciding', actions: 'recordConfirmation' }, WAKE: 'checking' },
+        },
+      },
+    },
+    handoff: {
+      invoke: {
+        id: 'postHandoff',
+        src: 'postHandoff',
+        input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, ticketKey: context.ticket?.key ?? null, context }),
+        onDone: { target: 'completed', actions: 'resetAttempts' },
+        onError: failTo('handoff'),
+      },
+    },
+    retrying: {
+      entry: 'scheduleRetry',
+      invoke: { id: 'waitForRetry', src: 'waitUntil', input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone: resumeRoutes('noop') },
+    },
+    needs_attention: {
+      tags: ['attention'],
+      on: {
+        RETRY: resumeRoutes('clearError'),
+        SKIP: [
+          { guard: 'skipIsForPreflight', target: 'preflight', actions: 'recordSkip' },
+          { guard: 'skipIsForVerification', target: 'handoff', actions: 'recordSkip' },
+        ],
+        SET_RESOLUTION: { guard: and(['resolutionPending', 'legacyMayBeOn']), target: 'cutting_over', actions: ['overrideResolution', 'clearError'] },
+        CONFIRM: { actions: 'recordConfirmation' },
+      },
+    },
+    cancelling: {
+      initial: 'choosing',
+      on: { CANCEL: {} },
+      states: {
+        // A ticket we filed must be withdrawn, or Customer Care would still turn the legacy pipe off.
+        choosing: { always: [{ guard: 'ticketFiledByUs', target: 'withdrawing' }, { target: '#migration.cancelled' }] },
+        withdrawing: {
+          invoke: {
+            id: 'withdrawTicket',
+            src: 'withdrawTicket',
+            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, ticketKey: context.ticket!.key, reason: 'cancelled' }),
+            onDone: '#migration.cancelled',
+            onError: failTo('cancelling'),
+          },
+        },
+      },
+    },
+    completed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+});
+
+export type MigrationMachine = typeof migrationMachine;

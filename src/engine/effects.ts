@@ -1,0 +1,184 @@
+// The real implementations of the machine's named actors. Every effect writes an intent row before its
+// remote call and an outcome row after it, and first reconciles: it looks its object up by this
+// migration's marker and creates only what is missing, because a restored actor re-runs from the start.
+import { createHash } from 'node:crypto';
+import { fromPromise } from 'xstate';
+import { isoNow } from '../adapters/clock.js';
+import type { MigrationContext, TicketInfo } from '../core/machine-types.js';
+import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.js';
+import { toStoredError } from '../errors.js';
+import type { Plan } from '../core/types.js';
+import type { Clock, MigrationStore } from '../ports.js';
+import { checkVerification, pollTicket } from './observe.js';
+import { runPreflight } from './preflight.js';
+import type { EngineSettings, Services } from './types.js';
+
+export interface EffectDeps {
+  store: MigrationStore;
+  services: Services;
+  clock: Clock;
+  settings: EngineSettings;
+  env: Record<string, string | undefined>;
+  /** Resolves once every queued transition is on disk: an intent is never written ahead of its state. */
+  flushed: () => Promise<void>;
+}
+
+interface Done<T> {
+  value: T;
+  remoteId: string | null;
+  adopted: boolean;
+}
+
+function fingerprint(request: unknown): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 32);
+}
+
+/**
+ * Intent → call → outcome, with failures stored as plain data (the machine never sees an Error).
+ * `call` learns whether an earlier attempt wrote an intent: only then can a remote object already exist.
+ */
+export async function runEffect<T>(
+  deps: EffectDeps,
+  migrationId: string,
+  step: string,
+  request: unknown,
+  call: (earlierAttempt: boolean) => Promise<Done<T>>,
+): Promise<T> {
+  const key = `${migrationId}:${step}`;
+  await deps.flushed();
+  const earlierAttempt = (await deps.store.effects(migrationId)).some((e) => e.key === key);
+  await deps.store.recordIntent({ migrationId, key, step, fingerprint: fingerprint(request), at: isoNow(deps.clock) });
+  let done: Done<T>;
+  try {
+    done = await call(earlierAttempt);
+  } catch (err) {
+    const error = toStoredError(err, isoNow(deps.clock), step);
+    await deps.store.recordOutcome({ key, status: 'failed', remoteId: null, at: error.at, error });
+    throw error;
+  }
+  await deps.store.recordOutcome({ key, status: done.adopted ? 'adopted' : 'created', remoteId: done.remoteId, at: isoNow(deps.clock) });
+  return done.value;
+}
+
+/** Reads have no intent rows, but their failures must still reach the machine as stored data. */
+async function asData<T>(deps: EffectDeps, step: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw toStoredError(err, isoNow(deps.clock), step);
+  }
+}
+
+async function ensure<T extends { id: string }>(find: () => Promise<T | null>, create: () => Promise<T>): Promise<Done<{ id: string }>> {
+  const found = await find();
+  if (found) return { value: { id: found.id }, remoteId: found.id, adopted: true };
+  const made = await create();
+  return { value: { id: made.id }, remoteId: made.id, adopted: false };
+}
+
+function describe(plan: Plan, marker: string): string {
+  return `${plan.destination.description} [${marker}]`.trim();
+}
+
+async function fileTicket(deps: EffectDeps, input: { migrationId: string; marker: string; plan: Plan }): Promise<TicketInfo> {
+  const { tracker } = deps.services;
+  const jira = input.plan.jira;
+  if (jira.existingKey) {
+    const t = await asData(deps, 'filing', () => tracker.get(jira.existingKey!));
+    return { key: t.key, id: t.id, createdAt: t.createdAt, attached: true };
+  }
+  const text = ticketTemplate(input.plan, input.marker);
+  const request = { projectKey: jira.projectKey, issueType: jira.issueType, ...text, labels: [input.marker, ...(jira.labels ?? [])] };
+  return runEffect(deps, input.migrationId, 'ticket', request, async () => {
+    const found = await tracker.findByLabel(input.marker);
+    const ref = found ?? (await tracker.create(request));
+    return { value: { ...ref, attached: false }, remoteId: ref.key, adopted: found !== null };
+  });
+}
+
+async function comment(deps: EffectDeps, migrationId: string, step: string, key: string, marker: string, text: string): Promise<void> {
+  await runEffect(deps, migrationId, step, { key, marker }, async () => {
+    const exists = await deps.services.tracker.hasComment(key, marker);
+    if (!exists) await deps.services.tracker.comment(key, text);
+    return { value: undefined, remoteId: key, adopted: exists };
+  });
+}
+
+export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationContext) => string[]) {
+  const { platform } = deps.services;
+  return {
+    runPreflight: fromPromise(({ input }: { input: { migrationId: string; marker: string; plan: Plan } }) =>
+      asData(deps, 'preflight', () => runPreflight(deps, input.plan, input.marker)),
+    ),
+    ensureBaseConnection: fromPromise(({ input }: { input: { migrationId: string; marker: string; plan: Plan; ecaSpecId: string } }) => {
+      const token = input.plan.destination.tokenEnv ? deps.env[input.plan.destination.tokenEnv] : undefined;
+      const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId };
+      return runEffect(deps, input.migrationId, 'base_connection', request, () =>
+        ensure(() => platform.findByMarker('base', input.ecaSpecId, input.marker), () => platform.createBaseConnection({ ...request, token })),
+      );
+    }),
+    ensureSourceConnection: fromPromise(({ input }: { input: { migrationId: string; marker: string; baseConnectionId: string } }) => {
+      const request = { name: `Profile Store for ${input.marker}`, description: `[${input.marker}]`, baseConnectionId: input.baseConnectionId };
+      return runEffect(deps, input.migrationId, 'source_connection', request, () =>
+        ensure(() => platform.findByMarker('source', deps.settings.profileSourceSpecId, input.marker), () => platform.createSourceConnection(request)),
+      );
+    }),
+    ensureTargetConnection: fromPromise(
+      ({ input }: { input: { migrationId: string; marker: string; plan: Plan; ecaSpecId: string; baseConnectionId: string } }) => {
+        const params: Record<string, string> = input.plan.destination.accountId ? { accountId: input.plan.destination.accountId } : {};
+        const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId, baseConnectionId: input.baseConnectionId, params };
+        return runEffect(deps, input.migrationId, 'target_connection', request, () =>
+          ensure(() => platform.findByMarker('target', input.ecaSpecId, input.marker), () => platform.createTargetConnection(request)),
+        );
+      },
+    ),
+    fileTicket: fromPromise(({ input }: { input: { migrationId: string; marker: string; plan: Plan } }) => fileTicket(deps, input)),
+    pollTicket: fromPromise(({ input }: { input: { migrationId: string; key: string } }) => asData(deps, 'awaiting_resolution', () => pollTicket(deps, input.key))),
+    waitUntil: fromPromise(({ input, signal }: { input: { at: number }; signal: AbortSignal }) => deps.clock.sleepUntil(input.at, signal)),
+    createFlow: fromPromise(({ input }: { input: FlowInput }) => createFlow(deps, input)),
+    checkVerification: fromPromise(({ input }: { input: { migrationId: string; flowId: string; plan: Plan } }) =>
+      asData(deps, 'verifying', () => checkVerification(deps, input.flowId, input.plan)),
+    ),
+    postHandoff: fromPromise(({ input }: { input: { migrationId: string; marker: string; ticketKey: string | null; context: MigrationContext } }) =>
+      input.ticketKey
+        ? comment(deps, input.migrationId, 'handoff', input.ticketKey, `${input.marker}:handoff`, handoffComment(input.context.marks, input.marker, handoffLines(input.context)))
+        : Promise.resolve(),
+    ),
+    withdrawTicket: fromPromise(({ input }: { input: { migrationId: string; marker: string; ticketKey: string; reason: string } }) =>
+      comment(deps, input.migrationId, 'withdraw', input.ticketKey, `${input.marker}:withdrawn`, withdrawComment(input.marker, input.reason)),
+    ),
+  };
+}
+
+interface FlowInput {
+  migrationId: string;
+  marker: string;
+  plan: Plan;
+  flowSpecId: string;
+  ecaSpecId: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  legacyStoppedAt: string;
+}
+
+/** The critical path: one lookup and one create, everything else was staged. */
+async function createFlow(deps: EffectDeps, input: FlowInput) {
+  if (!input.legacyStoppedAt) throw toStoredError(new Error('refusing to create the flow: the legacy pipe is not known to be off'), isoNow(deps.clock), 'cutting_over');
+  const { platform } = deps.services;
+  const request = {
+    name: input.plan.destination.name,
+    description: describe(input.plan, input.marker),
+    flowSpecId: input.flowSpecId,
+    sourceConnectionId: input.sourceConnectionId,
+    targetConnectionId: input.targetConnectionId,
+    segmentIds: input.plan.audiences,
+    identities: input.plan.identities,
+  };
+  // The lookup is skipped on a first attempt: with no earlier intent no flow of ours can exist, and the
+  // critical path between the legacy pipe stopping and the flow existing stays one request long.
+  return runEffect(deps, input.migrationId, 'flow', request, async (earlierAttempt) => {
+    const found = earlierAttempt ? await platform.findFlowByMarker(input.ecaSpecId, input.marker) : null;
+    const flow = found ?? (await platform.createFlow(request));
+    return { value: { id: flow.id, createdAt: flow.createdAt }, remoteId: flow.id, adopted: found !== null };
+  });
+}

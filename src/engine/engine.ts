@@ -1,0 +1,193 @@
+// The engine: creates migrations, restores their actors from the store, provides the real effects, persists
+// every transition and drives a migration until it waits, needs attention, finishes or is interrupted.
+import { randomBytes } from 'node:crypto';
+import type { AnyEventObject, SnapshotFrom } from 'xstate';
+import { createActor, initialTransition } from 'xstate';
+import { isoNow } from '../adapters/clock.js';
+import { migrationMachine } from '../core/machine.js';
+import type { MigrationMachine } from '../core/machine.js';
+import type { MigrationContext, MigrationEvent } from '../core/machine-types.js';
+import { MACHINE_VERSION } from '../core/machine-types.js';
+import type { MigrationStatus, Plan } from '../core/types.js';
+import { CutoverError, LockedError, UsageError } from '../errors.js';
+import type { Clock, Logger, MigrationRecord, MigrationStore } from '../ports.js';
+import { effectActors } from './effects.js';
+import { handoffLines } from './handoff.js';
+import { acquire, keepAlive } from './lease.js';
+import type { LeaseDeps } from './lease.js';
+import { Persister, stateName, statusOf } from './persist.js';
+import { restoreSnapshot } from './restore.js';
+import type { EngineSettings, Services } from './types.js';
+import { XSTATE_VERSION } from './versions.js';
+
+type Snapshot = SnapshotFrom<MigrationMachine>;
+
+export interface EngineDeps {
+  store: MigrationStore;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+  holder: string;
+  settings: EngineSettings;
+  env?: Record<string, string | undefined>;
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+/** `until-waiting` returns as soon as the migration waits on the outside world; `until-done` keeps going. */
+export type DriveMode = 'until-waiting' | 'until-done';
+
+export interface DriveOptions {
+  mode: DriveMode;
+  signal?: AbortSignal;
+  /** Sent once the actor is restored: an operator event, or START for a draft. */
+  event?: MigrationEvent;
+  onSnapshot?: (snapshot: Snapshot) => void;
+}
+
+export interface DriveResult {
+  id: string;
+  state: string;
+  status: MigrationStatus | 'interrupted';
+  context: MigrationContext;
+}
+
+export function newMigrationId(): string {
+  return `m-${randomBytes(5).toString('hex')}`;
+}
+
+export class Engine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  private get leaseDeps(): LeaseDeps {
+    const { store, clock, holder, settings, isProcessAlive } = this.deps;
+    return { store, clock, holder, ttlMs: settings.leaseTtlMs, isProcessAlive };
+  }
+
+  async create(plan: Plan, by: string, id = newMigrationId()): Promise<string> {
+    const [snapshot] = initialTransition(migrationMachine, { migrationId: id, plan });
+    const at = isoNow(this.deps.clock);
+    await this.deps.store.create({
+      id,
+      orgId: plan.orgId,
+      plan,
+      machineVersion: MACHINE_VERSION,
+      xstateVersion: XSTATE_VERSION,
+      state: stateName(snapshot),
+      status: 'active',
+      at,
+      journal: [{ kind: 'operator', at, name: 'CREATE', actor: by, data: { audiences: plan.audiences.length } }],
+    });
+    await this.deps.store.commitTransition(id, {
+      snapshot: JSON.parse(JSON.stringify(migrationMachine.getPersistedSnapshot(snapshot))) as unknown,
+      machineVersion: MACHINE_VERSION,
+      xstateVersion: XSTATE_VERSION,
+      state: stateName(snapshot),
+      status: 'active',
+      progressed: true,
+      attempts: 0,
+      lastError: null,
+      ticketKey: null,
+      marks: {},
+      journal: [],
+      at,
+    });
+    return id;
+  }
+
+  async load(id: string): Promise<MigrationRecord> {
+    const record = await this.deps.store.get(id);
+    if (!record) throw new UsageError(`no migration with id ${id}`, 'cutover list shows the migrations in this database (--db selects another)');
+    return record;
+  }
+
+  /** Drives the migration under a lease; the lease is released and every transition flushed on return. */
+  async drive(id: string, options: DriveOptions): Promise<DriveResult> {
+    const record = await this.load(id);
+    const { lease, tookOverFrom } = await acquire(this.leaseDeps, id);
+    if (tookOverFrom) {
+      await this.deps.store.appendJournal(id, [
+        { kind: 'operator', at: isoNow(this.deps.clock), name: 'TAKEOVER', actor: this.deps.holder, reason: `previous holder ${tookOverFrom.holder} is no longer running`, data: { lockId: tookOverFrom.nonce } },
+      ]);
+    }
+    let lost = false;
+    const stopHeartbeat = keepAlive(this.leaseDeps, lease, () => (lost = true));
+    try {
+      return await this.run(record, options, () => lost);
+    } finally {
+      stopHeartbeat();
+      await this.deps.store.releaseLease(id, lease.nonce);
+    }
+  }
+
+  private async run(record: MigrationRecord, options: DriveOptions, leaseLost: () => boolean): Promise<DriveResult> {
+    const restored = restoreSnapshot(record);
+    const persister = new Persister(this.deps.store, record.id, () => isoNow(this.deps.clock), restored);
+    const machine = migrationMachine.provide({
+      actors: effectActors(
+        { ...this.deps, env: this.deps.env ?? process.env, flushed: () => persister.flushed() },
+        handoffLines,
+      ) as never,
+    });
+    let root: unknown = null;
+    const actor = createActor(machine, {
+      input: { migrationId: record.id, plan: restored.context.plan },
+      snapshot: restored as never,
+      inspect: (ev) => {
+        if (ev.type === '@xstate.snapshot' && ev.actorRef === root) persister.record(ev.snapshot as Snapshot, ev.event as AnyEventObject);
+      },
+    });
+    root = actor;
+    const stop = watchForStop(actor, options, leaseLost, () => persister.failed);
+    actor.start();
+    actor.send(options.event ?? kickOff(actor.getSnapshot()));
+    stop.arm();
+    const outcome = await stop.settled;
+    actor.stop();
+    await persister.flushed();
+    if (outcome === 'lease-lost') throw new LockedError(`migration ${record.id} was taken over by another runner`, 'LOCK_LOST', 'cutover show ' + record.id);
+    const snapshot = actor.getSnapshot();
+    return { id: record.id, state: stateName(snapshot), status: outcome === 'interrupted' ? 'interrupted' : statusOf(snapshot), context: snapshot.context };
+  }
+}
+
+/** What a drive sends first when no operator event is given: start a draft, re-check a wait now. */
+function kickOff(snapshot: Snapshot): MigrationEvent {
+  return stateName(snapshot) === 'draft' ? { type: 'START' } : { type: 'WAKE' };
+}
+
+type Outcome = 'stopped' | 'interrupted' | 'lease-lost';
+
+/**
+ * Settles when the migration reaches a point where this drive should stop. Disarmed until the first event
+ * was sent, so that a restored waiting or needs_attention state does not end the drive before it began.
+ */
+function watchForStop(
+  actor: ReturnType<typeof createActor<MigrationMachine>>,
+  options: DriveOptions,
+  leaseLost: () => boolean,
+  storeFailure: () => unknown,
+): { settled: Promise<Outcome>; arm: () => void } {
+  let armed = false;
+  let check: (snapshot: Snapshot) => void = () => {};
+  const settled = new Promise<Outcome>((resolve, reject) => {
+    check = (snapshot: Snapshot) => {
+      options.onSnapshot?.(snapshot);
+      if (!armed) return;
+      if (storeFailure()) return reject(storeFailure());
+      if (leaseLost()) return resolve('lease-lost');
+      if (snapshot.status === 'error') return reject(new CutoverError(`the migration machine failed: ${String(snapshot.error)}`, 'MACHINE_ERROR'));
+      if (snapshot.status === 'done' || snapshot.hasTag('attention')) return resolve('stopped');
+      if (snapshot.hasTag('waiting') && options.mode === 'until-waiting') return resolve('stopped');
+    };
+    actor.subscribe({ next: (snapshot) => check(snapshot), error: reject });
+    options.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    if (options.signal?.aborted) resolve('interrupted');
+  });
+  return {
+    settled,
+    arm: () => {
+      armed = true;
+      check(actor.getSnapshot());
+    },
+  };
+}

@@ -1,0 +1,75 @@
+// One runner per migration. A lease row names its holder (user@host:pid) and expires unless heartbeats
+// extend it; a holder on this host whose process is gone is taken over at once, with a journal row.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { isoNow } from '../adapters/clock.js';
+import { LockedError } from '../errors.js';
+import type { Clock, Lease, MigrationStore } from '../ports.js';
+
+export interface LeaseDeps {
+  store: MigrationStore;
+  clock: Clock;
+  holder: string;
+  ttlMs: number;
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+export function defaultHolder(): string {
+  return `${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}@${hostname()}:${process.pid}`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The holder's process is known dead: same host, and no such pid. */
+function holderIsDead(lease: Lease, alive: (pid: number) => boolean): boolean {
+  const match = /@([^:]+):(\d+)$/.exec(lease.holder);
+  if (!match || match[1] !== hostname()) return false;
+  return !alive(Number(match[2]));
+}
+
+export function newLease(deps: LeaseDeps, migrationId: string): Lease {
+  const now = deps.clock.now();
+  return {
+    migrationId,
+    nonce: randomBytes(6).toString('hex'),
+    holder: deps.holder,
+    acquiredAt: new Date(now).toISOString(),
+    heartbeatAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + deps.ttlMs).toISOString(),
+  };
+}
+
+export async function acquire(deps: LeaseDeps, migrationId: string): Promise<{ lease: Lease; tookOverFrom: Lease | null }> {
+  const lease = newLease(deps, migrationId);
+  const result = await deps.store.acquireLease(lease, isoNow(deps.clock));
+  if (result.ok) return { lease: result.lease, tookOverFrom: null };
+  const held = result.heldBy;
+  if (holderIsDead(held, deps.isProcessAlive ?? processAlive) && (await deps.store.takeOverLease(held.nonce, lease))) {
+    return { lease, tookOverFrom: held };
+  }
+  throw new LockedError(
+    `migration ${migrationId} is being driven by ${held.holder} since ${held.acquiredAt} (lock id ${held.nonce}, expires ${held.expiresAt})`,
+    'LOCKED',
+    `wait for it to finish, or if that runner is gone: cutover unlock ${migrationId} --lock-id ${held.nonce} --reason "..."`,
+  );
+}
+
+/** Heartbeats until stopped; calls `lost` once if the lease was taken over by someone else. */
+export function keepAlive(deps: LeaseDeps, lease: Lease, lost: () => void): () => void {
+  const timer = setInterval(() => {
+    const now = deps.clock.now();
+    deps.store
+      .heartbeat(lease.migrationId, lease.nonce, new Date(now).toISOString(), new Date(now + deps.ttlMs).toISOString())
+      .then((ours) => ours || lost())
+      .catch(lost);
+  }, Math.max(1000, Math.floor(deps.ttlMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}

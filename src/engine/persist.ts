@@ -1,0 +1,115 @@
+// Persists every transition of a running migration: snapshot, summary, marks and journal rows in one store
+// transaction, queued in order so that an effect's intent row is never written ahead of the state it runs in.
+import type { AnyEventObject, SnapshotFrom } from 'xstate';
+import type { MigrationMachine } from '../core/machine.js';
+import { migrationMachine } from '../core/machine.js';
+import { MACHINE_VERSION } from '../core/machine-types.js';
+import type { MigrationContext } from '../core/machine-types.js';
+import type { MigrationStatus } from '../core/types.js';
+import type { JournalEntry, MigrationStore } from '../ports.js';
+import { XSTATE_VERSION } from './versions.js';
+
+type Snapshot = SnapshotFrom<MigrationMachine>;
+
+const OPERATOR_EVENTS = new Set(['SET_RESOLUTION', 'CONFIRM', 'RETRY', 'SKIP', 'CANCEL']);
+
+/** `awaiting_resolution.sleeping` — the dotted path of the active leaf. */
+export function stateName(snapshot: { value: unknown }): string {
+  const walk = (value: unknown): string =>
+    typeof value === 'string' ? value : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '';
+  return walk(snapshot.value);
+}
+
+export function statusOf(snapshot: Snapshot): MigrationStatus {
+  const top = stateName(snapshot).split('.')[0];
+  if (top === 'completed') return 'completed';
+  if (top === 'cancelled') return 'cancelled';
+  if (snapshot.hasTag('attention')) return 'needs_attention';
+  if (snapshot.hasTag('waiting')) return 'waiting';
+  return 'active';
+}
+
+function journalFor(before: MigrationContext | null, after: MigrationContext, event: AnyEventObject, from: string, to: string, at: string): JournalEntry[] {
+  const rows: JournalEntry[] = [];
+  const e = event as AnyEventObject & { by?: string; reason?: string };
+  if (OPERATOR_EVENTS.has(event.type)) {
+    const { type: _t, by: _b, reason: _r, ...data } = e;
+    rows.push({ kind: 'operator', at, name: event.type, actor: e.by, reason: e.reason, data });
+  }
+  if (from.split('.')[0] !== to.split('.')[0]) rows.push({ kind: 'transition', at, name: event.type, data: { from, to } });
+  if (after.lastPoll && after.lastPoll.statusName !== before?.lastPoll?.statusName) {
+    rows.push({ kind: 'observation', at, name: 'ticket_status', data: after.lastPoll });
+  }
+  for (const [name, mark] of Object.entries(after.marks)) {
+    if (JSON.stringify(before?.marks[name as keyof typeof after.marks]) !== JSON.stringify(mark)) {
+      rows.push({ kind: 'observation', at, name: `mark:${name}`, data: mark });
+    }
+  }
+  if (after.lastError && JSON.stringify(after.lastError) !== JSON.stringify(before?.lastError ?? null)) {
+    rows.push({ kind: 'event', at, name: 'error', data: after.lastError });
+  }
+  return rows;
+}
+
+export class Persister {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private lastState: string;
+  private lastContext: MigrationContext | null;
+  private lastJson = '';
+
+  constructor(
+    private readonly store: MigrationStore,
+    private readonly migrationId: string,
+    private readonly now: () => string,
+    restored: { value: unknown; context: MigrationContext },
+  ) {
+    this.lastState = stateName(restored);
+    this.lastContext = restored.context;
+    this.lastJson = JSON.stringify(restored);
+  }
+
+  /** Queues the snapshot an event produced; a no-op when nothing persisted would change. */
+  record(snapshot: Snapshot, event: AnyEventObject): void {
+    // Stopping the actor at the end of a drive is not a transition of the migration.
+    if (snapshot.status === 'stopped') return;
+    const persisted = migrationMachine.getPersistedSnapshot(snapshot);
+    const json = JSON.stringify(persisted);
+    if (json === this.lastJson) return;
+    const state = stateName(snapshot);
+    const at = this.now();
+    const journal = journalFor(this.lastContext, snapshot.context, event, this.lastState, state, at);
+    const progressed = state.split('.')[0] !== this.lastState.split('.')[0] || journal.some((j) => j.name.startsWith('mark:'));
+    const ctx = snapshot.context;
+    const transition = {
+      snapshot: JSON.parse(json) as unknown,
+      machineVersion: MACHINE_VERSION,
+      xstateVersion: XSTATE_VERSION,
+      state,
+      status: statusOf(snapshot),
+      progressed,
+      attempts: ctx.attempts,
+      lastError: ctx.lastError,
+      ticketKey: ctx.ticket?.key ?? null,
+      marks: ctx.marks,
+      journal,
+      at,
+    };
+    this.lastJson = json;
+    this.lastState = state;
+    this.lastContext = ctx;
+    this.chain = this.chain.then(() => (this.failure ? undefined : this.store.commitTransition(this.migrationId, transition))).catch((err) => {
+      this.failure ??= err;
+    });
+  }
+
+  /** Resolves once everything queued is written; rejects with the first write failure. */
+  async flushed(): Promise<void> {
+    await this.chain;
+    if (this.failure) throw this.failure;
+  }
+
+  get failed(): unknown {
+    return this.failure;
+  }
+}
