@@ -1,0 +1,118 @@
+// The downtime model of DESIGN §3, computed only from stored marks: never from "now". A missing mark gives
+// null (renderers print "n/a", never 0 or NaN); a negative interval (clock skew) is flagged, not hidden.
+import type { Mark, MarkName, Marks } from './types.js';
+import { businessDaysBetween } from './business-days.js';
+import { tryParseInstant } from './time.js';
+
+export interface Measure {
+  ms: number;
+  text: string;
+  /** The later mark precedes the earlier one (clock skew, or a wrong override). */
+  negative: boolean;
+  from: MarkName;
+  to: MarkName;
+}
+
+export interface BusinessDaysMeasure extends Measure {
+  /** Signed business days (UTC dates, weekends and holidays excluded; see business-days.ts). */
+  days: number;
+}
+
+export interface Downtime {
+  /** legacy_stopped -> connection_established: no audience flows to the solutions. */
+  window: Measure | null;
+  /** legacy_stopped -> resolution_detected. */
+  detectionLag: Measure | null;
+  /** resolution_detected -> connection_established. */
+  executionTime: Measure | null;
+  /** legacy_stopped -> first_data. */
+  dataGap: Measure | null;
+  /** ticket_filed -> legacy_stopped, calendar time. */
+  turnaroundCalendar: Measure | null;
+  /** ticket_filed -> legacy_stopped, business days. */
+  turnaroundBusinessDays: BusinessDaysMeasure | null;
+  /** Why a measure is null: a mark missing or unreadable. */
+  notes: string[];
+}
+
+export const NOT_AVAILABLE = 'n/a';
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** "850 ms", "12.3s", "4m 12.3s" (seconds padded: "4m 05.0s"), "3h 05m", "2d 3h 05m"; "-" prefix when negative; "n/a" for null/NaN. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NOT_AVAILABLE;
+  if (ms < 0) return `-${formatDuration(-ms)}`;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 36_000) {
+    const minutes = Math.floor(tenths / 600);
+    const seconds = ((tenths % 600) / 10).toFixed(1);
+    return minutes > 0 ? `${minutes}m ${seconds.padStart(4, '0')}s` : `${seconds}s`;
+  }
+  const totalMinutes = Math.round(ms / 60_000);
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = pad2(totalMinutes % 60);
+  return days > 0 ? `${days}d ${hours}h ${minutes}m` : `${hours}h ${minutes}m`;
+}
+
+/** "2026-03-29T01:30:00.000Z (jira.resolutiondate)", plus "(operator override by X: reason)" when overridden. */
+export function markLabel(mark: Mark | null | undefined): string {
+  if (!mark) return NOT_AVAILABLE;
+  const base = `${mark.at} (${mark.source})`;
+  return mark.override ? `${base} (operator override by ${mark.override.by}: ${mark.override.reason})` : base;
+}
+
+function instantOf(marks: Marks, name: MarkName, notes: string[]): number | null {
+  const mark = marks[name];
+  if (!mark) {
+    if (!notes.includes(`${name} missing`)) notes.push(`${name} missing`);
+    return null;
+  }
+  const ms = tryParseInstant(mark.at);
+  if (ms === null && !notes.some((n) => n.startsWith(`${name} unreadable`))) {
+    notes.push(`${name} unreadable: ${JSON.stringify(mark.at)} is not an ISO-8601 instant`);
+  }
+  return ms;
+}
+
+function measure(marks: Marks, from: MarkName, to: MarkName, notes: string[]): Measure | null {
+  const start = instantOf(marks, from, notes);
+  const end = instantOf(marks, to, notes);
+  if (start === null || end === null) return null;
+  const ms = end - start;
+  const negative = ms < 0;
+  return { ms, negative, from, to, text: negative ? `${formatDuration(ms)} (negative: ${to} before ${from})` : formatDuration(ms) };
+}
+
+function businessDays(calendar: Measure | null, marks: Marks, holidays: readonly string[]): BusinessDaysMeasure | null {
+  if (!calendar) return null;
+  const start = tryParseInstant(marks[calendar.from]?.at ?? '');
+  const end = tryParseInstant(marks[calendar.to]?.at ?? '');
+  if (start === null || end === null) return null;
+  const days = businessDaysBetween(start, end, holidays);
+  const unit = Math.abs(days) === 1 ? 'business day' : 'business days';
+  const text = calendar.negative ? `${days} ${unit} (negative: ${calendar.to} before ${calendar.from})` : `${days} ${unit}`;
+  return { ...calendar, days, text };
+}
+
+/** Every derived duration of DESIGN §3. `holidays`: extra non-business UTC dates (`yyyy-MM-dd`). */
+export function computeDowntime(marks: Marks, opts: { holidays?: string[] } = {}): Downtime {
+  const notes: string[] = [];
+  const turnaroundCalendar = measure(marks, 'ticket_filed', 'legacy_stopped', notes);
+  return {
+    window: measure(marks, 'legacy_stopped', 'connection_established', notes),
+    detectionLag: measure(marks, 'legacy_stopped', 'resolution_detected', notes),
+    executionTime: measure(marks, 'resolution_detected', 'connection_established', notes),
+    dataGap: measure(marks, 'legacy_stopped', 'first_data', notes),
+    turnaroundCalendar,
+    turnaroundBusinessDays: businessDays(turnaroundCalendar, marks, opts.holidays ?? []),
+    notes,
+  };
+}
+
+/** A measure's text, or "n/a" when it could not be computed. */
+export function measureText(m: Measure | null | undefined): string {
+  return m ? m.text : NOT_AVAILABLE;
+}

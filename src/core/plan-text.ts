@@ -1,0 +1,133 @@
+// Plan files (JSON text) to validated plans, and plans to the lines of a review screen.
+import type { Plan } from './types.js';
+import type { Issue } from './plan-fields.js';
+import { formatDuration } from './downtime.js';
+
+/** Offset of the first JSON syntax error in `text`, or -1 when it is valid JSON. */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
+  };
+  const str = (): void => {
+    for (i++; ; i++) {
+      const ch = text.charAt(i);
+      if (ch === '' || ch < ' ') fail();
+      if (ch === '"') return void i++;
+      if (ch === '\\') {
+        i++;
+        if (text.charAt(i) === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) i += 4;
+        else if (!'"\\/bfnrt'.includes(text.charAt(i)) || text.charAt(i) === '') fail();
+      }
+    }
+  };
+  const token = (re: RegExp): void => {
+    re.lastIndex = i;
+    if (!re.test(text)) fail();
+    i = re.lastIndex;
+  };
+  const list = (close: string, item: () => void): void => {
+    i++;
+    ws();
+    if (text.charAt(i) === close) return void i++;
+    for (;;) {
+      item();
+      ws();
+      if (text.charAt(i) === close) return void i++;
+      if (text.charAt(i) !== ',') fail();
+      i++;
+    }
+  };
+  const member = (): void => {
+    ws();
+    if (text.charAt(i) !== '"') fail();
+    str();
+    ws();
+    if (text.charAt(i) !== ':') fail();
+    i++;
+    value();
+  };
+  const value = (): void => {
+    ws();
+    const ch = text.charAt(i);
+    if (ch === '{') return list('}', member);
+    if (ch === '[') return list(']', value);
+    if (ch === '"') return str();
+    token(/true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (at) {
+    if (typeof at === 'number') return at;
+    throw at;
+  }
+}
+
+/** 1-based line and column of an offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+function syntaxHint(ch: string, previous: string): string {
+  if (ch === "'") return ': JSON strings use double quotes';
+  if (ch === '/' || ch === '#') return ': JSON has no comments';
+  if ((ch === '}' || ch === ']') && previous === ',') return ': a trailing comma?';
+  return '';
+}
+
+/** The issue for a JSON syntax error; quotes at most one character of the text (it may hold secrets). */
+export function jsonSyntaxIssue(body: string, source: string): Issue {
+  const offset = jsonErrorOffset(body);
+  const { line, column } = lineColumn(body, Math.max(offset, 0));
+  const found = offset < 0 || offset >= body.length ? 'the end of the file' : JSON.stringify(body.charAt(offset));
+  const previous = body.slice(0, Math.max(offset, 0)).trimEnd().slice(-1);
+  const message = `${source} is not valid JSON: unexpected ${found} at line ${line}, column ${column}${syntaxHint(body.charAt(offset), previous)}`;
+  return { path: `(plan) line ${line}, column ${column}`, message, expected: 'JSON', found };
+}
+
+const SOLUTION_LABELS: Record<Plan['solutions'][number], string> = {
+  audience_manager: 'Audience Manager',
+  target: 'Target',
+  advertising_cloud: 'Advertising Cloud',
+  marketo: 'Marketo',
+  analytics: 'Analytics',
+  campaign: 'Campaign',
+};
+
+function listIds(ids: readonly string[], max = 10): string {
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} ... and ${ids.length - max} more`;
+}
+
+/** The review screen: what will be created, how it is watched, and the limitations the admin must know. */
+export function describePlan(plan: Plan): string[] {
+  const { destination: dest, jira, polling } = plan;
+  const manual = plan.solutions.filter((s) => s !== 'audience_manager').map((s) => SOLUTION_LABELS[s]);
+  const hashing = (m: Plan['identities'][number]): string => (m.applyHashing ? ' (hashed on activation)' : '');
+  return [
+    `Organisation ${plan.orgId}, sandbox ${plan.sandbox}`,
+    `Audiences (${plan.audiences.length}): ${listIds(plan.audiences)}`,
+    `Identity mapping: ${plan.identities.map((m) => `${m.source} -> ${m.target}${hashing(m)}`).join('; ')}`,
+    `Solutions: ${plan.solutions.map((s) => SOLUTION_LABELS[s]).join(', ')}${manual.length > 0 ? ` (confirmed by hand after the cut-over: ${manual.join(', ')})` : ''}`,
+    'Will be created, before the ticket (nothing is exported yet):',
+    `  - an Experience Cloud Audiences connection "${dest.name}"${dest.accountId ? `, account ${dest.accountId}` : ''}; bearer token ${dest.tokenEnv ? `read from $${dest.tokenEnv} (never stored)` : 'none'}`,
+    '  - its Profile Store source connection and its target connection',
+    `Jira: ${jira.existingKey ? `attach the existing ticket ${jira.existingKey}` : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`}; polled every ${formatDuration(polling.ticketIntervalMs)}, stalled after ${plan.ticketSlaBusinessDays} business days`,
+    `Cut-over: the moment the ticket resolves, one call creates the dataflow with all ${plan.audiences.length} audiences; never earlier`,
+    `Verification: Audience Manager and the flow's runs polled every ${formatDuration(polling.verifyIntervalMs)}, for up to ${formatDuration(polling.verifyTimeoutMs)}`,
+    `Alerts: ${plan.alerts.length > 0 ? plan.alerts.join(', ') : 'none'}`,
+    ...plan.acceptedChecks.map((a) => `Accepted warning ${a.check}: ${a.reason} (${a.by}, ${a.at})`),
+    'Known limitations (beta):',
+    '  - Between the ticket resolution and the new connection no audience reaches the solutions: the downtime window is measured',
+    '  - No dataflow monitoring in beta: cutover checks Audience Manager and the flow runs itself',
+    '  - No backfill in beta: populations rebuild as profiles re-qualify, so they start small',
+    '  - Audience Manager permissions must be set again for the new data source (AEP permissions do not carry over)',
+  ];
+}

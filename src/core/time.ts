@@ -1,0 +1,79 @@
+// Strict ISO-8601 instant parsing and the ticket service-level test. Pure: "now" is always an argument.
+import { addBusinessDaysUtc } from './business-days.js';
+
+// yyyy-MM-ddTHH:mm[:ss[.fraction]] followed by Z, ±HH:mm or ±HHmm. Nothing else: no space separator,
+// no lower-case t/z, no missing offset (a local time without offset is ambiguous and refused).
+const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
+// Jira's format exactly: yyyy-MM-ddTHH:mm:ss.SSS then ±HHmm (Jira's own), ±HH:mm or Z.
+const JIRA_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:?\d{2})$/;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** Offset in minutes east of UTC, or null when out of range (hours > 23 or minutes > 59). */
+function offsetMinutes(text: string): number | null {
+  if (text === 'Z') return 0;
+  const sign = text.startsWith('-') ? -1 : 1;
+  const digits = text.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2, 4));
+  if (hours > 23 || minutes > 59) return null;
+  return sign * (hours * 60 + minutes);
+}
+
+/** Epoch milliseconds of a strict ISO-8601 instant with offset, or null when `s` is not one. */
+export function tryParseInstant(s: string): number | null {
+  const m = INSTANT_RE.exec(s);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const second = Number(m[6] ?? '0');
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offset = offsetMinutes(m[8] ?? '');
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59 || offset === null) return null;
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
+  date.setUTCFullYear(year); // Date.UTC maps years 0-99 to 1900-1999
+  return date.getTime() - offset * 60_000;
+}
+
+/** Epoch milliseconds of a strict ISO-8601 instant; throws RangeError naming what was expected. */
+export function parseInstant(s: string): number {
+  const ms = tryParseInstant(s);
+  if (ms === null) {
+    throw new RangeError(`expected an ISO-8601 instant with offset (e.g. 2026-03-29T14:05:00Z or +01:00), found ${JSON.stringify(s)}`);
+  }
+  return ms;
+}
+
+export function toUtcIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Normalises any strict instant to UTC ISO-8601 (`...Z`, milliseconds). */
+export function normaliseInstant(s: string): string {
+  return toUtcIso(parseInstant(s));
+}
+
+/**
+ * Jira's `created`/`resolutiondate` (`2026-03-27T16:42:10.123+0100`, also `+01:00` and `Z`) to UTC ISO-8601.
+ * Throws RangeError on anything else, so a format change at Jira is loud rather than a silently wrong mark.
+ */
+export function parseJiraTimestamp(s: string): string {
+  const ms = JIRA_RE.test(s) ? tryParseInstant(s) : null;
+  if (ms === null) {
+    throw new RangeError(`expected a Jira timestamp yyyy-MM-ddTHH:mm:ss.SSS±HHmm (or ±HH:mm, Z), found ${JSON.stringify(s)}`);
+  }
+  return toUtcIso(ms);
+}
+
+/** When a ticket filed at `filedAt` leaves its service level: `businessDays` business days later, same UTC time. */
+export function slaDeadline(filedAt: string, businessDays: number, holidays: readonly string[] = []): string {
+  return toUtcIso(addBusinessDaysUtc(parseInstant(filedAt), businessDays, holidays));
+}
+
+/** True when `now` is strictly after the service-level deadline (see business-days.ts for the day rules). */
+export function isTicketPastSla(filedAt: string, now: string, businessDays: number, holidays: readonly string[] = []): boolean {
+  return parseInstant(now) > Date.parse(slaDeadline(filedAt, businessDays, holidays));
+}
