@@ -1,0 +1,62 @@
+// Drives one migration from a command and reports it: progress on stderr as it happens, the outcome as an
+// exit code (0 done, 3 needs attention, 6 still waiting, 130 interrupted) with the next command to run.
+import type { SnapshotFrom } from 'xstate';
+import type { MigrationMachine } from '../core/machine.js';
+import type { MigrationEvent } from '../core/machine-types.js';
+import type { Plan } from '../core/types.js';
+import type { DriveMode, DriveResult } from '../engine/engine.js';
+import { stateName } from '../engine/persist.js';
+import { EXIT } from '../errors.js';
+import type { CliContext } from './context.js';
+import { say, styleFor } from './output.js';
+import type { Runtime } from './runtime.js';
+
+function progressPrinter(ctx: CliContext) {
+  let lastTop = '';
+  const printed = new Set<string>();
+  const s = styleFor(ctx, 'stderr');
+  return (snapshot: SnapshotFrom<MigrationMachine>) => {
+    const top = stateName(snapshot).split('.')[0] ?? '';
+    if (top !== lastTop) say(ctx, `${s.dim(new Date(ctx.clock.now()).toISOString())}  → ${top}`);
+    lastTop = top;
+    for (const [name, mark] of Object.entries(snapshot.context.marks)) {
+      if (mark && !printed.has(name)) say(ctx, `    ${s.bold(name.replace(/_/g, ' '))}: ${mark.at} (${mark.source})`);
+      printed.add(name);
+    }
+  };
+}
+
+export function exitFor(ctx: CliContext, result: DriveResult): number {
+  const s = styleFor(ctx, 'stderr');
+  const id = result.id;
+  switch (result.status) {
+    case 'completed':
+      say(ctx, s.green(`migration ${id} completed`));
+      return EXIT.ok;
+    case 'cancelled':
+      say(ctx, `migration ${id} cancelled`);
+      return EXIT.ok;
+    case 'waiting':
+      say(ctx, `migration ${id} is waiting (${result.state}); continue with: cutover resume ${id} --follow`);
+      return EXIT.waiting;
+    case 'needs_attention': {
+      const e = result.context.lastError;
+      say(ctx, s.red(`migration ${id} needs attention: ${e?.code}: ${e?.message}`));
+      say(ctx, `see: cutover show ${id}`);
+      return EXIT.needsAttention;
+    }
+    case 'interrupted':
+      say(ctx, `stopped; nothing is lost. Resume with: cutover resume ${id}`);
+      return EXIT.interrupted;
+    default:
+      say(ctx, `migration ${id} stopped in ${result.state}; resume with: cutover resume ${id}`);
+      return EXIT.waiting;
+  }
+}
+
+export async function driveAndReport(ctx: CliContext, runtime: Runtime, id: string, opts: { mode: DriveMode; event?: MigrationEvent }): Promise<number> {
+  const record = await runtime.load(id);
+  const engine = runtime.engineFor(record.plan as Plan);
+  const result = await engine.drive(id, { mode: opts.mode, event: opts.event, signal: ctx.signal, onSnapshot: progressPrinter(ctx) });
+  return exitFor(ctx, result);
+}

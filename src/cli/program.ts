@@ -1,0 +1,69 @@
+// The commander program. Each command's code lives in commands/<name>.ts and is imported only when that
+// command runs, so `cutover --version` loads nothing but commander.
+import { Command, Option } from 'commander';
+import type { CliContext, GlobalOptions } from './context.js';
+import { registerGuided } from './register-guided.js';
+import { registerReporting } from './register-reporting.js';
+import { registerSupport } from './register-support.js';
+import { registerWatch } from './register-watch.js';
+
+export type CommandModule = { default: (args: string[], opts: GlobalOptions & Record<string, unknown>, ctx: CliContext) => Promise<number> };
+
+export interface ProgramResult {
+  exitCode: number;
+}
+
+function lazy(ctx: CliContext, result: ProgramResult, load: () => Promise<CommandModule>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const positional = args.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
+    const mod = await load();
+    result.exitCode = await mod.default(positional, command.optsWithGlobals(), ctx);
+  };
+}
+
+export function createProgram(ctx: CliContext, result: ProgramResult, version: string): Command {
+  const program = new Command('cutover')
+    .description('Migrate an AEP org from legacy segment sharing to the Experience Cloud Audiences destination, durably.')
+    .version(version, '-V, --version')
+    .option('--db <file>', 'state database (default: $CUTOVER_DB or ~/.local/share/cutover/state.db)')
+    .option('--config <file>', 'configuration file (default: $CUTOVER_CONFIG or ~/.config/cutover/config.json)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })
+    .exitOverride();
+  const add = (name: string, description: string, load: () => Promise<CommandModule>) => {
+    const cmd = program.command(name).description(description);
+    cmd.action(lazy(ctx, result, load));
+    return cmd;
+  };
+  registerCommands(add);
+  return program;
+}
+
+export type Add = (name: string, description: string, load: () => Promise<CommandModule>) => Command;
+
+function registerCommands(add: Add): void {
+  registerCore(add);
+  registerGuided(add);
+  registerSupport(add);
+  registerReporting(add);
+  registerWatch(add);
+}
+
+function registerCore(add: Add): void {
+  add('list', 'list migrations with their state, age, last error and lock holder', () => import('./commands/list.js'))
+    .option('--status <status>', 'only this status: active, waiting, needs_attention, completed, cancelled')
+    .option('--org <orgId>', 'only this org')
+    .option('--stalled', 'only stalled migrations, each with its reason')
+    .option('--stall-hours <n>', 'no progress for this many hours counts as stalled', '24')
+    .option('--json', 'print JSON');
+  add('show <id>', 'show one migration: state, next action, downtime marks and its journal as a timeline', () => import('./commands/show.js'))
+    .option('--json', 'print JSON');
+  add('resume <id>', 'drive a migration until it waits on the outside world or finishes', () => import('./commands/resume.js'))
+    .option('--follow', 'keep going until the migration finishes, however long the ticket takes');
+  add('retry <id>', 'retry the step a migration is parked on', () => import('./commands/retry.js')).addOption(reasonOption());
+}
+
+export function reasonOption(): Option {
+  return new Option('--reason <text>', 'why (required: written to the journal with who and when)');
+}

@@ -1,0 +1,4 @@
+// Commands of the guided migration: start, plan, doctor, demo, emulator.
+import type { Add } from './program.js';
+
+export function registerGuided(_add: Add): void {}

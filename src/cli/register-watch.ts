@@ -1,0 +1,4 @@
+// The fleet driver: watch (with its optional Jira webhook receiver).
+import type { Add } from './program.js';
+
+export function registerWatch(_add: Add): void {}

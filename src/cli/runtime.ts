@@ -1,0 +1,90 @@
+// Builds the heavy parts a command needs, only when it needs them: the store (opened and migrated), the
+// configuration, per-org service clients and an engine. Kept apart from context.ts so that light commands
+// (--version, --help) never load better-sqlite3 or the HTTP clients.
+import { loadConfig } from '../adapters/config-load.js';
+import { createServices } from '../adapters/services.js';
+import { openStore } from '../adapters/sqlite/store.js';
+import type { ServiceConfig } from '../core/config.js';
+import type { Plan } from '../core/types.js';
+import { Engine } from '../engine/engine.js';
+import { defaultHolder } from '../engine/lease.js';
+import { DEFAULT_SETTINGS, type EngineSettings, type Services } from '../engine/types.js';
+import { UsageError } from '../errors.js';
+import type { Logger, MigrationRecord, MigrationStore } from '../ports.js';
+import { databasePath, type CliContext, type GlobalOptions } from './context.js';
+import { say } from './output.js';
+
+export interface Runtime {
+  store: MigrationStore;
+  dbPath: string;
+  /** Engine whose services talk to the plan's org and sandbox. */
+  engineFor(plan: Plan): Engine;
+  servicesFor(plan: Plan): Services;
+  load(id: string): Promise<MigrationRecord>;
+  close(): Promise<void>;
+}
+
+export function stderrLogger(ctx: CliContext, redact: (s: string) => string = (s) => s): Logger {
+  const debug = (ctx.env.CUTOVER_DEBUG ?? '') !== '';
+  const write = (level: string, message: string, fields?: Record<string, unknown>) =>
+    say(ctx, redact(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`));
+  return {
+    debug: (m, f) => debug && write('debug', m, f),
+    info: (m, f) => debug && write('info', m, f),
+    warn: (m, f) => write('warning', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
+
+export function openRuntimeStore(ctx: CliContext, opts: GlobalOptions): { store: MigrationStore; dbPath: string } {
+  const dbPath = databasePath(ctx, opts);
+  return { store: openStore(dbPath), dbPath };
+}
+
+export function readServiceConfig(ctx: CliContext, opts: GlobalOptions): ServiceConfig {
+  const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
+  for (const warning of loaded.warnings) say(ctx, `warning: ${warning}`);
+  if (loaded.errors.length > 0) {
+    throw new UsageError(`the configuration is incomplete:\n  ${loaded.errors.join('\n  ')}`, 'set the CUTOVER_* variables (docs/configuration.md); cutover doctor checks them');
+  }
+  return loaded.config;
+}
+
+function settingsFrom(config: ServiceConfig): EngineSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ecaSpecName: config.platform.ecaSpecName,
+    ecaFlowSpecName: config.platform.ecaFlowSpecName ?? config.platform.ecaSpecName,
+    aamDataSource: config.aam.dataSource,
+    aamLegacyDataSource: config.aam.legacyDataSource,
+  };
+}
+
+export function openRuntime(ctx: CliContext, opts: GlobalOptions): Runtime {
+  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  let config: ServiceConfig | null = null;
+  const services = new Map<string, Services>();
+  const servicesFor = (plan: Plan): Services => {
+    config ??= readServiceConfig(ctx, opts);
+    const key = `${plan.orgId}/${plan.sandbox}`;
+    if (!services.has(key)) {
+      const perOrg = { ...config, platform: { ...config.platform, orgId: plan.orgId, sandbox: plan.sandbox } };
+      const built = createServices(perOrg, { logger: stderrLogger(ctx), clock: ctx.clock });
+      services.set(key, built);
+    }
+    return services.get(key)!;
+  };
+  return {
+    store,
+    dbPath,
+    servicesFor,
+    engineFor: (plan) =>
+      new Engine({ store, services: servicesFor(plan), clock: ctx.clock, logger: stderrLogger(ctx), holder: defaultHolder(), settings: settingsFrom(config ?? readServiceConfig(ctx, opts)), env: ctx.env }),
+    async load(id) {
+      const record = await store.get(id);
+      if (!record) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations; --db or CUTOVER_DB selects another database');
+      return record;
+    },
+    close: () => store.close(),
+  };
+}
