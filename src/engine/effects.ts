@@ -117,12 +117,9 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
         ensure(() => platform.findByMarker('base', input.ecaSpecId, input.marker), () => platform.createBaseConnection({ ...request, token })),
       );
     }),
-    ensureSourceConnection: fromPromise(({ input }: { input: { migrationId: string; marker: string; baseConnectionId: string } }) => {
-      const request = { name: `Profile Store for ${input.marker}`, description: `[${input.marker}]`, baseConnectionId: input.baseConnectionId };
-      return runEffect(deps, input.migrationId, 'source_connection', request, () =>
-        ensure(() => platform.findByMarker('source', deps.settings.profileSourceSpecId, input.marker), () => platform.createSourceConnection(request)),
-      );
-    }),
+    ensureSourceConnection: fromPromise(({ input }: { input: { migrationId: string; marker: string; baseConnectionId: string } }) =>
+      ensureProfileSource(deps, input.migrationId, input.marker),
+    ),
     ensureTargetConnection: fromPromise(
       ({ input }: { input: { migrationId: string; marker: string; plan: Plan; ecaSpecId: string; baseConnectionId: string } }) => {
         const params: Record<string, string> = input.plan.destination.accountId ? { accountId: input.plan.destination.accountId } : {};
@@ -148,6 +145,23 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
       comment(deps, input.migrationId, 'withdraw', input.ticketKey, `${input.marker}:withdrawn`, withdrawComment(input.marker, input.reason)),
     ),
   };
+}
+
+/**
+ * The Profile Store source hangs off a base connection of its own (Profile Store spec, no auth): the
+ * destination's base connection belongs to the destination spec and cannot carry a source connection.
+ */
+async function ensureProfileSource(deps: EffectDeps, migrationId: string, marker: string): Promise<{ id: string }> {
+  const { platform } = deps.services;
+  const specId = deps.settings.profileSourceSpecId;
+  const base = { name: `Profile Store for ${marker}`, description: `[${marker}]`, specId };
+  const profileBase = await runEffect(deps, migrationId, 'profile_connection', base, () =>
+    ensure(() => platform.findByMarker('base', specId, marker), () => platform.createBaseConnection(base)),
+  );
+  const request = { name: `Profile Store source for ${marker}`, description: `[${marker}]`, baseConnectionId: profileBase.id };
+  return runEffect(deps, migrationId, 'source_connection', request, () =>
+    ensure(() => platform.findByMarker('source', specId, marker), () => platform.createSourceConnection(request)),
+  );
 }
 
 interface FlowInput {

@@ -9,7 +9,7 @@ describe('engine: a migration end to end on the fakes', () => {
     const first = await r.engine.drive(id, { mode: 'until-waiting' });
     expect(first.status).toBe('waiting');
     expect(first.state).toBe('awaiting_resolution.sleeping');
-    expect(r.services.world.creates).toEqual({ base: 1, source: 1, target: 1, ticket: 1 });
+    expect(r.services.world.creates).toEqual({ base: 1, profile_base: 1, source: 1, target: 1, ticket: 1 });
 
     const ticket = r.services.world.tickets[0]!;
     r.services.world.resolve(ticket.key, '2026-01-05T10:00:00.000Z');
@@ -19,7 +19,7 @@ describe('engine: a migration end to end on the fakes', () => {
     const done = await r.engine.drive(id, { mode: 'until-done' });
     clearInterval(interval);
     expect(done.status).toBe('completed');
-    expect(r.services.world.creates).toEqual({ base: 1, source: 1, target: 1, ticket: 1, flow: 1, comment: 1 });
+    expect(r.services.world.creates).toEqual({ base: 1, profile_base: 1, source: 1, target: 1, ticket: 1, flow: 1, comment: 1 });
     expect(done.context.marks.legacy_stopped).toEqual({ at: '2026-01-05T10:00:00.000Z', source: 'jira.resolutiondate' });
     expect(done.context.marks.connection_established?.source).toBe('flowservice.createdAt');
 

@@ -130,16 +130,18 @@ export class FakePlatform implements DestinationPlatform {
   async listConnections(specId: string) {
     return this.w.connections.filter((c) => c.kind === 'base' && c.specId === specId);
   }
-  async findByMarker(kind: ConnectionKind, _specId: string, marker: string) {
+  async findByMarker(kind: ConnectionKind, specId: string, marker: string) {
     this.w.faults.check(`find:${kind}`);
-    return this.w.connections.find((c) => c.kind === kind && c.description?.includes(marker)) ?? null;
+    return this.w.connections.find((c) => c.kind === kind && (kind === 'source' || c.specId === specId) && c.description?.includes(marker)) ?? null;
   }
   private add(kind: ConnectionKind, specId: string, name: string, description: string): RemoteObject {
-    this.w.faults.check(`create:${kind}`);
-    this.w.count(kind);
+    // The Profile Store's base connection is counted apart from the destination's.
+    const counted = kind === 'base' && specId !== FAKE_ECA_SPEC.id ? 'profile_base' : kind;
+    this.w.faults.check(`create:${counted}`);
+    this.w.count(counted);
     const obj = { id: `${kind}-${this.w.connections.length + 1}`, name, description, kind, specId, createdAt: this.w.iso() };
     this.w.connections.push(obj);
-    this.w.faults.check(`after:create:${kind}`);
+    this.w.faults.check(`after:create:${counted}`);
     return obj;
   }
   async createBaseConnection(i: { name: string; description: string; specId: string }) {
