@@ -1,0 +1,261 @@
+// Service configuration, pure: the keys, their defaults, and validation with messages that name the key, what
+// was expected and what was found. Reading the environment and the config file is src/adapters/config-load.ts.
+//
+// Every key has an environment name (CUTOVER_JIRA_URL) and a config-file place (jira.url): the same key in
+// camelCase under a section. docs/configuration.md is the user-facing version of CONFIG_KEYS.
+
+export type JiraFlavor = 'cloud' | 'dc';
+export type ServiceGroup = 'jira' | 'adobe';
+
+export interface ServiceConfig {
+  jira: { url: string; flavor: JiraFlavor; email?: string; token: string };
+  ims: { url: string; clientId: string; clientSecret: string; scopes: string };
+  platform: { url: string; orgId: string; sandbox: string; ecaSpecName: string; ecaFlowSpecName?: string };
+  aam: { url: string; dataSource: string; legacyDataSource: string };
+  http: { timeoutMs: number; retries: number; debug: boolean };
+}
+
+export interface ConfigKey {
+  env: string;
+  section: string;
+  key: string;
+  default?: string;
+  secret?: boolean;
+  description: string;
+}
+
+/** Scopes commonly granted to AEP OAuth Server-to-Server credentials (copy yours from the Developer Console). */
+export const DEFAULT_IMS_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext';
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { env: 'CUTOVER_JIRA_URL', section: 'jira', key: 'url', description: 'Jira site, e.g. https://example.atlassian.net' },
+  { env: 'CUTOVER_JIRA_FLAVOR', section: 'jira', key: 'flavor', default: 'cloud', description: 'cloud (REST v3) or dc (Data Center, REST v2)' },
+  { env: 'CUTOVER_JIRA_EMAIL', section: 'jira', key: 'email', description: 'Atlassian account email (Cloud only)' },
+  { env: 'CUTOVER_JIRA_TOKEN', section: 'jira', key: 'token', secret: true, description: 'Cloud API token or Data Center personal access token' },
+  { env: 'CUTOVER_IMS_URL', section: 'ims', key: 'url', default: 'https://ims-na1.adobelogin.com', description: 'Adobe IMS host' },
+  { env: 'CUTOVER_CLIENT_ID', section: 'ims', key: 'clientId', description: 'OAuth Server-to-Server client id (also the x-api-key)' },
+  { env: 'CUTOVER_CLIENT_SECRET', section: 'ims', key: 'clientSecret', secret: true, description: 'OAuth Server-to-Server client secret' },
+  { env: 'CUTOVER_IMS_SCOPES', section: 'ims', key: 'scopes', default: DEFAULT_IMS_SCOPES, description: 'comma-separated scopes' },
+  { env: 'CUTOVER_PLATFORM_URL', section: 'platform', key: 'url', default: 'https://platform.adobe.io', description: 'AEP API host' },
+  { env: 'CUTOVER_ORG_ID', section: 'platform', key: 'orgId', description: 'IMS organisation id, …@AdobeOrg' },
+  { env: 'CUTOVER_SANDBOX', section: 'platform', key: 'sandbox', default: 'prod', description: 'AEP sandbox name' },
+  { env: 'CUTOVER_ECA_SPEC_NAME', section: 'platform', key: 'ecaSpecName', default: 'Experience Cloud Audiences', description: 'catalogue name of the destination connection spec' },
+  { env: 'CUTOVER_ECA_FLOW_SPEC_NAME', section: 'platform', key: 'ecaFlowSpecName', description: 'catalogue name of the destination flow spec' },
+  { env: 'CUTOVER_AAM_URL', section: 'aam', key: 'url', default: 'https://aam.adobe.io', description: 'Audience Manager API host' },
+  { env: 'CUTOVER_AAM_DATASOURCE', section: 'aam', key: 'dataSource', default: 'Experience Platform Segments', description: 'data source the new card writes to' },
+  { env: 'CUTOVER_AAM_LEGACY_DATASOURCE', section: 'aam', key: 'legacyDataSource', default: 'Adobe Experience Platform Audience Sharing', description: 'data source of the legacy pipe' },
+  { env: 'CUTOVER_HTTP_TIMEOUT_MS', section: 'http', key: 'timeoutMs', default: '30000', description: 'per-request timeout in ms' },
+  { env: 'CUTOVER_HTTP_RETRIES', section: 'http', key: 'retries', default: '4', description: 'retries of a failed request' },
+  { env: 'CUTOVER_DEBUG', section: 'http', key: 'debug', description: '"http" logs every request and response, redacted' },
+];
+
+export type RawConfig = Record<string, string | undefined>;
+
+export interface ConfigResult {
+  /** Complete only when `errors` is empty; missing values are empty strings. */
+  config: ServiceConfig;
+  warnings: string[];
+  errors: string[];
+}
+
+export interface ValidateOptions {
+  /** The service groups the caller needs; missing keys of the others are not errors. Default: all. */
+  require?: ServiceGroup[];
+}
+
+export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): ConfigResult {
+  const need = new Set<ServiceGroup>(options.require ?? ['jira', 'adobe']);
+  const v = new Validator(raw);
+  const flavor = v.oneOf('CUTOVER_JIRA_FLAVOR', ['cloud', 'dc']) as JiraFlavor;
+  const config: ServiceConfig = {
+    jira: {
+      url: v.url('CUTOVER_JIRA_URL', need.has('jira')),
+      flavor,
+      email: v.text('CUTOVER_JIRA_EMAIL', need.has('jira') && flavor === 'cloud') || undefined,
+      token: v.text('CUTOVER_JIRA_TOKEN', need.has('jira')),
+    },
+    ims: {
+      url: v.url('CUTOVER_IMS_URL', need.has('adobe')),
+      clientId: v.text('CUTOVER_CLIENT_ID', need.has('adobe')),
+      clientSecret: v.text('CUTOVER_CLIENT_SECRET', need.has('adobe')),
+      scopes: v.scopes('CUTOVER_IMS_SCOPES'),
+    },
+    platform: {
+      url: v.url('CUTOVER_PLATFORM_URL', need.has('adobe')),
+      orgId: v.text('CUTOVER_ORG_ID', need.has('adobe')),
+      sandbox: v.sandbox('CUTOVER_SANDBOX'),
+      ecaSpecName: v.text('CUTOVER_ECA_SPEC_NAME', true),
+      ecaFlowSpecName: v.text('CUTOVER_ECA_FLOW_SPEC_NAME', false) || undefined,
+    },
+    aam: {
+      url: v.url('CUTOVER_AAM_URL', need.has('adobe')),
+      dataSource: v.text('CUTOVER_AAM_DATASOURCE', true),
+      legacyDataSource: v.text('CUTOVER_AAM_LEGACY_DATASOURCE', true),
+    },
+    http: {
+      timeoutMs: v.integer('CUTOVER_HTTP_TIMEOUT_MS', 100, 600_000),
+      retries: v.integer('CUTOVER_HTTP_RETRIES', 0, 10),
+      debug: debugHttp(raw.CUTOVER_DEBUG),
+    },
+  };
+  crossChecks(config, raw, v, need);
+  return { config, warnings: v.warnings, errors: v.errors };
+}
+
+function crossChecks(config: ServiceConfig, raw: RawConfig, v: Validator, need: Set<ServiceGroup>): void {
+  if (need.has('jira') && config.jira.flavor === 'dc' && present(raw.CUTOVER_JIRA_EMAIL)) {
+    v.warnings.push('CUTOVER_JIRA_EMAIL: ignored with CUTOVER_JIRA_FLAVOR=dc (Data Center uses the personal access token alone)');
+  }
+  if (need.has('jira') && config.jira.flavor === 'dc' && /\.atlassian\.net$/i.test(hostOf(config.jira.url))) {
+    v.warnings.push(`CUTOVER_JIRA_FLAVOR: expected cloud for an atlassian.net site, found "dc" (${config.jira.url} is Jira Cloud)`);
+  }
+  if (need.has('jira') && config.jira.email && !config.jira.email.includes('@')) {
+    v.warnings.push(`CUTOVER_JIRA_EMAIL: expected the Atlassian account email, found "${config.jira.email}"`);
+  }
+  if (need.has('adobe') && config.platform.orgId && !config.platform.orgId.endsWith('@AdobeOrg')) {
+    v.warnings.push(`CUTOVER_ORG_ID: expected an id ending in @AdobeOrg, found "${config.platform.orgId}"`);
+  }
+}
+
+/** CUTOVER_DEBUG is a list of topics (`http`, `http,sql`); `true` in a config file means all of them. */
+function debugHttp(value: string | undefined): boolean {
+  const topics = (value ?? '').toLowerCase().split(/[\s,]+/);
+  return topics.includes('http') || topics.includes('true') || topics.includes('*');
+}
+
+/** Every configured secret value (and the Basic credential pair), so callers can redact them anywhere. */
+export function secretValues(config: ServiceConfig): string[] {
+  const values = [config.jira.token, config.ims.clientSecret];
+  if (config.jira.email && config.jira.token) values.push(`${config.jira.email}:${config.jira.token}`);
+  return values.filter((s) => s !== '');
+}
+
+/**
+ * Flattens a parsed config file ({"jira": {"url": …}, …}) into environment-named keys. Unknown sections and keys
+ * are reported (a typo would otherwise be silently ignored); values must be strings, numbers or booleans.
+ */
+export function fileToRaw(file: unknown, fileName: string): { raw: RawConfig; errors: string[] } {
+  const raw: RawConfig = {};
+  const errors: string[] = [];
+  if (!file || typeof file !== 'object' || Array.isArray(file)) {
+    return { raw, errors: [`${fileName}: expected a JSON object with sections (jira, ims, platform, aam, http), found ${describe(file)}`] };
+  }
+  for (const [section, values] of Object.entries(file as Record<string, unknown>)) {
+    if (!values || typeof values !== 'object' || Array.isArray(values)) {
+      errors.push(`${fileName}: ${section}: expected an object of settings, found ${describe(values)}`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      const def = CONFIG_KEYS.find((k) => k.section === section && k.key === key);
+      if (!def) errors.push(`${fileName}: ${section}.${key}: unknown setting (known: ${knownIn(section)})`);
+      else if (['string', 'number', 'boolean'].includes(typeof value)) raw[def.env] = String(value);
+      else errors.push(`${fileName}: ${section}.${key}: expected a string or number, found ${describe(value)}`);
+    }
+  }
+  return { raw, errors };
+}
+
+export function fileKeyOf(env: string): string | undefined {
+  const def = CONFIG_KEYS.find((k) => k.env === env);
+  return def ? `${def.section}.${def.key}` : undefined;
+}
+
+function knownIn(section: string): string {
+  const keys = CONFIG_KEYS.filter((k) => k.section === section).map((k) => k.key);
+  return keys.length > 0 ? keys.join(', ') : `no section "${section}"; sections are jira, ims, platform, aam, http`;
+}
+
+class Validator {
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+
+  constructor(private readonly raw: RawConfig) {}
+
+  /** The value, or the key's default; '' (and an error when required) when neither exists. */
+  text(env: string, required: boolean): string {
+    const value = this.raw[env]?.trim();
+    if (present(value)) return value!;
+    const fallback = CONFIG_KEYS.find((k) => k.env === env)?.default;
+    if (fallback !== undefined) return fallback;
+    if (required) this.errors.push(`${env}: required, not set (${describeKey(env)})`);
+    return '';
+  }
+
+  url(env: string, required: boolean): string {
+    const value = this.text(env, required);
+    if (value === '') return '';
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      this.errors.push(`${env}: expected an http(s) URL, found "${value}"`);
+      return '';
+    }
+    if (!/^https?:$/.test(url.protocol)) this.errors.push(`${env}: expected an http(s) URL, found protocol "${url.protocol}"`);
+    if (url.username || url.password) this.errors.push(`${env}: expected a URL without credentials, found user info in it (put secrets in their own keys)`);
+    if (url.search) this.errors.push(`${env}: expected a URL without a query string, found "${url.search}"`);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      this.warnings.push(`${env}: expected https, found plain http to ${url.hostname}: credentials would cross the network unencrypted`);
+    }
+    return value.replace(/\/+$/, '');
+  }
+
+  oneOf(env: string, allowed: string[]): string {
+    const value = this.text(env, true).toLowerCase();
+    if (allowed.includes(value)) return value;
+    this.errors.push(`${env}: expected one of ${allowed.join(', ')}, found "${this.raw[env] ?? ''}"`);
+    return allowed[0]!;
+  }
+
+  integer(env: string, min: number, max: number): number {
+    const value = this.text(env, true);
+    const n = Number(value);
+    if (/^\d+$/.test(value) && n >= min && n <= max) return n;
+    this.errors.push(`${env}: expected a whole number from ${min} to ${max}, found "${value}"`);
+    return Number(CONFIG_KEYS.find((k) => k.env === env)?.default ?? min);
+  }
+
+  /** IMS wants a comma-separated list; space-separated input is fixed up with a warning. */
+  scopes(env: string): string {
+    const value = this.text(env, true);
+    if (!/\s/.test(value)) return value;
+    const fixed = value.split(/[\s,]+/).filter(Boolean).join(',');
+    this.warnings.push(`${env}: expected comma-separated scopes, found spaces; using "${fixed}"`);
+    return fixed;
+  }
+
+  /** Sandbox names are all lower-case in AEP. */
+  sandbox(env: string): string {
+    const value = this.text(env, true);
+    if (value === value.toLowerCase()) return value;
+    this.warnings.push(`${env}: expected a lower-case sandbox name, found "${value}"; using "${value.toLowerCase()}"`);
+    return value.toLowerCase();
+  }
+}
+
+function describeKey(env: string): string {
+  const def = CONFIG_KEYS.find((k) => k.env === env);
+  return def ? `${def.description}; config file key ${def.section}.${def.key}` : 'unknown key';
+}
+
+function present(value: string | undefined): boolean {
+  return value !== undefined && value.trim() !== '';
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `"${value}"` : typeof value;
+}
