@@ -11,7 +11,7 @@ import type { CliContext } from './context.js';
 import { say, styleFor } from './output.js';
 import type { Runtime } from './runtime.js';
 
-function progressPrinter(ctx: CliContext) {
+export function progressPrinter(ctx: CliContext) {
   let lastTop = '';
   const printed = new Set<string>();
   const s = styleFor(ctx, 'stderr');

@@ -62,6 +62,16 @@ function registerCore(add: Add): void {
   add('resume <id>', 'drive a migration until it waits on the outside world or finishes', () => import('./commands/resume.js'))
     .option('--follow', 'keep going until the migration finishes, however long the ticket takes');
   add('retry <id>', 'retry the step a migration is parked on', () => import('./commands/retry.js')).addOption(reasonOption());
+  add('demo', 'run a whole migration against the built-in emulator, on this machine, in seconds', () => import('./commands/demo.js'))
+    .option('--resolve-after-ms <ms>', 'when the simulated Customer Care resolves the ticket', '3000')
+    .option('--json', 'print JSON');
+  add('emulator', 'serve the built-in emulator of Jira, IMS, AEP and Audience Manager on 127.0.0.1', () => import('./commands/emulator.js'))
+    .option('--port <n>', 'port (0 picks a free one)', '0')
+    .option('--seed <n>', 'seed of the simulated orgs')
+    .option('--latency-ms <ms>', 'added to every response')
+    .option('--time-scale <x>', 'multiplies the simulated delays')
+    .option('--jira-flavor <flavor>', 'cloud or dc', 'cloud')
+    .option('--auto-resolve-after-ms <ms>', 'Customer Care resolves each new ticket after this long');
 }
 
 export function reasonOption(): Option {
