@@ -9,6 +9,7 @@ import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.
 import { toStoredError } from '../errors.js';
 import type { Plan } from '../core/types.js';
 import type { Clock, MigrationStore } from '../ports.js';
+import { failpoint } from './failpoints.js';
 import { checkVerification, pollTicket } from './observe.js';
 import { runPreflight } from './preflight.js';
 import type { EngineSettings, Services } from './types.js';
@@ -48,15 +49,18 @@ export async function runEffect<T>(
   await deps.flushed();
   const earlierAttempt = (await deps.store.effects(migrationId)).some((e) => e.key === key);
   await deps.store.recordIntent({ migrationId, key, step, fingerprint: fingerprint(request), at: isoNow(deps.clock) });
+  failpoint(deps.env, step, 'before-call');
   let done: Done<T>;
   try {
     done = await call(earlierAttempt);
+    failpoint(deps.env, step, 'after-call');
   } catch (err) {
     const error = toStoredError(err, isoNow(deps.clock), step);
     await deps.store.recordOutcome({ key, status: 'failed', remoteId: null, at: error.at, error });
     throw error;
   }
   await deps.store.recordOutcome({ key, status: done.adopted ? 'adopted' : 'created', remoteId: done.remoteId, at: isoNow(deps.clock) });
+  failpoint(deps.env, step, 'after-outcome');
   return done.value;
 }
 
