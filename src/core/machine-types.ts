@@ -92,6 +92,33 @@ export interface VerificationOutput {
   firstSuccessfulRunAt: string | null;
 }
 
+// ---------------------------------------------------------------------------------------------- actor inputs
+interface StepInput {
+  migrationId: string;
+  marker: string;
+}
+/** What each named actor is given: one definition for the machine's placeholders and the engine's effects. */
+export interface ActorInputs {
+  runPreflight: StepInput & { plan: Plan };
+  ensureBaseConnection: StepInput & { plan: Plan; ecaSpecId: string };
+  ensureSourceConnection: StepInput & { baseConnectionId: string };
+  ensureTargetConnection: StepInput & { plan: Plan; ecaSpecId: string; baseConnectionId: string };
+  fileTicket: StepInput & { plan: Plan };
+  pollTicket: { migrationId: string; key: string };
+  waitUntil: { at: number };
+  createFlow: StepInput & {
+    plan: Plan;
+    flowSpecId: string;
+    ecaSpecId: string;
+    sourceConnectionId: string;
+    targetConnectionId: string;
+    legacyStoppedAt: string;
+  };
+  checkVerification: { migrationId: string; flowId: string; plan: Plan };
+  postHandoff: StepInput & { ticketKey: string | null; context: MigrationContext };
+  withdrawTicket: StepInput & { ticketKey: string; reason: string };
+}
+
 // ---------------------------------------------------------------------------------------------- events
 export interface OperatorFields {
   by: string;

@@ -6,6 +6,7 @@ import { and, assign, fromPromise, not, setup } from 'xstate';
 import type { CheckResult } from './preflight.js';
 import * as logic from './machine-logic.js';
 import type {
+  ActorInputs,
   FlowOutput,
   MigrationContext,
   MigrationEvent,
@@ -18,7 +19,6 @@ import type {
   VerificationOutput,
 } from './machine-types.js';
 import { STEPS } from './machine-types.js';
-import type { Plan } from './types.js';
 
 function placeholder<I, O>(name: string) {
   return fromPromise<O, I>(async () => {
@@ -27,38 +27,17 @@ function placeholder<I, O>(name: string) {
 }
 
 const actors = {
-  runPreflight: placeholder<{ migrationId: string; marker: string; plan: Plan }, PreflightOutput>('runPreflight'),
-  ensureBaseConnection: placeholder<{ migrationId: string; marker: string; plan: Plan; ecaSpecId: string }, RemoteIdOutput>(
-    'ensureBaseConnection',
-  ),
-  ensureSourceConnection: placeholder<{ migrationId: string; marker: string; baseConnectionId: string }, RemoteIdOutput>(
-    'ensureSourceConnection',
-  ),
-  ensureTargetConnection: placeholder<
-    { migrationId: string; marker: string; plan: Plan; ecaSpecId: string; baseConnectionId: string },
-    RemoteIdOutput
-  >('ensureTargetConnection'),
-  fileTicket: placeholder<{ migrationId: string; marker: string; plan: Plan }, TicketInfo>('fileTicket'),
-  pollTicket: placeholder<{ migrationId: string; key: string }, TicketPollOutput>('pollTicket'),
-  waitUntil: placeholder<{ at: number }, void>('waitUntil'),
-  createFlow: placeholder<
-    {
-      migrationId: string;
-      marker: string;
-      plan: Plan;
-      flowSpecId: string;
-      ecaSpecId: string;
-      sourceConnectionId: string;
-      targetConnectionId: string;
-      legacyStoppedAt: string;
-    },
-    FlowOutput
-  >('createFlow'),
-  checkVerification: placeholder<{ migrationId: string; flowId: string; plan: Plan }, VerificationOutput>('checkVerification'),
-  postHandoff: placeholder<{ migrationId: string; marker: string; ticketKey: string | null; context: MigrationContext }, void>(
-    'postHandoff',
-  ),
-  withdrawTicket: placeholder<{ migrationId: string; marker: string; ticketKey: string; reason: string }, void>('withdrawTicket'),
+  runPreflight: placeholder<ActorInputs['runPreflight'], PreflightOutput>('runPreflight'),
+  ensureBaseConnection: placeholder<ActorInputs['ensureBaseConnection'], RemoteIdOutput>('ensureBaseConnection'),
+  ensureSourceConnection: placeholder<ActorInputs['ensureSourceConnection'], RemoteIdOutput>('ensureSourceConnection'),
+  ensureTargetConnection: placeholder<ActorInputs['ensureTargetConnection'], RemoteIdOutput>('ensureTargetConnection'),
+  fileTicket: placeholder<ActorInputs['fileTicket'], TicketInfo>('fileTicket'),
+  pollTicket: placeholder<ActorInputs['pollTicket'], TicketPollOutput>('pollTicket'),
+  waitUntil: placeholder<ActorInputs['waitUntil'], void>('waitUntil'),
+  createFlow: placeholder<ActorInputs['createFlow'], FlowOutput>('createFlow'),
+  checkVerification: placeholder<ActorInputs['checkVerification'], VerificationOutput>('checkVerification'),
+  postHandoff: placeholder<ActorInputs['postHandoff'], void>('postHandoff'),
+  withdrawTicket: placeholder<ActorInputs['withdrawTicket'], void>('withdrawTicket'),
 };
 
 type Ctx = { context: MigrationContext };

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
 import { isoNow } from '../adapters/clock.js';
-import type { MigrationContext, TicketInfo } from '../core/machine-types.js';
+import type { ActorInputs, MigrationContext, TicketInfo } from '../core/machine-types.js';
 import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.js';
 import { toStoredError } from '../errors.js';
 import type { Plan } from '../core/types.js';
@@ -84,7 +84,7 @@ function describe(plan: Plan, marker: string): string {
   return `${plan.destination.description} [${marker}]`.trim();
 }
 
-async function fileTicket(deps: EffectDeps, input: { migrationId: string; marker: string; plan: Plan }): Promise<TicketInfo> {
+async function fileTicket(deps: EffectDeps, input: ActorInputs['fileTicket']): Promise<TicketInfo> {
   const { tracker } = deps.services;
   const jira = input.plan.jira;
   if (jira.existingKey) {
@@ -111,21 +111,21 @@ async function comment(deps: EffectDeps, migrationId: string, step: string, key:
 export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationContext) => string[]) {
   const { platform } = deps.services;
   return {
-    runPreflight: fromPromise(({ input }: { input: { migrationId: string; marker: string; plan: Plan } }) =>
+    runPreflight: fromPromise(({ input }: { input: ActorInputs['runPreflight'] }) =>
       asData(deps, 'preflight', () => runPreflight(deps, input.plan, input.marker)),
     ),
-    ensureBaseConnection: fromPromise(({ input }: { input: { migrationId: string; marker: string; plan: Plan; ecaSpecId: string } }) => {
+    ensureBaseConnection: fromPromise(({ input }: { input: ActorInputs['ensureBaseConnection'] }) => {
       const token = input.plan.destination.tokenEnv ? deps.env[input.plan.destination.tokenEnv] : undefined;
       const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId };
       return runEffect(deps, input.migrationId, 'base_connection', request, () =>
         ensure(() => platform.findByMarker('base', input.ecaSpecId, input.marker), () => platform.createBaseConnection({ ...request, token })),
       );
     }),
-    ensureSourceConnection: fromPromise(({ input }: { input: { migrationId: string; marker: string; baseConnectionId: string } }) =>
+    ensureSourceConnection: fromPromise(({ input }: { input: ActorInputs['ensureSourceConnection'] }) =>
       ensureProfileSource(deps, input.migrationId, input.marker),
     ),
     ensureTargetConnection: fromPromise(
-      ({ input }: { input: { migrationId: string; marker: string; plan: Plan; ecaSpecId: string; baseConnectionId: string } }) => {
+      ({ input }: { input: ActorInputs['ensureTargetConnection'] }) => {
         const params: Record<string, string> = input.plan.destination.accountId ? { accountId: input.plan.destination.accountId } : {};
         const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId, baseConnectionId: input.baseConnectionId, params };
         return runEffect(deps, input.migrationId, 'target_connection', request, () =>
@@ -133,19 +133,19 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
         );
       },
     ),
-    fileTicket: fromPromise(({ input }: { input: { migrationId: string; marker: string; plan: Plan } }) => fileTicket(deps, input)),
-    pollTicket: fromPromise(({ input }: { input: { migrationId: string; key: string } }) => asData(deps, 'awaiting_resolution', () => pollTicket(deps, input.key))),
-    waitUntil: fromPromise(({ input, signal }: { input: { at: number }; signal: AbortSignal }) => deps.clock.sleepUntil(input.at, signal)),
-    createFlow: fromPromise(({ input }: { input: FlowInput }) => createFlow(deps, input)),
-    checkVerification: fromPromise(({ input }: { input: { migrationId: string; flowId: string; plan: Plan } }) =>
+    fileTicket: fromPromise(({ input }: { input: ActorInputs['fileTicket'] }) => fileTicket(deps, input)),
+    pollTicket: fromPromise(({ input }: { input: ActorInputs['pollTicket'] }) => asData(deps, 'awaiting_resolution', () => pollTicket(deps, input.key))),
+    waitUntil: fromPromise(({ input, signal }: { input: ActorInputs['waitUntil']; signal: AbortSignal }) => deps.clock.sleepUntil(input.at, signal)),
+    createFlow: fromPromise(({ input }: { input: ActorInputs['createFlow'] }) => createFlow(deps, input)),
+    checkVerification: fromPromise(({ input }: { input: ActorInputs['checkVerification'] }) =>
       asData(deps, 'verifying', () => checkVerification(deps, input.flowId, input.plan)),
     ),
-    postHandoff: fromPromise(({ input }: { input: { migrationId: string; marker: string; ticketKey: string | null; context: MigrationContext } }) =>
+    postHandoff: fromPromise(({ input }: { input: ActorInputs['postHandoff'] }) =>
       input.ticketKey
         ? comment(deps, input.migrationId, 'handoff', input.ticketKey, `${input.marker}:handoff`, handoffComment(input.context.marks, input.marker, handoffLines(input.context)))
         : Promise.resolve(),
     ),
-    withdrawTicket: fromPromise(({ input }: { input: { migrationId: string; marker: string; ticketKey: string; reason: string } }) =>
+    withdrawTicket: fromPromise(({ input }: { input: ActorInputs['withdrawTicket'] }) =>
       comment(deps, input.migrationId, 'withdraw', input.ticketKey, `${input.marker}:withdrawn`, withdrawComment(input.marker, input.reason)),
     ),
   };
@@ -168,19 +168,9 @@ async function ensureProfileSource(deps: EffectDeps, migrationId: string, marker
   );
 }
 
-interface FlowInput {
-  migrationId: string;
-  marker: string;
-  plan: Plan;
-  flowSpecId: string;
-  ecaSpecId: string;
-  sourceConnectionId: string;
-  targetConnectionId: string;
-  legacyStoppedAt: string;
-}
 
 /** The critical path: one lookup and one create, everything else was staged. */
-async function createFlow(deps: EffectDeps, input: FlowInput) {
+async function createFlow(deps: EffectDeps, input: ActorInputs['createFlow']) {
   if (!input.legacyStoppedAt) throw toStoredError(new Error('refusing to create the flow: the legacy pipe is not known to be off'), isoNow(deps.clock), 'cutting_over');
   const { platform } = deps.services;
   const request = {
