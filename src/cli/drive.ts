@@ -43,7 +43,8 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
       const e = result.context.lastError;
       say(ctx, s.red(`migration ${id} needs attention: ${e?.code}: ${e?.message}`));
       say(ctx, `see: cutover show ${id}`);
-      return EXIT.needsAttention;
+      // Rejected credentials get their own exit code: the fix is in the environment, not the migration.
+      return e?.httpStatus === 401 ? EXIT.auth : EXIT.needsAttention;
     }
     case 'interrupted':
       say(ctx, `stopped; nothing is lost. Resume with: cutover resume ${id}`);
