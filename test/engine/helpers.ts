@@ -4,10 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../src/adapters/fakes/clock.js';
-import { fakeServices } from '../../src/adapters/fakes/services.js';
+import { fakeServices, NEW_DATA_SOURCE } from '../../src/adapters/fakes/services.js';
+import type { FakeWorld } from '../../src/adapters/fakes/services.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { validatePlan } from '../../src/core/plan.js';
+import type { MigrationContext } from '../../src/core/machine-types.js';
 import type { Plan } from '../../src/core/types.js';
+import { ServiceError } from '../../src/errors.js';
 import { Engine } from '../../src/engine/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
 import type { Logger, MigrationStore } from '../../src/ports.js';
@@ -45,7 +48,16 @@ export interface Rig {
 }
 
 /** A rig over a database file; pass the same services and file to model a resumed process. */
-export function rig(opts: { dbFile?: string; services?: ReturnType<typeof fakeServices>; clock?: FakeClock; store?: MigrationStore; holder?: string } = {}): Rig {
+export function rig(
+  opts: {
+    dbFile?: string;
+    services?: ReturnType<typeof fakeServices>;
+    clock?: FakeClock;
+    store?: MigrationStore;
+    holder?: string;
+    isProcessAlive?: (pid: number) => boolean;
+  } = {},
+): Rig {
   const dbFile = opts.dbFile ?? tempDb();
   const store = opts.store ?? openStore(dbFile);
   const clock = opts.clock ?? new FakeClock(T0, true);
@@ -59,7 +71,7 @@ export function rig(opts: { dbFile?: string; services?: ReturnType<typeof fakeSe
     holder: opts.holder ?? 'tester@test-host:1',
     settings: DEFAULT_SETTINGS,
     env: {},
-    isProcessAlive: () => true,
+    isProcessAlive: opts.isProcessAlive ?? (() => true),
   });
   return { engine, store, clock, services, dbFile };
 }
@@ -71,4 +83,91 @@ export function resolveTicketAfter(r: Rig, afterMs: number): void {
     if (t && !t.resolved && r.clock.now() >= Date.parse(t.createdAt) + afterMs) r.services.world.resolve(t.key, new Date(Date.parse(t.createdAt) + afterMs).toISOString());
   }, 1);
   timer.unref();
+}
+
+// ---------------------------------------------------------------------------------------------- shared by the
+// persistence tests (model, crash, deadline, lease)
+
+/** Fixed instants the fake world reports, so that runs taking different routes end with comparable marks. */
+export const RESOLVED_AT = '2026-01-05T12:00:00.000Z';
+export const SEEN_AT = '2026-01-05T12:30:00.000Z';
+
+/** A vendor error as the HTTP adapters raise it: 503 is retryable, 400 is not. */
+export function vendorError(retryable: boolean): ServiceError {
+  return retryable
+    ? new ServiceError('aep', 'POST', 'https://platform.adobe.io/data/foundation/flowservice/x', 503, undefined, 'Service Unavailable', true)
+    : new ServiceError('aep', 'POST', 'https://platform.adobe.io/data/foundation/flowservice/x', 400, 'BAD-1', 'Bad Request', false);
+}
+
+/** Customer Care closes the migration's ticket (if filed and still open) with a known resolution date. */
+export function resolveTicket(world: FakeWorld, at = RESOLVED_AT): void {
+  for (const t of world.tickets) if (!t.resolved || !t.resolutionDate) world.resolve(t.key, at);
+}
+
+/** Audience Manager has received every planned audience in the new data source at a fixed instant. */
+export function deliverAudiences(world: FakeWorld, audiences: string[], at = SEEN_AT): void {
+  for (const id of audiences) {
+    if (world.aamSegments.some((s) => s.integrationCode === id)) continue;
+    world.aamSegments.push({ sid: world.aamSegments.length + 1, name: id, integrationCode: id, dataSourceId: NEW_DATA_SOURCE.id, createdAt: at });
+  }
+}
+
+/** Resolves after every pending promise callback and one macrotask: lets background effects settle. */
+export function settle(ms = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The parts of a final context that a user depends on and that do not depend on the route taken (retry counts,
+ * the instants retries and restarts shifted): which marks exist and where they came from, the instants the fake
+ * world fixed, the remote ids, the ticket, the audiences seen.
+ */
+export function essentials(ctx: MigrationContext) {
+  return {
+    marks: Object.fromEntries(Object.entries(ctx.marks).map(([name, mark]) => [name, mark?.source])),
+    legacyStopped: ctx.marks.legacy_stopped?.at,
+    firstData: ctx.marks.first_data,
+    remote: ctx.remote,
+    ticket: ctx.ticket ? { key: ctx.ticket.key, id: ctx.ticket.id, attached: ctx.ticket.attached } : null,
+    seenAudiences: ctx.seenAudiences,
+    lastError: ctx.lastError,
+  };
+}
+
+/** Reads a persisted snapshot's state value and context (what the store holds is plain JSON). */
+export function persisted(snapshot: unknown): { value: unknown; context: MigrationContext; status: string } {
+  return snapshot as { value: unknown; context: MigrationContext; status: string };
+}
+
+export interface ReferenceRun {
+  context: MigrationContext;
+  creates: Record<string, number>;
+  /** Effect steps in the order their intents were first written. */
+  steps: string[];
+}
+
+/**
+ * The uninterrupted run every interrupted one is compared with: audiences already delivered, the ticket
+ * resolved as soon as the migration waits on it; or, with `cancel`, cancelled while it waits.
+ */
+export async function referenceRun(plan: Plan, id: string, opts: { cancel?: boolean } = {}): Promise<ReferenceRun> {
+  const r = rig();
+  await r.engine.create(plan, 'admin@example.com', id);
+  deliverAudiences(r.services.world, plan.audiences);
+  let result;
+  if (opts.cancel) {
+    await r.engine.drive(id, { mode: 'until-waiting' });
+    result = await r.engine.drive(id, { mode: 'until-done', event: { type: 'CANCEL', by: 'admin@example.com', reason: 'reference', at: new Date(r.clock.now()).toISOString() } });
+  } else {
+    result = await r.engine.drive(id, {
+      mode: 'until-done',
+      onSnapshot: (s) => {
+        if (s.matches({ awaiting_resolution: 'sleeping' })) resolveTicket(r.services.world);
+      },
+    });
+  }
+  if (result.status !== (opts.cancel ? 'cancelled' : 'completed')) throw new Error(`reference run ended ${result.status}`);
+  const steps = (await r.store.effects(id)).map((e) => e.step);
+  await r.store.close();
+  return { context: result.context, creates: { ...r.services.world.creates }, steps };
 }
