@@ -75,7 +75,10 @@ export const migrationMachine = setup({
     canRetry: ({ context, event }) => logic.canRetry(context, logic.asStoredError((event as { error?: unknown }).error, '')),
     resumeTargetIs: ({ context }, params: { step: Step }) => context.resumeTarget === params.step,
     legacyStopped: ({ context }) => Boolean(context.marks.legacy_stopped),
-    legacyMayBeOn: ({ context }) => !context.marks.legacy_stopped,
+    legacyNotMarked: ({ context }) => !context.marks.legacy_stopped,
+    // Cancel only while the legacy pipe may still be on: no stop mark, and the last poll did not see the
+    // ticket done (a done ticket whose time is unknown has still turned the pipe off).
+    legacyMayBeOn: ({ context }) => !context.marks.legacy_stopped && context.lastPoll?.statusCategory !== 'done',
     preflightBlocks: ({ context, event }) => logic.blockingChecks(context, outputOf<PreflightOutput>(event).results).length > 0,
     preflightFoundSpecs: ({ event }) => {
       const out = outputOf<PreflightOutput>(event);
@@ -410,7 +413,7 @@ export const migrationMachine = setup({
           { guard: 'skipIsForPreflight', target: 'preflight', actions: 'recordSkip' },
           { guard: 'skipIsForVerification', target: 'handoff', actions: 'recordSkip' },
         ],
-        SET_RESOLUTION: { guard: and(['resolutionPending', 'legacyMayBeOn']), target: 'cutting_over', actions: ['overrideResolution', 'clearError'] },
+        SET_RESOLUTION: { guard: and(['resolutionPending', 'legacyNotMarked']), target: 'cutting_over', actions: ['overrideResolution', 'clearError'] },
         CONFIRM: { actions: 'recordConfirmation' },
       },
     },

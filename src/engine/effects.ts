@@ -22,6 +22,8 @@ export interface EffectDeps {
   env: Record<string, string | undefined>;
   /** Resolves once every queued transition is on disk: an intent is never written ahead of its state. */
   flushed: () => Promise<void>;
+  /** Effects still running: a stopping drive waits for them before it gives up its lease. */
+  inFlight?: Set<Promise<unknown>>;
 }
 
 interface Done<T> {
@@ -38,7 +40,23 @@ function fingerprint(request: unknown): string {
  * Intent → call → outcome, with failures stored as plain data (the machine never sees an Error).
  * `call` learns whether an earlier attempt wrote an intent: only then can a remote object already exist.
  */
-export async function runEffect<T>(
+export function runEffect<T>(
+  deps: EffectDeps,
+  migrationId: string,
+  step: string,
+  request: unknown,
+  call: (earlierAttempt: boolean) => Promise<Done<T>>,
+): Promise<T> {
+  // Tracked so that an interrupted drive keeps its lease until the remote call has an outcome: releasing it
+  // earlier would let a second runner reconcile before the first runner's create has landed.
+  const running = effectBody(deps, migrationId, step, request, call);
+  deps.inFlight?.add(running);
+  const untrack = () => deps.inFlight?.delete(running);
+  running.then(untrack, untrack);
+  return running;
+}
+
+async function effectBody<T>(
   deps: EffectDeps,
   migrationId: string,
   step: string,

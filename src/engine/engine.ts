@@ -122,9 +122,10 @@ export class Engine {
   private async run(record: MigrationRecord, options: DriveOptions, leaseLost: () => boolean): Promise<DriveResult> {
     const restored = restoreSnapshot(record);
     const persister = new Persister(this.deps.store, record.id, () => isoNow(this.deps.clock), restored);
+    const inFlight = new Set<Promise<unknown>>();
     const machine = migrationMachine.provide({
       actors: effectActors(
-        { ...this.deps, env: this.deps.env ?? process.env, flushed: () => persister.flushed() },
+        { ...this.deps, env: this.deps.env ?? process.env, flushed: () => persister.flushed(), inFlight },
         handoffLines,
       ) as never,
     });
@@ -139,10 +140,12 @@ export class Engine {
     root = actor;
     const stop = watchForStop(actor, options, leaseLost, () => persister.failed);
     actor.start();
-    actor.send(options.event ?? kickOff(actor.getSnapshot()));
+    const first = options.event ?? kickOff(actor.getSnapshot());
+    if (first) actor.send(first);
     stop.arm();
     const outcome = await stop.settled;
     actor.stop();
+    await Promise.allSettled([...inFlight]);
     await persister.flushed();
     if (outcome === 'lease-lost') throw new LockedError(`migration ${record.id} was taken over by another runner`, 'LOCK_LOST', 'cutover show ' + record.id);
     const snapshot = actor.getSnapshot();
@@ -151,7 +154,8 @@ export class Engine {
 }
 
 /** What a drive sends first when no operator event is given: start a draft, re-check a wait now. */
-function kickOff(snapshot: Snapshot): MigrationEvent {
+function kickOff(snapshot: Snapshot): MigrationEvent | null {
+  if (snapshot.status === 'done') return null;
   return stateName(snapshot) === 'draft' ? { type: 'START' } : { type: 'WAKE' };
 }
 
