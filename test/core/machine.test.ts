@@ -130,11 +130,7 @@ describe('migration machine', () => {
       expect(s.value).toBe('cancelled');
     });
 
-    // BUG (src/core/machine.ts, guard legacyMayBeOn): DESIGN §2 allows cancel "until the legacy pipe is off".
-    // A ticket seen done without a resolution date (RESOLUTION_TIME_UNKNOWN) means the pipe IS off, only the
-    // instant is unknown; the guard looks at marks.legacy_stopped alone, so cancel is accepted and withdraws a
-    // resolved ticket, leaving the org with neither legacy sharing nor the new flow.
-    // Proposed fix: legacyMayBeOn: ({ context }) => !context.marks.legacy_stopped && context.lastPoll?.statusCategory !== 'done'
+    // A ticket seen done without a resolution date still means the pipe is off; only the instant is unknown.
     it('is refused once a poll has seen the ticket done, even when the resolution instant is unknown', () => {
       const s = send(polling(), poll(true, null, null));
       expect(s.context.lastError?.code).toBe('RESOLUTION_TIME_UNKNOWN');

@@ -9,12 +9,7 @@ import { deliverAudiences, resolveTicket, rig, samplePlan, settle } from './help
 const plan = samplePlan();
 
 describe('interrupted drive', () => {
-  // BUG (src/engine/engine.ts + effects.ts): on abort, run() stops the actor and releases the lease without
-  // waiting for the effect the actor had in flight; runEffect ignores the actor's abort signal, so the remote
-  // create goes on after drive() returned. A runner that starts in between finds nothing and creates again.
-  // Proposed fix: EffectDeps gets the in-flight set (runEffect registers its promise), and Engine.run awaits
-  // Promise.allSettled(inFlight) after actor.stop() and before the lease is released (optionally, runEffect
-  // checks the signal before the remote call, so an interrupted run does not start new creates).
+  // Fixed: Engine.run awaits the in-flight effects (EffectDeps.inFlight) before it releases the lease.
   it('does not return (or release the lease) while one of its effects is still creating', async () => {
     const r = rig();
     const world = r.services.world;
