@@ -173,6 +173,7 @@ function watchForStop(
 ): { settled: Promise<Outcome>; arm: () => void } {
   let armed = false;
   let check: (snapshot: Snapshot) => void = () => {};
+  let cleanup = () => {};
   const settled = new Promise<Outcome>((resolve, reject) => {
     check = (snapshot: Snapshot) => {
       options.onSnapshot?.(snapshot);
@@ -184,11 +185,14 @@ function watchForStop(
       if (snapshot.hasTag('waiting') && options.mode === 'until-waiting') return resolve('stopped');
     };
     actor.subscribe({ next: (snapshot) => check(snapshot), error: reject });
-    options.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    const onAbort = () => resolve('interrupted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) resolve('interrupted');
+    // A long-lived signal (watch) is shared by many drives: each must take its listener away when done.
+    cleanup = () => options.signal?.removeEventListener('abort', onAbort);
   });
   return {
-    settled,
+    settled: settled.finally(() => cleanup()),
     arm: () => {
       armed = true;
       check(actor.getSnapshot());
