@@ -1,0 +1,118 @@
+// cutover watch: drive a whole fleet of migrations from one process (scheduler in ../watch/scheduler.ts),
+// optionally woken early by signed Jira webhooks (../watch/webhook.ts). Exit codes are in the command's help
+// (register-watch.ts): an operator stopping the watch is a clean exit, 0.
+import type { Plan } from '../../core/types.js';
+import { EXIT, UsageError } from '../../errors.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { printJson, say } from '../output.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+import { hhmmss, progressPrinter, summaryText } from '../watch/progress.js';
+import { Scheduler, type WatchSummary } from '../watch/scheduler.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../watch/webhook.js';
+
+export const WEBHOOK_SECRET_ENV = 'CUTOVER_WEBHOOK_SECRET';
+
+export interface WatchOptions extends GlobalOptions {
+  org?: string;
+  concurrency?: string;
+  rate?: string;
+  webhookPort?: string;
+  webhookHost?: string;
+  once?: boolean;
+}
+
+interface WatchSettings {
+  orgId?: string;
+  concurrency: number;
+  rate: number;
+  once: boolean;
+  webhook: { host: string; port: number; secret: string } | null;
+}
+
+function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer: boolean): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number greater than 0, got "${raw}"`, `e.g. ${flag} ${fallback}`);
+  }
+  return value;
+}
+
+function webhookSettings(opts: WatchOptions, env: NodeJS.ProcessEnv): WatchSettings['webhook'] {
+  if (opts.webhookPort === undefined) return null;
+  const port = Number(opts.webhookPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--webhook-port must be a port number (0-65535), got "${opts.webhookPort}"`, 'e.g. --webhook-port 8787');
+  }
+  if (opts.once) throw new UsageError('--webhook-port needs a running watch, not --once', 'drop one of --once and --webhook-port');
+  const secret = env[WEBHOOK_SECRET_ENV] ?? '';
+  if (secret === '') {
+    throw new UsageError(
+      `the webhook receiver needs ${WEBHOOK_SECRET_ENV}: unsigned deliveries are never accepted`,
+      `set a secret on the Jira webhook and export the same value as ${WEBHOOK_SECRET_ENV}`,
+    );
+  }
+  return { host: opts.webhookHost ?? '127.0.0.1', port, secret };
+}
+
+export function watchSettings(opts: WatchOptions, env: NodeJS.ProcessEnv): WatchSettings {
+  return {
+    orgId: opts.org,
+    concurrency: positiveNumber('--concurrency', opts.concurrency, 8, true),
+    rate: positiveNumber('--rate', opts.rate, 5, false),
+    once: Boolean(opts.once),
+    webhook: webhookSettings(opts, env),
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}
+
+async function openReceiver(ctx: CliContext, webhook: NonNullable<WatchSettings['webhook']>, scheduler: Scheduler): Promise<WebhookReceiver> {
+  const receiver = await startWebhookReceiver({ ...webhook, wake: (key) => scheduler.wakeTicket(key), log: (line) => say(ctx, `${hhmmss(ctx.clock.now())}  ${line}`) });
+  say(ctx, `webhook receiver listening on ${receiver.url}`);
+  if (!isLoopback(webhook.host)) say(ctx, `warning: the webhook receiver listens on ${webhook.host}; make sure only your tunnel reaches it`);
+  return receiver;
+}
+
+function exitCodeFor(summary: WatchSummary, once: boolean): number {
+  if (!once) return EXIT.ok;
+  if (summary.failed > 0) return EXIT.error;
+  if (summary.needsAttention > 0) return EXIT.needsAttention;
+  return EXIT.ok;
+}
+
+function newScheduler(ctx: CliContext, runtime: Runtime, settings: WatchSettings): Scheduler {
+  return new Scheduler({
+    store: runtime.store,
+    drive: (m, options) => runtime.engineFor(m.plan as Plan).drive(m.id, { mode: 'until-waiting', ...options }),
+    clock: ctx.clock,
+    concurrency: settings.concurrency,
+    ratePerSecond: settings.rate,
+    orgId: settings.orgId,
+    onEvent: progressPrinter(ctx),
+  });
+}
+
+export default async function watch(_args: string[], opts: WatchOptions, ctx: CliContext): Promise<number> {
+  const settings = watchSettings(opts, ctx.env);
+  const runtime = openRuntime(ctx, opts);
+  const scheduler = newScheduler(ctx, runtime, settings);
+  let receiver: WebhookReceiver | null = null;
+  // Stop taking deliveries the moment a stop is asked for; Jira retries what it could not deliver.
+  const closeReceiver = () => void receiver?.close();
+  ctx.signal.addEventListener('abort', closeReceiver, { once: true });
+  try {
+    if (settings.webhook) receiver = await openReceiver(ctx, settings.webhook, scheduler);
+    say(ctx, `watch: ${settings.once ? 'one pass' : 'running'} over ${runtime.dbPath} (concurrency ${settings.concurrency}, at most ${settings.rate} drives/s)${settings.once ? '' : '; Ctrl-C stops'}`);
+    const summary = await scheduler.run(ctx.signal, settings.once ? 'once' : 'forever');
+    say(ctx, summaryText(summary));
+    if (opts.json) printJson(ctx, summary);
+    return exitCodeFor(summary, settings.once);
+  } finally {
+    ctx.signal.removeEventListener('abort', closeReceiver);
+    await receiver?.close();
+    await runtime.close();
+  }
+}

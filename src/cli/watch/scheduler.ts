@@ -1,0 +1,277 @@
+// The fleet scheduler behind `cutover watch`. It keeps every active or waiting migration with the instant it
+// is next due (due.ts), drives the due ones (`until-waiting`: each drive ends as soon as the migration sleeps
+// again, so one slot serves many migrations), at most `concurrency` at once and at most `ratePerSecond` starts
+// a second, and re-reads the store now and then so that new migrations join and finished ones drop out.
+// A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`).
+import type { MigrationEvent } from '../../core/machine-types.js';
+import type { DriveResult } from '../../engine/engine.js';
+import { LockedError, UsageError } from '../../errors.js';
+import type { Clock, MigrationStore } from '../../ports.js';
+import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
+import { TokenBucket } from './token-bucket.js';
+import { countOutcome, emptySummary, type DriveOne, type WatchedMigration, type WatchEvent, type WatchSummary } from './types.js';
+
+export type { DriveOne, WatchedMigration, WatchEvent, WatchSummary } from './types.js';
+
+export interface SchedulerOptions {
+  store: Pick<MigrationStore, 'list'>;
+  drive: DriveOne;
+  clock: Clock;
+  concurrency: number;
+  ratePerSecond: number;
+  orgId?: string;
+  /** How often the store is re-read for new and finished migrations. */
+  refreshMs?: number;
+  /** How long a migration whose lease another runner holds is left alone. */
+  lockedRetryMs?: number;
+  /** First pause after a drive failed with an error; doubles with each failure in a row, up to an hour. */
+  errorRetryMs?: number;
+  onEvent?: (event: WatchEvent) => void;
+}
+
+interface Entry extends WatchedMigration {
+  ticketKey: string | null;
+  dueAt: number;
+  /** Backoff after a locked or failed drive; a webhook wake overrides it. */
+  notBefore: number;
+  failures: number;
+  /** A webhook asked for an immediate re-check (kept while a drive runs, so it runs again with WAKE). */
+  wake: boolean;
+  /** Bumped when a drive ends, so a store read that started earlier cannot overwrite what the drive learnt. */
+  generation: number;
+}
+
+const MAX_PAUSE_MS = 60_000;
+const MAX_ERROR_RETRY_MS = 3_600_000;
+
+function effectiveDue(e: Entry): number {
+  return e.wake ? -Infinity : Math.max(e.dueAt, e.notBefore);
+}
+
+function byDue(a: Entry, b: Entry): number {
+  const da = effectiveDue(a);
+  const db = effectiveDue(b);
+  return da < db ? -1 : da > db ? 1 : 0;
+}
+
+export class Scheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly bucket: TokenBucket;
+  private readonly drives = new AbortController();
+  private readonly summary: WatchSummary = emptySummary();
+  private nextRefreshAt = 0;
+  private stopped = false;
+  private fatal: unknown = null;
+  /** Set by kick(): something changed since the loop last looked, so its next pause must not sleep. */
+  private dirty = false;
+  private pauseAbort: AbortController | null = null;
+  private watchedCount = -1;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
+  }
+
+  /** Runs until `signal` aborts (mode 'forever') or after one pass over what is due now (mode 'once'). */
+  async run(signal: AbortSignal, mode: 'once' | 'forever' = 'forever'): Promise<WatchSummary> {
+    const onAbort = () => this.stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) this.stop();
+    try {
+      await (mode === 'once' ? this.onePass() : this.loop());
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.stop();
+      await Promise.allSettled(this.running.values());
+    }
+    if (this.fatal) throw this.fatal;
+    return { ...this.summary };
+  }
+
+  /** Wakes every watched migration whose ticket is `key`; returns their ids (empty: not a ticket we wait on). */
+  async wakeTicket(key: string): Promise<string[]> {
+    let matches = this.withTicket(key);
+    // A ticket filed moments ago by another runner may not be known yet: look in the store before giving up.
+    if (matches.length === 0 && !this.stopped) {
+      await this.refresh();
+      matches = this.withTicket(key);
+    }
+    for (const e of matches) {
+      e.wake = true;
+      this.emit({ kind: 'woken', id: e.id, orgId: e.orgId, ticketKey: key });
+    }
+    if (matches.length > 0) this.kick();
+    return matches.map((e) => e.id);
+  }
+
+  private withTicket(key: string): Entry[] {
+    const wanted = key.toUpperCase();
+    return [...this.entries.values()].filter((e) => e.ticketKey?.toUpperCase() === wanted);
+  }
+
+  private stop(): void {
+    this.stopped = true;
+    this.drives.abort();
+    this.kick();
+  }
+
+  private kick(): void {
+    this.dirty = true;
+    this.pauseAbort?.abort();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.dirty = false;
+      if (this.options.clock.now() >= this.nextRefreshAt) await this.refreshOrCarryOn();
+      const next = this.launchDue(() => true);
+      await this.pause(Math.min(next, this.nextRefreshAt));
+    }
+  }
+
+  /** Drives each migration due at the start of the pass once, then returns. */
+  private async onePass(): Promise<void> {
+    await this.refresh();
+    const now = this.options.clock.now();
+    const pending = new Set([...this.entries.values()].filter((e) => effectiveDue(e) <= now).map((e) => e.id));
+    while (!this.stopped && (pending.size > 0 || this.running.size > 0)) {
+      this.dirty = false;
+      const next = this.launchDue((e) => pending.has(e.id));
+      for (const id of this.running.keys()) pending.delete(id);
+      await this.pause(next);
+    }
+  }
+
+  /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
+  private launchDue(eligible: (e: Entry) => boolean): number {
+    const now = this.options.clock.now();
+    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e)).sort(byDue);
+    for (const e of idle) {
+      const due = effectiveDue(e);
+      if (due > now) return due;
+      // Full: a finishing drive kicks the loop.
+      if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
+      if (!this.bucket.tryTake()) return this.bucket.nextTokenAt();
+      this.launch(e);
+    }
+    return Infinity;
+  }
+
+  private launch(e: Entry): void {
+    const woken = e.wake;
+    e.wake = false;
+    this.summary.drives++;
+    this.emit({ kind: 'started', id: e.id, orgId: e.orgId, woken });
+    const event: MigrationEvent | undefined = woken ? { type: 'WAKE' } : undefined;
+    // One signal per drive, linked to the stop: the engine's abort listener then goes away with the drive
+    // instead of piling up on a signal that lives as long as the watch.
+    const own = new AbortController();
+    const abortOwn = () => own.abort();
+    this.drives.signal.addEventListener('abort', abortOwn, { once: true });
+    const task = (async () => {
+      try {
+        this.finished(e, await this.options.drive(e, { event, signal: own.signal }));
+      } catch (error) {
+        this.failed(e, error);
+      } finally {
+        this.drives.signal.removeEventListener('abort', abortOwn);
+        this.running.delete(e.id);
+        this.kick();
+      }
+    })();
+    this.running.set(e.id, task);
+  }
+
+  private finished(e: Entry, result: DriveResult): void {
+    e.generation++;
+    e.notBefore = 0;
+    e.failures = 0;
+    countOutcome(this.summary, result.status);
+    if (isFinal(result.status)) this.entries.delete(e.id);
+    if (result.status !== 'interrupted') {
+      e.ticketKey = result.context.ticket?.key ?? e.ticketKey;
+      e.dueAt = dueAt(result.state, { context: result.context }, this.options.clock.now());
+    }
+    const nextAt = isFinal(result.status) || result.status === 'interrupted' ? null : e.wake ? this.options.clock.now() : e.dueAt;
+    this.emit({ kind: 'finished', id: e.id, orgId: e.orgId, result, nextAt });
+  }
+
+  private failed(e: Entry, error: unknown): void {
+    e.generation++;
+    const now = this.options.clock.now();
+    if (error instanceof LockedError) {
+      this.summary.locked++;
+      e.notBefore = now + (this.options.lockedRetryMs ?? 15_000);
+      this.emit({ kind: 'locked', id: e.id, orgId: e.orgId, message: error.message, retryAt: e.notBefore });
+      return;
+    }
+    // Bad configuration fails every drive alike: stop the watch and let the command report it (exit 2).
+    if (error instanceof UsageError) {
+      this.fatal ??= error;
+      this.stop();
+      return;
+    }
+    this.summary.failed++;
+    e.failures++;
+    const base = this.options.errorRetryMs ?? 60_000;
+    e.notBefore = now + Math.min(MAX_ERROR_RETRY_MS, base * 2 ** (e.failures - 1));
+    this.emit({ kind: 'failed', id: e.id, orgId: e.orgId, message: error instanceof Error ? error.message : String(error), retryAt: e.notBefore });
+  }
+
+  /** A long-running watch outlives a store hiccup (a busy database): it keeps what it knows and reads again later. */
+  private async refreshOrCarryOn(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.nextRefreshAt = this.options.clock.now() + (this.options.refreshMs ?? 5_000);
+      this.emit({ kind: 'refresh-failed', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Re-reads the watched migrations: adds new ones, drops those that left, refreshes idle ones. */
+  private async refresh(): Promise<void> {
+    const generations = new Map([...this.entries].map(([id, e]) => [id, e.generation]));
+    const { store, orgId } = this.options;
+    const records = (await Promise.all(WATCHED_STATUSES.map((status) => store.list({ status, orgId })))).flat();
+    const now = this.options.clock.now();
+    const unchanged = (id: string) => !this.running.has(id) && this.entries.get(id)?.generation === generations.get(id);
+    const listed = new Set<string>();
+    for (const r of records) {
+      listed.add(r.id);
+      const known = this.entries.get(r.id);
+      // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
+      if (!known && generations.has(r.id)) continue;
+      if (!known) {
+        this.entries.set(r.id, { id: r.id, orgId: r.orgId, plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now), notBefore: 0, failures: 0, wake: false, generation: 0 });
+      } else if (unchanged(r.id)) {
+        Object.assign(known, { plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now) });
+      }
+    }
+    for (const id of [...this.entries.keys()]) if (!listed.has(id) && unchanged(id)) this.entries.delete(id);
+    this.nextRefreshAt = now + (this.options.refreshMs ?? 5_000);
+    if (this.entries.size !== this.watchedCount) this.emit({ kind: 'watching', count: this.entries.size });
+    this.watchedCount = this.entries.size;
+  }
+
+  /** Sleeps until `until` (at most a minute), or until kicked or stopped. */
+  private async pause(until: number): Promise<void> {
+    if (this.dirty || this.stopped) return;
+    const abort = new AbortController();
+    this.pauseAbort = abort;
+    try {
+      await this.options.clock.sleepUntil(Math.min(until, this.options.clock.now() + MAX_PAUSE_MS), abort.signal);
+    } catch {
+      // Kicked: something changed.
+    } finally {
+      this.pauseAbort = null;
+    }
+  }
+
+  private emit(event: WatchEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // A progress printer must never break the scheduler.
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The vocabulary shared by the watch scheduler, its progress printer and the command.
+import type { MigrationEvent } from '../../core/machine-types.js';
+import type { DriveResult } from '../../engine/engine.js';
+
+export interface WatchedMigration {
+  id: string;
+  orgId: string;
+  plan: unknown;
+}
+
+export type DriveOne = (migration: WatchedMigration, options: { event?: MigrationEvent; signal: AbortSignal }) => Promise<DriveResult>;
+
+export type WatchEvent =
+  | { kind: 'watching'; count: number }
+  | { kind: 'refresh-failed'; message: string }
+  | { kind: 'started'; id: string; orgId: string; woken: boolean }
+  | { kind: 'finished'; id: string; orgId: string; result: DriveResult; nextAt: number | null }
+  | { kind: 'locked'; id: string; orgId: string; message: string; retryAt: number }
+  | { kind: 'failed'; id: string; orgId: string; message: string; retryAt: number }
+  | { kind: 'woken'; id: string; orgId: string; ticketKey: string };
+
+export interface WatchSummary {
+  drives: number;
+  completed: number;
+  waiting: number;
+  needsAttention: number;
+  cancelled: number;
+  interrupted: number;
+  locked: number;
+  failed: number;
+}
+
+export function emptySummary(): WatchSummary {
+  return { drives: 0, completed: 0, waiting: 0, needsAttention: 0, cancelled: 0, interrupted: 0, locked: 0, failed: 0 };
+}
+
+/** Counts how a drive ended. */
+export function countOutcome(s: WatchSummary, status: DriveResult['status']): void {
+  if (status === 'completed') s.completed++;
+  else if (status === 'cancelled') s.cancelled++;
+  else if (status === 'needs_attention') s.needsAttention++;
+  else if (status === 'interrupted') s.interrupted++;
+  else s.waiting++;
+}
