@@ -1,7 +1,9 @@
-// cutover list: every migration's true state in one look.
+// cutover list: every migration's true state in one look; with --stalled, only those a human must look at,
+// each with its reasons (src/core/stall.ts decides). The --json keys are stable (docs/runbook.md).
+import { stallReasons, type StallReason } from '../../core/stall.js';
 import type { MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import type { MigrationRecord } from '../../ports.js';
+import type { Lease, MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { age, out, printJson, table } from '../output.js';
 import { openRuntimeStore } from '../runtime.js';
@@ -15,7 +17,38 @@ interface ListOptions extends GlobalOptions {
   stallHours?: string;
 }
 
-export function listRow(m: MigrationRecord, nowMs: number) {
+export interface LockView {
+  holder: string;
+  lockId: string;
+  since: string;
+  expiresAt: string;
+  expired: boolean;
+}
+
+export interface ListRow {
+  id: string;
+  org: string;
+  state: string;
+  status: MigrationStatus;
+  since: string;
+  timeInState: string;
+  lastProgress: string;
+  attempts: number;
+  ticket: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  lock: LockView | null;
+  stalled: boolean;
+  stallReasons: StallReason[];
+}
+
+function lockView(lease: Lease | null, nowMs: number): LockView | null {
+  if (!lease) return null;
+  return { holder: lease.holder, lockId: lease.nonce, since: lease.acquiredAt, expiresAt: lease.expiresAt, expired: Date.parse(lease.expiresAt) < nowMs };
+}
+
+export function listRow(m: MigrationRecord, lease: Lease | null, nowMs: number, stallHours?: number): ListRow {
+  const reasons = stallReasons(m, lease, new Date(nowMs).toISOString(), { stallHours });
+  const e = m.lastError;
   return {
     id: m.id,
     org: m.orgId,
@@ -26,21 +59,53 @@ export function listRow(m: MigrationRecord, nowMs: number) {
     lastProgress: m.progressAt,
     attempts: m.attempts,
     ticket: m.ticketKey,
-    lastError: m.lastError?.message ?? null,
+    lastError: e ? { code: e.code, message: e.message, at: e.at } : null,
+    lock: lockView(lease, nowMs),
+    stalled: reasons.length > 0,
+    stallReasons: reasons,
   };
+}
+
+function lockText(lock: LockView | null): string {
+  if (!lock) return '-';
+  return `${lock.holder} [${lock.lockId}] since ${lock.since}, expires ${lock.expiresAt}${lock.expired ? ' (expired)' : ''}`;
+}
+
+function renderTable(ctx: CliContext, rows: ListRow[], nowMs: number, withReasons: boolean): void {
+  const headers = ['ID', 'ORG', 'STATE', 'IN STATE', 'LAST PROGRESS', 'ATTEMPTS', 'LAST ERROR', 'LOCK'];
+  const cells = rows.map((r) => [
+    r.id, r.org, r.state, r.timeInState, `${age(r.lastProgress, nowMs)} ago`, String(r.attempts),
+    r.lastError ? `${r.lastError.code}: ${r.lastError.message}` : '-', lockText(r.lock),
+  ]);
+  out(ctx, table(headers, cells));
+  if (!withReasons) return;
+  for (const r of rows) {
+    out(ctx, `\n${r.id} is stalled:`);
+    for (const reason of r.stallReasons) out(ctx, `  ${reason.code}: ${reason.message}`);
+  }
+}
+
+function parseStallHours(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const hours = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(hours > 0)) throw new UsageError(`--stall-hours: expected a positive number of hours, found ${JSON.stringify(value)}`);
+  return hours;
 }
 
 export default async function list(_args: string[], opts: ListOptions, ctx: CliContext): Promise<number> {
   if (opts.status && !STATUSES.includes(opts.status as MigrationStatus)) {
     throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${STATUSES.join(', ')}`);
   }
+  const stallHours = parseStallHours(opts.stallHours);
   const { store } = openRuntimeStore(ctx, opts);
   try {
+    const nowMs = ctx.clock.now();
     const records = await store.list({ status: opts.status as MigrationStatus | undefined, orgId: opts.org });
-    const rows = records.map((m) => listRow(m, ctx.clock.now()));
+    const all = await Promise.all(records.map(async (m) => listRow(m, await store.currentLease(m.id), nowMs, stallHours)));
+    const rows = opts.stalled ? all.filter((r) => r.stalled) : all;
     if (opts.json) printJson(ctx, rows);
-    else if (rows.length === 0) out(ctx, 'no migrations');
-    else out(ctx, table(['ID', 'ORG', 'STATE', 'IN STATE', 'TICKET', 'LAST ERROR'], rows.map((r) => [r.id, r.org, r.state, r.timeInState, r.ticket ?? '-', r.lastError ?? ''])));
+    else if (rows.length === 0) out(ctx, opts.stalled ? 'no stalled migrations' : 'no migrations');
+    else renderTable(ctx, rows, nowMs, Boolean(opts.stalled));
     return 0;
   } finally {
     await store.close();

@@ -1,12 +1,13 @@
-// cutover show: where one migration stands, why, and what happens next.
+// cutover show: where one migration stands, why, and what happens next; its history as a timeline.
 import { computeDowntime, markLabel, measureText } from '../../core/downtime.js';
 import type { MarkName } from '../../core/types.js';
-import type { JournalRow, MigrationRecord } from '../../ports.js';
+import { UsageError } from '../../errors.js';
+import type { Lease, MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { nextAction } from '../next-action.js';
 import { out, printJson } from '../output.js';
 import { openRuntimeStore } from '../runtime.js';
-import { UsageError } from '../../errors.js';
-import { nextAction } from '../next-action.js';
+import { buildTimeline, timelineLine, type TimelineEntry } from '../timeline.js';
 
 const MARKS: [MarkName, string][] = [
   ['ticket_filed', 'ticket filed'],
@@ -16,28 +17,37 @@ const MARKS: [MarkName, string][] = [
   ['first_data', 'first data'],
 ];
 
-function journalLine(row: JournalRow): string {
-  const who = row.actor ? ` by ${row.actor}` : '';
-  const why = row.reason ? ` — ${row.reason}` : '';
-  const data = row.data === undefined ? '' : ` ${JSON.stringify(row.data)}`;
-  return `${row.at}  ${row.kind.padEnd(11)} ${row.name}${who}${why}${data}`;
+function lockLine(lease: Lease | null, nowMs: number): string {
+  if (!lease) return 'none';
+  const expired = Date.parse(lease.expiresAt) < nowMs ? ' (expired)' : '';
+  return `${lease.holder}, lock id ${lease.nonce}, since ${lease.acquiredAt}, expires ${lease.expiresAt}${expired}`;
 }
 
-function render(ctx: CliContext, m: MigrationRecord, journal: JournalRow[]): void {
-  const d = computeDowntime(m.marks);
+function renderSummary(ctx: CliContext, m: MigrationRecord, lease: Lease | null): void {
   out(ctx, `migration ${m.id}  org ${m.orgId}`);
-  out(ctx, `state:    ${m.state} (${m.status})`);
+  out(ctx, `state:    ${m.state} (${m.status}) since ${m.updatedAt}; last progress ${m.progressAt}`);
   out(ctx, `ticket:   ${m.ticketKey ?? '-'}`);
+  out(ctx, `attempts: ${m.attempts}`);
+  out(ctx, `lock:     ${lockLine(lease, ctx.clock.now())}`);
   if (m.lastError) out(ctx, `error:    ${m.lastError.code}: ${m.lastError.message}`);
-  out(ctx, `next:     ${nextAction(m)}`);
-  out(ctx, '\ntimeline');
+  out(ctx, `next:     ${nextAction(m, { lease, nowMs: ctx.clock.now() })}`);
+}
+
+function renderDowntime(ctx: CliContext, m: MigrationRecord): void {
+  const d = computeDowntime(m.marks);
+  out(ctx, '\ndowntime');
   for (const [name, label] of MARKS) out(ctx, `  ${label.padEnd(24)} ${markLabel(m.marks[name])}`);
   out(ctx, `  ${'downtime window'.padEnd(24)} ${measureText(d.window)}`);
   out(ctx, `  ${'detection lag'.padEnd(24)} ${measureText(d.detectionLag)}`);
   out(ctx, `  ${'cut-over execution'.padEnd(24)} ${measureText(d.executionTime)}`);
   out(ctx, `  ${'data gap'.padEnd(24)} ${measureText(d.dataGap)}`);
-  out(ctx, '\njournal');
-  for (const row of journal) out(ctx, `  ${journalLine(row)}`);
+}
+
+function render(ctx: CliContext, m: MigrationRecord, lease: Lease | null, timeline: TimelineEntry[]): void {
+  renderSummary(ctx, m, lease);
+  renderDowntime(ctx, m);
+  out(ctx, '\ntimeline');
+  for (const entry of timeline) out(ctx, `  ${timelineLine(entry)}`);
 }
 
 export default async function show([id]: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
@@ -45,9 +55,14 @@ export default async function show([id]: string[], opts: GlobalOptions, ctx: Cli
   try {
     const m = await store.get(id!);
     if (!m) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
-    const journal = await store.journal(m.id);
-    if (opts.json) printJson(ctx, { ...m, snapshot: undefined, downtime: computeDowntime(m.marks), next: nextAction(m), journal, effects: await store.effects(m.id) });
-    else render(ctx, m, journal);
+    const [journal, effects, lease] = [await store.journal(m.id), await store.effects(m.id), await store.currentLease(m.id)];
+    const timeline = buildTimeline(journal, effects);
+    if (opts.json) {
+      const { snapshot: _snapshot, ...record } = m;
+      printJson(ctx, { ...record, lock: lease, downtime: computeDowntime(m.marks), next: nextAction(m, { lease, nowMs: ctx.clock.now() }), timeline, journal, effects });
+    } else {
+      render(ctx, m, lease, timeline);
+    }
     return 0;
   } finally {
     await store.close();

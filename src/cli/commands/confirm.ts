@@ -1,0 +1,46 @@
+// cutover confirm: record that a solution without an API check (Target, Advertising Cloud, Marketo...) sees
+// the audiences, checked by hand. Verification completes once every such solution is confirmed.
+import type { MigrationEvent } from '../../core/machine-types.js';
+import { SOLUTIONS, type Solution } from '../../core/types.js';
+import { UsageError } from '../../errors.js';
+import type { MigrationRecord } from '../../ports.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { requireReason } from '../operator.js';
+import { sendOperatorEvent, whereItIs } from '../operator-event.js';
+import { openRuntime } from '../runtime.js';
+
+interface ConfirmOptions extends GlobalOptions {
+  solution?: string;
+  reason?: string;
+}
+
+export function parseSolution(value: string | undefined): Solution {
+  if (!value) throw new UsageError('cutover confirm needs --solution S', `one of: ${SOLUTIONS.join(', ')}`);
+  const solution = value.trim().toLowerCase().replace(/-/g, '_');
+  if (!(SOLUTIONS as readonly string[]).includes(solution)) {
+    throw new UsageError(`--solution: expected one of ${SOLUTIONS.join(', ')}, found ${JSON.stringify(value)}`);
+  }
+  return solution as Solution;
+}
+
+function explain(record: MigrationRecord) {
+  return {
+    why: `confirm applies while the migration is verifying or parked in needs_attention; ${whereItIs(record)}`,
+    instead: `cutover show ${record.id} says what it needs next`,
+  };
+}
+
+export default async function confirm([id]: string[], opts: ConfirmOptions, ctx: CliContext): Promise<number> {
+  const reason = requireReason(opts.reason, 'confirm');
+  const solution = parseSolution(opts.solution);
+  const runtime = openRuntime(ctx, opts);
+  try {
+    const at = new Date(ctx.clock.now()).toISOString();
+    // CONFIRM carries no `reason` in the machine's event type; the journal writer records any `reason` field,
+    // and `note` keeps it in the confirmation itself.
+    const event = { type: 'CONFIRM' as const, solution, by: ctx.actor, at, note: reason, reason };
+    return await sendOperatorEvent(ctx, runtime, id!, { command: 'confirm', event: event as MigrationEvent & { by: string; at: string }, explain });
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,66 @@
+// cutover export: write one migration as a support bundle (see ../bundle.ts), refusing to write one that
+// contains any configured secret value.
+import { writeFileSync } from 'node:fs';
+import { loadConfig } from '../../adapters/config-load.js';
+import { isoNow } from '../../adapters/clock.js';
+import { secretValues } from '../../core/config.js';
+import { CutoverError, UsageError } from '../../errors.js';
+import type { MigrationRecord } from '../../ports.js';
+import { buildBundle, findSecrets } from '../bundle.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { say } from '../output.js';
+import { openRuntimeStore } from '../runtime.js';
+import { VERSION } from '../version.js';
+
+interface ExportOptions extends GlobalOptions {
+  out?: string;
+}
+
+/**
+ * Every secret this machine knows: the configured ones (whether or not the configuration is complete: a
+ * half-configured machine still holds real secrets), and the destination token the plan names by variable.
+ */
+export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: MigrationRecord): string[] {
+  const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
+  const secrets = secretValues(loaded.config);
+  const tokenEnv = (record.plan as { destination?: { tokenEnv?: unknown } } | null)?.destination?.tokenEnv;
+  const token = typeof tokenEnv === 'string' ? ctx.env[tokenEnv] : undefined;
+  if (token) secrets.push(token);
+  return secrets;
+}
+
+export default async function exportBundle([id]: string[], opts: ExportOptions, ctx: CliContext): Promise<number> {
+  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  let text: string;
+  try {
+    const migration = await store.get(id!);
+    if (!migration) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    const bundle = buildBundle({
+      migration,
+      journal: await store.journal(migration.id),
+      effects: await store.effects(migration.id),
+      exportedAt: isoNow(ctx.clock),
+      exportedBy: ctx.actor,
+      cutoverVersion: VERSION,
+    });
+    const leaks = findSecrets(bundle, knownSecrets(ctx, opts, migration));
+    if (leaks.length > 0) {
+      throw new CutoverError(
+        `refusing to export ${id}: a configured secret value appears in ${leaks.slice(0, 5).join(', ')}${leaks.length > 5 ? ` and ${leaks.length - 5} more` : ''}`,
+        'SECRET_IN_BUNDLE',
+        'nothing was written; rotate that secret (it is stored in the database) and tell the cutover maintainers where it came from',
+      );
+    }
+    text = `${JSON.stringify(bundle, null, 2)}\n`;
+  } finally {
+    await store.close();
+  }
+  if (!opts.out) {
+    ctx.io.stdout.write(text);
+    return 0;
+  }
+  // 0600: a bundle holds org ids, audience ids and ticket keys: not secrets, but nobody else's business.
+  writeFileSync(opts.out, text, { mode: 0o600 });
+  say(ctx, `wrote ${opts.out}; on the other machine: cutover import ${opts.out} && cutover resume ${id}`);
+  return 0;
+}

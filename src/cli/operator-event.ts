@@ -1,0 +1,57 @@
+// Sends one operator event (skip, set-resolution, confirm, cancel) to a migration and proves it was taken.
+// The machine silently ignores an event its current state does not accept; an operator must never be told
+// "done" when nothing happened. So the event is checked against the restored snapshot before anything is
+// driven (a refused event restarts nothing), and the journal is checked afterwards for its operator row.
+import { createActor } from 'xstate';
+import { migrationMachine } from '../core/machine.js';
+import type { MigrationContext, MigrationEvent } from '../core/machine-types.js';
+import { restoreSnapshot } from '../engine/restore.js';
+import { CutoverError } from '../errors.js';
+import type { MigrationRecord } from '../ports.js';
+import type { CliContext } from './context.js';
+import { driveAndReport } from './drive.js';
+import type { Runtime } from './runtime.js';
+
+/** The restored machine snapshot of a stored migration: guards are evaluated on it, nothing is started. */
+export function restoredSnapshot(record: MigrationRecord) {
+  return createActor(migrationMachine, { snapshot: restoreSnapshot(record) as never, input: { migrationId: record.id, plan: record.plan as never } }).getSnapshot();
+}
+
+export function storedContext(record: MigrationRecord): MigrationContext {
+  return restoredSnapshot(record).context;
+}
+
+export function refused(command: string, id: string, why: string, instead: string): CutoverError {
+  return new CutoverError(`cutover ${command} was not applied to ${id}: ${why}`, 'EVENT_REFUSED', instead);
+}
+
+export interface OperatorSend {
+  command: string;
+  event: MigrationEvent & { by: string; at: string };
+  /** Why the current state does not take the event, and what to do instead; used when the machine refuses it. */
+  explain: (record: MigrationRecord) => { why: string; instead: string };
+}
+
+/** Pre-checks, drives with the event, then confirms the journal shows it; throws EVENT_REFUSED (exit 1) otherwise. */
+export async function sendOperatorEvent(ctx: CliContext, runtime: Runtime, id: string, send: OperatorSend): Promise<number> {
+  const record = await runtime.load(id);
+  if (!restoredSnapshot(record).can(send.event)) {
+    const { why, instead } = send.explain(record);
+    throw refused(send.command, id, why, instead);
+  }
+  const code = await driveAndReport(ctx, runtime, id, { mode: 'until-waiting', event: send.event });
+  const journal = await runtime.store.journal(id);
+  // The journal row's own `at` is when it was persisted; the event's `at` travels in its data.
+  const taken = journal.some((row) => row.kind === 'operator' && row.name === send.event.type && row.actor === send.event.by && (row.data as { at?: string } | undefined)?.at === send.event.at);
+  if (!taken) {
+    const { why, instead } = send.explain(await runtime.load(id));
+    throw refused(send.command, id, `the migration did not take the event (${why})`, instead);
+  }
+  return code;
+}
+
+/** The state and error a refusal message names, so the operator sees where the migration actually is. */
+export function whereItIs(record: MigrationRecord): string {
+  const error = record.lastError ? ` with ${record.lastError.code}` : '';
+  return `it is in ${record.state} (${record.status}${error})`;
+}
