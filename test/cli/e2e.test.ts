@@ -1,14 +1,12 @@
-// End-to-end: the built CLI in a child process, as a support engineer runs it. Built into a private folder
-// (not dist/, which others build too) one level below the package root, where the migrations folder resolves.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// End-to-end: the built CLI (npm test builds dist/ first) in a child process, as a support engineer runs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig, samplePlan, SECRETS, type Rig } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUILD = join(ROOT, `.e2e-build-${process.pid}`);
-const LAUNCHER = join(BUILD, 'cutover.mjs');
+const LAUNCHER = join(ROOT, 'bin/cutover.js');
 
 function cutover(r: Pick<Rig, 'env'>, args: string[]) {
   const result = spawnSync(process.execPath, [LAUNCHER, ...args], { env: { ...r.env, PATH: process.env.PATH, USER: 'e2e' }, encoding: 'utf8' });
@@ -16,16 +14,8 @@ function cutover(r: Pick<Rig, 'env'>, args: string[]) {
 }
 
 beforeAll(() => {
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', BUILD, '--sourceMap', 'false'], { stdio: 'pipe' });
-  } catch {
-    // Type errors elsewhere in the tree (files being written by others) do not stop tsc from emitting.
-  }
-  if (!existsSync(join(BUILD, 'cli/main.js'))) throw new Error('the CLI did not build');
-  writeFileSync(LAUNCHER, "import { main } from './cli/main.js';\nprocess.exitCode = await main(process.argv);\n");
-}, 120_000);
-
-afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
+});
 
 describe('the built CLI', () => {
   it('refuses an operator command without --reason with exit 2, before any database is created', () => {

@@ -1,0 +1,74 @@
+// One report row: a migration's stored marks plus the figures derived from them by the core downtime model.
+// Durations come only from stored instants; "now" decides only whether a waiting ticket is past its SLA.
+import { computeDowntime, type Downtime, type Measure } from '../core/downtime.js';
+import { isTicketPastSla } from '../core/time.js';
+import type { Mark, MarkName } from '../core/types.js';
+import type { MigrationMarks, ReportQuery } from './source.js';
+
+/** The marks in the order they happen, with the labels every renderer uses. */
+export const MARKS: readonly { name: MarkName; label: string }[] = [
+  { name: 'ticket_filed', label: 'ticket filed' },
+  { name: 'legacy_stopped', label: 'legacy stopped' },
+  { name: 'resolution_detected', label: 'resolution detected' },
+  { name: 'connection_established', label: 'connection established' },
+  { name: 'first_data', label: 'first data' },
+];
+
+/** "legacy stopped" for legacy_stopped. */
+export function markTitle(name: MarkName): string {
+  return MARKS.find((m) => m.name === name)?.label ?? name;
+}
+
+/** The derived figures, in report order, with their labels and the Downtime field each one reads. */
+export const MEASURES = [
+  { key: 'downtime', label: 'downtime window', field: 'window' },
+  { key: 'detectionLag', label: 'detection lag', field: 'detectionLag' },
+  { key: 'executionTime', label: 'execution time', field: 'executionTime' },
+  { key: 'dataGap', label: 'data gap', field: 'dataGap' },
+  { key: 'turnaroundMs', label: 'ticket turnaround', field: 'turnaroundCalendar' },
+] as const satisfies readonly { key: string; label: string; field: keyof Downtime }[];
+
+export interface ReportRow extends MigrationMarks {
+  downtime: Downtime;
+  stalled: boolean;
+  /** Why the migration counts as stalled, for people; null when it does not. */
+  stalledReason: string | null;
+  /** Marks an operator overrode (each carries who and why). */
+  overridden: MarkName[];
+}
+
+export function toReportRow(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'holidays'>): ReportRow {
+  const downtime = computeDowntime(m.marks, { holidays: [...query.holidays] });
+  const stalledReason = stalledBecause(m, query);
+  const overridden = MARKS.map((k) => k.name).filter((name) => m.marks[name]?.override !== undefined);
+  return { ...m, downtime, stalled: stalledReason !== null, stalledReason, overridden };
+}
+
+function stalledBecause(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'holidays'>): string | null {
+  if (m.status === 'needs_attention') return 'needs attention';
+  const filed = m.marks.ticket_filed?.at;
+  if (m.status !== 'waiting' || !filed) return null;
+  return isTicketPastSla(filed, query.now, m.slaBusinessDays, query.holidays)
+    ? `ticket open longer than its ${m.slaBusinessDays} business-day SLA`
+    : null;
+}
+
+/** A measure's milliseconds, or null when a mark is missing. */
+export function msOf(measure: Measure | null): number | null {
+  return measure ? measure.ms : null;
+}
+
+/** The ms value of a row's figure by its report key (null when it cannot be computed). */
+export function figureMs(row: ReportRow, key: (typeof MEASURES)[number]['key']): number | null {
+  const spec = MEASURES.find((m) => m.key === key);
+  return spec ? msOf(row.downtime[spec.field]) : null;
+}
+
+export function businessDaysOf(row: ReportRow): number | null {
+  return row.downtime.turnaroundBusinessDays?.days ?? null;
+}
+
+/** "override by ana: Jira resolution was set a day late" — the label of an operator-overridden mark. */
+export function overrideText(mark: Mark | undefined): string | null {
+  return mark?.override ? `operator override by ${mark.override.by}: ${mark.override.reason}` : null;
+}

@@ -1,0 +1,80 @@
+// Markdown: the fleet report (aggregate + one table row per migration, streamed), or with --id the record of
+// one migration, written to be pasted into its Jira ticket.
+import { formatDuration, markLabel } from '../core/downtime.js';
+import { UsageError } from '../errors.js';
+import { MARKS, MEASURES, businessDaysOf, figureMs, markTitle, type ReportRow } from './model.js';
+import { businessDaysText, describeFilter, NOT_AVAILABLE, rowFlags, type RenderContext } from './format.js';
+import type { ReportSource } from './source.js';
+import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows } from './summary.js';
+import type { ReportWriter } from './writer.js';
+
+/** A table cell: pipes escaped, line breaks flattened, so free text (an override reason) cannot break the table. */
+export function mdCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function mdRow(cells: string[]): string {
+  return `| ${cells.map(mdCell).join(' | ')} |`;
+}
+
+function mdHeader(headers: string[]): string {
+  return `${mdRow(headers)}\n|${headers.map(() => '---').join('|')}|`;
+}
+
+const FLEET_HEADERS = ['migration', 'org', 'ticket', 'status', ...MARKS.map((m) => m.label), 'downtime', 'detection lag', 'execution', 'data gap', 'turnaround', 'business days', 'flags'];
+
+function fleetRow(r: ReportRow): string[] {
+  const marks = MARKS.map((m) => {
+    const mark = r.marks[m.name];
+    return mark ? `${mark.at}${mark.override ? ' (operator override)' : ''}` : NOT_AVAILABLE;
+  });
+  const figures = MEASURES.map((m) => formatDuration(figureMs(r, m.key)));
+  return [r.id, r.orgId, r.ticketKey ?? NOT_AVAILABLE, r.status, ...marks, ...figures, String(businessDaysOf(r) ?? NOT_AVAILABLE), rowFlags(r).join(', ')];
+}
+
+export async function renderMarkdown(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
+  if (ctx.query.id) return renderRecord(source, ctx, w);
+  const agg = source.aggregate(ctx.query);
+  await w.line('## Downtime report');
+  await w.line();
+  await w.line(`Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}; all instants UTC.`);
+  await w.line();
+  await w.line(mdHeader(SUMMARY_HEADERS));
+  for (const cells of summaryRows(agg)) await w.line(mdRow(cells));
+  await w.line();
+  await w.line(mdHeader(FLEET_HEADERS));
+  for (const row of reportRows(source, ctx.query)) await w.line(mdRow(fleetRow(row)));
+}
+
+/** The single-migration record for the Jira ticket. Unknown id: a usage error naming --id. */
+async function renderRecord(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
+  let found: ReportRow | undefined;
+  for (const row of reportRows(source, ctx.query)) found = row;
+  if (!found) {
+    throw new UsageError(`--id ${ctx.query.id}: no migration with this id matches`, 'cutover list shows the migrations; drop --org/--status/--since/--until if they exclude it');
+  }
+  for (const line of recordLines(found, ctx.query.now)) await w.line(line);
+}
+
+export function recordLines(r: ReportRow, now: string): string[] {
+  const turnaround = r.downtime.turnaroundCalendar;
+  const figures = MEASURES.map((m) => {
+    const measure = r.downtime[m.field];
+    return mdRow([m.label, measure ? measure.text : NOT_AVAILABLE, measure ? `${markTitle(measure.from)} → ${markTitle(measure.to)}` : NOT_AVAILABLE]);
+  });
+  return [
+    `### Downtime record: migration ${r.id}`,
+    '',
+    `Org ${r.orgId}, ticket ${r.ticketKey ?? NOT_AVAILABLE}, status ${r.status} (${r.state})${r.stalled ? `, **stalled**: ${r.stalledReason}` : ''}.`,
+    '',
+    mdHeader(['mark', 'instant (UTC) and source of truth']),
+    ...MARKS.map((m) => mdRow([m.label, markLabel(r.marks[m.name])])),
+    '',
+    mdHeader(['figure', 'value', 'from → to']),
+    ...figures,
+    mdRow(['ticket turnaround, business days', businessDaysText(businessDaysOf(r)), turnaround ? `${markTitle(turnaround.from)} → ${markTitle(turnaround.to)}` : NOT_AVAILABLE]),
+    '',
+    ...(r.downtime.notes.length > 0 ? [`Not available: ${r.downtime.notes.join('; ')}.`, ''] : []),
+    `_Computed by cutover report at ${now} from the stored marks only; business days exclude weekends and listed holidays (UTC dates)._`,
+  ];
+}
