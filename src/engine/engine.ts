@@ -185,7 +185,12 @@ function watchForStop(
       if (snapshot.hasTag('waiting') && options.mode === 'until-waiting') return resolve('stopped');
     };
     actor.subscribe({ next: (snapshot) => check(snapshot), error: reject });
-    const onAbort = () => resolve('interrupted');
+    // Stop at once, not a microtask later: an effect that settles in between would move the migration on
+    // after the operator asked it to stop.
+    const onAbort = () => {
+      actor.stop();
+      resolve('interrupted');
+    };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) resolve('interrupted');
     // A long-lived signal (watch) is shared by many drives: each must take its listener away when done.

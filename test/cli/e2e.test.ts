@@ -1,6 +1,6 @@
 // End-to-end: the built CLI (npm test builds dist/ first) in a child process, as a support engineer runs it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig, samplePlan, SECRETS, type Rig } from './helpers.js';
