@@ -1,0 +1,76 @@
+// cutover doctor: is this machine ready to migrate? The configuration (errors, warnings, where each key came from,
+// the config file's mode), then one harmless read per service with the fix for each failure.
+// Exit 0 when everything passes, 4 when a service rejected the credentials, 1 otherwise.
+import { statSync } from 'node:fs';
+import { loadConfig, type LoadResult } from '../../adapters/config-load.js';
+import { CONFIG_KEYS } from '../../core/config.js';
+import { EXIT } from '../../errors.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { out, printJson, styleFor } from '../output.js';
+import { connect } from '../wizard/connect.js';
+import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
+
+interface ConfigReport {
+  errors: string[];
+  warnings: string[];
+  file: { path: string; used: boolean; mode: string | null } | null;
+  keys: { env: string; source: string; value: string | null }[];
+}
+
+function fileMode(path: string): string | null {
+  try {
+    return (statSync(path).mode & 0o777).toString(8).padStart(3, '0');
+  } catch {
+    return null;
+  }
+}
+
+/** Values are shown except secrets, which only say whether they are set. */
+function configReport(loaded: LoadResult): ConfigReport {
+  const raw = new Map(CONFIG_KEYS.map((k) => [k.env, k]));
+  const keys = Object.entries(loaded.sources).map(([env, source]) => {
+    const def = raw.get(env);
+    const value = def?.secret ? (source === 'default' ? null : '(set, not shown)') : configuredValue(loaded, env);
+    return { env, source, value };
+  });
+  const file = loaded.file ? { ...loaded.file, mode: fileMode(loaded.file.path) } : null;
+  return { errors: loaded.errors, warnings: loaded.warnings, file, keys };
+}
+
+function configuredValue(loaded: LoadResult, env: string): string | null {
+  const def = CONFIG_KEYS.find((k) => k.env === env);
+  if (!def) return null;
+  const section = (loaded.config as unknown as Record<string, Record<string, unknown>>)[def.section];
+  const value = section?.[def.key];
+  return value === undefined || value === '' ? null : String(value);
+}
+
+function exitFor(config: ConfigReport, probes: ProbeResult[]): number {
+  if (probes.some((p) => p.rejected)) return EXIT.auth;
+  return config.errors.length === 0 && probes.length > 0 && probes.every((p) => p.ok) ? EXIT.ok : EXIT.error;
+}
+
+function render(ctx: CliContext, config: ConfigReport, probes: ProbeResult[]): void {
+  const s = styleFor(ctx);
+  out(ctx, s.bold('Configuration'));
+  if (config.file) out(ctx, `  file ${config.file.path} (mode ${config.file.mode ?? '?'})${config.file.used ? '' : ': NOT used'}`);
+  else out(ctx, '  no config file (environment and defaults only)');
+  for (const k of config.keys) out(ctx, `  ${k.env.padEnd(30)} ${k.source.padEnd(8)} ${k.value ?? '-'}`);
+  for (const w of config.warnings) out(ctx, `  ${s.yellow('warning')} ${w}`);
+  for (const e of config.errors) out(ctx, `  ${s.red('error')}   ${e}`);
+  out(ctx, `\n${s.bold('Connectivity')}`);
+  if (probes.length === 0) out(ctx, '  not checked: fix the configuration errors above first');
+  for (const p of probes) {
+    out(ctx, `  ${p.ok ? s.green('✓') : s.red('✗')} ${p.title}: ${p.detail}`);
+    if (!p.ok && p.fix) out(ctx, `      fix: ${p.fix}`);
+  }
+}
+
+export default async function doctor(_args: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
+  const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
+  const config = configReport(loaded);
+  const probes = loaded.errors.length === 0 ? await probeCredentials(connect(ctx, loaded.config, loaded.config.platform)) : [];
+  if (opts.json) printJson(ctx, { ok: exitFor(config, probes) === EXIT.ok, config, connectivity: probes });
+  else render(ctx, config, probes);
+  return exitFor(config, probes);
+}

@@ -1,0 +1,94 @@
+// cutover plan: preflight plus everything `start` would create and call, with no side effects. Reads go to the
+// services (that is how preflight knows); every write is recorded and shown instead of sent (dry-run.ts).
+// Exit 0 when nothing blocks, 3 when a check fails, 2 for a plan file that does not validate.
+import type { CheckResult } from '../../core/preflight.js';
+import { ticketTemplate } from '../../core/ticket.js';
+import type { Plan } from '../../core/types.js';
+import { newMigrationId } from '../../engine/engine.js';
+import { EXIT } from '../../errors.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { RecordingFetch, rehearseEffects, type RecordedCall } from '../dry-run.js';
+import { out, printJson, say } from '../output.js';
+import { readServiceConfig } from '../runtime.js';
+import { acceptancesFromFlags, evaluate, printChecks, withAcceptances } from '../wizard/checks.js';
+import { connect, readFacts } from '../wizard/connect.js';
+import { loadPlanFile } from '../wizard/review.js';
+
+interface PlanOptions extends GlobalOptions {
+  plan?: string;
+  accept?: string[];
+  reason?: string[];
+}
+
+interface DryRun {
+  plan: Plan;
+  migrationId: string;
+  checks: CheckResult[];
+  blocked: boolean;
+  ticket: { summary: string; description: string } | { attach: string };
+  requests: RecordedCall[];
+  rehearsalError?: string;
+}
+
+const asId = (v: unknown): string | null => (v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null);
+
+async function dryRun(ctx: CliContext, opts: PlanOptions, plan: Plan): Promise<DryRun> {
+  const config = readServiceConfig(ctx, opts);
+  const recorder = new RecordingFetch(fetch, () => ctx.clock.now());
+  const conn = connect(ctx, config, plan, recorder.fetch);
+  recorder.useRedactor(conn.services.redactor);
+  const migrationId = newMigrationId();
+  const marker = `cutover-${migrationId}`;
+  const facts = await readFacts(ctx, conn, plan, marker);
+  const { results, blocked } = evaluate(plan, facts);
+  const found = { observedAt: '', results, ecaSpecId: asId(facts.ecaSpec), flowSpecId: asId(facts.flowSpec), adoptedConnectionId: null };
+  let rehearsalError: string | undefined;
+  try {
+    await rehearseEffects(ctx, conn, recorder, plan, migrationId, found);
+  } catch (err) {
+    rehearsalError = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
+  }
+  const ticket = plan.jira.existingKey ? { attach: plan.jira.existingKey } : ticketTemplate(plan, marker);
+  return { plan, migrationId, checks: results, blocked, ticket, requests: recorder.calls, ...(rehearsalError ? { rehearsalError } : {}) };
+}
+
+const STEP_TITLES: Record<string, string> = {
+  staging: 'Staging (before the ticket; nothing is exported yet)',
+  filing: 'Deprovisioning ticket',
+  cutting_over: 'Cut-over (the moment the ticket resolves: one call)',
+};
+
+function render(ctx: CliContext, run: DryRun, file: string): void {
+  out(ctx, `Dry run of ${run.plan.orgId} / ${run.plan.sandbox} (migration id ${run.migrationId} is illustrative; nothing was written)`);
+  out(ctx, '\nPreflight');
+  printChecks(ctx, run.checks, (line) => out(ctx, line));
+  for (const a of run.plan.acceptedChecks) out(ctx, `  accepted ${a.check} by ${a.by} at ${a.at}: ${a.reason}`);
+  out(ctx, '\nTicket');
+  if ('attach' in run.ticket) out(ctx, `  attach the existing ticket ${run.ticket.attach} (nothing filed)`);
+  else out(ctx, `  Summary: ${run.ticket.summary}\n${run.ticket.description.replace(/^/gm, '  | ')}`);
+  for (const step of ['staging', 'filing', 'cutting_over']) {
+    out(ctx, `\n${STEP_TITLES[step]}`);
+    const calls = run.requests.filter((c) => c.step === step);
+    if (calls.length === 0) out(ctx, '  (no write)');
+    for (const c of calls) {
+      out(ctx, `  ${c.method} ${c.url}`);
+      if (c.body !== undefined) out(ctx, JSON.stringify(c.body, null, 2).replace(/^/gm, '    '));
+    }
+  }
+  if (run.rehearsalError) out(ctx, `\nThe rehearsal stopped early: ${run.rehearsalError}`);
+  out(ctx, run.blocked ? '\nBlocked: fix the failed checks above before `cutover start`.' : `\nNothing blocks: cutover start --plan ${file} --yes would do the above.`);
+}
+
+export default async function plan(_args: string[], opts: PlanOptions, ctx: CliContext): Promise<number> {
+  const acceptances = acceptancesFromFlags(ctx, opts.accept, opts.reason);
+  if (!opts.plan) {
+    say(ctx, 'error: --plan FILE is required');
+    return EXIT.usage;
+  }
+  const loaded = withAcceptances(loadPlanFile(ctx, opts.plan), acceptances);
+  for (const a of acceptances) say(ctx, `accepted ${a.check}: ${a.reason} (recorded in the plan's acceptedChecks)`);
+  const run = await dryRun(ctx, opts, loaded);
+  if (opts.json) printJson(ctx, run);
+  else render(ctx, run, opts.plan);
+  return run.blocked ? EXIT.needsAttention : EXIT.ok;
+}

@@ -1,0 +1,89 @@
+// A checkbox you can type into to narrow the list: the org may have hundreds of segment definitions, and
+// @inquirer/prompts' checkbox cannot filter. Used only through prompts.ts (the one interactive module).
+import { createPrompt, isBackspaceKey, isDownKey, isEnterKey, isSpaceKey, isUpKey, makeTheme, useKeypress, usePagination, usePrefix, useState } from '@inquirer/core';
+
+export interface SearchChoice<T> {
+  value: T;
+  name: string;
+  checked?: boolean;
+  description?: string;
+}
+
+export interface SearchCheckboxConfig<T> {
+  message: string;
+  choices: SearchChoice<T>[];
+  pageSize?: number;
+  required?: boolean;
+}
+
+interface Item<T> extends SearchChoice<T> {
+  checked: boolean;
+}
+
+const matches = (item: Item<unknown>, query: string): boolean => query === '' || item.name.toLowerCase().includes(query.toLowerCase());
+
+/** Printable keys extend the search; space toggles, so a query cannot contain spaces (names rarely need them). */
+function isTyping(key: { name?: string; sequence?: string; ctrl?: boolean; meta?: boolean }): boolean {
+  return !key.ctrl && !key.meta && typeof key.sequence === 'string' && key.sequence.length === 1 && key.sequence > ' ' && key.sequence !== '\u007f';
+}
+
+function helpLine(query: string, shown: number, total: number, selected: number): string {
+  const filter = query === '' ? 'type to search' : `search "${query}": ${shown} of ${total} shown`;
+  return `(${filter} · ↑↓ move · space select · ⏎ done · ${selected} selected)`;
+}
+
+export const searchCheckbox = createPrompt(<T>(config: SearchCheckboxConfig<T>, done: (value: T[]) => void): string => {
+  const theme = makeTheme({});
+  const [status, setStatus] = useState<'idle' | 'done'>('idle');
+  const prefix = usePrefix({ status, theme });
+  const [items, setItems] = useState<Item<T>[]>(config.choices.map((c) => ({ ...c, checked: Boolean(c.checked) })));
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const visible = items.filter((i) => matches(i, query));
+
+  useKeypress((key, rl) => {
+    if (isEnterKey(key)) {
+      const chosen = items.filter((i) => i.checked);
+      if (config.required && chosen.length === 0) return setError('Select at least one (space toggles the highlighted line)');
+      setStatus('done');
+      return done(chosen.map((i) => i.value));
+    }
+    rl.clearLine(0); // the prompt keeps the query itself; readline's own line buffer is not used
+    if (isUpKey(key) || isDownKey(key)) {
+      if (visible.length > 0) setActive((active + (isUpKey(key) ? -1 : 1) + visible.length) % visible.length);
+    } else if (isSpaceKey(key)) {
+      const target = visible[active];
+      setError(undefined);
+      if (target) setItems(items.map((i) => (i === target ? { ...i, checked: !i.checked } : i)));
+    } else if (isBackspaceKey(key)) {
+      setQuery(query.slice(0, -1));
+      setActive(0);
+    } else if (isTyping(key as unknown as Parameters<typeof isTyping>[0])) {
+      setQuery(query + (key as unknown as { sequence: string }).sequence);
+      setActive(0);
+    }
+  });
+
+  const message = theme.style.message(config.message, status);
+  if (status === 'done') {
+    const chosen = items.filter((i) => i.checked);
+    return `${prefix} ${message} ${theme.style.answer(`${chosen.length} selected`)}`;
+  }
+  const page = usePagination({
+    items: visible,
+    active: Math.min(active, Math.max(visible.length - 1, 0)),
+    renderItem: ({ item, isActive }) => `${isActive ? '❯' : ' '}${item.checked ? '◉' : '◯'} ${item.name}`,
+    pageSize: config.pageSize ?? 10,
+    loop: false,
+  });
+  const description = visible[active]?.description;
+  const lines = [
+    `${prefix} ${message}`,
+    visible.length > 0 ? page : '  (nothing matches; backspace to widen the search)',
+    description ? `  ${description}` : '',
+    error ? theme.style.error(error) : '',
+    theme.style.help(helpLine(query, visible.length, items.length, items.filter((i) => i.checked).length)),
+  ];
+  return lines.filter(Boolean).join('\n');
+});

@@ -1,0 +1,92 @@
+// Prompt-level tests, in process: the Asker's flag/default/prompt rules, flag parsing, and the real prompts
+// module (including the searchable checkbox) driven through in-memory streams.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/adapters/clock.js';
+import type { CliContext } from '../../src/cli/context.js';
+import { terminalPrompter, type Prompter } from '../../src/cli/prompts.js';
+import { Asker } from '../../src/cli/wizard/ask.js';
+import { parseAudiences, parseIdentity, parseSolutions } from '../../src/cli/wizard/options.js';
+import { InterruptedError, UsageError } from '../../src/errors.js';
+import { plain } from './helpers.js';
+
+function context(signal = new AbortController().signal): { ctx: CliContext; input: PassThrough; screen: () => string } {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (d: Buffer) => (text += d.toString('utf8')));
+  const ctx: CliContext = { io: { stdin: input, stdout: new PassThrough(), stderr: output }, env: {}, cwd: '/', clock: systemClock, signal, actor: 'test@host' };
+  return { ctx, input, screen: () => plain(text) };
+}
+
+async function type(input: PassThrough, keys: string[]): Promise<void> {
+  for (const k of keys) {
+    await new Promise((r) => setTimeout(r, 20));
+    input.write(k);
+  }
+}
+
+describe('Asker', () => {
+  const { ctx } = context();
+  const never: Prompter = new Proxy({} as Prompter, { get: () => () => Promise.reject(new Error('must not prompt')) });
+
+  it('a flag answers without prompting, and is validated like a typed answer', async () => {
+    const ask = new Asker(ctx, never);
+    await expect(ask.text({ flag: '--org <id>', given: 'X@AdobeOrg', message: 'Org' })).resolves.toBe('X@AdobeOrg');
+    await expect(ask.text({ flag: '--org <id>', given: 'bad', message: 'Org', validate: () => 'expected an org id' })).rejects.toThrow(/--org "bad": expected an org id/);
+  });
+
+  it('without a prompter takes the default, and names the flag when there is none', async () => {
+    const ask = new Asker(ctx, null);
+    await expect(ask.text({ flag: '--sandbox <name>', message: 'Sandbox', default: 'prod' })).resolves.toBe('prod');
+    await expect(ask.pickMany({ flag: '--solutions <list>', message: 'Solutions', choices: [{ value: 'a', name: 'A', checked: true }, { value: 'b', name: 'B' }] })).resolves.toEqual(['a']);
+    const missing = ask.text({ flag: '--jira-project <key>', message: 'Jira project key' });
+    await expect(missing).rejects.toBeInstanceOf(UsageError);
+    await expect(missing).rejects.toThrow(/pass --jira-project <key>/);
+  });
+});
+
+describe('flag parsing', () => {
+  it('reads solutions, audiences and identities, naming what is wrong', () => {
+    expect(parseSolutions('audience_manager,target')).toEqual(['audience_manager', 'target']);
+    expect(() => parseSolutions('photoshop')).toThrow(/not a solution: photoshop/);
+    expect(parseAudiences('legacy', ['a', 'b'], ['a'])).toEqual(['a']);
+    expect(parseAudiences('all', ['a', 'b'], ['a'])).toEqual(['a', 'b']);
+    expect(() => parseAudiences('legacy', ['a'], null)).toThrow(/no legacy data source/);
+    expect(parseIdentity('Email:email_lc_sha256:hash')).toEqual({ source: 'Email', target: 'email_lc_sha256', applyHashing: true });
+    expect(() => parseIdentity('ECID:ECID:hash')).toThrow(/only phone_sha256 and email_lc_sha256 can be hashed/);
+    expect(() => parseIdentity('Email')).toThrow(/expected SOURCE:TARGET/);
+  });
+});
+
+describe('the prompts module', () => {
+  it('the searchable checkbox narrows the list as you type and keeps earlier choices', async () => {
+    const { ctx, input, screen } = context();
+    const answer = terminalPrompter(ctx).search({
+      message: 'Audiences',
+      choices: [
+        { value: 'a1', name: 'Loyal customers', checked: true },
+        { value: 'a2', name: 'Cart abandoners' },
+        { value: 'a3', name: 'Churn risk' },
+      ],
+    });
+    await type(input, ['c', 'h', 'u', ' ', '\r']);
+    await expect(answer).resolves.toEqual(['a1', 'a3']);
+    expect(screen()).toMatch(/search "chu": 1 of 3 shown/);
+  });
+
+  it('Ctrl-C at a question is an interruption (exit 130), not a crash', async () => {
+    const { ctx, input } = context();
+    const answer = terminalPrompter(ctx).input({ message: 'Org' });
+    await type(input, ['\u0003']);
+    await expect(answer).rejects.toBeInstanceOf(InterruptedError);
+  });
+
+  it('aborting ctx.signal (SIGINT) ends a pending question the same way', async () => {
+    const controller = new AbortController();
+    const { ctx } = context(controller.signal);
+    const answer = terminalPrompter(ctx).confirm({ message: 'Continue?' });
+    controller.abort();
+    await expect(answer).rejects.toMatchObject({ exitCode: 130 });
+  });
+});
