@@ -10,6 +10,8 @@ export async function main(argv: string[], given?: (signal: AbortSignal) => CliC
   const controller = new AbortController();
   const ctx = given ? given(controller.signal) : defaultContext(controller.signal);
   const detach = given ? () => {} : onSignals(ctx, controller);
+  // `cutover show X | head` closes the pipe early: that is the reader's choice, not an error.
+  if (!given) process.stdout.on('error', (err: NodeJS.ErrnoException) => err.code === 'EPIPE' && process.exit(EXIT.ok));
   const result = { exitCode: EXIT.ok as number };
   try {
     await createProgram(ctx, result, VERSION).parseAsync(argv);

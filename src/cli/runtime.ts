@@ -2,17 +2,17 @@
 // configuration, per-org service clients and an engine. Kept apart from context.ts so that light commands
 // (--version, --help) never load better-sqlite3 or the HTTP clients.
 import { loadConfig } from '../adapters/config-load.js';
-import { createServices } from '../adapters/services.js';
 import { openStore } from '../adapters/sqlite/store.js';
 import type { ServiceConfig } from '../core/config.js';
 import type { Plan } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
 import { defaultHolder } from '../engine/lease.js';
-import { DEFAULT_SETTINGS, type EngineSettings, type Services } from '../engine/types.js';
+import type { Services } from '../engine/types.js';
 import { UsageError } from '../errors.js';
-import type { Logger, MigrationRecord, MigrationStore } from '../ports.js';
+import type { MigrationRecord, MigrationStore } from '../ports.js';
 import { databasePath, type CliContext, type GlobalOptions } from './context.js';
 import { say } from './output.js';
+import { connect, settingsFrom, stderrLogger } from './services.js';
 
 export interface Runtime {
   store: MigrationStore;
@@ -22,18 +22,6 @@ export interface Runtime {
   servicesFor(plan: Plan): Services;
   load(id: string): Promise<MigrationRecord>;
   close(): Promise<void>;
-}
-
-export function stderrLogger(ctx: CliContext, redact: (s: string) => string = (s) => s): Logger {
-  const debug = (ctx.env.CUTOVER_DEBUG ?? '') !== '';
-  const write = (level: string, message: string, fields?: Record<string, unknown>) =>
-    say(ctx, redact(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`));
-  return {
-    debug: (m, f) => debug && write('debug', m, f),
-    info: (m, f) => debug && write('info', m, f),
-    warn: (m, f) => write('warning', m, f),
-    error: (m, f) => write('error', m, f),
-  };
 }
 
 export function openRuntimeStore(ctx: CliContext, opts: GlobalOptions): { store: MigrationStore; dbPath: string } {
@@ -50,16 +38,6 @@ export function readServiceConfig(ctx: CliContext, opts: GlobalOptions): Service
   return loaded.config;
 }
 
-function settingsFrom(config: ServiceConfig): EngineSettings {
-  return {
-    ...DEFAULT_SETTINGS,
-    ecaSpecName: config.platform.ecaSpecName,
-    ecaFlowSpecName: config.platform.ecaFlowSpecName ?? config.platform.ecaSpecName,
-    aamDataSource: config.aam.dataSource,
-    aamLegacyDataSource: config.aam.legacyDataSource,
-  };
-}
-
 export function openRuntime(ctx: CliContext, opts: GlobalOptions): Runtime {
   const { store, dbPath } = openRuntimeStore(ctx, opts);
   let config: ServiceConfig | null = null;
@@ -67,11 +45,7 @@ export function openRuntime(ctx: CliContext, opts: GlobalOptions): Runtime {
   const servicesFor = (plan: Plan): Services => {
     config ??= readServiceConfig(ctx, opts);
     const key = `${plan.orgId}/${plan.sandbox}`;
-    if (!services.has(key)) {
-      const perOrg = { ...config, platform: { ...config.platform, orgId: plan.orgId, sandbox: plan.sandbox } };
-      const built = createServices(perOrg, { logger: stderrLogger(ctx), clock: ctx.clock });
-      services.set(key, built);
-    }
+    if (!services.has(key)) services.set(key, connect(ctx, config, plan).services);
     return services.get(key)!;
   };
   return {

@@ -8,10 +8,13 @@ import type { Plan } from '../core/types.js';
 import { ServiceError } from '../errors.js';
 import type { EffectDeps } from './effects.js';
 
-async function gathered<T>(read: () => Promise<T>): Promise<Gathered<T>> {
+async function gatheredOr<T>(read: () => Promise<T>, rethrowTransient: boolean): Promise<Gathered<T>> {
   try {
     return await read();
   } catch (err) {
+    // A 5xx, 429, timeout or reset says nothing about the org: reported as a failed check it would park the
+    // migration for an operator; rethrown, it takes the machine's bounded retry path like any other step.
+    if (rethrowTransient && err instanceof ServiceError && err.retryable) throw err;
     return { error: err instanceof Error ? err.message : String(err) };
   }
 }
@@ -34,7 +37,8 @@ async function jiraProject(deps: EffectDeps, projectKey: string) {
   }
 }
 
-async function legacyAudienceIds(deps: EffectDeps): Promise<string[] | null> {
+/** AEP segment ids the legacy pipe delivers to Audience Manager today; null when there is no legacy source. */
+export async function legacyAudienceIds(deps: Pick<EffectDeps, 'services' | 'settings'>): Promise<string[] | null> {
   const { directory } = deps.services;
   const legacy = (await directory.listDataSources()).find((d) => d.name === deps.settings.aamLegacyDataSource);
   if (!legacy) return null;
@@ -42,8 +46,15 @@ async function legacyAudienceIds(deps: EffectDeps): Promise<string[] | null> {
   return segments.map((s) => s.integrationCode).filter((c): c is string => Boolean(c));
 }
 
-export async function gatherFacts(deps: EffectDeps, plan: Plan, marker: string): Promise<PreflightFacts & { flowSpec: Gathered<{ id: string } | null> }> {
+/** `rethrowTransient`: the engine retries transient failures; a dry run (the wizard) shows them as facts. */
+export async function gatherFacts(
+  deps: EffectDeps,
+  plan: Plan,
+  marker: string,
+  rethrowTransient = false,
+): Promise<PreflightFacts & { flowSpec: Gathered<{ id: string } | null> }> {
   const { tracker, platform, directory } = deps.services;
+  const gathered = <T>(read: () => Promise<T>) => gatheredOr(read, rethrowTransient);
   const [permissions, whoAmI, dataSources, ecaSpec, flowSpec, segments, project, legacy, existingTicket] = await Promise.all([
     gathered(() => platform.probeAccess()),
     gathered(() => tracker.whoAmI()),
@@ -73,7 +84,7 @@ export async function gatherFacts(deps: EffectDeps, plan: Plan, marker: string):
 }
 
 export async function runPreflight(deps: EffectDeps, plan: Plan, marker: string): Promise<PreflightOutput> {
-  const facts = await gatherFacts(deps, plan, marker);
+  const facts = await gatherFacts(deps, plan, marker, true);
   const results = evaluatePreflight(plan, facts);
   const ok = <T>(v: Gathered<T>): T | null => (failed(v) ? null : v);
   const adopted = (ok(facts.existingConnections) ?? []).find((c) => c.description?.includes(marker));
