@@ -129,7 +129,7 @@ export type MigrationEvent =
   | { type: 'START' }
   | { type: 'WAKE' }
   | ({ type: 'SET_RESOLUTION'; resolvedAt: string } & OperatorFields)
-  | { type: 'CONFIRM'; solution: Solution; by: string; at: string; note?: string }
+  | ({ type: 'CONFIRM'; solution: Solution; note?: string } & OperatorFields)
   | ({ type: 'RETRY' } & OperatorFields)
   | ({ type: 'SKIP'; check: string } & OperatorFields)
   | ({ type: 'CANCEL' } & OperatorFields);

@@ -36,10 +36,9 @@ export default async function confirm([id]: string[], opts: ConfirmOptions, ctx:
   const runtime = openRuntime(ctx, opts);
   try {
     const at = new Date(ctx.clock.now()).toISOString();
-    // CONFIRM carries no `reason` in the machine's event type; the journal writer records any `reason` field,
-    // and `note` keeps it in the confirmation itself.
-    const event = { type: 'CONFIRM' as const, solution, by: ctx.actor, at, note: reason, reason };
-    return await sendOperatorEvent(ctx, runtime, id!, { command: 'confirm', event: event as MigrationEvent & { by: string; at: string }, explain });
+    // `note` keeps the reason in the confirmation itself, beside the journal row.
+    const event: MigrationEvent = { type: 'CONFIRM', solution, by: ctx.actor, at, note: reason, reason };
+    return await sendOperatorEvent(ctx, runtime, id!, { command: 'confirm', event, explain });
   } finally {
     await runtime.close();
   }

@@ -1,0 +1,46 @@
+// The watch side of the fleet benchmark, in a process of its own so that its memory is measured alone: the
+// Scheduler of `cutover watch` (dist/cli/watch/scheduler.js) wired exactly as src/cli/commands/watch.ts wires
+// it (openRuntime → runtime.engineFor(plan).drive(id, {mode: 'until-waiting'})), plus an onEvent hook that
+// records each drive start (to check the configured rate) and failures. The command's own progress printer is
+// replaced by that hook; nothing else differs. Stops on SIGTERM and prints one JSON line: `FLEET {...}`.
+//
+//   node bench/fleet-watch-child.mjs DB CONCURRENCY RATE     (environment: the CUTOVER_* of the emulator)
+import { fromDist } from './lib.mjs';
+
+const [db, concurrency, rate] = process.argv.slice(2);
+const { openRuntime } = await fromDist('cli/runtime.js');
+const { defaultContext } = await fromDist('cli/context.js');
+const { Scheduler } = await fromDist('cli/watch/scheduler.js');
+
+const controller = new AbortController();
+const ctx = defaultContext(controller.signal);
+const runtime = openRuntime(ctx, { db });
+const starts = [];
+const failures = [];
+let finished = 0;
+const scheduler = new Scheduler({
+  store: runtime.store,
+  drive: (m, options) => runtime.engineFor(m.plan).drive(m.id, { mode: 'until-waiting', ...options }),
+  clock: ctx.clock,
+  concurrency: Number(concurrency),
+  ratePerSecond: Number(rate),
+  onEvent: (e) => {
+    if (e.kind === 'started') starts.push(Date.now());
+    else if (e.kind === 'finished') finished++;
+    if (process.env.BENCH_FLEET_TRACE && (e.kind === 'started' || e.kind === 'finished')) {
+      process.stderr.write(`TRACE ${Date.now()} ${e.kind} ${e.id} ${e.kind === 'finished' ? `${e.result.state} next=${e.nextAt}` : ''}\n`);
+    }
+    else if (e.kind === 'failed' || e.kind === 'locked') failures.push({ kind: e.kind, id: e.id, message: e.message });
+  },
+});
+process.on('SIGTERM', () => controller.abort());
+process.stdout.write('READY\n');
+const summary = await scheduler.run(controller.signal, 'forever');
+await runtime.close();
+// The most drive starts in any one-second window (sliding, over every start instant).
+let maxPerSecond = 0;
+for (let i = 0, j = 0; i < starts.length; i++) {
+  while (starts[i] - starts[j] >= 1000) j++;
+  maxPerSecond = Math.max(maxPerSecond, i - j + 1);
+}
+process.stdout.write(`FLEET ${JSON.stringify({ summary, drives: starts.length, finished, maxStartsPerSecond: maxPerSecond, failures: failures.slice(0, 20), failureCount: failures.length, memory: process.memoryUsage() })}\n`);
