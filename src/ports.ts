@@ -244,6 +244,8 @@ export type LeaseResult = { ok: true; lease: Lease } | { ok: false; heldBy: Leas
 export interface MigrationFilter {
   status?: MigrationStatus;
   orgId?: string;
+  /** false: records come back with `snapshot: null` (listing does not pay for parsing every snapshot). */
+  withSnapshots?: boolean;
 }
 
 export interface NewMigration {

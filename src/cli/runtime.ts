@@ -2,7 +2,6 @@
 // configuration, per-org service clients and an engine. Kept apart from context.ts so that light commands
 // (--version, --help) never load better-sqlite3 or the HTTP clients.
 import { loadConfig } from '../adapters/config-load.js';
-import { openStore } from '../adapters/sqlite/store.js';
 import type { ServiceConfig } from '../core/config.js';
 import type { Plan } from '../core/types.js';
 import { Engine } from '../engine/engine.js';
@@ -10,9 +9,10 @@ import { defaultHolder } from '../engine/lease.js';
 import type { Services } from '../engine/types.js';
 import { UsageError } from '../errors.js';
 import type { MigrationRecord, MigrationStore } from '../ports.js';
-import { databasePath, type CliContext, type GlobalOptions } from './context.js';
+import type { CliContext, GlobalOptions } from './context.js';
 import { say } from './output.js';
 import { connect, settingsFrom, stderrLogger } from './services.js';
+import { openRuntimeStore } from './store.js';
 
 export interface Runtime {
   store: MigrationStore;
@@ -22,11 +22,6 @@ export interface Runtime {
   servicesFor(plan: Plan): Services;
   load(id: string): Promise<MigrationRecord>;
   close(): Promise<void>;
-}
-
-export function openRuntimeStore(ctx: CliContext, opts: GlobalOptions): { store: MigrationStore; dbPath: string } {
-  const dbPath = databasePath(ctx, opts);
-  return { store: openStore(dbPath), dbPath };
 }
 
 export function readServiceConfig(ctx: CliContext, opts: GlobalOptions): ServiceConfig {

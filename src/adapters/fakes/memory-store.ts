@@ -62,7 +62,8 @@ export class MemoryStore implements MigrationStore {
       (r) => (!filter.status || r.status === filter.status) && (!filter.orgId || r.orgId === filter.orgId),
     );
     matches.sort((a, b) => cmp(b.updatedAt, a.updatedAt) || cmp(a.id, b.id));
-    return structuredClone(matches);
+    const out = structuredClone(matches);
+    return filter.withSnapshots === false ? out.map((r) => ({ ...r, snapshot: null })) : out;
   }
 
   async commitTransition(id: string, t: Transition): Promise<void> {

@@ -84,7 +84,8 @@ export class SqliteStore implements MigrationStore {
   }
 
   async list(filter: MigrationFilter = {}): Promise<MigrationRecord[]> {
-    const rows = this.sql.listMigrations.all({ status: filter.status ?? null, org_id: filter.orgId ?? null });
+    const statement = filter.withSnapshots === false ? this.sql.listSummaries : this.sql.listMigrations;
+    const rows = statement.all({ status: filter.status ?? null, org_id: filter.orgId ?? null });
     return rows.map((row) => this.toRecord(row));
   }
 

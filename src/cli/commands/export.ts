@@ -9,7 +9,7 @@ import type { MigrationRecord } from '../../ports.js';
 import { buildBundle, findSecrets } from '../bundle.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { say } from '../output.js';
-import { openRuntimeStore } from '../runtime.js';
+import { openRuntimeStore } from '../store.js';
 import { VERSION } from '../version.js';
 
 interface ExportOptions extends GlobalOptions {

@@ -8,7 +8,7 @@ import type { MigrationStore } from '../../ports.js';
 import { journalEntryOf, parseBundle, type SupportBundle } from '../bundle.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { say } from '../output.js';
-import { openRuntimeStore } from '../runtime.js';
+import { openRuntimeStore } from '../store.js';
 
 function readBundle(file: string): SupportBundle {
   let text: string;

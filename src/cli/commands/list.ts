@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import type { Lease, MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { age, out, printJson, table } from '../output.js';
-import { openRuntimeStore } from '../runtime.js';
+import { openRuntimeStore } from '../store.js';
 
 const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
 
@@ -100,7 +100,7 @@ export default async function list(_args: string[], opts: ListOptions, ctx: CliC
   const { store } = openRuntimeStore(ctx, opts);
   try {
     const nowMs = ctx.clock.now();
-    const records = await store.list({ status: opts.status as MigrationStatus | undefined, orgId: opts.org });
+    const records = await store.list({ status: opts.status as MigrationStatus | undefined, orgId: opts.org, withSnapshots: false });
     const all = await Promise.all(records.map(async (m) => listRow(m, await store.currentLease(m.id), nowMs, stallHours)));
     const rows = opts.stalled ? all.filter((r) => r.stalled) : all;
     if (opts.json) printJson(ctx, rows);

@@ -6,7 +6,7 @@ import type { Lease, MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { nextAction } from '../next-action.js';
 import { out, printJson } from '../output.js';
-import { openRuntimeStore } from '../runtime.js';
+import { openRuntimeStore } from '../store.js';
 import { buildTimeline, timelineLine, type TimelineEntry } from '../timeline.js';
 
 const MARKS: [MarkName, string][] = [

@@ -9,7 +9,7 @@ import type { Lease } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { requireReason } from '../operator.js';
 import { say } from '../output.js';
-import { openRuntimeStore } from '../runtime.js';
+import { openRuntimeStore } from '../store.js';
 
 interface UnlockOptions extends GlobalOptions {
   lockId?: string;
