@@ -32,6 +32,8 @@ export interface SchedulerOptions {
 interface Entry extends WatchedMigration {
   ticketKey: string | null;
   dueAt: number;
+  /** Its next drive is a ticket poll: possibly the cut-over itself, so it goes before set-up work. */
+  polling: boolean;
   /** Backoff after a locked or failed drive; a webhook wake overrides it. */
   notBefore: number;
   failures: number;
@@ -48,10 +50,18 @@ function effectiveDue(e: Entry): number {
   return e.wake ? -Infinity : Math.max(e.dueAt, e.notBefore);
 }
 
-function byDue(a: Entry, b: Entry): number {
-  const da = effectiveDue(a);
-  const db = effectiveDue(b);
-  return da < db ? -1 : da > db ? 1 : 0;
+/** Due ticket polls first (a resolved ticket is the critical path), then everything else due, by deadline. */
+function byUrgency(now: number) {
+  return (a: Entry, b: Entry): number => {
+    const da = effectiveDue(a);
+    const db = effectiveDue(b);
+    if (da <= now && db <= now && a.polling !== b.polling) return a.polling ? -1 : 1;
+    return da < db ? -1 : da > db ? 1 : 0;
+  };
+}
+
+function isPoll(state: string): boolean {
+  return state.startsWith('awaiting_resolution');
 }
 
 export class Scheduler {
@@ -145,7 +155,7 @@ export class Scheduler {
   /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
   private launchDue(eligible: (e: Entry) => boolean): number {
     const now = this.options.clock.now();
-    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e)).sort(byDue);
+    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e)).sort(byUrgency(now));
     for (const e of idle) {
       const due = effectiveDue(e);
       if (due > now) return due;
@@ -191,6 +201,7 @@ export class Scheduler {
     if (result.status !== 'interrupted') {
       e.ticketKey = result.context.ticket?.key ?? e.ticketKey;
       e.dueAt = dueAt(result.state, { context: result.context }, this.options.clock.now());
+      e.polling = isPoll(result.state);
     }
     const nextAt = isFinal(result.status) || result.status === 'interrupted' ? null : e.wake ? this.options.clock.now() : e.dueAt;
     this.emit({ kind: 'finished', id: e.id, orgId: e.orgId, result, nextAt });
@@ -242,9 +253,9 @@ export class Scheduler {
       // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
       if (!known && generations.has(r.id)) continue;
       if (!known) {
-        this.entries.set(r.id, { id: r.id, orgId: r.orgId, plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now), notBefore: 0, failures: 0, wake: false, generation: 0 });
+        this.entries.set(r.id, { id: r.id, orgId: r.orgId, plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now), polling: isPoll(r.state), notBefore: 0, failures: 0, wake: false, generation: 0 });
       } else if (unchanged(r.id)) {
-        Object.assign(known, { plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now) });
+        Object.assign(known, { plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now), polling: isPoll(r.state) });
       }
     }
     for (const id of [...this.entries.keys()]) if (!listed.has(id) && unchanged(id)) this.entries.delete(id);

@@ -23,6 +23,24 @@ describe('watch scheduler', () => {
     expect(summary).toMatchObject({ drives: 10, waiting: 10, failed: 0 });
   });
 
+  it('drives a due ticket poll before set-up work that was due earlier: a resolved ticket is the critical path', async () => {
+    const store = new ListStore([
+      record('m-draft-1', { state: 'draft', status: 'active' }),
+      record('m-draft-2', { state: 'draft', status: 'active' }),
+      record('m-poll', { state: 'awaiting_resolution.sleeping', status: 'waiting', waitUntil: Date.now() + 20 }),
+    ]);
+    // One slot, each drive held 60 ms: when the first drive ends, the poll and the other draft are both due.
+    const { drive, calls } = heldDrive((id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }), 60);
+    const { s } = scheduler(store, drive, { concurrency: 1, refreshMs: 60_000 });
+    const stop = new AbortController();
+    const running = s.run(stop.signal);
+    await until(() => calls.length === 3);
+    stop.abort();
+    await running;
+    expect(calls[0]!.id).toMatch(/^m-draft/);
+    expect(calls[1]!.id).toBe('m-poll');
+  });
+
   it('spaces drive starts so that at most `rate` start in any second', async () => {
     const store = new ListStore(Array.from({ length: 6 }, (_, i) => record(`m-${i}`)));
     const { drive, calls } = heldDrive((id) => result(id, 'completed', 'completed'));
