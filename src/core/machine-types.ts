@@ -19,6 +19,8 @@ export interface TicketInfo {
 
 export interface LastPoll {
   at: string;
+  /** When the poll was sent: the next one is timed from here, so the period is the interval, not interval + latency. */
+  startedAt?: string;
   statusName: string;
   statusCategory: string;
 }
@@ -74,6 +76,7 @@ export interface RemoteIdOutput {
   id: string;
 }
 export interface TicketPollOutput {
+  startedAt?: string;
   observedAt: string;
   statusName: string;
   statusCategory: string;

@@ -142,7 +142,8 @@ export const migrationMachine = setup({
     }),
     recordPoll: assign(({ event }) => {
       const out = outputOf<TicketPollOutput>(event);
-      return { lastPoll: { at: out.observedAt, statusName: out.statusName, statusCategory: out.statusCategory }, lastObservedAt: out.observedAt };
+      const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
+      return { lastPoll, lastObservedAt: out.observedAt };
     }),
     recordResolution: assign(({ context, event }) => {
       const out = outputOf<TicketPollOutput>(event);
@@ -174,7 +175,9 @@ export const migrationMachine = setup({
         }),
       };
     }),
-    schedulePoll: assign(({ context }) => ({ waitUntil: Date.parse(context.lastObservedAt ?? '') + context.plan.polling.ticketIntervalMs })),
+    schedulePoll: assign(({ context }) => ({
+      waitUntil: Date.parse(context.lastPoll?.startedAt ?? context.lastObservedAt ?? '') + context.plan.polling.ticketIntervalMs,
+    })),
     scheduleVerify: assign(({ context }) => ({ waitUntil: Date.parse(context.lastObservedAt ?? '') + context.plan.polling.verifyIntervalMs })),
     recordFlow: assign(({ context, event }) => {
       const flow = outputOf<FlowOutput>(event);

@@ -5,8 +5,10 @@ import type { Plan } from '../core/types.js';
 import type { EffectDeps } from './effects.js';
 
 export async function pollTicket(deps: EffectDeps, key: string): Promise<TicketPollOutput> {
+  const startedAt = isoNow(deps.clock);
   const t = await deps.services.tracker.get(key);
   return {
+    startedAt,
     observedAt: isoNow(deps.clock),
     statusName: t.statusName,
     statusCategory: t.statusCategory,

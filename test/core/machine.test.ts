@@ -110,6 +110,14 @@ describe('migration machine', () => {
     });
   });
 
+  describe('polling', () => {
+    it('times the next ticket poll from when the last one was sent, so latency does not stretch the period', () => {
+      const sent = '2026-01-05T11:04:59.000Z';
+      const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as { output: object }).output, startedAt: sent } });
+      expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs);
+    });
+  });
+
   describe('cancel', () => {
     it('before the ticket is filed: cancelled at once, nothing to withdraw', () => {
       expect(send(draft(), { type: 'CANCEL', ...op }).value).toBe('cancelled');
