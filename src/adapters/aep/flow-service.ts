@@ -2,6 +2,7 @@
 // shapes. Mapping to the port's types lives in mapping.ts; the port itself in platform.ts.
 import { ServiceError } from '../../errors.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
+import { epochMsToIso } from './mapping.js';
 
 export const FLOW_SERVICE_PATH = '/data/foundation/flowservice';
 /** Profile Store ("Unified Profile Service") source connection spec, documented in the destination tutorials. */
@@ -52,8 +53,11 @@ export class FlowServiceClient {
   }
 
   async create(resource: 'connections' | 'sourceConnections' | 'targetConnections' | 'flows', body: Raw): Promise<{ id: string; etag?: string }> {
-    const created = await this.http.json<{ id?: string; etag?: string }>(this.req('POST', `/${resource}`, undefined, body));
-    if (!created.id) throw this.http.error(this.req('POST', `/${resource}`), 201, undefined, 'unexpected response: no id in the create answer', false);
+    const created = await this.http.json<{ id?: unknown; etag?: string }>(this.req('POST', `/${resource}`, undefined, body));
+    // A non-string id would be stored as the remote id and sent on in later bodies, where it fails far from here.
+    if (typeof created.id !== 'string' || created.id === '') {
+      throw this.http.error(this.req('POST', `/${resource}`), 201, undefined, 'unexpected response: no id (string) in the create answer', false);
+    }
     return { id: created.id, etag: created.etag };
   }
 
@@ -63,6 +67,10 @@ export class FlowServiceClient {
     const body = await this.http.json<{ items?: Raw[] } & Raw>(req);
     const flow = Array.isArray(body.items) ? body.items[0] : body.id ? body : undefined;
     if (!flow) throw this.http.error(req, 404, undefined, `flow ${id} not found (empty items)`, false);
+    // createdAt is the connection_established downtime mark: without it the mark would be recorded empty.
+    if (epochMsToIso(flow.createdAt) === undefined) {
+      throw this.http.error(req, 200, undefined, `unexpected response: flow ${id} has no createdAt (epoch ms)`, false);
+    }
     return flow;
   }
 

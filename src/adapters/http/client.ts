@@ -101,7 +101,11 @@ export class HttpClient {
       const result = await this.attempt(req);
       if (result.ok) return result.response;
       const { failure } = result;
-      if (failure.kind === 'status' && failure.status === 401 && !refreshed && this.options.auth?.refresh) {
+      const unauthorized = failure.kind === 'status' && failure.status === 401;
+      // One refresh per run of 401s, not per request: a token can expire again during a long backoff (a
+      // 429's Retry-After), and that later 401 deserves its own refresh. Two 401s in a row still give up.
+      if (!unauthorized) refreshed = false;
+      if (unauthorized && !refreshed && this.options.auth?.refresh) {
         refreshed = true;
         // A 401 means the request was refused before processing, so one more try is safe for any method.
         if (await this.options.auth.refresh()) {

@@ -80,13 +80,13 @@ export class JiraTracker implements TicketTracker {
     };
     const created = await this.http.json<{ id: string; key: string }>({ method: 'POST', path: `${this.api}/issue`, json: { fields } });
     // The create answer has no `created`; read it back (a GET, safe to retry) for the ticket_filed mark.
-    const issue = await this.http.json<Issue>(this.getReq(`/issue/${encodeURIComponent(created.key)}`, { fields: 'created' }));
+    const issue = await this.readIssue(created.key, { fields: 'created' });
     return toRef({ ...issue, id: String(created.id), key: created.key });
   }
 
   async get(key: string): Promise<TicketState> {
     const fields = 'status,resolution,resolutiondate,created';
-    const issue = await this.http.json<Issue>(this.getReq(`/issue/${encodeURIComponent(key)}`, { fields, expand: 'changelog' }));
+    const issue = await this.readIssue(key, { fields, expand: 'changelog' });
     const f = issue.fields ?? {};
     const statusCategory = f.status?.statusCategory?.key ?? 'undefined';
     const doneIds = new Set<string>(statusCategory === 'done' && f.status?.id ? [String(f.status.id)] : []);
@@ -100,6 +100,17 @@ export class JiraTracker implements TicketTracker {
       resolutionDate: optionalJiraTimestamp(f.resolutiondate),
       doneTransitionAt: latestDoneTransition(histories, doneIds),
     };
+  }
+
+  /** GET an issue. Its `created` is the ticket_filed mark: an answer without a readable one is refused here, naming Jira. */
+  private async readIssue(key: string, query: Record<string, string>): Promise<Issue> {
+    const req = this.getReq(`/issue/${encodeURIComponent(key)}`, query);
+    const issue = await this.http.json<Issue>(req);
+    const created = issue.fields?.created;
+    if (typeof created !== 'string' || !readable(created)) {
+      throw this.http.error(req, 200, undefined, `unexpected response: issue ${key} has no readable created timestamp (found ${JSON.stringify(created) ?? 'nothing'})`, false);
+    }
+    return issue;
   }
 
   async hasComment(key: string, marker: string): Promise<boolean> {
@@ -199,6 +210,15 @@ export class JiraTracker implements TicketTracker {
 interface RawType {
   id: string | number;
   name: string;
+}
+
+function readable(timestamp: string): boolean {
+  try {
+    jiraTimestampToUtc(timestamp);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function toRef(issue: Issue): TicketRef {
