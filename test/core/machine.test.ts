@@ -113,7 +113,7 @@ describe('migration machine', () => {
   describe('polling', () => {
     it('times the next ticket poll from when the last one was sent, so latency does not stretch the period', () => {
       const sent = '2026-01-05T11:04:59.000Z';
-      const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as { output: object }).output, startedAt: sent } });
+      const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent } });
       expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs);
     });
   });

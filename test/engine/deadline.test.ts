@@ -17,7 +17,7 @@ const plan = samplePlan();
 const iso = (ms: number) => new Date(ms).toISOString();
 const operator = { by: 'support@example.com', reason: 'deadline test', at: iso(T0) };
 /** Events a restoring drive can send instead of WAKE because the state they are sent in ignores them. */
-const CONFIRM: MigrationEvent = { type: 'CONFIRM', solution: 'target', by: operator.by, at: operator.at };
+const CONFIRM: MigrationEvent = { type: 'CONFIRM', solution: 'target', ...operator };
 const RETRY: MigrationEvent = { type: 'RETRY', ...operator };
 
 async function load(store: MigrationStore, id: string) {
