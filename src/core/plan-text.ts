@@ -1,5 +1,5 @@
 // Plan files (JSON text) to validated plans, and plans to the lines of a review screen.
-import type { Plan } from './types.js';
+import { SOLUTION_LABELS, type Plan } from './types.js';
 import type { Issue } from './plan-fields.js';
 import { formatDuration } from './downtime.js';
 
@@ -93,14 +93,6 @@ export function jsonSyntaxIssue(body: string, source: string): Issue {
   return { path: `(plan) line ${line}, column ${column}`, message, expected: 'JSON', found };
 }
 
-const SOLUTION_LABELS: Record<Plan['solutions'][number], string> = {
-  audience_manager: 'Audience Manager',
-  target: 'Target',
-  advertising_cloud: 'Advertising Cloud',
-  marketo: 'Marketo',
-  analytics: 'Analytics',
-  campaign: 'Campaign',
-};
 
 function listIds(ids: readonly string[], max = 10): string {
   return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} ... and ${ids.length - max} more`;

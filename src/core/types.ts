@@ -9,6 +9,15 @@ export type IdentityName = (typeof IDENTITIES)[number];
 export const SOLUTIONS = ['audience_manager', 'target', 'advertising_cloud', 'marketo', 'analytics', 'campaign'] as const;
 export type Solution = (typeof SOLUTIONS)[number];
 
+export const SOLUTION_LABELS: Record<Solution, string> = {
+  audience_manager: 'Audience Manager',
+  target: 'Target',
+  advertising_cloud: 'Advertising Cloud',
+  marketo: 'Marketo',
+  analytics: 'Analytics',
+  campaign: 'Campaign',
+};
+
 export interface IdentityMapping {
   /** Source identity namespace in AEP, e.g. "Email", "ECID". */
   source: string;

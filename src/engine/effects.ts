@@ -40,13 +40,9 @@ function fingerprint(request: unknown): string {
  * Intent → call → outcome, with failures stored as plain data (the machine never sees an Error).
  * `call` learns whether an earlier attempt wrote an intent: only then can a remote object already exist.
  */
-export function runEffect<T>(
-  deps: EffectDeps,
-  migrationId: string,
-  step: string,
-  request: unknown,
-  call: (earlierAttempt: boolean) => Promise<Done<T>>,
-): Promise<T> {
+type EffectCall<T> = (earlierAttempt: boolean) => Promise<Done<T>>;
+
+export function runEffect<T>(deps: EffectDeps, migrationId: string, step: string, request: unknown, call: EffectCall<T>): Promise<T> {
   // Tracked so that an interrupted drive keeps its lease until the remote call has an outcome: releasing it
   // earlier would let a second runner reconcile before the first runner's create has landed.
   const running = effectBody(deps, migrationId, step, request, call);
@@ -56,13 +52,7 @@ export function runEffect<T>(
   return running;
 }
 
-async function effectBody<T>(
-  deps: EffectDeps,
-  migrationId: string,
-  step: string,
-  request: unknown,
-  call: (earlierAttempt: boolean) => Promise<Done<T>>,
-): Promise<T> {
+async function effectBody<T>(deps: EffectDeps, migrationId: string, step: string, request: unknown, call: EffectCall<T>): Promise<T> {
   const key = `${migrationId}:${step}`;
   await deps.flushed();
   const earlierAttempt = (await deps.store.effects(migrationId)).some((e) => e.key === key);

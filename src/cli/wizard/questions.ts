@@ -4,21 +4,13 @@
 import { legacyDiff } from '../../core/preflight.js';
 import { HASHABLE_IDENTITIES, ORG_ID_RE } from '../../core/plan.js';
 import { ticketTemplate } from '../../core/ticket.js';
-import { IDENTITIES, SOLUTIONS, type IdentityMapping, type IdentityName, type JiraPlan, type Plan, type Solution } from '../../core/types.js';
+import { IDENTITIES, SOLUTION_LABELS, SOLUTIONS, type IdentityMapping, type IdentityName, type JiraPlan, type Plan, type Solution } from '../../core/types.js';
 import type { ServiceConfig } from '../../core/config.js';
 import { ServiceError } from '../../errors.js';
 import type { Asker } from './ask.js';
 import { legacyAudienceIds, type Connection } from './connect.js';
 import { parseAudiences, parseIdentities, parseSolutions, type StartOptions } from './options.js';
 
-export const SOLUTION_NAMES: Record<Solution, string> = {
-  audience_manager: 'Audience Manager',
-  target: 'Target',
-  advertising_cloud: 'Advertising Cloud',
-  marketo: 'Marketo',
-  analytics: 'Analytics',
-  campaign: 'Campaign',
-};
 
 const IDENTITY_HELP: Record<IdentityName, { source: string; description: string }> = {
   GAID: { source: 'GAID', description: 'Google Advertising ID' },
@@ -47,7 +39,7 @@ export function askSolutions(ask: Asker, opts: StartOptions): Promise<Solution[]
   return ask.pickMany({
     flag: '--solutions <list>', given: parseSolutions(opts.solutions), message: 'Which solutions must see the audiences?', required: true,
     help: 'Only Audience Manager can be verified by API; the others are confirmed by hand after the cut-over (cutover confirm).\nAnalytics needs an Audience Manager licence.',
-    choices: SOLUTIONS.map((s) => ({ value: s, name: SOLUTION_NAMES[s], checked: s === 'audience_manager' })),
+    choices: SOLUTIONS.map((s) => ({ value: s, name: SOLUTION_LABELS[s], checked: s === 'audience_manager' })),
   });
 }
 
