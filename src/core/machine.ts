@@ -3,8 +3,8 @@
 // actor takes and gives. Deadlines live in context (`waitUntil`) instead of `after` delays, because
 // delayed events are lost on restore while context is not.
 import { and, assign, fromPromise, not, setup } from 'xstate';
-import type { CheckResult } from './preflight.js';
 import * as logic from './machine-logic.js';
+import * as up from './machine-updates.js';
 import type {
   ActorInputs,
   FlowOutput,
@@ -100,148 +100,33 @@ export const migrationMachine = setup({
   },
   actions: {
     noop: () => {},
-    recordError: assign(({ context, event }, params: { step: Step }) => ({
-      lastError: { ...logic.asStoredError((event as { error?: unknown }).error, context.lastObservedAt ?? ''), step: params.step },
-      resumeTarget: params.step,
-    })),
-    scheduleRetry: assign(({ context }) => ({
-      attempts: context.attempts + 1,
-      waitUntil:
-        Date.parse(context.lastError?.at ?? '') +
-        logic.retryDelayMs(context.plan.polling.retryBaseMs, context.attempts, context.migrationId),
-    })),
+    recordError: assign(({ context, event }, params: { step: Step }) => up.errorRecorded(context, (event as { error?: unknown }).error, params.step)),
+    scheduleRetry: assign(({ context }) => up.retryScheduled(context)),
     clearError: assign({ lastError: null, attempts: 0, waitUntil: null }),
     resetAttempts: assign({ attempts: 0, lastError: null, resumeTarget: null }),
-    recordPreflight: assign(({ event }) => {
-      const out = outputOf<PreflightOutput>(event);
-      return {
-        preflight: out.results,
-        lastObservedAt: out.observedAt,
-        remote: { ecaSpecId: out.ecaSpecId ?? undefined, flowSpecId: out.flowSpecId ?? undefined, baseConnectionId: out.adoptedConnectionId ?? undefined },
-      };
-    }),
-    failPreflight: assign(({ context, event }) => {
-      const out = outputOf<PreflightOutput>(event);
-      const failed: CheckResult[] = logic.blockingChecks(context, out.results);
-      const message = failed.length
-        ? `preflight failed: ${failed.map((r) => `${r.id}: ${r.message}`).join('; ')}`
-        : 'preflight could not find the Experience Cloud Audiences connection or flow spec';
-      return {
-        preflight: out.results,
-        lastObservedAt: out.observedAt,
-        resumeTarget: 'preflight' as const,
-        lastError: { code: 'PREFLIGHT_FAILED', message, at: out.observedAt, retryable: false, step: 'preflight' },
-      };
-    }),
+    recordPreflight: assign(({ event }) => up.preflightRecorded(outputOf<PreflightOutput>(event))),
+    failPreflight: assign(({ context, event }) => up.preflightFailed(context, outputOf<PreflightOutput>(event))),
     recordBase: assign(({ context, event }) => ({ remote: { ...context.remote, baseConnectionId: outputOf<RemoteIdOutput>(event).id } })),
     recordSource: assign(({ context, event }) => ({ remote: { ...context.remote, sourceConnectionId: outputOf<RemoteIdOutput>(event).id } })),
     recordTarget: assign(({ context, event }) => ({ remote: { ...context.remote, targetConnectionId: outputOf<RemoteIdOutput>(event).id } })),
-    recordTicket: assign(({ context, event }) => {
-      const ticket = outputOf<TicketInfo>(event);
-      return { ticket, marks: logic.addMarks(context.marks, { ticket_filed: { at: ticket.createdAt, source: 'jira.created' } }) };
-    }),
-    recordPoll: assign(({ event }) => {
-      const out = outputOf<TicketPollOutput>(event);
-      const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
-      return { lastPoll, lastObservedAt: out.observedAt };
-    }),
-    recordResolution: assign(({ context, event }) => {
-      const out = outputOf<TicketPollOutput>(event);
-      const stopped = logic.legacyStoppedMark(out);
-      return {
-        marks: logic.addMarks(context.marks, {
-          ...(stopped ? { legacy_stopped: stopped } : {}),
-          resolution_detected: { at: out.observedAt, source: 'cutover.clock' },
-        }),
-      };
-    }),
-    failResolutionUnknown: assign(({ context }) => ({
-      resumeTarget: 'awaiting_resolution' as const,
-      lastError: {
-        code: 'RESOLUTION_TIME_UNKNOWN',
-        message: `ticket ${context.ticket?.key} is done but has neither a resolutiondate nor a changelog entry`,
-        at: context.lastObservedAt ?? '',
-        retryable: false,
-        step: 'awaiting_resolution',
-      },
-    })),
-    overrideResolution: assign(({ context, event }) => {
-      const e = event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>;
-      const override = { by: e.by, reason: e.reason };
-      return {
-        marks: logic.addMarks(context.marks, {
-          legacy_stopped: { at: e.resolvedAt, source: 'operator', override },
-          ...(context.marks.resolution_detected ? {} : { resolution_detected: { at: e.at, source: 'operator', override } }),
-        }),
-      };
-    }),
-    schedulePoll: assign(({ context }) => ({
-      waitUntil: Date.parse(context.lastPoll?.startedAt ?? context.lastObservedAt ?? '') + context.plan.polling.ticketIntervalMs,
-    })),
-    scheduleVerify: assign(({ context }) => ({ waitUntil: Date.parse(context.lastObservedAt ?? '') + context.plan.polling.verifyIntervalMs })),
-    recordFlow: assign(({ context, event }) => {
-      const flow = outputOf<FlowOutput>(event);
-      return {
-        remote: { ...context.remote, flowId: flow.id },
-        marks: logic.addMarks(context.marks, { connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' } }),
-        verifyDeadline: Date.parse(flow.createdAt) + context.plan.polling.verifyTimeoutMs,
-      };
-    }),
-    recordVerification: assign(({ context, event }) => {
-      const out = outputOf<VerificationOutput>(event);
-      const seen = logic.mergeSeen(context, out);
-      const firstRun = context.firstSuccessfulRunAt ?? out.firstSuccessfulRunAt;
-      const first = context.marks.first_data ?? logic.firstDataMark(seen, firstRun);
-      return {
-        seenAudiences: seen,
-        firstSuccessfulRunAt: firstRun,
-        lastObservedAt: out.observedAt,
-        marks: first ? logic.addMarks(context.marks, { first_data: first }) : context.marks,
-      };
-    }),
-    failVerifyTimeout: assign(({ context }) => ({
-      resumeTarget: 'verifying' as const,
-      lastError: {
-        code: 'VERIFY_TIMEOUT',
-        message: `verification deadline passed: not seen in Audience Manager: [${logic.unseenAudiences(context).join(', ')}]; not confirmed: [${logic.missingConfirmations(context).join(', ')}]`,
-        at: context.lastObservedAt ?? '',
-        retryable: false,
-        step: 'verifying',
-      },
-    })),
-    recordConfirmation: assign(({ context, event }) => {
-      const e = event as Extract<MigrationEvent, { type: 'CONFIRM' }>;
-      return { confirmations: { ...context.confirmations, [e.solution]: { by: e.by, at: e.at, note: e.note } } };
-    }),
-    recordSkip: assign(({ context, event }) => {
-      const e = event as Extract<MigrationEvent, { type: 'SKIP' }>;
-      return { skippedChecks: [...context.skippedChecks, { check: e.check, by: e.by, reason: e.reason }], lastError: null, attempts: 0 };
-    }),
+    recordTicket: assign(({ context, event }) => up.ticketRecorded(context, outputOf<TicketInfo>(event))),
+    recordPoll: assign(({ event }) => up.pollRecorded(outputOf<TicketPollOutput>(event))),
+    recordResolution: assign(({ context, event }) => up.resolutionRecorded(context, outputOf<TicketPollOutput>(event))),
+    failResolutionUnknown: assign(({ context }) => up.resolutionUnknown(context)),
+    overrideResolution: assign(({ context, event }) => up.resolutionOverridden(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>)),
+    schedulePoll: assign(({ context }) => up.pollScheduled(context)),
+    scheduleVerify: assign(({ context }) => up.verifyScheduled(context)),
+    recordFlow: assign(({ context, event }) => up.flowRecorded(context, outputOf<FlowOutput>(event))),
+    recordVerification: assign(({ context, event }) => up.verificationRecorded(context, outputOf<VerificationOutput>(event))),
+    failVerifyTimeout: assign(({ context }) => up.verifyTimedOut(context)),
+    recordConfirmation: assign(({ context, event }) => up.confirmationRecorded(context, event as Extract<MigrationEvent, { type: 'CONFIRM' }>)),
+    recordSkip: assign(({ context, event }) => up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>)),
     recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null }),
   },
 }).createMachine({
   id: 'migration',
   initial: 'draft',
-  context: ({ input }) => ({
-    migrationId: input.migrationId,
-    marker: logic.markerFor(input.migrationId),
-    plan: input.plan,
-    preflight: null,
-    remote: {},
-    ticket: null,
-    marks: {},
-    lastPoll: null,
-    lastObservedAt: null,
-    waitUntil: null,
-    verifyDeadline: null,
-    seenAudiences: {},
-    firstSuccessfulRunAt: null,
-    confirmations: {},
-    skippedChecks: [],
-    attempts: 0,
-    lastError: null,
-    resumeTarget: null,
-  }),
+  context: ({ input }) => up.initialContext(input),
   on: {
     CANCEL: { guard: 'legacyMayBeOn', target: '.cancelling', actions: 'recordCancel' },
     SET_RESOLUTION: { guard: 'legacyStopped', actions: 'overrideResolution' },

@@ -1,0 +1,135 @@
+// What each action of the migration machine writes into its context, as pure functions of the context and
+// the event's payload (kept out of machine.ts so that the machine reads as its states and transitions).
+import type { CheckResult } from './preflight.js';
+import * as logic from './machine-logic.js';
+import type {
+  FlowOutput,
+  MigrationContext,
+  MigrationEvent,
+  MigrationInput,
+  PreflightOutput,
+  Step,
+  TicketInfo,
+  TicketPollOutput,
+  VerificationOutput,
+} from './machine-types.js';
+import type { StoredError } from './types.js';
+
+type Update = Partial<MigrationContext>;
+type EventOf<T extends MigrationEvent['type']> = Extract<MigrationEvent, { type: T }>;
+
+export function initialContext(input: MigrationInput): MigrationContext {
+  return {
+    migrationId: input.migrationId,
+    marker: logic.markerFor(input.migrationId),
+    plan: input.plan,
+    preflight: null,
+    remote: {},
+    ticket: null,
+    marks: {},
+    lastPoll: null,
+    lastObservedAt: null,
+    waitUntil: null,
+    verifyDeadline: null,
+    seenAudiences: {},
+    firstSuccessfulRunAt: null,
+    confirmations: {},
+    skippedChecks: [],
+    attempts: 0,
+    lastError: null,
+    resumeTarget: null,
+  };
+}
+
+/** A parked step: the error as data, and the step a RETRY goes back to. */
+function parked(step: Step, error: Omit<StoredError, 'step' | 'retryable'>): Update {
+  return { resumeTarget: step, lastError: { ...error, retryable: false, step } };
+}
+
+export function errorRecorded(ctx: MigrationContext, error: unknown, step: Step): Update {
+  return { lastError: { ...logic.asStoredError(error, ctx.lastObservedAt ?? ''), step }, resumeTarget: step };
+}
+
+export function retryScheduled(ctx: MigrationContext): Update {
+  const delay = logic.retryDelayMs(ctx.plan.polling.retryBaseMs, ctx.attempts, ctx.migrationId);
+  return { attempts: ctx.attempts + 1, waitUntil: Date.parse(ctx.lastError?.at ?? '') + delay };
+}
+
+export function preflightRecorded(out: PreflightOutput): Update {
+  const remote = { ecaSpecId: out.ecaSpecId ?? undefined, flowSpecId: out.flowSpecId ?? undefined, baseConnectionId: out.adoptedConnectionId ?? undefined };
+  return { preflight: out.results, lastObservedAt: out.observedAt, remote };
+}
+
+export function preflightFailed(ctx: MigrationContext, out: PreflightOutput): Update {
+  const failed: CheckResult[] = logic.blockingChecks(ctx, out.results);
+  const message = failed.length
+    ? `preflight failed: ${failed.map((r) => `${r.id}: ${r.message}`).join('; ')}`
+    : 'preflight could not find the Experience Cloud Audiences connection or flow spec';
+  return { preflight: out.results, lastObservedAt: out.observedAt, ...parked('preflight', { code: 'PREFLIGHT_FAILED', message, at: out.observedAt }) };
+}
+
+export function ticketRecorded(ctx: MigrationContext, ticket: TicketInfo): Update {
+  return { ticket, marks: logic.addMarks(ctx.marks, { ticket_filed: { at: ticket.createdAt, source: 'jira.created' } }) };
+}
+
+export function pollRecorded(out: TicketPollOutput): Update {
+  const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
+  return { lastPoll, lastObservedAt: out.observedAt };
+}
+
+export function resolutionRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
+  const stopped = logic.legacyStoppedMark(out);
+  const detected = { at: out.observedAt, source: 'cutover.clock' };
+  return { marks: logic.addMarks(ctx.marks, { ...(stopped ? { legacy_stopped: stopped } : {}), resolution_detected: detected }) };
+}
+
+export function resolutionUnknown(ctx: MigrationContext): Update {
+  const message = `ticket ${ctx.ticket?.key} is done but has neither a resolutiondate nor a changelog entry`;
+  return parked('awaiting_resolution', { code: 'RESOLUTION_TIME_UNKNOWN', message, at: ctx.lastObservedAt ?? '' });
+}
+
+export function resolutionOverridden(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): Update {
+  const override = { by: e.by, reason: e.reason };
+  const detected = ctx.marks.resolution_detected ? {} : { resolution_detected: { at: e.at, source: 'operator', override } };
+  return { marks: logic.addMarks(ctx.marks, { legacy_stopped: { at: e.resolvedAt, source: 'operator', override }, ...detected }) };
+}
+
+/** The next ticket poll is timed from when the last one was sent, so latency does not stretch the period. */
+export function pollScheduled(ctx: MigrationContext): Update {
+  return { waitUntil: Date.parse(ctx.lastPoll?.startedAt ?? ctx.lastObservedAt ?? '') + ctx.plan.polling.ticketIntervalMs };
+}
+
+export function verifyScheduled(ctx: MigrationContext): Update {
+  return { waitUntil: Date.parse(ctx.lastObservedAt ?? '') + ctx.plan.polling.verifyIntervalMs };
+}
+
+export function flowRecorded(ctx: MigrationContext, flow: FlowOutput): Update {
+  return {
+    remote: { ...ctx.remote, flowId: flow.id },
+    marks: logic.addMarks(ctx.marks, { connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' } }),
+    verifyDeadline: Date.parse(flow.createdAt) + ctx.plan.polling.verifyTimeoutMs,
+  };
+}
+
+export function verificationRecorded(ctx: MigrationContext, out: VerificationOutput): Update {
+  const seen = logic.mergeSeen(ctx, out);
+  const firstRun = ctx.firstSuccessfulRunAt ?? out.firstSuccessfulRunAt;
+  const first = ctx.marks.first_data ?? logic.firstDataMark(seen, firstRun);
+  const marks = first ? logic.addMarks(ctx.marks, { first_data: first }) : ctx.marks;
+  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, lastObservedAt: out.observedAt, marks };
+}
+
+export function verifyTimedOut(ctx: MigrationContext): Update {
+  const unseen = logic.unseenAudiences(ctx).join(', ');
+  const unconfirmed = logic.missingConfirmations(ctx).join(', ');
+  const message = `verification deadline passed: not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]`;
+  return parked('verifying', { code: 'VERIFY_TIMEOUT', message, at: ctx.lastObservedAt ?? '' });
+}
+
+export function confirmationRecorded(ctx: MigrationContext, e: EventOf<'CONFIRM'>): Update {
+  return { confirmations: { ...ctx.confirmations, [e.solution]: { by: e.by, at: e.at, note: e.note } } };
+}
+
+export function skipRecorded(ctx: MigrationContext, e: EventOf<'SKIP'>): Update {
+  return { skippedChecks: [...ctx.skippedChecks, { check: e.check, by: e.by, reason: e.reason }], lastError: null, attempts: 0 };
+}
