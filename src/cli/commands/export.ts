@@ -9,7 +9,7 @@ import type { MigrationRecord } from '../../ports.js';
 import { buildBundle, findSecrets } from '../bundle.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { say } from '../output.js';
-import { openRuntimeStore } from '../store.js';
+import { openReadStore } from '../store.js';
 import { VERSION } from '../version.js';
 
 interface ExportOptions extends GlobalOptions {
@@ -30,11 +30,11 @@ export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: Migra
 }
 
 export default async function exportBundle([id]: string[], opts: ExportOptions, ctx: CliContext): Promise<number> {
-  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  const { store, dbPath } = openReadStore(ctx, opts);
   let text: string;
   try {
-    const migration = await store.get(id!);
-    if (!migration) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    const migration = store ? await store.get(id!) : null;
+    if (!store || !migration) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
     const bundle = buildBundle({
       migration,
       journal: await store.journal(migration.id),
@@ -53,7 +53,7 @@ export default async function exportBundle([id]: string[], opts: ExportOptions, 
     }
     text = `${JSON.stringify(bundle, null, 2)}\n`;
   } finally {
-    await store.close();
+    await store?.close();
   }
   if (!opts.out) {
     ctx.io.stdout.write(text);

@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import type { Lease, MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { age, out, printJson, table } from '../output.js';
-import { openRuntimeStore } from '../store.js';
+import { openReadStore } from '../store.js';
 
 const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
 
@@ -97,17 +97,17 @@ export default async function list(_args: string[], opts: ListOptions, ctx: CliC
     throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${STATUSES.join(', ')}`);
   }
   const stallHours = parseStallHours(opts.stallHours);
-  const { store } = openRuntimeStore(ctx, opts);
+  const { store } = openReadStore(ctx, opts);
   try {
     const nowMs = ctx.clock.now();
-    const records = await store.list({ status: opts.status as MigrationStatus | undefined, orgId: opts.org, withSnapshots: false });
-    const all = await Promise.all(records.map(async (m) => listRow(m, await store.currentLease(m.id), nowMs, stallHours)));
+    const records = store ? await store.list({ status: opts.status as MigrationStatus | undefined, orgId: opts.org, withSnapshots: false }) : [];
+    const all = await Promise.all(records.map(async (m) => listRow(m, await store!.currentLease(m.id), nowMs, stallHours)));
     const rows = opts.stalled ? all.filter((r) => r.stalled) : all;
     if (opts.json) printJson(ctx, rows);
     else if (rows.length === 0) out(ctx, opts.stalled ? 'no stalled migrations' : 'no migrations');
     else renderTable(ctx, rows, nowMs, Boolean(opts.stalled));
     return 0;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }

@@ -6,7 +6,7 @@ import type { Lease, MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { nextAction } from '../next-action.js';
 import { out, printJson } from '../output.js';
-import { openRuntimeStore } from '../store.js';
+import { openReadStore } from '../store.js';
 import { buildTimeline, timelineLine, type TimelineEntry } from '../timeline.js';
 
 const MARKS: [MarkName, string][] = [
@@ -51,10 +51,10 @@ function render(ctx: CliContext, m: MigrationRecord, lease: Lease | null, timeli
 }
 
 export default async function show([id]: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
-  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  const { store, dbPath } = openReadStore(ctx, opts);
   try {
-    const m = await store.get(id!);
-    if (!m) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    const m = store ? await store.get(id!) : null;
+    if (!store || !m) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
     const [journal, effects, lease] = [await store.journal(m.id), await store.effects(m.id), await store.currentLease(m.id)];
     const timeline = buildTimeline(journal, effects);
     if (opts.json) {
@@ -65,6 +65,6 @@ export default async function show([id]: string[], opts: GlobalOptions, ctx: Cli
     }
     return 0;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }
