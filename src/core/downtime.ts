@@ -64,51 +64,65 @@ export function markLabel(mark: Mark | null | undefined): string {
   return mark.override ? `${base} (operator override by ${mark.override.by}: ${mark.override.reason})` : base;
 }
 
-function instantOf(marks: Marks, name: MarkName, notes: string[]): number | null {
-  const mark = marks[name];
-  if (!mark) {
-    if (!notes.includes(`${name} missing`)) notes.push(`${name} missing`);
-    return null;
+/**
+ * Each mark's instant, parsed once per computeDowntime call (a mark takes part in up to four figures). The note
+ * explaining a null is written the first time the mark is asked for, so notes keep the order of the figures.
+ */
+class Instants {
+  readonly notes: string[] = [];
+  private readonly parsed = new Map<MarkName, number | null>();
+
+  constructor(private readonly marks: Marks) {}
+
+  of(name: MarkName): number | null {
+    const known = this.parsed.get(name);
+    if (known !== undefined) return known;
+    const mark = this.marks[name];
+    let ms: number | null = null;
+    if (!mark) {
+      this.notes.push(`${name} missing`);
+    } else {
+      ms = tryParseInstant(mark.at);
+      if (ms === null) this.notes.push(`${name} unreadable: ${JSON.stringify(mark.at)} is not an ISO-8601 instant`);
+    }
+    this.parsed.set(name, ms);
+    return ms;
   }
-  const ms = tryParseInstant(mark.at);
-  if (ms === null && !notes.some((n) => n.startsWith(`${name} unreadable`))) {
-    notes.push(`${name} unreadable: ${JSON.stringify(mark.at)} is not an ISO-8601 instant`);
-  }
-  return ms;
 }
 
-function measure(marks: Marks, from: MarkName, to: MarkName, notes: string[]): Measure | null {
-  const start = instantOf(marks, from, notes);
-  const end = instantOf(marks, to, notes);
+function measure(instants: Instants, from: MarkName, to: MarkName): Measure | null {
+  const start = instants.of(from);
+  const end = instants.of(to);
   if (start === null || end === null) return null;
   const ms = end - start;
   const negative = ms < 0;
   return { ms, negative, from, to, text: negative ? `${formatDuration(ms)} (negative: ${to} before ${from})` : formatDuration(ms) };
 }
 
-function businessDays(calendar: Measure | null, marks: Marks, holidays: readonly string[]): BusinessDaysMeasure | null {
+function businessDays(calendar: Measure | null, instants: Instants, holidays: readonly string[]): BusinessDaysMeasure | null {
   if (!calendar) return null;
-  const start = tryParseInstant(marks[calendar.from]?.at ?? '');
-  const end = tryParseInstant(marks[calendar.to]?.at ?? '');
+  const start = instants.of(calendar.from);
+  const end = instants.of(calendar.to);
   if (start === null || end === null) return null;
   const days = businessDaysBetween(start, end, holidays);
   const unit = Math.abs(days) === 1 ? 'business day' : 'business days';
   const text = calendar.negative ? `${days} ${unit} (negative: ${calendar.to} before ${calendar.from})` : `${days} ${unit}`;
-  return { ...calendar, days, text };
+  // The calendar measure's fields in its order, then days (what `{ ...calendar, days, text }` gives, built directly).
+  return { ms: calendar.ms, negative: calendar.negative, from: calendar.from, to: calendar.to, text, days };
 }
 
 /** Every derived duration of DESIGN §3. `holidays`: extra non-business UTC dates (`yyyy-MM-dd`). */
-export function computeDowntime(marks: Marks, opts: { holidays?: string[] } = {}): Downtime {
-  const notes: string[] = [];
-  const turnaroundCalendar = measure(marks, 'ticket_filed', 'legacy_stopped', notes);
+export function computeDowntime(marks: Marks, opts: { holidays?: readonly string[] } = {}): Downtime {
+  const instants = new Instants(marks);
+  const turnaroundCalendar = measure(instants, 'ticket_filed', 'legacy_stopped');
   return {
-    window: measure(marks, 'legacy_stopped', 'connection_established', notes),
-    detectionLag: measure(marks, 'legacy_stopped', 'resolution_detected', notes),
-    executionTime: measure(marks, 'resolution_detected', 'connection_established', notes),
-    dataGap: measure(marks, 'legacy_stopped', 'first_data', notes),
+    window: measure(instants, 'legacy_stopped', 'connection_established'),
+    detectionLag: measure(instants, 'legacy_stopped', 'resolution_detected'),
+    executionTime: measure(instants, 'resolution_detected', 'connection_established'),
+    dataGap: measure(instants, 'legacy_stopped', 'first_data'),
     turnaroundCalendar,
-    turnaroundBusinessDays: businessDays(turnaroundCalendar, marks, opts.holidays ?? []),
-    notes,
+    turnaroundBusinessDays: businessDays(turnaroundCalendar, instants, opts.holidays ?? []),
+    notes: instants.notes,
   };
 }
 

@@ -30,7 +30,9 @@ export function compactInstant(mark: Mark | undefined): string {
 
 /** Names of the figures that came out negative (a later mark before an earlier one). */
 export function negativeFigures(row: ReportRow): string[] {
-  return MEASURES.filter((m) => row.downtime[m.field]?.negative).map((m) => m.key);
+  const keys: string[] = [];
+  for (const m of MEASURES) if (row.downtime[m.field]?.negative) keys.push(m.key);
+  return keys;
 }
 
 /** Short flags for one row: stalled, overridden marks, negative figures. */
@@ -54,12 +56,11 @@ export function describeFilter(f: ReportFilter): string {
 
 /** Plain-data view of a row (used by JSON; the other renderers pick from it). Figures in ms, JSON null when missing. */
 export function rowData(row: ReportRow) {
-  const marks = Object.fromEntries(
-    MARKS.map(({ name }) => {
-      const m = row.marks[name];
-      return [name, m ? { at: m.at, source: m.source, override: m.override ?? null } : null];
-    }),
-  );
+  const marks: Record<string, { at: string; source: string; override: Mark['override'] | null } | null> = {};
+  for (const { name } of MARKS) {
+    const m = row.marks[name];
+    marks[name] = m ? { at: m.at, source: m.source, override: m.override ?? null } : null;
+  }
   return {
     id: row.id,
     orgId: row.orgId,

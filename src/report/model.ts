@@ -1,6 +1,7 @@
 // One report row: a migration's stored marks plus the figures derived from them by the core downtime model.
 // Durations come only from stored instants; "now" decides only whether a waiting ticket is past its SLA.
 import { computeDowntime, type Downtime, type Measure } from '../core/downtime.js';
+import { DEFAULT_SLA_BUSINESS_DAYS } from '../core/stall.js';
 import { isTicketPastSla } from '../core/time.js';
 import type { Mark, MarkName } from '../core/types.js';
 import type { MigrationMarks, ReportQuery } from './source.js';
@@ -38,19 +39,33 @@ export interface ReportRow extends MigrationMarks {
 }
 
 export function toReportRow(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'holidays'>): ReportRow {
-  const downtime = computeDowntime(m.marks, { holidays: [...query.holidays] });
+  const downtime = computeDowntime(m.marks, { holidays: query.holidays });
   const stalledReason = stalledBecause(m, query);
-  const overridden = MARKS.map((k) => k.name).filter((name) => m.marks[name]?.override !== undefined);
-  return { ...m, downtime, stalled: stalledReason !== null, stalledReason, overridden };
+  const overridden: MarkName[] = [];
+  for (const { name } of MARKS) if (m.marks[name]?.override !== undefined) overridden.push(name);
+  // Field by field rather than `{ ...m }`: this runs once per migration of a 100,000-row report.
+  return {
+    id: m.id,
+    orgId: m.orgId,
+    status: m.status,
+    state: m.state,
+    ticketKey: m.ticketKey,
+    createdAt: m.createdAt,
+    slaBusinessDays: m.slaBusinessDays,
+    marks: m.marks,
+    downtime,
+    stalled: stalledReason !== null,
+    stalledReason,
+    overridden,
+  };
 }
 
 function stalledBecause(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'holidays'>): string | null {
   if (m.status === 'needs_attention') return 'needs attention';
   const filed = m.marks.ticket_filed?.at;
   if (m.status !== 'waiting' || !filed) return null;
-  return isTicketPastSla(filed, query.now, m.slaBusinessDays, query.holidays)
-    ? `ticket open longer than its ${m.slaBusinessDays} business-day SLA`
-    : null;
+  const sla = m.slaBusinessDays ?? DEFAULT_SLA_BUSINESS_DAYS;
+  return isTicketPastSla(filed, query.now, sla, query.holidays) ? `ticket open longer than its ${sla} business-day SLA` : null;
 }
 
 /** A measure's milliseconds, or null when a mark is missing. */
@@ -58,10 +73,13 @@ export function msOf(measure: Measure | null): number | null {
   return measure ? measure.ms : null;
 }
 
+/** The Downtime field each report key reads (MEASURES as a lookup table). */
+const FIELD_OF = Object.fromEntries(MEASURES.map((m) => [m.key, m.field])) as Record<(typeof MEASURES)[number]['key'], (typeof MEASURES)[number]['field']>;
+
 /** The ms value of a row's figure by its report key (null when it cannot be computed). */
 export function figureMs(row: ReportRow, key: (typeof MEASURES)[number]['key']): number | null {
-  const spec = MEASURES.find((m) => m.key === key);
-  return spec ? msOf(row.downtime[spec.field]) : null;
+  const field = FIELD_OF[key];
+  return field ? msOf(row.downtime[field]) : null;
 }
 
 export function businessDaysOf(row: ReportRow): number | null {

@@ -33,8 +33,11 @@ export interface MigrationMarks {
   state: string;
   ticketKey: string | null;
   createdAt: string;
-  /** The plan's ticket service level (default 6): the only thing a report reads from the plan. */
-  slaBusinessDays: number;
+  /**
+   * The plan's ticket service level in business days (default 6): the only thing a report reads from the plan,
+   * and only for a `waiting` migration, the one status it decides anything for ("stalled"); null otherwise.
+   */
+  slaBusinessDays: number | null;
   marks: Marks;
 }
 

@@ -104,6 +104,23 @@ describe('computeDowntime', () => {
     expect(computeDowntime({}).turnaroundBusinessDays).toBeNull();
   });
 
+  it('notes an unreadable mark once, in figure order, and derives nothing from it', () => {
+    const d = computeDowntime({
+      ticket_filed: mark('2026-03-20T16:00:00.000Z'),
+      legacy_stopped: mark('yesterday'),
+      connection_established: mark('2026-03-23T09:01:32.500Z'),
+    });
+    expect(d.turnaroundCalendar).toBeNull();
+    expect(d.turnaroundBusinessDays).toBeNull();
+    expect(d.window).toBeNull();
+    expect(d.executionTime).toBeNull();
+    expect(d.notes).toEqual([
+      'legacy_stopped unreadable: "yesterday" is not an ISO-8601 instant',
+      'resolution_detected missing',
+      'first_data missing',
+    ]);
+  });
+
   it('a negative interval (clock skew) is flagged, not hidden', () => {
     const d = computeDowntime({
       legacy_stopped: mark('2026-03-23T09:00:00.000Z'),
