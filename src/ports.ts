@@ -205,6 +205,8 @@ export interface Transition {
   marks: Marks;
   journal: JournalEntry[];
   at: string;
+  /** Effect intents written in the same transaction (an effect that starts as this state is entered). */
+  intents?: EffectIntent[];
 }
 
 export interface EffectIntent {

@@ -8,7 +8,7 @@ import type { ActorInputs, MigrationContext, TicketInfo } from '../core/machine-
 import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.js';
 import { toStoredError } from '../errors.js';
 import type { Plan } from '../core/types.js';
-import type { Clock, MigrationStore } from '../ports.js';
+import type { Clock, EffectIntent, MigrationStore } from '../ports.js';
 import { failpoint } from './failpoints.js';
 import { checkVerification, pollTicket } from './observe.js';
 import { runPreflight } from './preflight.js';
@@ -22,6 +22,11 @@ export interface EffectDeps {
   env: Record<string, string | undefined>;
   /** Resolves once every queued transition is on disk: an intent is never written ahead of its state. */
   flushed: () => Promise<void>;
+  /**
+   * Writes an effect's intent no earlier than the state it runs in, ideally in the same transaction; resolves
+   * with the number of attempts the effect has now had. Without it the intent waits for `flushed`.
+   */
+  persistIntent?: (intent: EffectIntent) => Promise<number>;
   /** Effects still running: a stopping drive waits for them before it gives up its lease. */
   inFlight?: Set<Promise<unknown>>;
 }
@@ -52,15 +57,23 @@ export function runEffect<T>(deps: EffectDeps, migrationId: string, step: string
   return running;
 }
 
+/** The fallback when no persister rides intents along with transitions: flush, write, count. */
+async function intentAfterFlush(deps: EffectDeps, intent: EffectIntent): Promise<number> {
+  await deps.flushed();
+  await deps.store.recordIntent(intent);
+  return (await deps.store.effects(intent.migrationId)).find((e) => e.key === intent.key)?.attempts ?? 1;
+}
+
 async function effectBody<T>(deps: EffectDeps, migrationId: string, step: string, request: unknown, call: EffectCall<T>): Promise<T> {
   const key = `${migrationId}:${step}`;
-  await deps.flushed();
-  const earlierAttempt = (await deps.store.effects(migrationId)).some((e) => e.key === key);
-  await deps.store.recordIntent({ migrationId, key, step, fingerprint: fingerprint(request), at: isoNow(deps.clock) });
+  // Called before the first await on purpose: xstate starts an invoked effect before it reports the state the
+  // effect runs in, so the intent can join that state's transaction (one fsync on the critical path, not two).
+  const intent = { migrationId, key, step, fingerprint: fingerprint(request), at: isoNow(deps.clock) };
+  const attempts = await (deps.persistIntent ? deps.persistIntent(intent) : intentAfterFlush(deps, intent));
   failpoint(deps.env, step, 'before-call');
   let done: Done<T>;
   try {
-    done = await call(earlierAttempt);
+    done = await call(attempts > 1);
     failpoint(deps.env, step, 'after-call');
   } catch (err) {
     const error = toStoredError(err, isoNow(deps.clock), step);

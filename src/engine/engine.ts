@@ -125,7 +125,7 @@ export class Engine {
     const inFlight = new Set<Promise<unknown>>();
     const machine = migrationMachine.provide({
       actors: effectActors(
-        { ...this.deps, env: this.deps.env ?? process.env, flushed: () => persister.flushed(), inFlight },
+        { ...this.deps, env: this.deps.env ?? process.env, flushed: () => persister.flushed(), persistIntent: (i) => persister.persistIntent(i), inFlight },
         handoffLines,
       ) as never,
     });

@@ -6,7 +6,7 @@ import { migrationMachine } from '../core/machine.js';
 import { MACHINE_VERSION } from '../core/machine-types.js';
 import type { MigrationContext } from '../core/machine-types.js';
 import type { MigrationStatus } from '../core/types.js';
-import type { JournalEntry, MigrationStore } from '../ports.js';
+import type { EffectIntent, JournalEntry, MigrationStore } from '../ports.js';
 import { XSTATE_VERSION } from './versions.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
@@ -51,9 +51,16 @@ function journalFor(before: MigrationContext | null, after: MigrationContext, ev
   return rows;
 }
 
+interface Rider {
+  intent: EffectIntent;
+  resolve: (attempts: number) => void;
+  reject: (err: unknown) => void;
+}
+
 export class Persister {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  private riders: Rider[] = [];
   private lastState: string;
   private lastContext: MigrationContext | null;
   private lastJson = '';
@@ -98,9 +105,49 @@ export class Persister {
     this.lastJson = json;
     this.lastState = state;
     this.lastContext = ctx;
-    this.chain = this.chain.then(() => (this.failure ? undefined : this.store.commitTransition(this.migrationId, transition))).catch((err) => {
-      this.failure ??= err;
+    const riders = this.takeRiders();
+    const intents = riders.map((r) => r.intent);
+    this.enqueue(() => this.store.commitTransition(this.migrationId, { ...transition, intents }), riders);
+  }
+
+  /**
+   * An effect's intent, written in the transaction of the transition into the state the effect runs in when
+   * that transition is recorded in the same tick (xstate starts the effect just before it reports the state),
+   * else on its own after everything queued. Never ahead of its state either way. Resolves with the attempts.
+   */
+  persistIntent(intent: EffectIntent): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.riders.push({ intent, resolve, reject });
+      queueMicrotask(() => {
+        const alone = this.takeRiders();
+        if (alone.length > 0) this.enqueue(() => Promise.all(alone.map((r) => this.store.recordIntent(r.intent))).then(() => {}), alone);
+      });
     });
+  }
+
+  private takeRiders(): Rider[] {
+    const taken = this.riders;
+    this.riders = [];
+    return taken;
+  }
+
+  private enqueue(write: () => Promise<void>, riders: Rider[]): void {
+    const written = this.chain.then(async () => {
+      if (this.failure) throw this.failure;
+      await write();
+    });
+    this.chain = written
+      .then(() => this.settleRiders(riders))
+      .catch((err) => {
+        this.failure ??= err;
+        for (const r of riders) r.reject(err);
+      });
+  }
+
+  private async settleRiders(riders: Rider[]): Promise<void> {
+    if (riders.length === 0) return;
+    const effects = await this.store.effects(this.migrationId);
+    for (const r of riders) r.resolve(effects.find((e) => e.key === r.intent.key)?.attempts ?? 1);
   }
 
   /** Resolves once everything queued is written; rejects with the first write failure. */

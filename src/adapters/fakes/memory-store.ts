@@ -87,6 +87,7 @@ export class MemoryStore implements MigrationStore {
     const journal = this.journalRows(id, t.journal);
     this.migrations.set(id, next);
     this.rows.push(...journal);
+    for (const intent of t.intents ?? []) await this.recordIntent(intent);
   }
 
   async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {

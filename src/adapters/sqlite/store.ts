@@ -132,6 +132,7 @@ export class SqliteStore implements MigrationStore {
       if (changed !== 1) throw notFound(id);
       for (const mark of markParams(id, t.marks, at)) this.sql.upsertMark.run(mark);
       this.insertJournal(id, t.journal);
+      for (const intent of t.intents ?? []) this.insertIntent(intent);
     });
   }
 
@@ -147,17 +148,15 @@ export class SqliteStore implements MigrationStore {
   }
 
   async recordIntent(intent: EffectIntent): Promise<void> {
-    const params = {
-      key: intent.key,
-      migration_id: intent.migrationId,
-      step: intent.step,
-      fingerprint: intent.fingerprint,
-      intent_at: utc(intent.at),
-    };
     this.write(() => {
       this.requireMigration(intent.migrationId);
-      this.sql.upsertIntent.run(params);
+      this.insertIntent(intent);
     });
+  }
+
+  private insertIntent(intent: EffectIntent): void {
+    const { key, migrationId, step, fingerprint, at } = intent;
+    this.sql.upsertIntent.run({ key, migration_id: migrationId, step, fingerprint, intent_at: utc(at) });
   }
 
   async recordOutcome(outcome: EffectOutcome): Promise<void> {
