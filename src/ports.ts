@@ -284,5 +284,14 @@ export interface MigrationStore {
   /** Takes over a lease whose current nonce is `lockId`; false when the lock id does not match. */
   takeOverLease(lockId: string, lease: Lease): Promise<boolean>;
   currentLease(migrationId: string): Promise<Lease | null>;
+  /** Restores a migration from a support bundle, all of it or none of it (refused when the id exists). */
+  importMigration(m: ImportedMigration): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ImportedMigration {
+  record: MigrationRecord;
+  /** Journal entries in order; this database numbers them anew. */
+  journal: JournalEntry[];
+  effects: EffectRow[];
 }

@@ -16,6 +16,7 @@ import type {
   MigrationStore,
   NewMigration,
   Transition,
+  ImportedMigration,
 } from '../../src/ports.js';
 import { deliverAudiences, persisted, referenceRun, resolveTicket, rig, samplePlan, tempDb } from './helpers.js';
 
@@ -76,6 +77,9 @@ class DyingStore implements MigrationStore {
   }
   takeOverLease(lockId: string, lease: Lease) {
     return this.write(() => this.inner.takeOverLease(lockId, lease));
+  }
+  importMigration(m: ImportedMigration) {
+    return this.write(() => this.inner.importMigration(m));
   }
   currentLease(migrationId: string) {
     return this.inner.currentLease(migrationId);

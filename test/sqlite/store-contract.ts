@@ -192,6 +192,37 @@ export function storeContract(name: string, open: () => MigrationStore): void {
       });
     });
 
+    describe('importMigration', () => {
+      async function exported() {
+        await store.create(newMigration('m-src'));
+        await store.commitTransition('m-src', transition({ marks: { ticket_filed: { at: at(1), source: 'jira.created' } } }));
+        await store.recordIntent({ migrationId: 'm-src', key: 'm-src:ticket', step: 'ticket', fingerprint: 'f', at: at(2) });
+        await store.recordIntent({ migrationId: 'm-src', key: 'm-src:ticket', step: 'ticket', fingerprint: 'f', at: at(3) });
+        await store.recordOutcome({ key: 'm-src:ticket', status: 'created', remoteId: 'MIG-1', at: at(4) });
+        const record = (await store.get('m-src'))!;
+        const journal = (await store.journal('m-src')).map(({ kind, at: when, name }) => ({ kind, at: when, name }));
+        return { record, journal, effects: await store.effects('m-src') };
+      }
+
+      it('restores the record, marks, journal and effects of another database as they were', async () => {
+        const bundle = await exported();
+        const other = open();
+        await other.importMigration(bundle);
+        expect(await other.get('m-src')).toEqual(bundle.record);
+        expect((await other.journal('m-src')).map((j) => j.name)).toEqual(bundle.journal.map((j) => j.name));
+        expect(await other.effects('m-src')).toEqual(bundle.effects);
+        await other.close();
+      });
+
+      it('refuses an id that exists, and writes nothing when any part fails', async () => {
+        const bundle = await exported();
+        await expect(store.importMigration(bundle)).rejects.toBeInstanceOf(StoreError);
+        const broken = { ...bundle, record: { ...bundle.record, id: 'm-new' }, journal: [{ kind: 'event' as const, at: at(5), name: 'X', data: { n: 1n } }] };
+        await expect(store.importMigration(broken)).rejects.toThrow();
+        expect(await store.get('m-new')).toBeNull();
+      });
+    });
+
     describe('leases', () => {
       beforeEach(async () => {
         await store.create(newMigration('m-1'));

@@ -6,6 +6,7 @@ import type {
   EffectIntent,
   EffectOutcome,
   EffectRow,
+  ImportedMigration,
   JournalEntry,
   JournalRow,
   Lease,
@@ -157,6 +158,18 @@ export class MemoryStore implements MigrationStore {
   }
 
   /** Numbers the rows only once all of them are valid, so a failed batch consumes no sequence numbers. */
+  async importMigration(m: ImportedMigration): Promise<void> {
+    const r = m.record;
+    if (this.migrations.has(r.id)) throw new StoreError(`migration ${r.id} already exists`, 'STORE_DUPLICATE');
+    // Everything that can throw runs before anything is changed, like the real store's transaction.
+    const record: MigrationRecord = { ...viaJson(r), createdAt: utc(r.createdAt), updatedAt: utc(r.updatedAt), progressAt: utc(r.progressAt), marks: canonicalMarks(r.marks) };
+    const journal = this.journalRows(r.id, m.journal);
+    const effects = m.effects.map((e) => ({ ...viaJson(e), migrationId: r.id, at: utc(e.at), outcomeAt: e.outcomeAt ? utc(e.outcomeAt) : null }));
+    this.migrations.set(r.id, record);
+    this.rows.push(...journal);
+    for (const e of effects) this.effectRows.set(e.key, e);
+  }
+
   private journalRows(migrationId: string, entries: JournalEntry[]): JournalRow[] {
     const valid = entries.map((e) => canonicalEntry(e));
     return valid.map((e) => ({ seq: ++this.seq, migrationId, ...e }));

@@ -7,6 +7,7 @@ import type {
   EffectIntent,
   EffectOutcome,
   EffectRow,
+  ImportedMigration,
   JournalEntry,
   JournalRow,
   Lease,
@@ -201,6 +202,40 @@ export class SqliteStore implements MigrationStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  async importMigration(m: ImportedMigration): Promise<void> {
+    const r = m.record;
+    const row: MigrationRowData = {
+      id: r.id,
+      org_id: r.orgId,
+      plan: JSON.stringify(r.plan ?? null),
+      snapshot: jsonOrNull(r.snapshot),
+      machine_version: r.machineVersion,
+      xstate_version: r.xstateVersion,
+      state: r.state,
+      status: r.status,
+      created_at: utc(r.createdAt),
+      updated_at: utc(r.updatedAt),
+      progress_at: utc(r.progressAt),
+      attempts: r.attempts,
+      last_error: jsonOrNull(r.lastError),
+      ticket_key: r.ticketKey,
+    };
+    this.write(() => {
+      if (this.sql.exists.get(r.id)) throw duplicate(r.id);
+      this.sql.insertMigration.run(row);
+      for (const mark of markParams(r.id, r.marks, row.updated_at)) this.sql.upsertMark.run(mark);
+      this.insertJournal(r.id, m.journal);
+      for (const e of m.effects) this.importEffect(r.id, e);
+    });
+  }
+
+  /** One intent per recorded attempt (the table counts them), then the outcome if there was one. */
+  private importEffect(migrationId: string, e: EffectRow): void {
+    for (let n = 0; n < Math.max(1, e.attempts); n++) this.insertIntent({ ...e, migrationId });
+    if (!e.outcomeAt || !e.status) return;
+    this.sql.updateOutcome.run({ key: e.key, outcome_at: utc(e.outcomeAt), status: e.status, remote_id: e.remoteId, error: null });
   }
 
   private write(fn: () => void): void {
