@@ -37,8 +37,16 @@ export function settingsFrom(config: ServiceConfig): EngineSettings {
   };
 }
 
-export function connect(ctx: CliContext, config: ServiceConfig, org: { orgId: string; sandbox: string }, fetch?: FetchFn): Connection {
+export function connect(
+  ctx: CliContext,
+  config: ServiceConfig,
+  org: { orgId: string; sandbox: string; destination?: { tokenEnv?: string } },
+  fetch?: FetchFn,
+): Connection {
   const perOrg = { ...config, platform: { ...config.platform, orgId: org.orgId, sandbox: org.sandbox } };
   const services = createServices(perOrg, { logger: stderrLogger(ctx), clock: ctx.clock, ...(fetch ? { fetch } : {}) });
+  // The destination's bearer token is not in the configuration but is a secret all the same.
+  const tokenEnv = org.destination?.tokenEnv;
+  if (tokenEnv) services.redactor.add(ctx.env[tokenEnv]);
   return { config: perOrg, services, settings: settingsFrom(config) };
 }
