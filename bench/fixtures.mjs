@@ -9,6 +9,7 @@ const { migrationMachine } = await fromDist('core/machine.js');
 const { MACHINE_VERSION } = await fromDist('core/machine-types.js');
 const { XSTATE_VERSION } = await fromDist('engine/versions.js');
 const { CHECK_IDS } = await fromDist('core/preflight-checks.js');
+const { initialContext } = await fromDist('core/machine-updates.js');
 const { initialTransition } = await import('xstate');
 
 export { MACHINE_VERSION, XSTATE_VERSION };
@@ -51,9 +52,7 @@ export function realisticTransition(m, i, persistedBase) {
   const filed = new Date(Date.now() - 86_400_000).toISOString();
   const marks = { ticket_filed: { at: filed, source: 'jira.created' } };
   const context = {
-    migrationId: m.id,
-    marker: `cutover-${m.id}`,
-    plan: m.plan,
+    ...initialContext({ migrationId: m.id, plan: m.plan }),
     preflight: CHECK_IDS.map((id) => ({ id, severity: 'error', title: `check ${id}`, status: 'pass', message: `${id}: ok` })),
     remote: { ecaSpecId: randomUUID(), flowSpecId: randomUUID(), baseConnectionId: randomUUID(), sourceConnectionId: randomUUID(), targetConnectionId: randomUUID() },
     ticket: { key: 'CC-1234', id: '10234', createdAt: filed, attached: false },
@@ -61,14 +60,6 @@ export function realisticTransition(m, i, persistedBase) {
     lastPoll: { at, statusName: i % 2 ? 'In Progress' : 'To Do', statusCategory: i % 2 ? 'indeterminate' : 'new' },
     lastObservedAt: at,
     waitUntil: Date.now() + 60_000 + i,
-    verifyDeadline: null,
-    seenAudiences: {},
-    firstSuccessfulRunAt: null,
-    confirmations: {},
-    skippedChecks: [],
-    attempts: 0,
-    lastError: null,
-    resumeTarget: null,
   };
   const snapshot = { ...(persistedBase ?? {}), status: 'active', value: { awaiting_resolution: 'sleeping' }, context, children: {}, historyValue: {} };
   return {

@@ -10,7 +10,7 @@ import { fakeServices } from '../../src/adapters/fakes/services.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
-import { validatePlan } from '../../src/core/plan.js';
+import { samplePlan as engineSamplePlan } from '../engine/helpers.js';
 import type { Plan } from '../../src/core/types.js';
 import { Engine } from '../../src/engine/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
@@ -39,20 +39,13 @@ export function testEnv(dir: string): NodeJS.ProcessEnv {
   };
 }
 
+/** The engine tests' plan, with a destination token to keep out of every output and a long verification. */
 export function samplePlan(overrides: Record<string, unknown> = {}): Plan {
-  const result = validatePlan({
-    orgId: 'ABC123@AdobeOrg',
-    sandbox: 'prod',
-    audiences: ['seg-1', 'seg-2'],
-    identities: [{ source: 'ECID', target: 'ECID' }],
-    solutions: ['audience_manager'],
+  return engineSamplePlan({
     destination: { name: 'Experience Cloud Audiences', description: 'Migrated by cutover', tokenEnv: 'ECA_TOKEN' },
-    jira: { projectKey: 'CC', issueType: 'Task' },
     polling: { ticketIntervalMs: 60_000, verifyIntervalMs: 30_000, verifyTimeoutMs: 10 * DAY, maxAttempts: 3, retryBaseMs: 1000 },
     ...overrides,
   });
-  if (!result.plan) throw new Error(JSON.stringify(result.errors));
-  return result.plan;
 }
 
 export interface Rig {
