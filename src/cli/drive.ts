@@ -1,30 +1,13 @@
 // Drives one migration from a command and reports it: progress on stderr as it happens, the outcome as an
 // exit code (0 done, 3 needs attention, 6 still waiting, 130 interrupted) with the next command to run.
-import type { SnapshotFrom } from 'xstate';
-import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationEvent } from '../core/machine-types.js';
 import type { Plan } from '../core/types.js';
 import type { DriveMode, DriveResult } from '../engine/engine.js';
-import { stateName } from '../engine/persist.js';
 import { EXIT } from '../errors.js';
 import type { CliContext } from './context.js';
 import { say, styleFor } from './output.js';
+import { progressView } from './progress.js';
 import type { Runtime } from './runtime.js';
-
-export function progressPrinter(ctx: CliContext) {
-  let lastTop = '';
-  const printed = new Set<string>();
-  const s = styleFor(ctx, 'stderr');
-  return (snapshot: SnapshotFrom<MigrationMachine>) => {
-    const top = stateName(snapshot).split('.')[0] ?? '';
-    if (top !== lastTop) say(ctx, `${s.dim(new Date(ctx.clock.now()).toISOString())}  → ${top}`);
-    lastTop = top;
-    for (const [name, mark] of Object.entries(snapshot.context.marks)) {
-      if (mark && !printed.has(name)) say(ctx, `    ${s.bold(name.replace(/_/g, ' '))}: ${mark.at} (${mark.source})`);
-      printed.add(name);
-    }
-  };
-}
 
 export function exitFor(ctx: CliContext, result: DriveResult): number {
   const s = styleFor(ctx, 'stderr');
@@ -58,6 +41,12 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
 export async function driveAndReport(ctx: CliContext, runtime: Runtime, id: string, opts: { mode: DriveMode; event?: MigrationEvent }): Promise<number> {
   const record = await runtime.load(id);
   const engine = runtime.engineFor(record.plan as Plan);
-  const result = await engine.drive(id, { mode: opts.mode, event: opts.event, signal: ctx.signal, onSnapshot: progressPrinter(ctx) });
-  return exitFor(ctx, result);
+  const view = progressView(ctx);
+  try {
+    const result = await engine.drive(id, { mode: opts.mode, event: opts.event, signal: ctx.signal, onSnapshot: view.update });
+    view.stop();
+    return exitFor(ctx, result);
+  } finally {
+    view.stop();
+  }
 }

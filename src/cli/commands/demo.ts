@@ -9,8 +9,9 @@ import { validatePlan } from '../../core/plan.js';
 import type { MarkName } from '../../core/types.js';
 import type { DriveResult } from '../../engine/engine.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { exitFor, progressPrinter } from '../drive.js';
+import { exitFor } from '../drive.js';
 import { out, printJson, say } from '../output.js';
+import { progressView } from '../progress.js';
 import { openRuntime } from '../runtime.js';
 
 interface DemoOptions extends GlobalOptions {
@@ -64,18 +65,19 @@ export default async function demo(_args: string[], opts: DemoOptions & { json?:
     const id = await engine.create(plan, ctx.actor);
     say(ctx, `migration ${id}: ${plan.audiences.length} audiences; Customer Care will resolve the ticket ${Number(opts.resolveAfterMs ?? 3000) / 1000}s after it is filed`);
     let scheduled = false;
-    const progress = progressPrinter(ctx);
+    const progress = progressView(ctx);
     const result = await engine.drive(id, {
       mode: 'until-done',
       signal: ctx.signal,
       onSnapshot: (s) => {
-        progress(s);
+        progress.update(s);
         const key = s.context.ticket?.key;
         if (!key || scheduled) return;
         scheduled = true;
         setTimeout(() => emulator.control.resolveTicket(key), Number(opts.resolveAfterMs ?? 3000)).unref();
       },
     });
+    progress.stop();
     const after = emulator.world(DEMO_CREDENTIALS.orgId);
     const truth = { resolutiondate: after.tickets[0]?.resolutiondate ?? null, flowCreatedAt: after.flows[0]?.createdAt ?? null };
     if (opts.json) printJson(ctx, { id: result.id, status: result.status, db, marks: result.context.marks, downtime: computeDowntime(result.context.marks), emulator: truth });

@@ -12,7 +12,7 @@ import { openRuntime, readServiceConfig } from '../runtime.js';
 import { Asker } from '../wizard/ask.js';
 import { acceptancesFromFlags, acceptWarnings, evaluate, printChecks, withAcceptances } from '../wizard/checks.js';
 import { connect, readFacts, type Connection } from '../wizard/connect.js';
-import { followMigration } from '../wizard/follow.js';
+import { driveAndReport } from '../drive.js';
 import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
 import { loadPlanFile, printReview, savePlan, withPollEvery } from '../wizard/review.js';
@@ -77,7 +77,7 @@ async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: st
   try {
     await runtime.engineFor(plan).create(plan, ctx.actor, id);
     say(ctx, `Created migration ${id} (state database ${runtime.dbPath}).`);
-    return await followMigration(ctx, runtime, id, follow ? 'until-done' : 'until-waiting');
+    return await driveAndReport(ctx, runtime, id, { mode: follow ? 'until-done' : 'until-waiting' });
   } finally {
     await runtime.close();
   }

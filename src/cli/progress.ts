@@ -1,17 +1,12 @@
-// Drives a migration and shows it: each step and each timeline mark as it happens, and while the ticket is
+// Shows a migration as it is driven: each step and each timeline mark as it happens, and while the ticket is
 // open a live line (ticket status, time waited, next poll) redrawn every second on a terminal, or one plain
-// line per poll elsewhere (no spinners off a terminal). Ctrl-C aborts ctx.signal: the engine stops after the
-// current step is saved, and exitFor prints `cutover resume <id>` (exit 130).
+// line per poll elsewhere (no spinners off a terminal).
 import type { SnapshotFrom } from 'xstate';
-import type { MigrationMachine } from '../../core/machine.js';
-import type { MigrationContext } from '../../core/machine-types.js';
-import type { Plan } from '../../core/types.js';
-import type { DriveMode } from '../../engine/engine.js';
-import { stateName } from '../../engine/persist.js';
-import type { CliContext } from '../context.js';
-import { exitFor } from '../drive.js';
-import { say, styleFor } from '../output.js';
-import type { Runtime } from '../runtime.js';
+import type { MigrationMachine } from '../core/machine.js';
+import type { MigrationContext } from '../core/machine-types.js';
+import { stateName } from '../engine/persist.js';
+import type { CliContext } from './context.js';
+import { say, styleFor } from './output.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
@@ -68,18 +63,4 @@ export function progressView(ctx: CliContext) {
     }
   };
   return { update, stop: stopTicker };
-}
-
-/** Drives `id` in `mode` and returns the documented exit code. */
-export async function followMigration(ctx: CliContext, runtime: Runtime, id: string, mode: DriveMode): Promise<number> {
-  const record = await runtime.load(id);
-  const engine = runtime.engineFor(record.plan as Plan);
-  const view = progressView(ctx);
-  try {
-    const result = await engine.drive(id, { mode, signal: ctx.signal, onSnapshot: view.update });
-    view.stop();
-    return exitFor(ctx, result);
-  } finally {
-    view.stop();
-  }
 }
