@@ -246,8 +246,16 @@ export type LeaseResult = { ok: true; lease: Lease } | { ok: false; heldBy: Leas
 export interface MigrationFilter {
   status?: MigrationStatus;
   orgId?: string;
-  /** false: records come back with `snapshot: null` (listing does not pay for parsing every snapshot). */
-  withSnapshots?: boolean;
+}
+
+/**
+ * What a listing shows of a migration, read in one pass: the record without its plan and snapshot (a listing
+ * of thousands must not parse them), the one plan field a stall verdict needs, and the current lease.
+ */
+export interface MigrationSummary extends Omit<MigrationRecord, 'plan' | 'snapshot'> {
+  /** The plan's ticketSlaBusinessDays when it is an integer; null otherwise (the default applies). */
+  planSlaBusinessDays: number | null;
+  lease: Lease | null;
 }
 
 export interface NewMigration {
@@ -270,6 +278,8 @@ export interface MigrationStore {
   create(m: NewMigration): Promise<void>;
   get(id: string): Promise<MigrationRecord | null>;
   list(filter?: MigrationFilter): Promise<MigrationRecord[]>;
+  /** The same migrations in the same order as `list`, as summaries. */
+  summaries(filter?: MigrationFilter): Promise<MigrationSummary[]>;
   /** Snapshot, versions, summary columns, marks and journal rows: written together or not at all. */
   commitTransition(id: string, t: Transition): Promise<void>;
   appendJournal(id: string, entries: JournalEntry[]): Promise<void>;

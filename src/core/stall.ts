@@ -8,7 +8,7 @@
 //   waited on within its service level: days of silence are normal there, and the SLA rule owns that wait;
 // - dead_runner: a lease whose expiry passed on an unfinished migration: the runner died without releasing it.
 import { businessDaysBetween } from './business-days.js';
-import { isTicketPastSla, parseInstant } from './time.js';
+import { isPastBusinessDays, parseInstant } from './time.js';
 import type { Marks, MigrationStatus, StoredError } from './types.js';
 
 export const DEFAULT_SLA_BUSINESS_DAYS = 6;
@@ -30,7 +30,8 @@ export interface StallRecord {
   lastError: StoredError | null;
   ticketKey: string | null;
   marks: Marks;
-  plan: unknown;
+  /** The plan's own ticketSlaBusinessDays, null when it has none. */
+  planSlaBusinessDays: number | null;
 }
 
 /** The lease fields the verdict needs; a Lease satisfies it. */
@@ -51,19 +52,20 @@ export interface StallOptions {
 const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled']);
 
 /** The plan's own service level when it states a usable one; the documented default otherwise. */
-export function planSlaBusinessDays(plan: unknown): number {
-  const days = (plan as { ticketSlaBusinessDays?: unknown } | null)?.ticketSlaBusinessDays;
-  return typeof days === 'number' && Number.isInteger(days) && days >= 0 ? days : DEFAULT_SLA_BUSINESS_DAYS;
+export function slaBusinessDays(planDays: number | null): number {
+  return planDays !== null && Number.isInteger(planDays) && planDays >= 0 ? planDays : DEFAULT_SLA_BUSINESS_DAYS;
 }
 
 function waitingOnTicket(m: StallRecord): boolean {
   return m.state.startsWith('awaiting_resolution') && Boolean(m.marks.ticket_filed) && !m.marks.legacy_stopped;
 }
 
-function ticketReason(m: StallRecord, now: string, slaDays: number, holidays: readonly string[]): StallReason | null {
+function ticketReason(m: StallRecord, nowMs: number, slaDays: number, holidays: readonly string[]): StallReason | null {
   const filed = m.marks.ticket_filed;
-  if (!waitingOnTicket(m) || !filed || !isTicketPastSla(filed.at, now, slaDays, holidays)) return null;
-  const waited = businessDaysBetween(parseInstant(filed.at), parseInstant(now), holidays);
+  if (!waitingOnTicket(m) || !filed) return null;
+  const filedMs = parseInstant(filed.at);
+  if (!isPastBusinessDays(filedMs, nowMs, slaDays, holidays)) return null;
+  const waited = businessDaysBetween(filedMs, nowMs, holidays);
   const ticket = m.ticketKey ?? 'the ticket';
   return {
     code: 'ticket_past_sla',
@@ -96,10 +98,10 @@ function runnerReason(m: StallRecord, lease: StallLease | null, nowMs: number): 
 /** Every reason the migration counts as stalled at `now` (an empty list: it is not stalled). */
 export function stallReasons(record: StallRecord, lease: StallLease | null, now: string, options: StallOptions = {}): StallReason[] {
   const nowMs = parseInstant(now);
-  const slaDays = options.slaBusinessDays ?? planSlaBusinessDays(record.plan);
+  const slaDays = options.slaBusinessDays ?? slaBusinessDays(record.planSlaBusinessDays);
   const stallHours = options.stallHours ?? DEFAULT_STALL_HOURS;
   const reasons = [
-    ticketReason(record, now, slaDays, options.holidays ?? []),
+    ticketReason(record, nowMs, slaDays, options.holidays ?? []),
     attentionReason(record),
     progressReason(record, nowMs, stallHours),
     runnerReason(record, lease, nowMs),

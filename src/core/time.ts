@@ -110,6 +110,11 @@ export function slaDeadline(filedAt: string, businessDays: number, holidays: rea
 
 /** True when `now` is strictly after the service-level deadline (see business-days.ts for the day rules). */
 export function isTicketPastSla(filedAt: string, now: string, businessDays: number, holidays: readonly string[] = []): boolean {
+  return isPastBusinessDays(parseInstant(filedAt), parseInstant(now), businessDays, holidays);
+}
+
+/** isTicketPastSla on epoch ms, for callers that judge many tickets against one "now". */
+export function isPastBusinessDays(filedMs: number, nowMs: number, businessDays: number, holidays: readonly string[] = []): boolean {
   // The deadline as epoch ms: the same instant slaDeadline prints, without the text round trip.
-  return parseInstant(now) > addBusinessDaysUtc(parseInstant(filedAt), businessDays, holidays);
+  return nowMs > addBusinessDaysUtc(filedMs, businessDays, holidays);
 }

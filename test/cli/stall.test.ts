@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSlaBusinessDays, stallReasons, type StallLease, type StallRecord } from '../../src/core/stall.js';
+import { slaBusinessDays, stallReasons, type StallLease, type StallRecord } from '../../src/core/stall.js';
 
 const filedMonday = '2026-01-05T09:00:00.000Z';
 
@@ -12,7 +12,7 @@ function record(over: Partial<StallRecord> = {}): StallRecord {
     lastError: null,
     ticketKey: 'CC-7',
     marks: { ticket_filed: { at: filedMonday, source: 'jira.created' } },
-    plan: { ticketSlaBusinessDays: 6 },
+    planSlaBusinessDays: 6,
     ...over,
   };
 }
@@ -28,10 +28,10 @@ describe('stallReasons', () => {
   });
 
   it('takes the service level from the plan, else 6, and an explicit option over both', () => {
-    expect(codes(record({ plan: { ticketSlaBusinessDays: 2 } }), '2026-01-07T10:00:00Z')).toEqual(['ticket_past_sla']);
-    expect(planSlaBusinessDays({})).toBe(6);
-    expect(planSlaBusinessDays(null)).toBe(6);
-    expect(codes(record({ plan: {} }), '2026-01-13T10:00:00Z')).toEqual(['ticket_past_sla']);
+    expect(codes(record({ planSlaBusinessDays: 2 }), '2026-01-07T10:00:00Z')).toEqual(['ticket_past_sla']);
+    expect(slaBusinessDays(null)).toBe(6);
+    expect(slaBusinessDays(-1)).toBe(6);
+    expect(codes(record({ planSlaBusinessDays: null }), '2026-01-13T10:00:00Z')).toEqual(['ticket_past_sla']);
     expect(codes(record(), '2026-01-20T10:00:00Z', null, { slaBusinessDays: 20 })).toEqual([]);
   });
 

@@ -43,6 +43,9 @@ class DyingStore implements MigrationStore {
   list(filter?: MigrationFilter) {
     return this.inner.list(filter);
   }
+  summaries(filter?: MigrationFilter) {
+    return this.inner.summaries(filter);
+  }
   commitTransition(id: string, t: Transition) {
     return this.write(() => this.inner.commitTransition(id, t));
   }

@@ -54,6 +54,27 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         expect(await store.list({ status: 'completed' })).toEqual([]);
       });
 
+      it('summarises what list returns, in the same order, with marks, lease and the plan\'s service level', async () => {
+        await store.create(newMigration('a', { at: at(0), plan: { ticketSlaBusinessDays: 3, audiences: [] } }));
+        await store.create(newMigration('b', { at: at(5), orgId: 'ORG2@AdobeOrg', plan: { ticketSlaBusinessDays: '3' } }));
+        await store.create(newMigration('c', { at: at(2), plan: { ticketSlaBusinessDays: 2.5 } }));
+        const stopped = { at: at(8), source: 'jira.resolutiondate' };
+        await store.commitTransition('a', transition({ at: at(9), status: 'waiting', marks: { legacy_stopped: stopped } }));
+        await store.acquireLease(lease('c', 'n1', at(60)), at(3));
+        for (const filter of [{}, { status: 'active' as const }, { orgId: 'ORG2@AdobeOrg' }, { status: 'completed' as const }]) {
+          const records = await store.list(filter);
+          const summaries = await store.summaries(filter);
+          expect(summaries.map((s) => s.id)).toEqual(records.map((r) => r.id));
+          for (const [i, { plan: _plan, snapshot: _snapshot, ...rest }] of records.entries()) expect(summaries[i]).toMatchObject(rest);
+        }
+        const [a, b, c] = await store.summaries();
+        expect(a).toMatchObject({ id: 'a', planSlaBusinessDays: 3, marks: { legacy_stopped: stopped }, lease: null, status: 'waiting' });
+        expect(b).toMatchObject({ id: 'b', planSlaBusinessDays: null }); // a string is not a number of days
+        expect(c).toMatchObject({ id: 'c', planSlaBusinessDays: null, lease: { nonce: 'n1', expiresAt: at(60) } });
+        expect(a).not.toHaveProperty('snapshot');
+        expect(a).not.toHaveProperty('plan');
+      });
+
       it('does not alias what it is given or what it returns', async () => {
         const input = newMigration('m-1');
         await store.create(input);

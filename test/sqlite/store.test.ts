@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type SqliteStore } from '../../src/adapters/sqlite/store.js';
 import { openDatabase } from '../../src/adapters/sqlite/open.js';
+import { SummaryReader } from '../../src/adapters/sqlite/summaries.js';
 import { storeContract } from './store-contract.js';
 import { at, lease, newMigration, tempDir, transition } from './helpers.js';
 
@@ -28,6 +29,19 @@ describe('SqliteStore on a real file', () => {
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     } finally {
       db.close();
+    }
+  });
+
+  it('lists summaries from the listing index alone, without reading a plan or snapshot', async () => {
+    const file = path.join(tempDir(), 'cutover.db');
+    await open(file).create(newMigration('m-1'));
+    const raw = new Database(file, { readonly: true });
+    try {
+      const reader = new SummaryReader(raw) as unknown as { rows: Database.Statement };
+      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${reader.rows.source}`).all({ status: null, org_id: null }) as { detail: string }[];
+      expect(plan.map((p) => p.detail)).toEqual(['SCAN migrations USING COVERING INDEX migrations_listing']);
+    } finally {
+      raw.close();
     }
   });
 

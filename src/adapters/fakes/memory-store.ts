@@ -14,12 +14,14 @@ import type {
   MigrationFilter,
   MigrationRecord,
   MigrationStore,
+  MigrationSummary,
   NewMigration,
   Transition,
 } from '../../ports.js';
 import type { Marks } from '../../core/types.js';
 import { canonicalMark, utc } from '../sqlite/canonical.js';
 
+const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const viaJson = <T>(value: T): T => (value === undefined || value === null ? (null as T) : JSON.parse(JSON.stringify(value)));
 
 export class MemoryStore implements MigrationStore {
@@ -63,8 +65,16 @@ export class MemoryStore implements MigrationStore {
       (r) => (!filter.status || r.status === filter.status) && (!filter.orgId || r.orgId === filter.orgId),
     );
     matches.sort((a, b) => cmp(b.updatedAt, a.updatedAt) || cmp(a.id, b.id));
-    const out = structuredClone(matches);
-    return filter.withSnapshots === false ? out.map((r) => ({ ...r, snapshot: null })) : out;
+    return structuredClone(matches);
+  }
+
+  async summaries(filter: MigrationFilter = {}): Promise<MigrationSummary[]> {
+    const records = await this.list(filter);
+    return records.map(({ plan, snapshot: _snapshot, ...rest }) => ({
+      ...rest,
+      planSlaBusinessDays: integerOrNull((plan as { ticketSlaBusinessDays?: unknown } | null)?.ticketSlaBusinessDays),
+      lease: this.leases.get(rest.id) ?? null,
+    }));
   }
 
   async commitTransition(id: string, t: Transition): Promise<void> {

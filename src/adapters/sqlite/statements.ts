@@ -19,13 +19,6 @@ export function prepareStatements(db: SqliteDatabase) {
        WHERE (@status IS NULL OR status = @status) AND (@org_id IS NULL OR org_id = @org_id)
        ORDER BY updated_at DESC, id`,
     ),
-    listSummaries: db.prepare<[{ status: string | null; org_id: string | null }], MigrationRowData>(
-      `SELECT id, org_id, plan, NULL AS snapshot, machine_version, xstate_version, state, status, created_at, updated_at,
-         progress_at, attempts, last_error, ticket_key
-       FROM migrations
-       WHERE (@status IS NULL OR status = @status) AND (@org_id IS NULL OR org_id = @org_id)
-       ORDER BY updated_at DESC, id`,
-    ),
     updateMigration: db.prepare<[Params]>(
       `UPDATE migrations SET snapshot = @snapshot, machine_version = @machine_version,
          xstate_version = @xstate_version, state = @state, status = @status, attempts = @attempts,

@@ -1,7 +1,6 @@
 // The SQLite MigrationStore. All SQL lives in this folder; every write is one immediate transaction with no
 // await inside, so a transition's snapshot, summary, marks and journal rows land together or not at all.
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
 import type {
   EffectIntent,
@@ -15,12 +14,14 @@ import type {
   MigrationFilter,
   MigrationRecord,
   MigrationStore,
+  MigrationSummary,
   NewMigration,
   Transition,
 } from '../../ports.js';
 import { utc } from './canonical.js';
 import { LeaseTable } from './leases.js';
 import { checkDatabaseFile, migrate, MIGRATIONS_DIR, pendingMigrations } from './migrator.js';
+import { openSqlite } from './driver.js';
 import { assertSqliteFile, openDatabase, secureSidecars, storeErrorFrom, type SqliteDatabase } from './open.js';
 import {
   journalParams,
@@ -32,6 +33,7 @@ import {
   type MigrationRowData,
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { SummaryReader } from './summaries.js';
 
 /** Opens (creating when missing) and migrates the database at `file`; refuses an unusable one untouched. */
 export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore {
@@ -55,7 +57,7 @@ export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR):
 export function openReadOnlyStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore | null {
   if (!fs.existsSync(file) || fs.statSync(file).size === 0) return null;
   assertSqliteFile(file);
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openSqlite(file, { readonly: true, fileMustExist: true });
   let current: boolean;
   try {
     db.pragma('busy_timeout = 5000');
@@ -72,6 +74,7 @@ export function openReadOnlyStore(file: string, migrationsDir: string = MIGRATIO
 export class SqliteStore implements MigrationStore {
   private readonly sql: Statements;
   private readonly leases: LeaseTable;
+  private summaryReader?: SummaryReader;
 
   constructor(private readonly db: SqliteDatabase) {
     this.sql = prepareStatements(db);
@@ -109,9 +112,13 @@ export class SqliteStore implements MigrationStore {
   }
 
   async list(filter: MigrationFilter = {}): Promise<MigrationRecord[]> {
-    const statement = filter.withSnapshots === false ? this.sql.listSummaries : this.sql.listMigrations;
-    const rows = statement.all({ status: filter.status ?? null, org_id: filter.orgId ?? null });
+    const rows = this.sql.listMigrations.all({ status: filter.status ?? null, org_id: filter.orgId ?? null });
     return rows.map((row) => this.toRecord(row));
+  }
+
+  async summaries(filter: MigrationFilter = {}): Promise<MigrationSummary[]> {
+    this.summaryReader ??= new SummaryReader(this.db);
+    return this.summaryReader.read(filter);
   }
 
   async commitTransition(id: string, t: Transition): Promise<void> {

@@ -3,7 +3,7 @@
 import { stallReasons, type StallReason } from '../../core/stall.js';
 import type { MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import type { Lease, MigrationRecord } from '../../ports.js';
+import type { Lease, MigrationSummary } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { age, out, printJson, table } from '../output.js';
 import { openReadStore } from '../store.js';
@@ -46,8 +46,8 @@ function lockView(lease: Lease | null, nowMs: number): LockView | null {
   return { holder: lease.holder, lockId: lease.nonce, since: lease.acquiredAt, expiresAt: lease.expiresAt, expired: Date.parse(lease.expiresAt) < nowMs };
 }
 
-export function listRow(m: MigrationRecord, lease: Lease | null, nowMs: number, stallHours?: number): ListRow {
-  const reasons = stallReasons(m, lease, new Date(nowMs).toISOString(), { stallHours });
+function listRow(m: MigrationSummary, nowMs: number, now: string, stallHours?: number): ListRow {
+  const reasons = stallReasons(m, m.lease, now, { stallHours });
   const e = m.lastError;
   return {
     id: m.id,
@@ -60,7 +60,7 @@ export function listRow(m: MigrationRecord, lease: Lease | null, nowMs: number, 
     attempts: m.attempts,
     ticket: m.ticketKey,
     lastError: e ? { code: e.code, message: e.message, at: e.at } : null,
-    lock: lockView(lease, nowMs),
+    lock: lockView(m.lease, nowMs),
     stalled: reasons.length > 0,
     stallReasons: reasons,
   };
@@ -100,8 +100,9 @@ export default async function list(_args: string[], opts: ListOptions, ctx: CliC
   const { store } = openReadStore(ctx, opts);
   try {
     const nowMs = ctx.clock.now();
-    const records = store ? await store.list({ status: opts.status as MigrationStatus | undefined, orgId: opts.org, withSnapshots: false }) : [];
-    const all = await Promise.all(records.map(async (m) => listRow(m, await store!.currentLease(m.id), nowMs, stallHours)));
+    const summaries = store ? await store.summaries({ status: opts.status as MigrationStatus | undefined, orgId: opts.org }) : [];
+    const now = new Date(nowMs).toISOString();
+    const all = summaries.map((m) => listRow(m, nowMs, now, stallHours));
     const rows = opts.stalled ? all.filter((r) => r.stalled) : all;
     if (opts.json) printJson(ctx, rows);
     else if (rows.length === 0) out(ctx, opts.stalled ? 'no stalled migrations' : 'no migrations');
