@@ -1,5 +1,5 @@
 // The reliability suite (docs/reliability.md): real CLI processes, SIGKILLed at every effect boundary, fault
-// storms, bad input, racing runners and a secrets scan, all against the emulator. Spawns bin/cutover.js, so
+// storms, bad input, racing runners and a secrets scan, all against the emulator. Spawns bin/cutover.cjs, so
 // dist/ must be built first (the test:reliability script runs tsc before vitest).
 import { defineConfig } from 'vitest/config';
 

@@ -11,7 +11,7 @@ import { realisticMigration, realisticTransition } from './fixtures.mjs';
 
 const ROUNDS = Number(argValue('--rounds', 15));
 const SEEDED = Number(argValue('--migrations', 1000));
-const CLI = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'cutover.js');
+const CLI = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'cutover.cjs');
 
 const { openStore } = await fromDist('adapters/sqlite/store.js');
 

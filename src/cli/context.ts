@@ -31,7 +31,15 @@ export interface GlobalOptions {
 export function defaultContext(signal: AbortSignal): CliContext {
   const env = process.env;
   return {
-    io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    // stdin on demand: Node builds the stream (and loads its tty or net module) on first access, and most
+    // commands never read it.
+    io: {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      get stdin() {
+        return process.stdin;
+      },
+    },
     env,
     cwd: process.cwd(),
     clock: systemClock,

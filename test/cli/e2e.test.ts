@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rig, samplePlan, SECRETS, type Rig } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const LAUNCHER = join(ROOT, 'bin/cutover.js');
+const LAUNCHER = join(ROOT, 'bin/cutover.cjs');
 
 function cutover(r: Pick<Rig, 'env'>, args: string[]) {
   const result = spawnSync(process.execPath, [LAUNCHER, ...args], { env: { ...r.env, PATH: process.env.PATH, USER: 'e2e' }, encoding: 'utf8' });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { emulatorEnv, startEmulator, type Emulator, type WorldState } from '../../src/emulator/index.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'cutover.js');
+const BIN = join(ROOT, 'bin', 'cutover.cjs');
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -4,12 +4,23 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
+import { openSqlite } from './driver.js';
 import { assertSqliteFile, storeErrorFrom, type SqliteDatabase } from './open.js';
 
-/** src/adapters/sqlite/ and dist/adapters/sqlite/ are both three levels below the package root. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+/**
+ * migrations/ at the package root, found by walking up from this module: it runs from src/adapters/sqlite/
+ * under the tests, from dist/adapters/sqlite/ as compiled, and from dist/bundle/ in the CLI's bundle.
+ */
+export const MIGRATIONS_DIR = findMigrationsDir(path.dirname(fileURLToPath(import.meta.url)));
+
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'migrations');
+    if (fs.existsSync(path.join(candidate, '0001_init.sql'))) return candidate + path.sep;
+    if (path.dirname(dir) === dir) throw new StoreError(`no migrations/ folder above ${from}`, 'STORE_MIGRATIONS', 'reinstall cutover');
+  }
+}
 
 const FILE_NAME = /^(\d{4}_[A-Za-z0-9_-]+)\.sql$/;
 
@@ -105,7 +116,7 @@ export function checkDatabaseFile(file: string, dir: string = MIGRATIONS_DIR): v
   if (file === ':memory:' || !fs.existsSync(file)) return;
   assertSqliteFile(file);
   if (fs.statSync(file).size === 0) return;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = openSqlite(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
     verifyApplied(db, loadMigrations(dir));

@@ -2,10 +2,10 @@
 // is not a SQLite database.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { StoreError } from '../../errors.js';
+import { openSqlite, type SqliteDatabase } from './driver.js';
 
-export type SqliteDatabase = Database.Database;
+export type { SqliteDatabase };
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** A database file is at least its 100-byte header; an empty file is a database still to be created. */
@@ -14,7 +14,7 @@ const SIDECARS = ['-wal', '-shm', '-journal'] as const;
 
 export function openDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') prepareFile(file);
-  const db = new Database(file);
+  const db = openSqlite(file);
   try {
     applyPragmas(db);
   } catch (err) {

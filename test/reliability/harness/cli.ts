@@ -1,4 +1,4 @@
-// Spawns the built CLI (bin/cutover.js → dist/) as a real process. Asynchronous on purpose: the emulator runs
+// Spawns the built CLI (bin/cutover.cjs → dist/) as a real process. Asynchronous on purpose: the emulator runs
 // in this test process, so a synchronous spawn would block the very server the child talks to.
 // Every run goes through coreutils `timeout`, so a hung child ends the run (exit 124) instead of the suite;
 // `timeout` re-raises a signal that killed its child, so a SIGKILLed child still reports signal SIGKILL.
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** CUTOVER_RELIABILITY_BIN runs the suite against another build (e.g. an older one, to show a test fails there). */
-const BIN = process.env.CUTOVER_RELIABILITY_BIN ?? `${ROOT}bin/cutover.js`;
+const BIN = process.env.CUTOVER_RELIABILITY_BIN ?? `${ROOT}bin/cutover.cjs`;
 
 export interface CliRun {
   args: string[];

@@ -10,7 +10,7 @@ export interface Watch {
 }
 
 export function startWatch(db: string, env: Record<string, string>): Promise<Watch> {
-  const child: ChildProcess = spawn('timeout', ['-k', '5', '60', process.execPath, `${ROOT}bin/cutover.js`, 'watch', '--webhook-port', '0', '--db', db], {
+  const child: ChildProcess = spawn('timeout', ['-k', '5', '60', process.execPath, `${ROOT}bin/cutover.cjs`, 'watch', '--webhook-port', '0', '--db', db], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
