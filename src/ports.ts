@@ -278,8 +278,11 @@ export interface MigrationStore {
   create(m: NewMigration): Promise<void>;
   get(id: string): Promise<MigrationRecord | null>;
   list(filter?: MigrationFilter): Promise<MigrationRecord[]>;
-  /** The same migrations in the same order as `list`, as summaries. */
-  summaries(filter?: MigrationFilter): Promise<MigrationSummary[]>;
+  /**
+   * The same migrations in the same order as `list`, as summaries: the first `limit` of them when a limit is
+   * given, with the number that match the filter in all.
+   */
+  summaries(filter?: MigrationFilter, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }>;
   /** Snapshot, versions, summary columns, marks and journal rows: written together or not at all. */
   commitTransition(id: string, t: Transition): Promise<void>;
   appendJournal(id: string, entries: JournalEntry[]): Promise<void>;

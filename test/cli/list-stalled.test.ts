@@ -66,6 +66,23 @@ describe('cutover list --stalled', () => {
     expect((await cli(fleet.r, ['list', '--status', 'stuck'])).code).toBe(2);
   });
 
+  it('--limit shows the most recently updated first and says on stderr how many are left out', async () => {
+    const all = JSON.parse((await cli(fleet.r, ['list', '--limit', '0', '--json'])).stdout) as ListRow[];
+    expect(all).toHaveLength(6);
+    const two = await cli(fleet.r, ['list', '--limit', '2', '--json']);
+    expect((JSON.parse(two.stdout) as ListRow[]).map((row) => row.id)).toEqual(all.slice(0, 2).map((row) => row.id));
+    expect(two.stderr).toContain('showing 2 of 6 migrations, most recently updated first; --limit 0 shows all');
+    expect((await cli(fleet.r, ['list', '--json'])).stderr).toBe(''); // 6 is within the default limit
+    const stalled = await cli(fleet.r, ['list', '--stalled', '--limit', '1', '--json']);
+    expect(JSON.parse(stalled.stdout)).toHaveLength(1);
+    expect(stalled.stderr).toContain('showing 1 of 4 stalled migrations');
+    for (const bad of ['-1', 'all', '2.5']) {
+      const run = await cli(fleet.r, ['list', '--limit', bad]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--limit');
+    }
+  });
+
   it('shows the lock holder with since/expiry and "(expired)", and each stalled reason, as text', async () => {
     const run = await cli(fleet.r, ['list', '--stalled']);
     expect(run.code).toBe(0);

@@ -43,8 +43,8 @@ class DyingStore implements MigrationStore {
   list(filter?: MigrationFilter) {
     return this.inner.list(filter);
   }
-  summaries(filter?: MigrationFilter) {
-    return this.inner.summaries(filter);
+  summaries(filter?: MigrationFilter, limit?: number) {
+    return this.inner.summaries(filter, limit);
   }
   commitTransition(id: string, t: Transition) {
     return this.write(() => this.inner.commitTransition(id, t));

@@ -63,11 +63,14 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         await store.acquireLease(lease('c', 'n1', at(60)), at(3));
         for (const filter of [{}, { status: 'active' as const }, { orgId: 'ORG2@AdobeOrg' }, { status: 'completed' as const }]) {
           const records = await store.list(filter);
-          const summaries = await store.summaries(filter);
+          const { summaries, total } = await store.summaries(filter);
+          expect(total).toBe(records.length);
           expect(summaries.map((s) => s.id)).toEqual(records.map((r) => r.id));
           for (const [i, { plan: _plan, snapshot: _snapshot, ...rest }] of records.entries()) expect(summaries[i]).toMatchObject(rest);
         }
-        const [a, b, c] = await store.summaries();
+        expect(await store.summaries({}, 2)).toMatchObject({ total: 3, summaries: [{ id: 'a' }, { id: 'b' }] });
+        expect((await store.summaries({ status: 'active' }, 1)).summaries[0]!.marks).toEqual({});
+        const [a, b, c] = (await store.summaries()).summaries;
         expect(a).toMatchObject({ id: 'a', planSlaBusinessDays: 3, marks: { legacy_stopped: stopped }, lease: null, status: 'waiting' });
         expect(b).toMatchObject({ id: 'b', planSlaBusinessDays: null }); // a string is not a number of days
         expect(c).toMatchObject({ id: 'c', planSlaBusinessDays: null, lease: { nonce: 'n1', expiresAt: at(60) } });

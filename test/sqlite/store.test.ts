@@ -38,7 +38,7 @@ describe('SqliteStore on a real file', () => {
     const raw = new Database(file, { readonly: true });
     try {
       const reader = new SummaryReader(raw) as unknown as { rows: Database.Statement };
-      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${reader.rows.source}`).all({ status: null, org_id: null }) as { detail: string }[];
+      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${reader.rows.source}`).all({ status: null, org_id: null, limit: -1 }) as { detail: string }[];
       expect(plan.map((p) => p.detail)).toEqual(['SCAN migrations USING COVERING INDEX migrations_listing']);
     } finally {
       raw.close();

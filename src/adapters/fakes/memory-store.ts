@@ -68,13 +68,14 @@ export class MemoryStore implements MigrationStore {
     return structuredClone(matches);
   }
 
-  async summaries(filter: MigrationFilter = {}): Promise<MigrationSummary[]> {
+  async summaries(filter: MigrationFilter = {}, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }> {
     const records = await this.list(filter);
-    return records.map(({ plan, snapshot: _snapshot, ...rest }) => ({
+    const page = records.slice(0, limit ?? records.length).map(({ plan, snapshot: _snapshot, ...rest }) => ({
       ...rest,
       planSlaBusinessDays: integerOrNull((plan as { ticketSlaBusinessDays?: unknown } | null)?.ticketSlaBusinessDays),
       lease: this.leases.get(rest.id) ?? null,
     }));
+    return { summaries: page, total: records.length };
   }
 
   async commitTransition(id: string, t: Transition): Promise<void> {

@@ -116,9 +116,9 @@ export class SqliteStore implements MigrationStore {
     return rows.map((row) => this.toRecord(row));
   }
 
-  async summaries(filter: MigrationFilter = {}): Promise<MigrationSummary[]> {
+  async summaries(filter: MigrationFilter = {}, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }> {
     this.summaryReader ??= new SummaryReader(this.db);
-    return this.summaryReader.read(filter);
+    return this.summaryReader.read(filter, limit);
   }
 
   async commitTransition(id: string, t: Transition): Promise<void> {

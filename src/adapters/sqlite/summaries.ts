@@ -8,7 +8,10 @@ import type { SqliteDatabase } from './open.js';
 import { toLease, toMarks, type LeaseRowData, type MarkRowData } from './rows.js';
 
 type FilterParams = { status: string | null; org_id: string | null };
+type PageParams = FilterParams & { limit: number };
 const FILTER = '(@status IS NULL OR status = @status) AND (@org_id IS NULL OR org_id = @org_id)';
+// LIMIT -1 is SQLite's "no limit".
+const PAGE = `FROM migrations INDEXED BY migrations_listing WHERE ${FILTER} ORDER BY updated_at DESC, id LIMIT @limit`;
 // Must stay the indexed expression of migrations/0002 word for word, or SQLite reads the table instead.
 const PLAN_SLA = `(CASE json_type(plan, '$.ticketSlaBusinessDays') WHEN 'integer' THEN json_extract(plan, '$.ticketSlaBusinessDays') END)`;
 
@@ -32,26 +35,29 @@ export class SummaryReader {
   private readonly rows;
   private readonly marks;
   private readonly leases;
+  private readonly count;
 
   constructor(db: SqliteDatabase) {
-    this.rows = db.prepare<[FilterParams], SummaryRowData>(
+    this.rows = db.prepare<[PageParams], SummaryRowData>(
       `SELECT id, org_id, machine_version, xstate_version, state, status, created_at, updated_at, progress_at,
-         attempts, last_error, ticket_key, ${PLAN_SLA} AS plan_sla
-       FROM migrations INDEXED BY migrations_listing WHERE ${FILTER} ORDER BY updated_at DESC, id`,
+         attempts, last_error, ticket_key, ${PLAN_SLA} AS plan_sla ${PAGE}`,
     );
-    this.marks = db.prepare<[FilterParams], MarkRowData & { migration_id: string }>(
+    this.marks = db.prepare<[PageParams], MarkRowData & { migration_id: string }>(
       `SELECT migration_id, name, at, source, override_by, override_reason FROM marks
-       WHERE migration_id IN (SELECT id FROM migrations INDEXED BY migrations_listing WHERE ${FILTER})
-       ORDER BY migration_id, name`,
+       WHERE migration_id IN (SELECT id ${PAGE}) ORDER BY migration_id, name`,
     );
     this.leases = db.prepare<[], LeaseRowData>('SELECT * FROM leases');
+    this.count = db.prepare<[FilterParams], number>(`SELECT count(*) FROM migrations INDEXED BY migrations_listing WHERE ${FILTER}`).pluck();
   }
 
-  read(filter: MigrationFilter): MigrationSummary[] {
+  read(filter: MigrationFilter, limit?: number): { summaries: MigrationSummary[]; total: number } {
     const params = { status: filter.status ?? null, org_id: filter.orgId ?? null };
-    const marks = groupBy(this.marks.all(params), (m) => m.migration_id);
+    const page = { ...params, limit: limit ?? -1 };
+    const marks = groupBy(this.marks.all(page), (m) => m.migration_id);
     const leases = new Map<string, Lease>(this.leases.all().map((row) => [row.migration_id, toLease(row)]));
-    return this.rows.all(params).map((row) => toSummary(row, marks.get(row.id) ?? [], leases.get(row.id) ?? null));
+    const summaries = this.rows.all(page).map((row) => toSummary(row, marks.get(row.id) ?? [], leases.get(row.id) ?? null));
+    const total = limit !== undefined && summaries.length === limit ? this.count.get(params)! : summaries.length;
+    return { summaries, total };
   }
 }
 

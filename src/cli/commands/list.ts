@@ -3,9 +3,9 @@
 import { stallReasons, type StallReason } from '../../core/stall.js';
 import type { MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import type { Lease, MigrationSummary } from '../../ports.js';
+import type { Lease, MigrationFilter, MigrationStore, MigrationSummary } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { age, out, printJson, table } from '../output.js';
+import { age, out, printJson, say, table } from '../output.js';
 import { openReadStore } from '../store.js';
 
 const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
@@ -15,7 +15,11 @@ interface ListOptions extends GlobalOptions {
   org?: string;
   stalled?: boolean;
   stallHours?: string;
+  limit?: string;
 }
+
+/** The default --limit: a screenful of the most recently updated; `--stalled` finds the rest that matter. */
+export const DEFAULT_LIST_LIMIT = 50;
 
 export interface LockView {
   holder: string;
@@ -92,21 +96,58 @@ function parseStallHours(value: string | undefined): number | undefined {
   return hours;
 }
 
-export default async function list(_args: string[], opts: ListOptions, ctx: CliContext): Promise<number> {
+/** 0 means no limit. */
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return DEFAULT_LIST_LIMIT;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--limit: expected a whole number of migrations, found ${JSON.stringify(value)}`, '--limit 0 lists them all');
+  return Number(value) === 0 ? undefined : Number(value);
+}
+
+interface ListQuery {
+  filter: MigrationFilter;
+  stalled: boolean;
+  stallHours?: number;
+  limit?: number;
+}
+
+/** Every option checked before anything is opened: bad input exits 2 with the database untouched. */
+function parseQuery(opts: ListOptions): ListQuery {
   if (opts.status && !STATUSES.includes(opts.status as MigrationStatus)) {
     throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${STATUSES.join(', ')}`);
   }
-  const stallHours = parseStallHours(opts.stallHours);
+  return {
+    filter: { status: opts.status as MigrationStatus | undefined, orgId: opts.org },
+    stalled: Boolean(opts.stalled),
+    stallHours: parseStallHours(opts.stallHours),
+    limit: parseLimit(opts.limit),
+  };
+}
+
+/**
+ * The rows to show and how many there are in all. Stalled migrations are judged over every migration that
+ * matches the filter (an old stall is the one most worth seeing), then limited.
+ */
+async function selectRows(store: MigrationStore, q: ListQuery, nowMs: number): Promise<{ rows: ListRow[]; total: number }> {
+  const now = new Date(nowMs).toISOString();
+  const toRow = (m: MigrationSummary) => listRow(m, nowMs, now, q.stallHours);
+  if (!q.stalled) {
+    const page = await store.summaries(q.filter, q.limit);
+    return { rows: page.summaries.map(toRow), total: page.total };
+  }
+  const stalled = (await store.summaries(q.filter)).summaries.map(toRow).filter((r) => r.stalled);
+  return { rows: stalled.slice(0, q.limit), total: stalled.length };
+}
+
+export default async function list(_args: string[], opts: ListOptions, ctx: CliContext): Promise<number> {
+  const q = parseQuery(opts);
   const { store } = openReadStore(ctx, opts);
   try {
     const nowMs = ctx.clock.now();
-    const summaries = store ? await store.summaries({ status: opts.status as MigrationStatus | undefined, orgId: opts.org }) : [];
-    const now = new Date(nowMs).toISOString();
-    const all = summaries.map((m) => listRow(m, nowMs, now, stallHours));
-    const rows = opts.stalled ? all.filter((r) => r.stalled) : all;
+    const { rows, total } = store ? await selectRows(store, q, nowMs) : { rows: [], total: 0 };
     if (opts.json) printJson(ctx, rows);
-    else if (rows.length === 0) out(ctx, opts.stalled ? 'no stalled migrations' : 'no migrations');
-    else renderTable(ctx, rows, nowMs, Boolean(opts.stalled));
+    else if (rows.length === 0) out(ctx, q.stalled ? 'no stalled migrations' : 'no migrations');
+    else renderTable(ctx, rows, nowMs, q.stalled);
+    if (rows.length < total) say(ctx, `showing ${rows.length} of ${total}${q.stalled ? ' stalled' : ''} migrations, most recently updated first; --limit 0 shows all`);
     return 0;
   } finally {
     await store?.close();
