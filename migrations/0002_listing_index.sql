@@ -8,3 +8,7 @@ CREATE INDEX migrations_listing ON migrations (
   machine_version, xstate_version,
   (CASE json_type(plan, '$.ticketSlaBusinessDays') WHEN 'integer' THEN json_extract(plan, '$.ticketSlaBusinessDays') END)
 );
+
+-- The listing index starts with updated_at, so it serves every ORDER BY updated_at that this one served;
+-- one index fewer to update on every transition.
+DROP INDEX migrations_updated_at;
