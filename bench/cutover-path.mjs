@@ -42,7 +42,7 @@ async function stagedMigration(pollMs) {
   return { id, org, engine, ticketKey: r.context.ticket.key };
 }
 
-async function measure(id, org, resolvedAtMs) {
+async function measure(id, org, resolvedAtMs, L) {
   const rec = await rig.store.get(id);
   const w = await emulator.world(org);
   const flows = w.flows;
@@ -54,8 +54,15 @@ async function measure(id, org, resolvedAtMs) {
   // Store writes that started inside the execution window (between the poll's observation and the flow's
   // createdAt): their summed duration is the fsync share of the execution overhead beyond L.
   const inWindow = rig.writes.filter((w) => w.startedAt >= detected - 1 && w.startedAt <= established);
+  // The emulator's timer can fire late on a busy machine: the delay the create request really got is
+  // createdAt − requestReceivedAt. What it got beyond L is the emulator's overshoot, not the tool's time.
+  const appliedLatencyMs = flows[0] ? flows[0].createdAt - flows[0].requestReceivedAt : NaN;
+  const overshootMs = Math.max(0, appliedLatencyMs - L);
   return {
     resolvedAtMs,
+    toolShareMs: flows[0] ? flows[0].requestReceivedAt - detected : NaN,
+    appliedLatencyMs,
+    executionNetMs: established - detected - overshootMs,
     storeWritesInExecution: inWindow.length,
     storeMsInExecution: inWindow.reduce((n, w) => n + w.ms, 0),
     legacyStoppedMark: stopped,
@@ -90,7 +97,7 @@ async function pollingRun(L) {
   await waitForMark(m.id, 'connection_established', P + 20 * L + 5000);
   controller.abort();
   await driving;
-  return measure(m.id, m.org, resolvedAtMs);
+  return measure(m.id, m.org, resolvedAtMs, L);
 }
 
 async function webhookRun(L) {
@@ -102,7 +109,7 @@ async function webhookRun(L) {
   // The receiver's reaction: wake the migration at once (the scheduler drives it with WAKE, until it waits).
   const r = await m.engine.drive(m.id, { mode: 'until-waiting', event: { type: 'WAKE' } });
   if (!r.context.marks.connection_established) throw new Error(`webhook run ended in ${r.state} without a flow`);
-  return measure(m.id, m.org, resolvedAtMs);
+  return measure(m.id, m.org, resolvedAtMs, L);
 }
 
 async function waitForMark(id, name, timeoutMs) {
@@ -133,7 +140,9 @@ try {
       clockSkewMs: max([...polling, ...webhook].map((r) => Math.abs(r.legacyStoppedMark - r.resolvedAtMs))),
     };
     figures.latencies[L] = f;
-    const execAll = [...polling, ...webhook].map((r) => r.executionMs);
+    const runs = [...polling, ...webhook];
+    const execAll = runs.map((r) => r.executionNetMs);
+    const rawAll = runs.map((r) => r.executionMs);
     console.log(`\n  L = ${L} ms (baseline: L = ${L} ms, P = ${P} ms)`);
     for (const mode of ['polling', 'webhook']) {
       for (const what of ['detection', 'execution', 'total']) {
@@ -144,10 +153,16 @@ try {
     const writesMs = [...polling, ...webhook].map((r) => r.storeMsInExecution);
     const writesN = [...polling, ...webhook].map((r) => r.storeWritesInExecution);
     f.storeWritesInExecution = { medianCount: median(writesN), medianMs: median(writesMs), maxMs: max(writesMs) };
-    console.log(`    execution overhead beyond L: median ${ms(median(execAll) - L)}; of it, SQLite writes before the create (state commit + intent, each an fsync): median ${median(writesN)} writes, ${ms(median(writesMs))} (max ${ms(max(writesMs))})`);
+    f.executionNet = { median: median(execAll), max: max(execAll), all: execAll };
+    f.toolShare = { median: median(runs.map((r) => r.toolShareMs)), max: max(runs.map((r) => r.toolShareMs)) };
+    f.appliedLatency = { median: median(runs.map((r) => r.appliedLatencyMs)), max: max(runs.map((r) => r.appliedLatencyMs)) };
+    console.log(`    the create request's latency as the emulator applied it: median ${ms(f.appliedLatency.median)}, max ${ms(f.appliedLatency.max)} (L = ${L} ms)`);
+    console.log(`    execution less the emulator's overshoot of L: median ${ms(f.executionNet.median)} (${ratio(f.executionNet.median / L)} L), max ${ms(f.executionNet.max)} (${ratio(f.executionNet.max / L)} L)   [${execAll.map((x) => x.toFixed(0)).join(', ')}]`);
+    console.log(`    the tool's share (detected → the create request reaches the service): median ${ms(f.toolShare.median)}, max ${ms(f.toolShare.max)}`);
+    console.log(`    execution overhead beyond L: median ${ms(median(rawAll) - L)}; of it, SQLite writes before the create (state commit + intent, each an fsync): median ${median(writesN)} writes, ${ms(median(writesMs))} (max ${ms(max(writesMs))})`);
     console.log(`    one flow per migration: ${f.duplicates === 0 ? 'yes' : `NO (${f.duplicates} runs)`}; connection_established = emulator's createdAt: ${f.markMismatches === 0 ? 'yes' : `NO (${f.markMismatches})`}`);
-    checks.push(check(`L=${L}: execution max / L`, ratio(max(execAll) / L), '≤ 1.20×', max(execAll) <= 1.2 * L));
-    checks.push(check(`L=${L}: execution median / L`, ratio(median(execAll) / L), '≤ 1.20×', median(execAll) <= 1.2 * L));
+    checks.push(check(`L=${L}: execution max / L (less the emulator's overshoot)`, ratio(max(execAll) / L), '≤ 1.20×', max(execAll) <= 1.2 * L));
+    checks.push(check(`L=${L}: execution median / L (less the emulator's overshoot)`, ratio(median(execAll) / L), '≤ 1.20×', median(execAll) <= 1.2 * L));
     checks.push(check(`L=${L}: polling detection max / P`, ratio(f.polling.detection.max / P), '≤ 1.00×', f.polling.detection.max <= P));
     checks.push(check(`L=${L}: webhook detection max / L`, ratio(f.webhook.detection.max / L), '≤ 2.00×', f.webhook.detection.max <= 2 * L));
     checks.push(check(`L=${L}: one flow per migration`, f.duplicates, '0', f.duplicates === 0));

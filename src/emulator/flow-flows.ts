@@ -77,6 +77,7 @@ export function createFlow(world: World) {
       sourceConnectionIds: input.sourceConnectionIds as string[], targetConnectionIds: input.targetConnectionIds as string[],
       transformations: structuredClone(input.transformations as unknown[]),
       ...(Array.isArray(input.labels) ? { labels: input.labels as string[] } : {}),
+      requestReceivedAt: ctx.receivedAt,
     };
     org.flows.push(flow);
     if (world.isEcaFlow(org, flow)) world.onEcaFlowChanged(org, flow, true);

@@ -15,6 +15,8 @@ export interface Ctx {
   query: URLSearchParams;
   params: Record<string, string>;
   rawBody: string;
+  /** Epoch ms when the request arrived, before any simulated latency. */
+  receivedAt: number;
   routeName: string;
   service: Service;
   /** The bearer token presented, once auth has accepted it (AEP and AAM). */

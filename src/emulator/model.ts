@@ -45,6 +45,8 @@ export interface Flow extends Entity {
   targetConnectionIds: string[];
   transformations: unknown[];
   labels?: string[];
+  /** When the create request reached the emulator: createdAt − requestReceivedAt is the latency it applied. */
+  requestReceivedAt: number;
 }
 
 export interface Run {

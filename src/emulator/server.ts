@@ -98,6 +98,7 @@ async function pipeline(ctx: Ctx, handler: Handler, deps: ServerDeps): Promise<R
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDeps): Promise<void> {
+  const receivedAt = Date.now();
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   const rawBody = await readBody(req);
@@ -105,7 +106,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (match === undefined) return write(req, res, json(404, { error: 'not_found', message: `No route for ${method} ${url.pathname}` }));
   if (match === 'method') return write(req, res, json(405, { error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}` }));
   const ctx: Ctx = {
-    req, method, url, path: url.pathname, query: url.searchParams, params: match.params, rawBody,
+    req, method, url, path: url.pathname, query: url.searchParams, params: match.params, rawBody, receivedAt,
     routeName: match.route.name, service: match.route.service,
   };
   const reply = ctx.service === 'control' ? await match.route.handler(ctx) : await pipeline(ctx, match.route.handler, deps);

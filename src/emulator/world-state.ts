@@ -35,7 +35,10 @@ export interface WorldState {
   legacySharing: { enabled: boolean; stoppedAt: string | null; stoppedAtMs: number | null; stoppedByTicket: string | null };
   audiences: Array<{ id: string; name: string }>;
   connections: { base: unknown[]; source: unknown[]; target: unknown[] };
-  flows: Array<{ id: string; name: string; state: string; etag: string; createdAt: number; flowSpecId: string; segmentIds: string[]; targetConnectionIds: string[] }>;
+  flows: Array<{
+    id: string; name: string; state: string; etag: string; createdAt: number; requestReceivedAt: number; flowSpecId: string;
+    segmentIds: string[]; targetConnectionIds: string[];
+  }>;
   runs: Array<{ id: string; flowId: string; status: 'success'; startedAt: number; completedAt: number }>;
   aam: {
     dataSources: Array<{ dataSourceId: number; name: string }>;
@@ -81,7 +84,7 @@ export function worldState(world: World, orgId: string): WorldState {
       target: org.targetConnections,
     },
     flows: org.flows.map((f) => ({
-      id: f.id, name: f.name, state: f.state, etag: f.etag, createdAt: f.createdAt, flowSpecId: f.flowSpec.id,
+      id: f.id, name: f.name, state: f.state, etag: f.etag, createdAt: f.createdAt, requestReceivedAt: f.requestReceivedAt, flowSpecId: f.flowSpec.id,
       segmentIds: selectedSegmentIds(f), targetConnectionIds: f.targetConnectionIds,
     })),
     runs: org.runs.map((r) => ({ id: r.id, flowId: r.flowId, status: 'success', startedAt: r.startedAt, completedAt: r.completedAt })),
