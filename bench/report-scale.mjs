@@ -1,5 +1,5 @@
 // Benchmark 4, report scale: `cutover report --format json` (the built CLI, dist/cli/main.js through
-// bin/cutover.js, in a child process) over databases of 10,000 and 100,000 migrations (10 journal rows each:
+// bin/cutover.cjs, in a child process) over databases of 10,000 and 100,000 migrations (10 journal rows each:
 // a million at 100,000), seeded by bench/seed.mjs straight into the real schema. Each is measured as wall time
 // and peak RSS (the kernel's VmHWM, sampled from /proc) against the baseline, the equivalent raw SQL aggregate
 // through better-sqlite3 (bench/raw-aggregate.mjs), in a child process too and interleaved with it.
@@ -20,7 +20,7 @@ const FULL = argFlag('--full') || process.env.BENCH_FULL === '1';
 const SIZES = String(argValue('--sizes', FULL ? '10000,100000' : '1000,10000')).split(',').map(Number);
 const ROUNDS = Number(argValue('--rounds', 3));
 const KEEP = argValue('--keep', null);
-const CLI = path.join(ROOT, 'bin', 'cutover.js');
+const CLI = path.join(ROOT, 'bin', 'cutover.cjs');
 
 const dir = KEEP ?? tempDir();
 const figures = { sizes: {}, full: FULL };

@@ -7,9 +7,26 @@ const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{
 // Jira's format exactly: yyyy-MM-ddTHH:mm:ss.SSS then ±HHmm (Jira's own), ±HH:mm or Z.
 const JIRA_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:?\d{2})$/;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days before each month of a common year (January = 0). */
+const DAYS_BEFORE_MONTH = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+/** Days from 0001-01-01 to 1970-01-01 in the proleptic Gregorian calendar (what Date counts from). */
+const DAYS_TO_EPOCH = 719_162;
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  return month === 2 && isLeapYear(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+}
+
+/** Days since 1970-01-01 of a valid date with year >= 1: the day Date.UTC lands on, in integer arithmetic. */
+function epochDay(year: number, month: number, day: number): number {
+  const before = year - 1;
+  const leapDays = Math.floor(before / 4) - Math.floor(before / 100) + Math.floor(before / 400);
+  const leapThisYear = month > 2 && isLeapYear(year) ? 1 : 0;
+  return before * 365 + leapDays + (DAYS_BEFORE_MONTH[month - 1] ?? 0) + leapThisYear + day - 1 - DAYS_TO_EPOCH;
 }
 
 /** Offset in minutes east of UTC, or null when out of range (hours > 23 or minutes > 59). */
@@ -23,15 +40,11 @@ function offsetMinutes(text: string): number | null {
   return sign * (hours * 60 + minutes);
 }
 
-/** The value of the ASCII decimal digits s[from, from + count), or -1 when any of them is not one. */
-function digitsAt(s: string, from: number, count: number): number {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
+/** The value of the two ASCII decimal digits at s[i], s[i + 1], or -1 when either is not one. */
+function twoDigits(s: string, i: number): number {
+  const tens = s.charCodeAt(i) - 48;
+  const units = s.charCodeAt(i + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
 }
 
 /**
@@ -44,16 +57,21 @@ function canonicalInstant(s: string): number | undefined {
   if (s.length !== 24) return undefined;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return undefined; // - - T :
   if (s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined; // : . Z
-  const year = digitsAt(s, 0, 4);
-  const month = digitsAt(s, 5, 2);
-  const day = digitsAt(s, 8, 2);
-  const hour = digitsAt(s, 11, 2);
-  const minute = digitsAt(s, 14, 2);
-  const second = digitsAt(s, 17, 2);
-  const millis = digitsAt(s, 20, 3);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const century = twoDigits(s, 0);
+  const yearOfCentury = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  const centis = twoDigits(s, 20);
+  const lastDigit = s.charCodeAt(22) - 48;
+  if (century < 1 || yearOfCentury < 0 || centis < 0 || lastDigit < 0 || lastDigit > 9) return undefined;
+  const year = century * 100 + yearOfCentury;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  // Integer arithmetic rather than Date.UTC (about twice as fast): a report reads every mark of the fleet.
+  return ((epochDay(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + centis * 10 + lastDigit;
 }
 
 /** Epoch milliseconds of a strict ISO-8601 instant with offset, or null when `s` is not one. */

@@ -1,13 +1,13 @@
-// One self-contained HTML file: inline CSS and SVG, no scripts, no fonts, no network. Written top to bottom
-// as rows stream in: the aggregate and the scales come from the source first, then the timeline (capped, see
-// RenderContext.timelineCap) and the per-migration table each take one pass over the rows.
+// One self-contained HTML file: inline CSS and SVG, no scripts, no fonts, no network. One pass over the rows
+// folds the aggregate, keeps the timeline's first rows (capped, see RenderContext.timelineCap) and spools the
+// per-migration table; then the file is written top to bottom: aggregate, timeline on the aggregate's scales, table.
 import { formatDuration } from '../core/downtime.js';
 import { MARKS, MEASURES, businessDaysOf, figureMs, overrideText, type ReportRow } from './model.js';
 import { describeFilter, NOT_AVAILABLE, type RenderContext } from './format.js';
 import { HTML_STYLE } from './html-style.js';
 import { escapeHtml, histogramSvg, timelineAxis, timelineRow, timelineScale } from './html-svg.js';
 import type { Aggregate, ReportSource } from './source.js';
-import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows } from './summary.js';
+import { countsLine, SUMMARY_HEADERS, summaryRows, withSpooledRows } from './summary.js';
 import type { ReportWriter } from './writer.js';
 
 const td = (text: string, cls = ''): string => {
@@ -44,7 +44,8 @@ function summarySection(agg: Aggregate): string {
 
 const LEGEND = `<p class="legend"><span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span><span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span><span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span></p>`;
 
-async function timelineSection(source: ReportSource, ctx: RenderContext, agg: Aggregate, w: ReportWriter): Promise<void> {
+/** The timeline of `shown`, the first rows (at most ctx.timelineCap), on scales from the aggregate. */
+async function timelineSection(shown: readonly ReportRow[], ctx: RenderContext, agg: Aggregate, w: ReportWriter): Promise<void> {
   const scale = timelineScale(agg);
   await w.line('<h2>Timeline</h2>');
   await w.line(LEGEND);
@@ -52,11 +53,7 @@ async function timelineSection(source: ReportSource, ctx: RenderContext, agg: Ag
     await w.line(`<p class="note">The timeline shows the first ${ctx.timelineCap.toLocaleString('en')} of ${agg.count.toLocaleString('en')} migrations (oldest first); the table below lists every one.</p>`);
   }
   await w.line(`<div class="timeline" id="timeline">${timelineAxis(scale)}`);
-  let shown = 0;
-  for (const row of reportRows(source, ctx.query)) {
-    if (shown++ >= ctx.timelineCap) break;
-    await w.line(timelineRow(row, scale));
-  }
+  for (const row of shown) await w.line(timelineRow(row, scale));
   await w.line('</div>');
 }
 
@@ -77,12 +74,17 @@ function tableRow(r: ReportRow): string {
 }
 
 export async function renderHtml(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
-  const agg = source.aggregate(ctx.query);
-  await w.line(head(ctx, agg));
-  await w.line(summarySection(agg));
-  await timelineSection(source, ctx, agg, w);
-  await w.line('<h2>Migrations</h2>');
-  await w.line(`<table class="rows">${thead(ROW_HEADERS)}<tbody>`);
-  for (const row of reportRows(source, ctx.query)) await w.line(tableRow(row));
-  await w.line('</tbody></table>\n</body></html>');
+  // The timeline comes before the table and needs the aggregate's scales: its rows (a bounded number) are kept
+  // while the table's rows are spooled.
+  const timeline: ReportRow[] = [];
+  const keep = (row: ReportRow) => void (timeline.length < ctx.timelineCap && timeline.push(row));
+  await withSpooledRows(source, ctx.query, (row) => `${tableRow(row)}\n`, async (agg, rows) => {
+    await w.line(head(ctx, agg));
+    await w.line(summarySection(agg));
+    await timelineSection(timeline, ctx, agg, w);
+    await w.line('<h2>Migrations</h2>');
+    await w.line(`<table class="rows">${thead(ROW_HEADERS)}<tbody>`);
+    await rows.copyTo(w);
+    await w.line('</tbody></table>\n</body></html>');
+  }, keep);
 }

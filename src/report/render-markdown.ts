@@ -1,11 +1,11 @@
-// Markdown: the fleet report (aggregate + one table row per migration, streamed), or with --id the record of
-// one migration, written to be pasted into its Jira ticket.
+// Markdown: the fleet report (aggregate + one table row per migration, rendered in the pass that folds the
+// aggregate: summary.ts withSpooledRows), or with --id the record of one migration, to paste into its Jira ticket.
 import { formatDuration, markLabel } from '../core/downtime.js';
 import { UsageError } from '../errors.js';
 import { MARKS, MEASURES, businessDaysOf, figureMs, markTitle, type ReportRow } from './model.js';
 import { businessDaysText, describeFilter, NOT_AVAILABLE, rowFlags, type RenderContext } from './format.js';
 import type { ReportSource } from './source.js';
-import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows } from './summary.js';
+import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows, withSpooledRows } from './summary.js';
 import type { ReportWriter } from './writer.js';
 
 /** A table cell: pipes escaped, line breaks flattened, so free text (an override reason) cannot break the table. */
@@ -34,16 +34,17 @@ function fleetRow(r: ReportRow): string[] {
 
 export async function renderMarkdown(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   if (ctx.query.id) return renderRecord(source, ctx, w);
-  const agg = source.aggregate(ctx.query);
-  await w.line('## Downtime report');
-  await w.line();
-  await w.line(`Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}; all instants UTC.`);
-  await w.line();
-  await w.line(mdHeader(SUMMARY_HEADERS));
-  for (const cells of summaryRows(agg)) await w.line(mdRow(cells));
-  await w.line();
-  await w.line(mdHeader(FLEET_HEADERS));
-  for (const row of reportRows(source, ctx.query)) await w.line(mdRow(fleetRow(row)));
+  await withSpooledRows(source, ctx.query, (row) => `${mdRow(fleetRow(row))}\n`, async (agg, rows) => {
+    await w.line('## Downtime report');
+    await w.line();
+    await w.line(`Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}; all instants UTC.`);
+    await w.line();
+    await w.line(mdHeader(SUMMARY_HEADERS));
+    for (const cells of summaryRows(agg)) await w.line(mdRow(cells));
+    await w.line();
+    await w.line(mdHeader(FLEET_HEADERS));
+    await rows.copyTo(w);
+  });
 }
 
 /** The single-migration record for the Jira ticket. Unknown id: a usage error naming --id. */

@@ -1,23 +1,28 @@
-// Streaming renderers for machines and terminals: JSON, CSV and the plain table. Each writes the aggregate
-// (computed by the source up front), then one row at a time.
+// Renderers for machines and terminals: JSON, CSV and the plain table. JSON and the table print the aggregate
+// first: their rows are rendered in the same pass that folds it, spooled, and copied after it (summary.ts
+// withSpooledRows). CSV has no aggregate and streams its rows straight to the writer.
 import { formatDuration } from '../core/downtime.js';
 import { MARKS, businessDaysOf, figureMs, type ReportRow } from './model.js';
 import { compactInstant, describeFilter, rowData, rowFlags, type RenderContext } from './format.js';
 import type { ReportSource } from './source.js';
-import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows } from './summary.js';
+import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows, withSpooledRows } from './summary.js';
 import type { ReportWriter } from './writer.js';
 
 /** One JSON document: header fields, the aggregate, then "migrations" with one row per line. */
 export async function renderJson(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   const { now, holidays, ...filter } = ctx.query;
-  const head = { report: 'cutover downtime report', generatedAt: now, filter, holidays, aggregate: source.aggregate(ctx.query) };
-  await w.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "migrations": [`);
   let first = true;
-  for (const row of reportRows(source, ctx.query)) {
-    await w.write(`${first ? '\n' : ',\n'}    ${JSON.stringify(rowData(row))}`);
+  const line = (row: ReportRow): string => {
+    const text = `${first ? '\n' : ',\n'}    ${JSON.stringify(rowData(row))}`;
     first = false;
-  }
-  await w.line(first ? ']\n}' : '\n  ]\n}');
+    return text;
+  };
+  await withSpooledRows(source, ctx.query, line, async (aggregate, rows) => {
+    const head = { report: 'cutover downtime report', generatedAt: now, filter, holidays, aggregate };
+    await w.write(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "migrations": [`);
+    await rows.copyTo(w);
+    await w.line(first ? ']\n}' : '\n  ]\n}');
+  });
 }
 
 export const CSV_HEADERS = [
@@ -80,15 +85,17 @@ function tableLine(cells: string[], widths: number[]): string {
 }
 
 export async function renderTable(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
-  const agg = source.aggregate(ctx.query);
-  await w.line(`Downtime report. Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}.`);
-  const summary = summaryRows(agg);
-  const widths = SUMMARY_HEADERS.map((h, i) => Math.max(h.length, ...summary.map((r) => (r[i] ?? '').length)));
-  await w.line();
-  for (const cells of [SUMMARY_HEADERS.map((h) => h.toUpperCase()), ...summary]) await w.line(tableLine(cells, widths));
-  await w.line();
   const columnWidths = TABLE_COLUMNS.map((c) => c.width);
-  await w.line(tableLine(TABLE_COLUMNS.map((c) => c.header), columnWidths));
-  for (const row of reportRows(source, ctx.query)) await w.line(tableLine(TABLE_COLUMNS.map((c) => c.cell(row)), columnWidths));
-  if (agg.overridden > 0) await w.line('\n* operator override (see --format md or html for who and why)');
+  const line = (row: ReportRow): string => `${tableLine(TABLE_COLUMNS.map((c) => c.cell(row)), columnWidths)}\n`;
+  await withSpooledRows(source, ctx.query, line, async (agg, rows) => {
+    await w.line(`Downtime report. Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}.`);
+    const summary = summaryRows(agg);
+    const widths = SUMMARY_HEADERS.map((h, i) => Math.max(h.length, ...summary.map((r) => (r[i] ?? '').length)));
+    await w.line();
+    for (const cells of [SUMMARY_HEADERS.map((h) => h.toUpperCase()), ...summary]) await w.line(tableLine(cells, widths));
+    await w.line();
+    await w.line(tableLine(TABLE_COLUMNS.map((c) => c.header), columnWidths));
+    await rows.copyTo(w);
+    if (agg.overridden > 0) await w.line('\n* operator override (see --format md or html for who and why)');
+  });
 }

@@ -1,6 +1,6 @@
-// The report's port: where per-migration marks and fleet aggregates come from. The SQLite implementation
-// (src/adapters/sqlite/report-source.ts) streams rows and computes every aggregate in SQL, so a report over
-// 100,000 migrations never holds them all in memory; renderers only ever see one row at a time.
+// The report's port: where per-migration marks come from. The SQLite implementation
+// (src/adapters/sqlite/report-source.ts) streams rows, so a report over 100,000 migrations never holds them all in
+// memory; renderers see one row at a time and fold the fleet aggregate from them (aggregate-js.ts).
 import type { Marks, MigrationStatus } from '../core/types.js';
 
 export const STATUSES: readonly MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
@@ -77,8 +77,7 @@ export interface Aggregate {
 export interface ReportSource {
   /** Every matching migration, streamed in a stable order (created, then id). Iterate once per call. */
   rows(query: ReportQuery): Iterable<MigrationMarks>;
-  aggregate(query: ReportQuery): Aggregate;
-  /** Runs `fn` in one read snapshot, so the aggregate and the rows written after it describe the same data. */
+  /** Runs `fn` in one read snapshot: every statement a report runs sees the same data. */
   snapshot<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;
 }
@@ -106,8 +105,8 @@ export function histogramBuckets(): Omit<HistogramBucket, 'count'>[] {
 }
 
 /**
- * Nearest-rank quantile position (0-based offset into the ascending values): the value at rank ceil(percent/100 * n).
- * Integer arithmetic, written exactly like its SQL twin in the report source, so both pick the same value.
+ * Nearest-rank quantile position (0-based offset into the ascending values): the value at rank ceil(percent/100 * n),
+ * in integer arithmetic (no floating-point rounding at the rank boundaries).
  */
 export function quantileOffset(percent: number, count: number): number {
   return Math.max(0, Math.floor((percent * count + 99) / 100) - 1);

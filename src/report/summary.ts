@@ -1,6 +1,9 @@
-// The aggregate as rows of text, shared by the table, Markdown and HTML renderers.
+// The aggregate as rows of text, shared by the table, Markdown and HTML renderers, and the one pass over the rows
+// that folds the aggregate while rendering them.
 import { formatDuration } from '../core/downtime.js';
+import { AggregateBuilder, aggregateRows } from './aggregate-js.js';
 import { toReportRow, type ReportRow } from './model.js';
+import { RowSpool } from './spool.js';
 import type { Aggregate, Figure, ReportQuery, ReportSource, Stats } from './source.js';
 
 export const FIGURE_LABELS: Record<Figure, string> = {
@@ -36,4 +39,35 @@ export function countsLine(agg: Aggregate): string {
 /** The source's rows with their derived figures, one at a time. */
 export function* reportRows(source: ReportSource, query: ReportQuery): Iterable<ReportRow> {
   for (const m of source.rows(query)) yield toReportRow(m, query);
+}
+
+/** The aggregate alone: one pass over the rows, rendering nothing. */
+export function aggregateOf(source: ReportSource, query: ReportQuery): Aggregate {
+  return aggregateRows(reportRows(source, query));
+}
+
+/**
+ * One pass over the rows for a report that prints its aggregate first: each row is folded into the aggregate,
+ * shown to `each` (the HTML timeline keeps its first rows) and rendered into a spool; then `write` gets the
+ * aggregate and the spooled rows, to copy after what it writes first (spool.ts says why).
+ */
+export async function withSpooledRows(
+  source: ReportSource,
+  query: ReportQuery,
+  render: (row: ReportRow) => string,
+  write: (agg: Aggregate, rows: RowSpool) => Promise<void>,
+  each?: (row: ReportRow) => void,
+): Promise<void> {
+  const spool = new RowSpool();
+  try {
+    const builder = new AggregateBuilder();
+    for (const row of reportRows(source, query)) {
+      builder.add(row);
+      each?.(row);
+      spool.write(render(row));
+    }
+    await write(builder.result(), spool);
+  } finally {
+    spool.close();
+  }
 }

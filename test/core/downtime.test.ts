@@ -52,6 +52,21 @@ describe('formatDuration', () => {
     expect(formatDuration(undefined)).toBe('n/a');
     expect(formatDuration(Number.NaN)).toBe('n/a');
   });
+
+  it('writes seconds as toFixed(1) did, for every tenth below an hour and fractional milliseconds', () => {
+    // The seconds were formatted with toFixed(1) and padStart; they are now written from whole tenths.
+    const reference = (ms: number): string => {
+      const tenths = Math.round(ms / 100);
+      const minutes = Math.floor(tenths / 600);
+      const seconds = ((tenths % 600) / 10).toFixed(1);
+      return minutes > 0 ? `${minutes}m ${seconds.padStart(4, '0')}s` : `${seconds}s`;
+    };
+    for (let tenths = 10; tenths < 36_000; tenths++) {
+      for (const ms of [tenths * 100, tenths * 100 - 49.5, tenths * 100 + 49]) {
+        if (Math.round(ms) >= 1000 && Math.round(ms / 100) < 36_000) expect(formatDuration(ms), String(ms)).toBe(reference(ms));
+      }
+    }
+  });
 });
 
 describe('computeDowntime', () => {

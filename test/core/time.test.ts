@@ -119,6 +119,26 @@ describe('tryParseInstant: the canonical fast path', () => {
     expect(accepted).toBeGreaterThan(1000); // the mutations include many valid instants, not only garbage
   });
 
+  it('counts days as Date does on every date of 1599-2401 and of the first and last centuries it reads', () => {
+    // The fast path computes the day number itself (leap years, month lengths); Date is the reference.
+    const ranges: [string, string][] = [
+      ['0100-01-01', '0200-12-31'],
+      ['1599-01-01', '2401-12-31'],
+      ['9900-01-01', '9999-12-31'],
+    ];
+    const rand = prng(20260403);
+    let checked = 0;
+    for (const [from, to] of ranges) {
+      for (let day = Date.parse(`${from}T00:00:00Z`); day <= Date.parse(`${to}T00:00:00Z`); day += 86_400_000) {
+        const ms = day + Math.floor(rand() * 86_400_000);
+        const iso = new Date(ms).toISOString();
+        if (tryParseInstant(iso) !== ms) expect(tryParseInstant(iso), iso).toBe(ms);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(330_000);
+  });
+
   it('keeps the SLA rule: the deadline instant, compared without the text round trip', () => {
     const filed = '2026-03-20T10:00:00.000Z'; // Friday
     expect(slaDeadline(filed, 6)).toBe('2026-03-30T10:00:00.000Z');
