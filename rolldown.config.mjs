@@ -7,7 +7,7 @@
 // the CommonJS loader.
 import { defineConfig } from 'rolldown';
 
-const BUNDLED_PACKAGES = new Set(['commander']);
+const BUNDLED_PACKAGES = new Set(['commander', 'better-sqlite3']);
 
 /**
  * commander requires node:child_process at load time, for executable subcommands, which cutover has none of;

@@ -5,12 +5,12 @@
 // With --explain (or when a target is missed) it also prints what the start loads: the files required by
 // `cutover --version` and `cutover list`, and the time spent requiring the bundled CLI's entry chunk.
 //
-//   node bench/cli-start.mjs [--rounds 15] [--explain]
+//   node bench/cli-start.mjs [--rounds 25] [--explain]
 import path from 'node:path';
 import { argFlag, argValue, check, finish, fromDist, machine, max, median, ms, ratio, removeDir, runChild, tempDir, timeCommands } from './lib.mjs';
 import { realisticMigration, realisticTransition } from './fixtures.mjs';
 
-const ROUNDS = Number(argValue('--rounds', 15));
+const ROUNDS = Number(argValue('--rounds', 25));
 const SEEDED = Number(argValue('--migrations', 1000));
 const CLI = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'cutover.cjs');
 

@@ -1,14 +1,13 @@
-// better-sqlite3, loaded for the shortest start (it is on the path of every command that opens the database):
-// - through require, not import: importing a CommonJS package from ESM runs Node's export lexer over it;
-// - with the path of its native addon when it is where npm builds it, so better-sqlite3 does not load the
-//   `bindings` package to search a dozen candidate paths. Anywhere else the default search still applies.
+// better-sqlite3, opened with the path of its native addon when it is where npm builds it, so that it does not
+// load the `bindings` package to search a dozen candidate paths at every start (and so that its JavaScript can
+// be bundled into the CLI: see rolldown.config.mjs). Anywhere else the default search still applies.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof BetterSqlite3;
 
 export type SqliteDatabase = BetterSqlite3.Database;
 

@@ -4,31 +4,30 @@ import type { Lease, LeaseResult } from '../../ports.js';
 import { utc } from './canonical.js';
 import type { SqliteDatabase } from './open.js';
 import { leaseParams, toLease, type LeaseRowData } from './rows.js';
+import { lazily } from './statements.js';
 
 export class LeaseTable {
-  private readonly select;
-  private readonly upsert;
-  private readonly takeOver;
-  private readonly extend;
-  private readonly remove;
+  private readonly sql;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.select = db.prepare<[string], LeaseRowData>('SELECT * FROM leases WHERE migration_id = ?');
-    this.upsert = db.prepare<[LeaseRowData]>(
-      `INSERT INTO leases (migration_id, nonce, holder, acquired_at, heartbeat_at, expires_at)
-       VALUES (@migration_id, @nonce, @holder, @acquired_at, @heartbeat_at, @expires_at)
-       ON CONFLICT (migration_id) DO UPDATE SET nonce = excluded.nonce, holder = excluded.holder,
-         acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
-    );
-    this.takeOver = db.prepare<[LeaseRowData & { lock_id: string }]>(
-      `UPDATE leases SET nonce = @nonce, holder = @holder, acquired_at = @acquired_at,
-         heartbeat_at = @heartbeat_at, expires_at = @expires_at
-       WHERE migration_id = @migration_id AND nonce = @lock_id`,
-    );
-    this.extend = db.prepare<[string, string, string, string]>(
-      'UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE migration_id = ? AND nonce = ?',
-    );
-    this.remove = db.prepare<[string, string]>('DELETE FROM leases WHERE migration_id = ? AND nonce = ?');
+    this.sql = lazily({
+      select: () => db.prepare<[string], LeaseRowData>('SELECT * FROM leases WHERE migration_id = ?'),
+      upsert: () =>
+        db.prepare<[LeaseRowData]>(
+          `INSERT INTO leases (migration_id, nonce, holder, acquired_at, heartbeat_at, expires_at)
+           VALUES (@migration_id, @nonce, @holder, @acquired_at, @heartbeat_at, @expires_at)
+           ON CONFLICT (migration_id) DO UPDATE SET nonce = excluded.nonce, holder = excluded.holder,
+             acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
+        ),
+      takeOver: () =>
+        db.prepare<[LeaseRowData & { lock_id: string }]>(
+          `UPDATE leases SET nonce = @nonce, holder = @holder, acquired_at = @acquired_at,
+             heartbeat_at = @heartbeat_at, expires_at = @expires_at
+           WHERE migration_id = @migration_id AND nonce = @lock_id`,
+        ),
+      extend: () => db.prepare<[string, string, string, string]>('UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE migration_id = ? AND nonce = ?'),
+      remove: () => db.prepare<[string, string]>('DELETE FROM leases WHERE migration_id = ? AND nonce = ?'),
+    });
   }
 
   /** Granted when there is no lease, it has expired, or it is already ours (same nonce). */
@@ -36,9 +35,9 @@ export class LeaseTable {
     const params = leaseParams(lease);
     const nowUtc = utc(now);
     const run = this.db.transaction((): LeaseResult => {
-      const held = this.select.get(lease.migrationId);
+      const held = this.sql.select.get(lease.migrationId);
       if (held && held.nonce !== lease.nonce && held.expires_at > nowUtc) return { ok: false, heldBy: toLease(held) };
-      this.upsert.run(params);
+      this.sql.upsert.run(params);
       return { ok: true, lease: toLease(params) };
     });
     return run.immediate();
@@ -46,20 +45,20 @@ export class LeaseTable {
 
   takeOverFrom(lockId: string, lease: Lease): boolean {
     const params = { ...leaseParams(lease), lock_id: lockId };
-    return this.db.transaction(() => this.takeOver.run(params).changes === 1).immediate();
+    return this.db.transaction(() => this.sql.takeOver.run(params).changes === 1).immediate();
   }
 
   heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): boolean {
     const args = [utc(now), utc(expiresAt), migrationId, nonce] as const;
-    return this.db.transaction(() => this.extend.run(...args).changes === 1).immediate();
+    return this.db.transaction(() => this.sql.extend.run(...args).changes === 1).immediate();
   }
 
   release(migrationId: string, nonce: string): void {
-    this.db.transaction(() => this.remove.run(migrationId, nonce)).immediate();
+    this.db.transaction(() => this.sql.remove.run(migrationId, nonce)).immediate();
   }
 
   current(migrationId: string): Lease | null {
-    const row = this.select.get(migrationId);
+    const row = this.sql.select.get(migrationId);
     return row ? toLease(row) : null;
   }
 }
