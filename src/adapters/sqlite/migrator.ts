@@ -1,6 +1,5 @@
 // Forward-only schema migrator over migrations/NNNN_name.sql. Each file runs in its own immediate transaction;
 // a database whose applied migrations the code does not recognise is refused before anything is written.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,11 @@ function findMigrationsDir(from: string): string {
     if (fs.existsSync(path.join(candidate, '0001_init.sql'))) return candidate + path.sep;
     if (path.dirname(dir) === dir) throw new StoreError(`no migrations/ folder above ${from}`, 'STORE_MIGRATIONS', 'reinstall cutover');
   }
+}
+
+/** node:crypto is loaded on first use: it brings ~17 internal modules, and read-only opens never hash. */
+function sha256Hex(text: string): string {
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(text).digest('hex');
 }
 
 const FILE_NAME = /^(\d{4}_[A-Za-z0-9_-]+)\.sql$/;
@@ -50,7 +54,7 @@ function readMigration(dir: string, fileName: string): MigrationFile {
   const file = path.join(dir, fileName);
   // Hash with normalised line endings so a CRLF checkout does not look like an edited migration.
   const sql = fs.readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
-  const sha256 = createHash('sha256').update(sql).digest('hex');
+  const sha256 = sha256Hex(sql);
   return { name: fileName.replace(/\.sql$/, ''), file, sql, sha256 };
 }
 
@@ -79,6 +83,20 @@ export function pendingMigrations(db: SqliteDatabase, dir: string = MIGRATIONS_D
   const known = loadMigrations(dir);
   const applied = new Set(verifyApplied(db, known).map((r) => r.name));
   return known.filter((m) => !applied.has(m.name)).map((m) => m.name);
+}
+
+/**
+ * For read-only opens: true when the database has exactly the migrations this code ships, compared by name.
+ * Throws when it has one the code does not know (a newer cutover wrote it). Checksums are not compared, so a
+ * read does not read and hash every migration file; every open for writing, and the migration of an older
+ * database, still verifies them.
+ */
+export function isCurrentByName(db: SqliteDatabase, dir: string = MIGRATIONS_DIR): boolean {
+  const known = new Set(fs.readdirSync(dir).filter((f) => FILE_NAME.test(f)).map((f) => f.replace(/\.sql$/, '')));
+  const applied = appliedMigrations(db).map((row) => row.name);
+  const unknown = applied.find((name) => !known.has(name));
+  if (unknown) throw schemaNewer(db.name, unknown);
+  return applied.length === known.size;
 }
 
 /** Applies the pending migrations in order; returns their names. Writes nothing when there are none. */

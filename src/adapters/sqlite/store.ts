@@ -20,7 +20,7 @@ import type {
 } from '../../ports.js';
 import { utc } from './canonical.js';
 import { LeaseTable } from './leases.js';
-import { checkDatabaseFile, migrate, MIGRATIONS_DIR, pendingMigrations } from './migrator.js';
+import { checkDatabaseFile, isCurrentByName, migrate, MIGRATIONS_DIR } from './migrator.js';
 import { openSqlite } from './driver.js';
 import { assertSqliteFile, openDatabase, secureSidecars, storeErrorFrom, type SqliteDatabase } from './open.js';
 import {
@@ -61,7 +61,7 @@ export function openReadOnlyStore(file: string, migrationsDir: string = MIGRATIO
   let current: boolean;
   try {
     db.pragma('busy_timeout = 5000');
-    current = pendingMigrations(db, migrationsDir).length === 0;
+    current = isCurrentByName(db, migrationsDir);
   } catch (err) {
     db.close();
     throw storeErrorFrom(err, file);
