@@ -56,7 +56,7 @@ function registerCore(add: Add): void {
     .option('--org <orgId>', 'only this org')
     .option('--stalled', 'only stalled migrations, each with its reason')
     .option('--stall-hours <n>', 'no progress for this many hours counts as stalled', '24')
-    .option('--limit <n>', 'show at most this many, most recently updated first (0: all)', '50')
+    .option('--limit <n>', 'show at most this many, most recently updated first (default 50; 0: all)')
     .option('--json', 'print JSON');
   add('show <id>', 'show one migration: state, next action, downtime marks and its journal as a timeline', () => import('./commands/show.js'))
     .option('--json', 'print JSON');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ListRow } from '../../src/cli/commands/list.js';
 import { buildFleet, NOW, type Fleet } from './fleet.js';
-import { cli } from './helpers.js';
+import { cli, rig, samplePlan } from './helpers.js';
 
 vi.mock('../../src/adapters/services.js', () => import('./fake-services.js'));
 
@@ -90,5 +90,20 @@ describe('cutover list --stalled', () => {
     expect(run.stdout).toContain(`${fleet.ids.ticketPastSla} is stalled:\n  ticket_past_sla:`);
     expect(run.stdout).not.toContain(fleet.ids.healthyTicket);
     expect(new Date(fleet.r.clock.now()).toISOString()).toBe(new Date(NOW).toISOString());
+  });
+});
+
+describe('cutover list on a long list', () => {
+  it('shows the 50 most recently updated by default and says how many more match', async () => {
+    const r = rig();
+    try {
+      for (let i = 0; i < 55; i++) await r.engine().create(samplePlan(), 'admin@laptop');
+      const run = await cli(r, ['list', '--json']);
+      expect(JSON.parse(run.stdout)).toHaveLength(50);
+      expect(run.stderr).toContain('showing 50 of 55 migrations');
+      expect(JSON.parse((await cli(r, ['list', '--json', '--limit', '0'])).stdout)).toHaveLength(55);
+    } finally {
+      await r.store.close();
+    }
   });
 });

@@ -19,7 +19,7 @@ interface ListOptions extends GlobalOptions {
 }
 
 /** The default --limit: a screenful of the most recently updated; `--stalled` finds the rest that matter. */
-export const DEFAULT_LIST_LIMIT = 50;
+const DEFAULT_LIST_LIMIT = 50;
 
 export interface LockView {
   holder: string;
