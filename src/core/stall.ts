@@ -51,9 +51,9 @@ export interface StallOptions {
 
 const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled']);
 
-/** The plan's own service level when it states a usable one; the documented default otherwise. */
-export function slaBusinessDays(planDays: number | null): number {
-  return planDays !== null && Number.isInteger(planDays) && planDays >= 0 ? planDays : DEFAULT_SLA_BUSINESS_DAYS;
+/** The plan's own service level when it states a usable one (a whole number of days); the documented default otherwise. */
+export function slaBusinessDays(planDays: unknown): number {
+  return typeof planDays === 'number' && Number.isInteger(planDays) && planDays >= 0 ? planDays : DEFAULT_SLA_BUSINESS_DAYS;
 }
 
 function waitingOnTicket(m: StallRecord): boolean {

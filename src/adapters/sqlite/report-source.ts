@@ -1,12 +1,11 @@
 // The report's SQL (DESIGN §3 marks of each migration). Rows are streamed with stmt.iterate(), one at a time in
 // raw mode; the aggregate is folded in JavaScript from the same rows (report/aggregate-js.ts), in the pass that
 // renders them, so the report reads the database once.
+import { slaBusinessDays } from '../../core/stall.js';
 import type { Mark, MarkName, Marks, MigrationStatus } from '../../core/types.js';
 import type { MigrationMarks, ReportQuery, ReportSource } from '../../report/source.js';
 import { checkDatabaseFile, migrate } from './migrator.js';
 import { openDatabase, type SqliteDatabase } from './open.js';
-
-const DEFAULT_SLA_BUSINESS_DAYS = 6;
 
 const WHERE = `(@since IS NULL OR m.created_at >= @since) AND (@until IS NULL OR m.created_at < @until)
     AND (@org_id IS NULL OR m.org_id = @org_id) AND (@status IS NULL OR m.status = @status)
@@ -109,9 +108,4 @@ function toMigrationMarks(row: RowTuple): MigrationMarks {
     slaBusinessDays: status === 'waiting' ? slaBusinessDays(sla) : null,
     marks,
   };
-}
-
-/** The plan's SLA when it is a sensible whole number of business days, else the plan default (6). */
-export function slaBusinessDays(value: unknown): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : DEFAULT_SLA_BUSINESS_DAYS;
 }
