@@ -71,11 +71,18 @@ function parseOrNull<T>(text: string | null): T | null {
 }
 
 export function toRecord(row: MigrationRowData, marks: MarkRowData[]): MigrationRecord {
+  // id and orgId first, then plan and snapshot: the key order every JSON output of a record has always had.
+  const { id, orgId, ...rest } = summaryFields(row);
+  return { id, orgId, plan: JSON.parse(row.plan) as unknown, snapshot: parseOrNull(row.snapshot), ...rest, marks: toMarks(marks) };
+}
+
+/** The summary columns of a migration row: everything but the plan, the snapshot and the marks. */
+export type SummaryColumns = Omit<MigrationRowData, 'plan' | 'snapshot'>;
+
+export function summaryFields(row: SummaryColumns): Omit<MigrationRecord, 'plan' | 'snapshot' | 'marks'> {
   return {
     id: row.id,
     orgId: row.org_id,
-    plan: JSON.parse(row.plan) as unknown,
-    snapshot: parseOrNull(row.snapshot),
     machineVersion: row.machine_version,
     xstateVersion: row.xstate_version,
     state: row.state,
@@ -86,7 +93,6 @@ export function toRecord(row: MigrationRowData, marks: MarkRowData[]): Migration
     attempts: row.attempts,
     lastError: parseOrNull<StoredError>(row.last_error),
     ticketKey: row.ticket_key,
-    marks: toMarks(marks),
   };
 }
 

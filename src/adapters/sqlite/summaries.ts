@@ -3,9 +3,8 @@
 // The first statement is answered from the migrations_listing index alone (migrations/0002), so no plan or
 // snapshot is read.
 import type { Lease, MigrationFilter, MigrationSummary } from '../../ports.js';
-import type { MigrationStatus, StoredError } from '../../core/types.js';
 import type { SqliteDatabase } from './open.js';
-import { toLease, toMarks, type LeaseRowData, type MarkRowData } from './rows.js';
+import { summaryFields, toLease, toMarks, type LeaseRowData, type MarkRowData, type SummaryColumns } from './rows.js';
 
 type FilterParams = { status: string | null; org_id: string | null };
 type PageParams = FilterParams & { limit: number };
@@ -15,21 +14,7 @@ const PAGE = `FROM migrations INDEXED BY migrations_listing WHERE ${FILTER} ORDE
 // Must stay the indexed expression of migrations/0002 word for word, or SQLite reads the table instead.
 const PLAN_SLA = `(CASE json_type(plan, '$.ticketSlaBusinessDays') WHEN 'integer' THEN json_extract(plan, '$.ticketSlaBusinessDays') END)`;
 
-interface SummaryRowData {
-  id: string;
-  org_id: string;
-  machine_version: string;
-  xstate_version: string;
-  state: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  progress_at: string;
-  attempts: number;
-  last_error: string | null;
-  ticket_key: string | null;
-  plan_sla: number | null;
-}
+type SummaryRowData = SummaryColumns & { plan_sla: number | null };
 
 export class SummaryReader {
   private readonly rows;
@@ -62,23 +47,7 @@ export class SummaryReader {
 }
 
 function toSummary(row: SummaryRowData, marks: MarkRowData[], lease: Lease | null): MigrationSummary {
-  return {
-    id: row.id,
-    orgId: row.org_id,
-    machineVersion: row.machine_version,
-    xstateVersion: row.xstate_version,
-    state: row.state,
-    status: row.status as MigrationStatus,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    progressAt: row.progress_at,
-    attempts: row.attempts,
-    lastError: row.last_error === null ? null : (JSON.parse(row.last_error) as StoredError),
-    ticketKey: row.ticket_key,
-    marks: toMarks(marks),
-    planSlaBusinessDays: row.plan_sla,
-    lease,
-  };
+  return { ...summaryFields(row), marks: toMarks(marks), planSlaBusinessDays: row.plan_sla, lease };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
