@@ -7,7 +7,7 @@
 //   node bench/run.mjs durable-step    only the named ones (cutover-path, cli-start, durable-step,
 //                                      report-scale, fleet)
 //   --json FILE                        also write every result as JSON
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { argValue, fromDist, machine, ROOT, tempDir } from './lib.mjs';
@@ -32,6 +32,9 @@ console.log(`cutover benchmarks${full ? ' (--full)' : ''}: ${chosen.join(', ')}`
 console.log(`machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory}, node ${m.node}, ${m.platform}\n`);
 for (const name of chosen) {
   const resultFile = path.join(dir, `${name}.json`);
+  // Each script starts with the disk's write queue drained: the previous script's seeding and clean-up leave
+  // writeback behind, and an fsync queued behind it was the one cut-over outlier of a combined run.
+  settleDisk();
   const t0 = performance.now();
   console.log(`──── ${name} ${'─'.repeat(Math.max(0, 60 - name.length))}`);
   const code = await new Promise((resolve) => {
@@ -51,6 +54,10 @@ for (const name of chosen) {
   console.log('');
 }
 rmSync(dir, { recursive: true, force: true });
+
+function settleDisk() {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
 
 console.log('════ summary ' + '═'.repeat(56));
 let misses = 0;

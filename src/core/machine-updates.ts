@@ -94,9 +94,18 @@ export function resolutionOverridden(ctx: MigrationContext, e: EventOf<'SET_RESO
   return { marks: logic.addMarks(ctx.marks, { legacy_stopped: { at: e.resolvedAt, source: 'operator', override }, ...detected }) };
 }
 
-/** The next ticket poll is timed from when the last one was sent, so latency does not stretch the period. */
+/**
+ * The next ticket poll is due one interval after the last one was sent, less that poll's round trip (at most
+ * half the interval). Jira reads the ticket somewhere inside the round trip and the answer needs its way back,
+ * so sending exactly one interval later would let a resolution just after a read wait the interval *plus* the
+ * answer's way back; starting the round trip earlier keeps the detection lag within the interval.
+ */
 export function pollScheduled(ctx: MigrationContext): Update {
-  return { waitUntil: Date.parse(ctx.lastPoll?.startedAt ?? ctx.lastObservedAt ?? '') + ctx.plan.polling.ticketIntervalMs };
+  const interval = ctx.plan.polling.ticketIntervalMs;
+  const observed = Date.parse(ctx.lastPoll?.at ?? ctx.lastObservedAt ?? '');
+  const sent = ctx.lastPoll?.startedAt ? Date.parse(ctx.lastPoll.startedAt) : observed;
+  const roundTrip = Math.min(Math.max(0, observed - sent), interval / 2);
+  return { waitUntil: sent + interval - roundTrip };
 }
 
 export function verifyScheduled(ctx: MigrationContext): Update {

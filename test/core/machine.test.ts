@@ -111,10 +111,16 @@ describe('migration machine', () => {
   });
 
   describe('polling', () => {
-    it('times the next ticket poll from when the last one was sent, so latency does not stretch the period', () => {
-      const sent = '2026-01-05T11:04:59.000Z';
+    it('times the next ticket poll from when the last one was sent, less its round trip, so detection stays within the interval', () => {
+      const sent = '2026-01-05T11:04:59.000Z'; // the poll's answer was observed at 11:05:00.000: a 1 s round trip
       const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent } });
-      expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs);
+      expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs - 1000);
+    });
+
+    it('never brings the next poll forward by more than half the interval, however slow the last answer', () => {
+      const sent = '2026-01-05T10:00:00.000Z';
+      const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent } });
+      expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs / 2);
     });
   });
 
