@@ -4,6 +4,7 @@
 // outside the range), plus the boundaries of a week.
 import { describe, expect, it } from 'vitest';
 import { addBusinessDaysUtc, businessDaysBetween, holidaySet, isBusinessDay } from '../../src/core/business-days.js';
+import { createRng } from '../../src/emulator/rng.js'; // seeded mulberry32: a failure reproduces
 
 const DAY_MS = 86_400_000;
 
@@ -20,22 +21,11 @@ function dayByDay(fromMs: number, toMs: number, holidays: readonly string[]): nu
   return count;
 }
 
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const at = (s: string): number => Date.parse(s);
 
 describe('businessDaysBetween in constant time', () => {
   it('equals the day-by-day count on 10,000 random pairs across years, with and without holidays', () => {
-    const rand = prng(20260403);
+    const rand = createRng(20260403);
     const start = at('1965-01-01T00:00:00Z'); // before the epoch too: floor division on negative days
     const span = 80 * 365 * DAY_MS;
     const randomHolidays = (): string[] => {

@@ -13,17 +13,7 @@ import { aggregateOf } from '../../src/report/summary.js';
 import { query, seed, tempDir, type SeedMigration } from './helpers.js';
 import { referenceAggregate } from './reference-aggregate.js';
 import { sqlAggregate } from './sql-aggregate.js';
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../src/emulator/rng.js'; // seeded mulberry32: a failure reproduces
 
 const OFFSETS = ['Z', '+0100', '-0500', '+05:30', '+02:00', '-03:00'];
 
@@ -64,7 +54,7 @@ let source: SqliteReportSource;
 beforeAll(async () => {
   file = path.join(tempDir(), 'state.db');
   const store = openStore(file);
-  const rand = prng(20260401);
+  const rand = createRng(20260401);
   for (let i = 0; i < 500; i++) await seed(store, randomMigration(i, rand));
   await store.close();
   source = openReportSource(file);
