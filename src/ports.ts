@@ -99,6 +99,15 @@ export interface Segment {
   name: string;
 }
 
+/** An identity namespace of the org (Identity Service): its code is what a flow's identity mapping names. */
+export interface IdentityNamespace {
+  code: string;
+  id: number;
+  /** `ACTIVE` or `INACTIVE`. */
+  status: string;
+  custom: boolean;
+}
+
 export type ConnectionKind = 'base' | 'source' | 'target';
 
 export interface NewFlow {
@@ -134,6 +143,8 @@ export interface DestinationPlatform {
   getFlow(id: string): Promise<Flow>;
   listRuns(flowId: string): Promise<FlowRun[]>;
   listSegments(): Promise<Segment[]>;
+  /** The org's identity namespaces, standard and custom (Identity Service `GET /idnamespace/identities`). */
+  listIdentityNamespaces(): Promise<IdentityNamespace[]>;
 }
 
 // ---------------------------------------------------------------------------------------------- Audience Manager

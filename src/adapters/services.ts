@@ -6,6 +6,7 @@ import { secretValues } from '../core/config.js';
 import type { Clock, Logger } from '../ports.js';
 import { AamDirectory } from './aam/client.js';
 import { FlowServiceClient } from './aep/flow-service.js';
+import { IdentityClient } from './aep/identity.js';
 import { ImsTokenProvider } from './aep/ims.js';
 import { AepPlatform } from './aep/platform.js';
 import { SegmentationClient } from './aep/segmentation.js';
@@ -66,7 +67,7 @@ export function createServices(config: ServiceConfig, deps: ServiceDeps): Servic
 
   return {
     tracker: new JiraTracker(common('jira', config.jira.url, jiraAuth(config)), config.jira.flavor),
-    platform: new AepPlatform(new FlowServiceClient(aep), new SegmentationClient(aep), config.platform.ecaSpecName),
+    platform: new AepPlatform(new FlowServiceClient(aep), new SegmentationClient(aep), config.platform.ecaSpecName, new IdentityClient(aep)),
     directory: new AamDirectory(common('aam', config.aam.url, aamAuth)),
     ims,
     redactor,

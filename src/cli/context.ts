@@ -3,6 +3,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../adapters/clock.js';
+import { UsageError } from '../errors.js';
 import type { Clock } from '../ports.js';
 
 export interface Io {
@@ -48,10 +49,33 @@ export function defaultContext(signal: AbortSignal): CliContext {
   };
 }
 
-/** --db > CUTOVER_DB > the user's data directory (XDG_DATA_HOME honoured). */
+/** A flag given an empty value (`--out ''`) is a mistake, never a request for the default. */
+export function nonEmptyFlag(flag: string, value: string | undefined, hint: string): string | undefined {
+  if (value === '') throw new UsageError(`${flag} is empty`, hint);
+  return value;
+}
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/** A state database location: a SQLite file path. A URL is refused (naming only its scheme: it may hold a password). */
+export function databaseFile(value: string, source: '--db' | 'CUTOVER_DB'): string {
+  const hint = source === '--db' ? 'give a file path, e.g. --db ./state.db' : 'set CUTOVER_DB to a file path, or unset it';
+  nonEmptyFlag('--db', value, `${hint}; without --db, $CUTOVER_DB or ~/.local/share/cutover/state.db is used`);
+  const scheme = URL_SCHEME.exec(value)?.[1] ?? (/^postgres(ql)?:/i.test(value) ? value.split(':')[0] : undefined);
+  if (scheme !== undefined) {
+    const what = /^postgres(ql)?$/i.test(scheme) ? 'a PostgreSQL server store is not supported yet' : 'a URL is not a database file';
+    throw new UsageError(`${source} ${scheme}://…: ${what}; cutover keeps its state in a SQLite file (nothing was created)`, hint);
+  }
+  return value;
+}
+
+/**
+ * --db > CUTOVER_DB > the user's data directory (XDG_DATA_HOME honoured). `--db ''` is refused; an empty
+ * CUTOVER_DB counts as unset, as an empty environment variable does by common convention (`${VAR:-default}`).
+ */
 export function databasePath(ctx: CliContext, opts: GlobalOptions): string {
-  if (opts.db) return opts.db;
-  if (ctx.env.CUTOVER_DB) return ctx.env.CUTOVER_DB;
+  if (opts.db !== undefined) return databaseFile(opts.db, '--db');
+  if (ctx.env.CUTOVER_DB) return databaseFile(ctx.env.CUTOVER_DB, 'CUTOVER_DB');
   const base = ctx.env.XDG_DATA_HOME || join(ctx.env.HOME ?? homedir(), '.local', 'share');
   return join(base, 'cutover', 'state.db');
 }

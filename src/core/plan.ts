@@ -7,6 +7,7 @@ import { tryParseInstant, toUtcIso } from './time.js';
 
 export type { Issue } from './plan-fields.js';
 import { jsonSyntaxIssue } from './plan-text.js';
+import { duplicateKeyIssues } from './plan-keys.js';
 
 export { describePlan, jsonErrorOffset } from './plan-text.js';
 
@@ -75,7 +76,7 @@ export function validatePlan(input: unknown, opts: ValidateOptions = {}): PlanRe
     identities: identities(c, input, d),
     solutions: solutions(c, input, d),
     destination: destination(c, input),
-    alerts: c.strings(input, 'alerts', '', { expected: 'alert names' }) ?? [...d.alerts],
+    alerts: alerts(c, input, d),
     jira: jiraPlan(c, input, d.issueType),
     usesDataManagement: c.bool(input, 'usesDataManagement', '', d.usesDataManagement),
     polling: polling(c, input, d),
@@ -98,7 +99,10 @@ export function parsePlanText(text: string, source: string, opts: ValidateOption
   } catch {
     return { plan: null, warnings: [], errors: [jsonSyntaxIssue(body, source)] };
   }
-  return validatePlan(parsed, opts);
+  const duplicates = duplicateKeyIssues(body, source);
+  const result = validatePlan(parsed, opts);
+  if (duplicates.length === 0) return result;
+  return { plan: null, warnings: result.warnings, errors: [...duplicates, ...result.errors] };
 }
 
 /** Values of a list, reported by index; a repeated value is a warning and is dropped. */
@@ -135,6 +139,17 @@ function audiences(c: Checker, input: Obj): string[] {
     c.error('audiences', `audiences has ${found}: the destination allows at most ${MAX_AUDIENCES_PER_FLOW} per dataflow (${out.length - MAX_AUDIENCES_PER_FLOW} too many)`, `at most ${MAX_AUDIENCES_PER_FLOW} audience ids`, found);
   }
   return out;
+}
+
+/** Kept in the plan as written, but never applied: the destination has no alerts to subscribe. */
+export const ALERTS_NOT_APPLIED = 'the Experience Cloud Audiences destination does not support alerts (GA documentation), so cutover subscribes none';
+
+function alerts(c: Checker, input: Obj, d: PlanDefaults): string[] {
+  const list = c.strings(input, 'alerts', '', { expected: 'alert names' }) ?? [...d.alerts];
+  if (list.length > 0) {
+    c.warn('alerts', `alerts (${list.join(', ')}) is not applied: ${ALERTS_NOT_APPLIED}; remove it from the plan`, 'no alerts', list.join(', '));
+  }
+  return list;
 }
 
 function identityTarget(c: Checker, value: unknown, path: string): IdentityName | undefined {

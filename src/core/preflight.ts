@@ -14,9 +14,11 @@ import {
   evaluateLegacy,
   evaluateLicence,
 } from './preflight-rules.js';
+import { evaluateNamespaces, evaluateToken, type NamespaceFact } from './preflight-inputs.js';
 
 export { CHECKS, CHECK_IDS, MAX_AUDIENCES_PER_FLOW, REQUIRED_PERMISSIONS, type CheckDef, type CheckId } from './preflight-checks.js';
 export { legacyDiff } from './preflight-rules.js';
+export type { NamespaceFact } from './preflight-inputs.js';
 
 export type Gathered<T> = T | { error: string };
 
@@ -38,6 +40,10 @@ export interface PreflightFacts {
   jiraProject: Gathered<{ issueTypes: string[] } | null>;
   /** AEP segment ids the legacy pipe delivers to Audience Manager today; null: no legacy data source found. */
   legacyAudienceIds: Gathered<string[] | null>;
+  /** Whether the variable plan.destination.tokenEnv names holds a non-empty value (never the value itself). */
+  tokenEnvSet?: boolean;
+  /** The org's identity namespaces (Identity Service); absent: not read. */
+  identityNamespaces?: Gathered<NamespaceFact[]>;
   /** Only gathered when plan.jira.existingKey is set; null: the key does not exist. */
   existingTicket?: Gathered<{ key: string; statusCategory: string } | null>;
 }
@@ -97,6 +103,8 @@ export function evaluatePreflight(plan: Plan, facts: PreflightFacts): CheckResul
     ...evaluateAccess(facts),
     ...evaluateLicence(plan, facts),
     ...evaluateCatalogue(plan, facts),
+    ...evaluateToken(plan, facts),
+    ...evaluateNamespaces(plan, facts),
     ...evaluateAudiences(plan, facts),
     ...evaluateJira(plan, facts),
     ...evaluateLegacy(plan, facts),

@@ -149,11 +149,25 @@ export interface LegacySharing {
   stoppedByTicket: string | null;
 }
 
+/** An identity namespace as Identity Service lists it (`GET /data/core/idnamespace/identities`). */
+export interface IdentityNamespace {
+  id: number;
+  code: string;
+  name: string;
+  description: string;
+  idType: 'COOKIE' | 'CROSS_DEVICE' | 'DEVICE' | 'EMAIL' | 'PHONE' | 'NON_PEOPLE' | 'EMAIL_LC_SHA256' | 'PHONE_SHA256';
+  status: 'ACTIVE' | 'INACTIVE';
+  custom: boolean;
+  createTime: number;
+  updateTime: number;
+}
+
 export interface OrgWorld {
   orgId: string;
   sandboxId: string;
   pid: number;
   audiences: Audience[];
+  namespaces: IdentityNamespace[];
   connections: BaseConnection[];
   sourceConnections: SourceOrTargetConnection[];
   targetConnections: SourceOrTargetConnection[];

@@ -12,6 +12,7 @@
  *              POST /flows/:id/action?op=enable|disable                        flow.flows.action
  *              GET  /runs                                                      flow.runs.list
  * Segmentation GET  /data/core/ups/segment/definitions[/:id]                  seg.definitions.list|get
+ * Identity     GET  /data/core/idnamespace/identities                         identity.namespaces.list
  * AAM          GET  /v1/datasources/                                           aam.datasources.list
  *              GET  /v1/segments/, /v1/segments/:sid|ic:code                   aam.segments.list|get
  *              GET  /v1/traits/, /v1/traits/:sid|ic:code                       aam.traits.list|get
@@ -35,6 +36,7 @@ import {
 import { createFlow, deleteFlow, flowAction, getFlow, listFlows, listRuns } from './flow-flows.js';
 import { patchFlow } from './flow-patch.js';
 import { getSegmentDefinition, listSegmentDefinitions } from './segmentation.js';
+import { listNamespaces } from './identity.js';
 import { aamRoutes } from './aam.js';
 import { jiraHandlers, type JiraFlavor } from './jira.js';
 import type { Router } from './router.js';
@@ -96,6 +98,7 @@ export function addVendorRoutes(router: Router, world: World, tokens: TokenStore
   addFlowService(router, world);
   router.add('GET', '/data/core/ups/segment/definitions', 'seg.definitions.list', 'aep', listSegmentDefinitions(world));
   router.add('GET', '/data/core/ups/segment/definitions/:id', 'seg.definitions.get', 'aep', getSegmentDefinition(world));
+  router.add('GET', '/data/core/idnamespace/identities', 'identity.namespaces.list', 'aep', listNamespaces(world));
   addAam(router, world, defaultOrg);
   addJira(router, world, flavor);
 }

@@ -4,6 +4,7 @@
  * segment ids as integration codes (legacy sharing on), and an empty "Experience Platform Segments" source.
  */
 import { ECA_DATA_SOURCE_NAME, LEGACY_DATA_SOURCE_NAME } from './constants.js';
+import { seedNamespaces } from './identity.js';
 import type { AamDataSource, AamSegment, AamTrait, Audience, OrgWorld } from './model.js';
 import { createRng, hashString, randomInt, seededUuid, type Rng } from './rng.js';
 
@@ -87,6 +88,7 @@ export function seedOrg(seed: number, orgId: string): OrgWorld {
     sandboxId: seededUuid(rng),
     pid: randomInt(rng, 1000, 9999),
     audiences: seedAudiences(rng, randomInt(rng, 6, 10)),
+    namespaces: seedNamespaces(),
     connections: [],
     sourceConnections: [],
     targetConnections: [],

@@ -6,7 +6,7 @@ import { fromPromise } from 'xstate';
 import { isoNow } from '../adapters/clock.js';
 import type { ActorInputs, MigrationContext, TicketInfo } from '../core/machine-types.js';
 import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.js';
-import { toStoredError } from '../errors.js';
+import { CutoverError, toStoredError } from '../errors.js';
 import type { Plan } from '../core/types.js';
 import type { Clock, EffectIntent, MigrationStore } from '../ports.js';
 import { failpoint } from './failpoints.js';
@@ -129,6 +129,20 @@ async function comment(deps: EffectDeps, migrationId: string, step: string, key:
   });
 }
 
+/**
+ * The bearer token the plan's destination.tokenEnv names. Preflight refuses an unset variable; this refuses it
+ * again at the call (a resumed migration may run in a shell without it), so no connection is created with no auth.
+ */
+function destinationToken(env: EffectDeps['env'], plan: Plan): string | undefined {
+  const name = plan.destination.tokenEnv;
+  if (name === undefined) return undefined;
+  const token = env[name];
+  if (token === undefined || token === '') {
+    throw new CutoverError(`destination.tokenEnv names $${name}, which is not set in this environment: no connection was created`, 'TOKEN_ENV_UNSET', `export ${name}=<bearer token> in this shell, then cutover retry ID`);
+  }
+  return token;
+}
+
 export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationContext) => string[]) {
   const { platform } = deps.services;
   return {
@@ -136,10 +150,10 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
       asData(deps, 'preflight', () => runPreflight(deps, input.plan, input.marker)),
     ),
     ensureBaseConnection: fromPromise(({ input }: { input: ActorInputs['ensureBaseConnection'] }) => {
-      const token = input.plan.destination.tokenEnv ? deps.env[input.plan.destination.tokenEnv] : undefined;
       const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId };
+      const create = async () => platform.createBaseConnection({ ...request, token: destinationToken(deps.env, input.plan) });
       return runEffect(deps, input.migrationId, 'base_connection', request, () =>
-        ensure(() => platform.findByMarker('base', input.ecaSpecId, input.marker), () => platform.createBaseConnection({ ...request, token })),
+        ensure(() => platform.findByMarker('base', input.ecaSpecId, input.marker), create),
       );
     }),
     ensureSourceConnection: fromPromise(({ input }: { input: ActorInputs['ensureSourceConnection'] }) =>

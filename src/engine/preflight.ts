@@ -46,6 +46,12 @@ export async function legacyAudienceIds(deps: Pick<EffectDeps, 'services' | 'set
   return segments.map((s) => s.integrationCode).filter((c): c is string => Boolean(c));
 }
 
+/** Whether the variable the plan names for the destination token holds a value (an empty one counts as unset). */
+export function tokenEnvSet(env: EffectDeps['env'], plan: Plan): boolean {
+  const name = plan.destination.tokenEnv;
+  return name !== undefined && (env[name] ?? '') !== '';
+}
+
 /** `rethrowTransient`: the engine retries transient failures; a dry run (the wizard) shows them as facts. */
 export async function gatherFacts(
   deps: EffectDeps,
@@ -55,7 +61,7 @@ export async function gatherFacts(
 ): Promise<PreflightFacts & { flowSpec: Gathered<{ id: string } | null> }> {
   const { tracker, platform, directory } = deps.services;
   const gathered = <T>(read: () => Promise<T>) => gatheredOr(read, rethrowTransient);
-  const [permissions, whoAmI, dataSources, ecaSpec, flowSpec, segments, project, legacy, existingTicket] = await Promise.all([
+  const [permissions, whoAmI, dataSources, ecaSpec, flowSpec, segments, project, legacy, namespaces, existingTicket] = await Promise.all([
     gathered(() => platform.probeAccess()),
     gathered(() => tracker.whoAmI()),
     gathered(() => directory.listDataSources()),
@@ -64,6 +70,7 @@ export async function gatherFacts(
     gathered(() => platform.listSegments()),
     gathered(() => jiraProject(deps, plan.jira.projectKey)),
     gathered(() => legacyAudienceIds(deps)),
+    gathered(() => platform.listIdentityNamespaces()),
     plan.jira.existingKey ? gathered(() => tracker.get(plan.jira.existingKey!).then((t) => ({ key: t.key, statusCategory: t.statusCategory }))) : undefined,
   ]);
   const existingConnections = failed(ecaSpec) || !ecaSpec ? [] : await gathered(() => platform.listConnections(ecaSpec.id));
@@ -79,6 +86,8 @@ export async function gatherFacts(
     segments,
     jiraProject: project,
     legacyAudienceIds: legacy,
+    identityNamespaces: namespaces,
+    tokenEnvSet: tokenEnvSet(deps.env, plan),
     ...(existingTicket ? { existingTicket } : {}),
   };
 }

@@ -7,12 +7,14 @@ import type {
   DestinationPlatform,
   Flow,
   FlowRun,
+  IdentityNamespace,
   NewFlow,
   RemoteObject,
   Segment,
 } from '../../ports.js';
 import { FlowServiceClient, PROFILE_STORE_SPEC_ID, type JsonPatchOp, type Raw } from './flow-service.js';
 import { createFlowBody, segmentSelector, segmentSelectors, toConnectionSpec, toFlow, toRemoteObject, toRun } from './mapping.js';
+import type { IdentityClient } from './identity.js';
 import type { SegmentationClient } from './segmentation.js';
 
 const SELECTORS_PATH = '/transformations/0/params/segmentSelectors/selectors';
@@ -29,6 +31,7 @@ export class AepPlatform implements DestinationPlatform {
     readonly segmentation: SegmentationClient,
     /** The Experience Cloud Audiences spec name, probed for the destination permissions. */
     private readonly ecaSpecName: string,
+    readonly identity: IdentityClient,
   ) {}
 
   /**
@@ -136,6 +139,10 @@ export class AepPlatform implements DestinationPlatform {
 
   async listSegments(): Promise<Segment[]> {
     return this.segmentation.listSegments();
+  }
+
+  async listIdentityNamespaces(): Promise<IdentityNamespace[]> {
+    return this.identity.listNamespaces();
   }
 
   async getSegment(id: string): Promise<Segment> {

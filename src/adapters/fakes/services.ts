@@ -10,6 +10,7 @@ import type {
   DestinationPlatform,
   Flow,
   FlowRun,
+  IdentityNamespace,
   NewFlow,
   NewTicket,
   RemoteObject,
@@ -49,6 +50,7 @@ export class FakeWorld {
   readonly flows: Flow[] = [];
   readonly tickets: (TicketState & { labels: string[]; comments: string[] })[] = [];
   aamSegments: AamSegment[] = [];
+  namespaces: IdentityNamespace[] = ['ECID', 'Email', 'Phone', 'GAID', 'IDFA', 'Email_LC_SHA256'].map((code, id) => ({ code, id, status: 'ACTIVE', custom: false }));
 
   count(op: string): void {
     this.creates[op] = (this.creates[op] ?? 0) + 1;
@@ -179,6 +181,10 @@ export class FakePlatform implements DestinationPlatform {
   async listSegments() {
     this.w.faults.check('listSegments');
     return this.w.segments;
+  }
+  async listIdentityNamespaces() {
+    this.w.faults.check('listIdentityNamespaces');
+    return this.w.namespaces;
   }
 }
 

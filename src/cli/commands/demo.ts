@@ -8,7 +8,7 @@ import { computeDowntime, markLabel, measureText } from '../../core/downtime.js'
 import { validatePlan } from '../../core/plan.js';
 import type { MarkName } from '../../core/types.js';
 import type { DriveResult } from '../../engine/engine.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import { databaseFile, type CliContext, type GlobalOptions } from '../context.js';
 import { exitFor } from '../drive.js';
 import { out, printJson, say } from '../output.js';
 import { progressView } from '../progress.js';
@@ -48,6 +48,7 @@ function printSummary(ctx: CliContext, result: DriveResult, truth: { resolutiond
 }
 
 export default async function demo(_args: string[], opts: DemoOptions & { json?: boolean }, ctx: CliContext): Promise<number> {
+  if (opts.db !== undefined) databaseFile(opts.db, '--db');
   const { startEmulator, emulatorEnv, DEMO_CREDENTIALS } = await import('../../emulator/index.js');
   const emulator = await startEmulator({ port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'cutover-demo-'));

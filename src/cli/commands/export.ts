@@ -7,7 +7,7 @@ import { secretValues } from '../../core/config.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import { buildBundle, findSecrets } from '../bundle.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import { nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
 import { say } from '../output.js';
 import { openReadStore } from '../store.js';
 import { VERSION } from '../version.js';
@@ -30,6 +30,7 @@ export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: Migra
 }
 
 export default async function exportBundle([id]: string[], opts: ExportOptions, ctx: CliContext): Promise<number> {
+  nonEmptyFlag('--out', opts.out, 'give a file to write the bundle to, or leave --out out to print it on stdout');
   const { store, dbPath } = openReadStore(ctx, opts);
   let text: string;
   try {

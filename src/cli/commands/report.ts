@@ -7,10 +7,10 @@ import { holidaySet } from '../../core/business-days.js';
 import { toUtcIso, tryParseInstant } from '../../core/time.js';
 import type { MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import { openReportSource } from '../../adapters/sqlite/report-source.js';
+import { openReportSource, type SqliteReportSource } from '../../adapters/sqlite/report-source.js';
 import { DEFAULT_TIMELINE_CAP, FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
 import { STATUSES, type ReportQuery } from '../../report/source.js';
-import { databasePath, type CliContext, type GlobalOptions } from '../context.js';
+import { databasePath, nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
 import { say } from '../output.js';
 
 export interface ReportOptions extends GlobalOptions {
@@ -93,14 +93,26 @@ function openOut(file: string): fs.WriteStream {
   return fs.createWriteStream('', { fd });
 }
 
+/** Whether the database holds the migration, whatever the other filters say. */
+function hasMigration(source: SqliteReportSource, id: string, now: string): boolean {
+  for (const _ of source.rows({ id, now, holidays: [] })) return true;
+  return false;
+}
+
 export default async function report(_args: string[], opts: ReportOptions, ctx: CliContext): Promise<number> {
   const format = formatFlag(opts);
   const query = queryFrom(opts, ctx);
+  nonEmptyFlag('--out', opts.out, 'give a file to write the report to, or leave --out out to print it on stdout');
+  nonEmptyFlag('--id', opts.id, 'give a migration id (cutover list shows them), or leave --id out for every migration');
+  const dbPath = databasePath(ctx, opts);
   const out = opts.out ? openOut(opts.out) : null;
   let written = false;
   try {
-    const source = openReportSource(databasePath(ctx, opts));
+    const source = openReportSource(dbPath);
     try {
+      if (opts.id !== undefined && !hasMigration(source, opts.id, query.now)) {
+        throw new UsageError(`no migration with id ${opts.id} in ${dbPath}: nothing to report`, 'cutover list shows the migrations; --db or CUTOVER_DB selects another database');
+      }
       await renderReport(format, source, { query, timelineCap: DEFAULT_TIMELINE_CAP }, out ?? ctx.io.stdout);
       written = true;
     } finally {

@@ -5,7 +5,7 @@
 import type { Plan } from '../../core/types.js';
 import { newMigrationId } from '../../engine/engine.js';
 import { InterruptedError, UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import { databasePath, nonEmptyFlag, type CliContext } from '../context.js';
 import { say } from '../output.js';
 import { terminalPrompter } from '../prompts.js';
 import { openRuntime, readServiceConfig } from '../runtime.js';
@@ -36,6 +36,7 @@ async function preflight(ctx: CliContext, ask: Asker, conn: Connection, plan: Pl
 }
 
 async function gather(ctx: CliContext, opts: Options, ask: Asker): Promise<{ plan: Plan; id: string; conn: Connection }> {
+  nonEmptyFlag('--plan', opts.plan, 'give the plan file, or leave --plan out to be asked');
   if (opts.plan) {
     const plan = loadPlanFile(ctx, opts.plan);
     const config = readServiceConfig(ctx, opts);
@@ -49,6 +50,7 @@ async function confirmed(ask: Asker): Promise<boolean> {
 }
 
 export default async function start(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
+  databasePath(ctx, opts); // a bad --db is refused now, not after every question and preflight
   requireTerminalOrYes(ctx, opts);
   const acceptances = acceptancesFromFlags(ctx, opts.accept, opts.reason);
   const ask = new Asker(ctx, opts.yes ? null : terminalPrompter(ctx));

@@ -1,0 +1,51 @@
+// Preflight rules about what the plan names outside itself: the variable that holds the destination token, and
+// the identity namespaces its mappings read from. Both were once accepted and did the wrong thing (a connection
+// created with no auth; a flow mapping a namespace the org does not have), so both are failures, not warnings.
+import type { Plan } from './types.js';
+import type { PreflightFacts, Verdict } from './preflight.js';
+import { listNames } from './preflight-rules.js';
+
+const isError = (f: unknown): f is { error: string } =>
+  typeof f === 'object' && f !== null && !Array.isArray(f) && typeof (f as { error?: unknown }).error === 'string';
+
+/** What preflight knows of one identity namespace (Identity Service `GET /idnamespace/identities`). */
+export interface NamespaceFact {
+  code: string;
+  /** `ACTIVE` or `INACTIVE`; absent when the service did not say. */
+  status?: string;
+}
+
+export function evaluateToken(plan: Plan, facts: PreflightFacts): Verdict[] {
+  const id = 'destination.token';
+  const name = plan.destination.tokenEnv;
+  if (name === undefined) return [{ id, status: 'pass', message: 'no destination.tokenEnv: the connection is created without a bearer token' }];
+  if (facts.tokenEnvSet === true) return [{ id, status: 'pass', message: `$${name} is set (the token is read from it and never stored)`, items: [name] }];
+  const message = `destination.tokenEnv names $${name}, which is not set (or is empty) in this environment: the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
+  return [{ id, status: 'fail', message, items: [name] }];
+}
+
+function unknownSource(source: string, namespaces: readonly NamespaceFact[]): string {
+  const sameButCase = namespaces.find((n) => n.code.toLowerCase() === source.toLowerCase());
+  return sameButCase ? `${source} (did you mean ${sameButCase.code}?)` : source;
+}
+
+export function evaluateNamespaces(plan: Plan, facts: PreflightFacts): Verdict[] {
+  const id = 'identities.namespaces';
+  const namespaces = facts.identityNamespaces;
+  if (namespaces === undefined) return [{ id, status: 'fail', message: 'not checked: the identity namespaces were not read' }];
+  if (isError(namespaces)) return [{ id, status: 'fail', message: `not checked: listing the identity namespaces failed: ${namespaces.error}` }];
+  const sources = [...new Set(plan.identities.map((m) => m.source))];
+  const byCode = new Map(namespaces.map((n) => [n.code, n]));
+  const unknown = sources.filter((s) => !byCode.has(s));
+  const inactive = sources.filter((s) => byCode.has(s) && (byCode.get(s)!.status ?? 'ACTIVE').toUpperCase() !== 'ACTIVE');
+  const valid = namespaces.filter((n) => (n.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE').map((n) => n.code);
+  const problems = [
+    ...(unknown.length > 0 ? [`no identity namespace ${unknown.map((s) => unknownSource(s, namespaces)).join(', ')} in this org`] : []),
+    ...(inactive.length > 0 ? [`namespace ${inactive.join(', ')} is inactive`] : []),
+  ];
+  if (problems.length > 0) {
+    const message = `identities[].source: ${problems.join('; ')}; the org's active namespace codes are: ${listNames(valid, 30) || '(none)'}`;
+    return [{ id, status: 'fail', message, items: [...unknown, ...inactive] }];
+  }
+  return [{ id, status: 'pass', message: `every source is an active identity namespace of the org: ${sources.join(', ')}`, items: sources }];
+}
