@@ -20,7 +20,7 @@ export function evaluateToken(plan: Plan, facts: PreflightFacts): Verdict[] {
   const name = plan.destination.tokenEnv;
   if (name === undefined) return [{ id, status: 'pass', message: 'no destination.tokenEnv: the connection is created without a bearer token' }];
   if (facts.tokenEnvSet === true) return [{ id, status: 'pass', message: `$${name} is set (the token is read from it and never stored)`, items: [name] }];
-  const message = `destination.tokenEnv names $${name}, which is not set (or is empty) in this environment: the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
+  const message = `destination.tokenEnv (--token-env) names $${name}, which is not set (or is empty) in this environment: the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
   return [{ id, status: 'fail', message, items: [name] }];
 }
 

@@ -293,6 +293,27 @@ describe('Segmentation and probeAccess', () => {
     for (const req of server.requests.filter((r) => r.path.startsWith('/data/core'))) expectAdobeHeaders(req);
   });
 
+  it('lists the org\'s identity namespaces from the bare array Identity Service answers', async () => {
+    imsRoute(server);
+    // Adobe's "List available identity namespaces" example (trimmed), plus a custom one and a nameless item.
+    const body = [
+      { updateTime: 1441122419000, code: 'CORE', status: 'ACTIVE', description: 'CORE Namespace', id: 0, createTime: 1441122419000, idType: 'COOKIE', name: 'CORE', custom: false },
+      { updateTime: 1495153678000, code: 'ECID', status: 'ACTIVE', description: 'ECID Namespace', id: 4, createTime: 1495153678000, idType: 'COOKIE', name: 'ECID', custom: false },
+      { code: 'CRMID', status: 'INACTIVE', id: 34001, idType: 'CROSS_DEVICE', name: 'CRM ID', custom: true },
+      { id: 9 },
+    ];
+    let answer: unknown = body;
+    server.on('GET', '/data/core/idnamespace/identities', (_q, res) => json(res, 200, answer));
+    expect(await services().platform.listIdentityNamespaces()).toEqual([
+      { code: 'CORE', id: 0, status: 'ACTIVE', custom: false },
+      { code: 'ECID', id: 4, status: 'ACTIVE', custom: false },
+      { code: 'CRMID', id: 34001, status: 'INACTIVE', custom: true },
+    ]);
+    for (const req of server.requests.filter((r) => r.path.startsWith('/data/core'))) expectAdobeHeaders(req);
+    answer = { hello: 'world' };
+    await expect(services().platform.listIdentityNamespaces()).rejects.toThrow(/something other than a list of namespaces/);
+  });
+
   it('maps a 403 on each harmless read to the permission to ask for', async () => {
     imsRoute(server);
     server.on('GET', `${FS}/connectionSpecs`, (_q, res) => json(res, 200, { items: [] }));

@@ -29,6 +29,7 @@ function facts(patch: Partial<PreflightFacts> = {}): PreflightFacts {
     segments: [{ id: 'seg-1', name: 'One' }, { id: 'seg-2', name: 'Two' }, { id: 'seg-3', name: 'Three' }],
     jiraProject: { issueTypes: ['Task', 'Bug'] },
     legacyAudienceIds: ['seg-1', 'seg-2'],
+    identityNamespaces: ['ECID', 'Email', 'Phone', 'GAID', 'IDFA'].map((code) => ({ code, status: 'ACTIVE' })),
     ...patch,
   };
 }
@@ -45,7 +46,8 @@ describe('CHECKS', () => {
     expect(CHECKS.map((c) => c.id)).toEqual([
       'credentials.ims', 'credentials.jira', 'credentials.aam',
       'access.manage_destinations', 'access.activate_destinations', 'access.view_profiles', 'access.view_segments',
-      'licence.aam', 'catalogue.eca_spec', 'destination.single_connection', 'audiences.exist', 'identities.supported',
+      'licence.aam', 'catalogue.eca_spec', 'destination.single_connection', 'destination.token', 'audiences.exist',
+      'identities.namespaces', 'identities.supported',
       'audiences.limit', 'jira.project', 'jira.issue_type', 'jira.existing_ticket', 'legacy.inventory',
     ]);
     for (const c of CHECKS) expect(c.fix.length).toBeGreaterThan(20);
@@ -164,6 +166,41 @@ describe('evaluatePreflight', () => {
     const r = evaluatePreflight(plan(), facts({ segments: { error: '503' }, legacyAudienceIds: { error: '500' } }));
     expect(result(r, 'audiences.exist')).toMatchObject({ status: 'fail', message: 'not checked: listing the segments failed: 503' });
     expect(result(r, 'legacy.inventory').status).toBe('warn');
+  });
+});
+
+describe('what the plan names outside itself', () => {
+  const withToken = () => plan({ destination: { name: 'ECA', tokenEnv: 'NOPE' } });
+
+  it('destination.token: a plan naming an unset variable fails, naming it and how to set it', () => {
+    const r = check('destination.token', withToken(), facts({ tokenEnvSet: false }));
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('destination.tokenEnv (--token-env) names $NOPE, which is not set');
+    expect(r.message).toContain('export NOPE=<bearer token>');
+    expect(r.items).toEqual(['NOPE']);
+    expect(check('destination.token', withToken(), facts()).status).toBe('fail');
+    expect(check('destination.token', withToken(), facts({ tokenEnvSet: true })).status).toBe('pass');
+    expect(check('destination.token', plan(), facts()).status).toBe('pass');
+  });
+
+  it('identities.namespaces: an unknown or inactive source fails, listing the valid codes', () => {
+    const p = plan({ identities: [{ source: 'NotANamespace', target: 'ECID' }, { source: 'email', target: 'email_lc_sha256', applyHashing: true }] });
+    const r = check('identities.namespaces', p, facts());
+    expect(r.status).toBe('fail');
+    expect(r.message).toBe(
+      "identities[].source: no identity namespace NotANamespace, email (did you mean Email?) in this org; the org's active namespace codes are: ECID, Email, Phone, GAID, IDFA",
+    );
+    expect(r.items).toEqual(['NotANamespace', 'email']);
+    const inactive = facts({ identityNamespaces: [{ code: 'ECID', status: 'INACTIVE' }, { code: 'Email', status: 'ACTIVE' }] });
+    expect(check('identities.namespaces', plan(), inactive).message).toContain('namespace ECID is inactive');
+  });
+
+  it('identities.namespaces: a namespace list that could not be read is never a pass', () => {
+    expect(check('identities.namespaces', plan(), facts({ identityNamespaces: { error: 'HTTP 403' } }))).toMatchObject({
+      status: 'fail',
+      message: 'not checked: listing the identity namespaces failed: HTTP 403',
+    });
+    expect(check('identities.namespaces', plan(), facts({ identityNamespaces: undefined })).status).toBe('fail');
   });
 });
 
