@@ -121,7 +121,7 @@ describe('alerts in a plan', () => {
 describe('flags and variables that fell back to defaults', () => {
   it('report --id of no migration says so, naming cutover list (exit 2); a real id still reports', async () => {
     const run = await runCli(['--db', t.db, 'report', '--id', 'm-nope'], t.env);
-    expect(run.stderr).toContain(`error: no migration with id m-nope in ${t.db}: nothing to report`);
+    expect(run.stderr).toContain(`error: --id m-nope: no migration with this id in ${t.db}, so nothing to report`);
     expect(run.stderr).toContain('cutover list');
     expect(run.stdout).toBe('');
     expect(run.code).toBe(2);
@@ -160,7 +160,12 @@ describe('flags and variables that fell back to defaults', () => {
       expect(existsSync(join(ROOT, 'postgres:'))).toBe(false);
       expect(existsSync(join(ROOT, 'postgresql:'))).toBe(false);
       expect(await creates()).toEqual(before);
-      const env = await runCli(['list'], { ...t.env, CUTOVER_DB: url });
+      // report creates its database when missing: before the fix, a folder named "postgres:" appeared here.
+      const report = await runCli(['--db', url, 'report'], t.env);
+      expect(report.code).toBe(2);
+      expect(existsSync(join(ROOT, 'postgres:'))).toBe(false);
+      expect(existsSync(join(ROOT, 'postgresql:'))).toBe(false);
+      const env = await runCli(['report'], { ...t.env, CUTOVER_DB: url });
       expect(env.stderr).toMatch(/error: CUTOVER_DB postgres(ql)?:\/\/…: a PostgreSQL server store is not supported yet/);
       expect(env.code).toBe(2);
     },
