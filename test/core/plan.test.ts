@@ -280,3 +280,20 @@ describe('describePlan', () => {
     expect(text).toContain('polled every 1m 00.0s');
   });
 });
+
+describe('alerts, which the destination does not support', () => {
+  it('is a warning naming the field and saying it is not applied; the review does not present it as done', () => {
+    const r = validatePlan(withField({ alerts: ['flow_run_failed', 'activation_skipped'] }));
+    expect(r.plan).not.toBeNull();
+    expect(only(r.warnings, 'alerts').message).toBe(
+      'alerts (flow_run_failed, activation_skipped) is not applied: the Experience Cloud Audiences destination does not support alerts (GA documentation), so cutover subscribes none; remove it from the plan',
+    );
+    const review = describePlan(r.plan!).find((l) => l.startsWith('Alerts:'));
+    expect(review).toBe('Alerts: not applied (flow_run_failed, activation_skipped): the destination does not support alerts');
+  });
+
+  it('no alerts: no warning', () => {
+    expect(validatePlan(good()).warnings.filter((w) => w.path === 'alerts')).toEqual([]);
+    expect(describePlan(validatePlan(good()).plan!)).toContain('Alerts: none');
+  });
+});
