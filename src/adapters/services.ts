@@ -67,7 +67,9 @@ export function createServices(config: ServiceConfig, deps: ServiceDeps): Servic
 
   return {
     tracker: new JiraTracker(common('jira', config.jira.url, jiraAuth(config)), config.jira.flavor),
-    platform: new AepPlatform(new FlowServiceClient(aep), new SegmentationClient(aep), config.platform.ecaSpecName, new IdentityClient(aep)),
+    platform: new AepPlatform(
+      new FlowServiceClient(aep), new SegmentationClient(aep), config.platform.ecaSpecName, new IdentityClient(aep),
+    ),
     directory: new AamDirectory(common('aam', config.aam.url, aamAuth)),
     ims,
     redactor,

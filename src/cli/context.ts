@@ -59,12 +59,17 @@ const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** A state database location: a SQLite file path. A URL is refused (naming only its scheme: it may hold a password). */
 export function databaseFile(value: string, source: '--db' | 'CUTOVER_DB'): string {
-  const hint = source === '--db' ? 'give a file path, e.g. --db ./state.db' : 'set CUTOVER_DB to a file path, or unset it';
+  const hint = source === '--db'
+    ? 'give a file path, e.g. --db ./state.db'
+    : 'set CUTOVER_DB to a file path, or unset it';
   nonEmptyFlag('--db', value, `${hint}; without --db, $CUTOVER_DB or ~/.local/share/cutover/state.db is used`);
   const scheme = URL_SCHEME.exec(value)?.[1] ?? (/^postgres(ql)?:/i.test(value) ? value.split(':')[0] : undefined);
   if (scheme !== undefined) {
-    const what = /^postgres(ql)?$/i.test(scheme) ? 'a PostgreSQL server store is not supported yet' : 'a URL is not a database file';
-    throw new UsageError(`${source} ${scheme}://…: ${what}; cutover keeps its state in a SQLite file (nothing was created)`, hint);
+    const what = /^postgres(ql)?$/i.test(scheme)
+      ? 'a PostgreSQL server store is not supported yet'
+      : 'a URL is not a database file';
+    const message = `${source} ${scheme}://…: ${what}; cutover keeps its state in a SQLite file (nothing was created)`;
+    throw new UsageError(message, hint);
   }
   return value;
 }

@@ -98,6 +98,11 @@ function listIds(ids: readonly string[], max = 10): string {
   return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} ... and ${ids.length - max} more`;
 }
 
+/** Alerts are kept as written but never subscribed: the destination does not support them. */
+function alertsLine(alerts: readonly string[]): string {
+  return alerts.length > 0 ? `not applied (${alerts.join(', ')}): the destination does not support alerts` : 'none';
+}
+
 /** The review screen: what will be created, how it is watched, and the limitations the admin must know. */
 export function describePlan(plan: Plan): string[] {
   const { destination: dest, jira, polling } = plan;
@@ -114,7 +119,7 @@ export function describePlan(plan: Plan): string[] {
     `Jira: ${jira.existingKey ? `attach the existing ticket ${jira.existingKey}` : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`}; polled every ${formatDuration(polling.ticketIntervalMs)}, stalled after ${plan.ticketSlaBusinessDays} business days`,
     `Cut-over: the moment the ticket resolves, one call creates the dataflow with all ${plan.audiences.length} audiences; never earlier`,
     `Verification: Audience Manager and the flow's runs polled every ${formatDuration(polling.verifyIntervalMs)}, for up to ${formatDuration(polling.verifyTimeoutMs)}`,
-    `Alerts: ${plan.alerts.length > 0 ? `not applied (${plan.alerts.join(', ')}): the destination does not support alerts` : 'none'}`,
+    `Alerts: ${alertsLine(plan.alerts)}`,
     ...plan.acceptedChecks.map((a) => `Accepted warning ${a.check}: ${a.reason} (${a.by}, ${a.at})`),
     'Known limitations (beta):',
     '  - Between the ticket resolution and the new connection no audience reaches the solutions: the downtime window is measured',

@@ -142,12 +142,14 @@ function audiences(c: Checker, input: Obj): string[] {
 }
 
 /** Kept in the plan as written, but never applied: the destination has no alerts to subscribe. */
-export const ALERTS_NOT_APPLIED = 'the Experience Cloud Audiences destination does not support alerts (GA documentation), so cutover subscribes none';
+export const ALERTS_NOT_APPLIED =
+  'the Experience Cloud Audiences destination does not support alerts (GA documentation), so cutover subscribes none';
 
 function alerts(c: Checker, input: Obj, d: PlanDefaults): string[] {
   const list = c.strings(input, 'alerts', '', { expected: 'alert names' }) ?? [...d.alerts];
   if (list.length > 0) {
-    c.warn('alerts', `alerts (${list.join(', ')}) is not applied: ${ALERTS_NOT_APPLIED}; remove it from the plan`, 'no alerts', list.join(', '));
+    const message = `alerts (${list.join(', ')}) is not applied: ${ALERTS_NOT_APPLIED}; remove it from the plan`;
+    c.warn('alerts', message, 'no alerts', list.join(', '));
   }
   return list;
 }

@@ -18,11 +18,18 @@ export interface NamespaceFact {
 export function evaluateToken(plan: Plan, facts: PreflightFacts): Verdict[] {
   const id = 'destination.token';
   const name = plan.destination.tokenEnv;
-  if (name === undefined) return [{ id, status: 'pass', message: 'no destination.tokenEnv: the connection is created without a bearer token' }];
-  if (facts.tokenEnvSet === true) return [{ id, status: 'pass', message: `$${name} is set (the token is read from it and never stored)`, items: [name] }];
-  const message = `destination.tokenEnv (--token-env) names $${name}, which is not set (or is empty) in this environment: the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
+  if (name === undefined) {
+    return [{ id, status: 'pass', message: 'no destination.tokenEnv: the connection is created without a bearer token' }];
+  }
+  if (facts.tokenEnvSet === true) {
+    return [{ id, status: 'pass', message: `$${name} is set (the token is read from it and never stored)`, items: [name] }];
+  }
+  const message = `destination.tokenEnv (--token-env) names $${name}, which is not set (or is empty) in this environment: `
+    + `the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
   return [{ id, status: 'fail', message, items: [name] }];
 }
+
+const isActive = (n: NamespaceFact): boolean => (n.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE';
 
 function unknownSource(source: string, namespaces: readonly NamespaceFact[]): string {
   const sameButCase = namespaces.find((n) => n.code.toLowerCase() === source.toLowerCase());
@@ -32,20 +39,23 @@ function unknownSource(source: string, namespaces: readonly NamespaceFact[]): st
 export function evaluateNamespaces(plan: Plan, facts: PreflightFacts): Verdict[] {
   const id = 'identities.namespaces';
   const namespaces = facts.identityNamespaces;
-  if (namespaces === undefined) return [{ id, status: 'fail', message: 'not checked: the identity namespaces were not read' }];
-  if (isError(namespaces)) return [{ id, status: 'fail', message: `not checked: listing the identity namespaces failed: ${namespaces.error}` }];
+  const notChecked = (why: string): Verdict[] => [{ id, status: 'fail', message: `not checked: ${why}` }];
+  if (namespaces === undefined) return notChecked('the identity namespaces were not read');
+  if (isError(namespaces)) return notChecked(`listing the identity namespaces failed: ${namespaces.error}`);
   const sources = [...new Set(plan.identities.map((m) => m.source))];
   const byCode = new Map(namespaces.map((n) => [n.code, n]));
   const unknown = sources.filter((s) => !byCode.has(s));
-  const inactive = sources.filter((s) => byCode.has(s) && (byCode.get(s)!.status ?? 'ACTIVE').toUpperCase() !== 'ACTIVE');
-  const valid = namespaces.filter((n) => (n.status ?? 'ACTIVE').toUpperCase() === 'ACTIVE').map((n) => n.code);
+  const inactive = sources.filter((s) => byCode.has(s) && !isActive(byCode.get(s)!));
+  const named = (codes: string[]): string => codes.map((s) => unknownSource(s, namespaces)).join(', ');
   const problems = [
-    ...(unknown.length > 0 ? [`no identity namespace ${unknown.map((s) => unknownSource(s, namespaces)).join(', ')} in this org`] : []),
+    ...(unknown.length > 0 ? [`no identity namespace ${named(unknown)} in this org`] : []),
     ...(inactive.length > 0 ? [`namespace ${inactive.join(', ')} is inactive`] : []),
   ];
-  if (problems.length > 0) {
-    const message = `identities[].source: ${problems.join('; ')}; the org's active namespace codes are: ${listNames(valid, 30) || '(none)'}`;
-    return [{ id, status: 'fail', message, items: [...unknown, ...inactive] }];
+  if (problems.length === 0) {
+    const message = `every source is an active identity namespace of the org: ${sources.join(', ')}`;
+    return [{ id, status: 'pass', message, items: sources }];
   }
-  return [{ id, status: 'pass', message: `every source is an active identity namespace of the org: ${sources.join(', ')}`, items: sources }];
+  const valid = listNames(namespaces.filter(isActive).map((n) => n.code), 30) || '(none)';
+  const message = `identities[].source: ${problems.join('; ')}; the org's active namespace codes are: ${valid}`;
+  return [{ id, status: 'fail', message, items: [...unknown, ...inactive] }];
 }

@@ -138,7 +138,8 @@ function destinationToken(env: EffectDeps['env'], plan: Plan): string | undefine
   if (name === undefined) return undefined;
   const token = env[name];
   if (token === undefined || token === '') {
-    throw new CutoverError(`destination.tokenEnv names $${name}, which is not set in this environment: no connection was created`, 'TOKEN_ENV_UNSET', `export ${name}=<bearer token> in this shell, then cutover retry ID`);
+    const message = `destination.tokenEnv names $${name}, which is not set in this environment: no connection was created`;
+    throw new CutoverError(message, 'TOKEN_ENV_UNSET', `export ${name}=<bearer token> in this shell, then cutover retry ID`);
   }
   return token;
 }
@@ -151,7 +152,8 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
     ),
     ensureBaseConnection: fromPromise(({ input }: { input: ActorInputs['ensureBaseConnection'] }) => {
       const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId };
-      const create = async () => platform.createBaseConnection({ ...request, token: destinationToken(deps.env, input.plan) });
+      const create = async () =>
+        platform.createBaseConnection({ ...request, token: destinationToken(deps.env, input.plan) });
       return runEffect(deps, input.migrationId, 'base_connection', request, () =>
         ensure(() => platform.findByMarker('base', input.ecaSpecId, input.marker), create),
       );

@@ -22,7 +22,8 @@ export class IdentityClient {
   async listNamespaces(): Promise<IdentityNamespace[]> {
     const body = await this.http.json<unknown>({ method: 'GET', path: `${IDENTITY_PATH}/identities` });
     if (!Array.isArray(body)) {
-      throw new Error('the Identity Service answered GET /idnamespace/identities with something other than a list of namespaces');
+      const what = 'something other than a list of namespaces';
+      throw new Error(`the Identity Service answered GET /idnamespace/identities with ${what}`);
     }
     return body.flatMap((raw) => {
       const ns = typeof raw === 'object' && raw !== null ? toNamespace(raw as Raw) : null;

@@ -50,7 +50,9 @@ export class FakeWorld {
   readonly flows: Flow[] = [];
   readonly tickets: (TicketState & { labels: string[]; comments: string[] })[] = [];
   aamSegments: AamSegment[] = [];
-  namespaces: IdentityNamespace[] = ['ECID', 'Email', 'Phone', 'GAID', 'IDFA', 'Email_LC_SHA256'].map((code, id) => ({ code, id, status: 'ACTIVE', custom: false }));
+  namespaces: IdentityNamespace[] = ['ECID', 'Email', 'Phone', 'GAID', 'IDFA', 'Email_LC_SHA256'].map((code, id) => ({
+    code, id, status: 'ACTIVE', custom: false,
+  }));
 
   count(op: string): void {
     this.creates[op] = (this.creates[op] ?? 0) + 1;

@@ -111,7 +111,8 @@ export default async function report(_args: string[], opts: ReportOptions, ctx: 
     const source = openReportSource(dbPath);
     try {
       if (opts.id !== undefined && !hasMigration(source, opts.id, query.now)) {
-        throw new UsageError(`--id ${opts.id}: no migration with this id in ${dbPath}, so nothing to report`, 'cutover list shows the migrations; --db or CUTOVER_DB selects another database');
+        const hint = 'cutover list shows the migrations; --db or CUTOVER_DB selects another database';
+        throw new UsageError(`--id ${opts.id}: no migration with this id in ${dbPath}, so nothing to report`, hint);
       }
       await renderReport(format, source, { query, timelineCap: DEFAULT_TIMELINE_CAP }, out ?? ctx.io.stdout);
       written = true;
