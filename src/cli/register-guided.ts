@@ -41,5 +41,7 @@ export function registerGuided(add: Add): void {
     .option('--plan <file>', 'the plan file (JSON)')
     .option('--json', 'print JSON');
   for (const option of acceptOptions()) plan.addOption(option);
-  add('doctor', 'check the configuration and the credentials of every service, each with its fix', () => import('./commands/doctor.js')).option('--json', 'print JSON');
+  add('doctor', 'check the configuration and the credentials of every service, each with its fix', () => import('./commands/doctor.js'))
+    .option('--timeout <seconds>', 'fail a check that has no answer after this many seconds (one attempt each)', '10')
+    .option('--json', 'print JSON');
 }
