@@ -31,7 +31,8 @@ function registerStart(add: Add): void {
     .option('--aam-licence', 'the org holds an Audience Manager licence (recorded as an accepted licence check)')
     .option('--name <text>', 'name of the destination connection')
     .option('--account-id <id>', 'destination account id')
-    .option('--token-env <name>', 'environment variable holding the destination bearer token (never stored)');
+    .option('--token-env <name>', 'environment variable holding the destination bearer token (never stored)')
+    .option('--json', 'print the outcome as JSON once the drive stops (talk stays on stderr)');
   for (const option of acceptOptions()) cmd.addOption(option);
 }
 
