@@ -40,7 +40,7 @@ export default async function exportBundle([id]: string[], opts: ExportOptions, 
   }
   // 0600: a bundle holds org ids, audience ids and ticket keys: not secrets, but nobody else's business.
   writeFileSync(opts.out, text, { mode: 0o600 });
-  say(ctx, `wrote ${opts.out}; on the other machine: cutover import ${opts.out} && cutover resume ${id}`);
+  say(ctx, `wrote ${opts.out}; on the other machine: cutover import ${opts.out} && cutover resume ${id} --follow`);
   if (opts.json) {
     const sha256 = createHash('sha256').update(text).digest('hex');
     printJson(ctx, { id, path: resolve(ctx.cwd, opts.out), bytes: Buffer.byteLength(text), sha256, exportedAt });
