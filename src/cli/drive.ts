@@ -63,7 +63,12 @@ export interface DriveOptions {
   json?: boolean;
 }
 
-export async function driveAndReport(ctx: CliContext, runtime: Runtime, id: string, opts: DriveOptions): Promise<number> {
+export async function driveAndReport(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  opts: DriveOptions,
+): Promise<number> {
   const record = await runtime.load(id);
   const engine = runtime.engineFor(record.plan as Plan);
   const view = progressView(ctx);

@@ -9,7 +9,12 @@ import { registerWatch } from './register-watch.js';
 
 /** A command's module; `command` is the commander Command that ran it (completion reads the program from it). */
 export type CommandModule = {
-  default: (args: string[], opts: GlobalOptions & Record<string, unknown>, ctx: CliContext, command?: Command) => Promise<number>;
+  default: (
+    args: string[],
+    opts: GlobalOptions & Record<string, unknown>,
+    ctx: CliContext,
+    command?: Command,
+  ) => Promise<number>;
 };
 
 export interface ProgramResult {
@@ -63,8 +68,9 @@ function registerCore(add: Add): void {
     .option('--json', 'print JSON');
   add('show <id>', 'show one migration: state, next action, downtime marks and its journal as a timeline', () => import('./commands/show.js'))
     .option('--json', 'print JSON');
-  add('resume <id>', 'drive a migration until it finishes (in a terminal) or first waits on the outside world', () => import('./commands/resume.js'))
-    .option('--follow', 'keep going until the migration finishes, however long the ticket takes (default in a terminal)')
+  const resumed = 'drive a migration until it finishes (in a terminal) or first waits on the outside world';
+  add('resume <id>', resumed, () => import('./commands/resume.js'))
+    .option('--follow', 'keep going until the migration finishes, however long it takes (default in a terminal)')
     .option('--no-follow', 'return at the first wait, exit 6 (default without a terminal)')
     .option('--json', 'print the outcome as JSON');
   add('retry <id>', 'retry the step a migration is parked on', () => import('./commands/retry.js')).addOption(reasonOption());
@@ -78,7 +84,8 @@ function registerCore(add: Add): void {
     .option('--time-scale <x>', 'multiplies the simulated delays')
     .option('--jira-flavor <flavor>', 'cloud or dc', 'cloud')
     .option('--auto-resolve-after-ms <ms>', 'Customer Care resolves each new ticket after this long');
-  add('completion', 'print a shell completion script for every command and flag (bash, zsh or fish)', () => import('./commands/completion.js'))
+  const completion = 'print a shell completion script for every command and flag (bash, zsh or fish)';
+  add('completion', completion, () => import('./commands/completion.js'))
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']));
 }
 

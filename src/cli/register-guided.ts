@@ -42,7 +42,8 @@ export function registerGuided(add: Add): void {
     .option('--plan <file>', 'the plan file (JSON)')
     .option('--json', 'print JSON');
   for (const option of acceptOptions()) plan.addOption(option);
-  add('doctor', 'check the configuration and the credentials of every service, each with its fix', () => import('./commands/doctor.js'))
-    .option('--timeout <seconds>', 'fail a check that has no answer after this many seconds (one attempt each)', '10')
+  const doctor = 'check the configuration and the credentials of every service, each with its fix';
+  add('doctor', doctor, () => import('./commands/doctor.js'))
+    .option('--timeout <seconds>', 'fail a check not answered after this many seconds (default 10; one attempt each)')
     .option('--json', 'print JSON');
 }

@@ -37,7 +37,8 @@ async function startAndInterrupt(): Promise<{ id: string; ticket: string }> {
   const run = await child.exited;
   expect(run.code, run.stderr).toBe(130);
   const out = JSON.parse(run.stdout) as DriveJson;
-  expect(out).toMatchObject({ status: 'interrupted', exitCode: 130, db: t.db, ticket: expect.stringMatching(/^CC-\d+$/) });
+  const ticket = expect.stringMatching(/^CC-\d+$/);
+  expect(out).toMatchObject({ status: 'interrupted', exitCode: 130, db: t.db, ticket });
   expect(run.stderr).toContain(`stopped; nothing is lost. Resume with: cutover resume ${out.id} --follow`);
   return { id: out.id, ticket: out.ticket! };
 }
@@ -57,7 +58,8 @@ describe('resume after Ctrl-C, --json on start, resume and export, the OS accoun
     expect(noFollow.code, noFollow.stdout).toBe(6);
     const follow = spawnOnPty(['--db', t.db, 'resume', id], t.env);
     await follow.waitFor(new RegExp(`waiting for ${ticket}`), 30_000);
-    const shown = JSON.parse((await runCli(['--db', t.db, 'show', id, '--json'], t.env)).stdout) as { lock: { holder: string } | null };
+    const show = await runCli(['--db', t.db, 'show', id, '--json'], t.env);
+    const shown = JSON.parse(show.stdout) as { lock: { holder: string } | null };
     expect(shown.lock?.holder).toMatch(new RegExp(`^${account}:\\d+$`));
     await t.control('POST', `/tickets/${ticket}/resolve`, {});
     const done = await follow.exited;
@@ -69,9 +71,11 @@ describe('resume after Ctrl-C, --json on start, resume and export, the OS accoun
     const exported = await runCli(['--db', t.db, 'export', id, '--out', bundle, '--json'], t.env);
     expect(exported.code, exported.stderr).toBe(0);
     const sha256 = createHash('sha256').update(readFileSync(bundle)).digest('hex');
-    expect(JSON.parse(exported.stdout)).toEqual({ id, path: bundle, bytes: statSync(bundle).size, sha256, exportedAt: expect.any(String) });
+    const bytes = statSync(bundle).size;
+    expect(JSON.parse(exported.stdout)).toEqual({ id, path: bundle, bytes, sha256, exportedAt: expect.any(String) });
     expect(JSON.parse(readFileSync(bundle, 'utf8'))).toMatchObject({ exportedBy: account });
     const toStdout = await runCli(['--db', t.db, 'export', id, '--json'], t.env);
-    expect(JSON.parse(toStdout.stdout)).toMatchObject({ exportedBy: account, migration: expect.objectContaining({ id }) });
+    const printed = JSON.parse(toStdout.stdout) as unknown;
+    expect(printed).toMatchObject({ exportedBy: account, migration: expect.objectContaining({ id }) });
   }, 120_000);
 });

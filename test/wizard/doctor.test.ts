@@ -73,7 +73,8 @@ describe('cutover doctor against services that hang or lie', () => {
       expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.stderr).toContain(`checking Jira at ${jira.url} (GET /rest/api/3/myself)…`);
       expect(run.stdout).toContain(`✗ Jira /myself: no answer within 1 s from ${jira.url} (GET /rest/api/3/myself)`);
-      expect(run.stdout).toMatch(/fix: The server accepted the connection but did not answer: check that CUTOVER_JIRA_URL .*--timeout SECONDS/);
+      expect(run.stdout).toContain('fix: The server accepted the connection but did not answer: check that CUTOVER_JIRA_URL');
+      expect(run.stdout).toContain('give it longer with --timeout SECONDS');
       expect(run.stdout).toMatch(/✓ Adobe IMS token/);
     } finally {
       await jira.close();
@@ -86,11 +87,13 @@ describe('cutover doctor against services that hang or lie', () => {
     try {
       const run = await runCli(['doctor', '--json'], { ...t.env, CUTOVER_JIRA_URL: liar.url });
       expect(run.code, run.stderr).toBe(1);
-      const report = JSON.parse(run.stdout) as { ok: boolean; connectivity: { id: string; ok: boolean; detail: string; fix?: string }[] };
+      type Check = { id: string; ok: boolean; detail: string; fix?: string };
+      const report = JSON.parse(run.stdout) as { ok: boolean; connectivity: Check[] };
       const check = report.connectivity.find((p) => p.id === 'jira');
       expect(report.ok).toBe(false);
       expect(check).toMatchObject({ ok: false });
-      expect(check?.detail).toMatch(/not a Jira user \(expected an accountId, found only hello\): this server does not look like Jira/);
+      expect(check?.detail).toContain('not a Jira user (expected an accountId, found only hello)');
+      expect(check?.detail).toContain('this server does not look like Jira');
       expect(check?.fix).toMatch(/CUTOVER_JIRA_URL to your Jira site/);
     } finally {
       await liar.close();
@@ -100,7 +103,9 @@ describe('cutover doctor against services that hang or lie', () => {
   it('takes a Jira URL copied with /rest/api/3/ as the site, with a warning, not /rest/api/3/rest/api/3', async () => {
     const run = await runCli(['doctor'], { ...t.env, CUTOVER_JIRA_URL: `${t.emu.url}/rest/api/3/` });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toContain(`warning CUTOVER_JIRA_URL: expected the Jira site without the REST path, found "${t.emu.url}/rest/api/3"; using "${t.emu.url}"`);
+    const site = t.emu.url;
+    const warning = `expected the Jira site without the REST path, found "${site}/rest/api/3"; using "${site}"`;
+    expect(run.stdout).toContain(`warning CUTOVER_JIRA_URL: ${warning}`);
     expect(run.stderr).toContain(`checking Jira at ${t.emu.url} (GET /rest/api/3/myself)…`);
     expect(run.stdout).toMatch(/✓ Jira \/myself: authenticated as/);
   });

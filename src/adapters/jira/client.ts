@@ -236,7 +236,8 @@ function notAJiraUser(flavor: JiraFlavor, user: JiraUser): string {
       : flavor === 'dc' && text(user.accountId)
         ? ' (it looks like Jira Cloud: CUTOVER_JIRA_FLAVOR=cloud)'
         : '';
-  return `the answer is not a Jira user (expected ${wanted}, found ${found}): this server does not look like Jira${otherFlavor}`;
+  const verdict = `the answer is not a Jira user (expected ${wanted}, found ${found})`;
+  return `${verdict}: this server does not look like Jira${otherFlavor}`;
 }
 
 interface RawType {

@@ -9,11 +9,23 @@ import { modelOf, type CliModel } from '../completion/model.js';
 import { zshScript } from '../completion/zsh.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 
-export const SHELLS: Record<string, (model: CliModel) => string> = { bash: bashScript, zsh: zshScript, fish: fishScript };
+export const SHELLS: Record<string, (model: CliModel) => string> = {
+  bash: bashScript,
+  zsh: zshScript,
+  fish: fishScript,
+};
 
-export default async function completion([shell]: string[], _opts: GlobalOptions, ctx: CliContext, command?: Command): Promise<number> {
+export default async function completion(
+  [shell]: string[],
+  _opts: GlobalOptions,
+  ctx: CliContext,
+  command?: Command,
+): Promise<number> {
   const render = shell ? SHELLS[shell] : undefined;
-  if (!render) throw new UsageError(`completion: unknown shell ${JSON.stringify(shell ?? '')}`, `use one of: ${Object.keys(SHELLS).join(', ')}`);
+  if (!render) {
+    const known = Object.keys(SHELLS).join(', ');
+    throw new UsageError(`completion: unknown shell ${JSON.stringify(shell ?? '')}`, `use one of: ${known}`);
+  }
   const program = command?.parent;
   if (!program) throw new Error('completion needs the program it completes');
   ctx.io.stdout.write(render(modelOf(program)));

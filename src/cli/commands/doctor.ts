@@ -76,7 +76,10 @@ function checkTimeoutMs(value: string | undefined): number {
   if (value === undefined) return DEFAULT_CHECK_TIMEOUT_S * 1000;
   const seconds = Number(value);
   if (!/^\d+$/.test(value.trim()) || seconds < 1 || seconds > 600) {
-    throw new UsageError(`--timeout: expected a whole number of seconds from 1 to 600, found ${JSON.stringify(value)}`, `--timeout ${DEFAULT_CHECK_TIMEOUT_S} is the default`);
+    throw new UsageError(
+      `--timeout: expected a whole number of seconds from 1 to 600, found ${JSON.stringify(value)}`,
+      `--timeout ${DEFAULT_CHECK_TIMEOUT_S} is the default`,
+    );
   }
   return seconds * 1000;
 }
@@ -88,7 +91,9 @@ async function probeAll(ctx: CliContext, loaded: LoadResult, timeoutMs: number):
   return probeCredentials(connect(ctx, config, config.platform), { timeoutMs, onStart: (line) => say(ctx, line) });
 }
 
-export default async function doctor(_args: string[], opts: GlobalOptions & { timeout?: string }, ctx: CliContext): Promise<number> {
+type Options = GlobalOptions & { timeout?: string };
+
+export default async function doctor(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
   const timeoutMs = checkTimeoutMs(opts.timeout);
   const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
   const config = configReport(loaded);

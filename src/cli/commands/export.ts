@@ -19,6 +19,11 @@ interface ExportOptions extends GlobalOptions {
   out?: string;
 }
 
+interface Written {
+  text: string;
+  exportedAt: string;
+}
+
 /**
  * Every secret this machine knows: the configured ones (whether or not the configuration is complete: a
  * half-configured machine still holds real secrets), and the destination token the plan names by variable.
@@ -49,7 +54,7 @@ export default async function exportBundle([id]: string[], opts: ExportOptions, 
 }
 
 /** The bundle as it will be written, after the secret scan; the database is closed again before any write. */
-async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Promise<{ text: string; exportedAt: string }> {
+async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Promise<Written> {
   const { store, dbPath } = openReadStore(ctx, opts);
   try {
     const migration = store ? await store.get(id) : null;

@@ -21,7 +21,8 @@ function flagLine(name: string, condition: string | null, flag: FlagModel): stri
 
 function commandLines(name: string, command: CommandModel): string[] {
   const after = `__fish_seen_subcommand_from ${command.name}`;
-  const lines = [`complete -c ${name} -n __fish_use_subcommand -a ${command.name} -d ${sq(oneLine(command.description))}`];
+  const described = `-a ${command.name} -d ${sq(oneLine(command.description))}`;
+  const lines = [`complete -c ${name} -n __fish_use_subcommand ${described}`];
   lines.push(...command.flags.filter((f) => f.long !== '--help').map((f) => flagLine(name, after, f)));
   const arg = command.args[0];
   if (arg?.choices) lines.push(`complete -c ${name} -n ${sq(after)} -a ${sq(arg.choices.join(' '))}`);

@@ -37,7 +37,13 @@ export interface CliModel {
 }
 
 /** commander adds -h, --help to every command without listing it among the options. */
-const HELP: FlagModel = { short: '-h', long: '--help', description: 'display help for command', takesValue: false, file: false };
+const HELP: FlagModel = {
+  short: '-h',
+  long: '--help',
+  description: 'display help for command',
+  takesValue: false,
+  file: false,
+};
 
 function valueName(option: Option): string {
   return /[<[]([^>\]]+)[>\]]/.exec(option.flags)?.[1] ?? '';
@@ -70,7 +76,8 @@ export function modelOf(program: Command): CliModel {
     flags: [...visible(cmd.options), HELP],
     args: cmd.registeredArguments.map(argOf),
   }));
-  return { name: program.name(), version: program.version() ?? '', globals: [...visible(program.options), HELP], commands };
+  const globals = [...visible(program.options), HELP];
+  return { name: program.name(), version: program.version() ?? '', globals, commands };
 }
 
 /** Every spelling of a flag: `-y`, `--yes`. */

@@ -62,7 +62,12 @@ function target(conn: Connection, id: ProbeResult['id']): Target {
       return { service: 'Jira', base: c.jira.url, request: `GET ${api}/myself`, key: 'CUTOVER_JIRA_URL' };
     }
     case 'aep':
-      return { service: 'Experience Platform', base: c.platform.url, request: 'GET /data/foundation/flowservice/connectionSpecs', key: 'CUTOVER_PLATFORM_URL' };
+      return {
+        service: 'Experience Platform',
+        base: c.platform.url,
+        request: 'GET /data/foundation/flowservice/connectionSpecs',
+        key: 'CUTOVER_PLATFORM_URL',
+      };
     case 'aam':
       return { service: 'Audience Manager', base: c.aam.url, request: 'GET /v1/datasources/', key: 'CUTOVER_AAM_URL' };
   }
@@ -94,7 +99,8 @@ function noAnswer(id: ProbeResult['id'], title: string, t: Target, timeoutMs?: n
     detail: `no answer ${within} from ${t.base} (${t.request})`,
     fix:
       `The server accepted the connection but did not answer: check that ${t.key} (${t.base}) is the ${t.service} ` +
-      'address and that no proxy or firewall holds the request; if it is only slow, give it longer with --timeout SECONDS.',
+      'address and that no proxy or firewall holds the request; ' +
+      'if it is only slow, give it longer with --timeout SECONDS.',
   };
 }
 
