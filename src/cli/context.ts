@@ -2,6 +2,7 @@
 // in-process), and lazily built heavy parts: the store, the service clients, the engine.
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import { accountName } from '../adapters/account.js';
 import { systemClock } from '../adapters/clock.js';
 import { UsageError } from '../errors.js';
 import type { Clock } from '../ports.js';
@@ -45,7 +46,7 @@ export function defaultContext(signal: AbortSignal): CliContext {
     cwd: process.cwd(),
     clock: systemClock,
     signal,
-    actor: `${env.USER ?? env.LOGNAME ?? 'unknown'}@${hostname()}`,
+    actor: `${accountName(env)}@${hostname()}`,
   };
 }
 

@@ -1,11 +1,13 @@
 // Drives one migration from a command and reports it: progress on stderr as it happens, the outcome as an
-// exit code (0 done, 3 needs attention, 6 still waiting, 130 interrupted) with the next command to run.
+// exit code (0 done, 3 needs attention, 6 still waiting, 130 interrupted) with the next command to run, and
+// with --json the outcome as data on stdout (driveJson: the keys are documented in docs/runbook.md).
+import { computeDowntime } from '../core/downtime.js';
 import type { MigrationEvent } from '../core/machine-types.js';
 import type { Plan } from '../core/types.js';
 import type { DriveMode, DriveResult } from '../engine/engine.js';
 import { EXIT } from '../errors.js';
 import type { CliContext } from './context.js';
-import { say, styleFor } from './output.js';
+import { printJson, say, styleFor } from './output.js';
 import { progressView } from './progress.js';
 import type { Runtime } from './runtime.js';
 
@@ -30,22 +32,52 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
       return e?.httpStatus === 401 ? EXIT.auth : EXIT.needsAttention;
     }
     case 'interrupted':
-      say(ctx, `stopped; nothing is lost. Resume with: cutover resume ${id}`);
+      say(ctx, `stopped; nothing is lost. Resume with: cutover resume ${id} --follow`);
       return EXIT.interrupted;
     default:
-      say(ctx, `migration ${id} stopped in ${result.state}; resume with: cutover resume ${id}`);
+      say(ctx, `migration ${id} stopped in ${result.state}; resume with: cutover resume ${id} --follow`);
       return EXIT.waiting;
   }
 }
 
-export async function driveAndReport(ctx: CliContext, runtime: Runtime, id: string, opts: { mode: DriveMode; event?: MigrationEvent }): Promise<number> {
+/** What a drive ended in, as data: the same keys as `cutover demo --json`, plus the state, ticket and error. */
+export function driveJson(result: DriveResult, db: string, exitCode: number): Record<string, unknown> {
+  const c = result.context;
+  return {
+    id: result.id,
+    status: result.status,
+    state: result.state,
+    exitCode,
+    db,
+    ticket: c.ticket?.key ?? null,
+    lastError: c.lastError ?? null,
+    marks: c.marks,
+    downtime: computeDowntime(c.marks),
+  };
+}
+
+export interface DriveOptions {
+  mode: DriveMode;
+  event?: MigrationEvent;
+  /** Also print the outcome as JSON on stdout (talk stays on stderr, the exit code is the same). */
+  json?: boolean;
+}
+
+export async function driveAndReport(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  opts: DriveOptions,
+): Promise<number> {
   const record = await runtime.load(id);
   const engine = runtime.engineFor(record.plan as Plan);
   const view = progressView(ctx);
   try {
     const result = await engine.drive(id, { mode: opts.mode, event: opts.event, signal: ctx.signal, onSnapshot: view.update });
     view.stop();
-    return exitFor(ctx, result);
+    const code = exitFor(ctx, result);
+    if (opts.json) printJson(ctx, driveJson(result, runtime.dbPath, code));
+    return code;
   } finally {
     view.stop();
   }

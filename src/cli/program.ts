@@ -1,13 +1,21 @@
 // The commander program. Each command's code lives in commands/<name>.ts and is imported only when that
 // command runs, so `cutover --version` loads nothing but commander.
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './context.js';
 import { registerGuided } from './register-guided.js';
 import { registerReporting } from './register-reporting.js';
 import { registerSupport } from './register-support.js';
 import { registerWatch } from './register-watch.js';
 
-export type CommandModule = { default: (args: string[], opts: GlobalOptions & Record<string, unknown>, ctx: CliContext) => Promise<number> };
+/** A command's module; `command` is the commander Command that ran it (completion reads the program from it). */
+export type CommandModule = {
+  default: (
+    args: string[],
+    opts: GlobalOptions & Record<string, unknown>,
+    ctx: CliContext,
+    command?: Command,
+  ) => Promise<number>;
+};
 
 export interface ProgramResult {
   exitCode: number;
@@ -18,7 +26,7 @@ function lazy(ctx: CliContext, result: ProgramResult, load: () => Promise<Comman
     const command = args[args.length - 1] as Command;
     const positional = args.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
     const mod = await load();
-    result.exitCode = await mod.default(positional, command.optsWithGlobals(), ctx);
+    result.exitCode = await mod.default(positional, command.optsWithGlobals(), ctx, command);
   };
 }
 
@@ -60,8 +68,11 @@ function registerCore(add: Add): void {
     .option('--json', 'print JSON');
   add('show <id>', 'show one migration: state, next action, downtime marks and its journal as a timeline', () => import('./commands/show.js'))
     .option('--json', 'print JSON');
-  add('resume <id>', 'drive a migration until it waits on the outside world or finishes', () => import('./commands/resume.js'))
-    .option('--follow', 'keep going until the migration finishes, however long the ticket takes');
+  const resumed = 'drive a migration until it finishes (in a terminal) or first waits on the outside world';
+  add('resume <id>', resumed, () => import('./commands/resume.js'))
+    .option('--follow', 'keep going until the migration finishes, however long it takes (default in a terminal)')
+    .option('--no-follow', 'return at the first wait, exit 6 (default without a terminal)')
+    .option('--json', 'print the outcome as JSON');
   add('retry <id>', 'retry the step a migration is parked on', () => import('./commands/retry.js')).addOption(reasonOption());
   add('demo', 'run a whole migration against the built-in emulator, on this machine, in seconds', () => import('./commands/demo.js'))
     .option('--resolve-after-ms <ms>', 'when the simulated Customer Care resolves the ticket', '3000')
@@ -73,6 +84,9 @@ function registerCore(add: Add): void {
     .option('--time-scale <x>', 'multiplies the simulated delays')
     .option('--jira-flavor <flavor>', 'cloud or dc', 'cloud')
     .option('--auto-resolve-after-ms <ms>', 'Customer Care resolves each new ticket after this long');
+  const completion = 'print a shell completion script for every command and flag (bash, zsh or fish)';
+  add('completion', completion, () => import('./commands/completion.js'))
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']));
 }
 
 export function reasonOption(): Option {

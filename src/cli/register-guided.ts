@@ -31,7 +31,8 @@ function registerStart(add: Add): void {
     .option('--aam-licence', 'the org holds an Audience Manager licence (recorded as an accepted licence check)')
     .option('--name <text>', 'name of the destination connection')
     .option('--account-id <id>', 'destination account id')
-    .option('--token-env <name>', 'environment variable holding the destination bearer token (never stored)');
+    .option('--token-env <name>', 'environment variable holding the destination bearer token (never stored)')
+    .option('--json', 'print the outcome as JSON once the drive stops (talk stays on stderr)');
   for (const option of acceptOptions()) cmd.addOption(option);
 }
 
@@ -41,5 +42,8 @@ export function registerGuided(add: Add): void {
     .option('--plan <file>', 'the plan file (JSON)')
     .option('--json', 'print JSON');
   for (const option of acceptOptions()) plan.addOption(option);
-  add('doctor', 'check the configuration and the credentials of every service, each with its fix', () => import('./commands/doctor.js')).option('--json', 'print JSON');
+  const doctor = 'check the configuration and the credentials of every service, each with its fix';
+  add('doctor', doctor, () => import('./commands/doctor.js'))
+    .option('--timeout <seconds>', 'fail a check not answered after this many seconds (default 10; one attempt each)')
+    .option('--json', 'print JSON');
 }

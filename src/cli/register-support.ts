@@ -20,6 +20,7 @@ export function registerSupport(add: Add): void {
     .option('--lock-id <nonce>', 'the lock id cutover list shows for the current holder')
     .addOption(reasonOption());
   add('export <id>', 'write a support bundle (JSON, no secrets) to move a migration to another machine', () => import('./commands/export.js'))
-    .option('--out <file>', 'write to this file (mode 0600) instead of stdout');
+    .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
+    .option('--json', 'with --out: print what was written (path, bytes, sha256) as JSON; without: the bundle');
   add('import <file>', 'restore a support bundle into this database; then cutover resume ID continues it', () => import('./commands/import.js'));
 }

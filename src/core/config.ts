@@ -69,7 +69,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): C
   const flavor = v.oneOf('CUTOVER_JIRA_FLAVOR', ['cloud', 'dc']) as JiraFlavor;
   const config: ServiceConfig = {
     jira: {
-      url: v.url('CUTOVER_JIRA_URL', need.has('jira')),
+      url: v.jiraUrl('CUTOVER_JIRA_URL', need.has('jira'), flavor),
       flavor,
       email: v.text('CUTOVER_JIRA_EMAIL', need.has('jira') && flavor === 'cloud') || undefined,
       token: v.text('CUTOVER_JIRA_TOKEN', need.has('jira')),
@@ -198,6 +198,23 @@ class Validator {
       this.warnings.push(`${env}: expected https, found plain http to ${url.hostname}: credentials would cross the network unencrypted`);
     }
     return value.replace(/\/+$/, '');
+  }
+
+  /**
+   * The Jira site, without the REST path: the client adds /rest/api/3 (Cloud) or /rest/api/2 (Data Center), so a
+   * URL copied with it would be sent as /rest/api/3/rest/api/3/myself. It is cut off, with a warning.
+   */
+  jiraUrl(env: string, required: boolean, flavor: JiraFlavor): string {
+    const value = this.url(env, required);
+    const match = /^(.*?)\/rest\/api\/(2|3|latest)$/i.exec(value);
+    if (!match) return value;
+    const site = match[1]!;
+    const api = flavor === 'cloud' ? '/rest/api/3' : '/rest/api/2';
+    this.warnings.push(
+      `${env}: expected the Jira site without the REST path, found "${value}"; using "${site}" ` +
+        `(cutover adds ${api} itself for CUTOVER_JIRA_FLAVOR=${flavor}; set ${env}=${site} to silence this)`,
+    );
+    return site;
   }
 
   oneOf(env: string, allowed: string[]): string {

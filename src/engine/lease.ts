@@ -2,6 +2,7 @@
 // extend it; a holder on this host whose process is gone is taken over at once, with a journal row.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { accountName } from '../adapters/account.js';
 import { isoNow } from '../adapters/clock.js';
 import { LockedError } from '../errors.js';
 import type { Clock, Lease, MigrationStore } from '../ports.js';
@@ -15,7 +16,7 @@ export interface LeaseDeps {
 }
 
 export function defaultHolder(): string {
-  return `${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}@${hostname()}:${process.pid}`;
+  return `${accountName()}@${hostname()}:${process.pid}`;
 }
 
 function processAlive(pid: number): boolean {

@@ -54,6 +54,27 @@ describe('validateConfig', () => {
     expect(dc.warnings.join('\n')).toMatch(/CUTOVER_JIRA_URL: expected https/);
   });
 
+  it('cuts a REST path copied into the Jira URL, with a warning (not sent to /rest/api/3/rest/api/3)', () => {
+    const cloud = validateConfig({ ...complete, CUTOVER_JIRA_URL: 'https://example.atlassian.net/rest/api/3/' });
+    expect(cloud.errors).toEqual([]);
+    expect(cloud.config.jira.url).toBe('https://example.atlassian.net');
+    const site = 'https://example.atlassian.net';
+    expect(cloud.warnings).toContainEqual(
+      'CUTOVER_JIRA_URL: expected the Jira site without the REST path, ' +
+        `found "${site}/rest/api/3"; using "${site}" (cutover adds /rest/api/3 itself for CUTOVER_JIRA_FLAVOR=cloud; ` +
+        `set CUTOVER_JIRA_URL=${site} to silence this)`,
+    );
+    const dc = validateConfig({
+      ...complete,
+      CUTOVER_JIRA_FLAVOR: 'dc',
+      CUTOVER_JIRA_URL: 'https://jira.internal/jira/rest/api/2',
+    });
+    expect(dc.config.jira.url).toBe('https://jira.internal/jira');
+    expect(dc.warnings.join('\n')).toMatch(/adds \/rest\/api\/2 itself for CUTOVER_JIRA_FLAVOR=dc/);
+    const other = validateConfig({ ...complete, CUTOVER_JIRA_URL: 'https://jira.internal/rest/apis' });
+    expect(other.config.jira.url).toBe('https://jira.internal/rest/apis');
+  });
+
   it('checks only the services asked for, and lists secrets for redaction', () => {
     expect(validateConfig({ CUTOVER_CLIENT_ID: 'a', CUTOVER_CLIENT_SECRET: 'bbbb', CUTOVER_ORG_ID: 'O@AdobeOrg' }, { require: ['adobe'] }).errors).toEqual([]);
     const { config } = validateConfig({ ...complete, CUTOVER_DEBUG: 'http' });

@@ -197,6 +197,24 @@ describe('Jira errors', () => {
   });
 });
 
+describe('Jira /myself answers that are not a Jira user', () => {
+  it('refuses a 200 without accountId (Cloud) or name/key (DC), naming the other flavour when it fits', async () => {
+    const dcUser = { name: 'mia', key: 'JIRAUSER1', displayName: 'Mia' };
+    const message = (e: unknown) => (e as Error).message;
+    server.on('GET', '/rest/api/3/myself', (_req, res) => json(res, 200, { hello: 'world' }), 1);
+    const lie = await tracker().whoAmI().catch((e: unknown) => e as ServiceError);
+    expect(lie).toMatchObject({ status: 200, vendorCode: 'NOT_JIRA' });
+    expect(message(lie)).toContain('not a Jira user (expected an accountId, found only hello)');
+    expect(message(lie)).toMatch(/: this server does not look like Jira$/);
+    server.on('GET', '/rest/api/3/myself', (_req, res) => json(res, 200, dcUser), 1);
+    expect(await tracker().whoAmI().catch(message)).toMatch(/looks like Jira Data Center: CUTOVER_JIRA_FLAVOR=dc/);
+    server.on('GET', '/rest/api/2/myself', (_req, res) => json(res, 200, dcUser), 1);
+    expect(await tracker('dc').whoAmI()).toEqual({ displayName: 'Mia' });
+    server.on('GET', '/rest/api/2/myself', (_req, res) => json(res, 200, []), 1);
+    expect(await tracker('dc').whoAmI().catch(message)).toMatch(/expected a name or key, found no user fields/);
+  });
+});
+
 describe('Jira timestamps', () => {
   it.each([
     ['2026-03-04T17:30:00.456+0100', '2026-03-04T16:30:00.456Z'],

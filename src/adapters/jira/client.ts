@@ -42,9 +42,17 @@ export class JiraTracker implements TicketTracker {
     this.api = flavor === 'cloud' ? '/rest/api/3' : '/rest/api/2';
   }
 
+  /**
+   * The caller, as Jira names them. An answer without a Jira user's identity (accountId on Cloud, name or key on
+   * Data Center) is not taken for a login: a proxy, a portal or another service can answer 200 with JSON too.
+   */
   async whoAmI(): Promise<{ displayName: string; accountId?: string }> {
-    const me = await this.http.json<{ displayName?: string; accountId?: string; name?: string }>(this.getReq('/myself'));
-    return { displayName: me.displayName ?? me.name ?? 'unknown', ...(me.accountId ? { accountId: me.accountId } : {}) };
+    const req = this.getReq('/myself');
+    const me = await this.http.json<JiraUser | null>(req);
+    const user = me !== null && typeof me === 'object' && !Array.isArray(me) ? me : {};
+    const id = this.flavor === 'cloud' ? text(user.accountId) : (text(user.name) ?? text(user.key));
+    if (!id) throw this.http.error(req, 200, 'NOT_JIRA', notAJiraUser(this.flavor, user), false);
+    return { displayName: text(user.displayName) ?? id, ...(this.flavor === 'cloud' ? { accountId: id } : {}) };
   }
 
   async issueTypes(projectKey: string): Promise<{ id: string; name: string }[]> {
@@ -205,6 +213,31 @@ export class JiraTracker implements TicketTracker {
   private getReq(path: string, query?: HttpRequest['query']): HttpRequest {
     return { method: 'GET', path: `${this.api}${path}`, query };
   }
+}
+
+interface JiraUser {
+  accountId?: unknown;
+  name?: unknown;
+  key?: unknown;
+  displayName?: unknown;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function notAJiraUser(flavor: JiraFlavor, user: JiraUser): string {
+  const wanted = flavor === 'cloud' ? 'an accountId' : 'a name or key';
+  const keys = Object.keys(user).slice(0, 5);
+  const found = keys.length > 0 ? `only ${keys.join(', ')}` : 'no user fields';
+  const otherFlavor =
+    flavor === 'cloud' && (text(user.name) ?? text(user.key))
+      ? ' (it looks like Jira Data Center: CUTOVER_JIRA_FLAVOR=dc)'
+      : flavor === 'dc' && text(user.accountId)
+        ? ' (it looks like Jira Cloud: CUTOVER_JIRA_FLAVOR=cloud)'
+        : '';
+  const verdict = `the answer is not a Jira user (expected ${wanted}, found ${found})`;
+  return `${verdict}: this server does not look like Jira${otherFlavor}`;
 }
 
 interface RawType {

@@ -1,12 +1,15 @@
 // cutover doctor: is this machine ready to migrate? The configuration (errors, warnings, where each key came from,
-// the config file's mode), then one harmless read per service with the fix for each failure.
-// Exit 0 when everything passes, 4 when a service rejected the credentials, 1 otherwise.
+// the config file's mode), then one harmless read per service with the fix for each failure. Each check says on
+// stderr what it sends where as it starts, and fails after --timeout seconds (default 10) without an answer: one
+// attempt each, no retries, so a hanging service is named in seconds rather than after minutes of backoff.
+// Exit 0 when everything passes, 4 when a service rejected the credentials, 1 otherwise (a check that timed out,
+// a service that does not look like itself, a configuration error); 2 for a bad --timeout.
 import { statSync } from 'node:fs';
 import { loadConfig, type LoadResult } from '../../adapters/config-load.js';
 import { CONFIG_KEYS } from '../../core/config.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { out, printJson, styleFor } from '../output.js';
+import { out, printJson, say, styleFor } from '../output.js';
 import { connect } from '../wizard/connect.js';
 import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
 
@@ -66,10 +69,35 @@ function render(ctx: CliContext, config: ConfigReport, probes: ProbeResult[]): v
   }
 }
 
-export default async function doctor(_args: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
+/** Seconds each check may take: whole, 1 to 600. */
+export const DEFAULT_CHECK_TIMEOUT_S = 10;
+
+function checkTimeoutMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CHECK_TIMEOUT_S * 1000;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value.trim()) || seconds < 1 || seconds > 600) {
+    throw new UsageError(
+      `--timeout: expected a whole number of seconds from 1 to 600, found ${JSON.stringify(value)}`,
+      `--timeout ${DEFAULT_CHECK_TIMEOUT_S} is the default`,
+    );
+  }
+  return seconds * 1000;
+}
+
+async function probeAll(ctx: CliContext, loaded: LoadResult, timeoutMs: number): Promise<ProbeResult[]> {
+  if (loaded.errors.length > 0) return [];
+  // One attempt per check, bounded by the check's timeout: doctor reports what each service does now.
+  const config = { ...loaded.config, http: { ...loaded.config.http, timeoutMs, retries: 0 } };
+  return probeCredentials(connect(ctx, config, config.platform), { timeoutMs, onStart: (line) => say(ctx, line) });
+}
+
+type Options = GlobalOptions & { timeout?: string };
+
+export default async function doctor(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
+  const timeoutMs = checkTimeoutMs(opts.timeout);
   const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
   const config = configReport(loaded);
-  const probes = loaded.errors.length === 0 ? await probeCredentials(connect(ctx, loaded.config, loaded.config.platform)) : [];
+  const probes = await probeAll(ctx, loaded, timeoutMs);
   if (opts.json) printJson(ctx, { ok: exitFor(config, probes) === EXIT.ok, config, connectivity: probes });
   else render(ctx, config, probes);
   return exitFor(config, probes);

@@ -1,6 +1,9 @@
 // cutover export: write one migration as a support bundle (see ../bundle.ts), refusing to write one that
-// contains any configured secret value.
+// contains any configured secret value. Without --out the bundle itself is the data on stdout (with or without
+// --json); with --out and --json, stdout gets what was written: {id, path, bytes, sha256, exportedAt}.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../adapters/config-load.js';
 import { isoNow } from '../../adapters/clock.js';
 import { secretValues } from '../../core/config.js';
@@ -8,12 +11,17 @@ import { CutoverError, UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import { buildBundle, findSecrets } from '../bundle.js';
 import { nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
-import { say } from '../output.js';
+import { printJson, say } from '../output.js';
 import { openReadStore } from '../store.js';
 import { VERSION } from '../version.js';
 
 interface ExportOptions extends GlobalOptions {
   out?: string;
+}
+
+interface Written {
+  text: string;
+  exportedAt: string;
 }
 
 /**
@@ -31,16 +39,33 @@ export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: Migra
 
 export default async function exportBundle([id]: string[], opts: ExportOptions, ctx: CliContext): Promise<number> {
   nonEmptyFlag('--out', opts.out, 'give a file to write the bundle to, or leave --out out to print it on stdout');
+  const { text, exportedAt } = await bundleText(id!, opts, ctx);
+  if (!opts.out) {
+    ctx.io.stdout.write(text);
+    return 0;
+  }
+  // 0600: a bundle holds org ids, audience ids and ticket keys: not secrets, but nobody else's business.
+  writeFileSync(opts.out, text, { mode: 0o600 });
+  say(ctx, `wrote ${opts.out}; on the other machine: cutover import ${opts.out} && cutover resume ${id} --follow`);
+  if (opts.json) {
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    printJson(ctx, { id, path: resolve(ctx.cwd, opts.out), bytes: Buffer.byteLength(text), sha256, exportedAt });
+  }
+  return 0;
+}
+
+/** The bundle as it will be written, after the secret scan; the database is closed again before any write. */
+async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Promise<Written> {
   const { store, dbPath } = openReadStore(ctx, opts);
-  let text: string;
   try {
-    const migration = store ? await store.get(id!) : null;
+    const migration = store ? await store.get(id) : null;
     if (!store || !migration) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    const exportedAt = isoNow(ctx.clock);
     const bundle = buildBundle({
       migration,
       journal: await store.journal(migration.id),
       effects: await store.effects(migration.id),
-      exportedAt: isoNow(ctx.clock),
+      exportedAt,
       exportedBy: ctx.actor,
       cutoverVersion: VERSION,
     });
@@ -52,16 +77,8 @@ export default async function exportBundle([id]: string[], opts: ExportOptions, 
         'nothing was written; rotate that secret (it is stored in the database) and tell the cutover maintainers where it came from',
       );
     }
-    text = `${JSON.stringify(bundle, null, 2)}\n`;
+    return { text: `${JSON.stringify(bundle, null, 2)}\n`, exportedAt };
   } finally {
     await store?.close();
   }
-  if (!opts.out) {
-    ctx.io.stdout.write(text);
-    return 0;
-  }
-  // 0600: a bundle holds org ids, audience ids and ticket keys: not secrets, but nobody else's business.
-  writeFileSync(opts.out, text, { mode: 0o600 });
-  say(ctx, `wrote ${opts.out}; on the other machine: cutover import ${opts.out} && cutover resume ${id}`);
-  return 0;
 }

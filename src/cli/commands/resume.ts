@@ -1,12 +1,22 @@
-// cutover resume: drive a migration until it waits on the outside world (or, with --follow, to the end).
+// cutover resume: drive a migration until it waits on the outside world, or to the end. In a terminal (stdout
+// and stderr both a TTY) it follows by default, as the wizard does, so the command printed after a Ctrl-C
+// continues the migration; --no-follow returns at the first wait (exit 6). Off a terminal (scripts, cron, CI)
+// it returns at the first wait unless --follow is given, as before.
 import type { CliContext, GlobalOptions } from '../context.js';
 import { driveAndReport } from '../drive.js';
 import { openRuntime } from '../runtime.js';
 
-export default async function resume([id]: string[], opts: GlobalOptions & { follow?: boolean }, ctx: CliContext): Promise<number> {
+type Options = GlobalOptions & { follow?: boolean };
+
+export function followsByDefault(ctx: CliContext): boolean {
+  return Boolean(ctx.io.stdout.isTTY && ctx.io.stderr.isTTY);
+}
+
+export default async function resume([id]: string[], opts: Options, ctx: CliContext): Promise<number> {
+  const follow = opts.follow ?? followsByDefault(ctx);
   const runtime = openRuntime(ctx, opts);
   try {
-    return await driveAndReport(ctx, runtime, id!, { mode: opts.follow ? 'until-done' : 'until-waiting' });
+    return await driveAndReport(ctx, runtime, id!, { mode: follow ? 'until-done' : 'until-waiting', json: opts.json });
   } finally {
     await runtime.close();
   }

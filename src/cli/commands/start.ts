@@ -17,7 +17,7 @@ import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
 import { loadPlanFile, printReview, savePlan, withPollEvery } from '../wizard/review.js';
 
-type Options = StartOptions & { pollEvery?: string };
+type Options = StartOptions & { pollEvery?: string; json?: boolean };
 
 function requireTerminalOrYes(ctx: CliContext, opts: Options): void {
   if (opts.yes || ctx.io.stdin.isTTY) return;
@@ -79,7 +79,7 @@ async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: st
   try {
     await runtime.engineFor(plan).create(plan, ctx.actor, id);
     say(ctx, `Created migration ${id} (state database ${runtime.dbPath}).`);
-    return await driveAndReport(ctx, runtime, id, { mode: follow ? 'until-done' : 'until-waiting' });
+    return await driveAndReport(ctx, runtime, id, { mode: follow ? 'until-done' : 'until-waiting', json: opts.json });
   } finally {
     await runtime.close();
   }

@@ -12,6 +12,8 @@ export interface ProbeResult {
   detail: string;
   /** The request was answered but the credentials were refused (401, or IMS invalid_client). */
   rejected?: boolean;
+  /** No answer within the check's timeout. */
+  timedOut?: boolean;
   fix?: string;
 }
 
@@ -34,24 +36,102 @@ const FIXES: Record<ProbeResult['id'], { rejected: string; other: string }> = {
   },
 };
 
-function failure(id: ProbeResult['id'], title: string, err: unknown): ProbeResult {
-  const status = err instanceof ServiceError ? err.status : undefined;
-  const rejected = status === 401 || status === 403 || (id === 'ims' && status === 400);
-  const detail = err instanceof Error ? err.message : String(err);
-  return { id, title, ok: false, detail, rejected, fix: rejected ? FIXES[id].rejected : FIXES[id].other };
+/** Options of `cutover doctor`: each check bounded in time and announced as it starts. */
+export interface ProbeOptions {
+  /** A check still unanswered after this long fails as "no answer" (the HTTP client should not outlast it). */
+  timeoutMs?: number;
+  /** Told as each check starts, e.g. "checking Jira at https://… (GET /rest/api/3/myself)…". */
+  onStart?: (line: string) => void;
 }
 
-async function probe(id: ProbeResult['id'], title: string, read: () => Promise<string>): Promise<ProbeResult> {
-  try {
-    return { id, title, ok: true, detail: await read() };
-  } catch (err) {
-    return failure(id, title, err);
+interface Target {
+  service: string;
+  base: string;
+  request: string;
+  key: string;
+}
+
+/** What each check sends where, so a hang or a wrong answer can be named. */
+function target(conn: Connection, id: ProbeResult['id']): Target {
+  const c = conn.config;
+  switch (id) {
+    case 'ims':
+      return { service: 'Adobe IMS', base: c.ims.url, request: 'POST /ims/token/v3', key: 'CUTOVER_IMS_URL' };
+    case 'jira': {
+      const api = c.jira.flavor === 'cloud' ? '/rest/api/3' : '/rest/api/2';
+      return { service: 'Jira', base: c.jira.url, request: `GET ${api}/myself`, key: 'CUTOVER_JIRA_URL' };
+    }
+    case 'aep':
+      return {
+        service: 'Experience Platform',
+        base: c.platform.url,
+        request: 'GET /data/foundation/flowservice/connectionSpecs',
+        key: 'CUTOVER_PLATFORM_URL',
+      };
+    case 'aam':
+      return { service: 'Audience Manager', base: c.aam.url, request: 'GET /v1/datasources/', key: 'CUTOVER_AAM_URL' };
   }
 }
 
+class NoAnswer extends Error {}
+
+const NOT_JIRA_FIX =
+  'Set CUTOVER_JIRA_URL to your Jira site itself (e.g. https://example.atlassian.net, no /rest/api path, no proxy ' +
+  'or login portal in front) and CUTOVER_JIRA_FLAVOR to cloud or dc to match it.';
+
+function failure(id: ProbeResult['id'], title: string, err: unknown, where: Target, timeoutMs?: number): ProbeResult {
+  const status = err instanceof ServiceError ? err.status : undefined;
+  const vendorCode = err instanceof ServiceError ? err.vendorCode : undefined;
+  if (err instanceof NoAnswer || vendorCode === 'TIMEOUT') return noAnswer(id, title, where, timeoutMs);
+  const rejected = status === 401 || status === 403 || (id === 'ims' && status === 400);
+  const detail = err instanceof Error ? err.message : String(err);
+  const fix = rejected ? FIXES[id].rejected : vendorCode === 'NOT_JIRA' ? NOT_JIRA_FIX : FIXES[id].other;
+  return { id, title, ok: false, detail, rejected, fix };
+}
+
+function noAnswer(id: ProbeResult['id'], title: string, t: Target, timeoutMs?: number): ProbeResult {
+  const within = timeoutMs === undefined ? 'in time' : `within ${timeoutMs / 1000} s`;
+  return {
+    id,
+    title,
+    ok: false,
+    timedOut: true,
+    detail: `no answer ${within} from ${t.base} (${t.request})`,
+    fix:
+      `The server accepted the connection but did not answer: check that ${t.key} (${t.base}) is the ${t.service} ` +
+      'address and that no proxy or firewall holds the request; ' +
+      'if it is only slow, give it longer with --timeout SECONDS.',
+  };
+}
+
+/** The read, bounded by the deadline: a server that accepts and never answers fails the check, not the run. */
+function withDeadline<T>(read: () => Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return read();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new NoAnswer()), timeoutMs);
+  });
+  return Promise.race([read(), deadline]).finally(() => clearTimeout(timer));
+}
+
+type Probe = (id: ProbeResult['id'], title: string, read: () => Promise<string>) => Promise<ProbeResult>;
+
+function prober(conn: Connection, options: ProbeOptions): Probe {
+  return async (id, title, read) => {
+    const where = target(conn, id);
+    options.onStart?.(`checking ${where.service} at ${where.base} (${where.request})…`);
+    try {
+      return { id, title, ok: true, detail: await withDeadline(read, options.timeoutMs) };
+    } catch (err) {
+      return failure(id, title, err, where, options.timeoutMs);
+    }
+  };
+}
+
 /** IMS first: AEP and Audience Manager need its token, so their probes are skipped when it fails. */
-export async function probeCredentials(conn: Connection): Promise<ProbeResult[]> {
+export async function probeCredentials(conn: Connection, options: ProbeOptions = {}): Promise<ProbeResult[]> {
   const { services, settings } = conn;
+  const probe = prober(conn, options);
   const ims = await probe('ims', 'Adobe IMS token', async () => {
     await services.ims.token();
     return `token issued for client ${conn.config.ims.clientId}`;
