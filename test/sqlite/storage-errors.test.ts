@@ -1,11 +1,13 @@
 // Storage failures through the spawned CLI (bin/cutover.cjs): a read-only data folder, a full disk and a
 // damaged file each give a message that says what is wrong and what to do, exit 1, and leave the database's
 // bytes as they were. The data is a real migration: `cutover demo` in beforeAll, and its support bundle.
-// Root ignores permission bits, so the read-only case runs the CLI as `nobody` (runuser); the full disk is a
-// small tmpfs mounted in a private mount namespace (unshare -m), gone when the script ends. Where either is
-// not available (not root, no namespaces), that test is skipped with the reason.
+// Root ignores permission bits, so the read-only folder is made two ways: the CLI run as `nobody` (runuser), and
+// the folder and files made immutable (chattr +i, which binds root too). The full disk is a small tmpfs mounted
+// in a private mount namespace (unshare -m), gone when the script ends. Where a way is not available (not root,
+// no namespaces, a file system without the immutable flag), its test is skipped with the reason.
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -69,29 +71,64 @@ function whyNoRunuser(): string | null {
   return probe.status === 0 ? null : `runuser -u nobody cannot run ${BIN}: ${probe.stderr || probe.error?.message}`;
 }
 
+function whyNoChattr(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root, to make the folder immutable (chattr +i)';
+  const probe = fs.mkdtempSync(path.join(dir, 'chattr-'));
+  const set = spawnSync('chattr', ['+i', probe], { encoding: 'utf8' });
+  spawnSync('chattr', ['-i', probe]);
+  return set.status === 0 ? null : `chattr +i is not supported here: ${set.stderr || set.error?.message}`;
+}
+
+/** Two ways to make a folder read-only for its reader, as root: another account, or the immutable flag. */
+interface ReadOnlyWay {
+  why: () => string | null;
+  user: () => string;
+  cli: (...args: string[]) => Promise<Run>;
+  lock: (paths: string[]) => void;
+  unlock: (paths: string[]) => void;
+}
+
+const chattr = (flag: string) => (paths: string[]) => {
+  expect(spawnSync('chattr', [flag, ...paths]).status).toBe(0);
+};
+const WAYS: [string, ReadOnlyWay][] = [
+  ['run as user nobody, the folder owned by root', {
+    why: whyNoRunuser, user: () => 'nobody', cli: asNobody, lock: () => {}, unlock: () => {},
+  }],
+  ['the folder and files immutable (chattr +i)', {
+    why: whyNoChattr, user: () => os.userInfo().username, cli: cutover, lock: chattr('+i'), unlock: chattr('-i'),
+  }],
+];
+
 describe('a read-only data folder', () => {
-  it('list and show read it; import names the file and folder that are not writable; nothing changes', async (ctx) => {
-    const reason = whyNoRunuser();
+  it.for(WAYS)('%s: list and show read it; import names what is not writable; nothing changes', async (each, ctx) => {
+    const way = each[1];
+    const reason = way.why();
     if (reason) return ctx.skip(reason);
-    const folder = path.join(dir, 'read-only');
+    const folder = fs.mkdtempSync(path.join(dir, 'read-only-'));
+    fs.chmodSync(folder, 0o755);
     const state = copyInto(folder, source, 'state.db');
     const target = copyInto(folder, empty, 'empty.db');
     const before = [sha256File(state), sha256File(target), fs.readdirSync(folder).sort()];
+    way.lock([state, target, folder]);
+    try {
+      const list = await way.cli('list', '--db', state);
+      expect(list.code, show(list)).toBe(0);
+      expect(list.stdout).toContain(id);
+      const shown = await way.cli('show', id, '--db', state);
+      expect(shown.code, show(shown)).toBe(0);
+      expect(shown.stdout).toContain(`migration ${id}`);
 
-    const list = await asNobody('list', '--db', state);
-    expect(list.code, show(list)).toBe(0);
-    expect(list.stdout).toContain(id);
-    const shown = await asNobody('show', id, '--db', state);
-    expect(shown.code, show(shown)).toBe(0);
-    expect(shown.stdout).toContain(`migration ${id}`);
-
-    const imported = await asNobody('import', bundle, '--db', target);
-    expect(imported.code, show(imported)).toBe(1);
-    expect(imported.stderr).toContain(
-      `error: ${target}: cannot write the database: the file ${target} and the folder ${folder} are not writable ` +
-        'by user nobody; nothing was changed',
-    );
-    expect(imported.stderr).toMatch(/hint: make .* writable by user nobody .*point --db \(CUTOVER_DB\) at a writable/);
+      const imported = await way.cli('import', bundle, '--db', target);
+      expect(imported.code, show(imported)).toBe(1);
+      expect(imported.stderr).toContain(
+        `error: ${target}: cannot write the database: the file ${target} and the folder ${folder} are not writable ` +
+          `by user ${way.user()}; nothing was changed`,
+      );
+      expect(imported.stderr).toMatch(/hint: make .* writable by user .*point --db \(CUTOVER_DB\) at a writable/);
+    } finally {
+      way.unlock([state, target, folder]);
+    }
     expect([sha256File(state), sha256File(target), fs.readdirSync(folder).sort()]).toEqual(before);
   });
 });

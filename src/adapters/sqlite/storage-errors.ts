@@ -19,6 +19,7 @@ export function storageError(err: unknown, file: string): unknown {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || err instanceof SyntaxError) {
     return damaged(file, err);
   }
+  if (['SQLITE_CANTOPEN', 'EACCES', 'EPERM'].includes(code) && unreadable(file)) return cannotRead(file, err);
   if (code.startsWith('SQLITE_READONLY') || ['EACCES', 'EPERM', 'EROFS'].includes(code)) return readOnly(file, err);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return diskFull(file, err);
   if (code.startsWith('SQLITE_IOERR')) {
@@ -28,10 +29,13 @@ export function storageError(err: unknown, file: string): unknown {
   return err;
 }
 
-/** True when SQLite could not create or grow the -wal/-shm files a reader of a WAL database needs. */
+/**
+ * True when SQLite could not create or grow the -wal/-shm files a reader of a WAL database needs: READONLY_* for
+ * a folder it may not write, CANTOPEN where the folder is immutable (EPERM), IOERR_SHM* or FULL on a full disk.
+ */
 export function cannotShareWal(err: unknown): boolean {
   const code = codeOf(err);
-  return code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR_SHM') || code === 'SQLITE_FULL';
+  return ['SQLITE_READONLY', 'SQLITE_IOERR_SHM', 'SQLITE_CANTOPEN', 'SQLITE_FULL'].some((c) => code.startsWith(c));
 }
 
 /** The same object, with every method's failure (thrown or rejected) mapped by storageError. */
@@ -80,6 +84,15 @@ export function readOnly(file: string, cause: unknown, note = ''): StoreError {
   );
 }
 
+function cannotRead(file: string, cause: unknown): StoreError {
+  return new StoreError(
+    `${file}: cannot read the database: the file is not readable by ${account()}; nothing was changed`,
+    'STORE_UNREADABLE',
+    `run cutover as the account that owns ${file}, or point --db (CUTOVER_DB) at a readable copy of it`,
+    { cause },
+  );
+}
+
 function diskFull(file: string, cause: unknown): StoreError {
   const dir = path.dirname(path.resolve(file));
   return new StoreError(
@@ -119,9 +132,12 @@ function unwritable(file: string): string | null {
   return parts.length === 0 ? null : parts.join(' and ');
 }
 
-function canWrite(p: string): boolean {
+const canWrite = (p: string): boolean => accessible(p, fs.constants.W_OK);
+const unreadable = (file: string): boolean => fs.existsSync(file) && !accessible(file, fs.constants.R_OK);
+
+function accessible(p: string, mode: number): boolean {
   try {
-    fs.accessSync(p, fs.constants.W_OK);
+    fs.accessSync(p, mode);
     return true;
   } catch {
     return false;
