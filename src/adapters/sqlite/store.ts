@@ -20,16 +20,9 @@ import type {
 } from '../../ports.js';
 import { utc } from './canonical.js';
 import { LeaseTable } from './leases.js';
-import { checkDatabaseFile, isCurrentByName, migrate, MIGRATIONS_DIR } from './migrator.js';
-import { openSqlite } from './driver.js';
-import {
-  assertSqliteFile,
-  openDatabase,
-  openImage,
-  secureSidecars,
-  storeErrorFrom,
-  type SqliteDatabase,
-} from './open.js';
+import { checkDatabaseFile, migrate, MIGRATIONS_DIR } from './migrator.js';
+import { assertSqliteFile, openDatabase, secureSidecars, type SqliteDatabase } from './open.js';
+import { openForReading } from './read-open.js';
 import {
   journalParams,
   jsonOrNull,
@@ -40,7 +33,7 @@ import {
   type MigrationRowData,
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { cannotShareWal, storageError, withStorageErrors } from './storage-errors.js';
+import { storageError, withStorageErrors } from './storage-errors.js';
 import { SummaryReader } from './summaries.js';
 
 /** Opens (creating when missing) and migrates the database at `file`; refuses an unusable one untouched. */
@@ -91,33 +84,6 @@ export function openReadOnlyStore(file: string, migrationsDir: string = MIGRATIO
   if (current) return withStorageErrors(new SqliteStore(db), file);
   db.close();
   return openStore(file, migrationsDir);
-}
-
-function openForReading(file: string, migrationsDir: string): { db: SqliteDatabase; current: boolean } {
-  const db = openSqlite(file, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    return { db, current: isCurrentByName(db, migrationsDir) };
-  } catch (err) {
-    db.close();
-    if (!cannotShareWal(err)) throw storeErrorFrom(err, file);
-    return openCopyForReading(file, migrationsDir, err);
-  }
-}
-
-/** The in-memory copy (open.ts openImage); refused with the original cause when it is not safe or not current. */
-function openCopyForReading(file: string, migrationsDir: string, cause: unknown): { db: SqliteDatabase; current: true } {
-  const db = openImage(file);
-  if (!db) throw storageError(cause, file);
-  try {
-    if (isCurrentByName(db, migrationsDir, file)) return { db, current: true };
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  db.close();
-  // An older schema must be migrated before it is read, which is a write.
-  throw storageError(cause, file);
 }
 
 export class SqliteStore implements MigrationStore {
