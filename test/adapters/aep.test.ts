@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/adapters/services.js';
 import { ServiceError } from '../../src/errors.js';
 import { Ajv, responseExample, validateRequestBody, validateResponse, validateSchema } from '../support/openapi.js';
+import { itWithSpecs } from '../support/specs.js';
 import { imsRoute, json, recordingLogger, SECRETS, secretForms, startServer, testConfig, type Recorded, type TestServer } from './support/server.js';
 
 const DEST = 'aep-flowservice-destinations.yaml';
@@ -123,7 +124,7 @@ describe('IMS', () => {
     expect(ims.calls()).toBe(2);
   });
 
-  it('refreshes an expired token once on a 401 and retries the request (IMS called twice)', async () => {
+  itWithSpecs('refreshes an expired token once on a 401 and retries the request (IMS called twice)', async () => {
     const ims = imsRoute(server);
     server.on('GET', `${FS}/flows/f1`, (_q, res) => json(res, 401, { error_code: '401013', message: 'Oauth token is not valid' }), 1);
     server.on('GET', `${FS}/flows/f1`, (req, res) => {
@@ -146,7 +147,7 @@ describe('IMS', () => {
 });
 
 describe('Flow Service contract', () => {
-  it('stages connections, creates the flow in one call and reads it back, as the documents describe', async () => {
+  itWithSpecs('stages connections, creates the flow in one call and reads it back, as the documents describe', async () => {
     imsRoute(server);
     const served: { method: string; path: string; status: number; body: unknown; spec: string }[] = [];
     const reply = (spec: string, status: number, body: unknown) => (req: Recorded, res: Parameters<typeof json>[0]) => {
@@ -216,7 +217,7 @@ describe('Flow Service contract', () => {
     }
   });
 
-  it('reads runs by flow id (status lower-cased, epoch ms to ISO) and enables/disables the flow', async () => {
+  itWithSpecs('reads runs by flow id (status lower-cased, epoch ms to ISO) and enables/disables the flow', async () => {
     imsRoute(server);
     const runs = responseExample(DEST, 'GET', '/runs', 200) as { items: Record<string, unknown>[] };
     runs.items[0]!.metrics = { ...(runs.items[0]!.metrics as object), statusSummary: { status: 'Success' }, durationSummary: { startedAtUTC: 1772445600000, completedAtUTC: 1772449200000 } };
@@ -235,7 +236,7 @@ describe('Flow Service contract', () => {
     expect(validateResponse(CORE, 'POST', '/flows/f1/action', 200, { id: 'f1', etag: '"e2"' })).toEqual(ok);
   });
 
-  it('resolves a 412 by re-reading the flow and re-applying the change with the new etag', async () => {
+  itWithSpecs('resolves a 412 by re-reading the flow and re-applying the change with the new etag', async () => {
     imsRoute(server);
     let version = 1;
     let segments = ['seg-a'];
@@ -260,7 +261,7 @@ describe('Flow Service contract', () => {
     expect(flow).toMatchObject({ segmentIds: ['seg-a', 'seg-b', 'seg-c'], etag: '"v3"' });
   });
 
-  it('gives up after repeated 412s with the vendor message', async () => {
+  itWithSpecs('gives up after repeated 412s with the vendor message', async () => {
     imsRoute(server);
     server.on('GET', `${FS}/flows/f1`, (_q, res) => json(res, 200, { items: [flowFixture('f1', ['a', 'b'], '"v1"')] }));
     server.on('PATCH', `${FS}/flows/f1`, (_q, res) => json(res, 412, { errorMessage: 'Version not matching' }));
@@ -274,7 +275,7 @@ describe('Flow Service contract', () => {
 });
 
 describe('Segmentation and probeAccess', () => {
-  it('pages segment definitions with start/limit and reads one by id', async () => {
+  itWithSpecs('pages segment definitions with start/limit and reads one by id', async () => {
     imsRoute(server);
     const all = Array.from({ length: 150 }, (_, i) => segmentDefinition(`s${i}`, `Segment ${i}`));
     server.on('GET', '/data/core/ups/segment/definitions', (req, res) => {
@@ -329,7 +330,7 @@ describe('Segmentation and probeAccess', () => {
     expect(result[2]!.detail).toMatch(/User lacks permission.*"View Segments"/);
   });
 
-  it('no secret in any error message or debug log line of the failing AEP scenarios', () => {
+  itWithSpecs('no secret in any error message or debug log line of the failing AEP scenarios', () => {
     expect(texts.length).toBeGreaterThan(3);
     for (const t of texts) for (const secret of secretForms()) expect(t).not.toContain(secret);
   });

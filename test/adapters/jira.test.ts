@@ -6,6 +6,7 @@ import { jiraTimestampToUtc } from '../../src/adapters/jira/time.js';
 import { adfToText, textToAdf } from '../../src/adapters/jira/adf.js';
 import { ServiceError } from '../../src/errors.js';
 import { findOperation, responseExample, validateRequestBody, validateResponse } from '../support/openapi.js';
+import { itWithSpecs } from '../support/specs.js';
 import { json, recordingLogger, secretForms, SECRETS, startServer, testConfig, text, type Recorded, type TestServer } from './support/server.js';
 
 const SPEC = 'jira-cloud-platform-v3.json';
@@ -54,7 +55,7 @@ function expectContract(): void {
 }
 
 describe('Jira Cloud v3 contract', () => {
-  it('whoAmI, issueTypes, create (ADF description, labels) with Basic email:token', async () => {
+  itWithSpecs('whoAmI, issueTypes, create (ADF description, labels) with Basic email:token', async () => {
     server.on('GET', '/rest/api/3/myself', answer(200, responseExample(SPEC, 'GET', '/rest/api/3/myself', 200)));
     server.on('GET', '/rest/api/3/issue/createmeta/OPS/issuetypes', answer(200, responseExample(SPEC, 'GET', '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes', 200)));
     server.on('POST', '/rest/api/3/issue', answer(201, { id: '10042', key: 'OPS-7', self: `${server.url}/rest/api/3/issue/10042` }));
@@ -72,7 +73,7 @@ describe('Jira Cloud v3 contract', () => {
     expectContract();
   });
 
-  it('get: status category, resolution, resolutiondate with +0100, and the done transition from the changelog', async () => {
+  itWithSpecs('get: status category, resolution, resolutiondate with +0100, and the done transition from the changelog', async () => {
     const histories = [
       { id: '1', created: '2026-03-03T09:00:00.000+0100', items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10000', fromString: 'To Do', to: '3', toString: 'In Progress' }] },
       { id: '2', created: '2026-03-04T17:30:00.123+0100', items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '3', fromString: 'In Progress', to: '10005', toString: 'Done' }, { field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', to: '10000', toString: 'Done' }] },
@@ -86,7 +87,7 @@ describe('Jira Cloud v3 contract', () => {
     expectContract();
   });
 
-  it('reads a -0500 resolution date to the right UTC instant, and an open ticket as unresolved', async () => {
+  itWithSpecs('reads a -0500 resolution date to the right UTC instant, and an open ticket as unresolved', async () => {
     server.on('GET', '/rest/api/3/issue/OPS-8', answer(200, issue('OPS-8', { created: '2026-03-02T10:00:00.000-0500', status: doneStatus, resolution: { name: 'Fixed' }, resolutiondate: '2026-03-04T21:15:00.000-0500' })));
     server.on('GET', '/rest/api/3/issue/OPS-9', answer(200, issue('OPS-9', { created: '2026-03-02T10:00:00.000+0000', status: openStatus, resolution: null, resolutiondate: null })));
     expect((await tracker().get('OPS-8')).resolutionDate).toBe('2026-03-05T02:15:00.000Z');
@@ -94,7 +95,7 @@ describe('Jira Cloud v3 contract', () => {
     expect(open).toMatchObject({ resolved: false, statusCategory: 'new', resolutionDate: null, doneTransitionAt: null, resolutionName: null });
   });
 
-  it('follows the paginated changelog when the embedded one is capped', async () => {
+  itWithSpecs('follows the paginated changelog when the embedded one is capped', async () => {
     const page = (startAt: number, values: unknown[], isLast: boolean) => ({ self: `${server.url}/rest/api/3/issue/OPS-7/changelog`, startAt, maxResults: 1, total: 2, isLast, values });
     server.on('GET', '/rest/api/3/issue/OPS-7', answer(200, issue('OPS-7', { created: '2026-03-02T10:00:00.000+0000', status: doneStatus, resolution: { name: 'Done' }, resolutiondate: '2026-03-05T08:00:00.000+0000' }, { startAt: 0, maxResults: 0, total: 2, histories: [] })));
     server.on('GET', '/rest/api/3/issue/OPS-7/changelog', (req, res) => {
@@ -109,7 +110,7 @@ describe('Jira Cloud v3 contract', () => {
     expectContract();
   });
 
-  it('findByLabel searches /search/jql by the marker label, following nextPageToken', async () => {
+  itWithSpecs('findByLabel searches /search/jql by the marker label, following nextPageToken', async () => {
     server.on('GET', '/rest/api/3/search/jql', answer(200, { isLast: true, issues: [] }));
     expect(await tracker().findByLabel('cutover-m1')).toBeNull();
     const req = server.requests[0]!;
@@ -121,7 +122,7 @@ describe('Jira Cloud v3 contract', () => {
     expectContract();
   });
 
-  it('search pages with nextPageToken until the token is missing, and stops on a repeated token', async () => {
+  itWithSpecs('search pages with nextPageToken until the token is missing, and stops on a repeated token', async () => {
     const hit = (n: number) => ({ id: String(n), key: `OPS-${n}`, fields: { created: '2026-03-02T10:00:00.000+0100' } });
     server.on('GET', '/rest/api/3/search/jql', answer(200, { issues: [hit(1)], nextPageToken: 'tok-2' }), 1);
     server.on('GET', '/rest/api/3/search/jql', answer(200, { issues: [hit(2)], nextPageToken: 'tok-3' }), 1);
@@ -135,7 +136,7 @@ describe('Jira Cloud v3 contract', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('comments in ADF and finds the marker in existing comments (paged)', async () => {
+  itWithSpecs('comments in ADF and finds the marker in existing comments (paged)', async () => {
     const comment = (t: string) => ({ id: '1', body: textToAdf(t), created: '2026-03-02T10:00:00.000+0000' });
     server.on('GET', '/rest/api/3/issue/OPS-7/comment', (req, res) => {
       const first = req.query.get('startAt') === '0';
@@ -150,7 +151,7 @@ describe('Jira Cloud v3 contract', () => {
     expectContract();
   });
 
-  it('lists and performs transitions', async () => {
+  itWithSpecs('lists and performs transitions', async () => {
     server.on('GET', '/rest/api/3/issue/OPS-7/transitions', answer(200, { transitions: [{ id: '31', name: 'Done', to: doneStatus }] }));
     server.on('POST', '/rest/api/3/issue/OPS-7/transitions', (req, res) => {
       res.writeHead(204).end();

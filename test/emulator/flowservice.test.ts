@@ -2,6 +2,7 @@
 // PATCH with quoted etags, enable/disable, delete) and runs; responses checked against the OpenAPI documents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRequestBody, validateResponse } from '../support/openapi.js';
+import { itWithSpecs } from '../support/specs.js';
 import { ECA_CONNECTION_SPEC_ID, ECA_NAME, PROFILE_STORE_SPEC_ID } from '../../src/emulator/index.js';
 import { FS, ORG, OTHER_ORG, start, waitFor, type Harness } from './helpers.js';
 import { createFlow, flowBody, stage, type Staged } from './staging.js';
@@ -25,7 +26,7 @@ function expectValid(result: { ok: boolean; errors: unknown }): void {
 }
 
 describe('catalogue', () => {
-  it('finds the ECA connection spec by name, with its target identities', async () => {
+  itWithSpecs('finds the ECA connection spec by name, with its target identities', async () => {
     const res = await h.aep('GET', `${FS}/connectionSpecs?property=${encodeURIComponent(`name==${ECA_NAME}`)}`);
     expect(res.status).toBe(200);
     expect(res.json.items).toHaveLength(1);
@@ -42,7 +43,7 @@ describe('catalogue', () => {
     expect(all.json.items.length).toBeGreaterThanOrEqual(4);
   });
 
-  it('finds the ECA flow spec by name', async () => {
+  itWithSpecs('finds the ECA flow spec by name', async () => {
     const res = await h.aep('GET', `${FS}/flowSpecs?property=${encodeURIComponent(`name==${ECA_NAME}`)}`);
     expect(res.json.items[0].targetConnectionSpecIds).toEqual([ECA_CONNECTION_SPEC_ID]);
     expectValid(validateResponse(CORE, 'GET', '/flowSpecs', 200, res.json));
@@ -61,7 +62,7 @@ describe('connections', () => {
     expect(other.status).toBe(201);
   });
 
-  it('creates with 201 {id, etag} (quoted etag), gets wrapped in items, validates against the spec', async () => {
+  itWithSpecs('creates with 201 {id, etag} (quoted etag), gets wrapped in items, validates against the spec', async () => {
     const body = { name: 'Profile x', description: 'd', connectionSpec: { id: PROFILE_STORE_SPEC_ID, version: '1.0' } };
     expectValid(validateRequestBody(CORE, 'POST', '/connections', body));
     const res = await h.aep('POST', `${FS}/connections`, { body });
@@ -80,7 +81,7 @@ describe('connections', () => {
     expect(unknown.json).toEqual({ message: 'Please provide a valid spec id' });
   });
 
-  it('lists with property filters, limit and continuationToken paging', async () => {
+  itWithSpecs('lists with property filters, limit and continuationToken paging', async () => {
     for (let i = 0; i < 4; i++) {
       await h.aep('POST', `${FS}/connections`, { body: { name: `page-${i}`, connectionSpec: { id: PROFILE_STORE_SPEC_ID, version: '1.0' } } });
     }
@@ -101,7 +102,7 @@ describe('connections', () => {
     expect(seen.length).toBeGreaterThanOrEqual(5);
   });
 
-  it('source and target connections validate and carry inheritedAttributes', async () => {
+  itWithSpecs('source and target connections validate and carry inheritedAttributes', async () => {
     const source = await h.aep('GET', `${FS}/sourceConnections/${staged.sourceId}`);
     expect(source.json.items[0].typeInfo).toEqual({ type: 'ProfileFragments', id: 'ups' });
     const target = await h.aep('GET', `${FS}/targetConnections?property=${encodeURIComponent(`baseConnectionId==${staged.ecaBaseId}`)}`);
@@ -135,7 +136,7 @@ describe('flows', () => {
     expect(unknownSegment.status).toBe(400);
   });
 
-  it('creates (201, quoted etag), gets wrapped in items with createdAt ms and inheritedAttributes', async () => {
+  itWithSpecs('creates (201, quoted etag), gets wrapped in items with createdAt ms and inheritedAttributes', async () => {
     // destinations.yaml types a streaming request's `transformations` as a string (a defect against its own
     // examples), so the request is checked against flow-service.yaml's CreateFlowRequest.
     expectValid(validateRequestBody(CORE, 'POST', '/flows', flowBody(staged, segments.slice(0, 2))));
@@ -160,7 +161,7 @@ describe('flows', () => {
     expectValid(validateResponse(DEST, 'POST', '/flows', 201, created));
   });
 
-  it('lists with repeated property filters (AND), including array paths', async () => {
+  itWithSpecs('lists with repeated property filters (AND), including array paths', async () => {
     const spec = `inheritedAttributes.targetConnections[].connectionSpec.id==${ECA_CONNECTION_SPEC_ID}`;
     const dest = 'inheritedAttributes.properties.isDestinationFlow==true';
     const res = await h.aep('GET', `${FS}/flows?property=${encodeURIComponent(spec)}&property=${encodeURIComponent(dest)}`);
@@ -173,7 +174,7 @@ describe('flows', () => {
     expect(bySegment.json.items.length).toBe(1);
   });
 
-  it('PATCH needs If-Match (1403-400), refuses a stale or unquoted etag (412), returns a new etag', async () => {
+  itWithSpecs('PATCH needs If-Match (1403-400), refuses a stale or unquoted etag (412), returns a new etag', async () => {
     const org = 'PATCH0000000000000000000@AdobeOrg';
     const s = await stage(h, org, 'cutover-patch');
     const ids = h.emu.world(org).audiences.map((a) => a.id);
@@ -211,7 +212,7 @@ describe('flows', () => {
     expect(outOfRange.json.type).toMatch(/FLOW-1455-400$/);
   });
 
-  it('enables and disables through /action?op=, changing the etag', async () => {
+  itWithSpecs('enables and disables through /action?op=, changing the etag', async () => {
     const list = await h.aep('GET', `${FS}/flows?property=${encodeURIComponent('name==ECA flow cutover-m1')}`);
     const flow = list.json.items[0];
     const disabled = await h.aep('POST', `${FS}/flows/${flow.id}/action?op=disable`);
@@ -230,7 +231,7 @@ describe('flows', () => {
     expect(res.json.report.type).toBe('flows');
   });
 
-  it('shows a successful run for the ECA flow, in the documented shape', async () => {
+  itWithSpecs('shows a successful run for the ECA flow, in the documented shape', async () => {
     const list = await h.aep('GET', `${FS}/flows?property=${encodeURIComponent('name==ECA flow cutover-m1')}`);
     const flowId = list.json.items[0].id as string;
     const runs = await waitFor(async () => {

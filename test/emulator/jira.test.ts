@@ -2,6 +2,7 @@
 // transitions, non-UTC offsets; Cloud responses checked against the Jira v3 OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRequestBody, validateResponse } from '../support/openapi.js';
+import { itWithSpecs } from '../support/specs.js';
 import { ORG, adf, setFlavor, start, type Harness } from './helpers.js';
 
 const JIRA = 'jira-cloud-platform-v3.json';
@@ -26,7 +27,7 @@ async function file(label: string, org = ORG): Promise<{ id: string; key: string
 }
 
 describe('Cloud v3', () => {
-  it('answers /myself and createmeta (404 ErrorCollection for an unknown project)', async () => {
+  itWithSpecs('answers /myself and createmeta (404 ErrorCollection for an unknown project)', async () => {
     const me = await h.jira('GET', '/rest/api/3/myself');
     ok(validateResponse(JIRA, 'GET', '/rest/api/3/myself', 200, me.json));
     const meta = await h.jira('GET', '/rest/api/3/issue/createmeta/CC/issuetypes');
@@ -37,7 +38,7 @@ describe('Cloud v3', () => {
     expect(missing.json).toEqual({ errorMessages: ["No project could be found with key 'NOPE'."], errors: {} });
   });
 
-  it('refuses a create without summary/project/issuetype, or with a string description on v3', async () => {
+  itWithSpecs('refuses a create without summary/project/issuetype, or with a string description on v3', async () => {
     const res = await h.jira('POST', '/rest/api/3/issue', { body: { fields: { description: 'plain' } } });
     expect(res.status).toBe(400);
     expect(Object.keys(res.json.errors).sort()).toEqual(['description', 'issuetype', 'project', 'summary']);
@@ -45,7 +46,7 @@ describe('Cloud v3', () => {
     ok(validateResponse(JIRA, 'POST', '/rest/api/3/issue', 400, res.json));
   });
 
-  it('runs the lifecycle: create → transitions → Done; get shows category done, resolutiondate, changelog', async () => {
+  itWithSpecs('runs the lifecycle: create → transitions → Done; get shows category done, resolutiondate, changelog', async () => {
     const issue = await file('cutover-life');
     expect(issue.key).toMatch(/^CC-\d+$/);
     const before = await h.jira('GET', `/rest/api/3/issue/${issue.key}?fields=status,resolution,resolutiondate,created,updated,labels`);
@@ -81,7 +82,7 @@ describe('Cloud v3', () => {
     ok(validateResponse(JIRA, 'GET', `/rest/api/3/issue/${issue.key}/changelog`, 200, log.json, { ignore: NULL_CHANGE }));
   });
 
-  it('renders a ticket in a non-UTC offset when told to', async () => {
+  itWithSpecs('renders a ticket in a non-UTC offset when told to', async () => {
     const issue = await file('cutover-offset');
     h.emu.control.resolveTicket(issue.key, { resolutiondate: '2026-01-02T10:11:12.345+0000', offset: '-0500' });
     const res = await h.jira('GET', `/rest/api/3/issue/${issue.key}?fields=resolutiondate,created`);
@@ -93,7 +94,7 @@ describe('Cloud v3', () => {
     expect(Date.parse(again.json.fields.resolutiondate.replace(/(\d\d)(\d\d)$/, '$1:$2'))).toBe(Date.parse('2026-01-02T10:11:12.345Z'));
   });
 
-  it('searches with /search/jql: labels, token paging, fields default id; old /search is 410 Gone', async () => {
+  itWithSpecs('searches with /search/jql: labels, token paging, fields default id; old /search is 410 Gone', async () => {
     for (let i = 0; i < 3; i++) await file('cutover-many');
     const first = await h.jira('GET', `/rest/api/3/search/jql?jql=${encodeURIComponent('labels = "cutover-many"')}&maxResults=2`);
     expect(first.json.issues).toHaveLength(2);
@@ -113,7 +114,7 @@ describe('Cloud v3', () => {
     expect((await h.jira('POST', '/rest/api/2/search', { body: { jql: 'labels = x' } })).status).toBe(410);
   });
 
-  it('adds and lists comments (ADF on v3, refused as a string)', async () => {
+  itWithSpecs('adds and lists comments (ADF on v3, refused as a string)', async () => {
     const issue = await file('cutover-comment');
     const added = await h.jira('POST', `/rest/api/3/issue/${issue.key}/comment`, { body: { body: adf('hello') } });
     expect(added.status).toBe(201);

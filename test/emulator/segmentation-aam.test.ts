@@ -1,6 +1,7 @@
 // Segment definitions and Audience Manager: paging, shapes, lookups by integration code, seeding and orgs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateResponse } from '../support/openapi.js';
+import { itWithSpecs } from '../support/specs.js';
 import { ECA_DATA_SOURCE_NAME, LEGACY_DATA_SOURCE_NAME, startEmulator } from '../../src/emulator/index.js';
 import { ORG, OTHER_ORG, start, type Harness } from './helpers.js';
 
@@ -12,7 +13,7 @@ beforeAll(async () => {
 afterAll(async () => h.emu.close());
 
 describe('segment definitions', () => {
-  it('pages with start/limit and the documented page object', async () => {
+  itWithSpecs('pages with start/limit and the documented page object', async () => {
     const first = await h.aep('GET', '/data/core/ups/segment/definitions?start=0&limit=2');
     expect(first.status).toBe(200);
     const total = h.emu.world().audiences.length;
@@ -30,7 +31,7 @@ describe('segment definitions', () => {
     expect(new Set(ids)).toEqual(new Set(h.emu.world().audiences.map((a) => a.id)));
   });
 
-  it('gets one definition as a bare object; 404 for an unknown id', async () => {
+  itWithSpecs('gets one definition as a bare object; 404 for an unknown id', async () => {
     const id = h.emu.world().audiences[0]!.id;
     const res = await h.aep('GET', `/data/core/ups/segment/definitions/${id}`);
     expect(res.json).toMatchObject({ id, imsOrgId: ORG, schema: { name: '_xdm.context.profile' } });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openImage } from '../../src/adapters/sqlite/open.js';
 import { openReadOnlyStore, openStore } from '../../src/adapters/sqlite/store.js';
 import { StoreError } from '../../src/errors.js';
 import { newMigration, sha256File, tempDir } from './helpers.js';
@@ -37,6 +38,22 @@ describe('openReadOnlyStore', () => {
     const before = sha256File(file);
     expect(() => openReadOnlyStore(file)).toThrow(StoreError);
     expect(() => openReadOnlyStore(file)).toThrow(/9999_future/);
+    expect(sha256File(file)).toBe(before);
+  });
+
+  // The copy a reader uses where it cannot create the -shm file (a read-only folder, a full disk; the spawned
+  // cases are in storage-errors.test.ts) must never miss a committed transaction.
+  it('reads a copy in memory only when the main file holds every commit: never while the -wal has frames', async () => {
+    const file = path.join(tempDir(), 'state.db');
+    const writer = openStore(file);
+    await writer.create(newMigration('m-1'));
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+    expect(openImage(file)).toBeNull();
+    await writer.close();
+    const before = sha256File(file);
+    const image = openImage(file)!;
+    expect(image.prepare('SELECT id FROM migrations').all()).toEqual([{ id: 'm-1' }]);
+    image.close();
     expect(sha256File(file)).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 // Contract-test support: validates request and response bodies against the vendors' OpenAPI documents in
-// ../shared/specs (or $CUTOVER_SPECS_DIR). Shared by the adapter contract tests and the emulator's tests, so
-// both sides of the wire are held to the same documents.
+// $CUTOVER_SPECS_DIR (tests that use them are declared with itWithSpecs, see test/support/specs.ts). Shared by the
+// adapter contract tests and the emulator's tests, so both sides of the wire are held to the same documents.
 //
 // Choices worth knowing:
 // - Paths: pass a spec template (`/flows/{id}`) or a concrete path, with or without the server's base path
@@ -13,11 +13,11 @@
 // - Documents are parsed lazily (the Jira one is 2.4 MB) and cached with their compiled validators.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AjvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { specsDir } from './specs.js';
 
 // ajv and ajv-formats are CommonJS; depending on the loader the default import is the export or its namespace.
 type AjvClass = typeof AjvModule.default;
@@ -45,11 +45,7 @@ export interface ValidateOptions {
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export function specsDir(): string {
-  return process.env.CUTOVER_SPECS_DIR ?? path.resolve(repoRoot, '../shared/specs');
-}
+export { repoRoot, specsDir } from './specs.js';
 
 interface LoadedSpec {
   key: string;

@@ -23,6 +23,7 @@ function builtAddon(): string | undefined {
   }
 }
 
-export function openSqlite(file: string, options: BetterSqlite3.Options = {}): SqliteDatabase {
+/** `file` is a path, or a database image (a Buffer) to open in memory. */
+export function openSqlite(file: string | Buffer, options: BetterSqlite3.Options = {}): SqliteDatabase {
   return new Database(file, { nativeBinding: builtAddon(), ...options });
 }

@@ -91,11 +91,11 @@ export function pendingMigrations(db: SqliteDatabase, dir: string = MIGRATIONS_D
  * read does not read and hash every migration file; every open for writing, and the migration of an older
  * database, still verifies them.
  */
-export function isCurrentByName(db: SqliteDatabase, dir: string = MIGRATIONS_DIR): boolean {
+export function isCurrentByName(db: SqliteDatabase, dir: string = MIGRATIONS_DIR, file: string = db.name): boolean {
   const known = new Set(fs.readdirSync(dir).filter((f) => FILE_NAME.test(f)).map((f) => f.replace(/\.sql$/, '')));
   const applied = appliedMigrations(db).map((row) => row.name);
   const unknown = applied.find((name) => !known.has(name));
-  if (unknown) throw schemaNewer(db.name, unknown);
+  if (unknown) throw schemaNewer(file, unknown);
   return applied.length === known.size;
 }
 

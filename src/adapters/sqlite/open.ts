@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StoreError } from '../../errors.js';
 import { openSqlite, type SqliteDatabase } from './driver.js';
+import { recoveryHint } from './storage-errors.js';
 
 export type { SqliteDatabase };
 
@@ -69,6 +70,33 @@ function readHead(file: string): Buffer {
   return head;
 }
 
+/**
+ * The database as a read-only copy in memory, for a reader that cannot create the -wal/-shm files a WAL database
+ * needs (a read-only folder, a full disk). Safe only when the main file holds every committed transaction: null
+ * when the write-ahead log has frames, or when the file changed while it was read (a writer was at work).
+ */
+export function openImage(file: string): SqliteDatabase | null {
+  if (walHasFrames(file)) return null;
+  const before = fs.statSync(file);
+  const image = fs.readFileSync(file);
+  const after = fs.statSync(file);
+  const unchanged = before.mtimeMs === after.mtimeMs && before.size === after.size && image.length === after.size;
+  if (!unchanged || walHasFrames(file)) return null;
+  // Bytes 18-19 say "WAL" (2); an in-memory database has no WAL, so the copy is marked rollback-journal (1).
+  image[18] = 1;
+  image[19] = 1;
+  return openSqlite(image, { readonly: true });
+}
+
+function walHasFrames(file: string): boolean {
+  try {
+    return fs.statSync(`${file}-wal`).size > 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
 /** SQLite gives its -wal/-shm files the database's mode; chmod anyway, in case the database was created elsewhere. */
 export function secureSidecars(file: string): void {
   for (const suffix of SIDECARS) {
@@ -84,7 +112,7 @@ export function corrupted(file: string, cause?: unknown): StoreError {
   return new StoreError(
     `${file} is not a SQLite database, or it is corrupted; cutover left it untouched`,
     'STORE_CORRUPT',
-    'restore the file from a backup, or point --db (CUTOVER_DB) at another file',
+    recoveryHint(file),
     { cause },
   );
 }

@@ -6,6 +6,7 @@ import type { Mark, MarkName, Marks, MigrationStatus } from '../../core/types.js
 import type { MigrationMarks, ReportQuery, ReportSource } from '../../report/source.js';
 import { checkDatabaseFile, migrate } from './migrator.js';
 import { openDatabase, type SqliteDatabase } from './open.js';
+import { storageError } from './storage-errors.js';
 
 const WHERE = `(@since IS NULL OR m.created_at >= @since) AND (@until IS NULL OR m.created_at < @until)
     AND (@org_id IS NULL OR m.org_id = @org_id) AND (@status IS NULL OR m.status = @status)
@@ -27,19 +28,23 @@ type SqlRow = Record<string, string | number | null>;
 
 /** Opens the database as every command does (created and migrated when needed), then forbids writes. */
 export function openReportSource(file: string): SqliteReportSource {
-  checkDatabaseFile(file);
-  const db = openDatabase(file);
   try {
-    migrate(db);
-    db.pragma('query_only = ON');
-    // 8 MB of page cache instead of the default 16: SQLite also sizes a sort's in-memory runs by it, so this caps
-    // what the rows' sort holds before spilling, keeping peak memory flat as the fleet grows (no slower here).
-    db.pragma('cache_size = -8000');
+    checkDatabaseFile(file);
+    const db = openDatabase(file);
+    try {
+      migrate(db);
+      db.pragma('query_only = ON');
+      // 8 MB of page cache instead of the default 16: SQLite also sizes a sort's in-memory runs by it, so this
+      // caps what the rows' sort holds before spilling, keeping peak memory flat as the fleet grows (no slower).
+      db.pragma('cache_size = -8000');
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new SqliteReportSource(db);
   } catch (err) {
-    db.close();
-    throw err;
+    throw storageError(err, file);
   }
-  return new SqliteReportSource(db);
 }
 
 export class SqliteReportSource implements ReportSource {

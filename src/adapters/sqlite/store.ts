@@ -20,9 +20,9 @@ import type {
 } from '../../ports.js';
 import { utc } from './canonical.js';
 import { LeaseTable } from './leases.js';
-import { checkDatabaseFile, isCurrentByName, migrate, MIGRATIONS_DIR } from './migrator.js';
-import { openSqlite } from './driver.js';
-import { assertSqliteFile, openDatabase, secureSidecars, storeErrorFrom, type SqliteDatabase } from './open.js';
+import { checkDatabaseFile, migrate, MIGRATIONS_DIR } from './migrator.js';
+import { assertSqliteFile, openDatabase, secureSidecars, type SqliteDatabase } from './open.js';
+import { openForReading } from './read-open.js';
 import {
   journalParams,
   jsonOrNull,
@@ -33,40 +33,55 @@ import {
   type MigrationRowData,
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { storageError, withStorageErrors } from './storage-errors.js';
 import { SummaryReader } from './summaries.js';
 
 /** Opens (creating when missing) and migrates the database at `file`; refuses an unusable one untouched. */
 export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore {
-  checkDatabaseFile(file, migrationsDir);
-  const db = openDatabase(file);
+  const creating = file !== ':memory:' && !fs.existsSync(file);
   try {
-    migrate(db, migrationsDir);
+    checkDatabaseFile(file, migrationsDir);
+    const db = openDatabase(file);
+    try {
+      migrate(db, migrationsDir);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    if (file !== ':memory:') secureSidecars(file);
+    return withStorageErrors(new SqliteStore(db), file);
   } catch (err) {
-    db.close();
-    throw err;
+    if (creating) removeIfEmpty(file);
+    throw storageError(err, file);
   }
-  if (file !== ':memory:') secureSidecars(file);
-  return new SqliteStore(db);
+}
+
+/** A database file this open created and could not fill (a full disk) goes, so that nothing is left behind. */
+function removeIfEmpty(file: string): void {
+  try {
+    if (fs.statSync(file).size === 0) fs.unlinkSync(file);
+  } catch {
+    // Never created, or already gone: nothing to remove.
+  }
 }
 
 /**
  * For commands that only read (list, show, export): creates no file, and a read-only connection does not
  * checkpoint the WAL on close (about 20 ms of a short command). Null when there is no database yet. A database
- * whose schema is older than the code is opened the ordinary way, so that it is migrated first.
+ * whose schema is older than the code is opened the ordinary way, so that it is migrated first. Where the
+ * reader cannot create the WAL's -shm file (a read-only folder, a full disk), it reads a copy in memory.
  */
 export function openReadOnlyStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore | null {
   if (!fs.existsSync(file) || fs.statSync(file).size === 0) return null;
-  assertSqliteFile(file);
-  const db = openSqlite(file, { readonly: true, fileMustExist: true });
+  let db: SqliteDatabase;
   let current: boolean;
   try {
-    db.pragma('busy_timeout = 5000');
-    current = isCurrentByName(db, migrationsDir);
+    assertSqliteFile(file);
+    ({ db, current } = openForReading(file, migrationsDir));
   } catch (err) {
-    db.close();
-    throw storeErrorFrom(err, file);
+    throw storageError(err, file);
   }
-  if (current) return new SqliteStore(db);
+  if (current) return withStorageErrors(new SqliteStore(db), file);
   db.close();
   return openStore(file, migrationsDir);
 }
