@@ -4,3 +4,8 @@
 export function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/** "all 3 audiences", but "the 1 audience": "all 1 audiences" reads as a bug. */
+export function all(n: number, singular: string, plural = `${singular}s`): string {
+  return n === 1 ? `the 1 ${singular}` : `all ${n} ${plural}`;
+}

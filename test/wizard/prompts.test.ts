@@ -7,6 +7,7 @@ import type { CliContext } from '../../src/cli/context.js';
 import { terminalPrompter, type Prompter } from '../../src/cli/prompts.js';
 import { Asker } from '../../src/cli/wizard/ask.js';
 import { parseAudiences, parseIdentity, parseSolutions } from '../../src/cli/wizard/options.js';
+import { parsePollEvery } from '../../src/cli/wizard/review.js';
 import { InterruptedError, UsageError } from '../../src/errors.js';
 import { plain } from './helpers.js';
 
@@ -59,6 +60,18 @@ describe('flag parsing', () => {
   });
 });
 
+describe('--poll-every', () => {
+  it('takes whole seconds from 5 to 86400 and refuses 5.5 (a usage error naming the flag), not rounding it', () => {
+    expect(parsePollEvery('5')).toBe(5_000);
+    expect(parsePollEvery('86400')).toBe(86_400_000);
+    expect(parsePollEvery(undefined)).toBeUndefined();
+    for (const bad of ['5.5', '60.0', '1e2', '4', '', 'soon']) {
+      expect(() => parsePollEvery(bad), bad).toThrow(UsageError);
+      expect(() => parsePollEvery(bad), bad).toThrow(`--poll-every ${JSON.stringify(bad)}: expected whole seconds from 5 to 86400`);
+    }
+  });
+});
+
 describe('the prompts module', () => {
   it('the searchable checkbox narrows the list as you type and keeps earlier choices', async () => {
     const { ctx, input, screen } = context();
@@ -70,9 +83,37 @@ describe('the prompts module', () => {
         { value: 'a3', name: 'Churn risk' },
       ],
     });
-    await type(input, ['c', 'h', 'u', ' ', '\r']);
+    await type(input, ['c', 'h', 'u', '\t', '\r']);
     await expect(answer).resolves.toEqual(['a1', 'a3']);
     expect(screen()).toMatch(/search "chu": 1 of 3 shown/);
+  });
+
+  it('in the searchable checkbox a space is part of a search; tab toggles, and so does space while the search is empty', async () => {
+    const { ctx, input, screen } = context();
+    const answer = terminalPrompter(ctx).search({
+      message: 'Audiences',
+      choices: [
+        { value: 'a1', name: 'Cart abandoners' },
+        { value: 'a2', name: 'Cartography fans' },
+        { value: 'a3', name: 'Churn risk' },
+      ],
+    });
+    await type(input, [' ', ...'Churn r', '\t', '\r']);
+    await expect(answer).resolves.toEqual(['a1', 'a3']);
+    expect(screen()).toMatch(/search "Churn r": 1 of 3 shown · ↑↓ move · tab select/);
+    expect(screen()).toMatch(/type to search · ↑↓ move · space or tab select · ⏎ done · 1 selected/);
+  });
+
+  it('the searchable checkbox re-asks when the selection fails its check', async () => {
+    const { ctx, input, screen } = context();
+    const answer = terminalPrompter(ctx).search({
+      message: 'Audiences',
+      choices: [{ value: 'a1', name: 'One', checked: true }, { value: 'a2', name: 'Two', checked: true }],
+      validate: (ids) => (ids.length <= 1 ? true : 'at most 1'),
+    });
+    await type(input, ['\r', ' ', '\r']);
+    await expect(answer).resolves.toEqual(['a2']);
+    expect(screen()).toContain('at most 1');
   });
 
   it('Ctrl-C at a question is an interruption (exit 130), not a crash', async () => {

@@ -44,6 +44,16 @@ export function loadPlanFile(ctx: CliContext, file: string): Plan {
   return plan;
 }
 
+/** The document as an object, or null when it is not JSON or not an object (parsePlanText has said why). */
+function parsedObject(text: string): Obj | null {
+  try {
+    const doc: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Obj) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A plan to run, or answers to complete: a draft, or (on a terminal) a plan file whose only errors are absences. */
 export type PlanSource = { plan: Plan } | { answers: Obj; missing: string[] };
 
@@ -55,14 +65,15 @@ export function loadPlanSource(ctx: CliContext, file: string, interactive: boole
   const text = readPlanText(file);
   const { plan, errors, warnings } = parsePlanText(text, file);
   printIssues(ctx, 'warning', warnings);
-  if (errors.some((e) => e.path === '(plan)')) throw invalidPlan(ctx, file, errors);
-  const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as Obj;
+  const doc = parsedObject(text);
+  if (!doc) throw invalidPlan(ctx, file, errors);
   if (plan) return interactive && doc[DRAFT_KEY] !== undefined ? { answers: doc, missing: [] } : { plan };
   const missing = missingFields(doc, errors);
   if (missing.length < errors.length) throw invalidPlan(ctx, file, errors);
   if (interactive) return { answers: doc, missing };
-  throw new UsageError(
-    `${file} is incomplete: no answer yet for ${missing.join(', ')}; nothing was created`,
+  printIssues(ctx, 'error', errors);
+  throw new InvalidPlanError(
+    `${file}: ${count(errors.length, 'error')} in the plan (listed above); nothing was created. No answer yet for: ${missing.join(', ')}`,
     `run cutover start --plan ${file} on a terminal to answer only those, or add them to the file (docs/guide.md shows a complete plan)`,
   );
 }
