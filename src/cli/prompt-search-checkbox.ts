@@ -28,18 +28,21 @@ type Key = { name?: string; sequence?: string; ctrl?: boolean; meta?: boolean };
 
 /** Printable keys, space included, extend the search (audience names have spaces: "Cart abandoners"). */
 function isTyping(key: Key): boolean {
-  return !key.ctrl && !key.meta && typeof key.sequence === 'string' && key.sequence.length === 1 && key.sequence >= ' ' && key.sequence !== '\u007f';
+  const s = key.sequence;
+  return !key.ctrl && !key.meta && typeof s === 'string' && s.length === 1 && s >= ' ' && s !== '\u007f';
 }
 
 /**
  * Tab toggles the highlighted line at any time; space toggles it only while the search is empty (as in inquirer's
  * own checkbox), and once you have typed, space is part of the search.
  */
-const isToggle = (key: Key, query: string): boolean => key.name === 'tab' || (query === '' && isSpaceKey(key as Parameters<typeof isSpaceKey>[0]));
+const isToggle = (key: Key, query: string): boolean =>
+  key.name === 'tab' || (query === '' && isSpaceKey(key as Parameters<typeof isSpaceKey>[0]));
 
 function helpLine(query: string, shown: number, total: number, selected: number): string {
   const filter = query === '' ? 'type to search' : `search "${query}": ${shown} of ${total} shown`;
-  return `(${filter} · ↑↓ move · ${query === '' ? 'space or tab' : 'tab'} select · ⏎ done · ${selected} selected)`;
+  const toggle = query === '' ? 'space or tab' : 'tab';
+  return `(${filter} · ↑↓ move · ${toggle} select · ⏎ done · ${selected} selected)`;
 }
 
 export const searchCheckbox = createPrompt(<T>(config: SearchCheckboxConfig<T>, done: (value: T[]) => void): string => {

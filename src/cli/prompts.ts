@@ -18,14 +18,15 @@ export interface Choice<T> {
 export type Validate = (value: string) => true | string | Promise<true | string>;
 /** Checks a whole selection (e.g. the plan's limit of audiences per dataflow); a string re-asks with it. */
 export type ValidateMany<T> = (values: T[]) => true | string;
+export type ManyQuestion<T, C> = { message: string; choices: C[]; required?: boolean; validate?: ValidateMany<T> };
 
 export interface Prompter {
   input(q: { message: string; default?: string; validate?: Validate }): Promise<string>;
   confirm(q: { message: string; default?: boolean }): Promise<boolean>;
   select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
-  checkbox<T>(q: { message: string; choices: Choice<T>[]; required?: boolean; validate?: ValidateMany<T> }): Promise<T[]>;
+  checkbox<T>(q: ManyQuestion<T, Choice<T>>): Promise<T[]>;
   /** A checkbox you can type into to narrow a long list. */
-  search<T>(q: { message: string; choices: SearchChoice<T>[]; required?: boolean; validate?: ValidateMany<T> }): Promise<T[]>;
+  search<T>(q: ManyQuestion<T, SearchChoice<T>>): Promise<T[]>;
 }
 
 /** Inquirer names its cancellations by class name; no need to import its error classes. */
@@ -49,11 +50,13 @@ export function terminalPrompter(ctx: CliContext): Prompter {
     confirm: (q) => guarded(() => confirm({ message: q.message, default: q.default }, context)),
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
       guarded(() => select<T>({ message: q.message, choices: q.choices, default: q.default, pageSize: 10 }, context)),
-    checkbox: <T>(q: { message: string; choices: Choice<T>[]; required?: boolean; validate?: ValidateMany<T> }) => {
-      const validate = q.validate ? (picked: readonly { value: T }[]) => q.validate!(picked.map((c) => c.value)) : undefined;
-      return guarded(() => checkbox<T>({ message: q.message, choices: q.choices, required: q.required, validate, pageSize: 10 }, context));
+    checkbox: <T>(q: ManyQuestion<T, Choice<T>>) => {
+      const check = q.validate;
+      const validate = check ? (picked: readonly { value: T }[]) => check(picked.map((c) => c.value)) : undefined;
+      const config = { message: q.message, choices: q.choices, required: q.required, validate, pageSize: 10 };
+      return guarded(() => checkbox<T>(config, context));
     },
-    search: <T>(q: { message: string; choices: SearchChoice<T>[]; required?: boolean; validate?: ValidateMany<T> }) =>
+    search: <T>(q: ManyQuestion<T, SearchChoice<T>>) =>
       guarded(() => searchCheckbox({ ...q }, context) as Promise<T[]>),
   };
 }

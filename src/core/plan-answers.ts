@@ -27,7 +27,9 @@ export function checkField(path: string, value: unknown): true | string {
 /** The value at an issue path of a parsed document, or undefined. */
 export function fieldAt(doc: unknown, path: string): unknown {
   let at = doc;
-  for (const part of pathParts(path)) at = isObj(at) || Array.isArray(at) ? (at as Record<string, unknown>)[part] : undefined;
+  for (const part of pathParts(path)) {
+    at = isObj(at) || Array.isArray(at) ? (at as Record<string, unknown>)[part] : undefined;
+  }
   return at;
 }
 

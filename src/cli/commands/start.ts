@@ -18,7 +18,7 @@ import { checkWritable, continueLine, Draft, draftFolder } from '../wizard/draft
 import { driveAndReport } from '../drive.js';
 import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
-import { loadPlanSource, parsePollEvery, type PlanSource, printReview, savePlan, withPollEvery } from '../wizard/review.js';
+import { loadPlanSource, parsePollEvery, printReview, savePlan, withPollEvery, type PlanSource } from '../wizard/review.js';
 
 type Options = StartOptions & { pollEvery?: string };
 
@@ -41,12 +41,16 @@ async function preflight(ctx: CliContext, ask: Asker, conn: Connection, plan: Pl
 /** Who answers: flags and defaults only (--yes), or the terminal, with a draft of the answers as they come in. */
 function asker(ctx: CliContext, opts: Options, source: PlanSource | null): Asker {
   if (opts.yes || (source && 'plan' in source)) return new Asker(ctx, opts.yes ? null : terminalPrompter(ctx));
-  if (source) say(ctx, `Continuing from ${opts.plan}: its answers are kept, and only the questions it does not answer are asked.`);
+  if (source) say(ctx, `Continuing from ${opts.plan}: its answers are kept; only the questions it does not answer are asked.`);
   return new Asker(ctx, terminalPrompter(ctx), new Draft(ctx, opts.plan ?? null, source?.answers));
 }
 
-async function gather(ctx: CliContext, opts: Options, ask: Asker, source: PlanSource | null): Promise<{ plan: Plan; id: string; conn: Connection }> {
-  if (source && 'plan' in source) return { plan: source.plan, id: newMigrationId(), conn: connect(ctx, readServiceConfig(ctx, opts), source.plan) };
+type Gathered = { plan: Plan; id: string; conn: Connection };
+
+async function gather(ctx: CliContext, opts: Options, ask: Asker, source: PlanSource | null): Promise<Gathered> {
+  if (source && 'plan' in source) {
+    return { plan: source.plan, id: newMigrationId(), conn: connect(ctx, readServiceConfig(ctx, opts), source.plan) };
+  }
   return interview(ctx, opts, ask, readServiceConfig(ctx, opts), draftFolder(ctx, opts));
 }
 
@@ -58,7 +62,8 @@ function sayKept(ctx: CliContext, ask: Asker): void {
 /** Ctrl-C at a question: the way back is the draft, so that is the hint (instead of "run cutover start again"). */
 function keptOnTheWayOut(ctx: CliContext, ask: Asker, err: unknown): unknown {
   const file = ask.draft?.path;
-  if (file && err instanceof InterruptedError) Object.defineProperty(err, 'hint', { value: continueLine(file).replace(/^Y/, 'y') });
+  const hint = file ? continueLine(file).replace(/^Y/, 'y') : undefined;
+  if (hint && err instanceof InterruptedError) Object.defineProperty(err, 'hint', { value: hint });
   else sayKept(ctx, ask);
   return err;
 }
@@ -70,7 +75,13 @@ async function confirmed(ask: Asker): Promise<boolean> {
 type Accepted = { plan: Plan; id: string };
 
 /** From the answers to a plan the admin accepted, or the exit code of why not (nothing created either way). */
-async function planned(ctx: CliContext, opts: Options, ask: Asker, source: PlanSource | null, acceptances: AcceptedCheck[]): Promise<Accepted | number> {
+async function planned(
+  ctx: CliContext,
+  opts: Options,
+  ask: Asker,
+  source: PlanSource | null,
+  acceptances: AcceptedCheck[],
+): Promise<Accepted | number> {
   const follow = opts.follow ?? !opts.yes;
   const gathered = await gather(ctx, opts, ask, source);
   const { id, conn } = gathered;
@@ -109,7 +120,14 @@ export default async function start(_args: string[], opts: Options, ctx: CliCont
   return createAndDrive(ctx, opts, accepted.plan, accepted.id, opts.follow ?? !opts.yes, ask.draft);
 }
 
-async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: string, follow: boolean, draft: Draft | null): Promise<number> {
+async function createAndDrive(
+  ctx: CliContext,
+  opts: Options,
+  plan: Plan,
+  id: string,
+  follow: boolean,
+  draft: Draft | null,
+): Promise<number> {
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
   const runtime = openRuntime(ctx, opts);
   try {

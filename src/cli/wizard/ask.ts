@@ -5,7 +5,7 @@
 import { UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { say, styleFor } from '../output.js';
-import type { Choice, Prompter, Validate } from '../prompts.js';
+import type { Choice, Prompter, Validate, ValidateMany } from '../prompts.js';
 import type { Draft } from './draft.js';
 
 interface Base<T> {
@@ -49,7 +49,8 @@ export class Asker {
     if (typeof kept === 'string' && (!q.validate || (await q.validate(kept)) === true)) return this.kept(q.message, kept);
     if (!this.prompter) return q.default !== undefined ? q.default : this.missing(q.flag, q.message);
     this.help(q.help);
-    return this.keep(q.field, (await this.prompter.input({ message: q.message, default: q.default, validate: q.validate })).trim());
+    const typed = await this.prompter.input({ message: q.message, default: q.default, validate: q.validate });
+    return this.keep(q.field, typed.trim());
   }
 
   async yesNo(q: Base<boolean> & { default: boolean }): Promise<boolean> {
@@ -68,11 +69,12 @@ export class Asker {
     if (choice) return this.kept(q.message, choice.value, choice.name);
     if (!this.prompter) return q.default !== undefined ? q.default : this.missing(q.flag, q.message);
     this.help(q.help);
-    return this.keep(q.field, await this.prompter.select({ message: q.message, choices: q.choices, default: q.default }));
+    const picked = await this.prompter.select({ message: q.message, choices: q.choices, default: q.default });
+    return this.keep(q.field, picked);
   }
 
   /** The default is the choices marked `checked`; `search` gives a checkbox you can type into. */
-  async pickMany<T>(q: Base<T[]> & { choices: Choice<T>[]; search?: boolean; required?: boolean; validate?: (values: T[]) => true | string }): Promise<T[]> {
+  async pickMany<T>(q: Base<T[]> & { choices: Choice<T>[]; search?: boolean; required?: boolean; validate?: ValidateMany<T> }): Promise<T[]> {
     if (q.given !== undefined) return this.keep(q.field, this.checkedMany(q.flag, q.given, q.validate));
     const kept = this.draft?.get(q.field);
     if (Array.isArray(kept) && kept.length > 0 && (!q.validate || q.validate(kept as T[]) === true)) {
@@ -83,8 +85,10 @@ export class Asker {
     if (!this.prompter) return defaults.length > 0 || !q.required ? defaults : this.missing(q.flag, q.message);
     this.help(q.help);
     const asked = { message: q.message, required: q.required, validate: q.validate };
-    if (q.search) return this.keep(q.field, await this.prompter.search({ ...asked, choices: q.choices.filter((c) => !c.disabled) }));
-    return this.keep(q.field, await this.prompter.checkbox({ ...asked, choices: q.choices }));
+    const picked = q.search
+      ? await this.prompter.search({ ...asked, choices: q.choices.filter((c) => !c.disabled) })
+      : await this.prompter.checkbox({ ...asked, choices: q.choices });
+    return this.keep(q.field, picked);
   }
 
   /** Writes the answer to the draft and returns it. */
@@ -99,7 +103,7 @@ export class Asker {
     return value;
   }
 
-  private checkedMany<T>(flag: string, values: T[], validate?: (values: T[]) => true | string): T[] {
+  private checkedMany<T>(flag: string, values: T[], validate?: ValidateMany<T>): T[] {
     const verdict = validate ? validate(values) : true;
     if (verdict !== true) throw new UsageError(`${flag.split(' ')[0]}: ${verdict}`);
     return values;

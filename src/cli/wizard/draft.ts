@@ -10,9 +10,11 @@ import { UsageError } from '../../errors.js';
 import { databasePath, type CliContext, type GlobalOptions } from '../context.js';
 import { say } from '../output.js';
 
-export const draftFolder = (ctx: CliContext, opts: GlobalOptions): string => join(dirname(databasePath(ctx, opts)), 'drafts');
+export const draftFolder = (ctx: CliContext, opts: GlobalOptions): string =>
+  join(dirname(databasePath(ctx, opts)), 'drafts');
 
-export const continueLine = (file: string): string => `Your answers are kept in ${file}; continue with: cutover start --plan ${file}`;
+export const continueLine = (file: string): string =>
+  `Your answers are kept in ${file}; continue with: cutover start --plan ${file}`;
 
 export class Draft {
   private doc: Obj;
@@ -59,7 +61,8 @@ export class Draft {
 
   private write(): void {
     if (!this.file || this.broken) return;
-    const body = { [DRAFT_KEY]: `answers so far of cutover start (${new Date(this.ctx.clock.now()).toISOString()}); absent fields are not answered yet`, ...this.doc };
+    const at = new Date(this.ctx.clock.now()).toISOString();
+    const body = { [DRAFT_KEY]: `answers so far of cutover start (${at}); absent fields are not answered yet`, ...this.doc };
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       const tmp = `${this.file}.${process.pid}.tmp`;
@@ -67,7 +70,8 @@ export class Draft {
       renameSync(tmp, this.file);
     } catch (err) {
       this.broken = true;
-      say(this.ctx, `  (cannot keep a draft of the answers in ${this.file}: ${(err as Error).message}; pass --plan-out FILE to save them at the end)`);
+      const why = (err as Error).message;
+      say(this.ctx, `  (cannot keep a draft of the answers in ${this.file}: ${why}; --plan-out FILE saves them at the end)`);
     }
   }
 
@@ -91,14 +95,16 @@ export function earlierDraft(folder: string, orgId: string): { file: string; doc
 /** Refuses an unwritable --plan-out before the first question, so no answer is lost to a bad path at the end. */
 export function checkWritable(flag: string, file: string): void {
   const refuse = (why: string): never => {
-    throw new UsageError(`${flag} ${file}: ${why}; nothing was asked`, `choose a file in a folder you can write to, e.g. ${flag} ./plan.json`);
+    const hint = `choose a file in a folder you can write to, e.g. ${flag} ./plan.json`;
+    throw new UsageError(`${flag} ${file}: ${why}; nothing was asked`, hint);
   };
   const kind = (path: string) => {
     try {
       return statSync(path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' ? null : refuse(code === 'ENOTDIR' ? `${dirname(path)} is not a folder` : (err as Error).message);
+      if (code === 'ENOENT') return null;
+      return refuse(code === 'ENOTDIR' ? `${dirname(path)} is not a folder` : (err as Error).message);
     }
   };
   const target = kind(file);

@@ -51,10 +51,18 @@ function destinationOf(ask: Asker, opts: StartOptions, name: string): Plan['dest
   const kept = (ask.draft?.get('destination') ?? {}) as Obj;
   const accountId = opts.accountId ?? (kept.accountId as string | undefined);
   const tokenEnv = opts.tokenEnv ?? (kept.tokenEnv as string | undefined);
-  return { name, description: 'Created by cutover', ...(accountId ? { accountId } : {}), ...(tokenEnv ? { tokenEnv } : {}) };
+  const extras = { ...(accountId ? { accountId } : {}), ...(tokenEnv ? { tokenEnv } : {}) };
+  return { name, description: 'Created by cutover', ...extras };
 }
 
-export async function interview(ctx: CliContext, opts: StartOptions, ask: Asker, config: ServiceConfig, drafts: string): Promise<Interview> {
+/** `drafts`: the folder of draft files (draft.ts), where the answers go once the org is known. */
+export async function interview(
+  ctx: CliContext,
+  opts: StartOptions,
+  ask: Asker,
+  config: ServiceConfig,
+  drafts: string,
+): Promise<Interview> {
   const configured = connect(ctx, config, { orgId: config.platform.orgId, sandbox: config.platform.sandbox });
   await checkCredentials(ctx, ask, configured);
   const org = await askOrg(ask, opts, config);
@@ -69,7 +77,8 @@ export async function interview(ctx: CliContext, opts: StartOptions, ask: Asker,
   const dataManagement = await askDataManagement(ask, opts);
   const acceptedChecks = ask.keep('acceptedChecks', dataManagement.licensed ? [licenceAcceptance(ctx)] : []);
   const destination = ask.keep('destination', destinationOf(ask, opts, await askDestinationName(ask, opts)));
-  const raw = { ...org, audiences, identities, solutions, destination, jira, usesDataManagement: dataManagement.uses, acceptedChecks };
+  const usesDataManagement = dataManagement.uses;
+  const raw = { ...org, audiences, identities, solutions, destination, jira, usesDataManagement, acceptedChecks };
   const { plan, errors } = validatePlan(raw);
   if (!plan) throw new UsageError(`the answers do not make a valid plan:\n  ${errors.map((e) => e.message).join('\n  ')}`);
   return { plan, id, conn };

@@ -67,8 +67,8 @@ export async function askIdentities(ask: Asker, opts: StartOptions, conn: Connec
   if (given) return ask.keep('identities', given);
   const kept = ask.draft?.get('identities');
   if (Array.isArray(kept) && checkField('identities', kept) === true) {
-    const shown = (kept as IdentityMapping[]).map((m) => `${m.source} -> ${m.target}${m.applyHashing ? ' (hashed)' : ''}`).join(', ');
-    return ask.kept('Identities to map', kept as IdentityMapping[], shown);
+    const shown = (kept as IdentityMapping[]).map((m) => `${m.source} -> ${m.target}${m.applyHashing ? ' (hashed)' : ''}`);
+    return ask.kept('Identities to map', kept as IdentityMapping[], shown.join(', '));
   }
   const spec = await conn.services.platform.findConnectionSpec(conn.settings.ecaSpecName);
   const supported = spec?.identities && spec.identities.length > 0 ? new Set(spec.identities.map((i) => i.toLowerCase())) : null;
@@ -103,7 +103,8 @@ async function projectIssueTypes(conn: Connection, key: string): Promise<string[
 
 function ticketMode(ask: Asker, opts: StartOptions): Promise<'new' | 'existing'> {
   // A draft tells the mode by what it holds: a ticket key (attach), or a project key without one (file a new one).
-  const kept = typeof ask.draft?.get('jira.existingKey') === 'string' ? 'existing' : ask.draft?.get('jira.projectKey') !== undefined ? 'new' : undefined;
+  const attach = typeof ask.draft?.get('jira.existingKey') === 'string';
+  const kept = attach ? 'existing' : ask.draft?.get('jira.projectKey') !== undefined ? 'new' : undefined;
   return ask.pickOne<'new' | 'existing'>({
     flag: '--ticket <key>', given: opts.ticket !== undefined ? 'existing' : kept, message: 'The Jira deprovisioning ticket', default: 'new',
     help: 'Adobe turns legacy sharing off when this ticket is resolved; the new dataflow is created the moment it is.',
@@ -114,7 +115,9 @@ function ticketMode(ask: Asker, opts: StartOptions): Promise<'new' | 'existing'>
 export async function askJira(ask: Asker, opts: StartOptions, conn: Connection, draft: Pick<Plan, 'orgId' | 'sandbox' | 'audiences' | 'jira'>, marker: string): Promise<JiraPlan> {
   const mode = await ticketMode(ask, opts);
   const existingKey = mode === 'existing'
-    ? await ask.text({ flag: '--ticket <key>', given: opts.ticket, field: 'jira.existingKey', message: 'Ticket key', validate: planRule('jira.existingKey') })
+    ? await ask.text({
+        flag: '--ticket <key>', given: opts.ticket, field: 'jira.existingKey', message: 'Ticket key', validate: planRule('jira.existingKey'),
+      })
     : undefined;
   let types: string[] = [];
   const projectKey = await ask.text({
@@ -147,7 +150,8 @@ export async function askDataManagement(ask: Asker, opts: StartOptions): Promise
   });
   if (!uses) return { uses, licensed: false };
   const kept = ask.draft?.get('acceptedChecks');
-  const given = opts.aamLicence ?? (Array.isArray(kept) ? kept.some((a) => (a as { check?: unknown }).check === 'licence.aam') : undefined);
+  const keptLicence = Array.isArray(kept) ? kept.some((a) => (a as { check?: unknown }).check === 'licence.aam') : undefined;
+  const given = opts.aamLicence ?? keptLicence;
   const licensed = await ask.yesNo({ flag: '--aam-licence', given, message: 'Does the org hold an Audience Manager licence?', default: false, help: 'No API can tell; your answer is recorded.' });
   return { uses, licensed };
 }

@@ -34,7 +34,8 @@ function readPlanText(file: string): string {
 function invalidPlan(ctx: CliContext, file: string, errors: Issue[]): InvalidPlanError {
   printIssues(ctx, 'error', errors);
   const found = count(errors.length, 'error');
-  return new InvalidPlanError(`${file}: ${found} in the plan (listed above); nothing was created`, 'fix the fields named above; docs/guide.md shows a complete plan');
+  const hint = 'fix the fields named above; docs/guide.md shows a complete plan';
+  return new InvalidPlanError(`${file}: ${found} in the plan (listed above); nothing was created`, hint);
 }
 
 export function loadPlanFile(ctx: CliContext, file: string): Plan {
@@ -73,8 +74,9 @@ export function loadPlanSource(ctx: CliContext, file: string, interactive: boole
   if (interactive) return { answers: doc, missing };
   printIssues(ctx, 'error', errors);
   throw new InvalidPlanError(
-    `${file}: ${count(errors.length, 'error')} in the plan (listed above); nothing was created. No answer yet for: ${missing.join(', ')}`,
-    `run cutover start --plan ${file} on a terminal to answer only those, or add them to the file (docs/guide.md shows a complete plan)`,
+    `${file}: ${count(errors.length, 'error')} in the plan (listed above); nothing was created. `
+      + `No answer yet for: ${missing.join(', ')}`,
+    `run cutover start --plan ${file} on a terminal to answer only those, or add them to the file`,
   );
 }
 
@@ -83,7 +85,8 @@ export function parsePollEvery(seconds: string | undefined): number | undefined 
   if (seconds === undefined) return undefined;
   const ms = /^\s*\d+\s*$/.test(seconds) ? Number(seconds) * 1000 : NaN;
   if (!(ms >= 5_000 && ms <= 86_400_000)) {
-    throw new UsageError(`--poll-every ${JSON.stringify(seconds)}: expected whole seconds from 5 to 86400`, 'e.g. --poll-every 60; polling Jira more often than every 5 s risks its rate limits');
+    const hint = 'e.g. --poll-every 60; polling Jira more often than every 5 s risks its rate limits';
+    throw new UsageError(`--poll-every ${JSON.stringify(seconds)}: expected whole seconds from 5 to 86400`, hint);
   }
   return ms;
 }
