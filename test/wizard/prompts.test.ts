@@ -1,11 +1,15 @@
 // Prompt-level tests, in process: the Asker's flag/default/prompt rules, flag parsing, and the real prompts
 // module (including the searchable checkbox) driven through in-memory streams.
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { terminalPrompter, type Prompter } from '../../src/cli/prompts.js';
 import { Asker } from '../../src/cli/wizard/ask.js';
+import { Draft } from '../../src/cli/wizard/draft.js';
 import { parseAudiences, parseIdentity, parseSolutions } from '../../src/cli/wizard/options.js';
 import { parsePollEvery } from '../../src/cli/wizard/review.js';
 import { InterruptedError, UsageError } from '../../src/errors.js';
@@ -44,6 +48,30 @@ describe('Asker', () => {
     const missing = ask.text({ flag: '--jira-project <key>', message: 'Jira project key' });
     await expect(missing).rejects.toBeInstanceOf(UsageError);
     await expect(missing).rejects.toThrow(/pass --jira-project <key>/);
+  });
+});
+
+describe('Asker with a draft', () => {
+  const { ctx } = context();
+  const never: Prompter = new Proxy({} as Prompter, { get: () => () => Promise.reject(new Error('must not prompt')) });
+  const isKey = (v: string) => (/^[A-Z][A-Z0-9_]{1,9}$/.test(v) ? true : 'upper-case');
+
+  it('a kept answer is not asked again; a kept answer that fails its check is', async () => {
+    const kept = new Asker(ctx, never, new Draft(ctx, null, { jira: { projectKey: 'CC' } }));
+    await expect(kept.text({ flag: '--jira-project <key>', field: 'jira.projectKey', message: 'Key', validate: isKey })).resolves.toBe('CC');
+    const typed: Prompter = { ...never, input: async () => 'AAM' };
+    const wrong = new Asker(ctx, typed, new Draft(ctx, null, { jira: { projectKey: 'cc' } }));
+    await expect(wrong.text({ flag: '--jira-project <key>', field: 'jira.projectKey', message: 'Key', validate: isKey })).resolves.toBe('AAM');
+  });
+
+  it('every answer, typed or given by a flag, is written to the draft file (0600) as it comes in', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cutover-draft-')), 'drafts', 'X@AdobeOrg.plan.json');
+    const typed: Prompter = { ...never, confirm: async () => true };
+    const ask = new Asker(ctx, typed, new Draft(ctx, file));
+    await ask.text({ flag: '--org <id>', field: 'orgId', given: 'X@AdobeOrg', message: 'Org' });
+    await ask.yesNo({ flag: '--data-management', field: 'usesDataManagement', message: 'DM?', default: false });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ $draft: expect.any(String), orgId: 'X@AdobeOrg', usesDataManagement: true });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 

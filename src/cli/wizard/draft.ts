@@ -107,6 +107,7 @@ export function checkWritable(flag: string, file: string): void {
       return refuse(code === 'ENOTDIR' ? `${dirname(path)} is not a folder` : (err as Error).message);
     }
   };
+  if (file.trim() === '') refuse('the path is empty');
   const target = kind(file);
   if (target && !target.isFile()) refuse('not a regular file');
   const folder = dirname(file);
