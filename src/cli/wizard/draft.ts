@@ -96,7 +96,7 @@ export function earlierDraft(folder: string, orgId: string): { file: string; doc
 export function checkWritable(flag: string, file: string): void {
   const refuse = (why: string): never => {
     const hint = `choose a file in a folder you can write to, e.g. ${flag} ./plan.json`;
-    throw new UsageError(`${flag} ${file}: ${why}; nothing was asked`, hint);
+    throw new UsageError(`${flag} ${file || '""'}: ${why}; nothing was asked`, hint);
   };
   const kind = (path: string) => {
     try {

@@ -65,8 +65,7 @@ export async function interview(
 ): Promise<Interview> {
   const configured = connect(ctx, config, { orgId: config.platform.orgId, sandbox: config.platform.sandbox });
   await checkCredentials(ctx, ask, configured);
-  const org = await askOrg(ask, opts, config);
-  await placeDraft(ask, drafts, org.orgId);
+  const org = await askOrg(ask, opts, config, (orgId) => placeDraft(ask, drafts, orgId));
   const conn = org.orgId === config.platform.orgId && org.sandbox === config.platform.sandbox ? configured : connect(ctx, config, org);
   const solutions = await askSolutions(ask, opts);
   const audiences = await askAudiences(ask, opts, conn);

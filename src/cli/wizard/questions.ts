@@ -25,11 +25,18 @@ const IDENTITY_HELP: Record<IdentityName, { source: string; description: string 
   extern_id: { source: 'CRMID', description: 'custom user ids (a custom namespace)' },
 };
 
-export async function askOrg(ask: Asker, opts: StartOptions, config: ServiceConfig): Promise<{ orgId: string; sandbox: string }> {
+/** `answered` runs once the org id is known (the draft is named after it), before the sandbox is asked. */
+export async function askOrg(
+  ask: Asker,
+  opts: StartOptions,
+  config: ServiceConfig,
+  answered: (orgId: string) => Promise<void> = async () => {},
+): Promise<{ orgId: string; sandbox: string }> {
   const orgId = await ask.text({
     flag: '--org <id>', given: opts.org, field: 'orgId', message: 'IMS organisation id', default: config.platform.orgId,
     help: 'The org whose legacy segment sharing Adobe will turn off (ends in @AdobeOrg).', validate: planRule('orgId'),
   });
+  await answered(orgId.trim());
   const sandbox = await ask.text({
     flag: '--sandbox <name>', given: opts.sandbox, field: 'sandbox', message: 'Sandbox', default: config.platform.sandbox,
     help: 'The AEP sandbox the audiences live in (lower-case).', validate: planRule('sandbox'),
