@@ -14,6 +14,8 @@ export interface SearchCheckboxConfig<T> {
   choices: SearchChoice<T>[];
   pageSize?: number;
   required?: boolean;
+  /** Checks the selection on Enter; a string is shown and the prompt stays open. */
+  validate?: (values: T[]) => true | string;
 }
 
 interface Item<T> extends SearchChoice<T> {
@@ -22,14 +24,25 @@ interface Item<T> extends SearchChoice<T> {
 
 const matches = (item: Item<unknown>, query: string): boolean => query === '' || item.name.toLowerCase().includes(query.toLowerCase());
 
-/** Printable keys extend the search; space toggles, so a query cannot contain spaces (names rarely need them). */
-function isTyping(key: { name?: string; sequence?: string; ctrl?: boolean; meta?: boolean }): boolean {
-  return !key.ctrl && !key.meta && typeof key.sequence === 'string' && key.sequence.length === 1 && key.sequence > ' ' && key.sequence !== '\u007f';
+type Key = { name?: string; sequence?: string; ctrl?: boolean; meta?: boolean };
+
+/** Printable keys, space included, extend the search (audience names have spaces: "Cart abandoners"). */
+function isTyping(key: Key): boolean {
+  const s = key.sequence;
+  return !key.ctrl && !key.meta && typeof s === 'string' && s.length === 1 && s >= ' ' && s !== '\u007f';
 }
+
+/**
+ * Tab toggles the highlighted line at any time; space toggles it only while the search is empty (as in inquirer's
+ * own checkbox), and once you have typed, space is part of the search.
+ */
+const isToggle = (key: Key, query: string): boolean =>
+  key.name === 'tab' || (query === '' && isSpaceKey(key as Parameters<typeof isSpaceKey>[0]));
 
 function helpLine(query: string, shown: number, total: number, selected: number): string {
   const filter = query === '' ? 'type to search' : `search "${query}": ${shown} of ${total} shown`;
-  return `(${filter} · ↑↓ move · space select · ⏎ done · ${selected} selected)`;
+  const toggle = query === '' ? 'space or tab' : 'tab';
+  return `(${filter} · ↑↓ move · ${toggle} select · ⏎ done · ${selected} selected)`;
 }
 
 export const searchCheckbox = createPrompt(<T>(config: SearchCheckboxConfig<T>, done: (value: T[]) => void): string => {
@@ -45,21 +58,23 @@ export const searchCheckbox = createPrompt(<T>(config: SearchCheckboxConfig<T>, 
   useKeypress((key, rl) => {
     if (isEnterKey(key)) {
       const chosen = items.filter((i) => i.checked);
-      if (config.required && chosen.length === 0) return setError('Select at least one (space toggles the highlighted line)');
+      if (config.required && chosen.length === 0) return setError('Select at least one (tab toggles the highlighted line)');
+      const verdict = config.validate ? config.validate(chosen.map((i) => i.value)) : true;
+      if (verdict !== true) return setError(verdict);
       setStatus('done');
       return done(chosen.map((i) => i.value));
     }
     rl.clearLine(0); // the prompt keeps the query itself; readline's own line buffer is not used
     if (isUpKey(key) || isDownKey(key)) {
       if (visible.length > 0) setActive((active + (isUpKey(key) ? -1 : 1) + visible.length) % visible.length);
-    } else if (isSpaceKey(key)) {
+    } else if (isToggle(key, query)) {
       const target = visible[active];
       setError(undefined);
       if (target) setItems(items.map((i) => (i === target ? { ...i, checked: !i.checked } : i)));
     } else if (isBackspaceKey(key)) {
       setQuery(query.slice(0, -1));
       setActive(0);
-    } else if (isTyping(key as unknown as Parameters<typeof isTyping>[0])) {
+    } else if (isTyping(key as Key)) {
       setQuery(query + (key as unknown as { sequence: string }).sequence);
       setActive(0);
     }

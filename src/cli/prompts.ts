@@ -16,14 +16,17 @@ export interface Choice<T> {
 }
 
 export type Validate = (value: string) => true | string | Promise<true | string>;
+/** Checks a whole selection (e.g. the plan's limit of audiences per dataflow); a string re-asks with it. */
+export type ValidateMany<T> = (values: T[]) => true | string;
+export type ManyQuestion<T, C> = { message: string; choices: C[]; required?: boolean; validate?: ValidateMany<T> };
 
 export interface Prompter {
   input(q: { message: string; default?: string; validate?: Validate }): Promise<string>;
   confirm(q: { message: string; default?: boolean }): Promise<boolean>;
   select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
-  checkbox<T>(q: { message: string; choices: Choice<T>[]; required?: boolean }): Promise<T[]>;
+  checkbox<T>(q: ManyQuestion<T, Choice<T>>): Promise<T[]>;
   /** A checkbox you can type into to narrow a long list. */
-  search<T>(q: { message: string; choices: SearchChoice<T>[]; required?: boolean }): Promise<T[]>;
+  search<T>(q: ManyQuestion<T, SearchChoice<T>>): Promise<T[]>;
 }
 
 /** Inquirer names its cancellations by class name; no need to import its error classes. */
@@ -35,7 +38,7 @@ async function guarded<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
   } catch (err) {
-    if (isCancellation(err)) throw new InterruptedError('interrupted at a question: nothing was created', 'INTERRUPTED', 'run cutover start again (or pass --plan-out FILE to keep your answers next time)');
+    if (isCancellation(err)) throw new InterruptedError('interrupted at a question: nothing was created', 'INTERRUPTED', 'run cutover start again');
     throw err;
   }
 }
@@ -47,9 +50,13 @@ export function terminalPrompter(ctx: CliContext): Prompter {
     confirm: (q) => guarded(() => confirm({ message: q.message, default: q.default }, context)),
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
       guarded(() => select<T>({ message: q.message, choices: q.choices, default: q.default, pageSize: 10 }, context)),
-    checkbox: <T>(q: { message: string; choices: Choice<T>[]; required?: boolean }) =>
-      guarded(() => checkbox<T>({ message: q.message, choices: q.choices, required: q.required, pageSize: 10 }, context)),
-    search: <T>(q: { message: string; choices: SearchChoice<T>[]; required?: boolean }) =>
-      guarded(() => searchCheckbox({ message: q.message, choices: q.choices, required: q.required }, context) as Promise<T[]>),
+    checkbox: <T>(q: ManyQuestion<T, Choice<T>>) => {
+      const check = q.validate;
+      const validate = check ? (picked: readonly { value: T }[]) => check(picked.map((c) => c.value)) : undefined;
+      const config = { message: q.message, choices: q.choices, required: q.required, validate, pageSize: 10 };
+      return guarded(() => checkbox<T>(config, context));
+    },
+    search: <T>(q: ManyQuestion<T, SearchChoice<T>>) =>
+      guarded(() => searchCheckbox({ ...q }, context) as Promise<T[]>),
   };
 }

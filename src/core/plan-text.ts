@@ -2,6 +2,7 @@
 import { SOLUTION_LABELS, type Plan } from './types.js';
 import type { Issue } from './plan-fields.js';
 import { formatDuration } from './downtime.js';
+import { all } from './words.js';
 
 /** Offset of the first JSON syntax error in `text`, or -1 when it is valid JSON. */
 export function jsonErrorOffset(text: string): number {
@@ -117,7 +118,7 @@ export function describePlan(plan: Plan): string[] {
     `  - an Experience Cloud Audiences connection "${dest.name}"${dest.accountId ? `, account ${dest.accountId}` : ''}; bearer token ${dest.tokenEnv ? `read from $${dest.tokenEnv} (never stored)` : 'none'}`,
     '  - its Profile Store source connection and its target connection',
     `Jira: ${jira.existingKey ? `attach the existing ticket ${jira.existingKey}` : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`}; polled every ${formatDuration(polling.ticketIntervalMs)}, stalled after ${plan.ticketSlaBusinessDays} business days`,
-    `Cut-over: the moment the ticket resolves, one call creates the dataflow with all ${plan.audiences.length} audiences; never earlier`,
+    `Cut-over: the moment the ticket resolves, one call creates the dataflow with ${all(plan.audiences.length, 'audience')}; never earlier`,
     `Verification: Audience Manager and the flow's runs polled every ${formatDuration(polling.verifyIntervalMs)}, for up to ${formatDuration(polling.verifyTimeoutMs)}`,
     `Alerts: ${alertsLine(plan.alerts)}`,
     ...plan.acceptedChecks.map((a) => `Accepted warning ${a.check}: ${a.reason} (${a.by}, ${a.at})`),

@@ -52,7 +52,9 @@ const UNCONFIRMED_IDENTITIES: readonly IdentityName[] = ['phone_sha256', 'extern
 
 export const ORG_ID_RE = /^[A-Za-z0-9]+@AdobeOrg$/;
 const SANDBOX_RE = /^[a-z0-9][a-z0-9-]*$/;
-const ROOT_KEYS = ['$schema', 'orgId', 'sandbox', 'audiences', 'identities', 'solutions', 'destination', 'alerts', 'jira', 'usesDataManagement', 'polling', 'ticketSlaBusinessDays', 'acceptedChecks'];
+/** Marks a draft: the wizard's answers so far, where an absent field is a question not yet answered. */
+export const DRAFT_KEY = '$draft';
+const ROOT_KEYS = ['$schema', DRAFT_KEY, 'orgId', 'sandbox', 'audiences', 'identities', 'solutions', 'destination', 'alerts', 'jira', 'usesDataManagement', 'polling', 'ticketSlaBusinessDays', 'acceptedChecks'];
 const HOUR = 3_600_000;
 
 function mergeDefaults(input: PlanDefaultsInput = {}): PlanDefaults {

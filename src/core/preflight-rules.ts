@@ -2,6 +2,7 @@
 import type { Plan } from './types.js';
 import type { PreflightFacts, Verdict } from './preflight.js';
 import { CHECKS, MAX_AUDIENCES_PER_FLOW, REQUIRED_PERMISSIONS, type CheckId } from './preflight-checks.js';
+import { all, count } from './words.js';
 
 const isError = (f: unknown): f is { error: string } =>
   typeof f === 'object' && f !== null && !Array.isArray(f) && typeof (f as { error?: unknown }).error === 'string';
@@ -114,15 +115,15 @@ function identities(plan: Plan, facts: PreflightFacts): Verdict {
 export function evaluateAudiences(plan: Plan, facts: PreflightFacts): Verdict[] {
   const planned = unique(plan.audiences);
   const limit = planned.length <= MAX_AUDIENCES_PER_FLOW
-    ? pass('audiences.limit', `${planned.length} audiences (limit ${MAX_AUDIENCES_PER_FLOW} per dataflow)`)
+    ? pass('audiences.limit', `${count(planned.length, 'audience')} (limit ${MAX_AUDIENCES_PER_FLOW} per dataflow)`)
     : fail('audiences.limit', `${planned.length} audiences: ${planned.length - MAX_AUDIENCES_PER_FLOW} over the limit of ${MAX_AUDIENCES_PER_FLOW} per dataflow`);
   const segments = facts.segments;
   if (isError(segments)) return [notChecked('audiences.exist', `listing the segments failed: ${segments.error}`), limit];
   const ids = new Set(segments.map((s) => s.id));
   const missing = planned.filter((a) => !ids.has(a));
   const exist = missing.length > 0
-    ? fail('audiences.exist', `${missing.length} of ${planned.length} audiences do not exist in sandbox ${plan.sandbox}: ${listNames(missing)}`, missing)
-    : pass('audiences.exist', `all ${planned.length} audiences exist in sandbox ${plan.sandbox}`);
+    ? fail('audiences.exist', `${missing.length} of ${count(planned.length, 'audience')} ${missing.length === 1 ? 'does' : 'do'} not exist in sandbox ${plan.sandbox}: ${listNames(missing)}`, missing)
+    : pass('audiences.exist', `${all(planned.length, 'audience')} ${planned.length === 1 ? 'exists' : 'exist'} in sandbox ${plan.sandbox}`);
   return [exist, limit];
 }
 
@@ -177,7 +178,7 @@ export function evaluateLegacy(plan: Plan, facts: PreflightFacts): Verdict[] {
   }
   const { keep, stop, add } = legacyDiff(legacy, plan.audiences);
   if (stop.length > 0) {
-    return [warn(id, `the plan would stop sharing ${stop.length} of the ${unique(legacy).length} audiences the legacy pipe shares today: ${listNames(stop)}`, stop)];
+    return [warn(id, `the plan would stop sharing ${stop.length} of the ${count(unique(legacy).length, 'audience')} the legacy pipe shares today: ${listNames(stop)}`, stop)];
   }
-  return [pass(id, `keeps all ${keep.length} audiences the legacy pipe shares today${add.length > 0 ? ` and adds ${add.length}` : ''}`)];
+  return [pass(id, `keeps ${all(keep.length, 'audience')} the legacy pipe shares today${add.length > 0 ? ` and adds ${add.length}` : ''}`)];
 }

@@ -162,6 +162,16 @@ describe('evaluatePreflight', () => {
     expect(check('legacy.inventory', plan(), facts({ legacyAudienceIds: null })).status).toBe('warn');
   });
 
+  it('counts one audience as one: "1 audience", "the 1 audience exists", never "1 audiences"', () => {
+    const one = plan({ audiences: ['seg-1'] });
+    const r = evaluatePreflight(one, facts({ legacyAudienceIds: ['seg-1'] }));
+    expect(result(r, 'audiences.limit').message).toBe('1 audience (limit 250 per dataflow)');
+    expect(result(r, 'audiences.exist').message).toBe('the 1 audience exists in sandbox prod');
+    expect(result(r, 'legacy.inventory').message).toBe('keeps the 1 audience the legacy pipe shares today');
+    const gone = check('audiences.exist', plan({ audiences: ['seg-1', 'seg-404'] }), facts());
+    expect(gone.message).toBe('1 of 2 audiences does not exist in sandbox prod: seg-404');
+  });
+
   it('a fact that could not be gathered is never a pass', () => {
     const r = evaluatePreflight(plan(), facts({ segments: { error: '503' }, legacyAudienceIds: { error: '500' } }));
     expect(result(r, 'audiences.exist')).toMatchObject({ status: 'fail', message: 'not checked: listing the segments failed: 503' });

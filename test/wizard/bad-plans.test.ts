@@ -80,7 +80,7 @@ describe('cutover start --plan F --yes with a bad plan file', () => {
 
 describe('what only the services know surfaces in preflight, before anything is created', () => {
   const PREFLIGHT: [string, () => string, RegExp][] = [
-    ['an unknown audience', () => JSON.stringify({ ...base, audiences: [...(base.audiences as string[]), 'no-such-segment'] }), /FAIL\s+audiences\.exist\s+1 of \d+ audiences do not exist in sandbox prod: no-such-segment/],
+    ['an unknown audience', () => JSON.stringify({ ...base, audiences: [...(base.audiences as string[]), 'no-such-segment'] }), /FAIL\s+audiences\.exist\s+1 of \d+ audiences does not exist in sandbox prod: no-such-segment/],
     ['a Jira project that does not exist', () => JSON.stringify({ ...base, jira: { projectKey: 'NOPE' } }), /FAIL\s+jira\.project\s+project NOPE does not exist or the Jira user cannot see it/],
   ];
   it.each(PREFLIGHT)('%s: the failed check with its fix, exit 3, database unchanged', async (name, text, message) => {

@@ -116,6 +116,15 @@ export function spawnOnPty(args: string[], env: NodeJS.ProcessEnv): Child {
   return watch('python3', [join(import.meta.dirname, 'on-terminal.py'), process.execPath, BIN, ...args], env);
 }
 
+/** Answers a prompt once, when its text appears; a prompt re-renders on every key, so each regex fires once. */
+export async function answer(child: Child, prompt: RegExp, keys: string | string[]): Promise<void> {
+  await child.waitFor(prompt);
+  for (const k of Array.isArray(keys) ? keys : [keys]) {
+    child.send(k);
+    await new Promise((r) => setTimeout(r, 60));
+  }
+}
+
 export function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }

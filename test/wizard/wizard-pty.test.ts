@@ -2,7 +2,7 @@
 // migration against the emulator, answering each prompt with keystrokes as it appears.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, setUp, spawnOnPty, type Child, type Env } from './helpers.js';
+import { answer, ensureBuilt, setUp, spawnOnPty, type Env } from './helpers.js';
 
 const ENTER = '\r';
 const DOWN = '\u001b[B';
@@ -14,15 +14,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.emu.close());
 
-/** Answers each prompt once, when its text appears; a prompt re-renders on every key, so each regex fires once. */
-async function answer(child: Child, prompt: RegExp, keys: string | string[]): Promise<void> {
-  await child.waitFor(prompt);
-  for (const k of Array.isArray(keys) ? keys : [keys]) {
-    child.send(k);
-    await new Promise((r) => setTimeout(r, 60));
-  }
-}
-
 describe('cutover start (interactive, on a terminal)', () => {
   it('asks every question, then files, waits, cuts over and verifies', async () => {
     const world = await t.world();
@@ -33,8 +24,8 @@ describe('cutover start (interactive, on a terminal)', () => {
     await answer(child, /Adobe IMS token: token issued[\s\S]*IMS organisation id/, ENTER);
     await answer(child, /Sandbox/, ENTER);
     await answer(child, /Which solutions must see the audiences\?/, ENTER);
-    // The searchable checkbox: legacy audiences preselected; search for one more and add it.
-    const search = extra ? [...extra.id.slice(0, 8)].concat([' ', ENTER]) : [ENTER];
+    // The searchable checkbox: legacy audiences preselected; search for one more and add it (tab toggles).
+    const search = extra ? [...extra.id.slice(0, 8)].concat(['\t', ENTER]) : [ENTER];
     await answer(child, /Audiences to share \(\d+ in the sandbox; \d+ shared by the legacy pipe today/, search);
     await answer(child, /Identities to map/, [DOWN, ENTER]);
     await answer(child, /The Jira deprovisioning ticket/, ENTER);

@@ -1,8 +1,10 @@
 // cutover start: the guided migration. Interactive by default (a flag answers each question); `--plan FILE --yes`
 // runs the same without prompts. Order matters for safety: the plan is validated, then preflight runs with reads
 // only, and only a plan that passes both opens the state database and creates the migration. So a bad plan
-// (exit 2) or a failing check (exit 3) leaves the database byte-for-byte as it was.
-import type { Plan } from '../../core/types.js';
+// (exit 2) or a failing check (exit 3) leaves the database byte-for-byte as it was. Flags are checked before the
+// first question (an unwritable --plan-out, a bad --poll-every), and the answers are kept in a draft until the
+// migration is created, so no failure or Ctrl-C on the way throws them away.
+import type { AcceptedCheck, Plan } from '../../core/types.js';
 import { newMigrationId } from '../../engine/engine.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { databasePath, nonEmptyFlag, type CliContext } from '../context.js';
@@ -12,10 +14,11 @@ import { openRuntime, readServiceConfig } from '../runtime.js';
 import { Asker } from '../wizard/ask.js';
 import { acceptancesFromFlags, acceptWarnings, evaluate, printChecks, withAcceptances } from '../wizard/checks.js';
 import { connect, readFacts, type Connection } from '../wizard/connect.js';
+import { checkWritable, continueLine, Draft, draftFolder } from '../wizard/draft.js';
 import { driveAndReport } from '../drive.js';
 import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
-import { loadPlanFile, printReview, savePlan, withPollEvery } from '../wizard/review.js';
+import { loadPlanSource, parsePollEvery, printReview, savePlan, withPollEvery, type PlanSource } from '../wizard/review.js';
 
 type Options = StartOptions & { pollEvery?: string; json?: boolean };
 
@@ -35,49 +38,103 @@ async function preflight(ctx: CliContext, ask: Asker, conn: Connection, plan: Pl
   return acceptWarnings(ask, ctx, plan, results);
 }
 
-async function gather(ctx: CliContext, opts: Options, ask: Asker): Promise<{ plan: Plan; id: string; conn: Connection }> {
-  nonEmptyFlag('--plan', opts.plan, 'give the plan file, or leave --plan out to be asked');
-  if (opts.plan) {
-    const plan = loadPlanFile(ctx, opts.plan);
-    const config = readServiceConfig(ctx, opts);
-    return { plan, id: newMigrationId(), conn: connect(ctx, config, plan) };
+/** Who answers: flags and defaults only (--yes), or the terminal, with a draft of the answers as they come in. */
+function asker(ctx: CliContext, opts: Options, source: PlanSource | null): Asker {
+  if (opts.yes || (source && 'plan' in source)) return new Asker(ctx, opts.yes ? null : terminalPrompter(ctx));
+  if (source) say(ctx, `Continuing from ${opts.plan}: its answers are kept; only the questions it does not answer are asked.`);
+  return new Asker(ctx, terminalPrompter(ctx), new Draft(ctx, opts.plan ?? null, source?.answers));
+}
+
+type Gathered = { plan: Plan; id: string; conn: Connection };
+
+async function gather(ctx: CliContext, opts: Options, ask: Asker, source: PlanSource | null): Promise<Gathered> {
+  if (source && 'plan' in source) {
+    return { plan: source.plan, id: newMigrationId(), conn: connect(ctx, readServiceConfig(ctx, opts), source.plan) };
   }
-  return interview(ctx, opts, ask, readServiceConfig(ctx, opts));
+  return interview(ctx, opts, ask, readServiceConfig(ctx, opts), draftFolder(ctx, opts));
+}
+
+/** Where the answers are, said on the way out of any failure or refusal before the migration exists. */
+function sayKept(ctx: CliContext, ask: Asker): void {
+  if (ask.draft?.path) say(ctx, continueLine(ask.draft.path));
+}
+
+/** Ctrl-C at a question: the way back is the draft, so that is the hint (instead of "run cutover start again"). */
+function keptOnTheWayOut(ctx: CliContext, ask: Asker, err: unknown): unknown {
+  const file = ask.draft?.path;
+  const hint = file ? continueLine(file).replace(/^Y/, 'y') : undefined;
+  if (hint && err instanceof InterruptedError) Object.defineProperty(err, 'hint', { value: hint });
+  else sayKept(ctx, ask);
+  return err;
 }
 
 async function confirmed(ask: Asker): Promise<boolean> {
   return ask.prompter ? ask.prompter.confirm({ message: 'Create the migration and start?', default: true }) : true;
 }
 
-export default async function start(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
-  databasePath(ctx, opts); // a bad --db is refused now, not after every question and preflight
-  requireTerminalOrYes(ctx, opts);
-  const acceptances = acceptancesFromFlags(ctx, opts.accept, opts.reason);
-  const ask = new Asker(ctx, opts.yes ? null : terminalPrompter(ctx));
-  const gathered = await gather(ctx, opts, ask);
-  const { id, conn } = gathered;
-  let plan = withPollEvery(withAcceptances(gathered.plan, acceptances), opts.pollEvery);
+type Accepted = { plan: Plan; id: string };
+
+/** From the answers to a plan the admin accepted, or the exit code of why not (nothing created either way). */
+async function planned(
+  ctx: CliContext,
+  opts: Options,
+  ask: Asker,
+  source: PlanSource | null,
+  acceptances: AcceptedCheck[],
+): Promise<Accepted | number> {
   const follow = opts.follow ?? !opts.yes;
+  const gathered = await gather(ctx, opts, ask, source);
+  const { id, conn } = gathered;
+  const plan = withPollEvery(withAcceptances(gathered.plan, acceptances), opts.pollEvery);
   const checked = await preflight(ctx, ask, conn, plan, id);
   if (opts.planOut) savePlan(ctx, opts.planOut, checked ?? plan);
   if (!checked) {
     say(ctx, 'A check failed (fix above): nothing was created.');
     return 3;
   }
-  plan = checked;
-  printReview(ctx, plan, id, follow);
+  printReview(ctx, checked, id, follow);
   if (!(await confirmed(ask))) {
     say(ctx, 'Not started: nothing was created.');
     return 0;
   }
-  return createAndDrive(ctx, opts, plan, id, follow);
+  return { plan: checked, id };
 }
 
-async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: string, follow: boolean): Promise<number> {
+export default async function start(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
+  databasePath(ctx, opts); // a bad --db is refused now, not after every question and preflight
+  nonEmptyFlag('--plan', opts.plan, 'give the plan file, or leave --plan out to be asked');
+  requireTerminalOrYes(ctx, opts);
+  if (opts.planOut !== undefined) checkWritable('--plan-out', opts.planOut);
+  parsePollEvery(opts.pollEvery);
+  const acceptances = acceptancesFromFlags(ctx, opts.accept, opts.reason);
+  const source = opts.plan ? loadPlanSource(ctx, opts.plan, !opts.yes) : null;
+  const ask = asker(ctx, opts, source);
+  let accepted: Accepted | number;
+  try {
+    accepted = await planned(ctx, opts, ask, source, acceptances);
+  } catch (err) {
+    throw keptOnTheWayOut(ctx, ask, err);
+  }
+  if (typeof accepted === 'number') {
+    sayKept(ctx, ask);
+    return accepted;
+  }
+  return createAndDrive(ctx, opts, accepted.plan, accepted.id, opts.follow ?? !opts.yes, ask.draft);
+}
+
+async function createAndDrive(
+  ctx: CliContext,
+  opts: Options,
+  plan: Plan,
+  id: string,
+  follow: boolean,
+  draft: Draft | null,
+): Promise<number> {
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
   const runtime = openRuntime(ctx, opts);
   try {
     await runtime.engineFor(plan).create(plan, ctx.actor, id);
+    draft?.remove();
     say(ctx, `Created migration ${id} (state database ${runtime.dbPath}).`);
     return await driveAndReport(ctx, runtime, id, { mode: follow ? 'until-done' : 'until-waiting', json: opts.json });
   } finally {

@@ -1,8 +1,10 @@
 // The review screen and what `start` does before anything is written: plan files read and validated (every
 // error printed), preflight with reads only, and the summary the admin confirms.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { describePlan, parsePlanText } from '../../core/plan.js';
-import type { Issue } from '../../core/plan-fields.js';
+import { missingFields } from '../../core/plan-answers.js';
+import { DRAFT_KEY, describePlan, parsePlanText } from '../../core/plan.js';
+import type { Issue, Obj } from '../../core/plan-fields.js';
+import { count } from '../../core/words.js';
 import type { Plan } from '../../core/types.js';
 import { formatDuration } from '../../core/downtime.js';
 import { UsageError } from '../../errors.js';
@@ -20,28 +22,79 @@ function printIssues(ctx: CliContext, kind: 'error' | 'warning', issues: Issue[]
   }
 }
 
-export function loadPlanFile(ctx: CliContext, file: string): Plan {
-  let text: string;
+function readPlanText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InvalidPlanError(`cannot read the plan file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'check the --plan path');
   }
+}
+
+function invalidPlan(ctx: CliContext, file: string, errors: Issue[]): InvalidPlanError {
+  printIssues(ctx, 'error', errors);
+  const found = count(errors.length, 'error');
+  const hint = 'fix the fields named above; docs/guide.md shows a complete plan';
+  return new InvalidPlanError(`${file}: ${found} in the plan (listed above); nothing was created`, hint);
+}
+
+export function loadPlanFile(ctx: CliContext, file: string): Plan {
+  const { plan, errors, warnings } = parsePlanText(readPlanText(file), file);
+  printIssues(ctx, 'warning', warnings);
+  if (!plan) throw invalidPlan(ctx, file, errors);
+  return plan;
+}
+
+/** The document as an object, or null when it is not JSON or not an object (parsePlanText has said why). */
+function parsedObject(text: string): Obj | null {
+  try {
+    const doc: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Obj) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A plan to run, or answers to complete: a draft, or (on a terminal) a plan file whose only errors are absences. */
+export type PlanSource = { plan: Plan } | { answers: Obj; missing: string[] };
+
+/**
+ * `start --plan FILE`. A draft on a terminal goes back to the questions it has not answered; without a terminal
+ * (--yes) an incomplete file is a usage error naming every missing field. A wrong value is an error either way.
+ */
+export function loadPlanSource(ctx: CliContext, file: string, interactive: boolean): PlanSource {
+  const text = readPlanText(file);
   const { plan, errors, warnings } = parsePlanText(text, file);
   printIssues(ctx, 'warning', warnings);
-  if (!plan) {
-    printIssues(ctx, 'error', errors);
-    throw new InvalidPlanError(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'} in the plan (listed above); nothing was created`, 'fix the fields named above; docs/guide.md shows a complete plan');
+  const doc = parsedObject(text);
+  if (!doc) throw invalidPlan(ctx, file, errors);
+  if (plan) return interactive && doc[DRAFT_KEY] !== undefined ? { answers: doc, missing: [] } : { plan };
+  const missing = missingFields(doc, errors);
+  if (missing.length < errors.length) throw invalidPlan(ctx, file, errors);
+  if (interactive) return { answers: doc, missing };
+  printIssues(ctx, 'error', errors);
+  throw new InvalidPlanError(
+    `${file}: ${count(errors.length, 'error')} in the plan (listed above); nothing was created. `
+      + `No answer yet for: ${missing.join(', ')}`,
+    `run cutover start --plan ${file} on a terminal to answer only those, or add them to the file`,
+  );
+}
+
+/** --poll-every SECONDS, in ms: whole seconds only ("5.5" is refused, not rounded), checked before any question. */
+export function parsePollEvery(seconds: string | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  const ms = /^\s*\d+\s*$/.test(seconds) ? Number(seconds) * 1000 : NaN;
+  if (!(ms >= 5_000 && ms <= 86_400_000)) {
+    const hint = 'e.g. --poll-every 60; polling Jira more often than every 5 s risks its rate limits';
+    throw new UsageError(`--poll-every ${JSON.stringify(seconds)}: expected whole seconds from 5 to 86400`, hint);
   }
-  return plan;
+  return ms;
 }
 
 /** --poll-every SECONDS: how often the ticket (and later Audience Manager) is checked. */
 export function withPollEvery(plan: Plan, seconds: string | undefined): Plan {
-  if (seconds === undefined) return plan;
-  const ms = Number(seconds) * 1000;
-  if (!Number.isInteger(ms) || ms < 5_000 || ms > 86_400_000) throw new UsageError(`--poll-every ${seconds}: expected whole seconds from 5 to 86400`, 'polling Jira more often than every 5 s risks its rate limits');
+  const ms = parsePollEvery(seconds);
+  if (ms === undefined) return plan;
   return { ...plan, polling: { ...plan.polling, ticketIntervalMs: ms, verifyIntervalMs: ms } };
 }
 
