@@ -106,7 +106,9 @@ function ticketDone(r: OverrideRequest): Problem | null {
 
 /** Why an operator may not say the pipe stopped at `resolvedAt`, or null. The CLI and the machine both ask. */
 export function overrideProblem(r: OverrideRequest): Problem | null {
-  return inTime(r) ?? ticketDone(r);
+  const [first, second] = [ticketDone(r), inTime(r)].filter((p): p is Problem => p !== null);
+  if (!first) return null;
+  return second ? { ...first, message: `${first.message}; and ${second.message}` } : first;
 }
 
 /** The override is forced when it claims a stop the ticket does not show (and the pipe was not marked off). */
