@@ -96,6 +96,7 @@ describe('cutover cancel', () => {
     const run = await cli(r, ['cancel', id, '--reason', 'changed our mind']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the legacy pipe is already off');
+    expect(run.stderr).toContain('cancel cannot turn it back on');
     expect(run.stderr).toMatch(/hint: go forward: cutover resume/);
     expect({ state: (await r.store.get(id))!.state, journal: await journalSize(r, id) }).toEqual(before);
   });
@@ -146,6 +147,8 @@ describe('cutover confirm', () => {
     const early = await cli(r, ['confirm', id, '--solution', 'target', '--reason', 'seen it']);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/was not applied .* it is in awaiting_resolution.sleeping \(waiting\)/);
+    expect(early.stderr).toContain('the new flow does not exist yet, so no solution can see the migrated audiences');
+    expect(early.stderr).toContain(`wait for the cut-over (cutover resume ${id} --follow)`);
     expect(await journalSize(r, id)).toBe(before);
   });
 });
@@ -158,9 +161,10 @@ describe('cutover skip', () => {
     expect((await r.store.get(id))?.lastError?.code).toBe('PREFLIGHT_FAILED');
     const wrong = await cli(r, ['skip', id, '--check', 'jira.project', '--reason', 'x']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('use one of: audiences.exist');
+    expect(wrong.stderr).toContain('use one of: audiences.exist (skipping it: the missing audiences are left out of the new flow');
     const run = await cli(r, ['skip', id, '--check', 'audiences.exist', '--reason', 'seg-gone was deleted on purpose']);
     expect(run.code).toBe(6);
+    expect(run.stderr).toContain('skipping audiences.exist: the missing audiences are left out of the new flow');
     expect((await r.store.get(id))?.state).toBe('awaiting_resolution.sleeping');
     expect((await cli(r, ['show', id])).stdout).toMatch(/SKIP check=audiences.exist .*by support@desk — why: seg-gone was deleted on purpose/);
   });
@@ -174,6 +178,19 @@ describe('cutover skip', () => {
   });
 });
 
+describe('cutover retry', () => {
+  it('is refused when nothing is parked (exit 1), naming where it is and what continues it; journal unchanged', async () => {
+    const r = rig();
+    const id = await waitingOnTicket(r);
+    const before = await journalSize(r, id);
+    const run = await cli(r, ['retry', id, '--reason', 'poke it']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('retry applies to a migration parked in needs_attention; it is in awaiting_resolution.sleeping (waiting), so there is no failed step to go back to');
+    expect(run.stderr).toContain(`hint: cutover resume ${id} continues it`);
+    expect(await journalSize(r, id)).toBe(before);
+  });
+});
+
 describe('cutover unlock', () => {
   it('refuses a wrong lock id naming the current holder, then takes over the right one, audited', async () => {
     const r = rig();
@@ -182,6 +199,7 @@ describe('cutover unlock', () => {
     const wrong = await cli(r, ['unlock', id, '--lock-id', 'deadbeef', '--reason', 'laptop died']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`lock id does not match; the current holder is admin@dead-laptop:999 (lock id ${held.nonce}`);
+    expect(wrong.stderr).toContain(`could let two runners drive ${id} at once`);
     const run = await cli(r, ['unlock', id, '--lock-id', held.nonce, '--reason', 'laptop died mid-step']);
     expect(run.code).toBe(0);
     expect(await r.store.currentLease(id)).toBeNull();
