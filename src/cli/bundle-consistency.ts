@@ -40,11 +40,12 @@ function markProblems(recordMarks: Marks, journal: JournalRow[], snapshotMarks: 
   for (const name of [...names].sort()) {
     const recorded = recordMarks[name as MarkName];
     const observed = journaled.get(name);
+    const record = `mark ${name}: the record says ${describeMark(recorded)}`;
     if (markKey(recorded) !== markKey(observed)) {
-      problems.push(`mark ${name}: the record says ${describeMark(recorded)}, the journal's mark:${name} observation says ${describeMark(observed)}`);
+      problems.push(`${record}, the journal's mark:${name} observation says ${describeMark(observed)}`);
     }
     if (markKey(recorded) !== markKey(snapshotMarks[name])) {
-      problems.push(`mark ${name}: the record says ${describeMark(recorded)}, the snapshot says ${describeMark(snapshotMarks[name])}`);
+      problems.push(`${record}, the snapshot says ${describeMark(snapshotMarks[name])}`);
     }
   }
   return problems;
@@ -55,15 +56,22 @@ function identityProblems(bundle: SupportBundle, context: Obj): string[] {
   const problems: string[] = [];
   const planOrg = obj(m.plan).orgId;
   const contextOrg = obj(context.plan).orgId;
-  if (planOrg !== m.orgId) problems.push(`org id: the record says ${m.orgId}, its plan says ${String(planOrg)}`);
-  if (contextOrg !== m.orgId) problems.push(`org id: the record says ${m.orgId}, the snapshot's plan says ${String(contextOrg)}`);
-  if (context.migrationId !== m.id) problems.push(`migration id: the record says ${m.id}, the snapshot says ${String(context.migrationId)}`);
+  const org = `org id: the record says ${m.orgId}`;
+  if (planOrg !== m.orgId) problems.push(`${org}, its plan says ${String(planOrg)}`);
+  if (contextOrg !== m.orgId) problems.push(`${org}, the snapshot's plan says ${String(contextOrg)}`);
+  if (context.migrationId !== m.id) {
+    problems.push(`migration id: the record says ${m.id}, the snapshot says ${String(context.migrationId)}`);
+  }
   const value = obj(m.snapshot).value;
-  const snapshotState = typeof value === 'string' || (typeof value === 'object' && value !== null) ? stateName({ value }) : 'no state';
-  if (snapshotState !== m.state) problems.push(`state: the record says ${m.state}, the snapshot is in ${snapshotState}`);
+  const hasState = typeof value === 'string' || (typeof value === 'object' && value !== null);
+  const snapshotState = hasState ? stateName({ value }) : 'no state';
+  if (snapshotState !== m.state) {
+    problems.push(`state: the record says ${m.state}, the snapshot is in ${snapshotState}`);
+  }
   // The tool that exported the bundle saved the snapshot with its own machine, or an older one not resumed since.
   if (!/^\d+$/.test(m.machineVersion) || Number(m.machineVersion) > Number(bundle.machineVersion)) {
-    problems.push(`machine version: the record says ${m.machineVersion}, but the snapshot was exported by machine version ${bundle.machineVersion}`);
+    const exporter = `the snapshot was exported by machine version ${bundle.machineVersion}`;
+    problems.push(`machine version: the record says ${m.machineVersion}, but ${exporter}`);
   }
   return problems;
 }
@@ -75,8 +83,11 @@ function journalProblems(bundle: SupportBundle): string[] {
     if (row.migrationId !== bundle.migration.id) {
       problems.push(`journal[${i}] belongs to migration ${String(row.migrationId)}, not ${bundle.migration.id}`);
     }
-    if (typeof row.seq !== 'number' || !(row.seq > last)) problems.push(`journal[${i}]: seq ${String(row.seq)} does not follow ${last}`);
-    else last = row.seq;
+    if (typeof row.seq !== 'number' || !(row.seq > last)) {
+      problems.push(`journal[${i}]: seq ${String(row.seq)} does not follow ${last}`);
+    } else {
+      last = row.seq;
+    }
   });
   return problems;
 }

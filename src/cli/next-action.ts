@@ -9,7 +9,9 @@ function forAttention(m: MigrationRecord): string {
     case 'VERIFY_TIMEOUT':
       return `check the solutions by hand, then cutover confirm ${m.id} --solution S --reason "..." or cutover skip ${m.id} --check verification --reason "..."`;
     case 'RESOLUTION_OUT_OF_BOUNDS':
-      return `Jira's resolution times are implausible (see the error): ask Customer Care when the legacy pipe stopped, then cutover set-resolution ${m.id} --at ISO --reason "..."`;
+      return 'Jira\'s resolution times are implausible (see the error): '
+        + 'ask Customer Care when the legacy pipe stopped, '
+        + `then cutover set-resolution ${m.id} --at ISO --reason "..."`;
     case 'RESOLUTION_TIME_UNKNOWN':
       return `find when the legacy pipe stopped (ask Customer Care), then cutover set-resolution ${m.id} --at ISO --reason "..."`;
     default:

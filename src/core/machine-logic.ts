@@ -65,7 +65,9 @@ export function legacyStoppedMark(ctx: MigrationContext, poll: TicketPollOutput)
 /** The override an operator event asks for, as the pure rule in resolution.ts sees it. */
 export function overrideRequestOf(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): OverrideRequest {
   const last = ctx.lastPoll;
-  const polled = last ? { statusName: last.statusName, statusCategory: last.statusCategory, source: 'last_poll' as const, observedAt: last.at } : null;
+  const polled = last
+    ? { statusName: last.statusName, statusCategory: last.statusCategory, source: 'last_poll' as const, observedAt: last.at }
+    : null;
   return {
     migrationId: ctx.migrationId,
     ticketKey: ctx.ticket?.key ?? null,

@@ -90,8 +90,8 @@ export function resolutionUnknown(ctx: MigrationContext, out: TicketPollOutput):
   const reading = readStopInstant(out, logic.filedAt(ctx));
   const setIt = `cutover set-resolution ${ctx.migrationId} --at ISO --reason "..."`;
   if ('problem' in reading) {
-    const message = `ticket ${key} is done but Jira's times cannot be when the legacy pipe stopped: ${reading.problem}; `
-      + `ask Customer Care when they turned it off, then: ${setIt}`;
+    const message = `ticket ${key} is done but Jira's times cannot be when the legacy pipe stopped: `
+      + `${reading.problem}; ask Customer Care when they turned it off, then: ${setIt}`;
     return parked('awaiting_resolution', { code: 'RESOLUTION_OUT_OF_BOUNDS', message, at: out.observedAt });
   }
   const message = `ticket ${key} is done but has neither a resolutiondate nor a changelog entry`;

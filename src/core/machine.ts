@@ -85,9 +85,11 @@ export const migrationMachine = setup({
       return Boolean(out.ecaSpecId && out.flowSpecId);
     },
     ticketResolved: ({ event }) => outputOf<TicketPollOutput>(event).resolved,
-    resolutionTimeKnown: ({ context, event }) => logic.legacyStoppedMark(context, outputOf<TicketPollOutput>(event)) !== null,
+    resolutionTimeKnown: ({ context, event }) =>
+      logic.legacyStoppedMark(context, outputOf<TicketPollOutput>(event)) !== null,
     // An override claiming the pipe stopped needs a done ticket or --force, and a plausible instant.
-    overrideAllowed: ({ context, event }) => logic.overrideAllowed(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>),
+    overrideAllowed: ({ context, event }) =>
+      logic.overrideAllowed(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>),
     hasBase: ({ context }) => Boolean(context.remote.baseConnectionId),
     hasSource: ({ context }) => Boolean(context.remote.sourceConnectionId),
     hasTarget: ({ context }) => Boolean(context.remote.targetConnectionId),
@@ -114,7 +116,9 @@ export const migrationMachine = setup({
     recordTicket: assign(({ context, event }) => up.ticketRecorded(context, outputOf<TicketInfo>(event))),
     recordPoll: assign(({ event }) => up.pollRecorded(outputOf<TicketPollOutput>(event))),
     recordResolution: assign(({ context, event }) => up.resolutionRecorded(context, outputOf<TicketPollOutput>(event))),
-    failResolutionUnknown: assign(({ context, event }) => up.resolutionUnknown(context, outputOf<TicketPollOutput>(event))),
+    failResolutionUnknown: assign(({ context, event }) =>
+      up.resolutionUnknown(context, outputOf<TicketPollOutput>(event)),
+    ),
     overrideResolution: assign(({ context, event }) => up.resolutionOverridden(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>)),
     schedulePoll: assign(({ context }) => up.pollScheduled(context)),
     scheduleVerify: assign(({ context }) => up.verifyScheduled(context)),

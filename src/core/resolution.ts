@@ -26,14 +26,20 @@ export interface Problem {
 }
 
 /** Why `at` cannot be when the pipe stopped, or null when it lies within [filedAt, observedAt + tolerance]. */
-export function outOfBounds(at: string, filedAt: string | null, observedAt: string, toleranceMs = CLOCK_SKEW_TOLERANCE_MS): string | null {
+export function outOfBounds(
+  at: string,
+  filedAt: string | null,
+  observedAt: string,
+  toleranceMs = CLOCK_SKEW_TOLERANCE_MS,
+): string | null {
   const ms = tryParseInstant(at);
   if (ms === null) return `${JSON.stringify(at)} is not an ISO-8601 instant`;
   const filed = filedAt ? tryParseInstant(filedAt) : null;
   if (filed !== null && ms < filed) return `${at} is before the ticket was filed (${filedAt})`;
   const seen = tryParseInstant(observedAt);
   if (seen !== null && ms > seen + toleranceMs) {
-    return `${at} is after ${observedAt}, when it was observed, by more than the ${toleranceMs / 60_000}-minute clock-skew tolerance`;
+    const tolerance = `the ${toleranceMs / 60_000}-minute clock-skew tolerance`;
+    return `${at} is after ${observedAt}, when it was observed, by more than ${tolerance}`;
   }
   return null;
 }
@@ -54,8 +60,12 @@ export interface DonePoll {
 export function readStopInstant(poll: DonePoll, filedAt: string | null): StopReading {
   if (!poll.resolutionDate && !poll.doneTransitionAt) return { unknown: true };
   const dateProblem = poll.resolutionDate ? outOfBounds(poll.resolutionDate, filedAt, poll.observedAt) : 'none';
-  if (poll.resolutionDate && dateProblem === null) return { mark: { at: poll.resolutionDate, source: 'jira.resolutiondate' } };
-  const changelogProblem = poll.doneTransitionAt ? outOfBounds(poll.doneTransitionAt, filedAt, poll.observedAt) : 'none';
+  if (poll.resolutionDate && dateProblem === null) {
+    return { mark: { at: poll.resolutionDate, source: 'jira.resolutiondate' } };
+  }
+  const changelogProblem = poll.doneTransitionAt
+    ? outOfBounds(poll.doneTransitionAt, filedAt, poll.observedAt)
+    : 'none';
   if (poll.doneTransitionAt && changelogProblem === null) {
     const note = poll.resolutionDate ? `resolutiondate ${dateProblem}; the changelog's Done time was used` : undefined;
     return { mark: { at: poll.doneTransitionAt, source: 'jira.changelog', ...(note ? { note } : {}) } };
@@ -80,13 +90,17 @@ function inTime(r: OverrideRequest): Problem | null {
   const fix = 'give the instant Customer Care turned the legacy pipe off (--force does not change this)';
   const at = tryParseInstant(r.resolvedAt);
   const now = tryParseInstant(r.now);
-  if (at === null || now === null) return { code: 'OVERRIDE_INSTANT_INVALID', message: `--at: ${r.resolvedAt} is not an instant`, hint: fix };
+  if (at === null || now === null) {
+    return { code: 'OVERRIDE_INSTANT_INVALID', message: `--at: ${r.resolvedAt} is not an instant`, hint: fix };
+  }
   if (at > now) {
-    return { code: 'OVERRIDE_IN_FUTURE', message: `--at: ${r.resolvedAt} is after now (${r.now}): the legacy pipe can only have stopped in the past`, hint: fix };
+    const message = `--at: ${r.resolvedAt} is after now (${r.now}): the legacy pipe can only have stopped in the past`;
+    return { code: 'OVERRIDE_IN_FUTURE', message, hint: fix };
   }
   const filed = r.filedAt ? tryParseInstant(r.filedAt) : null;
   if (filed !== null && at < filed) {
-    const message = `--at: ${r.resolvedAt} is before ticket ${r.ticketKey} was filed (${r.filedAt}): the pipe cannot have been stopped for a ticket that did not exist yet`;
+    const message = `--at: ${r.resolvedAt} is before ticket ${r.ticketKey} was filed (${r.filedAt}): `
+      + 'the pipe cannot have been stopped for a ticket that did not exist yet';
     return { code: 'OVERRIDE_BEFORE_FILED', message, hint: fix };
   }
   return null;
@@ -95,12 +109,17 @@ function inTime(r: OverrideRequest): Problem | null {
 function ticketDone(r: OverrideRequest): Problem | null {
   if (r.alreadyStopped || r.ticket?.statusCategory === 'done' || r.force) return null;
   const key = r.ticketKey ?? 'the ticket';
-  const where = r.ticket?.source === 'last_poll' ? ` (last polled at ${r.ticket.observedAt}: Jira could not be read now)` : '';
-  const status = r.ticket ? `ticket ${key} is '${r.ticket.statusName}' in Jira${where}` : `the status of ${key} is not known`;
+  const where = r.ticket?.source === 'last_poll'
+    ? ` (last polled at ${r.ticket.observedAt}: Jira could not be read now)`
+    : '';
+  const status = r.ticket
+    ? `ticket ${key} is '${r.ticket.statusName}' in Jira${where}`
+    : `the status of ${key} is not known`;
   return {
     code: 'OVERRIDE_TICKET_NOT_DONE',
     message: `${status}: the legacy pipe may still be on, and set-resolution would create the new flow beside it`,
-    hint: `wait for Customer Care to resolve it (cutover resume ${r.migrationId} --follow); if they confirmed the pipe is off, add --force with a --reason naming who confirmed it`,
+    hint: `wait for Customer Care to resolve it (cutover resume ${r.migrationId} --follow); `
+      + 'if they confirmed the pipe is off, add --force with a --reason naming who confirmed it',
   };
 }
 

@@ -7,14 +7,18 @@ const RISKS: Record<CheckId | 'verification', string> = {
   'credentials.jira': 'the ticket cannot be filed or polled: the cut-over will wait on a ticket nobody can read',
   'credentials.aam': 'verification cannot see the audiences arrive in Audience Manager: it will time out',
   'access.manage_destinations': 'the destination connections cannot be created: staging fails',
-  'access.activate_destinations': 'the flow cannot be created once the legacy pipe is off: the downtime lasts until the permission is granted',
+  'access.activate_destinations':
+    'the flow cannot be created once the legacy pipe is off: the downtime lasts until the permission is granted',
   'access.view_profiles': 'the flow may be created but not activate profiles: audiences stop flowing',
   'access.view_segments': 'the selected audiences cannot be read: the flow may be created without them',
   'licence.aam': 'the data-management use cases may not work in Audience Manager after the legacy pipe is off',
-  'catalogue.eca_spec': 'there is no Experience Cloud Audiences card to connect to: the flow cannot be created once the pipe is off',
+  'catalogue.eca_spec':
+    'there is no Experience Cloud Audiences card to connect to: the flow cannot be created once the pipe is off',
   'destination.single_connection': 'a second connection will be refused by AEP: staging fails',
-  'audiences.exist': 'the missing audiences are left out of the new flow: they stop reaching the solutions when the pipe is off',
-  'identities.supported': 'the destination may reject the identity mapping when the flow is created, after the pipe is off',
+  'audiences.exist':
+    'the missing audiences are left out of the new flow: they stop reaching the solutions when the pipe is off',
+  'identities.supported':
+    'the destination may reject the identity mapping when the flow is created, after the pipe is off',
   'audiences.limit': 'AEP refuses a flow above 250 audiences: the cut-over fails after the pipe is off',
   'jira.project': 'the ticket cannot be filed: the migration parks at filing',
   'jira.issue_type': 'the ticket cannot be filed: the migration parks at filing',

@@ -106,8 +106,12 @@ export function createControl(world: World, faults: FaultRegistry, tokens: Token
     },
     setTicketTimes(key, times) {
       const t = ticket(key);
-      const done = [...t.histories].reverse().find((h) => h.items.some((i) => i.field === 'status' && i.to === STATUSES.done.id));
-      if (t.resolutiondate === null || !done) throw new ControlError(409, `ticket ${key} is not done: resolve it first`);
+      const entersDone = (h: Ticket['histories'][number]) =>
+        h.items.some((i) => i.field === 'status' && i.to === STATUSES.done.id);
+      const done = [...t.histories].reverse().find(entersDone);
+      if (t.resolutiondate === null || !done) {
+        throw new ControlError(409, `ticket ${key} is not done: resolve it first`);
+      }
       if (times.resolutiondate !== undefined) t.resolutiondate = parseInstant(times.resolutiondate);
       if (times.doneAt !== undefined) done.created = parseInstant(times.doneAt);
       return ticketView(t);

@@ -39,7 +39,9 @@ export function negativeFigures(row: ReportRow): string[] {
 export function rowFlags(row: ReportRow): string[] {
   const flags: string[] = [];
   if (row.stalled) flags.push('stalled');
-  for (const name of row.overridden) flags.push(`${row.marks[name]?.source === FORCED_OVERRIDE_SOURCE ? 'forced-' : ''}override:${name}`);
+  for (const name of row.overridden) {
+    flags.push(`${row.marks[name]?.source === FORCED_OVERRIDE_SOURCE ? 'forced-' : ''}override:${name}`);
+  }
   for (const key of negativeFigures(row)) flags.push(`negative:${key}`);
   return flags;
 }

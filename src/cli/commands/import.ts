@@ -22,7 +22,8 @@ function readBundle(file: string): SupportBundle {
   const problems = bundleInconsistencies(bundle);
   if (problems.length > 0) {
     throw new UsageError(
-      `${file} does not tell one story, so its figures cannot be trusted; nothing was imported:\n  ${problems.join('\n  ')}`,
+      `${file} does not tell one story, so its figures cannot be trusted; nothing was imported:\n  `
+        + problems.join('\n  '),
       'a support bundle must not be edited: export it again from the original database (cutover export ID --out FILE)',
     );
   }

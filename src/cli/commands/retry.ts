@@ -16,10 +16,13 @@ export default async function retry([id]: string[], opts: GlobalOptions & { reas
       const instead = record.status === 'completed' || record.status === 'cancelled'
         ? `cutover show ${record.id}`
         : `cutover resume ${record.id} continues it (cutover show ${record.id} says what it waits for)`;
-      throw refused('retry', record.id, `retry applies to a migration parked in needs_attention; ${whereItIs(record)}, so there is no failed step to go back to`, instead);
+      const why = `retry applies to a migration parked in needs_attention; ${whereItIs(record)}, `
+        + 'so there is no failed step to go back to';
+      throw refused('retry', record.id, why, instead);
     }
     const at = new Date(ctx.clock.now()).toISOString();
-    return await driveAndReport(ctx, runtime, record.id, { mode: 'until-waiting', event: { type: 'RETRY', by: ctx.actor, reason, at } });
+    const event = { type: 'RETRY' as const, by: ctx.actor, reason, at };
+    return await driveAndReport(ctx, runtime, record.id, { mode: 'until-waiting', event });
   } finally {
     await runtime.close();
   }

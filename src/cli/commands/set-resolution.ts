@@ -43,34 +43,45 @@ function explain(record: MigrationRecord) {
 }
 
 /** The ticket's status now, read from Jira; the last polled status when Jira cannot be read. */
-async function ticketEvidence(ctx: CliContext, runtime: Runtime, record: MigrationRecord): Promise<TicketEvidence | null> {
+async function ticketEvidence(ctx: CliContext, rt: Runtime, record: MigrationRecord): Promise<TicketEvidence | null> {
   const last = storedContext(record).lastPoll;
   const polled: TicketEvidence | null = last
     ? { statusName: last.statusName, statusCategory: last.statusCategory, source: 'last_poll', observedAt: last.at }
     : null;
   if (!record.ticketKey) return polled;
   try {
-    const t = await runtime.servicesFor(record.plan as Plan).tracker.get(record.ticketKey);
-    return { statusName: t.statusName, statusCategory: t.statusCategory, source: 'jira', observedAt: isoNow(ctx.clock) };
+    const t = await rt.servicesFor(record.plan as Plan).tracker.get(record.ticketKey);
+    const observedAt = isoNow(ctx.clock);
+    return { statusName: t.statusName, statusCategory: t.statusCategory, source: 'jira', observedAt };
   } catch (err) {
-    say(ctx, `warning: could not read ${record.ticketKey} from Jira (${(err as Error).message}); using its last polled status`);
+    const why = (err as Error).message;
+    say(ctx, `warning: could not read ${record.ticketKey} from Jira (${why}); using its last polled status`);
     return polled;
   }
 }
 
 /** A refused override is written to the journal (who, why, what was asked, the ticket's status), then reported. */
-async function refuse(ctx: CliContext, runtime: Runtime, event: SetResolution, id: string, problem: Problem): Promise<never> {
-  const data = { command: 'set-resolution', code: problem.code, resolvedAt: event.resolvedAt, force: event.force === true, ticketStatus: event.ticketStatus ?? null, at: event.at };
-  await runtime.store.appendJournal(id, [{ kind: 'operator', at: event.at, name: 'REFUSED', actor: event.by, reason: event.reason, data }]);
+async function refuse(rt: Runtime, event: SetResolution, id: string, problem: Problem): Promise<never> {
+  const data = {
+    command: 'set-resolution',
+    code: problem.code,
+    resolvedAt: event.resolvedAt,
+    force: event.force === true,
+    ticketStatus: event.ticketStatus ?? null,
+    at: event.at,
+  };
+  const row = { kind: 'operator' as const, at: event.at, name: 'REFUSED', actor: event.by, reason: event.reason, data };
+  await rt.store.appendJournal(id, [row]);
   throw new UsageError(`cutover set-resolution was not applied to ${id}: ${problem.message}`, problem.hint);
 }
 
-async function checked(ctx: CliContext, runtime: Runtime, record: MigrationRecord, event: SetResolution): Promise<SetResolution> {
+type Checked = Promise<SetResolution>;
+async function checked(ctx: CliContext, rt: Runtime, record: MigrationRecord, event: SetResolution): Checked {
   // A cancelled migration takes no override at all: the state refusal (sendOperatorEvent) says so.
   if (record.status === 'cancelled' || !record.snapshot) return event;
   const context = storedContext(record);
   const alreadyStopped = Boolean(context.marks.legacy_stopped);
-  const ticket = alreadyStopped ? null : await ticketEvidence(ctx, runtime, record);
+  const ticket = alreadyStopped ? null : await ticketEvidence(ctx, rt, record);
   const withEvidence: SetResolution = ticket ? { ...event, ticketStatus: ticket } : event;
   const problem = overrideProblem({
     migrationId: record.id,
@@ -82,9 +93,11 @@ async function checked(ctx: CliContext, runtime: Runtime, record: MigrationRecor
     ticket,
     force: event.force === true,
   });
-  if (problem) return refuse(ctx, runtime, withEvidence, record.id, problem);
+  if (problem) return refuse(rt, withEvidence, record.id, problem);
   if (event.force && ticket?.statusCategory !== 'done' && !alreadyStopped) {
-    say(ctx, `FORCED: ${record.ticketKey ?? 'the ticket'} is '${ticket?.statusName ?? 'unknown'}' in Jira; the override is journaled with your reason`);
+    const status = `'${ticket?.statusName ?? 'unknown'}'`;
+    const key = record.ticketKey ?? 'the ticket';
+    say(ctx, `FORCED: ${key} is ${status} in Jira; the override is journaled with your reason`);
   }
   return withEvidence;
 }
@@ -96,7 +109,8 @@ export default async function setResolution([id]: string[], opts: SetResolutionO
   try {
     const record = await runtime.load(id!);
     const at = new Date(ctx.clock.now()).toISOString();
-    const asked: SetResolution = { type: 'SET_RESOLUTION', resolvedAt, by: ctx.actor, reason, at, ...(opts.force ? { force: true } : {}) };
+    const force = opts.force ? { force: true } : {};
+    const asked: SetResolution = { type: 'SET_RESOLUTION', resolvedAt, by: ctx.actor, reason, at, ...force };
     const event = await checked(ctx, runtime, record, asked);
     return await sendOperatorEvent(ctx, runtime, record.id, { command: 'set-resolution', event, explain });
   } finally {

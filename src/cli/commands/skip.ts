@@ -25,8 +25,10 @@ function skippableChecks(record: MigrationRecord): string[] {
 
 function explain(record: MigrationRecord) {
   return {
-    why: `skip applies only to a migration parked on a failed preflight check or a verification timeout; ${whereItIs(record)}, so there is no check to skip`,
-    instead: `cutover show ${record.id} says what it needs next (a failed step is retried with cutover retry ${record.id} --reason "...")`,
+    why: 'skip applies only to a migration parked on a failed preflight check or a verification timeout; '
+      + `${whereItIs(record)}, so there is no check to skip`,
+    instead: `cutover show ${record.id} says what it needs next `
+      + `(a failed step is retried with cutover retry ${record.id} --reason "...")`,
   };
 }
 
@@ -40,7 +42,8 @@ export default async function skip([id]: string[], opts: SkipOptions, ctx: CliCo
     const allowed = skippableChecks(record);
     if (allowed.length > 0 && !allowed.includes(check)) {
       const risks = allowed.map((c) => `${c} (skipping it: ${skipRisk(c) ?? 'see docs/runbook.md'})`).join('; ');
-      throw new UsageError(`--check ${check} is not a check this migration is parked on: skipping it would change nothing`, `use one of: ${risks}`);
+      const why = `--check ${check} is not a check this migration is parked on: skipping it would change nothing`;
+      throw new UsageError(why, `use one of: ${risks}`);
     }
     const risk = allowed.includes(check) ? skipRisk(check) : null;
     if (risk) say(ctx, `skipping ${check}: ${risk}; your reason is journaled`);
