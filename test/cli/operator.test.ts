@@ -76,6 +76,19 @@ describe('cutover set-resolution', () => {
   });
 });
 
+describe('cutover set-resolution where the state takes none', () => {
+  it('says where the migration is (exit 1) rather than judging a ticket it does not have; nothing journaled', async () => {
+    const r = rig();
+    const id = await r.engine().create(samplePlan(), 'admin@laptop');
+    const before = await journalSize(r, id);
+    const run = await cli(r, ['set-resolution', id, '--at', new Date(T0).toISOString(), '--reason', 'too early']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('set-resolution applies while waiting on the ticket');
+    expect(run.stderr).toContain('it is in draft');
+    expect(await journalSize(r, id)).toBe(before);
+  });
+});
+
 describe('cutover cancel', () => {
   it('cancels before the legacy pipe is off, withdrawing the ticket this tool filed', async () => {
     const r = rig();

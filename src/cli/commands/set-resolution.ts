@@ -13,7 +13,7 @@ import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { requireReason } from '../operator.js';
-import { sendOperatorEvent, storedContext, whereItIs } from '../operator-event.js';
+import { restoredSnapshot, sendOperatorEvent, storedContext, whereItIs } from '../operator-event.js';
 import { say } from '../output.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 
@@ -75,10 +75,18 @@ async function refuse(rt: Runtime, event: SetResolution, id: string, problem: Pr
   throw new UsageError(`cutover set-resolution was not applied to ${id}: ${problem.message}`, problem.hint);
 }
 
+/** Whether the state takes a set-resolution at all, whatever the ticket's status or the instant. */
+function stateTakesIt(record: MigrationRecord, event: SetResolution): boolean {
+  const context = storedContext(record);
+  const done: TicketEvidence = { statusName: 'Done', statusCategory: 'done', source: 'jira', observedAt: event.at };
+  const resolvedAt = context.marks.ticket_filed?.at ?? event.at;
+  return restoredSnapshot(record).can({ ...event, resolvedAt, force: true, ticketStatus: done });
+}
+
 type Checked = Promise<SetResolution>;
 async function checked(ctx: CliContext, rt: Runtime, record: MigrationRecord, event: SetResolution): Checked {
-  // A cancelled migration takes no override at all: the state refusal (sendOperatorEvent) says so.
-  if (record.status === 'cancelled' || !record.snapshot) return event;
+  // A state that takes no override at all (a draft, a cancelled migration) gets the state refusal instead.
+  if (!record.snapshot || !stateTakesIt(record, event)) return event;
   const context = storedContext(record);
   const alreadyStopped = Boolean(context.marks.legacy_stopped);
   const ticket = alreadyStopped ? null : await ticketEvidence(ctx, rt, record);
