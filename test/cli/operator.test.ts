@@ -76,6 +76,20 @@ describe('cutover set-resolution', () => {
   });
 });
 
+describe('cutover set-resolution when Jira cannot be read', () => {
+  it('judges the ticket by its last polled status, and says so', async () => {
+    const r = rig();
+    const id = await waitingOnTicket(r);
+    r.services.world.faults.failNext('getTicket', new Error('connect ECONNREFUSED'));
+    r.clock.advance(HOUR);
+    const run = await cli(r, ['set-resolution', id, '--at', new Date(T0 + 60_000).toISOString(), '--reason', 'x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('warning: could not read CC-1 from Jira (connect ECONNREFUSED); using its last polled status');
+    expect(run.stderr).toMatch(/ticket CC-1 is 'Open' in Jira \(last polled at \S+: Jira could not be read now\): the legacy pipe may still be on/);
+    expect(r.services.world.flows).toHaveLength(0);
+  });
+});
+
 describe('cutover set-resolution where the state takes none', () => {
   it('says where the migration is (exit 1) rather than judging a ticket it does not have; nothing journaled', async () => {
     const r = rig();
