@@ -10,7 +10,8 @@ import { HOUR, resolveTicket, rig, samplePlan, T0, type Rig } from './helpers.js
 const LAUNCHER = join(resolve(import.meta.dirname, '../..'), 'bin/cutover.cjs');
 
 function cutover(r: Pick<Rig, 'env'>, args: string[]) {
-  const result = spawnSync(process.execPath, [LAUNCHER, ...args], { env: { ...r.env, PATH: process.env.PATH, USER: 'e2e' }, encoding: 'utf8' });
+  const env = { ...r.env, PATH: process.env.PATH, USER: 'e2e' };
+  const result = spawnSync(process.execPath, [LAUNCHER, ...args], { env, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -36,9 +37,16 @@ const EDITS: [string, Edit, RegExp][] = [
       const connected = Date.parse(b.migration.marks.connection_established!.at);
       b.migration.marks.legacy_stopped!.at = new Date(connected - 71).toISOString();
     },
-    /mark legacy_stopped: the record says \S+ \(jira\.resolutiondate\), the journal's mark:legacy_stopped observation says \S+ \(jira\.resolutiondate\)/,
+    new RegExp(
+      'mark legacy_stopped: the record says \\S+ \\(jira\\.resolutiondate\\), '
+        + 'the journal\'s mark:legacy_stopped observation says \\S+ \\(jira\\.resolutiondate\\)',
+    ),
   ],
-  ['the plan of another org', (b) => void ((b.migration.plan as { orgId: string }).orgId = 'OTHER999@AdobeOrg'), /org id: the record says ABC123@AdobeOrg, its plan says OTHER999@AdobeOrg/],
+  [
+    'the plan of another org',
+    (b) => void ((b.migration.plan as { orgId: string }).orgId = 'OTHER999@AdobeOrg'),
+    /org id: the record says ABC123@AdobeOrg, its plan says OTHER999@AdobeOrg/,
+  ],
   [
     'record and plan moved to another org, the snapshot not',
     (b) => {
@@ -47,7 +55,11 @@ const EDITS: [string, Edit, RegExp][] = [
     },
     /org id: the record says OTHER999@AdobeOrg, the snapshot's plan says ABC123@AdobeOrg/,
   ],
-  ['a machine version newer than the exporting tool', (b) => void (b.migration.machineVersion = '7'), /machine version: the record says 7, but the snapshot was exported by machine version 1/],
+  [
+    'a machine version newer than the exporting tool',
+    (b) => void (b.migration.machineVersion = '7'),
+    /machine version: the record says 7, but the snapshot was exported by machine version 1/,
+  ],
   ['a journal row of another migration', (b) => void (b.journal[2]!.migrationId = 'm-other'), /journal\[2\] belongs to migration m-other/],
   ['journal rows out of sequence', (b) => void b.journal.reverse(), /journal\[1\]: seq \d+ does not follow \d+/],
 ];
@@ -76,7 +88,8 @@ describe('cutover import of an edited bundle', () => {
     const fresh = join(r.dir, 'fresh.db');
     const run = cutover(r, ['--db', fresh, 'import', file]);
     expect(run.code, run.stderr).toBe(0);
-    const shown = JSON.parse(cutover(r, ['--db', fresh, 'show', id, '--json']).stdout) as { downtime: { window: { ms: number } } };
+    type Shown = { downtime: { window: { ms: number } } };
+    const shown = JSON.parse(cutover(r, ['--db', fresh, 'show', id, '--json']).stdout) as Shown;
     expect(shown.downtime.window.ms).toBeGreaterThanOrEqual(4_100);
   });
 });

@@ -16,7 +16,8 @@ async function waitingMigration(): Promise<{ emu: Emulator; m: Machine; id: stri
   emulator = await startEmulator({ timeScale: 0.02, delays: { aamPropagationMs: 0, firstRunMs: 0 } });
   const m = machine(emulator);
   const id = await startedMigration(m.env, m.dbFile, emulator);
-  const shown = JSON.parse((await cutover(m, ['show', id, '--json'])).stdout) as { ticketKey: string; marks: { ticket_filed: { at: string } } };
+  type Shown = { ticketKey: string; marks: { ticket_filed: { at: string } } };
+  const shown = JSON.parse((await cutover(m, ['show', id, '--json'])).stdout) as Shown;
   return { emu: emulator, m, id, key: shown.ticketKey, filedAt: shown.marks.ticket_filed.at };
 }
 
@@ -41,7 +42,11 @@ describe('set-resolution keeps the invariant', () => {
     expect(emu.world().flows).toHaveLength(0);
     expect(emu.world().violations).toEqual([]);
     const [refused] = refusals(await journal(m, id));
-    expect(refused).toMatchObject({ actor: expect.stringMatching(/^support@/), reason: 'x', data: { code: 'OVERRIDE_TICKET_NOT_DONE', ticketStatus: { statusName: 'To Do', source: 'jira' } } });
+    expect(refused).toMatchObject({
+      actor: expect.stringMatching(/^support@/),
+      reason: 'x',
+      data: { code: 'OVERRIDE_TICKET_NOT_DONE', ticketStatus: { statusName: 'To Do', source: 'jira' } },
+    });
     expect((await cutover(m, ['show', id])).stdout).toContain('awaiting_resolution.sleeping');
   });
 
@@ -54,20 +59,23 @@ describe('set-resolution keeps the invariant', () => {
     const late = await cutover(m, ['set-resolution', id, '--at', future, '--reason', 'x', '--force']);
     expect(late.code, describeRun(late)).toBe(2);
     expect(late.stderr).toContain('is after now');
-    expect(refusals(await journal(m, id)).map((r) => (r.data as { code: string }).code)).toEqual(['OVERRIDE_BEFORE_FILED', 'OVERRIDE_IN_FUTURE']);
+    const codes = refusals(await journal(m, id)).map((r) => (r.data as { code: string }).code);
+    expect(codes).toEqual(['OVERRIDE_BEFORE_FILED', 'OVERRIDE_IN_FUTURE']);
     expect(emu.world().flows).toHaveLength(0);
   });
 
   it('refuses an instant before filing on a done ticket too, and takes a plausible one without --force', async () => {
     const { emu, m, id, key, filedAt } = await waitingMigration();
     emu.control.resolveTicket(key);
-    emu.control.setTicketTimes(key, { resolutiondate: Date.parse(filedAt) - 7_200_000, doneAt: Date.parse(filedAt) - 3_600_000 });
+    const filed = Date.parse(filedAt);
+    emu.control.setTicketTimes(key, { resolutiondate: filed - 7_200_000, doneAt: filed - 3_600_000 });
     const parked = await cutover(m, ['resume', id]);
     expect(parked.code, describeRun(parked)).toBe(3);
     const early = await cutover(m, ['set-resolution', id, '--at', '2020-01-01T00:00:00Z', '--reason', 'x']);
     expect(early.code, describeRun(early)).toBe(2);
     const stopped = emu.world().legacySharing.stoppedAtMs!;
-    const ok = await cutover(m, ['set-resolution', id, '--at', new Date(stopped).toISOString(), '--reason', 'Customer Care: switched off then']);
+    const reason = 'Customer Care: switched off then';
+    const ok = await cutover(m, ['set-resolution', id, '--at', new Date(stopped).toISOString(), '--reason', reason]);
     expect([0, 6], describeRun(ok)).toContain(ok.code);
     expect(emu.world().flows).toHaveLength(1);
     expect(emu.world().violations).toEqual([]);
@@ -76,16 +84,18 @@ describe('set-resolution keeps the invariant', () => {
   it('--force with a reason goes through, is journaled with the ticket status, and shows as FORCED in show and report', async () => {
     const { emu, m, id, key } = await waitingMigration();
     const at = new Date().toISOString();
-    const run = await cutover(m, ['set-resolution', id, '--at', at, '--reason', 'CC turned the pipe off by phone', '--force']);
+    const reason = 'CC turned the pipe off by phone';
+    const run = await cutover(m, ['set-resolution', id, '--at', at, '--reason', reason, '--force']);
     expect([0, 6], describeRun(run)).toContain(run.code);
     expect(run.stderr).toContain(`FORCED: ${key} is 'To Do' in Jira`);
     // Nobody turned legacy sharing off in the emulated world, so it records the flow as a violation: that is
     // exactly the responsibility --force hands to the operator.
     expect(emu.world().flows).toHaveLength(1);
     const row = (await journal(m, id)).find((r) => r.kind === 'operator' && r.name === 'SET_RESOLUTION');
-    expect(row).toMatchObject({ reason: 'CC turned the pipe off by phone', data: { force: true, ticketStatus: { statusName: 'To Do', source: 'jira' } } });
+    expect(row).toMatchObject({ reason, data: { force: true, ticketStatus: { statusName: 'To Do', source: 'jira' } } });
     const shown = await cutover(m, ['show', id]);
-    expect(shown.stdout).toMatch(/legacy stopped +\S+ \(operator\.forced\) \(FORCED operator override by support@\S+: CC turned the pipe off by phone\)/);
+    const label = /legacy stopped +\S+ \(operator\.forced\) \(FORCED operator override by support@\S+: CC turned the pipe off by phone\)/;
+    expect(shown.stdout).toMatch(label);
     const report = await cutover(m, ['report', '--id', id, '--format', 'md']);
     expect(report.stdout, describeRun(report)).toContain('(FORCED operator override by support@');
   });
@@ -99,11 +109,14 @@ describe('Jira times outside what the other marks allow', () => {
     emu.control.setTicketTimes(key, { resolutiondate: Date.parse(filedAt) - 7_200_000 });
     const run = await cutover(m, ['resume', id]);
     expect([0, 6], describeRun(run)).toContain(run.code);
-    const shown = JSON.parse((await cutover(m, ['show', id, '--json'])).stdout) as { marks: { legacy_stopped: { at: string; source: string } } };
+    type Shown = { marks: { legacy_stopped: { at: string; source: string } } };
+    const shown = JSON.parse((await cutover(m, ['show', id, '--json'])).stdout) as Shown;
     expect(shown.marks.legacy_stopped).toEqual({ at: new Date(doneAt).toISOString(), source: 'jira.changelog' });
     const observed = (await journal(m, id)).find((r) => r.name === 'mark:legacy_stopped');
-    expect((observed?.data as { note: string }).note).toMatch(/^resolutiondate \S+ is before the ticket was filed .*the changelog's Done time was used$/);
-    expect((await cutover(m, ['show', id])).stdout).toMatch(/legacy stopped \S+ \(jira\.changelog; resolutiondate \S+ is before the ticket was filed/);
+    const note = /^resolutiondate \S+ is before the ticket was filed .*the changelog's Done time was used$/;
+    expect((observed?.data as { note: string }).note).toMatch(note);
+    const timeline = /legacy stopped \S+ \(jira\.changelog; resolutiondate \S+ is before the ticket was filed/;
+    expect((await cutover(m, ['show', id])).stdout).toMatch(timeline);
     expect(emu.world().flows).toHaveLength(1);
     expect(emu.world().violations).toEqual([]);
   });

@@ -6,7 +6,8 @@
 // journaled with who, why and the ticket's status at the time.
 import { isoNow } from '../../adapters/clock.js';
 import type { MigrationEvent } from '../../core/machine-types.js';
-import { overrideProblem, type Problem, type TicketEvidence } from '../../core/resolution.js';
+import { overrideRequestOf } from '../../core/machine-logic.js';
+import { isForced, overrideProblem, type Problem, type TicketEvidence } from '../../core/resolution.js';
 import { tryParseInstant, toUtcIso } from '../../core/time.js';
 import type { Plan } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
@@ -91,26 +92,22 @@ async function checked(ctx: CliContext, rt: Runtime, record: MigrationRecord, ev
   const alreadyStopped = Boolean(context.marks.legacy_stopped);
   const ticket = alreadyStopped ? null : await ticketEvidence(ctx, rt, record);
   const withEvidence: SetResolution = ticket ? { ...event, ticketStatus: ticket } : event;
-  const problem = overrideProblem({
-    migrationId: record.id,
-    ticketKey: record.ticketKey,
-    filedAt: context.marks.ticket_filed?.at ?? context.ticket?.createdAt ?? null,
-    alreadyStopped,
-    resolvedAt: event.resolvedAt,
-    now: event.at,
-    ticket,
-    force: event.force === true,
-  });
+  // The very rule the machine's guard applies, so that what the CLI lets through the machine takes.
+  const request = overrideRequestOf(context, withEvidence);
+  const problem = overrideProblem(request);
   if (problem) return refuse(rt, withEvidence, record.id, problem);
-  if (event.force && ticket?.statusCategory !== 'done' && !alreadyStopped) {
-    const status = `'${ticket?.statusName ?? 'unknown'}'`;
-    const key = record.ticketKey ?? 'the ticket';
-    say(ctx, `FORCED: ${key} is ${status} in Jira; the override is journaled with your reason`);
+  if (isForced(request)) {
+    const status = `${record.ticketKey ?? 'the ticket'} is '${request.ticket?.statusName ?? 'unknown'}' in Jira`;
+    say(ctx, `FORCED: ${status}; the override is journaled with your reason`);
   }
   return withEvidence;
 }
 
-export default async function setResolution([id]: string[], opts: SetResolutionOptions, ctx: CliContext): Promise<number> {
+export default async function setResolution(
+  [id]: string[],
+  opts: SetResolutionOptions,
+  ctx: CliContext,
+): Promise<number> {
   const reason = requireReason(opts.reason, 'set-resolution');
   const resolvedAt = parseResolutionFlag(opts.at);
   const runtime = openRuntime(ctx, opts);
