@@ -8,6 +8,10 @@ function forAttention(m: MigrationRecord): string {
       return `fix the failed checks, then cutover retry ${m.id} --reason "..." (or accept one: cutover skip ${m.id} --check ID --reason "...")`;
     case 'VERIFY_TIMEOUT':
       return `check the solutions by hand, then cutover confirm ${m.id} --solution S --reason "..." or cutover skip ${m.id} --check verification --reason "..."`;
+    case 'RESOLUTION_OUT_OF_BOUNDS':
+      return 'Jira\'s resolution times are implausible (see the error): '
+        + 'ask Customer Care when the legacy pipe stopped, '
+        + `then cutover set-resolution ${m.id} --at ISO --reason "..."`;
     case 'RESOLUTION_TIME_UNKNOWN':
       return `find when the legacy pipe stopped (ask Customer Care), then cutover set-resolution ${m.id} --at ISO --reason "..."`;
     default:

@@ -13,6 +13,7 @@ export function registerSupport(add: Add): void {
     .addOption(reasonOption());
   add('set-resolution <id>', 'record when the legacy pipe stopped, when Jira cannot say or said it wrong', () => import('./commands/set-resolution.js'))
     .option('--at <instant>', 'ISO-8601 instant with offset, e.g. 2026-03-29T14:05:00Z')
+    .option('--force', 'override although Jira does not show the ticket done (CC confirmed it; needs --reason)')
     .addOption(reasonOption());
   add('cancel <id>', 'cancel a migration before the legacy pipe is off (withdraws a ticket this tool filed)', () => import('./commands/cancel.js'))
     .addOption(reasonOption());

@@ -31,7 +31,9 @@ function journalDetail(row: JournalRow): string {
   if (row.kind === 'transition') return `${String(data.from)} → ${String(data.to)} (on ${eventLabel(row.name)})`;
   if (row.name.startsWith('mark:')) {
     const override = data.override as { by?: string } | undefined;
-    return `${row.name.slice(5).replace(/_/g, ' ')} ${String(data.at)} (${String(data.source)}${override ? `, override by ${override.by}` : ''})`;
+    const note = typeof data.note === 'string' ? `; ${data.note}` : '';
+    const by = override ? `, override by ${override.by}` : '';
+    return `${row.name.slice(5).replace(/_/g, ' ')} ${String(data.at)} (${String(data.source)}${by}${note})`;
   }
   if (row.name === 'ticket_status') return `ticket ${String(data.statusName)} (${String(data.statusCategory)})`;
   if (row.name === 'error') return `${String(data.code)}: ${String(data.message)}${data.step ? ` [step ${String(data.step)}]` : ''}`;

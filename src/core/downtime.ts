@@ -1,6 +1,6 @@
 // The downtime model of DESIGN §3, computed only from stored marks: never from "now". A missing mark gives
 // null (renderers print "n/a", never 0 or NaN); a negative interval (clock skew) is flagged, not hidden.
-import type { Mark, MarkName, Marks } from './types.js';
+import { FORCED_OVERRIDE_SOURCE, type Mark, type MarkName, type Marks } from './types.js';
 import { businessDaysBetween } from './business-days.js';
 import { tryParseInstant } from './time.js';
 
@@ -58,11 +58,17 @@ export function formatDuration(ms: number | null | undefined): string {
   return days > 0 ? `${days}d ${hours}h ${minutes}m` : `${hours}h ${minutes}m`;
 }
 
+/** "operator override by X: reason", or "FORCED operator override by X: reason" (the ticket was not done). */
+export function overrideLabel(mark: Mark & { override: NonNullable<Mark['override']> }): string {
+  const forced = mark.source === FORCED_OVERRIDE_SOURCE ? 'FORCED ' : '';
+  return `${forced}operator override by ${mark.override.by}: ${mark.override.reason}`;
+}
+
 /** "2026-03-29T01:30:00.000Z (jira.resolutiondate)", plus "(operator override by X: reason)" when overridden. */
 export function markLabel(mark: Mark | null | undefined): string {
   if (!mark) return NOT_AVAILABLE;
-  const base = `${mark.at} (${mark.source})`;
-  return mark.override ? `${base} (operator override by ${mark.override.by}: ${mark.override.reason})` : base;
+  const base = `${mark.at} (${mark.source}${mark.note ? `; ${mark.note}` : ''})`;
+  return mark.override ? `${base} (${overrideLabel({ ...mark, override: mark.override })})` : base;
 }
 
 /** Slot of each mark in Instants (an array indexed by a constant lookup: cheaper than a Map per call). */

@@ -1,9 +1,12 @@
 // Pure helpers of the migration machine: the decisions its guards and actions make, kept apart from the
 // XState wiring so that each is a plain function with its own unit test.
 import type { CheckResult } from './preflight.js';
-import type { MigrationContext, TicketPollOutput, VerificationOutput } from './machine-types.js';
+import type { MigrationContext, MigrationEvent, TicketPollOutput, VerificationOutput } from './machine-types.js';
 import { MANUAL_SOLUTIONS } from './machine-types.js';
+import { overrideProblem, readStopInstant, type OverrideRequest } from './resolution.js';
 import type { Mark, Marks, StoredError } from './types.js';
+
+type EventOf<T extends MigrationEvent['type']> = Extract<MigrationEvent, { type: T }>;
 
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
@@ -45,11 +48,41 @@ export function blockingChecks(ctx: MigrationContext, results: CheckResult[]): C
   return results.filter((r) => r.status === 'fail' && !isSkipped(ctx, r.id));
 }
 
-/** The instant Jira says the legacy pipe stopped: `resolutiondate`, else the changelog's move to done. */
-export function legacyStoppedMark(poll: TicketPollOutput): Mark | null {
-  if (poll.resolutionDate) return { at: poll.resolutionDate, source: 'jira.resolutiondate' };
-  if (poll.doneTransitionAt) return { at: poll.doneTransitionAt, source: 'jira.changelog' };
-  return null;
+/** When the ticket was filed: the lower bound of any instant the legacy pipe can have stopped at. */
+export function filedAt(ctx: MigrationContext): string | null {
+  return ctx.marks.ticket_filed?.at ?? ctx.ticket?.createdAt ?? null;
+}
+
+/**
+ * The instant Jira says the legacy pipe stopped: `resolutiondate`, else the changelog's move to done, each only
+ * when plausible (see resolution.ts); null when neither is.
+ */
+export function legacyStoppedMark(ctx: MigrationContext, poll: TicketPollOutput): Mark | null {
+  const reading = readStopInstant(poll, filedAt(ctx));
+  return 'mark' in reading ? reading.mark : null;
+}
+
+/** The override an operator event asks for, as the pure rule in resolution.ts sees it. */
+export function overrideRequestOf(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): OverrideRequest {
+  const last = ctx.lastPoll;
+  const polled = last
+    ? { statusName: last.statusName, statusCategory: last.statusCategory, source: 'last_poll' as const, observedAt: last.at }
+    : null;
+  return {
+    migrationId: ctx.migrationId,
+    ticketKey: ctx.ticket?.key ?? null,
+    filedAt: filedAt(ctx),
+    alreadyStopped: Boolean(ctx.marks.legacy_stopped),
+    resolvedAt: e.resolvedAt,
+    now: e.at,
+    ticket: e.ticketStatus ?? polled,
+    force: e.force === true && e.reason.trim() !== '',
+  };
+}
+
+/** Defence in depth: the machine takes no override the CLI would have refused. */
+export function overrideAllowed(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): boolean {
+  return overrideProblem(overrideRequestOf(ctx, e)) === null;
 }
 
 export function mergeSeen(ctx: MigrationContext, out: VerificationOutput): Record<string, string> {

@@ -1,5 +1,6 @@
 // Context, events and actor contracts of the migration machine. Plain data only (see types.ts).
 import type { CheckResult } from './preflight.js';
+import type { TicketEvidence } from './resolution.js';
 import type { Marks, Plan, Solution, StoredError } from './types.js';
 
 /** Bumped whenever a persisted snapshot of an older machine could not be restored as it is. */
@@ -131,7 +132,7 @@ export interface OperatorFields {
 export type MigrationEvent =
   | { type: 'START' }
   | { type: 'WAKE' }
-  | ({ type: 'SET_RESOLUTION'; resolvedAt: string } & OperatorFields)
+  | ({ type: 'SET_RESOLUTION'; resolvedAt: string; force?: boolean; ticketStatus?: TicketEvidence } & OperatorFields)
   | ({ type: 'CONFIRM'; solution: Solution; note?: string } & OperatorFields)
   | ({ type: 'RETRY' } & OperatorFields)
   | ({ type: 'SKIP'; check: string } & OperatorFields)

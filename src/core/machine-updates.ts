@@ -13,7 +13,8 @@ import type {
   TicketPollOutput,
   VerificationOutput,
 } from './machine-types.js';
-import type { StoredError } from './types.js';
+import { isForced, readStopInstant } from './resolution.js';
+import { FORCED_OVERRIDE_SOURCE, type StoredError } from './types.js';
 
 type Update = Partial<MigrationContext>;
 type EventOf<T extends MigrationEvent['type']> = Extract<MigrationEvent, { type: T }>;
@@ -78,20 +79,30 @@ export function pollRecorded(out: TicketPollOutput): Update {
 }
 
 export function resolutionRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
-  const stopped = logic.legacyStoppedMark(out);
+  const stopped = logic.legacyStoppedMark(ctx, out);
   const detected = { at: out.observedAt, source: 'cutover.clock' };
   return { marks: logic.addMarks(ctx.marks, { ...(stopped ? { legacy_stopped: stopped } : {}), resolution_detected: detected }) };
 }
 
-export function resolutionUnknown(ctx: MigrationContext): Update {
-  const message = `ticket ${ctx.ticket?.key} is done but has neither a resolutiondate nor a changelog entry`;
+/** A done ticket whose stop instant cannot be used: none given, or none plausible. No flow is created. */
+export function resolutionUnknown(ctx: MigrationContext, out: TicketPollOutput): Update {
+  const key = ctx.ticket?.key;
+  const reading = readStopInstant(out, logic.filedAt(ctx));
+  const setIt = `cutover set-resolution ${ctx.migrationId} --at ISO --reason "..."`;
+  if ('problem' in reading) {
+    const message = `ticket ${key} is done but Jira's times cannot be when the legacy pipe stopped: `
+      + `${reading.problem}; ask Customer Care when they turned it off, then: ${setIt}`;
+    return parked('awaiting_resolution', { code: 'RESOLUTION_OUT_OF_BOUNDS', message, at: out.observedAt });
+  }
+  const message = `ticket ${key} is done but has neither a resolutiondate nor a changelog entry`;
   return parked('awaiting_resolution', { code: 'RESOLUTION_TIME_UNKNOWN', message, at: ctx.lastObservedAt ?? '' });
 }
 
 export function resolutionOverridden(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): Update {
   const override = { by: e.by, reason: e.reason };
+  const source = isForced(logic.overrideRequestOf(ctx, e)) ? FORCED_OVERRIDE_SOURCE : 'operator';
   const detected = ctx.marks.resolution_detected ? {} : { resolution_detected: { at: e.at, source: 'operator', override } };
-  return { marks: logic.addMarks(ctx.marks, { legacy_stopped: { at: e.resolvedAt, source: 'operator', override }, ...detected }) };
+  return { marks: logic.addMarks(ctx.marks, { legacy_stopped: { at: e.resolvedAt, source, override }, ...detected }) };
 }
 
 /**

@@ -85,7 +85,11 @@ export const migrationMachine = setup({
       return Boolean(out.ecaSpecId && out.flowSpecId);
     },
     ticketResolved: ({ event }) => outputOf<TicketPollOutput>(event).resolved,
-    resolutionTimeKnown: ({ event }) => logic.legacyStoppedMark(outputOf<TicketPollOutput>(event)) !== null,
+    resolutionTimeKnown: ({ context, event }) =>
+      logic.legacyStoppedMark(context, outputOf<TicketPollOutput>(event)) !== null,
+    // An override claiming the pipe stopped needs a done ticket or --force, and a plausible instant.
+    overrideAllowed: ({ context, event }) =>
+      logic.overrideAllowed(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>),
     hasBase: ({ context }) => Boolean(context.remote.baseConnectionId),
     hasSource: ({ context }) => Boolean(context.remote.sourceConnectionId),
     hasTarget: ({ context }) => Boolean(context.remote.targetConnectionId),
@@ -112,7 +116,9 @@ export const migrationMachine = setup({
     recordTicket: assign(({ context, event }) => up.ticketRecorded(context, outputOf<TicketInfo>(event))),
     recordPoll: assign(({ event }) => up.pollRecorded(outputOf<TicketPollOutput>(event))),
     recordResolution: assign(({ context, event }) => up.resolutionRecorded(context, outputOf<TicketPollOutput>(event))),
-    failResolutionUnknown: assign(({ context }) => up.resolutionUnknown(context)),
+    failResolutionUnknown: assign(({ context, event }) =>
+      up.resolutionUnknown(context, outputOf<TicketPollOutput>(event)),
+    ),
     overrideResolution: assign(({ context, event }) => up.resolutionOverridden(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>)),
     schedulePoll: assign(({ context }) => up.pollScheduled(context)),
     scheduleVerify: assign(({ context }) => up.verifyScheduled(context)),
@@ -129,7 +135,7 @@ export const migrationMachine = setup({
   context: ({ input }) => up.initialContext(input),
   on: {
     CANCEL: { guard: 'legacyMayBeOn', target: '.cancelling', actions: 'recordCancel' },
-    SET_RESOLUTION: { guard: 'legacyStopped', actions: 'overrideResolution' },
+    SET_RESOLUTION: { guard: and(['legacyStopped', 'overrideAllowed']), actions: 'overrideResolution' },
   },
   states: {
     draft: { on: { START: 'preflight' } },
@@ -204,7 +210,7 @@ export const migrationMachine = setup({
     },
     awaiting_resolution: {
       initial: 'polling',
-      on: { SET_RESOLUTION: { target: 'cutting_over', actions: 'overrideResolution' } },
+      on: { SET_RESOLUTION: { guard: 'overrideAllowed', target: 'cutting_over', actions: 'overrideResolution' } },
       states: {
         polling: {
           invoke: {
@@ -301,7 +307,11 @@ export const migrationMachine = setup({
           { guard: 'skipIsForPreflight', target: 'preflight', actions: 'recordSkip' },
           { guard: 'skipIsForVerification', target: 'handoff', actions: 'recordSkip' },
         ],
-        SET_RESOLUTION: { guard: and(['resolutionPending', 'legacyNotMarked']), target: 'cutting_over', actions: ['overrideResolution', 'clearError'] },
+        SET_RESOLUTION: {
+          guard: and(['resolutionPending', 'legacyNotMarked', 'overrideAllowed']),
+          target: 'cutting_over',
+          actions: ['overrideResolution', 'clearError'],
+        },
         CONFIRM: { actions: 'recordConfirmation' },
       },
     },

@@ -93,9 +93,16 @@ export type MarkName =
 export interface Mark {
   at: string;
   source: string;
-  /** Set when an operator overrode the mark; the reason is journaled too. */
+  /**
+   * Set when an operator overrode the mark; the reason is journaled too. A forced override (the operator claimed
+   * a stop the ticket did not show) has the source FORCED_OVERRIDE_SOURCE; its journal row has the ticket status.
+   */
   override?: { by: string; reason: string };
+  /** Why this source was used rather than the usual one (an implausible resolutiondate); snapshot and journal only. */
+  note?: string;
 }
+
+export const FORCED_OVERRIDE_SOURCE = 'operator.forced';
 
 export type Marks = Partial<Record<MarkName, Mark>>;
 

@@ -12,6 +12,8 @@
  *   POST   /_emulator/tickets/KEY/resolve  {resolutiondate?, offset?, resolution?}  (Customer Care resolves)
  *   POST   /_emulator/tickets/KEY/reopen
  *   POST   /_emulator/tickets/KEY/offset   {offset}   render the ticket's timestamps in ±HHmm
+ *   POST   /_emulator/tickets/KEY/times    {resolutiondate?, doneAt?}  rewrite a done ticket's resolutiondate and
+ *                                          the time of its changelog's move to Done (a skewed or edited site)
  *   POST   /_emulator/tokens/expire                expire every IMS token issued so far
  *   POST   /_emulator/jira/flavor    {flavor}      switch between 'cloud' and 'dc'
  */
@@ -20,7 +22,7 @@ import { isRecord, json, parseJsonBody } from './http.js';
 import type { FaultRegistry, FaultRule } from './faults.js';
 import type { TokenStore } from './auth.js';
 import type { Ticket } from './model.js';
-import { isValidOffset } from './tickets.js';
+import { isValidOffset, STATUSES } from './tickets.js';
 import type { World } from './world.js';
 import { ticketView, worldState, type TicketView, type WorldState } from './world-state.js';
 import type { JiraFlavor } from './jira.js';
@@ -39,6 +41,13 @@ export interface ResolveOptions {
   resolution?: string;
 }
 
+/** Times a done ticket's answer carries, rewritten independently of each other (ISO-8601 or epoch ms). */
+export interface TicketTimes {
+  resolutiondate?: string | number;
+  /** The `created` of the changelog history that moved the ticket to Done. */
+  doneAt?: string | number;
+}
+
 export class ControlError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -49,6 +58,7 @@ export interface EmulatorControl {
   resolveTicket(key: string, options?: ResolveOptions): TicketView;
   reopenTicket(key: string): TicketView;
   setTicketOffset(key: string, offset: string): TicketView;
+  setTicketTimes(key: string, times: TicketTimes): TicketView;
   setLatency(ms: number): void;
   addFault(rule: FaultRule): string;
   clearFaults(): void;
@@ -92,6 +102,18 @@ export function createControl(world: World, faults: FaultRegistry, tokens: Token
     setTicketOffset(key, offset) {
       const t = ticket(key);
       setOffset(t, offset);
+      return ticketView(t);
+    },
+    setTicketTimes(key, times) {
+      const t = ticket(key);
+      const entersDone = (h: Ticket['histories'][number]) =>
+        h.items.some((i) => i.field === 'status' && i.to === STATUSES.done.id);
+      const done = [...t.histories].reverse().find(entersDone);
+      if (t.resolutiondate === null || !done) {
+        throw new ControlError(409, `ticket ${key} is not done: resolve it first`);
+      }
+      if (times.resolutiondate !== undefined) t.resolutiondate = parseInstant(times.resolutiondate);
+      if (times.doneAt !== undefined) done.created = parseInstant(times.doneAt);
       return ticketView(t);
     },
     setLatency(ms) {
@@ -154,6 +176,8 @@ export function addControlRoutes(router: Router, control: EmulatorControl, setti
   add('POST', '/tickets/:key/reopen', 'tickets.reopen', (ctx) => control.reopenTicket(ctx.params.key ?? ''));
   add('POST', '/tickets/:key/offset', 'tickets.offset', (ctx, body) =>
     control.setTicketOffset(ctx.params.key ?? '', String(body.offset)));
+  add('POST', '/tickets/:key/times', 'tickets.times', (ctx, body) =>
+    control.setTicketTimes(ctx.params.key ?? '', body as TicketTimes));
   add('POST', '/tokens/expire', 'tokens.expire', () => ({ expired: control.expireTokens() }));
   add('POST', '/jira/flavor', 'jira.flavor', (_ctx, body) => control.setJiraFlavor(body.flavor as JiraFlavor));
 }

@@ -18,7 +18,7 @@ import { World } from './world.js';
 import type { WorldState } from './world-state.js';
 
 export { DEMO_CREDENTIALS, ECA_CONNECTION_SPEC_ID, ECA_FLOW_SPEC_ID, ECA_NAME, ECA_TARGET_IDENTITIES, PROFILE_STORE_SPEC_ID, LEGACY_DATA_SOURCE_NAME, ECA_DATA_SOURCE_NAME, JIRA_PROJECT } from './constants.js';
-export type { EmulatorControl, ResolveOptions } from './control.js';
+export type { EmulatorControl, ResolveOptions, TicketTimes } from './control.js';
 export type { FaultKind, FaultRule } from './faults.js';
 export type { JiraFlavor } from './jira.js';
 export type { WorldState, TicketView } from './world-state.js';

@@ -1,7 +1,7 @@
 // Cell formatting shared by the renderers. Missing values: "n/a" for people (table, Markdown, HTML), an empty
 // field in CSV, null in JSON — never 0 or NaN, so a missing mark can never pass for a zero-length window.
 import { formatDuration, NOT_AVAILABLE } from '../core/downtime.js';
-import type { Mark } from '../core/types.js';
+import { FORCED_OVERRIDE_SOURCE, type Mark } from '../core/types.js';
 import { MARKS, MEASURES, businessDaysOf, figureMs, type ReportRow } from './model.js';
 import type { ReportFilter, ReportQuery } from './source.js';
 
@@ -39,7 +39,9 @@ export function negativeFigures(row: ReportRow): string[] {
 export function rowFlags(row: ReportRow): string[] {
   const flags: string[] = [];
   if (row.stalled) flags.push('stalled');
-  for (const name of row.overridden) flags.push(`override:${name}`);
+  for (const name of row.overridden) {
+    flags.push(`${row.marks[name]?.source === FORCED_OVERRIDE_SOURCE ? 'forced-' : ''}override:${name}`);
+  }
   for (const key of negativeFigures(row)) flags.push(`negative:${key}`);
   return flags;
 }

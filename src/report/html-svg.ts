@@ -3,6 +3,7 @@
 // stopped" (x = 0): the ticket wait grows to the left on a days-sized scale, the downtime window and the data
 // gap grow to the right on an hours-sized scale. One shared scale would make a 4-minute window invisible next
 // to a 5-day wait; the two scales are labelled on the axis.
+import { FORCED_OVERRIDE_SOURCE } from '../core/types.js';
 import { formatDuration } from '../core/downtime.js';
 import { MARKS, figureMs, type ReportRow } from './model.js';
 import type { Aggregate, HistogramBucket } from './source.js';
@@ -78,6 +79,10 @@ function rowBars(r: ReportRow, scale: TimelineScale): string[] {
   return parts;
 }
 
+function forcedIn(r: ReportRow): boolean {
+  return r.overridden.some((n) => r.marks[n]?.source === FORCED_OVERRIDE_SOURCE);
+}
+
 /** One migration's row, labelled with its id, org and ticket; data-migration-id lets tests and scripts find it. */
 export function timelineRow(r: ReportRow, scale: TimelineScale): string {
   const t = TIMELINE;
@@ -89,7 +94,7 @@ export function timelineRow(r: ReportRow, scale: TimelineScale): string {
     `<text class="sub" x="0" y="29">${escapeHtml(`${r.orgId} · ${r.ticketKey ?? 'no ticket'}`)}</text>`,
     `<line class="zero" x1="${ZERO_X}" y1="2" x2="${ZERO_X}" y2="${t.rowHeight - 2}"/>`,
     ...rowBars(r, scale),
-    overrides.length > 0 ? `<text class="override" x="${t.plotRight + 8}" y="15">operator override</text><text class="override sub" x="${t.plotRight + 8}" y="29">${escapeHtml(overrides.join(', '))}</text>` : '',
+    overrides.length > 0 ? `<text class="override" x="${t.plotRight + 8}" y="15">${forcedIn(r) ? 'FORCED ' : ''}operator override</text><text class="override sub" x="${t.plotRight + 8}" y="29">${escapeHtml(overrides.join(', '))}</text>` : '',
     '</svg>',
   ].join('');
 }

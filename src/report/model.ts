@@ -1,6 +1,6 @@
 // One report row: a migration's stored marks plus the figures derived from them by the core downtime model.
 // Durations come only from stored instants; "now" decides only whether a waiting ticket is past its SLA.
-import { computeDowntime, type Downtime, type Measure } from '../core/downtime.js';
+import { computeDowntime, overrideLabel, type Downtime, type Measure } from '../core/downtime.js';
 import { DEFAULT_SLA_BUSINESS_DAYS } from '../core/stall.js';
 import { isTicketPastSla } from '../core/time.js';
 import type { Mark, MarkName } from '../core/types.js';
@@ -88,5 +88,5 @@ export function businessDaysOf(row: ReportRow): number | null {
 
 /** "override by ana: Jira resolution was set a day late" — the label of an operator-overridden mark. */
 export function overrideText(mark: Mark | undefined): string | null {
-  return mark?.override ? `operator override by ${mark.override.by}: ${mark.override.reason}` : null;
+  return mark?.override ? overrideLabel({ ...mark, override: mark.override }) : null;
 }

@@ -1,5 +1,6 @@
 // Markdown: the fleet report (aggregate + one table row per migration, rendered in the pass that folds the
 // aggregate: summary.ts withSpooledRows), or with --id the record of one migration, to paste into its Jira ticket.
+import { FORCED_OVERRIDE_SOURCE } from '../core/types.js';
 import { formatDuration, markLabel } from '../core/downtime.js';
 import { UsageError } from '../errors.js';
 import { MARKS, MEASURES, businessDaysOf, figureMs, markTitle, type ReportRow } from './model.js';
@@ -26,7 +27,9 @@ const FLEET_HEADERS = ['migration', 'org', 'ticket', 'status', ...MARKS.map((m) 
 function fleetRow(r: ReportRow): string[] {
   const marks = MARKS.map((m) => {
     const mark = r.marks[m.name];
-    return mark ? `${mark.at}${mark.override ? ' (operator override)' : ''}` : NOT_AVAILABLE;
+    const forced = mark?.source === FORCED_OVERRIDE_SOURCE ? 'FORCED ' : '';
+    const label = mark?.override ? ` (${forced}operator override)` : '';
+    return mark ? `${mark.at}${label}` : NOT_AVAILABLE;
   });
   const figures = MEASURES.map((m) => formatDuration(figureMs(r, m.key)));
   return [r.id, r.orgId, r.ticketKey ?? NOT_AVAILABLE, r.status, ...marks, ...figures, String(businessDaysOf(r) ?? NOT_AVAILABLE), rowFlags(r).join(', ')];

@@ -1,6 +1,7 @@
 // Renderers for machines and terminals: JSON, CSV and the plain table. JSON and the table print the aggregate
 // first: their rows are rendered in the same pass that folds it, spooled, and copied after it (summary.ts
 // withSpooledRows). CSV has no aggregate and streams its rows straight to the writer.
+import { FORCED_OVERRIDE_SOURCE } from '../core/types.js';
 import { formatDuration } from '../core/downtime.js';
 import { MARKS, businessDaysOf, figureMs, type ReportRow } from './model.js';
 import { compactInstant, describeFilter, rowData, rowFlags, type RenderContext } from './format.js';
@@ -44,7 +45,10 @@ export function csvCell(value: string | number | boolean | null): string {
 }
 
 function csvRow(row: ReportRow): (string | number | boolean | null)[] {
-  const reasons = row.overridden.map((n) => `${n} by ${row.marks[n]?.override?.by}: ${row.marks[n]?.override?.reason}`);
+  const reasons = row.overridden.map((n) => {
+    const m = row.marks[n];
+    return `${n}${m?.source === FORCED_OVERRIDE_SOURCE ? ' FORCED' : ''} by ${m?.override?.by}: ${m?.override?.reason}`;
+  });
   return [
     row.id, row.orgId, row.ticketKey, row.status, row.state, row.createdAt,
     ...MARKS.flatMap((m) => [row.marks[m.name]?.at ?? null, row.marks[m.name]?.source ?? null]),

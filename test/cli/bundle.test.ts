@@ -17,7 +17,7 @@ async function migrationWithHistory(r: Rig): Promise<string> {
   const id = await r.engine().create(samplePlan(), 'admin@laptop');
   expect((await cli(r, ['resume', id], 'admin@laptop')).code).toBe(6);
   r.clock.set(T0 + 3 * HOUR);
-  expect((await cli(r, ['set-resolution', id, '--at', '2026-01-05T11:00:00Z', '--reason', 'CC resolved it without a date'])).code).toBe(6);
+  expect((await cli(r, ['set-resolution', id, '--at', '2026-01-05T11:00:00Z', '--reason', 'CC resolved it without a date', '--force'])).code).toBe(6);
   return id;
 }
 

@@ -1,22 +1,14 @@
 // The support workflow over the real wire: the real service clients against the in-process emulator, the CLI
 // in-process on the wall clock. Export on one "machine", import on a fresh database, resume to completion.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
-import { loadConfig } from '../../src/adapters/config-load.js';
-import { createServices } from '../../src/adapters/services.js';
-import { openStore } from '../../src/adapters/sqlite/store.js';
 import { main } from '../../src/cli/main.js';
-import { DEMO_CREDENTIALS, emulatorEnv, startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { Engine } from '../../src/engine/engine.js';
-import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
-import { quietLogger, samplePlan } from './helpers.js';
-
-// The plan's shortest polling intervals, so that a real-clock drive finishes within a test.
-const FAST_POLLING = { ticketIntervalMs: 5_000, verifyIntervalMs: 5_000, verifyTimeoutMs: 3_600_000, maxAttempts: 3, retryBaseMs: 100 };
+import { DEMO_CREDENTIALS, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { machine, startedMigration } from './emulator-rig.js';
 
 let emulator: Emulator | null = null;
 afterEach(async () => {
@@ -33,27 +25,6 @@ async function run(env: NodeJS.ProcessEnv, dbFile: string, args: string[], actor
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   const code = await main(['node', 'cutover', '--db', dbFile, ...args], (signal) => ({ io: { stdout, stderr, stdin: Readable.from([]) }, env, cwd: tmpdir(), clock: systemClock, signal, actor }));
   return { code, stdout: out, stderr: err };
-}
-
-/** A migration started by the admin's machine against the emulator, left waiting on its ticket. */
-async function startedMigration(env: NodeJS.ProcessEnv, dbFile: string, emu: Emulator): Promise<string> {
-  const config = loadConfig({ env });
-  expect(config.errors).toEqual([]);
-  const store = openStore(dbFile);
-  const services = createServices(config.config, { logger: quietLogger, clock: systemClock });
-  const engine = new Engine({ store, services, clock: systemClock, logger: quietLogger, holder: 'admin@laptop:1', settings: DEFAULT_SETTINGS, env });
-  const audiences = emu.world().audiences.slice(0, 2).map((a) => a.id);
-  const id = await engine.create(samplePlan({ orgId: DEMO_CREDENTIALS.orgId, audiences, destination: { name: 'ECA', description: 'migrated', tokenEnv: 'ECA_TOKEN' }, polling: FAST_POLLING }), 'admin@laptop');
-  const result = await engine.drive(id, { mode: 'until-waiting' });
-  expect(result.state).toBe('awaiting_resolution.sleeping');
-  await store.close();
-  return id;
-}
-
-function machine(emu: Emulator) {
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-cli-emu-'));
-  const env: NodeJS.ProcessEnv = { ...emulatorEnv(emu.url), HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), ECA_TOKEN: 'eca-bearer-emulated-91b2' };
-  return { dir, env, dbFile: join(dir, 'state.db') };
 }
 
 describe('against the emulator', () => {

@@ -46,11 +46,17 @@ describe('cutover set-resolution', () => {
     const r = rig();
     const id = await waitingOnTicket(r);
     r.clock.set(T0 + 2 * HOUR);
-    const run = await cli(r, ['set-resolution', id, '--at', '2026-01-05T10:30:00+01:00', '--reason', 'Customer Care confirmed by phone']);
+    const args = ['set-resolution', id, '--at', '2026-01-05T10:30:00+01:00', '--reason', 'Customer Care confirmed by phone'];
+    const refused = await cli(r, args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("ticket CC-1 is 'Open' in Jira: the legacy pipe may still be on");
+    expect(r.services.world.flows).toHaveLength(0);
+    const run = await cli(r, [...args, '--force']);
     expect(run.code).toBe(6);
     const m = (await r.store.get(id))!;
     expect(m.state).toBe('verifying.sleeping');
-    expect(m.marks.legacy_stopped).toEqual({ at: '2026-01-05T09:30:00.000Z', source: 'operator', override: { by: 'support@desk', reason: 'Customer Care confirmed by phone' } });
+    const override = { by: 'support@desk', reason: 'Customer Care confirmed by phone' };
+    expect(m.marks.legacy_stopped).toEqual({ at: '2026-01-05T09:30:00.000Z', source: 'operator.forced', override });
     const shown = await cli(r, ['show', id]);
     expect(shown.stdout).toMatch(/operator {4}SET_RESOLUTION .*resolvedAt=2026-01-05T09:30:00.000Z.* by support@desk — why: Customer Care confirmed by phone/);
     const json = JSON.parse((await cli(r, ['show', id, '--json'])).stdout) as { timeline: { kind: string; name: string; actor?: string; reason?: string; at: string }[] };
@@ -66,6 +72,33 @@ describe('cutover set-resolution', () => {
       expect(run.code, bad).toBe(2);
       expect(run.stderr).toContain('--at');
     }
+    expect(await journalSize(r, id)).toBe(before);
+  });
+});
+
+describe('cutover set-resolution when Jira cannot be read', () => {
+  it('judges the ticket by its last polled status, and says so', async () => {
+    const r = rig();
+    const id = await waitingOnTicket(r);
+    r.services.world.faults.failNext('getTicket', new Error('connect ECONNREFUSED'));
+    r.clock.advance(HOUR);
+    const run = await cli(r, ['set-resolution', id, '--at', new Date(T0 + 60_000).toISOString(), '--reason', 'x']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('warning: could not read CC-1 from Jira (connect ECONNREFUSED); using its last polled status');
+    expect(run.stderr).toMatch(/ticket CC-1 is 'Open' in Jira \(last polled at \S+: Jira could not be read now\): the legacy pipe may still be on/);
+    expect(r.services.world.flows).toHaveLength(0);
+  });
+});
+
+describe('cutover set-resolution where the state takes none', () => {
+  it('says where the migration is (exit 1) rather than judging a ticket it does not have; nothing journaled', async () => {
+    const r = rig();
+    const id = await r.engine().create(samplePlan(), 'admin@laptop');
+    const before = await journalSize(r, id);
+    const run = await cli(r, ['set-resolution', id, '--at', new Date(T0).toISOString(), '--reason', 'too early']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('set-resolution applies while waiting on the ticket');
+    expect(run.stderr).toContain('it is in draft');
     expect(await journalSize(r, id)).toBe(before);
   });
 });
@@ -90,6 +123,7 @@ describe('cutover cancel', () => {
     const run = await cli(r, ['cancel', id, '--reason', 'changed our mind']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the legacy pipe is already off');
+    expect(run.stderr).toContain('cancel cannot turn it back on');
     expect(run.stderr).toMatch(/hint: go forward: cutover resume/);
     expect({ state: (await r.store.get(id))!.state, journal: await journalSize(r, id) }).toEqual(before);
   });
@@ -140,6 +174,8 @@ describe('cutover confirm', () => {
     const early = await cli(r, ['confirm', id, '--solution', 'target', '--reason', 'seen it']);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/was not applied .* it is in awaiting_resolution.sleeping \(waiting\)/);
+    expect(early.stderr).toContain('the new flow does not exist yet, so no solution can see the migrated audiences');
+    expect(early.stderr).toContain(`wait for the cut-over (cutover resume ${id} --follow)`);
     expect(await journalSize(r, id)).toBe(before);
   });
 });
@@ -152,9 +188,10 @@ describe('cutover skip', () => {
     expect((await r.store.get(id))?.lastError?.code).toBe('PREFLIGHT_FAILED');
     const wrong = await cli(r, ['skip', id, '--check', 'jira.project', '--reason', 'x']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('use one of: audiences.exist');
+    expect(wrong.stderr).toContain('use one of: audiences.exist (skipping it: the missing audiences are left out of the new flow');
     const run = await cli(r, ['skip', id, '--check', 'audiences.exist', '--reason', 'seg-gone was deleted on purpose']);
     expect(run.code).toBe(6);
+    expect(run.stderr).toContain('skipping audiences.exist: the missing audiences are left out of the new flow');
     expect((await r.store.get(id))?.state).toBe('awaiting_resolution.sleeping');
     expect((await cli(r, ['show', id])).stdout).toMatch(/SKIP check=audiences.exist .*by support@desk — why: seg-gone was deleted on purpose/);
   });
@@ -168,6 +205,19 @@ describe('cutover skip', () => {
   });
 });
 
+describe('cutover retry', () => {
+  it('is refused when nothing is parked (exit 1), naming where it is and what continues it; journal unchanged', async () => {
+    const r = rig();
+    const id = await waitingOnTicket(r);
+    const before = await journalSize(r, id);
+    const run = await cli(r, ['retry', id, '--reason', 'poke it']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('retry applies to a migration parked in needs_attention; it is in awaiting_resolution.sleeping (waiting), so there is no failed step to go back to');
+    expect(run.stderr).toContain(`hint: cutover resume ${id} continues it`);
+    expect(await journalSize(r, id)).toBe(before);
+  });
+});
+
 describe('cutover unlock', () => {
   it('refuses a wrong lock id naming the current holder, then takes over the right one, audited', async () => {
     const r = rig();
@@ -176,6 +226,7 @@ describe('cutover unlock', () => {
     const wrong = await cli(r, ['unlock', id, '--lock-id', 'deadbeef', '--reason', 'laptop died']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain(`lock id does not match; the current holder is admin@dead-laptop:999 (lock id ${held.nonce}`);
+    expect(wrong.stderr).toContain(`could let two runners drive ${id} at once`);
     const run = await cli(r, ['unlock', id, '--lock-id', held.nonce, '--reason', 'laptop died mid-step']);
     expect(run.code).toBe(0);
     expect(await r.store.currentLease(id)).toBeNull();

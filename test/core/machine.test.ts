@@ -83,6 +83,34 @@ describe('migration machine', () => {
       expect(send(s, { type: 'RETRY', ...op }).matches({ awaiting_resolution: 'polling' })).toBe(true);
     });
 
+    it('a resolutiondate before the ticket was filed is not used: the consistent changelog time is, and says so', () => {
+      const s = send(polling(), poll(true, '2026-01-05T07:00:01.000Z', '2026-01-05T11:00:00.000Z'));
+      expect(s.matches({ cutting_over: 'creating' })).toBe(true);
+      expect(s.context.marks.legacy_stopped).toEqual({
+        at: '2026-01-05T11:00:00.000Z',
+        source: 'jira.changelog',
+        note: `resolutiondate 2026-01-05T07:00:01.000Z is before the ticket was filed (${CREATED_AT}); the changelog's Done time was used`,
+      });
+    });
+
+    it('parks RESOLUTION_OUT_OF_BOUNDS when neither Jira time is plausible, naming the set-resolution command', () => {
+      const late = '2026-01-05T11:10:00.001Z'; // observed 11:05: beyond the 5-minute clock-skew tolerance
+      const s = send(polling(), poll(true, '2026-01-05T07:00:00.000Z', late));
+      expect(s.value).toBe('needs_attention');
+      expect(s.context.marks.legacy_stopped).toBeUndefined();
+      expect(s.context.lastError).toMatchObject({ code: 'RESOLUTION_OUT_OF_BOUNDS', step: 'awaiting_resolution' });
+      expect(s.context.lastError?.message).toContain('is before the ticket was filed');
+      expect(s.context.lastError?.message).toContain('clock-skew tolerance');
+      expect(s.context.lastError?.message).toContain(`cutover set-resolution ${ID} --at ISO --reason`);
+      const set = send(s, { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op });
+      expect(set.matches({ cutting_over: 'creating' })).toBe(true);
+    });
+
+    it('takes a resolutiondate within the clock-skew tolerance after the poll observed it', () => {
+      const s = send(polling(), poll(true, '2026-01-05T11:09:59.000Z'));
+      expect(s.context.marks.legacy_stopped).toEqual({ at: '2026-01-05T11:09:59.000Z', source: 'jira.resolutiondate' });
+    });
+
     it('a resolution known only from the changelog is enough, and is recorded as such', () => {
       const s = send(polling(), poll(true, null, RESOLVED_AT));
       expect(s.matches({ cutting_over: 'creating' })).toBe(true);
@@ -262,11 +290,38 @@ describe('migration machine', () => {
   describe('SET_RESOLUTION', () => {
     const override = { by: op.by, reason: op.reason };
 
-    it('while awaiting: records an operator-overridden legacy_stopped mark and cuts over', () => {
-      const s = send(sleeping(), { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op });
+    it('while awaiting an open ticket: refused without force, whatever the reason (no mark, no cut-over)', () => {
+      const before = sleeping();
+      const s = send(before, { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op });
+      expect(s.value).toEqual(before.value);
+      expect(s.context.marks.legacy_stopped).toBeUndefined();
+      const claimedOpen = { statusName: 'In Progress', statusCategory: 'indeterminate', source: 'jira' as const, observedAt: op.at };
+      const stillOpen = send(before, { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op, ticketStatus: claimedOpen });
+      expect(stillOpen.context.marks.legacy_stopped).toBeUndefined();
+    });
+
+    it('while awaiting, forced: records the stop as a forced operator override, and cuts over', () => {
+      const s = send(sleeping(), { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op, force: true });
+      expect(s.matches({ cutting_over: 'creating' })).toBe(true);
+      expect(s.context.marks.legacy_stopped).toEqual({ at: RESOLVED_AT, source: 'operator.forced', override });
+      expect(s.context.marks.resolution_detected).toEqual({ at: op.at, source: 'operator', override });
+    });
+
+    it('while awaiting, with a ticket Jira shows done: takes the override unforced', () => {
+      const doneNow = { statusName: 'Done', statusCategory: 'done', source: 'jira' as const, observedAt: op.at };
+      const s = send(sleeping(), { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op, ticketStatus: doneNow });
       expect(s.matches({ cutting_over: 'creating' })).toBe(true);
       expect(s.context.marks.legacy_stopped).toEqual({ at: RESOLVED_AT, source: 'operator', override });
-      expect(s.context.marks.resolution_detected).toEqual({ at: op.at, source: 'operator', override });
+    });
+
+    it('refuses an instant before the ticket was filed or after the operator\'s now, even forced', () => {
+      for (const resolvedAt of ['2020-01-01T00:00:00.000Z', '2026-01-05T09:00:00.000Z', '2026-01-05T11:30:00.001Z']) {
+        const s = send(sleeping(), { type: 'SET_RESOLUTION', resolvedAt, ...op, force: true });
+        expect(s.matches({ awaiting_resolution: 'sleeping' }), resolvedAt).toBe(true);
+        const parked = send(polling(), poll(true, null), { type: 'SET_RESOLUTION', resolvedAt, ...op, force: true });
+        expect(parked.value, resolvedAt).toBe('needs_attention');
+        expect(send(verifying(), { type: 'SET_RESOLUTION', resolvedAt, ...op }).context.marks.legacy_stopped?.at).toBe(RESOLVED_AT);
+      }
     });
 
     it('from RESOLUTION_TIME_UNKNOWN: records the mark, clears the error and cuts over', () => {

@@ -94,6 +94,18 @@ describe('Cloud v3', () => {
     expect(Date.parse(again.json.fields.resolutiondate.replace(/(\d\d)(\d\d)$/, '$1:$2'))).toBe(Date.parse('2026-01-02T10:11:12.345Z'));
   });
 
+  itWithSpecs('rewrites a done ticket\'s resolutiondate and changelog Done time independently (control), refusing an open one', async () => {
+    const issue = await file('cutover-times');
+    expect((await h.control('POST', `/tickets/${issue.key}/times`, { resolutiondate: '2026-01-02T08:00:00.000+0000' })).status).toBe(409);
+    h.emu.control.resolveTicket(issue.key, { resolutiondate: '2026-01-02T10:11:12.345+0000' });
+    const set = await h.control('POST', `/tickets/${issue.key}/times`, { resolutiondate: '2026-01-02T08:00:00.000+0000', doneAt: '2026-01-02T10:30:00.000Z' });
+    expect(set.status).toBe(200);
+    const res = await h.jira('GET', `/rest/api/3/issue/${issue.key}?expand=changelog`);
+    expect(res.json.fields.resolutiondate).toBe('2026-01-02T08:00:00.000+0000');
+    expect(res.json.changelog.histories[0].created).toBe('2026-01-02T10:30:00.000+0000');
+    expect((await h.control('POST', `/tickets/${issue.key}/times`, { doneAt: 'yesterday' })).status).toBe(400);
+  });
+
   itWithSpecs('searches with /search/jql: labels, token paging, fields default id; old /search is 410 Gone', async () => {
     for (let i = 0; i < 3; i++) await file('cutover-many');
     const first = await h.jira('GET', `/rest/api/3/search/jql?jql=${encodeURIComponent('labels = "cutover-many"')}&maxResults=2`);

@@ -89,7 +89,9 @@ export function resolveTicketAfter(r: Rig, afterMs: number): void {
 // persistence tests (model, crash, deadline, lease)
 
 /** Fixed instants the fake world reports, so that runs taking different routes end with comparable marks. */
-export const RESOLVED_AT = '2026-01-05T12:00:00.000Z';
+// Half a minute after the ticket is filed (T0) and before the next poll: a resolution later than the poll that
+// reports it (beyond the clock-skew tolerance) is implausible and parks the migration (core/resolution.ts).
+export const RESOLVED_AT = '2026-01-05T09:00:30.000Z';
 export const SEEN_AT = '2026-01-05T12:30:00.000Z';
 
 /** A vendor error as the HTTP adapters raise it: 503 is retryable, 400 is not. */

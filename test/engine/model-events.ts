@@ -13,8 +13,9 @@ export function storedError(retryable: boolean, code = retryable ? 'SERVER_ERROR
 }
 
 const failedCheck: CheckResult = { id: 'credentials.jira', severity: 'error', title: 'Jira credentials', status: 'fail', message: 'Jira /myself failed' };
+/** A poll observes a resolution after it happened (an earlier observation would make the date implausible). */
 const poll = (resolved: boolean, date: string | null) => ({
-  observedAt: MODEL_AT,
+  observedAt: resolved ? '2026-01-05T12:05:00.000Z' : MODEL_AT,
   statusName: resolved ? 'Done' : 'Open',
   statusCategory: resolved ? 'done' : 'new',
   resolved,
@@ -36,7 +37,8 @@ export const ACTOR_OUTPUTS: Record<string, unknown[]> = {
     { key: 'CC-1', id: '10001', createdAt: MODEL_AT, attached: false },
     { key: 'CC-9', id: '10009', createdAt: MODEL_AT, attached: true },
   ],
-  pollTicket: [poll(false, null), poll(true, MODEL_RESOLVED_AT), poll(true, null)],
+  // The last: a resolutiondate before the ticket was filed, and no changelog (parks RESOLUTION_OUT_OF_BOUNDS).
+  pollTicket: [poll(false, null), poll(true, MODEL_RESOLVED_AT), poll(true, null), poll(true, '2026-01-05T07:00:00.000Z')],
   waitForPoll: [undefined],
   createFlow: [{ id: 'flow-1', createdAt: MODEL_RESOLVED_AT }],
   checkVerification: [
@@ -57,7 +59,9 @@ export function modelEvents(): AnyEventObject[] {
     { type: 'RETRY', ...op },
     { type: 'CANCEL', ...op },
     { type: 'SKIP', check: 'credentials.jira', ...op },
-    { type: 'SET_RESOLUTION', resolvedAt: MODEL_RESOLVED_AT, ...op },
+    // After the instant it claims; refused while the ticket is not done, unless forced.
+    { type: 'SET_RESOLUTION', resolvedAt: MODEL_RESOLVED_AT, ...op, at: '2026-01-05T12:30:00.000Z' },
+    { type: 'SET_RESOLUTION', resolvedAt: MODEL_RESOLVED_AT, ...op, at: '2026-01-05T12:30:00.000Z', force: true },
     { type: 'CONFIRM', solution: 'target', by: op.by, at: op.at },
   ];
   for (const [id, outputs] of Object.entries(ACTOR_OUTPUTS)) {

@@ -20,7 +20,8 @@ function explain(record: MigrationRecord) {
   const off = legacyOffSince(record);
   if (off) {
     return {
-      why: `the legacy pipe is already off (${off}); cancelling now would leave the org with no sharing at all`,
+      why: `the legacy pipe is already off (${off}); cancel cannot turn it back on, `
+        + 'and stopping now would leave the org with no sharing at all',
       instead: `go forward: cutover resume ${record.id} (or retry it if parked); to go back, ask Adobe Customer Care to re-enable legacy segment sharing and disable the new flow (docs/runbook.md, "Operator commands")`,
     };
   }

@@ -1,10 +1,12 @@
 // cutover import: restore a support bundle into this machine's database (a new one is fine), in one store
 // transaction, so that `cutover resume ID` continues the migration here. Journal rows keep their
 // content (their seq numbers are this database's); the lease is not imported: the exporting runner is gone.
+// A bundle whose parts disagree (an edited mark, another org's plan, a journal of another migration) is refused.
 import { readFileSync } from 'node:fs';
 import { isoNow } from '../../adapters/clock.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import { journalEntryOf, parseBundle, type SupportBundle } from '../bundle.js';
+import { bundleInconsistencies } from '../bundle-consistency.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { say } from '../output.js';
 import { openRuntimeStore } from '../store.js';
@@ -16,7 +18,16 @@ function readBundle(file: string): SupportBundle {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  return parseBundle(text, file);
+  const bundle = parseBundle(text, file);
+  const problems = bundleInconsistencies(bundle);
+  if (problems.length > 0) {
+    throw new UsageError(
+      `${file} does not tell one story, so its figures cannot be trusted; nothing was imported:\n  `
+        + problems.join('\n  '),
+      'a support bundle must not be edited: export it again from the original database (cutover export ID --out FILE)',
+    );
+  }
+  return bundle;
 }
 
 export default async function importBundle([file]: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {

@@ -1,15 +1,28 @@
-// cutover retry: send a parked migration back to the step that failed, with a recorded reason.
+// cutover retry: send a parked migration back to the step that failed, with a recorded reason. Refused (exit 1)
+// when nothing is parked: the machine would ignore the event.
 import type { CliContext, GlobalOptions } from '../context.js';
 import { driveAndReport } from '../drive.js';
 import { requireReason } from '../operator.js';
+import { refused, whereItIs } from '../operator-event.js';
 import { openRuntime } from '../runtime.js';
 
 export default async function retry([id]: string[], opts: GlobalOptions & { reason?: string }, ctx: CliContext): Promise<number> {
   const reason = requireReason(opts.reason, 'retry');
   const runtime = openRuntime(ctx, opts);
   try {
+    const record = await runtime.load(id!);
+    // The machine ignores RETRY anywhere but needs_attention: say so rather than drive and report "waiting".
+    if (record.status !== 'needs_attention') {
+      const instead = record.status === 'completed' || record.status === 'cancelled'
+        ? `cutover show ${record.id}`
+        : `cutover resume ${record.id} continues it (cutover show ${record.id} says what it waits for)`;
+      const why = `retry applies to a migration parked in needs_attention; ${whereItIs(record)}, `
+        + 'so there is no failed step to go back to';
+      throw refused('retry', record.id, why, instead);
+    }
     const at = new Date(ctx.clock.now()).toISOString();
-    return await driveAndReport(ctx, runtime, id!, { mode: 'until-waiting', event: { type: 'RETRY', by: ctx.actor, reason, at } });
+    const event = { type: 'RETRY' as const, by: ctx.actor, reason, at };
+    return await driveAndReport(ctx, runtime, record.id, { mode: 'until-waiting', event });
   } finally {
     await runtime.close();
   }

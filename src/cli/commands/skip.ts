@@ -1,10 +1,12 @@
 // cutover skip: let a parked migration past a failed preflight check or an unfinished verification, with a
 // recorded reason. The machine takes SKIP only in needs_attention after PREFLIGHT_FAILED or VERIFY_TIMEOUT.
+import { skipRisk } from '../../core/skip-risks.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { requireReason } from '../operator.js';
 import { sendOperatorEvent, storedContext, whereItIs } from '../operator-event.js';
+import { say } from '../output.js';
 import { openRuntime } from '../runtime.js';
 
 interface SkipOptions extends GlobalOptions {
@@ -23,8 +25,10 @@ function skippableChecks(record: MigrationRecord): string[] {
 
 function explain(record: MigrationRecord) {
   return {
-    why: `skip applies only to a migration parked on a failed preflight check or a verification timeout; ${whereItIs(record)}`,
-    instead: `cutover show ${record.id} says what it needs next`,
+    why: 'skip applies only to a migration parked on a failed preflight check or a verification timeout; '
+      + `${whereItIs(record)}, so there is no check to skip`,
+    instead: `cutover show ${record.id} says what it needs next `
+      + `(a failed step is retried with cutover retry ${record.id} --reason "...")`,
   };
 }
 
@@ -37,8 +41,12 @@ export default async function skip([id]: string[], opts: SkipOptions, ctx: CliCo
     const record = await runtime.load(id!);
     const allowed = skippableChecks(record);
     if (allowed.length > 0 && !allowed.includes(check)) {
-      throw new UsageError(`--check ${check} is not a check this migration is parked on`, `use one of: ${allowed.join(', ')}`);
+      const risks = allowed.map((c) => `${c} (skipping it: ${skipRisk(c) ?? 'see docs/runbook.md'})`).join('; ');
+      const why = `--check ${check} is not a check this migration is parked on: skipping it would change nothing`;
+      throw new UsageError(why, `use one of: ${risks}`);
     }
+    const risk = allowed.includes(check) ? skipRisk(check) : null;
+    if (risk) say(ctx, `skipping ${check}: ${risk}; your reason is journaled`);
     const at = new Date(ctx.clock.now()).toISOString();
     return await sendOperatorEvent(ctx, runtime, record.id, { command: 'skip', event: { type: 'SKIP', check, by: ctx.actor, reason, at }, explain });
   } finally {

@@ -28,9 +28,17 @@ export default async function unlock([id]: string[], opts: UnlockOptions, ctx: C
   try {
     if (!(await store.get(id!))) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
     const held = await store.currentLease(id!);
-    if (!held) throw new CutoverError(`migration ${id} is not locked: nothing to unlock`, 'NOT_LOCKED', `cutover resume ${id}`);
+    if (!held) {
+      const hint = `cutover resume ${id} drives it`;
+      throw new CutoverError(`migration ${id} is not locked: nothing to unlock`, 'NOT_LOCKED', hint);
+    }
     if (held.nonce !== lockId) {
-      throw new CutoverError(`lock id does not match; the current holder is ${holderText(held)}`, 'LOCK_MISMATCH', 'copy the lock id from cutover list');
+      throw new CutoverError(
+        `lock id does not match; the current holder is ${holderText(held)}. `
+          + `Taking over a lock by a stale id could let two runners drive ${id} at once`,
+        'LOCK_MISMATCH',
+        'copy the lock id from cutover list, and unlock only a runner you know is gone',
+      );
     }
     const ours = newLease({ store, clock: ctx.clock, holder: `${ctx.actor}:unlock`, ttlMs: DEFAULT_SETTINGS.leaseTtlMs }, id!);
     if (!(await store.takeOverLease(lockId, ours))) {
