@@ -93,7 +93,7 @@ async function reportDelivery(ctx: CliContext, runtime: Runtime, id: string, sen
   }
   const { lease, waitedMs } = d;
   throw new LockedError(
-    `migration ${id} is being driven by ${lease.holder} (lock id ${lease.nonce}), which did not take cutover ${send.command} within ${Math.round(waitedMs / 1000)} s; it was withdrawn and will not be applied`,
+    `migration ${id} is being driven by ${lease.holder} (lock id ${lease.nonce}), which did not take cutover ${send.command} within ${waitedMs / 1000} s; it was withdrawn and will not be applied`,
     'EVENT_NOT_TAKEN',
     `run it again once that runner answers (cutover show ${id}); if that runner is gone: cutover unlock ${id} --lock-id ${lease.nonce} --reason "..."`,
   );
