@@ -12,12 +12,12 @@ import { openRuntime, readServiceConfig } from '../runtime.js';
 import { Asker } from '../wizard/ask.js';
 import { acceptancesFromFlags, acceptWarnings, evaluate, printChecks, withAcceptances } from '../wizard/checks.js';
 import { connect, readFacts, type Connection } from '../wizard/connect.js';
-import { driveAndReport } from '../drive.js';
+import { driveAttended, parseConfirmFlag, type Attendance } from '../attended.js';
 import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
 import { loadPlanFile, printReview, savePlan, withPollEvery } from '../wizard/review.js';
 
-type Options = StartOptions & { pollEvery?: string };
+type Options = StartOptions & { pollEvery?: string; confirm?: string };
 
 function requireTerminalOrYes(ctx: CliContext, opts: Options): void {
   if (opts.yes || ctx.io.stdin.isTTY) return;
@@ -50,6 +50,7 @@ async function confirmed(ask: Asker): Promise<boolean> {
 
 export default async function start(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
   requireTerminalOrYes(ctx, opts);
+  const confirm = parseConfirmFlag(opts.confirm);
   const acceptances = acceptancesFromFlags(ctx, opts.accept, opts.reason);
   const ask = new Asker(ctx, opts.yes ? null : terminalPrompter(ctx));
   const gathered = await gather(ctx, opts, ask);
@@ -68,16 +69,16 @@ export default async function start(_args: string[], opts: Options, ctx: CliCont
     say(ctx, 'Not started: nothing was created.');
     return 0;
   }
-  return createAndDrive(ctx, opts, plan, id, follow);
+  return createAndDrive(ctx, opts, plan, id, follow, { prompter: ask.prompter, confirm });
 }
 
-async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: string, follow: boolean): Promise<number> {
+async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: string, follow: boolean, attend: Attendance): Promise<number> {
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
   const runtime = openRuntime(ctx, opts);
   try {
     await runtime.engineFor(plan).create(plan, ctx.actor, id);
     say(ctx, `Created migration ${id} (state database ${runtime.dbPath}).`);
-    return await driveAndReport(ctx, runtime, id, { mode: follow ? 'until-done' : 'until-waiting' });
+    return await driveAttended(ctx, runtime, id, follow ? 'until-done' : 'until-waiting', attend);
   } finally {
     await runtime.close();
   }
