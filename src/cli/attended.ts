@@ -33,13 +33,21 @@ export function parseConfirmFlag(value: string | undefined): Solution[] {
   return value.split(',').map((raw) => {
     const s = raw.trim().toLowerCase().replace(/-/g, '_');
     if (!(SOLUTIONS as readonly string[]).includes(s) || s === 'audience_manager') {
-      throw new UsageError(`--confirm: expected solutions without an API check, found ${JSON.stringify(raw)}`, 'e.g. --confirm target,marketo');
+      const found = JSON.stringify(raw);
+      const hint = 'e.g. --confirm target,marketo';
+      throw new UsageError(`--confirm: expected solutions without an API check, found ${found}`, hint);
     }
     return s as Solution;
   });
 }
 
-export async function driveAttended(ctx: CliContext, runtime: Runtime, id: string, mode: DriveMode, attend: Attendance): Promise<number> {
+export async function driveAttended(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  mode: DriveMode,
+  attend: Attendance,
+): Promise<number> {
   const record = await runtime.load(id);
   const engine = runtime.engineFor(record.plan as Plan);
   const view = progressView(ctx);
@@ -59,13 +67,22 @@ export async function driveAttended(ctx: CliContext, runtime: Runtime, id: strin
 }
 
 /** One question at a time, each solution asked once per run; a confirmation given elsewhere closes its question. */
-function confirmationAsker(ctx: CliContext, runtime: Runtime, id: string, view: ProgressView, attend: Attendance, interrupt: () => void) {
+function confirmationAsker(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  view: ProgressView,
+  attend: Attendance,
+  interrupt: () => void,
+) {
   const asked = new Set<Solution>();
   let open: { solution: Solution; close: AbortController } | null = null;
   let latest: Snapshot | null = null;
   let stopped = false;
-  const pending = (snap: Snapshot) =>
-    snap.hasTag('waiting') && stateName(snap).startsWith('verifying') ? (missingConfirmations(snap.context) as Solution[]) : [];
+  const pending = (snap: Snapshot): Solution[] => {
+    const verifying = snap.hasTag('waiting') && stateName(snap).startsWith('verifying');
+    return verifying ? (missingConfirmations(snap.context) as Solution[]) : [];
+  };
 
   const next = () => {
     if (stopped || open || !latest) return;
@@ -79,11 +96,14 @@ function confirmationAsker(ctx: CliContext, runtime: Runtime, id: string, view: 
 
   const settle = async (solution: Solution, closed: AbortSignal) => {
     try {
-      const reason = attend.confirm.includes(solution) ? 'checked by hand (cutover start --confirm)' : await ask(solution, closed);
+      const given = attend.confirm.includes(solution);
+      const reason = given ? 'checked by hand (cutover start --confirm)' : await ask(solution, closed);
       if (reason === null || stopped) return;
-      const event: MigrationEvent = { type: 'CONFIRM', solution, by: ctx.actor, at: new Date(ctx.clock.now()).toISOString(), note: reason, reason };
+      const at = new Date(ctx.clock.now()).toISOString();
+      const event: MigrationEvent = { type: 'CONFIRM', solution, by: ctx.actor, at, note: reason, reason };
       const delivery = await deliverToRunner(ctx, runtime.store, id, event);
-      if (delivery.kind === 'settled' && delivery.outcome.status === 'accepted') say(ctx, `    confirmed ${SOLUTION_LABELS[solution]} (by ${ctx.actor})`);
+      const taken = delivery.kind === 'settled' && delivery.outcome.status === 'accepted';
+      if (taken) say(ctx, `    confirmed ${SOLUTION_LABELS[solution]} (by ${ctx.actor})`);
     } catch (err) {
       if (!closed.aborted && !stopped) interrupt(); // Ctrl-C at the question stops the run, cleanly, like anywhere else
       void err;
@@ -95,7 +115,8 @@ function confirmationAsker(ctx: CliContext, runtime: Runtime, id: string, view: 
     try {
       const message = `Does Adobe ${SOLUTION_LABELS[solution]} show the audiences? confirm when checked`;
       const yes = await attend.prompter!.confirm({ message, default: false, signal: closed });
-      if (!yes) say(ctx, `    not confirmed yet; when it is: cutover confirm ${id} --solution ${solution} --reason "..."`);
+      const later = `cutover confirm ${id} --solution ${solution} --reason "..."`;
+      if (!yes) say(ctx, `    not confirmed yet; when it is: ${later}`);
       return yes ? 'checked by hand, confirmed at the prompt of cutover start' : null;
     } finally {
       resume();

@@ -24,7 +24,9 @@ export function operatorWaitMs(ctx: CliContext): number {
   const raw = ctx.env.CUTOVER_OPERATOR_WAIT_MS;
   if (raw === undefined || raw === '') return OPERATOR_WAIT_MS;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-    throw new UsageError(`CUTOVER_OPERATOR_WAIT_MS: expected a whole number of milliseconds, found ${JSON.stringify(raw)}`, 'e.g. CUTOVER_OPERATOR_WAIT_MS=10000, or unset it');
+    const found = JSON.stringify(raw);
+    const message = `CUTOVER_OPERATOR_WAIT_MS: expected a whole number of milliseconds, found ${found}`;
+    throw new UsageError(message, 'e.g. 10000, or unset it');
   }
   return Number(raw);
 }
@@ -32,8 +34,15 @@ export function operatorWaitMs(ctx: CliContext): number {
 const iso = (ctx: CliContext, plusMs = 0) => new Date(ctx.clock.now() + plusMs).toISOString();
 
 /** Posts `event` for the runner holding the lease and waits for what became of it. */
-export async function deliverToRunner(ctx: CliContext, store: MigrationStore, id: string, event: MigrationEvent, waitMs = operatorWaitMs(ctx)): Promise<Delivery> {
-  const seq = await store.postOperatorEvent({ migrationId: id, event, postedAt: iso(ctx), postedBy: ctx.actor, expiresAt: iso(ctx, waitMs) });
+export async function deliverToRunner(
+  ctx: CliContext,
+  store: MigrationStore,
+  id: string,
+  event: MigrationEvent,
+  waitMs = operatorWaitMs(ctx),
+): Promise<Delivery> {
+  const posted = { migrationId: id, event, postedAt: iso(ctx), postedBy: ctx.actor, expiresAt: iso(ctx, waitMs) };
+  const seq = await store.postOperatorEvent(posted);
   const started = performance.now();
   let settled = false;
   try {
@@ -42,11 +51,18 @@ export async function deliverToRunner(ctx: CliContext, store: MigrationStore, id
     return delivery;
   } finally {
     // Interrupted (or a store error): the event must not be taken after the operator stopped waiting for it.
-    if (!settled) await store.withdrawOperatorEvent(id, seq, 'the command that sent it was stopped', iso(ctx)).catch(() => false);
+    if (!settled) await store.withdrawOperatorEvent(id, seq, 'its command was stopped', iso(ctx)).catch(() => false);
   }
 }
 
-async function awaitSettlement(ctx: CliContext, store: MigrationStore, id: string, seq: number, elapsed: () => number, waitMs: number): Promise<Delivery> {
+async function awaitSettlement(
+  ctx: CliContext,
+  store: MigrationStore,
+  id: string,
+  seq: number,
+  elapsed: () => number,
+  waitMs: number,
+): Promise<Delivery> {
   for (;;) {
     const row = await store.operatorEvent(id, seq);
     if (row?.outcome && row.outcome.status !== 'withdrawn') return { kind: 'settled', outcome: row.outcome };
@@ -54,7 +70,8 @@ async function awaitSettlement(ctx: CliContext, store: MigrationStore, id: strin
       const lease = await store.currentLease(id);
       const gone = !lease || lease.expiresAt <= iso(ctx);
       if (gone || elapsed() >= waitMs) {
-        if (await store.withdrawOperatorEvent(id, seq, gone ? 'no runner holds the migration' : 'no runner took it in time', iso(ctx))) {
+        const why = gone ? 'no runner holds the migration' : 'no runner took it in time';
+        if (await store.withdrawOperatorEvent(id, seq, why, iso(ctx))) {
           return gone ? { kind: 'runner-gone' } : { kind: 'not-taken', lease: lease!, waitedMs: waitMs };
         }
         continue; // a runner claimed it in between: its settlement follows
@@ -65,7 +82,11 @@ async function awaitSettlement(ctx: CliContext, store: MigrationStore, id: strin
     try {
       await sleep(POLL_MS, undefined, { signal: ctx.signal });
     } catch {
-      throw new InterruptedError(`stopped waiting for the runner driving ${id}; the event was withdrawn unless that runner had taken it`, 'INTERRUPTED', `cutover show ${id} shows whether it was applied`);
+      throw new InterruptedError(
+        `stopped waiting for the runner driving ${id}; the event was withdrawn unless that runner had taken it`,
+        'INTERRUPTED',
+        `cutover show ${id} shows whether it was applied`,
+      );
     }
   }
 }

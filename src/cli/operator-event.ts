@@ -65,23 +65,37 @@ export function whereItIs(record: MigrationRecord): string {
  * Drives with the event when nobody else does; when another live runner holds the lease, hands the event to it
  * through the inbox instead and reports its outcome (0 taken; a refusal as EVENT_REFUSED; 5 when not taken).
  */
-export async function driveOrDeliver(ctx: CliContext, runtime: Runtime, id: string, send: OperatorSend): Promise<{ code: number; delivered: boolean }> {
+export async function driveOrDeliver(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  send: OperatorSend,
+): Promise<{ code: number; delivered: boolean }> {
   // Bounded: the lease can be released between our refusal and the post, once or twice, not forever.
   for (let attempt = 1; ; attempt++) {
     try {
-      return { code: await driveAndReport(ctx, runtime, id, { mode: 'until-waiting', event: send.event }), delivered: false };
+      const code = await driveAndReport(ctx, runtime, id, { mode: 'until-waiting', event: send.event });
+      return { code, delivered: false };
     } catch (err) {
       if (!(err instanceof LockedError) || err.code !== 'LOCKED' || attempt > 3) throw err;
     }
     const delivery = await deliverToRunner(ctx, runtime.store, id, send.event);
-    if (delivery.kind !== 'runner-gone') return { code: await reportDelivery(ctx, runtime, id, send, delivery), delivered: true };
+    if (delivery.kind === 'runner-gone') continue;
+    return { code: await reportDelivery(ctx, runtime, id, send, delivery), delivered: true };
   }
 }
 
-async function reportDelivery(ctx: CliContext, runtime: Runtime, id: string, send: OperatorSend, d: Exclude<Delivery, { kind: 'runner-gone' }>): Promise<number> {
+async function reportDelivery(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  send: OperatorSend,
+  d: Exclude<Delivery, { kind: 'runner-gone' }>,
+): Promise<number> {
+  const command = `cutover ${send.command}`;
   if (d.kind === 'settled' && d.outcome.status === 'accepted') {
     const { state, migrationStatus, by } = d.outcome;
-    say(ctx, `cutover ${send.command} was taken by the runner driving ${id} (${by}): it is now in ${state} (${migrationStatus})`);
+    say(ctx, `${command} was taken by the runner driving ${id} (${by}): it is now in ${state} (${migrationStatus})`);
     return EXIT.ok;
   }
   if (d.kind === 'settled') {
@@ -89,12 +103,16 @@ async function reportDelivery(ctx: CliContext, runtime: Runtime, id: string, sen
     throw refused(send.command, id, `the runner driving it (${d.outcome.by}) did not take it: ${why}`, instead);
   }
   if (d.kind === 'claimed-unsettled') {
-    throw new CutoverError(`the runner driving ${id} (${d.by}) took cutover ${send.command} but has not recorded what came of it`, 'EVENT_UNSETTLED', `cutover show ${id} shows whether it was applied`);
+    const message = `the runner driving ${id} (${d.by}) took ${command} but has not recorded what came of it`;
+    throw new CutoverError(message, 'EVENT_UNSETTLED', `cutover show ${id} shows whether it was applied`);
   }
   const { lease, waitedMs } = d;
+  const holder = `${lease.holder} (lock id ${lease.nonce})`;
   throw new LockedError(
-    `migration ${id} is being driven by ${lease.holder} (lock id ${lease.nonce}), which did not take cutover ${send.command} within ${waitedMs / 1000} s; it was withdrawn and will not be applied`,
+    `migration ${id} is being driven by ${holder}, which did not take ${command} within ${waitedMs / 1000} s; ` +
+      'it was withdrawn and will not be applied',
     'EVENT_NOT_TAKEN',
-    `run it again once that runner answers (cutover show ${id}); if that runner is gone: cutover unlock ${id} --lock-id ${lease.nonce} --reason "..."`,
+    `run it again once that runner answers (cutover show ${id}); ` +
+      `if that runner is gone: cutover unlock ${id} --lock-id ${lease.nonce} --reason "..."`,
   );
 }

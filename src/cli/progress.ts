@@ -20,7 +20,8 @@ function seconds(ms: number): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
-const nextCheck = (c: MigrationContext, nowMs: number) => (c.waitUntil ? `next check in ${seconds(c.waitUntil - nowMs)}` : 'checking now');
+const nextCheck = (c: MigrationContext, nowMs: number) =>
+  c.waitUntil ? `next check in ${seconds(c.waitUntil - nowMs)}` : 'checking now';
 
 /** "waiting for CC-12 (status 'Open') · waited 1m 4s · next check in 52s". */
 export function waitLine(c: MigrationContext, nowMs: number): string {
@@ -39,7 +40,7 @@ export function confirmCommand(c: MigrationContext, solution: string): string {
   return `cutover confirm ${c.migrationId} --solution ${solution} --reason "..."`;
 }
 
-/** "verifying: not seen yet in Audience Manager: a, b · awaiting confirmation: Target (cutover confirm ...) · next check in 12s". */
+/** "verifying: not seen yet in Audience Manager: a, b · awaiting confirmation: Target (cutover confirm …) · next …". */
 export function verifyLine(c: MigrationContext, nowMs: number): string {
   const parts = [];
   const unseen = unseenAudiences(c);
@@ -89,7 +90,9 @@ export function progressView(ctx: CliContext): ProgressView {
   let ticker: NodeJS.Timeout | null = null;
   let paused = false;
   const clearLine = () => tty && ctx.io.stderr.write('\r\u001b[2K');
-  const redraw = () => latest && !paused && ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
+  const redraw = () => {
+    if (latest && !paused) ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
+  };
   const stopTicker = () => {
     if (ticker) clearInterval(ticker);
     if (ticker) clearLine();

@@ -34,14 +34,15 @@ function asOperatorEvent(data: unknown): MigrationEvent | null {
 }
 
 /** Polls the inbox until stopped; `stop` resolves once a check in progress has settled what it claimed. */
-export function watchInbox(deps: InboxDeps, driven: Driven, intervalMs = INBOX_INTERVAL_MS): { stop: () => Promise<void> } {
+export function watchInbox(deps: InboxDeps, driven: Driven, intervalMs = INBOX_INTERVAL_MS): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const check = async () => {
     const now = isoNow(deps.clock);
     for (const row of await deps.store.pendingOperatorEvents(driven.migrationId, now)) {
       if (stopped) return;
-      if (await deps.store.claimOperatorEvent(driven.migrationId, row.seq, deps.holder, isoNow(deps.clock))) deliver(deps, driven, row);
+      const claimed = await deps.store.claimOperatorEvent(driven.migrationId, row.seq, deps.holder, isoNow(deps.clock));
+      if (claimed) deliver(deps, driven, row);
     }
   };
   let busy = false;
@@ -49,7 +50,7 @@ export function watchInbox(deps: InboxDeps, driven: Driven, intervalMs = INBOX_I
     if (stopped || busy) return;
     busy = true;
     running = check()
-      .catch((err: unknown) => deps.logger.warn('could not read the operator inbox; trying again', { error: String(err) }))
+      .catch((err: unknown) => deps.logger.warn('could not read the operator inbox; trying again', { error: `${err}` }))
       .finally(() => (busy = false));
   };
   const timer = setInterval(tick, intervalMs);
@@ -70,8 +71,8 @@ function deliver(deps: InboxDeps, driven: Driven, row: InboxEvent): void {
   const before = actor.getSnapshot();
   const event = asOperatorEvent(row.event);
   if (!event || before.status !== 'active' || !before.can(event)) {
-    const outcome = { status: 'refused' as const, state: stateName(before), migrationStatus: statusOf(before), by: deps.holder };
-    persister.settleAlone({ seq: row.seq, at: isoNow(deps.clock), outcome });
+    const where = { state: stateName(before), migrationStatus: statusOf(before), by: deps.holder };
+    persister.settleAlone({ seq: row.seq, at: isoNow(deps.clock), outcome: { status: 'refused', ...where } });
     return;
   }
   persister.settleWithNext(row.seq, deps.holder);

@@ -56,7 +56,10 @@ describe('operator commands while another runner drives', () => {
     const { id, driving } = await drivenAndVerifying(rig);
     const run = await runCli(['--db', rig.dbFile, 'retry', id, '--reason', 'just in case'], cliEnv(rig));
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toContain(`cutover retry was not applied to ${id}: the runner driving it (integration@test:1) did not take it: retry applies to a migration parked in needs_attention; it is in verifying.sleeping (waiting)`);
+    expect(run.stderr).toContain(
+      `cutover retry was not applied to ${id}: the runner driving it (integration@test:1) did not take it: ` +
+        'retry applies to a migration parked in needs_attention; it is in verifying.sleeping (waiting)',
+    );
     expect((await rig.store.journal(id)).some((row) => row.name === 'RETRY')).toBe(false);
     await runCli(['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked'], cliEnv(rig));
     expect((await driving).status).toBe('completed');
@@ -72,11 +75,16 @@ describe('operator commands while another runner drives', () => {
     await rig.engine.drive(id, { mode: 'until-waiting' });
     expect((await rig.store.get(id))?.state).toBe('verifying.sleeping');
     // A runner on another machine that never reads its inbox (an older cutover, or a hung process).
-    const far = { migrationId: id, nonce: 'far0001', holder: 'ops@other-host:77', acquiredAt: new Date().toISOString(), heartbeatAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const now = new Date().toISOString();
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const far = { migrationId: id, nonce: 'far0001', holder: 'ops@other-host:77', acquiredAt: now, heartbeatAt: now, expiresAt: inAnHour };
     await rig.store.acquireLease(far, new Date().toISOString());
     const run = await runCli(['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked'], cliEnv(rig, { CUTOVER_OPERATOR_WAIT_MS: '300' }));
     expect(run.code, run.stderr).toBe(5);
-    expect(run.stderr).toContain(`migration ${id} is being driven by ops@other-host:77 (lock id far0001), which did not take cutover confirm within 0.3 s; it was withdrawn and will not be applied`);
+    expect(run.stderr).toContain(
+      `migration ${id} is being driven by ops@other-host:77 (lock id far0001), which did not take cutover confirm ` +
+        'within 0.3 s; it was withdrawn and will not be applied',
+    );
     await rig.store.releaseLease(id, 'far0001');
     expect(await rig.store.pendingOperatorEvents(id, new Date(0).toISOString())).toEqual([]);
     await rig.engine.drive(id, { mode: 'until-waiting' });

@@ -47,13 +47,16 @@ export class InboxTable {
         `SELECT * FROM operator_inbox WHERE migration_id = ? AND settled_at IS NULL AND claimed_at IS NULL
            AND expires_at > ? ORDER BY seq`,
       ),
-      one: () => db.prepare<[string, number], InboxRowData>('SELECT * FROM operator_inbox WHERE migration_id = ? AND seq = ?'),
+      one: () => db.prepare<[string, number], InboxRowData>(
+        'SELECT * FROM operator_inbox WHERE migration_id = ? AND seq = ?',
+      ),
       claim: () => db.prepare<[string, string, string, number, string]>(
         `UPDATE operator_inbox SET claimed_at = ?, claimed_by = ?
          WHERE migration_id = ? AND seq = ? AND claimed_at IS NULL AND settled_at IS NULL AND expires_at > ?`,
       ),
       settle: () => db.prepare<[string, string, string, number]>(
-        'UPDATE operator_inbox SET settled_at = ?, outcome = ? WHERE migration_id = ? AND seq = ? AND settled_at IS NULL',
+        `UPDATE operator_inbox SET settled_at = ?, outcome = ?
+         WHERE migration_id = ? AND seq = ? AND settled_at IS NULL`,
       ),
       withdraw: () => db.prepare<[string, string, string, number]>(
         `UPDATE operator_inbox SET settled_at = ?, outcome = ?
@@ -98,6 +101,7 @@ export class InboxTable {
 
   withdraw(migrationId: string, seq: number, why: string, now: string): boolean {
     const outcome = JSON.stringify({ status: 'withdrawn', why } satisfies InboxOutcome);
-    return this.db.transaction(() => this.sql.withdraw.run(utc(now), outcome, migrationId, seq).changes === 1).immediate();
+    const withdraw = () => this.sql.withdraw.run(utc(now), outcome, migrationId, seq).changes === 1;
+    return this.db.transaction(withdraw).immediate();
   }
 }

@@ -72,7 +72,14 @@ export default async function start(_args: string[], opts: Options, ctx: CliCont
   return createAndDrive(ctx, opts, plan, id, follow, { prompter: ask.prompter, confirm });
 }
 
-async function createAndDrive(ctx: CliContext, opts: Options, plan: Plan, id: string, follow: boolean, attend: Attendance): Promise<number> {
+async function createAndDrive(
+  ctx: CliContext,
+  opts: Options,
+  plan: Plan,
+  id: string,
+  follow: boolean,
+  attend: Attendance,
+): Promise<number> {
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
   const runtime = openRuntime(ctx, opts);
   try {
