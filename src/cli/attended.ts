@@ -55,14 +55,15 @@ export async function driveAttended(
   const asker = confirmationAsker(ctx, runtime, id, view, attend, () => interrupt.abort());
   const signal = AbortSignal.any([ctx.signal, interrupt.signal]);
   try {
-    const onSnapshot = (snap: Snapshot) => (asker.update(snap), view.update(snap));
+    // The view first: a mark printed while the question is open would land inside it.
+    const onSnapshot = (snap: Snapshot) => (view.update(snap), asker.update(snap));
     const result = await engine.drive(id, { mode, signal, onSnapshot });
-    asker.stop();
     view.stop();
+    await asker.stop();
     return exitFor(ctx, result);
   } finally {
-    asker.stop();
     view.stop();
+    await asker.stop();
   }
 }
 
@@ -76,7 +77,7 @@ function confirmationAsker(
   interrupt: () => void,
 ) {
   const asked = new Set<Solution>();
-  let open: { solution: Solution; close: AbortController } | null = null;
+  let open: { solution: Solution; close: AbortController; settled: Promise<void> } | null = null;
   let latest: Snapshot | null = null;
   let stopped = false;
   const pending = (snap: Snapshot): Solution[] => {
@@ -90,8 +91,8 @@ function confirmationAsker(
     if (!solution) return;
     asked.add(solution);
     const close = new AbortController();
-    open = { solution, close };
-    void settle(solution, close.signal).finally(() => ((open = null), next()));
+    const settled = settle(solution, close.signal).finally(() => ((open = null), next()));
+    open = { solution, close, settled };
   };
 
   const settle = async (solution: Solution, closed: AbortSignal) => {
@@ -129,9 +130,11 @@ function confirmationAsker(
       if (open && !pending(snap).includes(open.solution)) open.close.abort();
       next();
     },
-    stop() {
+    /** Closes the question; resolves once a confirmation in flight is settled (its delivery is bounded). */
+    async stop() {
       stopped = true;
       open?.close.abort();
+      await open?.settled;
     },
   };
 }

@@ -91,7 +91,7 @@ export function progressView(ctx: CliContext): ProgressView {
   let paused = false;
   const clearLine = () => tty && ctx.io.stderr.write('\r\u001b[2K');
   const redraw = () => {
-    if (latest && !paused) ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
+    if (latest && !paused && waitingOn(latest)) ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
   };
   const stopTicker = () => {
     if (ticker) clearInterval(ticker);
@@ -124,7 +124,7 @@ export function progressView(ctx: CliContext): ProgressView {
     clearLine();
     return () => {
       paused = false;
-      redraw();
+      if (ticker) redraw();
     };
   };
   return { update, stop: stopTicker, pause };
