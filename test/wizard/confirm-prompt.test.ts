@@ -79,4 +79,24 @@ describe('the attended run and its manual confirmations', () => {
     expect(run.code, child.output()).toBe(0);
     expect(child.output()).toMatch(/migration m-[0-9a-f]+ completed/);
   }, 90_000);
+
+  it('without a terminal, start --confirm target confirms Target once verification waits on it', async () => {
+    const db = join(t.dir, 'flag.db');
+    const plan = await planWithTarget('flag');
+    const child = spawnCli(['--db', db, 'start', '--plan', plan, '--yes', '--follow', '--confirm', 'target'], t.env);
+    const waiting = await child.waitFor(/waiting for (CC-\d+)/, 30_000);
+    await t.control('POST', `/tickets/${waiting[1]}/resolve`, {});
+    const run = await child.exited;
+    expect(run.code, child.output()).toBe(0);
+    const id = /migration (m-[0-9a-f]+) completed/.exec(child.output())![1]!;
+    const confirms = (await journalOf(db, id)).filter((row) => row.name === 'CONFIRM');
+    expect(confirms).toEqual([expect.objectContaining({ reason: 'checked by hand (cutover start --confirm)' })]);
+    expect(child.output()).toContain('confirmed Target');
+  }, 90_000);
+
+  it('refuses --confirm naming a solution that has an API check, before anything is asked (exit 2)', async () => {
+    const run = await runCli(['--db', join(t.dir, 'bad.db'), 'start', '--plan', await planWithTarget('bad'), '--yes', '--confirm', 'audience_manager'], t.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--confirm: expected solutions without an API check, found "audience_manager"');
+  }, 30_000);
 });
