@@ -9,7 +9,7 @@ import type { MigrationEvent } from '../core/machine-types.js';
 import { SOLUTION_LABELS, SOLUTIONS, type Plan, type Solution } from '../core/types.js';
 import type { DriveMode } from '../engine/engine.js';
 import { stateName } from '../engine/persist.js';
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { exitFor } from './drive.js';
 import { deliverToRunner } from './inbox.js';
@@ -80,10 +80,9 @@ function confirmationAsker(
   let open: { solution: Solution; close: AbortController; settled: Promise<void> } | null = null;
   let latest: Snapshot | null = null;
   let stopped = false;
-  const pending = (snap: Snapshot): Solution[] => {
-    const verifying = snap.hasTag('waiting') && stateName(snap).startsWith('verifying');
-    return verifying ? (missingConfirmations(snap.context) as Solution[]) : [];
-  };
+  // Verifying alternates checking and sleeping: a question stays open across checks until it is answered.
+  const pending = (snap: Snapshot): Solution[] =>
+    stateName(snap).startsWith('verifying') ? (missingConfirmations(snap.context) as Solution[]) : [];
 
   const next = () => {
     if (stopped || open || !latest) return;
@@ -106,8 +105,10 @@ function confirmationAsker(
       const taken = delivery.kind === 'settled' && delivery.outcome.status === 'accepted';
       if (taken) say(ctx, `    confirmed ${SOLUTION_LABELS[solution]} (by ${ctx.actor})`);
     } catch (err) {
-      if (!closed.aborted && !stopped) interrupt(); // Ctrl-C at the question stops the run, cleanly, like anywhere else
-      void err;
+      if (closed.aborted || stopped) return;
+      // Ctrl-C at the question stops the run, cleanly, like anywhere else; any other failure is said, not fatal.
+      if (err instanceof InterruptedError) return interrupt();
+      say(ctx, `    could not confirm ${SOLUTION_LABELS[solution]}: ${(err as Error).message}`);
     }
   };
 

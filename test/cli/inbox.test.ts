@@ -46,7 +46,7 @@ describe('operator commands while another runner drives', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(new RegExp(`cutover confirm was taken by the runner driving ${id} \\(integration@test:1\\): it is now in (handoff|completed|verifying)`));
     expect((await driving).status).toBe('completed');
-    const confirms = (await rig.store.journal(id)).filter((row) => row.name === 'CONFIRM');
+    const confirms = (await rig.store.journal(id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
     expect(confirms).toEqual([expect.objectContaining({ kind: 'operator', actor: expect.stringMatching(/^ops-anna@/), reason: 'checked in Target' })]);
   }, 60_000);
 

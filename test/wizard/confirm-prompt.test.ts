@@ -23,6 +23,23 @@ async function planWithTarget(name: string): Promise<string> {
   return file;
 }
 
+async function stored(db: string, id: string) {
+  const store = openStore(db);
+  try {
+    return await store.get(id);
+  } finally {
+    await store.close();
+  }
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function journalOf(db: string, id: string) {
   const store = openStore(db);
   try {
@@ -41,14 +58,18 @@ describe('the attended run and its manual confirmations', () => {
     const waiting = await child.waitFor(/waiting for (CC-\d+) \(status '[^']+'\)/, 30_000);
     await t.control('POST', `/tickets/${waiting[1]}/resolve`, {});
     await child.waitFor(/Does Adobe Target show the audiences\? confirm when checked/, 30_000);
+    const id = (await child.waitFor(/Created migration (m-[0-9a-f]+)/))[1]!;
+    // The question stays open across the next verification check (verifying alternates checking and sleeping).
+    await until('verification sleeps', async () => (await stored(db, id))?.state === 'verifying.sleeping');
+    const asked = (await stored(db, id))?.updatedAt;
+    await until('verification checked again', async () => (await stored(db, id))?.updatedAt !== asked);
     child.send('y');
     child.send(ENTER);
     const run = await child.exited;
     const output = child.output();
     expect(run.code, output).toBe(0);
     expect(output).toContain('confirmed Target');
-    const id = /migration (m-[0-9a-f]+) completed/.exec(output)![1]!;
-    const confirms = (await journalOf(db, id)).filter((row) => row.name === 'CONFIRM');
+    const confirms = (await journalOf(db, id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
     expect(confirms).toEqual([expect.objectContaining({ kind: 'operator', reason: 'checked by hand, confirmed at the prompt of cutover start' })]);
   }, 90_000);
 
@@ -89,7 +110,7 @@ describe('the attended run and its manual confirmations', () => {
     const run = await child.exited;
     expect(run.code, child.output()).toBe(0);
     const id = /migration (m-[0-9a-f]+) completed/.exec(child.output())![1]!;
-    const confirms = (await journalOf(db, id)).filter((row) => row.name === 'CONFIRM');
+    const confirms = (await journalOf(db, id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
     expect(confirms).toEqual([expect.objectContaining({ reason: 'checked by hand (cutover start --confirm)' })]);
     expect(child.output()).toContain('confirmed Target');
   }, 90_000);
