@@ -89,9 +89,11 @@ export function progressView(ctx: CliContext): ProgressView {
   let latest: Snapshot | null = null;
   let ticker: NodeJS.Timeout | null = null;
   let paused = false;
-  const clearLine = () => tty && ctx.io.stderr.write('\r\u001b[2K');
+  // Never while paused: the line under the cursor is then a question being asked.
+  const clearLine = () => tty && !paused && ctx.io.stderr.write('\r\u001b[2K');
   const redraw = () => {
-    if (latest && !paused && waitingOn(latest)) ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
+    if (!latest || paused || !waitingOn(latest)) return;
+    ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
   };
   const stopTicker = () => {
     if (ticker) clearInterval(ticker);
@@ -120,8 +122,8 @@ export function progressView(ctx: CliContext): ProgressView {
     }
   };
   const pause = () => {
-    paused = true;
     clearLine();
+    paused = true;
     return () => {
       paused = false;
       if (ticker) redraw();
