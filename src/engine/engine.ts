@@ -144,7 +144,7 @@ export class Engine {
     const first = options.event ?? kickOff(actor.getSnapshot());
     if (first) actor.send(first);
     stop.arm();
-    const inbox = watchInbox(this.deps, { migrationId: record.id, actor, persister });
+    const inbox = watchInbox(this.deps, { migrationId: record.id, actor, persister, leaseLost });
     const outcome = await stop.settled.finally(() => inbox.stop());
     actor.stop();
     await Promise.allSettled([...inFlight]);

@@ -24,6 +24,8 @@ interface Driven {
   migrationId: string;
   actor: Pick<AnyActorRef, 'send'> & { getSnapshot(): Snapshot };
   persister: Persister;
+  /** True once a heartbeat found the lease taken over: events are then the new holder's to take. */
+  leaseLost: () => boolean;
 }
 
 /** An operator event with who, why and when, or null: the inbox is written by other processes. */
@@ -39,8 +41,9 @@ export function watchInbox(deps: InboxDeps, driven: Driven, intervalMs = INBOX_I
   let running: Promise<void> = Promise.resolve();
   const check = async () => {
     const now = isoNow(deps.clock);
+    if (driven.leaseLost()) return;
     for (const row of await deps.store.pendingOperatorEvents(driven.migrationId, now)) {
-      if (stopped) return;
+      if (stopped || driven.leaseLost()) return;
       const claimed = await deps.store.claimOperatorEvent(driven.migrationId, row.seq, deps.holder, isoNow(deps.clock));
       if (claimed) deliver(deps, driven, row);
     }
