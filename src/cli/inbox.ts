@@ -3,7 +3,7 @@
 // time is withdrawn atomically, so it can never be applied later by surprise.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MigrationEvent } from '../core/machine-types.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { InterruptedError, StoreError, UsageError } from '../errors.js';
 import type { InboxOutcome, Lease, MigrationStore } from '../ports.js';
 import type { CliContext } from './context.js';
 
@@ -65,15 +65,16 @@ async function awaitSettlement(
 ): Promise<Delivery> {
   for (;;) {
     const row = await store.operatorEvent(id, seq);
-    if (row?.outcome && row.outcome.status !== 'withdrawn') return { kind: 'settled', outcome: row.outcome };
-    if (!row?.claimedAt) {
+    if (!row) throw new StoreError(`the event posted for ${id} is no longer in the database`, 'STORE_NOT_FOUND');
+    if (row.outcome && row.outcome.status !== 'withdrawn') return { kind: 'settled', outcome: row.outcome };
+    if (!row.claimedAt) {
       const lease = await store.currentLease(id);
       const gone = !lease || lease.expiresAt <= iso(ctx);
       if (gone || elapsed() >= waitMs) {
         const why = gone ? 'no runner holds the migration' : 'no runner took it in time';
-        if (await store.withdrawOperatorEvent(id, seq, why, iso(ctx))) {
-          return gone ? { kind: 'runner-gone' } : { kind: 'not-taken', lease: lease!, waitedMs: waitMs };
-        }
+        // Withdrawn here, or (already) withdrawn: either way no runner can take it any more.
+        const withdrawn = row.outcome !== null || (await store.withdrawOperatorEvent(id, seq, why, iso(ctx)));
+        if (withdrawn) return gone ? { kind: 'runner-gone' } : { kind: 'not-taken', lease: lease!, waitedMs: waitMs };
         continue; // a runner claimed it in between: its settlement follows
       }
     } else if (elapsed() >= waitMs + CLAIMED_GRACE_MS) {
