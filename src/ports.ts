@@ -218,6 +218,39 @@ export interface Transition {
   at: string;
   /** Effect intents written in the same transaction (an effect that starts as this state is entered). */
   intents?: EffectIntent[];
+  /** Inbox events this transition took, settled in the same transaction (see `postOperatorEvent`). */
+  settles?: InboxSettlement[];
+}
+
+/** What became of an operator event posted to the inbox of a migration another runner drives. */
+export type InboxOutcome =
+  | { status: 'accepted'; state: string; migrationStatus: MigrationStatus; by: string }
+  | { status: 'refused'; state: string; migrationStatus: MigrationStatus; by: string }
+  /** Withdrawn by its poster before any runner claimed it: it is never applied. */
+  | { status: 'withdrawn'; why: string };
+
+export interface InboxSettlement {
+  seq: number;
+  at: string;
+  outcome: InboxOutcome;
+}
+
+export interface NewInboxEvent {
+  migrationId: string;
+  /** A MigrationEvent, as JSON data. */
+  event: unknown;
+  postedAt: string;
+  postedBy: string;
+  /** No runner claims the event after this instant. */
+  expiresAt: string;
+}
+
+export interface InboxEvent extends NewInboxEvent {
+  seq: number;
+  claimedAt: string | null;
+  claimedBy: string | null;
+  settledAt: string | null;
+  outcome: InboxOutcome | null;
 }
 
 export interface EffectIntent {
@@ -308,6 +341,17 @@ export interface MigrationStore {
   /** Takes over a lease whose current nonce is `lockId`; false when the lock id does not match. */
   takeOverLease(lockId: string, lease: Lease): Promise<boolean>;
   currentLease(migrationId: string): Promise<Lease | null>;
+  /** Queues an operator event for the runner that holds the lease; returns its sequence number. */
+  postOperatorEvent(e: NewInboxEvent): Promise<number>;
+  /** The events no runner has claimed yet that have not expired at `now`, oldest first. */
+  pendingOperatorEvents(migrationId: string, now: string): Promise<InboxEvent[]>;
+  /** Marks a pending event as taken by `by`; false when it was claimed, settled or expired already. */
+  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean>;
+  /** Records what became of a claimed event that caused no transition; false when it was settled already. */
+  settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean>;
+  /** The poster gives up: settles an unclaimed event as withdrawn; false when a runner claimed it first. */
+  withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean>;
+  operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null>;
   /** Restores a migration from a support bundle, all of it or none of it (refused when the id exists). */
   importMigration(m: ImportedMigration): Promise<void>;
   close(): Promise<void>;

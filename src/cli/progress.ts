@@ -1,9 +1,12 @@
-// Shows a migration as it is driven: each step and each timeline mark as it happens, and while the ticket is
-// open a live line (ticket status, time waited, next poll) redrawn every second on a terminal, or one plain
-// line per poll elsewhere (no spinners off a terminal).
+// Shows a migration as it is driven: each step and each timeline mark as it happens, and while it waits on the
+// world a live line saying what it waits for (the ticket's status; the audiences not seen yet and the solutions
+// awaiting confirmation, with the command that confirms them), redrawn every second on a terminal, or one plain
+// line whenever what it waits for changes elsewhere (no spinners off a terminal).
 import type { SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../core/machine.js';
+import { missingConfirmations, unseenAudiences } from '../core/machine-logic.js';
 import type { MigrationContext } from '../core/machine-types.js';
+import { SOLUTION_LABELS, type Solution } from '../core/types.js';
 import { stateName } from '../engine/persist.js';
 import type { CliContext } from './context.js';
 import { say, styleFor } from './output.js';
@@ -17,30 +20,86 @@ function seconds(ms: number): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
-/** "waiting for CC-12 (Open) · waited 1m 4s · next poll in 52s". */
+const nextCheck = (c: MigrationContext, nowMs: number) =>
+  c.waitUntil ? `next check in ${seconds(c.waitUntil - nowMs)}` : 'checking now';
+
+/** "waiting for CC-12 (status 'Open') · waited 1m 4s · next check in 52s". */
 export function waitLine(c: MigrationContext, nowMs: number): string {
   const since = c.marks.ticket_filed?.at ?? c.ticket?.createdAt;
   const waited = since ? seconds(nowMs - Date.parse(since)) : '?';
-  const next = c.waitUntil ? `next poll in ${seconds(c.waitUntil - nowMs)}` : 'polling now';
-  return `waiting for ${c.ticket?.key ?? 'the ticket'} (${c.lastPoll?.statusName ?? 'not polled yet'}) · waited ${waited} · ${next}`;
+  const status = c.lastPoll ? `status '${c.lastPoll.statusName}'` : 'not polled yet';
+  return `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ${nextCheck(c, nowMs)}`;
 }
 
-export function progressView(ctx: CliContext) {
+function listed(items: string[], max = 3): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** What verification still waits for: the command line that confirms each solution waiting on a person. */
+export function confirmCommand(c: MigrationContext, solution: string): string {
+  return `cutover confirm ${c.migrationId} --solution ${solution} --reason "..."`;
+}
+
+/** "verifying: not seen yet in Audience Manager: a, b · awaiting confirmation: Target (cutover confirm …) · next …". */
+export function verifyLine(c: MigrationContext, nowMs: number): string {
+  const parts = [];
+  const unseen = unseenAudiences(c);
+  if (unseen.length > 0) parts.push(`not seen yet in Audience Manager: ${listed(unseen)}`);
+  const missing = missingConfirmations(c);
+  if (missing.length > 0) {
+    const names = missing.map((s) => SOLUTION_LABELS[s as Solution] ?? s).join(', ');
+    parts.push(`awaiting confirmation: ${names} (${missing.map((s) => confirmCommand(c, s)).join('; ')})`);
+  }
+  return [`verifying: ${parts.join(' · ') || 'checking'}`, nextCheck(c, nowMs)].join(' · ');
+}
+
+type Waiting = 'ticket' | 'verification' | null;
+
+function waitingOn(snap: Snapshot): Waiting {
+  if (!snap.hasTag('waiting')) return null;
+  const state = stateName(snap);
+  if (state.startsWith('awaiting_resolution')) return 'ticket';
+  return state.startsWith('verifying') ? 'verification' : null;
+}
+
+function lineFor(snap: Snapshot, nowMs: number): string {
+  return waitingOn(snap) === 'ticket' ? waitLine(snap.context, nowMs) : verifyLine(snap.context, nowMs);
+}
+
+/** What a plain (non-terminal) log prints a new line for: a new poll, or a change in what verification awaits. */
+function newsOf(snap: Snapshot): string {
+  const c = snap.context;
+  if (waitingOn(snap) === 'ticket') return `poll:${c.lastPoll?.at ?? ''}`;
+  return `verify:${unseenAudiences(c).join(',')}|${missingConfirmations(c).join(',')}`;
+}
+
+export interface ProgressView {
+  update(snap: Snapshot): void;
+  stop(): void;
+  /** Clears the live line and stops redrawing it until the returned function is called (a prompt is shown). */
+  pause(): () => void;
+}
+
+export function progressView(ctx: CliContext): ProgressView {
   const s = styleFor(ctx, 'stderr');
   const tty = Boolean(ctx.io.stderr.isTTY);
   const printed = new Set<string>();
   let lastTop = '';
-  let lastPollAt: string | null = null;
+  let lastNews: string | null = null;
   let latest: Snapshot | null = null;
   let ticker: NodeJS.Timeout | null = null;
-  const clearLine = () => tty && ctx.io.stderr.write('\r\u001b[2K');
-  const redraw = () => latest && ctx.io.stderr.write(`\r\u001b[2K${s.dim(waitLine(latest.context, ctx.clock.now()))}`);
+  let paused = false;
+  // Never while paused: the line under the cursor is then a question being asked.
+  const clearLine = () => tty && !paused && ctx.io.stderr.write('\r\u001b[2K');
+  const redraw = () => {
+    if (!latest || paused || !waitingOn(latest)) return;
+    ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineFor(latest, ctx.clock.now()))}`);
+  };
   const stopTicker = () => {
     if (ticker) clearInterval(ticker);
     if (ticker) clearLine();
     ticker = null;
   };
-  const waitingForTicket = (snap: Snapshot) => snap.hasTag('waiting') && stateName(snap).startsWith('awaiting_resolution');
 
   const update = (snap: Snapshot) => {
     latest = snap;
@@ -53,14 +112,22 @@ export function progressView(ctx: CliContext) {
       say(ctx, `    ${s.bold(name.replace(/_/g, ' '))}: ${mark!.at} (${mark!.source})`);
       printed.add(name);
     }
-    if (!waitingForTicket(snap)) return stopTicker();
+    if (!waitingOn(snap)) return stopTicker();
     if (tty) {
       ticker ??= setInterval(redraw, 1000);
       redraw();
-    } else if (snap.context.lastPoll?.at !== lastPollAt) {
-      lastPollAt = snap.context.lastPoll?.at ?? null;
-      say(ctx, `    ${waitLine(snap.context, ctx.clock.now())}`);
+    } else if (newsOf(snap) !== lastNews) {
+      lastNews = newsOf(snap);
+      say(ctx, `    ${lineFor(snap, ctx.clock.now())}`);
     }
   };
-  return { update, stop: stopTicker };
+  const pause = () => {
+    clearLine();
+    paused = true;
+    return () => {
+      paused = false;
+      if (ticker) redraw();
+    };
+  };
+  return { update, stop: stopTicker, pause };
 }

@@ -22,7 +22,8 @@ export type ManyQuestion<T, C> = { message: string; choices: C[]; required?: boo
 
 export interface Prompter {
   input(q: { message: string; default?: string; validate?: Validate }): Promise<string>;
-  confirm(q: { message: string; default?: boolean }): Promise<boolean>;
+  /** `signal` closes the question when its answer is no longer needed (it then rejects). */
+  confirm(q: { message: string; default?: boolean; signal?: AbortSignal }): Promise<boolean>;
   select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T>;
   checkbox<T>(q: ManyQuestion<T, Choice<T>>): Promise<T[]>;
   /** A checkbox you can type into to narrow a long list. */
@@ -47,7 +48,10 @@ export function terminalPrompter(ctx: CliContext): Prompter {
   const context = { input: ctx.io.stdin, output: ctx.io.stderr, signal: ctx.signal };
   return {
     input: (q) => guarded(() => input({ message: q.message, default: q.default, validate: q.validate }, context)),
-    confirm: (q) => guarded(() => confirm({ message: q.message, default: q.default }, context)),
+    confirm: (q) => {
+      const signal = q.signal ? AbortSignal.any([ctx.signal, q.signal]) : ctx.signal;
+      return guarded(() => confirm({ message: q.message, default: q.default }, { ...context, signal }));
+    },
     select: <T>(q: { message: string; choices: Choice<T>[]; default?: T }) =>
       guarded(() => select<T>({ message: q.message, choices: q.choices, default: q.default, pageSize: 10 }, context)),
     checkbox: <T>(q: ManyQuestion<T, Choice<T>>) => {

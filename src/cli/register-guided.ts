@@ -19,6 +19,7 @@ function registerStart(add: Add): void {
     .option('--no-follow', 'return once the ticket is filed, exit 6 (default with --yes)')
     .option('--plan-out <file>', 'save the answers as a plan file')
     .option('--poll-every <seconds>', 'check the ticket and Audience Manager this often (default 60 s / 30 s)')
+    .option('--confirm <solutions>', 'solutions checked by hand (e.g. target): confirmed once verifying')
     .option('--org <id>', 'IMS org id (default: CUTOVER_ORG_ID)')
     .option('--sandbox <name>', 'sandbox (default: CUTOVER_SANDBOX or prod)')
     .option('--solutions <list>', 'comma-separated: audience_manager,target,advertising_cloud,marketo,analytics,campaign')

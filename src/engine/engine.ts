@@ -13,6 +13,7 @@ import { CutoverError, LockedError, UsageError } from '../errors.js';
 import type { Clock, Logger, MigrationRecord, MigrationStore } from '../ports.js';
 import { effectActors } from './effects.js';
 import { handoffLines } from './handoff.js';
+import { watchInbox } from './inbox.js';
 import { acquire, keepAlive } from './lease.js';
 import type { LeaseDeps } from './lease.js';
 import { Persister, stateName, statusOf } from './persist.js';
@@ -143,7 +144,8 @@ export class Engine {
     const first = options.event ?? kickOff(actor.getSnapshot());
     if (first) actor.send(first);
     stop.arm();
-    const outcome = await stop.settled;
+    const inbox = watchInbox(this.deps, { migrationId: record.id, actor, persister, leaseLost });
+    const outcome = await stop.settled.finally(() => inbox.stop());
     actor.stop();
     await Promise.allSettled([...inFlight]);
     await persister.flushed();

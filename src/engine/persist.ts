@@ -6,12 +6,12 @@ import { migrationMachine } from '../core/machine.js';
 import { MACHINE_VERSION } from '../core/machine-types.js';
 import type { MigrationContext } from '../core/machine-types.js';
 import type { MigrationStatus } from '../core/types.js';
-import type { EffectIntent, JournalEntry, MigrationStore } from '../ports.js';
+import type { EffectIntent, InboxSettlement, JournalEntry, MigrationStore } from '../ports.js';
 import { XSTATE_VERSION } from './versions.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
-const OPERATOR_EVENTS = new Set(['SET_RESOLUTION', 'CONFIRM', 'RETRY', 'SKIP', 'CANCEL']);
+export const OPERATOR_EVENTS = new Set(['SET_RESOLUTION', 'CONFIRM', 'RETRY', 'SKIP', 'CANCEL']);
 
 /** `awaiting_resolution.sleeping` — the dotted path of the active leaf. */
 export function stateName(snapshot: { value: unknown }): string {
@@ -61,6 +61,8 @@ export class Persister {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private riders: Rider[] = [];
+  /** Inbox events sent to the actor whose transition is not recorded yet: the next one settles them. */
+  private settling: { seq: number; by: string }[] = [];
   private lastState: string;
   private lastContext: MigrationContext | null;
   private lastJson = '';
@@ -107,7 +109,30 @@ export class Persister {
     this.lastContext = ctx;
     const riders = this.takeRiders();
     const intents = riders.map((r) => r.intent);
-    this.enqueue(() => this.store.commitTransition(this.migrationId, { ...transition, intents }), riders);
+    const settles = this.takeSettling(snapshot, at);
+    this.enqueue(() => this.store.commitTransition(this.migrationId, { ...transition, intents, settles }), riders);
+  }
+
+  /** The next transition recorded settles inbox event `seq` as accepted, in the same transaction. */
+  settleWithNext(seq: number, by: string): void {
+    this.settling.push({ seq, by });
+  }
+
+  /** Settles, in queue order, what `settleWithNext` left unsettled because the event recorded no transition. */
+  settleUnrecorded(snapshot: Snapshot): void {
+    for (const settlement of this.takeSettling(snapshot, this.now())) this.settleAlone(settlement);
+  }
+
+  /** Settles an inbox event on its own, after everything queued (a refusal, or an event that changed nothing). */
+  settleAlone(settlement: InboxSettlement): void {
+    this.enqueue(() => this.store.settleOperatorEvent(this.migrationId, settlement).then(() => {}), []);
+  }
+
+  private takeSettling(snapshot: Snapshot, at: string): InboxSettlement[] {
+    const taken = this.settling;
+    this.settling = [];
+    const outcome = { status: 'accepted' as const, state: stateName(snapshot), migrationStatus: statusOf(snapshot) };
+    return taken.map(({ seq, by }) => ({ seq, at, outcome: { ...outcome, by } }));
   }
 
   /**

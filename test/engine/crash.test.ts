@@ -17,6 +17,8 @@ import type {
   NewMigration,
   Transition,
   ImportedMigration,
+  InboxSettlement,
+  NewInboxEvent,
 } from '../../src/ports.js';
 import { deliverAudiences, persisted, referenceRun, resolveTicket, rig, samplePlan, tempDb } from './helpers.js';
 
@@ -86,6 +88,24 @@ class DyingStore implements MigrationStore {
   }
   currentLease(migrationId: string) {
     return this.inner.currentLease(migrationId);
+  }
+  postOperatorEvent(e: NewInboxEvent) {
+    return this.write(() => this.inner.postOperatorEvent(e));
+  }
+  pendingOperatorEvents(migrationId: string, now: string) {
+    return this.inner.pendingOperatorEvents(migrationId, now);
+  }
+  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string) {
+    return this.write(() => this.inner.claimOperatorEvent(migrationId, seq, by, now));
+  }
+  settleOperatorEvent(migrationId: string, settlement: InboxSettlement) {
+    return this.write(() => this.inner.settleOperatorEvent(migrationId, settlement));
+  }
+  withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string) {
+    return this.write(() => this.inner.withdrawOperatorEvent(migrationId, seq, why, now));
+  }
+  operatorEvent(migrationId: string, seq: number) {
+    return this.inner.operatorEvent(migrationId, seq);
   }
   close() {
     return this.inner.close();

@@ -36,12 +36,12 @@ describe('migrator', () => {
   it('brings a fresh database to the current schema, once', () => {
     const db = openDatabase(path.join(tempDir(), 'cutover.db'));
     try {
-      expect(pendingMigrations(db)).toEqual(['0001_init', '0002_listing_index']);
-      expect(migrate(db)).toEqual(['0001_init', '0002_listing_index']);
+      expect(pendingMigrations(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox']);
+      expect(migrate(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox']);
       expect(migrate(db)).toEqual([]);
       expect(pendingMigrations(db)).toEqual([]);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(expect.arrayContaining(['effects', 'journal', 'leases', 'marks', 'migrations', 'schema_migrations']));
+      expect(tables).toEqual(expect.arrayContaining(['effects', 'journal', 'leases', 'marks', 'migrations', 'operator_inbox', 'schema_migrations']));
       const sha = createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, '0001_init.sql'), 'utf8')).digest('hex');
       expect(db.prepare('SELECT name, sha256 FROM schema_migrations').all()).toContainEqual({ name: '0001_init', sha256: sha });
     } finally {

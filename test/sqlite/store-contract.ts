@@ -247,6 +247,74 @@ export function storeContract(name: string, open: () => MigrationStore): void {
       });
     });
 
+    describe('operator inbox', () => {
+      beforeEach(async () => {
+        await store.create(newMigration('m-1'));
+        await store.create(newMigration('m-2'));
+      });
+      const confirm = { type: 'CONFIRM', solution: 'target', by: 'bo@desk', reason: 'checked', at: at(1) };
+      const post = (over: { expiresAt?: string; migrationId?: string } = {}) =>
+        store.postOperatorEvent({ migrationId: 'm-1', event: confirm, postedAt: at(1), postedBy: 'bo@desk', expiresAt: at(2), ...over });
+      const accepted = { status: 'accepted' as const, state: 'handoff', migrationStatus: 'active' as const, by: 'ana@host:1' };
+
+      it('keeps posted events per migration, oldest first, until they are claimed or expire', async () => {
+        const first = await post();
+        const second = await post({ expiresAt: at(10) });
+        await post({ migrationId: 'm-2' });
+        expect(second).toBeGreaterThan(first);
+        const pending = await store.pendingOperatorEvents('m-1', at(1));
+        expect(pending.map((e) => e.seq)).toEqual([first, second]);
+        expect(pending[0]).toEqual({
+          seq: first, migrationId: 'm-1', event: confirm, postedAt: at(1), postedBy: 'bo@desk', expiresAt: at(2),
+          claimedAt: null, claimedBy: null, settledAt: null, outcome: null,
+        });
+        expect((await store.pendingOperatorEvents('m-1', at(2))).map((e) => e.seq)).toEqual([second]);
+        await expect(post({ migrationId: 'nope' })).rejects.toBeInstanceOf(StoreError);
+      });
+
+      it('lets one runner claim a pending event, once, and never an expired one', async () => {
+        const seq = await post();
+        expect(await store.claimOperatorEvent('m-2', seq, 'ana@host:1', at(1))).toBe(false);
+        expect(await store.claimOperatorEvent('m-1', seq, 'ana@host:1', at(1))).toBe(true);
+        expect(await store.claimOperatorEvent('m-1', seq, 'cy@host:2', at(1))).toBe(false);
+        expect(await store.pendingOperatorEvents('m-1', at(1))).toEqual([]);
+        expect(await store.operatorEvent('m-1', seq)).toMatchObject({ claimedAt: at(1), claimedBy: 'ana@host:1', settledAt: null });
+        const late = await post();
+        expect(await store.claimOperatorEvent('m-1', late, 'ana@host:1', at(2))).toBe(false);
+      });
+
+      it('withdraws only an event no runner claimed, and a withdrawn event is never claimed', async () => {
+        const claimed = await post();
+        await store.claimOperatorEvent('m-1', claimed, 'ana@host:1', at(1));
+        expect(await store.withdrawOperatorEvent('m-1', claimed, 'gave up', at(2))).toBe(false);
+        const unclaimed = await post();
+        expect(await store.withdrawOperatorEvent('m-1', unclaimed, 'gave up', at(1))).toBe(true);
+        expect(await store.claimOperatorEvent('m-1', unclaimed, 'ana@host:1', at(1))).toBe(false);
+        expect(await store.operatorEvent('m-1', unclaimed)).toMatchObject({ settledAt: at(1), outcome: { status: 'withdrawn', why: 'gave up' } });
+        expect(await store.operatorEvent('m-1', 999)).toBeNull();
+      });
+
+      it('settles an event in the transaction of the transition it caused, or not at all', async () => {
+        const seq = await post();
+        await store.claimOperatorEvent('m-1', seq, 'ana@host:1', at(1));
+        const bad = [{ kind: 'event' as const, at: at(1), name: 'BAD', data: { n: 1n } }];
+        await expect(store.commitTransition('m-1', transition({ journal: bad, settles: [{ seq, at: at(1), outcome: accepted }] }))).rejects.toThrow();
+        expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: null, outcome: null });
+        await store.commitTransition('m-1', transition({ state: 'handoff', settles: [{ seq, at: at(1), outcome: accepted }] }));
+        expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: at(1), outcome: accepted });
+        expect((await store.get('m-1'))!.state).toBe('handoff');
+      });
+
+      it('settles a claimed event on its own once; a second settlement changes nothing', async () => {
+        const seq = await post();
+        await store.claimOperatorEvent('m-1', seq, 'ana@host:1', at(1));
+        const refused = { ...accepted, status: 'refused' as const, state: 'completed', migrationStatus: 'completed' as const };
+        expect(await store.settleOperatorEvent('m-1', { seq, at: at(1), outcome: refused })).toBe(true);
+        expect(await store.settleOperatorEvent('m-1', { seq, at: at(2), outcome: accepted })).toBe(false);
+        expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: at(1), outcome: refused });
+      });
+    });
+
     describe('leases', () => {
       beforeEach(async () => {
         await store.create(newMigration('m-1'));

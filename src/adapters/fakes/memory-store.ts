@@ -7,6 +7,8 @@ import type {
   EffectOutcome,
   EffectRow,
   ImportedMigration,
+  InboxEvent,
+  InboxSettlement,
   JournalEntry,
   JournalRow,
   Lease,
@@ -15,6 +17,7 @@ import type {
   MigrationRecord,
   MigrationStore,
   MigrationSummary,
+  NewInboxEvent,
   NewMigration,
   Transition,
 } from '../../ports.js';
@@ -29,7 +32,9 @@ export class MemoryStore implements MigrationStore {
   private readonly rows: JournalRow[] = [];
   private readonly effectRows = new Map<string, EffectRow>();
   private readonly leases = new Map<string, Lease>();
+  private readonly inbox: InboxEvent[] = [];
   private seq = 0;
+  private inboxSeq = 0;
 
   async create(m: NewMigration): Promise<void> {
     if (this.migrations.has(m.id)) throw new StoreError(`migration ${m.id} already exists`, 'STORE_DUPLICATE');
@@ -97,9 +102,11 @@ export class MemoryStore implements MigrationStore {
       marks: { ...current.marks, ...canonicalMarks(t.marks) },
     };
     const journal = this.journalRows(id, t.journal);
+    const settles = (t.settles ?? []).map((x) => ({ ...viaJson(x), at: utc(x.at) }));
     this.migrations.set(id, next);
     this.rows.push(...journal);
     for (const intent of t.intents ?? []) await this.recordIntent(intent);
+    for (const settlement of settles) this.settleNow(id, settlement);
   }
 
   async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
@@ -160,6 +167,55 @@ export class MemoryStore implements MigrationStore {
     return held ? structuredClone(held) : null;
   }
 
+  async postOperatorEvent(e: NewInboxEvent): Promise<number> {
+    this.require(e.migrationId);
+    const times = { postedAt: utc(e.postedAt), expiresAt: utc(e.expiresAt) };
+    const row = { ...e, event: viaJson(e.event), ...times, seq: ++this.inboxSeq };
+    this.inbox.push({ ...row, claimedAt: null, claimedBy: null, settledAt: null, outcome: null });
+    return row.seq;
+  }
+
+  async pendingOperatorEvents(migrationId: string, now: string): Promise<InboxEvent[]> {
+    const at = utc(now);
+    const pending = this.inbox.filter((e) => e.migrationId === migrationId && isPending(e, at));
+    return structuredClone(pending);
+  }
+
+  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean> {
+    const row = this.inboxRow(migrationId, seq);
+    const at = utc(now);
+    if (!row || !isPending(row, at)) return false;
+    Object.assign(row, { claimedAt: at, claimedBy: by });
+    return true;
+  }
+
+  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean> {
+    return this.settleNow(migrationId, { ...viaJson(settlement), at: utc(settlement.at) });
+  }
+
+  async withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean> {
+    const row = this.inboxRow(migrationId, seq);
+    if (!row || row.claimedAt !== null || row.settledAt !== null) return false;
+    Object.assign(row, { settledAt: utc(now), outcome: { status: 'withdrawn', why } });
+    return true;
+  }
+
+  async operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null> {
+    const row = this.inboxRow(migrationId, seq);
+    return row ? structuredClone(row) : null;
+  }
+
+  private inboxRow(migrationId: string, seq: number): InboxEvent | undefined {
+    return this.inbox.find((e) => e.migrationId === migrationId && e.seq === seq);
+  }
+
+  private settleNow(migrationId: string, settlement: InboxSettlement): boolean {
+    const row = this.inboxRow(migrationId, settlement.seq);
+    if (!row || row.settledAt !== null) return false;
+    Object.assign(row, { settledAt: settlement.at, outcome: settlement.outcome });
+    return true;
+  }
+
   async close(): Promise<void> {}
 
   private require(id: string): MigrationRecord {
@@ -185,6 +241,10 @@ export class MemoryStore implements MigrationStore {
     const valid = entries.map((e) => canonicalEntry(e));
     return valid.map((e) => ({ seq: ++this.seq, migrationId, ...e }));
   }
+}
+
+function isPending(e: InboxEvent, now: string): boolean {
+  return e.claimedAt === null && e.settledAt === null && e.expiresAt > now;
 }
 
 function canonicalEntry(e: JournalEntry): JournalEntry {

@@ -7,6 +7,8 @@ import type {
   EffectOutcome,
   EffectRow,
   ImportedMigration,
+  InboxEvent,
+  InboxSettlement,
   JournalEntry,
   JournalRow,
   Lease,
@@ -15,10 +17,12 @@ import type {
   MigrationRecord,
   MigrationStore,
   MigrationSummary,
+  NewInboxEvent,
   NewMigration,
   Transition,
 } from '../../ports.js';
 import { utc } from './canonical.js';
+import { InboxTable } from './inbox.js';
 import { LeaseTable } from './leases.js';
 import { checkDatabaseFile, migrate, MIGRATIONS_DIR } from './migrator.js';
 import { assertSqliteFile, openDatabase, secureSidecars, type SqliteDatabase } from './open.js';
@@ -89,11 +93,13 @@ export function openReadOnlyStore(file: string, migrationsDir: string = MIGRATIO
 export class SqliteStore implements MigrationStore {
   private readonly sql: Statements;
   private readonly leases: LeaseTable;
+  private readonly inbox: InboxTable;
   private summaryReader?: SummaryReader;
 
   constructor(private readonly db: SqliteDatabase) {
     this.sql = prepareStatements(db);
     this.leases = new LeaseTable(db);
+    this.inbox = new InboxTable(db);
   }
 
   async create(m: NewMigration): Promise<void> {
@@ -156,6 +162,7 @@ export class SqliteStore implements MigrationStore {
       for (const mark of markParams(id, t.marks, at)) this.sql.upsertMark.run(mark);
       this.insertJournal(id, t.journal);
       for (const intent of t.intents ?? []) this.insertIntent(intent);
+      for (const settlement of t.settles ?? []) this.inbox.settleWithin(id, settlement);
     });
   }
 
@@ -220,6 +227,35 @@ export class SqliteStore implements MigrationStore {
 
   async currentLease(migrationId: string): Promise<Lease | null> {
     return this.leases.current(migrationId);
+  }
+
+  async postOperatorEvent(e: NewInboxEvent): Promise<number> {
+    let seq = 0;
+    this.write(() => {
+      this.requireMigration(e.migrationId);
+      seq = this.inbox.post(e);
+    });
+    return seq;
+  }
+
+  async pendingOperatorEvents(migrationId: string, now: string): Promise<InboxEvent[]> {
+    return this.inbox.pending(migrationId, now);
+  }
+
+  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean> {
+    return this.inbox.claim(migrationId, seq, by, now);
+  }
+
+  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean> {
+    return this.inbox.settle(migrationId, settlement);
+  }
+
+  async withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean> {
+    return this.inbox.withdraw(migrationId, seq, why, now);
+  }
+
+  async operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null> {
+    return this.inbox.get(migrationId, seq);
   }
 
   async close(): Promise<void> {

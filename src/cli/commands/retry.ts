@@ -1,10 +1,18 @@
 // cutover retry: send a parked migration back to the step that failed, with a recorded reason. Refused (exit 1)
-// when nothing is parked: the machine would ignore the event.
+// when nothing is parked: the machine would ignore the event. While another runner drives the migration, the
+// retry goes to that runner through the store and the outcome is printed.
+import type { MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { driveAndReport } from '../drive.js';
 import { requireReason } from '../operator.js';
-import { refused, whereItIs } from '../operator-event.js';
+import { driveOrDeliver, refused, whereItIs } from '../operator-event.js';
 import { openRuntime } from '../runtime.js';
+
+function explain(record: MigrationRecord) {
+  return {
+    why: `retry applies to a migration parked in needs_attention; ${whereItIs(record)}`,
+    instead: `cutover show ${record.id} says what it needs next`,
+  };
+}
 
 export default async function retry([id]: string[], opts: GlobalOptions & { reason?: string }, ctx: CliContext): Promise<number> {
   const reason = requireReason(opts.reason, 'retry');
@@ -22,7 +30,7 @@ export default async function retry([id]: string[], opts: GlobalOptions & { reas
     }
     const at = new Date(ctx.clock.now()).toISOString();
     const event = { type: 'RETRY' as const, by: ctx.actor, reason, at };
-    return await driveAndReport(ctx, runtime, record.id, { mode: 'until-waiting', event });
+    return (await driveOrDeliver(ctx, runtime, id!, { command: 'retry', event, explain })).code;
   } finally {
     await runtime.close();
   }

@@ -15,12 +15,12 @@ import { Asker } from '../wizard/ask.js';
 import { acceptancesFromFlags, acceptWarnings, evaluate, printChecks, withAcceptances } from '../wizard/checks.js';
 import { connect, readFacts, type Connection } from '../wizard/connect.js';
 import { checkWritable, continueLine, Draft, draftFolder } from '../wizard/draft.js';
-import { driveAndReport } from '../drive.js';
+import { driveAttended, parseConfirmFlag, type Attendance } from '../attended.js';
 import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
 import { loadPlanSource, parsePollEvery, printReview, savePlan, withPollEvery, type PlanSource } from '../wizard/review.js';
 
-type Options = StartOptions & { pollEvery?: string; json?: boolean };
+type Options = StartOptions & { pollEvery?: string; json?: boolean; confirm?: string };
 
 function requireTerminalOrYes(ctx: CliContext, opts: Options): void {
   if (opts.yes || ctx.io.stdin.isTTY) return;
@@ -106,6 +106,7 @@ export default async function start(_args: string[], opts: Options, ctx: CliCont
   requireTerminalOrYes(ctx, opts);
   if (opts.planOut !== undefined) checkWritable('--plan-out', opts.planOut);
   parsePollEvery(opts.pollEvery);
+  const confirm = parseConfirmFlag(opts.confirm);
   const acceptances = acceptancesFromFlags(ctx, opts.accept, opts.reason);
   const source = opts.plan ? loadPlanSource(ctx, opts.plan, !opts.yes) : null;
   const ask = asker(ctx, opts, source);
@@ -119,7 +120,10 @@ export default async function start(_args: string[], opts: Options, ctx: CliCont
     sayKept(ctx, ask);
     return accepted;
   }
-  return createAndDrive(ctx, opts, accepted.plan, accepted.id, opts.follow ?? !opts.yes, ask.draft);
+  return createAndDrive(ctx, opts, accepted.plan, accepted.id, opts.follow ?? !opts.yes, ask.draft, {
+    prompter: ask.prompter,
+    confirm,
+  });
 }
 
 async function createAndDrive(
@@ -129,6 +133,7 @@ async function createAndDrive(
   id: string,
   follow: boolean,
   draft: Draft | null,
+  attend: Attendance,
 ): Promise<number> {
   if (ctx.signal.aborted) throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
   const runtime = openRuntime(ctx, opts);
@@ -136,7 +141,8 @@ async function createAndDrive(
     await runtime.engineFor(plan).create(plan, ctx.actor, id);
     draft?.remove();
     say(ctx, `Created migration ${id} (state database ${runtime.dbPath}).`);
-    return await driveAndReport(ctx, runtime, id, { mode: follow ? 'until-done' : 'until-waiting', json: opts.json });
+    const mode = follow ? 'until-done' : 'until-waiting';
+    return await driveAttended(ctx, runtime, id, mode, { ...attend, json: opts.json });
   } finally {
     await runtime.close();
   }
