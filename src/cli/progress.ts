@@ -7,22 +7,35 @@ import type { MigrationContext } from '../core/machine-types.js';
 import { stateName } from '../engine/persist.js';
 import type { CliContext } from './context.js';
 import { say, styleFor } from './output.js';
+import { troubleText } from './wait-trouble.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
+/** "next poll in 52s", or while the reads fail "Jira answered HTML (3 tries since 14:02:05Z), retrying in 40s". */
+function nextRead(c: MigrationContext, nowMs: number, step: 'awaiting_resolution' | 'verifying', read: 'poll' | 'check'): string {
+  const trouble = troubleText(c, step);
+  if (!c.waitUntil) return trouble ? `${trouble}, retrying now` : `${read === 'poll' ? 'polling' : 'checking'} now`;
+  return `${trouble ? `${trouble}, retrying` : `next ${read}`} in ${seconds(c.waitUntil - nowMs)}`;
+}
+
 /** "waiting for CC-12 (Open) · waited 1m 4s · next poll in 52s". */
 export function waitLine(c: MigrationContext, nowMs: number): string {
   const since = c.marks.ticket_filed?.at ?? c.ticket?.createdAt;
   const waited = since ? seconds(nowMs - Date.parse(since)) : '?';
-  const next = c.waitUntil ? `next poll in ${seconds(c.waitUntil - nowMs)}` : 'polling now';
+  const next = nextRead(c, nowMs, 'awaiting_resolution', 'poll');
   return `waiting for ${c.ticket?.key ?? 'the ticket'} (${c.lastPoll?.statusName ?? 'not polled yet'}) · waited ${waited} · ${next}`;
+}
+
+/** While verification checks fail: "verifying · Audience Manager answered HTTP 503 (2 tries since …), retrying in 20s". */
+function verifyTroubleLine(c: MigrationContext, nowMs: number): string {
+  return `verifying · ${nextRead(c, nowMs, 'verifying', 'check')}`;
 }
 
 export function progressView(ctx: CliContext) {
@@ -30,17 +43,21 @@ export function progressView(ctx: CliContext) {
   const tty = Boolean(ctx.io.stderr.isTTY);
   const printed = new Set<string>();
   let lastTop = '';
-  let lastPollAt: string | null = null;
+  let lastPollAt = '';
   let latest: Snapshot | null = null;
   let ticker: NodeJS.Timeout | null = null;
   const clearLine = () => tty && ctx.io.stderr.write('\r\u001b[2K');
-  const redraw = () => latest && ctx.io.stderr.write(`\r\u001b[2K${s.dim(waitLine(latest.context, ctx.clock.now()))}`);
+  const lineOf = (snap: Snapshot) => (waitingForTicket(snap) ? waitLine : verifyTroubleLine)(snap.context, ctx.clock.now());
+  const redraw = () => latest && ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineOf(latest))}`);
   const stopTicker = () => {
     if (ticker) clearInterval(ticker);
     if (ticker) clearLine();
     ticker = null;
   };
   const waitingForTicket = (snap: Snapshot) => snap.hasTag('waiting') && stateName(snap).startsWith('awaiting_resolution');
+  const verifyFailing = (snap: Snapshot) => snap.hasTag('waiting') && stateName(snap).startsWith('verifying') && troubleText(snap.context, 'verifying') !== '';
+  // Off a terminal: one line per read, failed or not.
+  const readKey = (c: MigrationContext) => `${c.lastPoll?.at ?? ''}|${c.waitTrouble?.tries ?? 0}`;
 
   const update = (snap: Snapshot) => {
     latest = snap;
@@ -53,13 +70,13 @@ export function progressView(ctx: CliContext) {
       say(ctx, `    ${s.bold(name.replace(/_/g, ' '))}: ${mark!.at} (${mark!.source})`);
       printed.add(name);
     }
-    if (!waitingForTicket(snap)) return stopTicker();
+    if (!waitingForTicket(snap) && !verifyFailing(snap)) return stopTicker();
     if (tty) {
       ticker ??= setInterval(redraw, 1000);
       redraw();
-    } else if (snap.context.lastPoll?.at !== lastPollAt) {
-      lastPollAt = snap.context.lastPoll?.at ?? null;
-      say(ctx, `    ${waitLine(snap.context, ctx.clock.now())}`);
+    } else if (readKey(snap.context) !== lastPollAt) {
+      lastPollAt = readKey(snap.context);
+      say(ctx, `    ${lineOf(snap)}`);
     }
   };
   return { update, stop: stopTicker };

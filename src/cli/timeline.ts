@@ -34,6 +34,13 @@ function journalDetail(row: JournalRow): string {
     return `${row.name.slice(5).replace(/_/g, ' ')} ${String(data.at)} (${String(data.source)}${override ? `, override by ${override.by}` : ''})`;
   }
   if (row.name === 'ticket_status') return `ticket ${String(data.statusName)} (${String(data.statusCategory)})`;
+  if (row.name === 'wait_error') {
+    return `${String(data.kind)} while ${String(data.step)}, retried while the wait lasts: ${String(data.code)}: ${String(data.message)}`;
+  }
+  if (row.name === 'wait_error_cleared') {
+    const kinds = Object.keys((data.kinds ?? {}) as object).join(', ');
+    return `failed reads over: ${String(data.tries)} since ${String(data.since)} (${kinds}) [${String(data.step)}]`;
+  }
   if (row.name === 'error') return `${String(data.code)}: ${String(data.message)}${data.step ? ` [step ${String(data.step)}]` : ''}`;
   return compact(row.data);
 }

@@ -14,6 +14,7 @@ import type {
   VerificationOutput,
 } from './machine-types.js';
 import type { StoredError } from './types.js';
+import { troubleSummary } from './wait-errors.js';
 
 type Update = Partial<MigrationContext>;
 type EventOf<T extends MigrationEvent['type']> = Extract<MigrationEvent, { type: T }>;
@@ -38,6 +39,7 @@ export function initialContext(input: MigrationInput): MigrationContext {
     attempts: 0,
     lastError: null,
     resumeTarget: null,
+    waitTrouble: null,
   };
 }
 
@@ -74,7 +76,7 @@ export function ticketRecorded(ctx: MigrationContext, ticket: TicketInfo): Updat
 
 export function pollRecorded(out: TicketPollOutput): Update {
   const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
-  return { lastPoll, lastObservedAt: out.observedAt };
+  return { lastPoll, lastObservedAt: out.observedAt, waitTrouble: null };
 }
 
 export function resolutionRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
@@ -109,6 +111,8 @@ export function pollScheduled(ctx: MigrationContext): Update {
 }
 
 export function verifyScheduled(ctx: MigrationContext): Update {
+  // After a failed check the wait's backoff (waitErrorRecorded) already set the next one.
+  if (ctx.waitTrouble?.step === 'verifying') return {};
   return { waitUntil: Date.parse(ctx.lastObservedAt ?? '') + ctx.plan.polling.verifyIntervalMs };
 }
 
@@ -117,6 +121,7 @@ export function flowRecorded(ctx: MigrationContext, flow: FlowOutput): Update {
     remote: { ...ctx.remote, flowId: flow.id },
     marks: logic.addMarks(ctx.marks, { connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' } }),
     verifyDeadline: Date.parse(flow.createdAt) + ctx.plan.polling.verifyTimeoutMs,
+    waitTrouble: null,
   };
 }
 
@@ -125,13 +130,14 @@ export function verificationRecorded(ctx: MigrationContext, out: VerificationOut
   const firstRun = ctx.firstSuccessfulRunAt ?? out.firstSuccessfulRunAt;
   const first = ctx.marks.first_data ?? logic.firstDataMark(seen, firstRun);
   const marks = first ? logic.addMarks(ctx.marks, { first_data: first }) : ctx.marks;
-  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, lastObservedAt: out.observedAt, marks };
+  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, lastObservedAt: out.observedAt, marks, waitTrouble: null };
 }
 
 export function verifyTimedOut(ctx: MigrationContext): Update {
   const unseen = logic.unseenAudiences(ctx).join(', ');
   const unconfirmed = logic.missingConfirmations(ctx).join(', ');
-  const message = `verification deadline passed: not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]`;
+  const failing = ctx.waitTrouble?.step === 'verifying' ? `; the checks were failing: ${troubleSummary(ctx.waitTrouble)}` : '';
+  const message = `verification deadline passed: not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]${failing}`;
   return parked('verifying', { code: 'VERIFY_TIMEOUT', message, at: ctx.lastObservedAt ?? '' });
 }
 

@@ -12,7 +12,7 @@ import type { Plan } from '../../src/core/types.js';
 import { Engine } from '../../src/engine/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
 import { DEMO_CREDENTIALS, emulatorEnv, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
-import type { Logger } from '../../src/ports.js';
+import type { Logger, MigrationStore } from '../../src/ports.js';
 
 export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -36,6 +36,7 @@ export function emulatorPlan(emulator: Emulator, orgId = DEMO_CREDENTIALS.orgId)
 export interface EmulatorRig {
   emulator: Emulator;
   engine: Engine;
+  store: MigrationStore;
   dbFile: string;
   env: Record<string, string>;
   close(): Promise<void>;
@@ -52,6 +53,7 @@ export async function emulatorRig(options: EmulatorOptions = {}, dbFile = join(m
   return {
     emulator,
     engine,
+    store,
     dbFile,
     env,
     close: async () => {
