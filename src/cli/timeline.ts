@@ -1,5 +1,6 @@
 // A migration's history as one readable timeline: the journal (transitions, observations, errors, operator
 // actions with who and why) interleaved with the effects table (each side effect's intent and outcome).
+import { WAIT_AUTH_TRIES } from '../core/wait-errors.js';
 import type { EffectRow, JournalRow } from '../ports.js';
 
 export interface TimelineEntry {
@@ -35,7 +36,8 @@ function journalDetail(row: JournalRow): string {
   }
   if (row.name === 'ticket_status') return `ticket ${String(data.statusName)} (${String(data.statusCategory)})`;
   if (row.name === 'wait_error') {
-    return `${String(data.kind)} while ${String(data.step)}, retried while the wait lasts: ${String(data.code)}: ${String(data.message)}`;
+    const policy = data.kind === 'auth' ? `retried up to ${WAIT_AUTH_TRIES} times` : 'retried while the wait lasts';
+    return `${String(data.kind)} while ${String(data.step)}, ${policy}: ${String(data.code)}: ${String(data.message)}`;
   }
   if (row.name === 'wait_error_cleared') {
     const kinds = Object.keys((data.kinds ?? {}) as object).join(', ');

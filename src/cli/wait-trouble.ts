@@ -28,7 +28,7 @@ function what(kind: ErrorKind, e: StoredError, attempts: number): string {
     case 'network':
       return 'could not be reached';
     case 'auth':
-      return `refused the credentials (try ${attempts} of ${WAIT_AUTH_TRIES})`;
+      return `refused the credentials, try ${attempts} of ${WAIT_AUTH_TRIES}`;
     default:
       return `failed (${e.code})`;
   }
