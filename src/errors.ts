@@ -113,11 +113,12 @@ function serviceCode(status: number | undefined): string {
 /** IMS refuses bad client credentials with these OAuth codes (400 or 401). */
 const IMS_CREDENTIAL_CODES = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
 
-function serviceKind(service: string, status: number | undefined, vendorCode: string | undefined, body?: BodyProblem): ErrorKind {
-  if (status === 401 || (service === 'ims' && status === 400 && IMS_CREDENTIAL_CODES.has(vendorCode ?? ''))) return 'auth';
+type Status = number | undefined;
+function serviceKind(service: string, status: Status, code: string | undefined, body?: BodyProblem): ErrorKind {
+  if (status === 401 || (service === 'ims' && status === 400 && IMS_CREDENTIAL_CODES.has(code ?? ''))) return 'auth';
   if (status === 403) return 'forbidden';
   if (body) return body;
-  if (status === undefined) return vendorCode === 'TIMEOUT' ? 'timeout' : 'network';
+  if (status === undefined) return code === 'TIMEOUT' ? 'timeout' : 'network';
   if (status === 404) return 'not_found';
   if (status === 429) return 'rate_limited';
   return status >= 500 ? 'server' : 'client';

@@ -22,7 +22,8 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
       return EXIT.ok;
     case 'waiting': {
       const trouble = troubleText(result.context);
-      say(ctx, `migration ${id} is waiting (${result.state}${trouble ? `; ${trouble}` : ''}); continue with: cutover resume ${id} --follow`);
+      const state = `${result.state}${trouble ? `; ${trouble}` : ''}`;
+      say(ctx, `migration ${id} is waiting (${state}); continue with: cutover resume ${id} --follow`);
       return EXIT.waiting;
     }
     case 'needs_attention': {

@@ -3,7 +3,7 @@
 // line per poll elsewhere (no spinners off a terminal).
 import type { SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../core/machine.js';
-import type { MigrationContext } from '../core/machine-types.js';
+import type { MigrationContext, WaitStep } from '../core/machine-types.js';
 import { stateName } from '../engine/persist.js';
 import type { CliContext } from './context.js';
 import { say, styleFor } from './output.js';
@@ -19,7 +19,7 @@ export function seconds(ms: number): string {
 }
 
 /** "next poll in 52s", or while the reads fail "Jira answered HTML (3 tries since 14:02:05Z), retrying in 40s". */
-function nextRead(c: MigrationContext, nowMs: number, step: 'awaiting_resolution' | 'verifying', read: 'poll' | 'check'): string {
+function nextRead(c: MigrationContext, nowMs: number, step: WaitStep, read: 'poll' | 'check'): string {
   const trouble = troubleText(c, step);
   if (!c.waitUntil) return trouble ? `${trouble}, retrying now` : `${read === 'poll' ? 'polling' : 'checking'} now`;
   return `${trouble ? `${trouble}, retrying` : `next ${read}`} in ${seconds(c.waitUntil - nowMs)}`;
@@ -33,7 +33,7 @@ export function waitLine(c: MigrationContext, nowMs: number): string {
   return `waiting for ${c.ticket?.key ?? 'the ticket'} (${c.lastPoll?.statusName ?? 'not polled yet'}) · waited ${waited} · ${next}`;
 }
 
-/** While verification checks fail: "verifying · Audience Manager answered HTTP 503 (2 tries since …), retrying in 20s". */
+/** While checks fail: "verifying · Audience Manager answered HTTP 503 (2 tries since …), retrying in 2s". */
 function verifyTroubleLine(c: MigrationContext, nowMs: number): string {
   return `verifying · ${nextRead(c, nowMs, 'verifying', 'check')}`;
 }
@@ -47,7 +47,8 @@ export function progressView(ctx: CliContext) {
   let latest: Snapshot | null = null;
   let ticker: NodeJS.Timeout | null = null;
   const clearLine = () => tty && ctx.io.stderr.write('\r\u001b[2K');
-  const lineOf = (snap: Snapshot) => (waitingForTicket(snap) ? waitLine : verifyTroubleLine)(snap.context, ctx.clock.now());
+  const lineOf = (snap: Snapshot) =>
+    (waitingForTicket(snap) ? waitLine : verifyTroubleLine)(snap.context, ctx.clock.now());
   const redraw = () => latest && ctx.io.stderr.write(`\r\u001b[2K${s.dim(lineOf(latest))}`);
   const stopTicker = () => {
     if (ticker) clearInterval(ticker);
@@ -55,7 +56,8 @@ export function progressView(ctx: CliContext) {
     ticker = null;
   };
   const waitingForTicket = (snap: Snapshot) => snap.hasTag('waiting') && stateName(snap).startsWith('awaiting_resolution');
-  const verifyFailing = (snap: Snapshot) => snap.hasTag('waiting') && stateName(snap).startsWith('verifying') && troubleText(snap.context, 'verifying') !== '';
+  const verifyFailing = (snap: Snapshot) =>
+    snap.hasTag('waiting') && stateName(snap).startsWith('verifying') && troubleText(snap.context, 'verifying') !== '';
   // Off a terminal: one line per read, failed or not.
   const readKey = (c: MigrationContext) => `${c.lastPoll?.at ?? ''}|${c.waitTrouble?.tries ?? 0}`;
 

@@ -130,14 +130,17 @@ export function verificationRecorded(ctx: MigrationContext, out: VerificationOut
   const firstRun = ctx.firstSuccessfulRunAt ?? out.firstSuccessfulRunAt;
   const first = ctx.marks.first_data ?? logic.firstDataMark(seen, firstRun);
   const marks = first ? logic.addMarks(ctx.marks, { first_data: first }) : ctx.marks;
-  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, lastObservedAt: out.observedAt, marks, waitTrouble: null };
+  const observed = { lastObservedAt: out.observedAt, waitTrouble: null };
+  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, marks, ...observed };
 }
 
 export function verifyTimedOut(ctx: MigrationContext): Update {
   const unseen = logic.unseenAudiences(ctx).join(', ');
   const unconfirmed = logic.missingConfirmations(ctx).join(', ');
-  const failing = ctx.waitTrouble?.step === 'verifying' ? `; the checks were failing: ${troubleSummary(ctx.waitTrouble)}` : '';
-  const message = `verification deadline passed: not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]${failing}`;
+  const trouble = ctx.waitTrouble?.step === 'verifying' ? troubleSummary(ctx.waitTrouble) : '';
+  const failing = trouble ? `; the checks were failing: ${trouble}` : '';
+  const missing = `not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]`;
+  const message = `verification deadline passed: ${missing}${failing}`;
   return parked('verifying', { code: 'VERIFY_TIMEOUT', message, at: ctx.lastObservedAt ?? '' });
 }
 

@@ -63,8 +63,16 @@ function failTo(step: Step) {
  */
 function waitFailTo(step: WaitStep, retryTarget: string) {
   return [
-    { guard: { type: 'waitMayRetry' as const }, target: retryTarget, actions: { type: 'recordWaitError' as const, params: { step } } },
-    { guard: { type: 'authRefused' as const }, target: '#migration.needs_attention', actions: { type: 'parkOnAuth' as const, params: { step } } },
+    {
+      guard: { type: 'waitMayRetry' as const },
+      target: retryTarget,
+      actions: { type: 'recordWaitError' as const, params: { step } },
+    },
+    {
+      guard: { type: 'authRefused' as const },
+      target: '#migration.needs_attention',
+      actions: { type: 'parkOnAuth' as const, params: { step } },
+    },
     ...failTo(step),
   ];
 }
@@ -118,8 +126,10 @@ export const migrationMachine = setup({
   actions: {
     noop: () => {},
     recordError: assign(({ context, event }, params: { step: Step }) => up.errorRecorded(context, (event as { error?: unknown }).error, params.step)),
-    recordWaitError: assign(({ context, event }, params: { step: WaitStep }) => waits.waitErrorRecorded(context, (event as { error?: unknown }).error, params.step)),
-    parkOnAuth: assign(({ context, event }, params: { step: WaitStep }) => waits.authParked(context, (event as { error?: unknown }).error, params.step)),
+    recordWaitError: assign(({ context, event }, params: { step: WaitStep }) =>
+      waits.waitErrorRecorded(context, (event as { error?: unknown }).error, params.step)),
+    parkOnAuth: assign(({ context, event }, params: { step: WaitStep }) =>
+      waits.authParked(context, (event as { error?: unknown }).error, params.step)),
     scheduleRetry: assign(({ context }) => up.retryScheduled(context)),
     clearError: assign({ lastError: null, attempts: 0, waitUntil: null }),
     resetAttempts: assign({ attempts: 0, lastError: null, resumeTarget: null }),

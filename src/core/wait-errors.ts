@@ -85,17 +85,20 @@ export function credentialFix(service: string | undefined): string {
   if (service === 'jira') {
     return 'check CUTOVER_JIRA_TOKEN (with CUTOVER_JIRA_EMAIL on Jira Cloud), or jira.token in the config file';
   }
-  return 'check CUTOVER_CLIENT_ID and CUTOVER_CLIENT_SECRET (the OAuth Server-to-Server credential), or ims.* in the config file';
+  return 'check CUTOVER_CLIENT_ID and CUTOVER_CLIENT_SECRET (the OAuth Server-to-Server credential), '
+    + 'or ims.* in the config file';
 }
 
 /** Refused credentials after WAIT_AUTH_TRIES tries: parked with the fix; RETRY polls again at once. */
 export function authParked(ctx: MigrationContext, error: unknown, step: WaitStep): Update {
   const e = stored(ctx, error);
   const what = step === 'awaiting_resolution' ? `polling ticket ${ctx.ticket?.key ?? ''}`.trim() : 'verifying';
-  const fix = `${credentialFix(e.service)}; run \`cutover doctor\`, then \`cutover retry ${ctx.migrationId} --reason ...\``;
+  const retry = `cutover retry ${ctx.migrationId} --reason ...`;
+  const fix = `${credentialFix(e.service)}; run \`cutover doctor\`, then \`${retry}\``;
   const message = `${e.message} (refused ${WAIT_AUTH_TRIES} times while ${what}). Fix: ${fix}`;
   const lastError: StoredError = { ...e, kind: 'auth', message, retryable: false, step };
-  return { waitTrouble: troubleWith(ctx, e, step), lastObservedAt: observedAt(ctx, e), lastError, resumeTarget: step, waitUntil: null };
+  const trouble = troubleWith(ctx, e, step);
+  return { waitTrouble: trouble, lastObservedAt: observedAt(ctx, e), lastError, resumeTarget: step, waitUntil: null };
 }
 
 /** "3 failed checks since 14:02:05Z (html, server)": for messages that outlive the wait (a timeout's). */

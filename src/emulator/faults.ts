@@ -9,7 +9,9 @@ import type { Ctx, Reply, Service } from './http.js';
 import { json, text } from './http.js';
 import { createRng, type Rng } from './rng.js';
 
-export const FAULT_KINDS = ['429', '500', '503', 'hang', 'reset', '412', 'expired_token', '403', 'html', 'truncated', 'wrong_shape'] as const;
+export const FAULT_KINDS = [
+  '429', '500', '503', 'hang', 'reset', '412', 'expired_token', '403', 'html', 'truncated', 'wrong_shape',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {

@@ -66,7 +66,8 @@ function waitTroubleRows(before: WaitTrouble | null, after: WaitTrouble | null, 
   const kind = after?.last.kind;
   if (after && kind && !(sameRun && before.kinds[kind])) {
     const { code, message, httpStatus, service, at: failedAt } = after.last;
-    rows.push({ kind: 'event', at, name: 'wait_error', data: { step: after.step, kind, code, message, httpStatus, service, failedAt } });
+    const data = { step: after.step, kind, code, message, httpStatus, service, failedAt };
+    rows.push({ kind: 'event', at, name: 'wait_error', data });
   }
   return rows;
 }

@@ -139,7 +139,8 @@ export class HttpClient {
       return JSON.parse(response.text) as T;
     } catch {
       const type = response.headers.get('content-type') ?? '';
-      throw this.error(req, response.status, undefined, unexpectedBody(type, response.text), false, bodyProblem(type, response.text));
+      const message = unexpectedBody(type, response.text);
+      throw this.error(req, response.status, undefined, message, false, bodyProblem(type, response.text));
     }
   }
 
@@ -195,10 +196,18 @@ export class HttpClient {
   }
 
   /** Every ServiceError is built here, so every one is redacted. `body` says what was wrong with a body. */
-  error(req: HttpRequest, status: number | undefined, code: string | undefined, message: string, retryable: boolean, body?: BodyProblem): ServiceError {
+  error(
+    req: HttpRequest,
+    status: number | undefined,
+    code: string | undefined,
+    message: string,
+    retryable: boolean,
+    body?: BodyProblem,
+  ): ServiceError {
     const url = this.redactor.url(this.url(req));
     const safeCode = code === undefined ? undefined : this.redactor.text(code);
-    return new ServiceError(this.options.service, req.method, url, status, safeCode, this.redactor.text(message), retryable, { body });
+    const safeMessage = this.redactor.text(message);
+    return new ServiceError(this.options.service, req.method, url, status, safeCode, safeMessage, retryable, { body });
   }
 
   url(req: HttpRequest): string {

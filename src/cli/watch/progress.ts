@@ -38,7 +38,8 @@ export function progressPrinter(ctx: CliContext): (event: WatchEvent) => void {
       case 'finished': {
         // A wait's failed reads are said when their kind changes and when they stop, not once per try.
         const trouble = event.result.context.waitTrouble?.last.kind ?? '';
-        return once(event.id, event.orgId, `${event.result.status}:${event.result.state}:${trouble}`, describeFinish(event, s));
+        const key = `${event.result.status}:${event.result.state}:${trouble}`;
+        return once(event.id, event.orgId, key, describeFinish(event, s));
       }
     }
   };
