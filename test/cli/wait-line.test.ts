@@ -34,19 +34,20 @@ describe('the waiting line while Jira answers garbage', () => {
     const run = await rig.cli(['resume', id, '--follow'], ONE_TRY);
 
     expect(run.code, describeRun(run)).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`waiting for ${key} \\(.*\\) · waited .* · Jira answered HTML \\(1 try since \\d\\d:\\d\\d:\\d\\dZ\\), retrying in \\d+s`));
+    const first = `waiting for ${key} \\(.*\\) · waited .* · Jira answered HTML \\(1 try since \\d\\d:\\d\\d:\\d\\dZ\\)`;
+    expect(run.stderr).toMatch(new RegExp(`${first}, retrying in \\d+s`));
     expect(run.stderr).toMatch(/Jira answered HTML \(2 tries since/);
     expect(run.stderr).toMatch(/Jira answered without the expected fields \(3 tries since/);
     expect(run.stderr).toContain(`migration ${id} completed`);
     expect(run.stderr).not.toContain('needs attention');
 
     const shown = await rig.cli(['show', id]);
-    expect(shown.stdout).toMatch(/event {7}html while awaiting_resolution, retried while the wait lasts: SERVER_ERROR: jira: GET /);
+    expect(shown.stdout).toMatch(/event {7}html while awaiting_resolution, retried while the wait lasts: SERVER_ERROR: jira:/);
     expect(shown.stdout).toMatch(/event {7}wrong_shape while awaiting_resolution/);
-    expect(shown.stdout).toMatch(/event {7}failed reads over: 3 since .* \(html, wrong_shape\) \[awaiting_resolution\]/);
+    expect(shown.stdout).toMatch(/event {7}failed reads over: 3 since .* \(html, wrong_shape\) \[awaiting_resolution]/);
   }, 120_000);
 
-  it('refused Jira credentials end the wait after 3 tries with the fix (exit 4); retry continues to completion', async () => {
+  it('refused Jira credentials end the wait after 3 tries with the fix (exit 4); retry continues', async () => {
     rig = await startRig();
     const { id, key, issuePath } = await waitingOnTicket(rig);
     rig.emulator.control.addFault({ kind: 'expired_token', method: 'GET', path: issuePath });
@@ -54,9 +55,9 @@ describe('the waiting line while Jira answers garbage', () => {
     const parked = await rig.cli(['resume', id, '--follow'], ONE_TRY);
 
     expect(parked.code, describeRun(parked)).toBe(4);
-    expect(parked.stderr).toMatch(/Jira refused the credentials, try 1 of 3 \(1 try since \d\d:\d\d:\d\dZ\), retrying in/);
-    expect(parked.stderr).toMatch(/needs attention: UNAUTHENTICATED: jira: GET .* HTTP 401: .*refused 3 times while polling ticket/);
-    expect(parked.stderr).toMatch(/Fix: check CUTOVER_JIRA_TOKEN .*; run `cutover doctor`, then `cutover retry m-\w+ --reason \.\.\.`/);
+    expect(parked.stderr).toMatch(/Jira refused the credentials, try 1 of 3 \(1 try since \d\d:\d\d:\d\dZ\)/);
+    expect(parked.stderr).toMatch(/needs attention: UNAUTHENTICATED: jira: GET .* HTTP 401: .*refused 3 times while polling/);
+    expect(parked.stderr).toMatch(/Fix: check CUTOVER_JIRA_TOKEN .*; run `cutover doctor`, then `cutover retry m-\w+ --reason/);
 
     rig.emulator.control.clearFaults();
     rig.emulator.control.resolveTicket(key);

@@ -46,35 +46,34 @@ function send(s: Snapshot, ...events: (AnyEventObject | MigrationEvent)[]): Snap
   for (const e of events) s = transition(migrationMachine, s, e as MigrationEvent)[0];
   return s;
 }
-function polling(): Snapshot {
-  const draft = initialTransition(migrationMachine, { migrationId: ID, plan })[0];
+const preflightOk = done('runPreflight', {
+  observedAt: iso(T0 - 7_200_000),
+  results: [],
+  ecaSpecId: 'eca-spec',
+  flowSpecId: 'eca-flow-spec',
+  adoptedConnectionId: null,
+});
+/** Started, staged and filed: the first ticket poll is running. */
+function polling(p = plan): Snapshot {
+  const draft = initialTransition(migrationMachine, { migrationId: ID, plan: p })[0];
   return send(
     draft,
     { type: 'START' },
-    done('runPreflight', { observedAt: iso(T0 - 7_200_000), results: [], ecaSpecId: 'eca-spec', flowSpecId: 'eca-flow-spec', adoptedConnectionId: null }),
+    preflightOk,
     done('ensureBaseConnection', { id: 'base-1' }),
     done('ensureSourceConnection', { id: 'source-2' }),
     done('ensureTargetConnection', { id: 'target-3' }),
     done('fileTicket', { key: 'CC-1', id: '10001', createdAt: iso(T0 - 7_000_000), attached: false }),
   );
 }
-/** One failed poll, then the wait's own deadline fires and the next poll starts. */
+/** One failed poll: the wait sleeps until its backoff deadline. */
 function failPoll(s: Snapshot, error: StoredError): Snapshot {
   return send(s, failed('pollTicket', error));
 }
+/** Resolved, flow created, the first verification check running; Target needs a manual confirmation. */
 function verifying(): Snapshot {
-  const plan2 = samplePlan({ solutions: ['audience_manager', 'target'] });
-  const s = send(initialTransition(migrationMachine, { migrationId: ID, plan: plan2 })[0], { type: 'START' });
-  return send(
-    s,
-    done('runPreflight', { observedAt: iso(T0 - 7_200_000), results: [], ecaSpecId: 'eca-spec', flowSpecId: 'eca-flow-spec', adoptedConnectionId: null }),
-    done('ensureBaseConnection', { id: 'base-1' }),
-    done('ensureSourceConnection', { id: 'source-2' }),
-    done('ensureTargetConnection', { id: 'target-3' }),
-    done('fileTicket', { key: 'CC-1', id: '10001', createdAt: iso(T0 - 7_000_000), attached: false }),
-    poll(true, T0),
-    done('createFlow', { id: 'flow-1', createdAt: FLOW_AT }),
-  );
+  const resolved = send(polling(samplePlan({ solutions: ['audience_manager', 'target'] })), poll(true, T0));
+  return send(resolved, done('createFlow', { id: 'flow-1', createdAt: FLOW_AT }));
 }
 
 describe('a wait on the ticket takes failed polls', () => {
@@ -110,7 +109,7 @@ describe('a wait on the ticket takes failed polls', () => {
     }
   });
 
-  it('a poll that answers again clears the trouble; a resolved one cuts over with Jira\'s instant', () => {
+  it("a poll that answers again clears the trouble; a resolved one cuts over with Jira's instant", () => {
     let troubled = polling();
     for (const [i, kind] of (['html', 'server', 'server'] as ErrorKind[]).entries()) {
       troubled = send(failPoll(troubled, failure(kind, T0 + i * 1000)), done('waitForPoll'));
@@ -123,7 +122,8 @@ describe('a wait on the ticket takes failed polls', () => {
 
     const resolved = send(troubled, poll(true, T0 + 5000));
     expect(resolved.matches({ cutting_over: 'creating' })).toBe(true);
-    expect(resolved.context.marks.legacy_stopped).toEqual({ at: iso(T0 + 5000 - 60_000), source: 'jira.resolutiondate' });
+    const stopped = { at: iso(T0 + 5000 - 60_000), source: 'jira.resolutiondate' };
+    expect(resolved.context.marks.legacy_stopped).toEqual(stopped);
   });
 
   it(`parks after ${WAIT_AUTH_TRIES} refused credentials with the fix; RETRY polls at once with a fresh count`, () => {
@@ -139,10 +139,17 @@ describe('a wait on the ticket takes failed polls', () => {
     expect(parked.hasTag('attention')).toBe(true);
     expect(parked.context.resumeTarget).toBe('awaiting_resolution');
     expect(parked.context.waitUntil).toBeNull();
-    expect(parked.context.lastError).toMatchObject({ code: 'UNAUTHENTICATED', kind: 'auth', httpStatus: 401, retryable: false, step: 'awaiting_resolution' });
+    expect(parked.context.lastError).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      kind: 'auth',
+      httpStatus: 401,
+      retryable: false,
+      step: 'awaiting_resolution',
+    });
     expect(parked.context.lastError!.message).toContain(`refused ${WAIT_AUTH_TRIES} times while polling ticket CC-1`);
     expect(parked.context.lastError!.message).toContain('CUTOVER_JIRA_TOKEN');
-    expect(parked.context.lastError!.message).toContain(`run \`cutover doctor\`, then \`cutover retry ${ID} --reason ...\``);
+    const fix = `run \`cutover doctor\`, then \`cutover retry ${ID} --reason ...\``;
+    expect(parked.context.lastError!.message).toContain(fix);
     expect(parked.context.marks.legacy_stopped).toBeUndefined();
 
     const retried = send(parked, { type: 'RETRY', ...op });
@@ -151,9 +158,9 @@ describe('a wait on the ticket takes failed polls', () => {
     expect(failPoll(retried, failure('auth', T0 + 20_000)).matches({ awaiting_resolution: 'sleeping' })).toBe(true);
   });
 
-  it('refused credentials interleaved with transient failures wait, and park at the third refusal; a 404 parks at once', () => {
+  it('refusals among transient failures wait, and park at the third; a 404 parks at once', () => {
     let s = polling();
-    for (const kind of ['auth', 'server', 'auth', 'html'] as ErrorKind[]) {
+    for (const kind of ['auth', 'server', 'auth', 'html'] as const) {
       s = failPoll(s, failure(kind, T0));
       expect(s.matches({ awaiting_resolution: 'sleeping' }), kind).toBe(true);
       s = send(s, done('waitForPoll'));
@@ -161,13 +168,15 @@ describe('a wait on the ticket takes failed polls', () => {
     expect(s.context.attempts).toBe(2);
     expect(failPoll(s, failure('auth', T0)).value).toBe('needs_attention');
     // An error that is not transient (a 404: the ticket is gone) keeps the path of every other step.
-    const gone = failPoll(s, failure('not_found', T0, { code: 'NOT_FOUND', httpStatus: 404, retryable: false }));
+    const notFound = { code: 'NOT_FOUND', httpStatus: 404, retryable: false };
+    const gone = failPoll(s, failure('not_found', T0, notFound));
     expect(gone.value).toBe('needs_attention');
     expect(gone.context.lastError).toMatchObject({ code: 'NOT_FOUND', step: 'awaiting_resolution' });
   });
 
   it('errors stored before kinds existed get one from their status and code', () => {
-    const legacy = (httpStatus: number | undefined, code: string): StoredError => ({ code, message: 'x', at: iso(T0), retryable: false, httpStatus });
+    const legacy = (httpStatus: number | undefined, code: string): StoredError =>
+      ({ code, message: 'x', at: iso(T0), retryable: false, httpStatus });
     expect(errorKind(legacy(503, 'SERVER_ERROR'))).toBe('server');
     expect(errorKind(legacy(401, 'UNAUTHENTICATED'))).toBe('auth');
     expect(errorKind(legacy(undefined, 'NETWORK'))).toBe('network');
@@ -180,7 +189,8 @@ describe('a wait on the ticket takes failed polls', () => {
 });
 
 describe('a wait on verification takes failed checks', () => {
-  const checked = (at: number) => done('checkVerification', { observedAt: iso(at), seen: {}, firstSuccessfulRunAt: null });
+  const checked = (at: number) =>
+    done('checkVerification', { observedAt: iso(at), seen: {}, firstSuccessfulRunAt: null });
 
   it('stays waiting, backs off within the verify interval and keeps the deadline', () => {
     const v = verifying();
@@ -204,17 +214,19 @@ describe('a wait on verification takes failed checks', () => {
   it('a check failing past the deadline parks VERIFY_TIMEOUT, naming the failing reads', () => {
     const v = verifying();
     const late = v.context.verifyDeadline! + 1000;
-    const s = send(v, failed('checkVerification', failure('server', late, { service: 'aam', httpStatus: 503 })));
+    const unavailable = failure('server', late, { service: 'aam', httpStatus: 503 });
+    const s = send(v, failed('checkVerification', unavailable));
     expect(s.value).toBe('needs_attention');
     expect(s.context.lastError?.code).toBe('VERIFY_TIMEOUT');
     expect(s.context.lastError?.message).toContain('the checks were failing: 1 failed read since');
   });
 
-  it('refused IMS credentials park with the fix; RETRY checks at once, the deadline neither reset nor extended', () => {
+  it('refused IMS credentials park with the fix; RETRY checks at once, the deadline not reset or extended', () => {
     let s = verifying();
     const deadline = s.context.verifyDeadline;
     for (let i = 1; i <= WAIT_AUTH_TRIES; i++) {
-      s = send(s, failed('checkVerification', failure('auth', Date.parse(FLOW_AT) + i * 1000, { service: 'ims', httpStatus: 401 })));
+      const refused = failure('auth', Date.parse(FLOW_AT) + i * 1000, { service: 'ims', httpStatus: 401 });
+      s = send(s, failed('checkVerification', refused));
       if (i < WAIT_AUTH_TRIES) s = send(s, done('waitForVerify'));
     }
     expect(s.value).toBe('needs_attention');

@@ -13,10 +13,10 @@ afterEach(async () => {
   rig = null;
 });
 
-const op = () => ({ by: 'support@example.com', reason: 'integration: credentials fixed', at: new Date().toISOString() });
+const op = () => ({ by: 'support@example.com', reason: 'integration: fixed', at: new Date().toISOString() });
 
 /** A migration driven to its first wait on the ticket; bounded retries of 2, so the old behaviour parks fast. */
-async function waitingOnTicket(r: EmulatorRig, solutions?: string[]): Promise<{ id: string; key: string; issuePath: string }> {
+async function waitingOnTicket(r: EmulatorRig, solutions?: string[]) {
   const plan = emulatorPlan(r.emulator);
   plan.polling.maxAttempts = 2;
   if (solutions) plan.solutions = solutions as typeof plan.solutions;
@@ -31,7 +31,7 @@ const waitErrors = (journal: JournalRow[]) => journal.filter((j) => j.name === '
 const kindsOf = (rows: JournalRow[]) => rows.map((j) => (j.data as { kind: string }).kind);
 
 describe('a wait on the ticket survives bad answers', () => {
-  it('keeps waiting through HTML, broken JSON, a non-Jira answer and 503s, then sees the resolution and completes', async () => {
+  it('keeps waiting through HTML, broken JSON, a non-Jira answer and 503s, then sees the resolution', async () => {
     rig = await emulatorRig();
     const { id, key, issuePath } = await waitingOnTicket(rig);
     const faults: FaultRule[] = [
@@ -51,7 +51,8 @@ describe('a wait on the ticket survives bad answers', () => {
     expect(rig.emulator.control.listFaults().every((f) => f.remaining === 0)).toBe(true);
     const ticket = rig.emulator.world(DEMO_CREDENTIALS.orgId).tickets[0]!;
     expect(result.context.marks.legacy_stopped?.source).toBe('jira.resolutiondate');
-    expect(Date.parse(result.context.marks.legacy_stopped!.at)).toBe(Date.parse(ticket.resolutiondate!.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')));
+    const resolvedAt = Date.parse(ticket.resolutiondate!.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+    expect(Date.parse(result.context.marks.legacy_stopped!.at)).toBe(resolvedAt);
     expect(rig.emulator.world(DEMO_CREDENTIALS.orgId).violations).toEqual([]);
 
     const journal = await rig.store.journal(id);
@@ -97,7 +98,8 @@ describe('a wait on verification survives bad answers', () => {
     const verifying = await rig.engine.drive(id, { mode: 'until-waiting' });
     expect(verifying.state).toBe('verifying.sleeping');
     const deadline = verifying.context.verifyDeadline;
-    expect(deadline).toBe(Date.parse(verifying.context.marks.connection_established!.at) + verifying.context.plan.polling.verifyTimeoutMs);
+    const established = Date.parse(verifying.context.marks.connection_established!.at);
+    expect(deadline).toBe(established + verifying.context.plan.polling.verifyTimeoutMs);
 
     // Audience Manager answers a proxy's HTML page: the check fails, the migration keeps waiting.
     rig.emulator.control.addFault({ kind: 'html', route: 'aam.datasources.list', times: 5 });
@@ -120,7 +122,8 @@ describe('a wait on verification survives bad answers', () => {
     expect(retried.state).toBe('verifying.sleeping');
     expect(retried.context.verifyDeadline).toBe(deadline);
     expect(retried.context.waitTrouble).toBeNull();
-    const done = await rig.engine.drive(id, { mode: 'until-done', event: { type: 'CONFIRM', solution: 'target', ...op() } });
+    const confirm = { type: 'CONFIRM' as const, solution: 'target' as const, ...op() };
+    const done = await rig.engine.drive(id, { mode: 'until-done', event: confirm });
     expect(done.status).toBe('completed');
     const journal = await rig.store.journal(id);
     expect(kindsOf(waitErrors(journal)).sort()).toEqual(['auth', 'html']);
