@@ -107,6 +107,8 @@ function serviceCode(status: number | undefined): string {
   if (status === 412) return 'PRECONDITION_FAILED';
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 500) return 'SERVER_ERROR';
+  // A success status whose body could not be used (an HTML page, broken JSON, missing fields): not a refusal.
+  if (status >= 200 && status < 300) return 'UNEXPECTED_RESPONSE';
   return 'BAD_REQUEST';
 }
 
