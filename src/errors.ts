@@ -1,6 +1,6 @@
 // The small error taxonomy. One top-level catch (src/cli/main.ts) maps each class to its documented exit
 // code; every error carries a hint naming the flag or command that gets the user past it.
-import type { StoredError } from './core/types.js';
+import type { ErrorKind, StoredError } from './core/types.js';
 
 export const EXIT = {
   ok: 0,
@@ -66,11 +66,16 @@ export class InterruptedError extends CutoverError {
 /** The database cannot be used as it is (newer schema, edited migration, corruption). Left untouched. */
 export class StoreError extends CutoverError {}
 
+/** What was wrong with an answer's body when its status alone does not say (see adapters/http/vendor-error.ts). */
+export type BodyProblem = 'html' | 'malformed' | 'wrong_shape';
+
 /**
  * A remote service answered with an error, or could not be reached. Carries what a support engineer needs and
  * nothing secret: the URL has no credentials or query secrets, the message is the vendor's.
  */
 export class ServiceError extends CutoverError {
+  /** The failure in words a waiting migration acts on: retried while it waits, or parked (auth). */
+  readonly kind: ErrorKind;
   constructor(
     readonly service: 'jira' | 'aep' | 'aam' | 'ims',
     readonly method: string,
@@ -79,12 +84,13 @@ export class ServiceError extends CutoverError {
     readonly vendorCode: string | undefined,
     readonly vendorMessage: string,
     readonly retryable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; body?: BodyProblem },
   ) {
     const where = `${method} ${url}`;
     const what = status === undefined ? 'network error' : `HTTP ${status}`;
     const code = vendorCode ? ` [${vendorCode}]` : '';
     super(`${service}: ${where} failed: ${what}${code}: ${vendorMessage}`, serviceCode(status), hintFor(service, status), options);
+    this.kind = serviceKind(service, status, vendorCode, options?.body);
   }
 
   override get exitCode(): ExitCode {
@@ -101,7 +107,23 @@ function serviceCode(status: number | undefined): string {
   if (status === 412) return 'PRECONDITION_FAILED';
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 500) return 'SERVER_ERROR';
+  // A success status whose body could not be used (an HTML page, broken JSON, missing fields): not a refusal.
+  if (status >= 200 && status < 300) return 'UNEXPECTED_RESPONSE';
   return 'BAD_REQUEST';
+}
+
+/** IMS refuses bad client credentials with these OAuth codes (400 or 401). */
+const IMS_CREDENTIAL_CODES = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
+
+type Status = number | undefined;
+function serviceKind(service: string, status: Status, code: string | undefined, body?: BodyProblem): ErrorKind {
+  if (status === 401 || (service === 'ims' && status === 400 && IMS_CREDENTIAL_CODES.has(code ?? ''))) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (body) return body;
+  if (status === undefined) return code === 'TIMEOUT' ? 'timeout' : 'network';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'server' : 'client';
 }
 
 function hintFor(service: string, status: number | undefined): string | undefined {
@@ -114,7 +136,8 @@ function hintFor(service: string, status: number | undefined): string | undefine
 /** Converts anything thrown into the plain data stored in snapshots and the journal. */
 export function toStoredError(err: unknown, at: string, step?: string): StoredError {
   if (err instanceof ServiceError) {
-    return { code: err.code, message: err.message, httpStatus: err.status, at, retryable: err.retryable, step };
+    const { code, message, status: httpStatus, retryable, kind, service } = err;
+    return { code, message, httpStatus, at, retryable, step, kind, service };
   }
   if (err instanceof CutoverError) return { code: err.code, message: err.message, at, retryable: false, step };
   const message = err instanceof Error ? err.message : String(err);

@@ -10,6 +10,7 @@ import type { CliContext } from './context.js';
 import { printJson, say, styleFor } from './output.js';
 import { progressView } from './progress.js';
 import type { Runtime } from './runtime.js';
+import { troubleText } from './wait-trouble.js';
 
 export function exitFor(ctx: CliContext, result: DriveResult): number {
   const s = styleFor(ctx, 'stderr');
@@ -21,15 +22,18 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
     case 'cancelled':
       say(ctx, `migration ${id} cancelled`);
       return EXIT.ok;
-    case 'waiting':
-      say(ctx, `migration ${id} is waiting (${result.state}); continue with: cutover resume ${id} --follow`);
+    case 'waiting': {
+      const trouble = troubleText(result.context);
+      const state = `${result.state}${trouble ? `; ${trouble}` : ''}`;
+      say(ctx, `migration ${id} is waiting (${state}); continue with: cutover resume ${id} --follow`);
       return EXIT.waiting;
+    }
     case 'needs_attention': {
       const e = result.context.lastError;
       say(ctx, s.red(`migration ${id} needs attention: ${e?.code}: ${e?.message}`));
       say(ctx, `see: cutover show ${id}`);
       // Rejected credentials get their own exit code: the fix is in the environment, not the migration.
-      return e?.httpStatus === 401 ? EXIT.auth : EXIT.needsAttention;
+      return e?.httpStatus === 401 || e?.kind === 'auth' ? EXIT.auth : EXIT.needsAttention;
     }
     case 'interrupted':
       say(ctx, `stopped; nothing is lost. Resume with: cutover resume ${id} --follow`);

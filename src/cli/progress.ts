@@ -5,11 +5,12 @@
 import type { SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../core/machine.js';
 import { missingConfirmations, unseenAudiences } from '../core/machine-logic.js';
-import type { MigrationContext } from '../core/machine-types.js';
+import type { MigrationContext, WaitStep } from '../core/machine-types.js';
 import { SOLUTION_LABELS, type Solution } from '../core/types.js';
 import { stateName } from '../engine/persist.js';
 import type { CliContext } from './context.js';
 import { say, styleFor } from './output.js';
+import { troubleText } from './wait-trouble.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
@@ -20,15 +21,19 @@ function seconds(ms: number): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
-const nextCheck = (c: MigrationContext, nowMs: number) =>
-  c.waitUntil ? `next check in ${seconds(c.waitUntil - nowMs)}` : 'checking now';
+/** "next check in 52s", or while the reads fail "Jira answered HTML (3 tries since 14:02:05Z), retrying in 40s". */
+function nextCheck(c: MigrationContext, nowMs: number, step: WaitStep): string {
+  const trouble = troubleText(c, step);
+  if (!c.waitUntil) return trouble ? `${trouble}, retrying now` : 'checking now';
+  return `${trouble ? `${trouble}, retrying` : 'next check'} in ${seconds(c.waitUntil - nowMs)}`;
+}
 
 /** "waiting for CC-12 (status 'Open') · waited 1m 4s · next check in 52s". */
 export function waitLine(c: MigrationContext, nowMs: number): string {
   const since = c.marks.ticket_filed?.at ?? c.ticket?.createdAt;
   const waited = since ? seconds(nowMs - Date.parse(since)) : '?';
   const status = c.lastPoll ? `status '${c.lastPoll.statusName}'` : 'not polled yet';
-  return `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ${nextCheck(c, nowMs)}`;
+  return `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ${nextCheck(c, nowMs, 'awaiting_resolution')}`;
 }
 
 function listed(items: string[], max = 3): string {
@@ -50,7 +55,7 @@ export function verifyLine(c: MigrationContext, nowMs: number): string {
     const names = missing.map((s) => SOLUTION_LABELS[s as Solution] ?? s).join(', ');
     parts.push(`awaiting confirmation: ${names} (${missing.map((s) => confirmCommand(c, s)).join('; ')})`);
   }
-  return [`verifying: ${parts.join(' · ') || 'checking'}`, nextCheck(c, nowMs)].join(' · ');
+  return [`verifying: ${parts.join(' · ') || 'checking'}`, nextCheck(c, nowMs, 'verifying')].join(' · ');
 }
 
 type Waiting = 'ticket' | 'verification' | null;
@@ -69,8 +74,10 @@ function lineFor(snap: Snapshot, nowMs: number): string {
 /** What a plain (non-terminal) log prints a new line for: a new poll, or a change in what verification awaits. */
 function newsOf(snap: Snapshot): string {
   const c = snap.context;
-  if (waitingOn(snap) === 'ticket') return `poll:${c.lastPoll?.at ?? ''}`;
-  return `verify:${unseenAudiences(c).join(',')}|${missingConfirmations(c).join(',')}`;
+  // A failed read is news too: off a terminal, one line per read, failed or not.
+  const tries = c.waitTrouble?.tries ?? 0;
+  if (waitingOn(snap) === 'ticket') return `poll:${c.lastPoll?.at ?? ''}|${tries}`;
+  return `verify:${tries}|${unseenAudiences(c).join(',')}|${missingConfirmations(c).join(',')}`;
 }
 
 export interface ProgressView {

@@ -1,5 +1,6 @@
 // A migration's history as one readable timeline: the journal (transitions, observations, errors, operator
 // actions with who and why) interleaved with the effects table (each side effect's intent and outcome).
+import { WAIT_AUTH_TRIES } from '../core/wait-errors.js';
 import type { EffectRow, JournalRow } from '../ports.js';
 
 export interface TimelineEntry {
@@ -36,6 +37,14 @@ function journalDetail(row: JournalRow): string {
     return `${row.name.slice(5).replace(/_/g, ' ')} ${String(data.at)} (${String(data.source)}${by}${note})`;
   }
   if (row.name === 'ticket_status') return `ticket ${String(data.statusName)} (${String(data.statusCategory)})`;
+  if (row.name === 'wait_error') {
+    const policy = data.kind === 'auth' ? `retried up to ${WAIT_AUTH_TRIES} times` : 'retried while the wait lasts';
+    return `${String(data.kind)} while ${String(data.step)}, ${policy}: ${String(data.code)}: ${String(data.message)}`;
+  }
+  if (row.name === 'wait_error_cleared') {
+    const kinds = Object.keys((data.kinds ?? {}) as object).join(', ');
+    return `failed reads over: ${String(data.tries)} since ${String(data.since)} (${kinds}) [${String(data.step)}]`;
+  }
   if (row.name === 'error') return `${String(data.code)}: ${String(data.message)}${data.step ? ` [step ${String(data.step)}]` : ''}`;
   return compact(row.data);
 }

@@ -21,8 +21,8 @@ function hash32(text: string): number {
 }
 
 /** Exponential backoff with jitter in [50%, 100%], capped, so a fleet does not retry in lock-step. */
-export function retryDelayMs(baseMs: number, attempt: number, seed: string): number {
-  const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** attempt);
+export function retryDelayMs(baseMs: number, attempt: number, seed: string, capMs = MAX_RETRY_DELAY_MS): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   const jitter = 0.5 + (hash32(`${seed}:${attempt}`) % 1000) / 2000;
   return Math.round(ceiling * jitter);
 }

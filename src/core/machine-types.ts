@@ -1,7 +1,7 @@
 // Context, events and actor contracts of the migration machine. Plain data only (see types.ts).
 import type { CheckResult } from './preflight.js';
 import type { TicketEvidence } from './resolution.js';
-import type { Marks, Plan, Solution, StoredError } from './types.js';
+import type { ErrorKind, Marks, Plan, Solution, StoredError } from './types.js';
 
 /** Bumped whenever a persisted snapshot of an older machine could not be restored as it is. */
 export const MACHINE_VERSION = '1';
@@ -24,6 +24,22 @@ export interface LastPoll {
   startedAt?: string;
   statusName: string;
   statusCategory: string;
+}
+
+/** The two waits on the outside world, where a failed read is retried for as long as the wait lasts. */
+export type WaitStep = 'awaiting_resolution' | 'verifying';
+
+/** A run of failed reads during a wait, from the first failure until a read succeeds again. */
+export interface WaitTrouble {
+  step: WaitStep;
+  /** When the first read of this run failed. */
+  since: string;
+  /** Failed reads since then. */
+  tries: number;
+  /** Failed reads of each kind since then: a kind's first appearance is journaled, its repeats are not. */
+  kinds: Partial<Record<ErrorKind, number>>;
+  /** The latest failure (with its kind). */
+  last: StoredError;
 }
 
 export interface Remote {
@@ -57,6 +73,8 @@ export interface MigrationContext {
   attempts: number;
   lastError: StoredError | null;
   resumeTarget: Step | null;
+  /** Failed reads of the current wait, retried while it lasts; absent in snapshots older than this field. */
+  waitTrouble?: WaitTrouble | null;
 }
 
 export interface MigrationInput {

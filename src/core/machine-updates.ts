@@ -15,6 +15,7 @@ import type {
 } from './machine-types.js';
 import { isForced, readStopInstant } from './resolution.js';
 import { FORCED_OVERRIDE_SOURCE, type StoredError } from './types.js';
+import { troubleSummary } from './wait-errors.js';
 
 type Update = Partial<MigrationContext>;
 type EventOf<T extends MigrationEvent['type']> = Extract<MigrationEvent, { type: T }>;
@@ -39,6 +40,7 @@ export function initialContext(input: MigrationInput): MigrationContext {
     attempts: 0,
     lastError: null,
     resumeTarget: null,
+    waitTrouble: null,
   };
 }
 
@@ -75,7 +77,7 @@ export function ticketRecorded(ctx: MigrationContext, ticket: TicketInfo): Updat
 
 export function pollRecorded(out: TicketPollOutput): Update {
   const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
-  return { lastPoll, lastObservedAt: out.observedAt };
+  return { lastPoll, lastObservedAt: out.observedAt, waitTrouble: null };
 }
 
 export function resolutionRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
@@ -120,6 +122,8 @@ export function pollScheduled(ctx: MigrationContext): Update {
 }
 
 export function verifyScheduled(ctx: MigrationContext): Update {
+  // After a failed check the wait's backoff (waitErrorRecorded) already set the next one.
+  if (ctx.waitTrouble?.step === 'verifying') return {};
   return { waitUntil: Date.parse(ctx.lastObservedAt ?? '') + ctx.plan.polling.verifyIntervalMs };
 }
 
@@ -128,6 +132,7 @@ export function flowRecorded(ctx: MigrationContext, flow: FlowOutput): Update {
     remote: { ...ctx.remote, flowId: flow.id },
     marks: logic.addMarks(ctx.marks, { connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' } }),
     verifyDeadline: Date.parse(flow.createdAt) + ctx.plan.polling.verifyTimeoutMs,
+    waitTrouble: null,
   };
 }
 
@@ -136,13 +141,17 @@ export function verificationRecorded(ctx: MigrationContext, out: VerificationOut
   const firstRun = ctx.firstSuccessfulRunAt ?? out.firstSuccessfulRunAt;
   const first = ctx.marks.first_data ?? logic.firstDataMark(seen, firstRun);
   const marks = first ? logic.addMarks(ctx.marks, { first_data: first }) : ctx.marks;
-  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, lastObservedAt: out.observedAt, marks };
+  const observed = { lastObservedAt: out.observedAt, waitTrouble: null };
+  return { seenAudiences: seen, firstSuccessfulRunAt: firstRun, marks, ...observed };
 }
 
 export function verifyTimedOut(ctx: MigrationContext): Update {
   const unseen = logic.unseenAudiences(ctx).join(', ');
   const unconfirmed = logic.missingConfirmations(ctx).join(', ');
-  const message = `verification deadline passed: not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]`;
+  const trouble = ctx.waitTrouble?.step === 'verifying' ? troubleSummary(ctx.waitTrouble) : '';
+  const failing = trouble ? `; the checks were failing: ${trouble}` : '';
+  const missing = `not seen in Audience Manager: [${unseen}]; not confirmed: [${unconfirmed}]`;
+  const message = `verification deadline passed: ${missing}${failing}`;
   return parked('verifying', { code: 'VERIFY_TIMEOUT', message, at: ctx.lastObservedAt ?? '' });
 }
 

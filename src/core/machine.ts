@@ -5,6 +5,7 @@
 import { and, assign, fromPromise, not, setup } from 'xstate';
 import * as logic from './machine-logic.js';
 import * as up from './machine-updates.js';
+import * as waits from './wait-errors.js';
 import type {
   ActorInputs,
   FlowOutput,
@@ -17,6 +18,7 @@ import type {
   TicketInfo,
   TicketPollOutput,
   VerificationOutput,
+  WaitStep,
 } from './machine-types.js';
 import { STEPS } from './machine-types.js';
 
@@ -54,6 +56,27 @@ function failTo(step: Step) {
   ];
 }
 
+/**
+ * Error transitions of a wait's read (the ticket poll, the verification check): transient failures stay in the
+ * wait (`retryTarget` sleeps until the backoff deadline), refused credentials park after a few tries with the
+ * fix, anything else (a 404, a 400) takes the bounded retries of every other step.
+ */
+function waitFailTo(step: WaitStep, retryTarget: string) {
+  return [
+    {
+      guard: { type: 'waitMayRetry' as const },
+      target: retryTarget,
+      actions: { type: 'recordWaitError' as const, params: { step } },
+    },
+    {
+      guard: { type: 'authRefused' as const },
+      target: '#migration.needs_attention',
+      actions: { type: 'parkOnAuth' as const, params: { step } },
+    },
+    ...failTo(step),
+  ];
+}
+
 /** Routes a retry back to the step that failed; the flow is only ever created behind the resolution guard. */
 function resumeRoutes(actions: 'clearError' | 'noop') {
   return STEPS.map((step) => ({
@@ -73,6 +96,8 @@ export const migrationMachine = setup({
   actors,
   guards: {
     canRetry: ({ context, event }) => logic.canRetry(context, logic.asStoredError((event as { error?: unknown }).error, '')),
+    waitMayRetry: ({ context, event }) => waits.waitMayRetry(context, (event as { error?: unknown }).error),
+    authRefused: ({ context, event }) => waits.isAuthFailure(context, (event as { error?: unknown }).error),
     resumeTargetIs: ({ context }, params: { step: Step }) => context.resumeTarget === params.step,
     legacyStopped: ({ context }) => Boolean(context.marks.legacy_stopped),
     legacyNotMarked: ({ context }) => !context.marks.legacy_stopped,
@@ -105,6 +130,10 @@ export const migrationMachine = setup({
   actions: {
     noop: () => {},
     recordError: assign(({ context, event }, params: { step: Step }) => up.errorRecorded(context, (event as { error?: unknown }).error, params.step)),
+    recordWaitError: assign(({ context, event }, params: { step: WaitStep }) =>
+      waits.waitErrorRecorded(context, (event as { error?: unknown }).error, params.step)),
+    parkOnAuth: assign(({ context, event }, params: { step: WaitStep }) =>
+      waits.authParked(context, (event as { error?: unknown }).error, params.step)),
     scheduleRetry: assign(({ context }) => up.retryScheduled(context)),
     clearError: assign({ lastError: null, attempts: 0, waitUntil: null }),
     resetAttempts: assign({ attempts: 0, lastError: null, resumeTarget: null }),
@@ -127,7 +156,7 @@ export const migrationMachine = setup({
     failVerifyTimeout: assign(({ context }) => up.verifyTimedOut(context)),
     recordConfirmation: assign(({ context, event }) => up.confirmationRecorded(context, event as Extract<MigrationEvent, { type: 'CONFIRM' }>)),
     recordSkip: assign(({ context, event }) => up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>)),
-    recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null }),
+    recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null, waitTrouble: null }),
   },
 }).createMachine({
   id: 'migration',
@@ -222,7 +251,8 @@ export const migrationMachine = setup({
               { guard: 'ticketResolved', target: '#migration.needs_attention', actions: ['recordPoll', 'failResolutionUnknown'] },
               { target: 'sleeping', actions: ['recordPoll', 'resetAttempts', 'schedulePoll'] },
             ],
-            onError: failTo('awaiting_resolution'),
+            // Never towards cutting_over: a failed read is not a resolution, whatever it answered.
+            onError: waitFailTo('awaiting_resolution', 'sleeping'),
           },
         },
         sleeping: {
@@ -269,7 +299,7 @@ export const migrationMachine = setup({
             src: 'checkVerification',
             input: ({ context }: Ctx) => ({ migrationId: context.migrationId, flowId: context.remote.flowId!, plan: context.plan }),
             onDone: { target: 'deciding', actions: ['recordVerification', 'resetAttempts'] },
-            onError: failTo('verifying'),
+            onError: waitFailTo('verifying', 'deciding'),
           },
         },
         deciding: {

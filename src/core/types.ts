@@ -73,6 +73,16 @@ export interface AcceptedCheck {
   at: string;
 }
 
+/**
+ * What kind of failure an error is, in words a wait can act on: a waiting migration retries the transient
+ * kinds for as long as it waits, and parks on `auth` after a few tries (see core/wait-errors.ts).
+ */
+export const ERROR_KINDS = [
+  'auth', 'forbidden', 'not_found', 'rate_limited', 'server', 'timeout', 'network',
+  'html', 'malformed', 'wrong_shape', 'client', 'internal',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
 /** An error as stored data: never an Error object in a snapshot. */
 export interface StoredError {
   code: string;
@@ -81,6 +91,10 @@ export interface StoredError {
   at: string;
   retryable: boolean;
   step?: string;
+  /** Absent on errors stored before kinds existed: `errorKind()` derives one from code and status. */
+  kind?: ErrorKind;
+  /** The service that answered (jira, aep, aam, ims), when a service did. */
+  service?: string;
 }
 
 export type MarkName =

@@ -9,7 +9,9 @@ import type { Ctx, Reply, Service } from './http.js';
 import { json, text } from './http.js';
 import { createRng, type Rng } from './rng.js';
 
-export const FAULT_KINDS = ['429', '500', '503', 'hang', 'reset', '412', 'expired_token', '403', 'html', 'truncated'] as const;
+export const FAULT_KINDS = [
+  '429', '500', '503', 'hang', 'reset', '412', 'expired_token', '403', 'html', 'truncated', 'wrong_shape',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultRule {
@@ -114,6 +116,9 @@ export function faultReply(rule: FaultRule, service: Service, after?: Reply): Re
       return { status: 0, reset: true };
     case 'truncated':
       return truncate(after);
+    case 'wrong_shape':
+      // Something answering 200 with JSON that is not this service's (a misrouted proxy, another API).
+      return json(200, { hello: 'world' });
     case 'expired_token':
       return errorFor(service, 401, 'Oauth token is not valid');
   }

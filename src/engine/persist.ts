@@ -4,7 +4,7 @@ import type { AnyEventObject, SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../core/machine.js';
 import { migrationMachine } from '../core/machine.js';
 import { MACHINE_VERSION } from '../core/machine-types.js';
-import type { MigrationContext } from '../core/machine-types.js';
+import type { MigrationContext, WaitTrouble } from '../core/machine-types.js';
 import type { MigrationStatus } from '../core/types.js';
 import type { EffectIntent, InboxSettlement, JournalEntry, MigrationStore } from '../ports.js';
 import { XSTATE_VERSION } from './versions.js';
@@ -47,6 +47,27 @@ function journalFor(before: MigrationContext | null, after: MigrationContext, ev
   }
   if (after.lastError && JSON.stringify(after.lastError) !== JSON.stringify(before?.lastError ?? null)) {
     rows.push({ kind: 'event', at, name: 'error', data: after.lastError });
+  }
+  rows.push(...waitTroubleRows(before?.waitTrouble ?? null, after.waitTrouble ?? null, at));
+  return rows;
+}
+
+/**
+ * A wait's failed reads, once per kind: the first failure of each kind in a run of failures, and the end of the
+ * run (a read answered again, or the wait ended). A wait retried every minute for a day writes two rows, not 1440.
+ */
+function waitTroubleRows(before: WaitTrouble | null, after: WaitTrouble | null, at: string): JournalEntry[] {
+  const sameRun = before !== null && after !== null && before.step === after.step && before.since === after.since;
+  const rows: JournalEntry[] = [];
+  if (before && !sameRun) {
+    const { step, since, tries, kinds } = before;
+    rows.push({ kind: 'event', at, name: 'wait_error_cleared', data: { step, since, tries, kinds } });
+  }
+  const kind = after?.last.kind;
+  if (after && kind && !(sameRun && before.kinds[kind])) {
+    const { code, message, httpStatus, service, at: failedAt } = after.last;
+    const data = { step: after.step, kind, code, message, httpStatus, service, failedAt };
+    rows.push({ kind: 'event', at, name: 'wait_error', data });
   }
   return rows;
 }

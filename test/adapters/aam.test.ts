@@ -76,6 +76,13 @@ describe('Audience Manager', () => {
     expect(await directory().segmentsInDataSource(1)).toMatchObject([{ sid: 6, integrationCode: null }]);
   });
 
+  it('an answer with no list at all is a wrong_shape error, not "no segments yet"', async () => {
+    server.on('GET', '/v1/segments/', (_q, res) => json(res, 200, { hello: 'world' }));
+    const err = await directory().segmentsInDataSource(29769).catch((e: unknown) => e as ServiceError);
+    expect(err).toMatchObject({ kind: 'wrong_shape', status: 200, service: 'aam' });
+    expect((err as Error).message).toMatch(/aam: GET .*\/v1\/segments\/.* no list in the \/v1\/segments\/ answer/);
+  });
+
   it('looks segments and traits up by integration code; 404 is null', async () => {
     server.on('GET', '/v1/segments/ic:seg-a', (_q, res) => json(res, 200, seg(9, 'seg-a')));
     server.on('GET', '/v1/traits/ic:seg-b', (_q, res) => json(res, 404, { message: 'not found' }));

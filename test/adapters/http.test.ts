@@ -195,6 +195,45 @@ describe('error shapes', () => {
   });
 });
 
+describe('error kinds (what a waiting migration acts on)', () => {
+  it('names each failure: html, malformed, server, auth, timeout, network, rate limit, client', async () => {
+    const page = '<!DOCTYPE html><html><head><title>Sign in</title></head><body>SSO</body></html>';
+    server.on('GET', '/login', (_q, res) => text(res, 200, page, 'text/html'));
+    server.on('GET', '/half', (_q, res) => text(res, 200, '{"items":[{"id"', 'application/json'));
+    server.on('GET', '/empty', (_q, res) => text(res, 200, '', 'application/json'));
+    server.on('GET', '/gateway', (_q, res) => text(res, 502, '<html><head><title>502 Bad Gateway</title></head></html>', 'text/html'));
+    server.on('GET', '/down', (_q, res) => json(res, 500, { message: 'Internal server error' }));
+    server.on('GET', '/denied', (_q, res) => text(res, 401, 'Client must be authenticated'));
+    server.on('GET', '/slow', (_q, res) => json(res, 429, { message: 'slow down' }));
+    server.on('GET', '/bad', (_q, res) => json(res, 400, { message: 'bad' }));
+    server.on('GET', '/hang-kind', () => undefined);
+    server.on('GET', '/reset-kind', (_q, res) => {
+      res.socket?.destroy();
+    });
+    const c = client({ retries: 0, timeoutMs: 200 });
+    const kindOf = async (path: string) => (await failing(c.json({ method: 'GET', path }))).kind;
+    expect(await kindOf('/login')).toBe('html');
+    expect(await kindOf('/half')).toBe('malformed');
+    expect(await kindOf('/empty')).toBe('malformed');
+    expect(await kindOf('/gateway')).toBe('html');
+    expect(await kindOf('/down')).toBe('server');
+    expect(await kindOf('/denied')).toBe('auth');
+    expect(await kindOf('/slow')).toBe('rate_limited');
+    expect(await kindOf('/bad')).toBe('client');
+    expect(await kindOf('/hang-kind')).toBe('timeout');
+    expect(await kindOf('/reset-kind')).toBe('network');
+  });
+
+  it('IMS refusing the client credentials is an auth failure, a 400 of another kind is not', async () => {
+    server.on('POST', '/ims/token/v3', (_q, res) => json(res, 400, { error: 'invalid_client', error_description: 'invalid client_id parameter' }), 1);
+    server.on('POST', '/ims/token/v3', (_q, res) => json(res, 400, { error: 'invalid_request', error_description: 'missing scope' }), 1);
+    const ims = client({ service: 'ims', retries: 0 });
+    const req = { method: 'POST' as const, path: '/ims/token/v3', form: { client_id: 'x' }, idempotent: true };
+    expect((await failing(ims.json(req))).kind).toBe('auth');
+    expect((await failing(ims.json(req))).kind).toBe('client');
+  });
+});
+
 describe('debug logging and redaction', () => {
   it('logs requests and responses with Authorization, x-api-key, form secrets and body tokens masked', async () => {
     server.on('POST', '/ims/token/v3', (_q, res) => json(res, 200, { access_token: 'fresh-token-value-123', expires_in: 10 }));

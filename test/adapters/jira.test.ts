@@ -216,6 +216,22 @@ describe('Jira /myself answers that are not a Jira user', () => {
   });
 });
 
+describe('Jira answers that are not a Jira issue', () => {
+  it('an answer without the issue\'s fields, or without a status, is a wrong_shape error, never an open ticket', async () => {
+    server.on('GET', '/rest/api/3/issue/CC-1', (_req, res) => json(res, 200, { hello: 'world' }));
+    server.on('GET', '/rest/api/3/issue/CC-2', (_req, res) => json(res, 200, { id: '2', key: 'CC-2', fields: { created: '2026-01-05T09:00:00.000+0000' } }));
+    server.on('GET', '/rest/api/3/issue/CC-3', (_req, res) => text(res, 200, '<html><head><title>Log in</title></head></html>', 'text/html'));
+    const t = tracker();
+    const hello = await t.get('CC-1').catch((e: unknown) => e as ServiceError);
+    expect(hello).toMatchObject({ kind: 'wrong_shape', status: 200 });
+    expect((hello as Error).message).toMatch(/jira: GET .*CC-1.*no readable created timestamp/);
+    const noStatus = await t.get('CC-2').catch((e: unknown) => e as ServiceError);
+    expect(noStatus).toMatchObject({ kind: 'wrong_shape', status: 200 });
+    expect((noStatus as Error).message).toMatch(/issue CC-2 has no status/);
+    expect(await t.get('CC-3').catch((e: unknown) => (e as ServiceError).kind)).toBe('html');
+  });
+});
+
 describe('Jira timestamps', () => {
   it.each([
     ['2026-03-04T17:30:00.456+0100', '2026-03-04T16:30:00.456Z'],

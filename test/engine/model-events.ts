@@ -69,6 +69,8 @@ export function modelEvents(): AnyEventObject[] {
     if (!id.startsWith('waitFor')) {
       events.push({ type: `xstate.error.actor.${id}`, error: storedError(true) });
       events.push({ type: `xstate.error.actor.${id}`, error: storedError(false) });
+      // Refused credentials: waited out a few times during a wait, parked with the fix (issue 13 item 4).
+      events.push({ type: `xstate.error.actor.${id}`, error: { ...storedError(false, 'UNAUTHENTICATED'), httpStatus: 401, kind: 'auth' } });
     }
   }
   return events;

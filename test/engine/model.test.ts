@@ -127,9 +127,14 @@ const RECIPES: Recipe[] = [
   { key: 'retrying<staging>', faults: [['create:base', true]] },
   { key: 'retrying<staging>', name: 'target connection created, answer lost', faults: [['after:create:target', true]] },
   { key: 'retrying<filing>', faults: [['createTicket', true]] },
-  { key: 'retrying<awaiting_resolution>', faults: [['getTicket', true]] },
+  // A wait's failed read stays in the wait (issue 13 item 4): there is no retrying<awaiting_resolution> any more.
+  { key: 'awaiting_resolution.sleeping', name: 'a failed poll, retried within the wait', faults: [['getTicket', true]] },
   { key: 'retrying<cutting_over>', name: 'flow created, answer lost', faults: [['after:create:flow', true]] },
-  { key: 'retrying<verifying>', onState: { 'cutting_over.creating': (w) => w.faults.failNext('listDataSources', vendorError(true)) } },
+  {
+    key: 'verifying.sleeping',
+    name: 'a failed check, retried within the wait',
+    onState: { 'cutting_over.creating': (w) => w.faults.failNext('listDataSources', vendorError(true)) },
+  },
   { key: 'retrying<handoff>', faults: [['comment', true]] },
   { key: 'needs_attention<preflight>', code: 'PREFLIGHT_FAILED', faults: [['whoAmI', false]] },
   { key: 'needs_attention<staging>', faults: [['create:source', false]] },

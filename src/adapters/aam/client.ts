@@ -68,8 +68,13 @@ export class AamDirectory implements AudienceDirectory {
   private async paged(path: string, query: Record<string, number | string>): Promise<Raw[]> {
     const out: Raw[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const body = await this.http.json<unknown>({ method: 'GET', path, query: { ...query, page, pageSize: PAGE_SIZE } });
-      const { items, total } = unwrap(body);
+      const req = { method: 'GET' as const, path, query: { ...query, page, pageSize: PAGE_SIZE } };
+      const answer = unwrap(await this.http.json<unknown>(req));
+      // An answer with no list at all is not Audience Manager's (an empty page still has one): never "none yet".
+      if (!answer) {
+        throw this.http.error(req, 200, undefined, `unexpected response: no list in the ${path} answer`, false, 'wrong_shape');
+      }
+      const { items, total } = answer;
       out.push(...items);
       if (items.length < PAGE_SIZE || (total !== undefined && out.length >= total)) break;
     }
@@ -77,12 +82,13 @@ export class AamDirectory implements AudienceDirectory {
   }
 }
 
-function unwrap(body: unknown): { items: Raw[]; total?: number } {
+function unwrap(body: unknown): { items: Raw[]; total?: number } | null {
   if (Array.isArray(body)) return { items: body as Raw[] };
   const o = (body ?? {}) as Raw;
   const list = [o.list, o.items, o.results].find(Array.isArray) as Raw[] | undefined;
+  if (!list) return null;
   const total = [o.total, o.totalCount, o.totalResults].find((t) => typeof t === 'number') as number | undefined;
-  return { items: list ?? [], ...(total === undefined ? {} : { total }) };
+  return { items: list, ...(total === undefined ? {} : { total }) };
 }
 
 function toSegment(raw: Raw): AamSegment {

@@ -66,7 +66,10 @@ export class ImsTokenProvider {
     // A token request changes nothing on the server, so it is safe to repeat.
     const req = { method: 'POST' as const, path: '/ims/token/v3', form, idempotent: true };
     const body = await this.http.json<TokenResponse>(req);
-    if (!body.access_token) throw this.http.error(req, 200, undefined, 'unexpected response: no access_token in the IMS answer', false);
+    if (!body.access_token) {
+      const message = 'unexpected response: no access_token in the IMS answer';
+      throw this.http.error(req, 200, undefined, message, false, 'wrong_shape');
+    }
     this.http.redactor.add(body.access_token);
     const lifetimeMs = lifetime(body.expires_in);
     const refreshAt = this.now() + Math.max(lifetimeMs - Math.min(EARLY_REFRESH_MS, lifetimeMs / 10), 0);

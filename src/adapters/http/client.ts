@@ -2,7 +2,7 @@
 // exponential backoff and full jitter, Retry-After, one credential refresh after a 401, typed errors with the
 // vendor's code and message, and redacted debug logging (CUTOVER_DEBUG=http). The retry rule for writes is in
 // retry.ts.
-import { ServiceError } from '../../errors.js';
+import { ServiceError, type BodyProblem } from '../../errors.js';
 import type { Logger } from '../../ports.js';
 import { Redactor } from './redact.js';
 import {
@@ -14,7 +14,7 @@ import {
   parseRetryAfter,
   type Failure,
 } from './retry.js';
-import { parseVendorError, unexpectedBody } from './vendor-error.js';
+import { bodyProblem, isHtmlBody, parseVendorError, unexpectedBody } from './vendor-error.js';
 
 export type ServiceName = ServiceError['service'];
 export type FetchFn = typeof fetch;
@@ -138,8 +138,9 @@ export class HttpClient {
       if (response.text.trim() === '') throw new Error('empty');
       return JSON.parse(response.text) as T;
     } catch {
-      const message = unexpectedBody(response.headers.get('content-type') ?? '', response.text);
-      throw this.error(req, response.status, undefined, message, false);
+      const type = response.headers.get('content-type') ?? '';
+      const message = unexpectedBody(type, response.text);
+      throw this.error(req, response.status, undefined, message, false, bodyProblem(type, response.text));
     }
   }
 
@@ -187,16 +188,26 @@ export class HttpClient {
   private statusFailure(req: HttpRequest, response: HttpResponse): Attempt {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.now());
     const failure: Failure = { kind: 'status', status: response.status, retryAfter: retryAfterMs !== undefined };
-    const vendor = parseVendorError(response.status, response.headers.get('content-type') ?? '', response.text);
-    const error = this.error(req, response.status, vendor.code, vendor.message, isTransient(failure));
+    const type = response.headers.get('content-type') ?? '';
+    const vendor = parseVendorError(response.status, type, response.text);
+    const html = isHtmlBody(type, response.text) ? 'html' : undefined;
+    const error = this.error(req, response.status, vendor.code, vendor.message, isTransient(failure), html);
     return { ok: false, failure, error, retryAfterMs };
   }
 
-  /** Every ServiceError is built here, so every one is redacted. */
-  error(req: HttpRequest, status: number | undefined, code: string | undefined, message: string, retryable: boolean): ServiceError {
+  /** Every ServiceError is built here, so every one is redacted. `body` says what was wrong with a body. */
+  error(
+    req: HttpRequest,
+    status: number | undefined,
+    code: string | undefined,
+    message: string,
+    retryable: boolean,
+    body?: BodyProblem,
+  ): ServiceError {
     const url = this.redactor.url(this.url(req));
     const safeCode = code === undefined ? undefined : this.redactor.text(code);
-    return new ServiceError(this.options.service, req.method, url, status, safeCode, this.redactor.text(message), retryable);
+    const safeMessage = this.redactor.text(message);
+    return new ServiceError(this.options.service, req.method, url, status, safeCode, safeMessage, retryable, { body });
   }
 
   url(req: HttpRequest): string {

@@ -22,6 +22,16 @@ export function parseVendorError(status: number, contentType: string, text: stri
   return fromJson(json) ?? { message: `unexpected response: ${snippet(body)}` };
 }
 
+/** What is wrong with a success body the caller could not parse: an HTML page, or anything else. */
+export function bodyProblem(contentType: string, text: string): 'html' | 'malformed' {
+  return looksLikeHtml(contentType, text.trim()) ? 'html' : 'malformed';
+}
+
+/** True when an error answer is an HTML page (a proxy's or a login page) rather than the service's own. */
+export function isHtmlBody(contentType: string, text: string): boolean {
+  return looksLikeHtml(contentType, text.trim());
+}
+
 /** The message for a success status whose body is not what the caller needs. */
 export function unexpectedBody(contentType: string, text: string): string {
   const body = text.trim();

@@ -96,6 +96,12 @@ export class JiraTracker implements TicketTracker {
     const fields = 'status,resolution,resolutiondate,created';
     const issue = await this.readIssue(key, { fields, expand: 'changelog' });
     const f = issue.fields ?? {};
+    // Without a status the answer cannot say whether the ticket is done: an error, never "still open".
+    if (typeof f.status?.name !== 'string' || typeof f.status.statusCategory?.key !== 'string') {
+      const req = this.getReq(`/issue/${encodeURIComponent(key)}`);
+      const message = `unexpected response: issue ${key} has no status`;
+      throw this.http.error(req, 200, undefined, message, false, 'wrong_shape');
+    }
     const statusCategory = f.status?.statusCategory?.key ?? 'undefined';
     const doneIds = new Set<string>(statusCategory === 'done' && f.status?.id ? [String(f.status.id)] : []);
     const histories = await this.histories(issue);
@@ -116,7 +122,9 @@ export class JiraTracker implements TicketTracker {
     const issue = await this.http.json<Issue>(req);
     const created = issue.fields?.created;
     if (typeof created !== 'string' || !readable(created)) {
-      throw this.http.error(req, 200, undefined, `unexpected response: issue ${key} has no readable created timestamp (found ${JSON.stringify(created) ?? 'nothing'})`, false);
+      const found = JSON.stringify(created) ?? 'nothing';
+      const message = `unexpected response: issue ${key} has no readable created timestamp (found ${found})`;
+      throw this.http.error(req, 200, undefined, message, false, 'wrong_shape');
     }
     return issue;
   }

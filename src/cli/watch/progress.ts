@@ -3,6 +3,7 @@
 // failure, every webhook wake; and the summary at the end.
 import type { CliContext } from '../context.js';
 import { say, styleFor } from '../output.js';
+import { troubleText } from '../wait-trouble.js';
 import type { WatchEvent, WatchSummary } from './scheduler.js';
 
 export function hhmmss(ms: number): string {
@@ -34,8 +35,12 @@ export function progressPrinter(ctx: CliContext): (event: WatchEvent) => void {
       case 'failed':
         lastSaid.delete(event.id);
         return line(event.id, event.orgId, s.red(`failed: ${event.message}; trying again at ${hhmmss(event.retryAt)}`));
-      case 'finished':
-        return once(event.id, event.orgId, `${event.result.status}:${event.result.state}`, describeFinish(event, s));
+      case 'finished': {
+        // A wait's failed reads are said when their kind changes and when they stop, not once per try.
+        const trouble = event.result.context.waitTrouble?.last.kind ?? '';
+        const key = `${event.result.status}:${event.result.state}:${trouble}`;
+        return once(event.id, event.orgId, key, describeFinish(event, s));
+      }
     }
   };
 }
@@ -51,8 +56,11 @@ function describeFinish(event: Extract<WatchEvent, { kind: 'finished' }>, s: Ret
       return s.red(`needs attention: ${result.context.lastError?.code}: ${result.context.lastError?.message}; see: cutover show ${result.id}`);
     case 'interrupted':
       return `stopped in ${result.state}; nothing is lost`;
-    default:
-      return `${result.status}: ${result.state}${nextAt !== null ? `, next check at ${hhmmss(nextAt)}` : ''}`;
+    default: {
+      const trouble = troubleText(result.context);
+      const next = nextAt !== null ? `, ${trouble ? `${trouble}, retrying` : 'next check'} at ${hhmmss(nextAt)}` : '';
+      return `${result.status}: ${result.state}${next}`;
+    }
   }
 }
 
