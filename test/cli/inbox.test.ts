@@ -50,15 +50,17 @@ describe('operator commands while another runner drives', () => {
     expect(confirms).toEqual([expect.objectContaining({ kind: 'operator', actor: expect.stringMatching(/^ops-anna@/), reason: 'checked in Target' })]);
   }, 60_000);
 
-  it('a retry the driven state does not take is refused by the runner, with the refusal message (exit 1)', async () => {
+  // The command's own check refuses it before anything is posted (the runner's own refusal, for an event that
+  // races a state change, is held by test/engine/inbox.test.ts).
+  it('a retry the driven state does not take is refused at once, and the runner drives on undisturbed (exit 1)', async () => {
     ensureBuilt();
     rig = await emulatorRig();
     const { id, driving } = await drivenAndVerifying(rig);
     const run = await runCli(['--db', rig.dbFile, 'retry', id, '--reason', 'just in case'], cliEnv(rig));
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain(
-      `cutover retry was not applied to ${id}: the runner driving it (integration@test:1) did not take it: ` +
-        'retry applies to a migration parked in needs_attention; it is in verifying.sleeping (waiting)',
+      `cutover retry was not applied to ${id}: retry applies to a migration parked in needs_attention; ` +
+        'it is in verifying.sleeping (waiting), so there is no failed step to go back to',
     );
     expect((await rig.store.journal(id)).some((row) => row.name === 'RETRY')).toBe(false);
     await runCli(['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked'], cliEnv(rig));
