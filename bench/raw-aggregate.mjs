@@ -34,4 +34,4 @@ if (flag === '--rows') {
 }
 db.exec('COMMIT');
 const ms = performance.now() - t0;
-process.stdout.write(JSON.stringify({ ms, count: stats.count, rows, medianDowntime: q.downtime_median }) + '\n');
+process.stdout.write(`${JSON.stringify({ ms, count: stats.count, rows, medianDowntime: q.downtime_median })}\n`);

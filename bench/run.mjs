@@ -59,7 +59,7 @@ function settleDisk() {
   spawnSync('sync', [], { stdio: 'ignore' });
 }
 
-console.log('════ summary ' + '═'.repeat(56));
+console.log(`════ summary ${'═'.repeat(56)}`);
 let misses = 0;
 for (const r of results) {
   console.log(`${r.name} (${r.seconds.toFixed(0)} s)${r.code !== 0 ? `  FAILED: exit ${r.code}` : ''}`);

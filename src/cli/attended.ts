@@ -58,7 +58,10 @@ export async function driveAttended(
   const signal = AbortSignal.any([ctx.signal, interrupt.signal]);
   try {
     // The view first: a mark printed while the question is open would land inside it.
-    const onSnapshot = (snap: Snapshot) => (view.update(snap), asker.update(snap));
+    const onSnapshot = (snap: Snapshot) => {
+      view.update(snap);
+      asker.update(snap);
+    };
     const result = await engine.drive(id, { mode, signal, onSnapshot });
     view.stop();
     await asker.stop();
@@ -94,7 +97,10 @@ function confirmationAsker(
     if (!solution) return;
     asked.add(solution);
     const close = new AbortController();
-    const settled = settle(solution, close.signal).finally(() => ((open = null), next()));
+    const settled = settle(solution, close.signal).finally(() => {
+      open = null;
+      next();
+    });
     open = { solution, close, settled };
   };
 

@@ -4,8 +4,18 @@ import type { Issue } from './plan-fields.js';
 import { formatDuration } from './downtime.js';
 import { all } from './words.js';
 
-/** Offset of the first JSON syntax error in `text`, or -1 when it is valid JSON. */
-export function jsonErrorOffset(text: string): number {
+/** A key of an object met while scanning: its full path, where it starts, and where the same key was before. */
+export interface KeySeen {
+  path: string;
+  offset: number;
+  /** Offset of the same key earlier in the same object, or null. */
+  earlier: number | null;
+}
+
+const childPath = (parent: string, key: string): string => (parent === '' ? key : `${parent}.${key}`);
+
+/** Offset of the first JSON syntax error in `text`, or -1 when it is valid JSON; `onKey` sees every key. */
+export function jsonErrorOffset(text: string, onKey?: (key: KeySeen) => void): number {
   let i = 0;
   const fail = (): never => {
     throw i;
@@ -17,7 +27,10 @@ export function jsonErrorOffset(text: string): number {
     for (i++; ; i++) {
       const ch = text.charAt(i);
       if (ch === '' || ch < ' ') fail();
-      if (ch === '"') return void i++;
+      if (ch === '"') {
+        i++;
+        return;
+      }
       if (ch === '\\') {
         i++;
         if (text.charAt(i) === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) i += 4;
@@ -30,37 +43,50 @@ export function jsonErrorOffset(text: string): number {
     if (!re.test(text)) fail();
     i = re.lastIndex;
   };
-  const list = (close: string, item: () => void): void => {
+  const list = (close: string, item: (index: number) => void): void => {
     i++;
     ws();
-    if (text.charAt(i) === close) return void i++;
-    for (;;) {
-      item();
+    if (text.charAt(i) === close) {
+      i++;
+      return;
+    }
+    for (let index = 0; ; index++) {
+      item(index);
       ws();
-      if (text.charAt(i) === close) return void i++;
+      if (text.charAt(i) === close) {
+        i++;
+        return;
+      }
       if (text.charAt(i) !== ',') fail();
       i++;
     }
   };
-  const member = (): void => {
-    ws();
-    if (text.charAt(i) !== '"') fail();
-    str();
-    ws();
-    if (text.charAt(i) !== ':') fail();
-    i++;
-    value();
+  const object = (path: string): void => {
+    const seen = new Map<string, number>();
+    list('}', () => {
+      ws();
+      if (text.charAt(i) !== '"') fail();
+      const offset = i;
+      str();
+      const key = JSON.parse(text.slice(offset, i)) as string;
+      onKey?.({ path: childPath(path, key), offset, earlier: seen.get(key) ?? null });
+      if (!seen.has(key)) seen.set(key, offset);
+      ws();
+      if (text.charAt(i) !== ':') fail();
+      i++;
+      value(childPath(path, key));
+    });
   };
-  const value = (): void => {
+  const value = (path: string): void => {
     ws();
     const ch = text.charAt(i);
-    if (ch === '{') return list('}', member);
-    if (ch === '[') return list(']', value);
-    if (ch === '"') return str();
-    token(/true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y);
+    if (ch === '{') object(path);
+    else if (ch === '[') list(']', (index) => value(`${path}[${index}]`));
+    else if (ch === '"') str();
+    else token(/true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y);
   };
   try {
-    value();
+    value('');
     ws();
     if (i < text.length) fail();
     return -1;

@@ -54,7 +54,9 @@ export class Router {
       pathExists = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
-      route.keys.forEach((key, i) => (params[key] = decodeURIComponent(found[i + 1] ?? '')));
+      route.keys.forEach((key, i) => {
+        params[key] = decodeURIComponent(found[i + 1] ?? '');
+      });
       return { route, params };
     }
     return pathExists ? 'method' : undefined;

@@ -6,7 +6,7 @@ import { isoNow } from '../adapters/clock.js';
 import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationEvent } from '../core/machine-types.js';
 import type { Clock, InboxEvent, Logger, MigrationStore } from '../ports.js';
-import { OPERATOR_EVENTS, Persister, stateName, statusOf } from './persist.js';
+import { OPERATOR_EVENTS, type Persister, stateName, statusOf } from './persist.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 

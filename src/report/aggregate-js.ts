@@ -35,7 +35,7 @@ class FigureValues {
   }
 }
 
-function valueOf(row: ReportRow, f: Figure): number | null {
+function figureOf(row: ReportRow, f: Figure): number | null {
   return f === 'turnaroundBusinessDays' ? businessDaysOf(row) : figureMs(row, f);
 }
 
@@ -58,7 +58,7 @@ export class AggregateBuilder {
     if (row.stalled) this.stalled++;
     if (row.overridden.length > 0) this.overridden++;
     FIGURES.forEach((f, i) => {
-      const v = valueOf(row, f);
+      const v = figureOf(row, f);
       if (v !== null) this.values[i]?.push(v);
     });
     const downtime = figureMs(row, 'downtime');
@@ -69,7 +69,9 @@ export class AggregateBuilder {
 
   result(): Aggregate {
     const figures = {} as Record<Figure, Stats>;
-    FIGURES.forEach((f, i) => (figures[f] = (this.values[i] as FigureValues).stats()));
+    FIGURES.forEach((f, i) => {
+      figures[f] = (this.values[i] as FigureValues).stats();
+    });
     const histogram = BUCKETS.map((b, i) => ({ ...b, count: this.buckets[i] ?? 0 }));
     return { count: this.count, stalled: this.stalled, overridden: this.overridden, figures, histogram };
   }

@@ -40,7 +40,10 @@ export class RowSpool {
     const most = text.length * MAX_UTF8_PER_UNIT;
     if (most > WRITE_CHUNK - this.used) {
       this.writeEncoded();
-      if (most > WRITE_CHUNK) return this.writeBytes(Buffer.from(text, 'utf8')); // a long text, on its own
+      if (most > WRITE_CHUNK) {
+        this.writeBytes(Buffer.from(text, 'utf8')); // a long text, on its own
+        return;
+      }
     }
     this.used += this.encoded.write(text, this.used, 'utf8');
   }

@@ -186,7 +186,11 @@ describe('error shapes', () => {
 
   it('refreshes credentials once after a 401, then gives up', async () => {
     let refreshes = 0;
-    const auth = { headers: async () => ({ Authorization: 'Bearer x' }), refresh: async () => (++refreshes, true) };
+    const auth = { headers: async () => ({ Authorization: 'Bearer x' }), refresh: async () => {
+        refreshes++;
+        return true;
+      },
+    };
     server.on('GET', '/me', (_q, res) => json(res, 401, { error_code: '401013', message: 'Oauth token is not valid' }));
     const err = await failing(client({ auth }).json({ method: 'GET', path: '/me' }));
     expect(refreshes).toBe(1);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/adapters/services.js';
 import { jiraTimestampToUtc } from '../../src/adapters/jira/time.js';
 import { adfToText, textToAdf } from '../../src/adapters/jira/adf.js';
-import { ServiceError } from '../../src/errors.js';
+import type { ServiceError } from '../../src/errors.js';
 import { findOperation, responseExample, validateRequestBody, validateResponse } from '../support/openapi.js';
 import { itWithSpecs } from '../support/specs.js';
 import { json, recordingLogger, secretForms, SECRETS, startServer, testConfig, text, type Recorded, type TestServer } from './support/server.js';
@@ -153,7 +153,7 @@ describe('Jira Cloud v3 contract', () => {
 
   itWithSpecs('lists and performs transitions', async () => {
     server.on('GET', '/rest/api/3/issue/OPS-7/transitions', answer(200, { transitions: [{ id: '31', name: 'Done', to: doneStatus }] }));
-    server.on('POST', '/rest/api/3/issue/OPS-7/transitions', (req, res) => {
+    server.on('POST', '/rest/api/3/issue/OPS-7/transitions', (_req, res) => {
       res.writeHead(204).end();
     });
     const t = tracker();
@@ -165,7 +165,7 @@ describe('Jira Cloud v3 contract', () => {
 
 describe('Jira Data Center v2', () => {
   it('uses /rest/api/2, Bearer PAT, plain-string bodies and /search with startAt', async () => {
-    server.on('GET', '/rest/api/2/search', (req, res) => json(res, 200, { startAt: 0, maxResults: 1, total: 1, issues: [{ id: '7', key: 'OPS-1', fields: { created: '2026-03-02T10:00:00.000+0100' } }] }));
+    server.on('GET', '/rest/api/2/search', (_req, res) => json(res, 200, { startAt: 0, maxResults: 1, total: 1, issues: [{ id: '7', key: 'OPS-1', fields: { created: '2026-03-02T10:00:00.000+0100' } }] }));
     server.on('POST', '/rest/api/2/issue', (_req, res) => json(res, 201, { id: '7', key: 'OPS-1', self: 'x' }));
     server.on('GET', '/rest/api/2/issue/OPS-1', (_req, res) => json(res, 200, { id: '7', key: 'OPS-1', fields: { created: '2026-03-02T10:00:00.000+0100', status: doneStatus, resolution: { name: 'Done' }, resolutiondate: '2026-03-04T17:30:00.000+0100' }, changelog: { startAt: 0, maxResults: 1, total: 1, histories: [{ id: '1', created: '2026-03-04T17:30:00.000+0100', items: [{ field: 'status', to: '10005' }] }] } }));
     server.on('POST', '/rest/api/2/issue/OPS-1/comment', (_req, res) => json(res, 201, { id: '1' }));

@@ -44,7 +44,9 @@ const EDITS: [string, Edit, RegExp][] = [
   ],
   [
     'the plan of another org',
-    (b) => void ((b.migration.plan as { orgId: string }).orgId = 'OTHER999@AdobeOrg'),
+    (b) => {
+      (b.migration.plan as { orgId: string }).orgId = 'OTHER999@AdobeOrg';
+    },
     /org id: the record says ABC123@AdobeOrg, its plan says OTHER999@AdobeOrg/,
   ],
   [
@@ -57,10 +59,14 @@ const EDITS: [string, Edit, RegExp][] = [
   ],
   [
     'a machine version newer than the exporting tool',
-    (b) => void (b.migration.machineVersion = '7'),
+    (b) => {
+      b.migration.machineVersion = '7';
+    },
     /machine version: the record says 7, but the snapshot was exported by machine version 1/,
   ],
-  ['a journal row of another migration', (b) => void (b.journal[2]!.migrationId = 'm-other'), /journal\[2\] belongs to migration m-other/],
+  ['a journal row of another migration', (b) => {
+      b.journal[2]!.migrationId = 'm-other';
+    }, /journal\[2\] belongs to migration m-other/],
   ['journal rows out of sequence', (b) => void b.journal.reverse(), /journal\[1\]: seq \d+ does not follow \d+/],
 ];
 

@@ -8,7 +8,7 @@ import { VERSION } from '../../src/cli/version.js';
 import { MACHINE_VERSION } from '../../src/core/machine-types.js';
 import { XSTATE_VERSION } from '../../src/engine/versions.js';
 import type { JournalRow } from '../../src/ports.js';
-import { cli, deliverFlows, HOUR, resolveTicket, rig, samplePlan, SECRETS, T0, type Rig } from './helpers.js';
+import { cli, deliverFlows, HOUR, rig, samplePlan, SECRETS, T0, type Rig } from './helpers.js';
 
 vi.mock('../../src/adapters/services.js', () => import('./fake-services.js'));
 

@@ -114,7 +114,7 @@ describe('Jira times outside what the other marks allow', () => {
     expect(shown.marks.legacy_stopped).toEqual({ at: new Date(doneAt).toISOString(), source: 'jira.changelog' });
     const observed = (await journal(m, id)).find((r) => r.name === 'mark:legacy_stopped');
     const note = /^resolutiondate \S+ is before the ticket was filed .*the changelog's Done time was used$/;
-    expect((observed?.data as { note: string }).note).toMatch(note);
+    expect((observed!.data as { note: string }).note).toMatch(note);
     const timeline = /legacy stopped \S+ \(jira\.changelog; resolutiondate \S+ is before the ticket was filed/;
     expect((await cutover(m, ['show', id])).stdout).toMatch(timeline);
     expect(emu.world().flows).toHaveLength(1);

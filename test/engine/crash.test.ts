@@ -205,7 +205,10 @@ describe('crash between a remote call and its outcome row', () => {
     const world = r.services.world;
     let lookups = 0;
     const find = r.services.platform.findFlowByMarker.bind(r.services.platform);
-    r.services.platform.findFlowByMarker = (spec: string, marker: string) => (lookups++, find(spec, marker));
+    r.services.platform.findFlowByMarker = (spec: string, marker: string) => {
+      lookups++;
+      return find(spec, marker);
+    };
     await r.engine.create(plan, 'admin@example.com', id);
     deliverAudiences(world, plan.audiences);
     await r.engine.drive(id, { mode: 'until-waiting' });

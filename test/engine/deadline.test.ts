@@ -10,7 +10,7 @@ import { retryDelayMs } from '../../src/core/machine-logic.js';
 import type { MigrationContext, MigrationEvent } from '../../src/core/machine-types.js';
 import { stateName } from '../../src/engine/persist.js';
 import type { MigrationStore } from '../../src/ports.js';
-import { deliverAudiences, persisted, resolveTicket, rig, samplePlan, settle, T0, tempDb, vendorError } from './helpers.js';
+import { deliverAudiences, persisted, resolveTicket, rig, samplePlan, settle, T0, vendorError } from './helpers.js';
 import type { Rig } from './helpers.js';
 
 const plan = samplePlan();
@@ -39,7 +39,10 @@ function freshProcess(r: Rig): Rig & { calls: { getTicket: number } } {
   const calls = { getTicket: 0 };
   const r2 = rig({ dbFile: r.dbFile, store, services: r.services, clock: r.clock, holder: 'support@test-host:2' });
   const get = r.services.tracker.get.bind(r.services.tracker);
-  r.services.tracker.get = (key: string) => (calls.getTicket++, get(key));
+  r.services.tracker.get = (key: string) => {
+    calls.getTicket++;
+    return get(key);
+  };
   return { ...r2, calls };
 }
 

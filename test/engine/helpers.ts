@@ -156,7 +156,7 @@ export async function referenceRun(plan: Plan, id: string, opts: { cancel?: bool
   const r = rig();
   await r.engine.create(plan, 'admin@example.com', id);
   deliverAudiences(r.services.world, plan.audiences);
-  let result;
+  let result: Awaited<ReturnType<Engine['drive']>>;
   if (opts.cancel) {
     await r.engine.drive(id, { mode: 'until-waiting' });
     result = await r.engine.drive(id, { mode: 'until-done', event: { type: 'CANCEL', by: 'admin@example.com', reason: 'reference', at: new Date(r.clock.now()).toISOString() } });

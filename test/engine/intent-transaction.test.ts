@@ -19,7 +19,10 @@ function watchedStore(file: string) {
           return target.commitTransition(id, t);
         };
       }
-      if (prop === 'recordIntent') return (intent: EffectIntent) => (alone.push(intent), target.recordIntent(intent));
+      if (prop === 'recordIntent') return (intent: EffectIntent) => {
+          alone.push(intent);
+          return target.recordIntent(intent);
+        };
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },

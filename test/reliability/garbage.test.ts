@@ -6,12 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../src/emulator/index.js';
 import { describeRun } from './harness/cli.js';
 import { recordFigure } from './harness/figures.js';
-import { startProxy, type Mangle, type Proxy } from './harness/proxy.js';
+import { startProxy, type Mangle, type Proxy as ManglingProxy } from './harness/proxy.js';
 import { createMigration, customerCare, resumeUntilDone, startRig, type Rig } from './harness/rig.js';
 import { expectCompleted, integrityCheck, readRecord } from './harness/world.js';
 
 let rig: Rig | null = null;
-let proxy: Proxy | null = null;
+let proxy: ManglingProxy | null = null;
 afterEach(async () => {
   await proxy?.close();
   await rig?.close();

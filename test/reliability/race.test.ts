@@ -21,7 +21,10 @@ const ROUNDS = FULL ? 5 : 1;
 /** Resolves once `count` of the runs have ended. */
 function settled(runs: Promise<CliRun>[], count: number): Promise<CliRun[]> {
   const done: CliRun[] = [];
-  return new Promise((resolve) => runs.forEach((p) => p.then((r) => done.push(r) === count && resolve(done.slice()))));
+  return new Promise((resolve) => runs.forEach((p) => {
+      p.then((r) => done.push(r) === count && resolve(done.slice()));
+    }),
+  );
 }
 
 /** Polls until `get` returns something (the winner has filed the ticket). */

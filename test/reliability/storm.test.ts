@@ -51,7 +51,10 @@ describe.each(stormSeeds())('fault storm, seed %i', (seed) => {
     const id = await createMigration(rig);
     const stopCare = customerCare(rig.emulator);
     const stopExpiry = expireTokens(rig.emulator);
-    const runs = await resumeUntilDone(rig, id, {}, 1).finally(() => (stopCare(), stopExpiry()));
+    const runs = await resumeUntilDone(rig, id, {}, 1).finally(() => {
+      stopCare();
+      stopExpiry();
+    });
     expect(runs.at(-1)!.code, runs.map(describeRun).join('\n')).toBe(0);
     const { requests, faults } = faultRatio(rig.emulator);
     recordFigure('storm', { seed, requests, faults, ms: runs[0]!.ms });

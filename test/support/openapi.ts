@@ -43,7 +43,7 @@ export interface ValidateOptions {
 }
 
 type Json = Record<string, unknown>;
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
+const _METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 export { repoRoot, specsDir } from './specs.js';
 

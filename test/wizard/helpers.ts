@@ -71,6 +71,7 @@ export interface Child {
   kill(signal: NodeJS.Signals): void;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[()][A-Z0-9]|\r/g;
 export const plain = (s: string): string => s.replace(ANSI, '');
 
@@ -79,10 +80,23 @@ function watch(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
-  child.stdout.on('data', (d: Buffer) => ((stdout += d.toString('utf8')), notify()));
-  child.stderr.on('data', (d: Buffer) => ((stderr += d.toString('utf8')), notify()));
-  const exited = new Promise<Run>((resolve) => child.on('close', (code) => (notify(), resolve({ code, stdout, stderr }))));
+  const notify = () => {
+    for (const w of waiters) w();
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+    notify();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+    notify();
+  });
+  const exited = new Promise<Run>((resolve) =>
+    child.on('close', (code) => {
+      notify();
+      resolve({ code, stdout, stderr });
+    }),
+  );
   const output = () => plain(stdout + stderr);
   const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
@@ -92,7 +106,11 @@ function watch(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
         if (child.exitCode !== null) done(() => reject(new Error(`exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
       };
       const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}:\n${output()}`))), timeoutMs);
-      const done = (fn: () => void) => (clearTimeout(timer), waiters.delete(check), fn());
+      const done = (fn: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        fn();
+      };
       waiters.add(check);
       check();
     });

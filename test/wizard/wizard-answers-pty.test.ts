@@ -103,7 +103,10 @@ describe('the wizard keeps every answer', () => {
   }), 90_000);
 
   it.each([
-    ['whose parent is a regular file', (dir: string) => (writeFileSync(join(dir, 'a-file'), ''), join(dir, 'a-file', 'plan.json')), /is not a folder/],
+    ['whose parent is a regular file', (dir: string) => {
+        writeFileSync(join(dir, 'a-file'), '');
+        return join(dir, 'a-file', 'plan.json');
+      }, /is not a folder/],
     ['in a folder that does not exist', (dir: string) => join(dir, 'no-such-folder', 'plan.json'), /the folder \S+ does not exist/],
   ])('refuses a --plan-out %s before the first question (exit 2)', async (_what, path, why) => {
     const file = path(t.dir);

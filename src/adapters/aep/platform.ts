@@ -12,7 +12,7 @@ import type {
   RemoteObject,
   Segment,
 } from '../../ports.js';
-import { FlowServiceClient, PROFILE_STORE_SPEC_ID, type JsonPatchOp, type Raw } from './flow-service.js';
+import { type FlowServiceClient, PROFILE_STORE_SPEC_ID, type JsonPatchOp, type Raw } from './flow-service.js';
 import { createFlowBody, segmentSelector, segmentSelectors, toConnectionSpec, toFlow, toRemoteObject, toRun } from './mapping.js';
 import type { IdentityClient } from './identity.js';
 import type { SegmentationClient } from './segmentation.js';

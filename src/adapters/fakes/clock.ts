@@ -24,7 +24,14 @@ export class FakeClock implements Clock {
   sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (at <= this.t) return Promise.resolve();
-    if (this.auto) return new Promise((resolve) => setImmediate(() => (this.set(Math.max(this.t, at)), resolve())));
+    if (this.auto) {
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          this.set(Math.max(this.t, at));
+          resolve();
+        }),
+      );
+    }
     return new Promise((resolve, reject) => {
       const waiter = { at, resolve };
       this.waiters.push(waiter);

@@ -18,7 +18,10 @@ function builtAddon(): string | undefined {
   addonPath = undefined;
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, ADDON);
-    if (fs.existsSync(candidate)) return (addonPath = candidate);
+    if (fs.existsSync(candidate)) {
+      addonPath = candidate;
+      return addonPath;
+    }
     if (path.dirname(dir) === dir) return addonPath;
   }
 }

@@ -106,8 +106,8 @@ export function nextSteps(plan: Plan, id: string, follow: boolean): string[] {
     `  2. ${ticket}, then check it every ${formatDuration(plan.polling.ticketIntervalMs)} until Adobe resolves it`,
     '  3. the moment it resolves: create the dataflow (one call), then verify the audiences reach Audience Manager',
     follow
-      ? '  Ctrl-C at any time stops safely; `cutover resume ' + id + '` picks up where it stopped'
-      : '  this command returns once the ticket is filed (exit 6); `cutover resume ' + id + ' --follow` continues',
+      ? `  Ctrl-C at any time stops safely; \`cutover resume ${id}\` picks up where it stopped`
+      : `  this command returns once the ticket is filed (exit 6); \`cutover resume ${id} --follow\` continues`,
   ];
 }
 

@@ -8,7 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../../src/cli/wat
 
 const SECRET = 'it-is-a-secret';
 
-export function jiraDelivery(key: string, event = 'jira:issue_updated'): string {
+function jiraDelivery(key: string, event = 'jira:issue_updated'): string {
   return JSON.stringify({
     timestamp: Date.now(),
     webhookEvent: event,
@@ -18,12 +18,12 @@ export function jiraDelivery(key: string, event = 'jira:issue_updated'): string 
   });
 }
 
-export async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-export function signed(body: string, id: string, secret = SECRET): Record<string, string> {
+function signed(body: string, id: string, secret = SECRET): Record<string, string> {
   return { 'x-hub-signature': signBody(secret, body), 'x-atlassian-webhook-identifier': id };
 }
 
@@ -40,7 +40,10 @@ async function start(known: Record<string, string[]> = { 'CC-1': ['m-1'] }) {
     host: '127.0.0.1',
     port: 0,
     secret: SECRET,
-    wake: async (key) => (woken.push(key), known[key] ?? []),
+    wake: async (key) => {
+      woken.push(key);
+      return known[key] ?? [];
+    },
     log: (l) => lines.push(l),
     maxBodyBytes: 64 * 1024,
   });

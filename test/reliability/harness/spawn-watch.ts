@@ -21,7 +21,11 @@ export function startWatch(db: string, env: Record<string, string>): Promise<Wat
     const onData = (d: Buffer) => {
       output += d.toString('utf8');
       const url = /webhook receiver listening on (\S+)/.exec(output)?.[1];
-      if (url) resolve({ url, output: () => output, stop: () => (child.kill('SIGTERM'), exited) });
+      if (url) resolve({ url, output: () => output, stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+        });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
