@@ -27,6 +27,8 @@ export interface Attendance {
   confirm: Solution[];
   /** Also print the outcome as JSON on stdout (start --json). */
   json?: boolean;
+  /** The command whose prompt took the answer, for the journal's reason (default start). */
+  command?: 'start' | 'resume';
 }
 
 /** --confirm target,marketo: solutions without an API check, in the plan's spelling. */
@@ -129,7 +131,7 @@ function confirmationAsker(
       const yes = await attend.prompter!.confirm({ message, default: false, signal: closed });
       const later = `cutover confirm ${id} --solution ${solution} --reason "..."`;
       if (!yes) say(ctx, `    not confirmed yet; when it is: ${later}`);
-      return yes ? 'checked by hand, confirmed at the prompt of cutover start' : null;
+      return yes ? `checked by hand, confirmed at the prompt of cutover ${attend.command ?? 'start'}` : null;
     } finally {
       resume();
     }

@@ -73,6 +73,22 @@ describe('the attended run and its manual confirmations', () => {
     expect(confirms).toEqual([expect.objectContaining({ kind: 'operator', reason: 'checked by hand, confirmed at the prompt of cutover start' })]);
   }, 90_000);
 
+  it('resume on a terminal follows and asks the same question (a migration started without one)', async () => {
+    const db = join(t.dir, 'resume.db');
+    const first = await runCli(['--db', db, 'start', '--plan', await planWithTarget('resume'), '--yes'], t.env);
+    expect(first.code, first.stderr).toBe(6);
+    const id = /Created migration (m-[0-9a-f]+)/.exec(first.stderr)![1]!;
+    await t.control('POST', `/tickets/${(await stored(db, id))!.ticketKey}/resolve`, {});
+    const child = spawnOnPty(['--db', db, 'resume', id], t.env);
+    await child.waitFor(/Does Adobe Target show the audiences\? confirm when checked/, 30_000);
+    child.send('y');
+    child.send(ENTER);
+    const run = await child.exited;
+    expect(run.code, child.output()).toBe(0);
+    const confirms = (await journalOf(db, id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
+    expect(confirms).toEqual([expect.objectContaining({ reason: 'checked by hand, confirmed at the prompt of cutover resume' })]);
+  }, 90_000);
+
   it('Ctrl-C at the confirmation stops the run cleanly and says how to resume (exit 130)', async () => {
     const db = join(t.dir, 'pty-c.db');
     const child = spawnOnPty(['--db', db, 'start', '--plan', await planWithTarget('pty-c')], t.env);
