@@ -56,6 +56,12 @@ export function nonEmptyFlag(flag: string, value: string | undefined, hint: stri
   return value;
 }
 
+/** --config FILE, refused when empty (an empty flag would silently mean "no configuration file"). */
+export function configFile(opts: GlobalOptions): string | undefined {
+  const hint = 'give the configuration file, or leave --config out to use $CUTOVER_CONFIG or ~/.config/cutover/config.json';
+  return nonEmptyFlag('--config', opts.config, hint);
+}
+
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** A state database location: a SQLite file path. A URL is refused (naming only its scheme: it may hold a password). */

@@ -9,7 +9,7 @@ import { defaultHolder } from '../engine/lease.js';
 import type { Services } from '../engine/types.js';
 import { UsageError } from '../errors.js';
 import type { MigrationRecord, MigrationStore } from '../ports.js';
-import type { CliContext, GlobalOptions } from './context.js';
+import { configFile, type CliContext, type GlobalOptions } from './context.js';
 import { say } from './output.js';
 import { connect, settingsFrom, stderrLogger } from './services.js';
 import { openRuntimeStore } from './store.js';
@@ -25,7 +25,7 @@ export interface Runtime {
 }
 
 export function readServiceConfig(ctx: CliContext, opts: GlobalOptions): ServiceConfig {
-  const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
+  const loaded = loadConfig({ env: ctx.env, configPath: configFile(opts) });
   for (const warning of loaded.warnings) say(ctx, `warning: ${warning}`);
   if (loaded.errors.length > 0) {
     throw new UsageError(`the configuration is incomplete:\n  ${loaded.errors.join('\n  ')}`, 'set the CUTOVER_* variables (docs/configuration.md); cutover doctor checks them');

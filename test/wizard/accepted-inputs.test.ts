@@ -1,7 +1,7 @@
 // Inputs that were once accepted and did the wrong thing (issue 13, item 6), through the built CLI against the
 // emulator: each is now refused with a message naming what is wrong and how to fix it, and nothing is created.
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, goodPlan, ROOT, runCli, setUp, sha256, type Env } from './helpers.js';
 
@@ -135,6 +135,8 @@ describe('flags and variables that fell back to defaults', () => {
     ['--db', ['--db', '', 'start', '--plan', 'x.json', '--yes']],
     ['--out', ['report', '--out', '']],
     ['--out', ['export', 'm-x', '--out', '']],
+    ['--config', ['doctor', '--config', '']],
+    ['--config', ['export', 'm-x', '--config', '']],
   ])('%s "" is a usage error naming the flag: %j', async (flag, args) => {
     const run = await runCli(args[0] === '--db' ? args : ['--db', t.db, ...args], t.env);
     expect(run.stderr).toContain(`error: ${flag} is empty`);
@@ -143,9 +145,20 @@ describe('flags and variables that fell back to defaults', () => {
   });
 
   it('CUTOVER_DB="" counts as unset: the default database is used', async () => {
-    const run = await runCli(['report', '--format', 'json'], { ...t.env, CUTOVER_DB: '' });
+    const defaultDb = join(t.dir, 'data', 'cutover', 'state.db');
+    mkdirSync(dirname(defaultDb), { recursive: true });
+    copyFileSync(t.db, defaultDb);
+    const run = await runCli(['report', '--id', migrationId, '--format', 'json'], { ...t.env, CUTOVER_DB: '' });
     expect(run.code, run.stderr).toBe(0);
-    expect(existsSync(join(t.dir, 'data', 'cutover', 'state.db'))).toBe(true);
+    expect(run.stdout).toContain(migrationId);
+  });
+
+  it('report on a database that does not exist reports no migrations and creates nothing', async () => {
+    const missing = join(t.dir, 'nowhere', 'state.db');
+    const run = await runCli(['--db', missing, 'report', '--format', 'json'], t.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).aggregate.count).toBe(0);
+    expect(existsSync(join(t.dir, 'nowhere'))).toBe(false);
   });
 
   it.each(['postgres://ops:s3cret@db.example:5432/cutover', 'postgresql://db.example/cutover'])(

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { loadConfig, type LoadResult } from '../../adapters/config-load.js';
 import { CONFIG_KEYS } from '../../core/config.js';
 import { EXIT, UsageError } from '../../errors.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import { configFile, type CliContext, type GlobalOptions } from '../context.js';
 import { out, printJson, say, styleFor } from '../output.js';
 import { connect } from '../wizard/connect.js';
 import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
@@ -95,7 +95,7 @@ type Options = GlobalOptions & { timeout?: string };
 
 export default async function doctor(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
   const timeoutMs = checkTimeoutMs(opts.timeout);
-  const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
+  const loaded = loadConfig({ env: ctx.env, configPath: configFile(opts) });
   const config = configReport(loaded);
   const probes = await probeAll(ctx, loaded, timeoutMs);
   if (opts.json) printJson(ctx, { ok: exitFor(config, probes) === EXIT.ok, config, connectivity: probes });

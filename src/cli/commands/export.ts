@@ -10,7 +10,7 @@ import { secretValues } from '../../core/config.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import { buildBundle, findSecrets } from '../bundle.js';
-import { nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
+import { configFile, nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
 import { printJson, say } from '../output.js';
 import { openReadStore } from '../store.js';
 import { VERSION } from '../version.js';
@@ -29,7 +29,7 @@ interface Written {
  * half-configured machine still holds real secrets), and the destination token the plan names by variable.
  */
 export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: MigrationRecord): string[] {
-  const loaded = loadConfig({ env: ctx.env, configPath: opts.config });
+  const loaded = loadConfig({ env: ctx.env, configPath: configFile(opts) });
   const secrets = secretValues(loaded.config);
   const tokenEnv = (record.plan as { destination?: { tokenEnv?: unknown } } | null)?.destination?.tokenEnv;
   const token = typeof tokenEnv === 'string' ? ctx.env[tokenEnv] : undefined;
@@ -39,6 +39,7 @@ export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: Migra
 
 export default async function exportBundle([id]: string[], opts: ExportOptions, ctx: CliContext): Promise<number> {
   nonEmptyFlag('--out', opts.out, 'give a file to write the bundle to, or leave --out out to print it on stdout');
+  configFile(opts); // flags first: nothing is read for a command line that is wrong
   const { text, exportedAt } = await bundleText(id!, opts, ctx);
   if (!opts.out) {
     ctx.io.stdout.write(text);

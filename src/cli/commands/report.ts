@@ -108,7 +108,8 @@ export default async function report(_args: string[], opts: ReportOptions, ctx: 
   const out = opts.out ? openOut(opts.out) : null;
   let written = false;
   try {
-    const source = openReportSource(dbPath);
+    // No database yet is an empty fleet, as `list` says "no migrations": reported over nothing, and not created.
+    const source = openReportSource(fs.existsSync(dbPath) ? dbPath : ':memory:');
     try {
       if (opts.id !== undefined && !hasMigration(source, opts.id, query.now)) {
         const hint = 'cutover list shows the migrations; --db or CUTOVER_DB selects another database';
