@@ -158,7 +158,8 @@ export class Checker {
   }
 }
 
-const TIME_ZONE_EXPECTED = 'an IANA time zone name, e.g. "America/Los_Angeles", "Europe/Berlin" or "UTC"';
+const ZONE_EXAMPLES = 'e.g. "America/Los_Angeles", "Europe/Berlin" or "UTC"';
+const TIME_ZONE_EXPECTED = `an IANA time zone name (${ZONE_EXAMPLES})`;
 
 /** The plan's `sla` object: the zone business days are counted in. Undefined when absent (UTC applies). */
 export function slaSettings(c: Checker, input: Obj): SlaSettings | undefined {
@@ -168,6 +169,6 @@ export function slaSettings(c: Checker, input: Obj): SlaSettings | undefined {
   c.keys(value, 'sla', ['timeZone']);
   const timeZone = c.str(value, 'timeZone', 'sla', { expected: TIME_ZONE_EXPECTED, maxLength: 64 });
   if (timeZone === undefined) return undefined;
-  if (!isTimeZone(timeZone)) return void c.type('sla.timeZone', `${TIME_ZONE_EXPECTED} this system knows`, timeZone);
+  if (!isTimeZone(timeZone)) return void c.type('sla.timeZone', `an IANA time zone name this system knows (${ZONE_EXAMPLES})`, timeZone);
   return { timeZone };
 }

@@ -58,6 +58,13 @@ describe('business days in the plan\'s time zone', () => {
     expect([byId.get('wait-la')!.stalled, byId.get('wait-utc')!.stalled]).toEqual([false, true]);
   });
 
+  it('names the zone in the single-record Markdown report', async () => {
+    const md = (id: string) => runCli(['--db', db, 'report', '--format', 'md', '--id', id], {}, MONDAY_NOON_LA);
+    expect((await md('done-la')).stdout).toContain('| ticket turnaround, business days | 1 business day |');
+    expect((await md('done-la')).stdout).toContain('listed holidays (America/Los_Angeles dates)._');
+    expect((await md('done-utc')).stdout).toContain('listed holidays (UTC dates)._');
+  });
+
   it('cutover list --stalled flags the UTC plan\'s ticket and not the Los Angeles one', async () => {
     const run = await runCli(['--db', db, 'list', '--stalled', '--json'], {}, MONDAY_NOON_LA);
     expect(run.code).toBe(0);
