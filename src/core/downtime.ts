@@ -132,7 +132,10 @@ function businessDays(calendar: Measure | null, instants: Instants, rules: DayRu
  * Every derived duration of DESIGN §3. Business days are dates of `timeZone` (the plan's sla.timeZone; UTC by
  * default); `holidays`: extra non-business dates of that zone (`yyyy-MM-dd`).
  */
-export function computeDowntime(marks: Marks, opts: { holidays?: readonly string[]; timeZone?: string } = {}): Downtime {
+export function computeDowntime(
+  marks: Marks,
+  opts: { holidays?: readonly string[]; timeZone?: string } = {},
+): Downtime {
   const instants = new Instants(marks);
   const turnaroundCalendar = measure(instants, 'ticket_filed', 'legacy_stopped');
   return {
@@ -141,7 +144,10 @@ export function computeDowntime(marks: Marks, opts: { holidays?: readonly string
     executionTime: measure(instants, 'resolution_detected', 'connection_established'),
     dataGap: measure(instants, 'legacy_stopped', 'first_data'),
     turnaroundCalendar,
-    turnaroundBusinessDays: businessDays(turnaroundCalendar, instants, { holidays: opts.holidays ?? [], timeZone: opts.timeZone }),
+    turnaroundBusinessDays: businessDays(turnaroundCalendar, instants, {
+      holidays: opts.holidays ?? [],
+      timeZone: opts.timeZone,
+    }),
     notes: instants.notes,
   };
 }

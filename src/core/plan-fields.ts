@@ -169,6 +169,8 @@ export function slaSettings(c: Checker, input: Obj): SlaSettings | undefined {
   c.keys(value, 'sla', ['timeZone']);
   const timeZone = c.str(value, 'timeZone', 'sla', { expected: TIME_ZONE_EXPECTED, maxLength: 64 });
   if (timeZone === undefined) return undefined;
-  if (!isTimeZone(timeZone)) return void c.type('sla.timeZone', `an IANA time zone name this system knows (${ZONE_EXAMPLES})`, timeZone);
+  if (!isTimeZone(timeZone)) {
+    return void c.type('sla.timeZone', `an IANA time zone name this system knows (${ZONE_EXAMPLES})`, timeZone);
+  }
   return { timeZone };
 }

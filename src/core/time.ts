@@ -125,7 +125,12 @@ export function parseJiraTimestamp(s: string): string {
  * When a ticket filed at `filedAt` leaves its service level: `businessDays` business days later, at the same
  * local time in `timeZone` (the plan's sla.timeZone; UTC by default).
  */
-export function slaDeadline(filedAt: string, businessDays: number, holidays: readonly string[] = [], timeZone?: string): string {
+export function slaDeadline(
+  filedAt: string,
+  businessDays: number,
+  holidays: readonly string[] = [],
+  timeZone?: string,
+): string {
   return toUtcIso(addBusinessDays(parseInstant(filedAt), businessDays, holidays, timeZone));
 }
 

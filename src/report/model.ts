@@ -67,7 +67,8 @@ function stalledBecause(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'hol
   const filed = m.marks.ticket_filed?.at;
   if (m.status !== 'waiting' || !filed) return null;
   const sla = m.slaBusinessDays ?? DEFAULT_SLA_BUSINESS_DAYS;
-  return isTicketPastSla(filed, query.now, sla, query.holidays, m.slaTimeZone) ? `ticket open longer than its ${sla} business-day SLA` : null;
+  const past = isTicketPastSla(filed, query.now, sla, query.holidays, m.slaTimeZone);
+  return past ? `ticket open longer than its ${sla} business-day SLA` : null;
 }
 
 /** A measure's milliseconds, or null when a mark is missing. */

@@ -33,12 +33,14 @@ describe('validatePlan: sla.timeZone', () => {
     expect(r.plan).toBeNull();
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]!.path).toBe('sla.timeZone');
-    expect(r.errors[0]!.message).toMatch(/^sla\.timeZone must be an IANA time zone name .*\(e\.g\. "America\/Los_Angeles"/);
+    const message = /^sla\.timeZone must be an IANA time zone name .*\(e\.g\. "America\/Los_Angeles"/;
+    expect(r.errors[0]!.message).toMatch(message);
     expect(r.errors[0]!.message).toContain(`found ${found}`);
   });
 
   it('refuses an sla that is not an object, and warns of an unknown key in it', () => {
-    expect(validatePlan({ ...good(), sla: 'America/Los_Angeles' }).errors[0]).toMatchObject({ path: 'sla', expected: 'an object {timeZone}' });
+    const notObject = validatePlan({ ...good(), sla: 'America/Los_Angeles' });
+    expect(notObject.errors[0]).toMatchObject({ path: 'sla', expected: 'an object {timeZone}' });
     const typo = validatePlan({ ...good(), sla: { timezone: 'Europe/Berlin' } });
     expect(typo.warnings[0]).toMatchObject({ path: 'sla.timezone', expected: 'timeZone' });
   });

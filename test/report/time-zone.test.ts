@@ -15,7 +15,10 @@ const MONDAY_NOON_LA = '2026-03-09T19:00:00.000Z'; // 12:00 PDT
 const LA = { ticketSlaBusinessDays: 1, sla: { timeZone: 'America/Los_Angeles' } };
 const UTC = { ticketSlaBusinessDays: 1 };
 
-const done: Marks = { ticket_filed: { at: FILED, source: 'jira.created' }, legacy_stopped: { at: STOPPED, source: 'jira.resolutiondate' } };
+const done: Marks = {
+  ticket_filed: { at: FILED, source: 'jira.created' },
+  legacy_stopped: { at: STOPPED, source: 'jira.resolutiondate' },
+};
 const waiting: Marks = { ticket_filed: { at: FILED, source: 'jira.created' } };
 const WAITING = { status: 'waiting', state: 'awaiting_resolution.sleeping', marks: waiting } as const;
 
@@ -32,7 +35,10 @@ beforeAll(async () => {
 });
 afterAll(() => source.close());
 
-const rows = (now: string) => new Map([...source.rows(query({ now }))].map((m) => [m.id, toReportRow(m, query({ now }))]));
+const rows = (now: string) => {
+  const q = query({ now });
+  return new Map([...source.rows(q)].map((m) => [m.id, toReportRow(m, q)] as const));
+};
 
 describe('business days in the plan\'s time zone', () => {
   it('counts the turnaround on Los Angeles dates: Friday to Monday is 1 business day there, 2 in UTC', () => {
@@ -51,7 +57,8 @@ describe('business days in the plan\'s time zone', () => {
   it('prints those figures in the JSON report', async () => {
     const run = await runCli(['--db', db, 'report', '--json'], {}, MONDAY_NOON_LA);
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as { migrations: { id: string; figures: { turnaroundBusinessDays: number | null }; stalled: boolean }[] };
+    type Migration = { id: string; figures: { turnaroundBusinessDays: number | null }; stalled: boolean };
+    const report = JSON.parse(run.stdout) as { migrations: Migration[] };
     const byId = new Map(report.migrations.map((m) => [m.id, m]));
     expect(byId.get('done-la')!.figures.turnaroundBusinessDays).toBe(1);
     expect(byId.get('done-utc')!.figures.turnaroundBusinessDays).toBe(2);
@@ -70,7 +77,8 @@ describe('business days in the plan\'s time zone', () => {
     expect(run.code).toBe(0);
     const listed = JSON.parse(run.stdout) as ListRow[];
     expect(listed.map((r) => [r.id, r.stallReasons.map((s) => s.code)])).toEqual([['wait-utc', ['ticket_past_sla']]]);
-    const later = JSON.parse((await runCli(['--db', db, 'list', '--stalled', '--json'], {}, '2026-03-10T00:00:01.000Z')).stdout) as ListRow[];
+    const afterFive = await runCli(['--db', db, 'list', '--stalled', '--json'], {}, '2026-03-10T00:00:01.000Z');
+    const later = JSON.parse(afterFive.stdout) as ListRow[];
     expect(later.map((r) => r.id).sort()).toEqual(['wait-la', 'wait-utc']);
   });
 });
