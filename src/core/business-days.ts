@@ -12,7 +12,7 @@
 //   has no holidays, so the count stays here; date-fns supplies the zone's calendar.)
 // - Adding n business days keeps the local time of day (date-fns `addDays` on a TZDate, which holds the wall
 //   clock across a DST change) and lands on the n-th business date after the start.
-import { TZDate } from '@date-fns/tz/date';
+import { TZDateMini as TZDate } from '@date-fns/tz/date/mini';
 import { addDays } from 'date-fns/addDays';
 
 /** The zone business days are counted in when a plan names none. */
