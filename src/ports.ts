@@ -299,6 +299,8 @@ export interface MigrationFilter {
 export interface MigrationSummary extends Omit<MigrationRecord, 'plan' | 'snapshot'> {
   /** The plan's ticketSlaBusinessDays when it is an integer; null otherwise (the default applies). */
   planSlaBusinessDays: number | null;
+  /** The plan's sla.timeZone when it is a string; null otherwise (UTC applies). */
+  planSlaTimeZone: string | null;
   lease: Lease | null;
 }
 

@@ -14,7 +14,7 @@ export interface Measure {
 }
 
 export interface BusinessDaysMeasure extends Measure {
-  /** Signed business days (UTC dates, weekends and holidays excluded; see business-days.ts). */
+  /** Signed business days (dates of the plan's zone, UTC by default; weekends and holidays excluded). */
   days: number;
 }
 
@@ -111,20 +111,31 @@ function measure(instants: Instants, from: MarkName, to: MarkName): Measure | nu
   return { ms, negative, from, to, text: negative ? `${formatDuration(ms)} (negative: ${to} before ${from})` : formatDuration(ms) };
 }
 
-function businessDays(calendar: Measure | null, instants: Instants, holidays: readonly string[]): BusinessDaysMeasure | null {
+interface DayRules {
+  holidays: readonly string[];
+  timeZone: string | undefined;
+}
+
+function businessDays(calendar: Measure | null, instants: Instants, rules: DayRules): BusinessDaysMeasure | null {
   if (!calendar) return null;
   const start = instants.of(calendar.from);
   const end = instants.of(calendar.to);
   if (start === null || end === null) return null;
-  const days = businessDaysBetween(start, end, holidays);
+  const days = businessDaysBetween(start, end, rules.holidays, rules.timeZone);
   const unit = Math.abs(days) === 1 ? 'business day' : 'business days';
   const text = calendar.negative ? `${days} ${unit} (negative: ${calendar.to} before ${calendar.from})` : `${days} ${unit}`;
   // The calendar measure's fields in its order, then days (what `{ ...calendar, days, text }` gives, built directly).
   return { ms: calendar.ms, negative: calendar.negative, from: calendar.from, to: calendar.to, text, days };
 }
 
-/** Every derived duration of DESIGN §3. `holidays`: extra non-business UTC dates (`yyyy-MM-dd`). */
-export function computeDowntime(marks: Marks, opts: { holidays?: readonly string[] } = {}): Downtime {
+/**
+ * Every derived duration of DESIGN §3. Business days are dates of `timeZone` (the plan's sla.timeZone; UTC by
+ * default); `holidays`: extra non-business dates of that zone (`yyyy-MM-dd`).
+ */
+export function computeDowntime(
+  marks: Marks,
+  opts: { holidays?: readonly string[]; timeZone?: string } = {},
+): Downtime {
   const instants = new Instants(marks);
   const turnaroundCalendar = measure(instants, 'ticket_filed', 'legacy_stopped');
   return {
@@ -133,7 +144,10 @@ export function computeDowntime(marks: Marks, opts: { holidays?: readonly string
     executionTime: measure(instants, 'resolution_detected', 'connection_established'),
     dataGap: measure(instants, 'legacy_stopped', 'first_data'),
     turnaroundCalendar,
-    turnaroundBusinessDays: businessDays(turnaroundCalendar, instants, opts.holidays ?? []),
+    turnaroundBusinessDays: businessDays(turnaroundCalendar, instants, {
+      holidays: opts.holidays ?? [],
+      timeZone: opts.timeZone,
+    }),
     notes: instants.notes,
   };
 }

@@ -1,5 +1,7 @@
 // Field-level validation helpers for plan.ts: every issue names the field (path), what was expected and
 // what was found. Values that may be secrets are never echoed (see `secret`).
+import { isTimeZone } from './business-days.js';
+import type { SlaSettings } from './types.js';
 
 export interface Issue {
   /** Where, e.g. "jira.projectKey", "audiences[3]", "(plan)" for the document itself. */
@@ -154,4 +156,21 @@ export class Checker {
     });
     return out;
   }
+}
+
+const ZONE_EXAMPLES = 'e.g. "America/Los_Angeles", "Europe/Berlin" or "UTC"';
+const TIME_ZONE_EXPECTED = `an IANA time zone name (${ZONE_EXAMPLES})`;
+
+/** The plan's `sla` object: the zone business days are counted in. Undefined when absent (UTC applies). */
+export function slaSettings(c: Checker, input: Obj): SlaSettings | undefined {
+  const value = input.sla;
+  if (value === undefined) return undefined;
+  if (!isObj(value)) return void c.type('sla', 'an object {timeZone}', value);
+  c.keys(value, 'sla', ['timeZone']);
+  const timeZone = c.str(value, 'timeZone', 'sla', { expected: TIME_ZONE_EXPECTED, maxLength: 64 });
+  if (timeZone === undefined) return undefined;
+  if (!isTimeZone(timeZone)) {
+    return void c.type('sla.timeZone', `an IANA time zone name this system knows (${ZONE_EXAMPLES})`, timeZone);
+  }
+  return { timeZone };
 }

@@ -143,7 +143,7 @@ export function describePlan(plan: Plan): string[] {
     'Will be created, before the ticket (nothing is exported yet):',
     `  - an Experience Cloud Audiences connection "${dest.name}"${dest.accountId ? `, account ${dest.accountId}` : ''}; bearer token ${dest.tokenEnv ? `read from $${dest.tokenEnv} (never stored)` : 'none'}`,
     '  - its Profile Store source connection and its target connection',
-    `Jira: ${jira.existingKey ? `attach the existing ticket ${jira.existingKey}` : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`}; polled every ${formatDuration(polling.ticketIntervalMs)}, stalled after ${plan.ticketSlaBusinessDays} business days`,
+    `Jira: ${jira.existingKey ? `attach the existing ticket ${jira.existingKey}` : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`}; polled every ${formatDuration(polling.ticketIntervalMs)}, stalled after ${plan.ticketSlaBusinessDays} business days${plan.sla ? ` (${plan.sla.timeZone} dates)` : ''}`,
     `Cut-over: the moment the ticket resolves, one call creates the dataflow with ${all(plan.audiences.length, 'audience')}; never earlier`,
     `Verification: Audience Manager and the flow's runs polled every ${formatDuration(polling.verifyIntervalMs)}, for up to ${formatDuration(polling.verifyTimeoutMs)}`,
     `Alerts: ${alertsLine(plan.alerts)}`,

@@ -1,7 +1,7 @@
 // Plan validation and defaults (DESIGN §2 step 1). validatePlan never throws: it returns the plan (null when
 // any error) with every error and warning, each naming the field, what was expected and what was found.
 import { IDENTITIES, SOLUTIONS, type AcceptedCheck, type IdentityMapping, type IdentityName, type Plan, type Solution } from './types.js';
-import { Checker, isObj, join, nearest, type Issue, type Obj } from './plan-fields.js';
+import { Checker, isObj, join, nearest, slaSettings, type Issue, type Obj } from './plan-fields.js';
 import { CHECK_IDS, MAX_AUDIENCES_PER_FLOW } from './preflight-checks.js';
 import { tryParseInstant, toUtcIso } from './time.js';
 
@@ -54,7 +54,7 @@ export const ORG_ID_RE = /^[A-Za-z0-9]+@AdobeOrg$/;
 const SANDBOX_RE = /^[a-z0-9][a-z0-9-]*$/;
 /** Marks a draft: the wizard's answers so far, where an absent field is a question not yet answered. */
 export const DRAFT_KEY = '$draft';
-const ROOT_KEYS = ['$schema', DRAFT_KEY, 'orgId', 'sandbox', 'audiences', 'identities', 'solutions', 'destination', 'alerts', 'jira', 'usesDataManagement', 'polling', 'ticketSlaBusinessDays', 'acceptedChecks'];
+const ROOT_KEYS = ['$schema', DRAFT_KEY, 'orgId', 'sandbox', 'audiences', 'identities', 'solutions', 'destination', 'alerts', 'jira', 'usesDataManagement', 'polling', 'ticketSlaBusinessDays', 'sla', 'acceptedChecks'];
 const HOUR = 3_600_000;
 
 function mergeDefaults(input: PlanDefaultsInput = {}): PlanDefaults {
@@ -85,6 +85,8 @@ export function validatePlan(input: unknown, opts: ValidateOptions = {}): PlanRe
     ticketSlaBusinessDays: c.int(input, 'ticketSlaBusinessDays', '', d.ticketSlaBusinessDays, { min: 1, max: 60 }),
     acceptedChecks: acceptedChecks(c, input),
   };
+  const sla = slaSettings(c, input);
+  if (sla) plan.sla = sla; // absent unless set: a plan without it stores and prints exactly as before
   return { plan: c.errors.length > 0 ? null : plan, warnings: c.warnings, errors: c.errors };
 }
 

@@ -2,12 +2,13 @@
 // `cutover list --stalled`, `watch` and a test all reach the same verdict for the same stored facts.
 //
 // A stall is a flag for a human, not a failure: the migration keeps its state. The reasons:
-// - ticket_past_sla: waiting on the deprovisioning ticket longer than its service level (business days);
+// - ticket_past_sla: waiting on the deprovisioning ticket longer than its service level (business days, on the
+//   calendar of the plan's sla.timeZone, UTC by default);
 // - needs_attention: parked after exhausted retries or a failed check, with the error that parked it;
 // - no_progress: no state change or new mark for more than `stallHours`. Not applied while the ticket is
 //   waited on within its service level: days of silence are normal there, and the SLA rule owns that wait;
 // - dead_runner: a lease whose expiry passed on an unfinished migration: the runner died without releasing it.
-import { businessDaysBetween } from './business-days.js';
+import { businessDaysBetween, DEFAULT_TIME_ZONE, isTimeZone } from './business-days.js';
 import { isPastBusinessDays, parseInstant } from './time.js';
 import type { Marks, MigrationStatus, StoredError } from './types.js';
 
@@ -32,6 +33,8 @@ export interface StallRecord {
   marks: Marks;
   /** The plan's own ticketSlaBusinessDays, null when it has none. */
   planSlaBusinessDays: number | null;
+  /** The plan's sla.timeZone, null or absent when it has none (UTC applies). */
+  planSlaTimeZone?: string | null;
 }
 
 /** The lease fields the verdict needs; a Lease satisfies it. */
@@ -47,6 +50,8 @@ export interface StallOptions {
   /** Default 24. */
   stallHours?: number;
   holidays?: readonly string[];
+  /** Default: the plan's sla.timeZone, else UTC. */
+  timeZone?: string;
 }
 
 const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled']);
@@ -56,16 +61,28 @@ export function slaBusinessDays(planDays: unknown): number {
   return typeof planDays === 'number' && Number.isInteger(planDays) && planDays >= 0 ? planDays : DEFAULT_SLA_BUSINESS_DAYS;
 }
 
+/** The plan's sla.timeZone when it names a zone this runtime knows; UTC otherwise (as for an absent one). */
+export function slaTimeZone(planZone: unknown): string {
+  return isTimeZone(planZone) ? planZone : DEFAULT_TIME_ZONE;
+}
+
 function waitingOnTicket(m: StallRecord): boolean {
   return m.state.startsWith('awaiting_resolution') && Boolean(m.marks.ticket_filed) && !m.marks.legacy_stopped;
 }
 
-function ticketReason(m: StallRecord, nowMs: number, slaDays: number, holidays: readonly string[]): StallReason | null {
+interface SlaCalendar {
+  days: number;
+  holidays: readonly string[];
+  timeZone: string;
+}
+
+function ticketReason(m: StallRecord, nowMs: number, sla: SlaCalendar): StallReason | null {
   const filed = m.marks.ticket_filed;
   if (!waitingOnTicket(m) || !filed) return null;
   const filedMs = parseInstant(filed.at);
-  if (!isPastBusinessDays(filedMs, nowMs, slaDays, holidays)) return null;
-  const waited = businessDaysBetween(filedMs, nowMs, holidays);
+  const slaDays = sla.days;
+  if (!isPastBusinessDays(filedMs, nowMs, slaDays, sla.holidays, sla.timeZone)) return null;
+  const waited = businessDaysBetween(filedMs, nowMs, sla.holidays, sla.timeZone);
   const ticket = m.ticketKey ?? 'the ticket';
   return {
     code: 'ticket_past_sla',
@@ -101,7 +118,11 @@ export function stallReasons(record: StallRecord, lease: StallLease | null, now:
   const slaDays = options.slaBusinessDays ?? slaBusinessDays(record.planSlaBusinessDays);
   const stallHours = options.stallHours ?? DEFAULT_STALL_HOURS;
   const reasons = [
-    ticketReason(record, nowMs, slaDays, options.holidays ?? []),
+    ticketReason(record, nowMs, {
+      days: slaDays,
+      holidays: options.holidays ?? [],
+      timeZone: options.timeZone ?? slaTimeZone(record.planSlaTimeZone),
+    }),
     attentionReason(record),
     progressReason(record, nowMs, stallHours),
     runnerReason(record, lease, nowMs),

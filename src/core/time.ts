@@ -1,5 +1,5 @@
 // Strict ISO-8601 instant parsing and the ticket service-level test. Pure: "now" is always an argument.
-import { addBusinessDaysUtc } from './business-days.js';
+import { addBusinessDays } from './business-days.js';
 
 // yyyy-MM-ddTHH:mm[:ss[.fraction]] followed by Z, ±HH:mm or ±HHmm. Nothing else: no space separator,
 // no lower-case t/z, no missing offset (a local time without offset is ambiguous and refused).
@@ -121,18 +121,38 @@ export function parseJiraTimestamp(s: string): string {
   return toUtcIso(ms);
 }
 
-/** When a ticket filed at `filedAt` leaves its service level: `businessDays` business days later, same UTC time. */
-export function slaDeadline(filedAt: string, businessDays: number, holidays: readonly string[] = []): string {
-  return toUtcIso(addBusinessDaysUtc(parseInstant(filedAt), businessDays, holidays));
+/**
+ * When a ticket filed at `filedAt` leaves its service level: `businessDays` business days later, at the same
+ * local time in `timeZone` (the plan's sla.timeZone; UTC by default).
+ */
+export function slaDeadline(
+  filedAt: string,
+  businessDays: number,
+  holidays: readonly string[] = [],
+  timeZone?: string,
+): string {
+  return toUtcIso(addBusinessDays(parseInstant(filedAt), businessDays, holidays, timeZone));
 }
 
 /** True when `now` is strictly after the service-level deadline (see business-days.ts for the day rules). */
-export function isTicketPastSla(filedAt: string, now: string, businessDays: number, holidays: readonly string[] = []): boolean {
-  return isPastBusinessDays(parseInstant(filedAt), parseInstant(now), businessDays, holidays);
+export function isTicketPastSla(
+  filedAt: string,
+  now: string,
+  businessDays: number,
+  holidays: readonly string[] = [],
+  timeZone?: string,
+): boolean {
+  return isPastBusinessDays(parseInstant(filedAt), parseInstant(now), businessDays, holidays, timeZone);
 }
 
 /** isTicketPastSla on epoch ms, for callers that judge many tickets against one "now". */
-export function isPastBusinessDays(filedMs: number, nowMs: number, businessDays: number, holidays: readonly string[] = []): boolean {
+export function isPastBusinessDays(
+  filedMs: number,
+  nowMs: number,
+  businessDays: number,
+  holidays: readonly string[] = [],
+  timeZone?: string,
+): boolean {
   // The deadline as epoch ms: the same instant slaDeadline prints, without the text round trip.
-  return nowMs > addBusinessDaysUtc(filedMs, businessDays, holidays);
+  return nowMs > addBusinessDays(filedMs, businessDays, holidays, timeZone);
 }

@@ -63,7 +63,14 @@ export interface Plan {
     retryBaseMs: number;
   };
   ticketSlaBusinessDays: number;
+  /** Present only when the plan sets it; absent, business days are UTC dates. */
+  sla?: SlaSettings;
   acceptedChecks: AcceptedCheck[];
+}
+
+export interface SlaSettings {
+  /** IANA zone whose calendar dates the ticket's business days are counted in (e.g. "America/Los_Angeles"). */
+  timeZone: string;
 }
 
 export interface AcceptedCheck {

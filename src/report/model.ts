@@ -39,12 +39,12 @@ export interface ReportRow extends MigrationMarks {
 }
 
 export function toReportRow(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'holidays'>): ReportRow {
-  const downtime = computeDowntime(m.marks, { holidays: query.holidays });
+  const downtime = computeDowntime(m.marks, { holidays: query.holidays, timeZone: m.slaTimeZone });
   const stalledReason = stalledBecause(m, query);
   const overridden: MarkName[] = [];
   for (const { name } of MARKS) if (m.marks[name]?.override !== undefined) overridden.push(name);
   // Field by field rather than `{ ...m }`: this runs once per migration of a 100,000-row report.
-  return {
+  const row: ReportRow = {
     id: m.id,
     orgId: m.orgId,
     status: m.status,
@@ -58,6 +58,8 @@ export function toReportRow(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 
     stalledReason,
     overridden,
   };
+  if (m.slaTimeZone !== undefined) row.slaTimeZone = m.slaTimeZone;
+  return row;
 }
 
 function stalledBecause(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'holidays'>): string | null {
@@ -65,7 +67,8 @@ function stalledBecause(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'hol
   const filed = m.marks.ticket_filed?.at;
   if (m.status !== 'waiting' || !filed) return null;
   const sla = m.slaBusinessDays ?? DEFAULT_SLA_BUSINESS_DAYS;
-  return isTicketPastSla(filed, query.now, sla, query.holidays) ? `ticket open longer than its ${sla} business-day SLA` : null;
+  const past = isTicketPastSla(filed, query.now, sla, query.holidays, m.slaTimeZone);
+  return past ? `ticket open longer than its ${sla} business-day SLA` : null;
 }
 
 /** A measure's milliseconds, or null when a mark is missing. */

@@ -79,6 +79,6 @@ export function recordLines(r: ReportRow, now: string): string[] {
     mdRow(['ticket turnaround, business days', businessDaysText(businessDaysOf(r)), turnaround ? `${markTitle(turnaround.from)} → ${markTitle(turnaround.to)}` : NOT_AVAILABLE]),
     '',
     ...(r.downtime.notes.length > 0 ? [`Not available: ${r.downtime.notes.join('; ')}.`, ''] : []),
-    `_Computed by cutover report at ${now} from the stored marks only; business days exclude weekends and listed holidays (UTC dates)._`,
+    `_Computed by cutover report at ${now} from the stored marks only; business days exclude weekends and listed holidays (${r.slaTimeZone ?? 'UTC'} dates)._`,
   ];
 }

@@ -21,7 +21,7 @@ export interface ReportFilter {
 export interface ReportQuery extends ReportFilter {
   /** UTC ISO-8601, from the command's clock. Used only to decide "stalled", never for a duration. */
   now: string;
-  /** Extra non-business UTC dates, `yyyy-MM-dd`. */
+  /** Extra non-business dates (of each plan's zone, UTC by default), `yyyy-MM-dd`. */
   holidays: readonly string[];
 }
 
@@ -38,6 +38,8 @@ export interface MigrationMarks {
    * and only for a `waiting` migration, the one status it decides anything for ("stalled"); null otherwise.
    */
   slaBusinessDays: number | null;
+  /** The plan's sla.timeZone, present only when the plan names one: business days are its dates (else UTC). */
+  slaTimeZone?: string;
   marks: Marks;
 }
 

@@ -35,6 +35,21 @@ describe('stallReasons', () => {
     expect(codes(record(), '2026-01-20T10:00:00Z', null, { slaBusinessDays: 20 })).toEqual([]);
   });
 
+  it('counts the service level on the dates of the plan\'s sla.timeZone: Friday 17:00 in LA is not Saturday', () => {
+    const fridayEvening = '2026-01-10T01:00:00.000Z'; // Friday 2026-01-09 17:00 PST
+    const marks = { ticket_filed: { at: fridayEvening, source: 'jira.created' } };
+    const filedInLa = (zone: string | null) => record({ planSlaBusinessDays: 1, planSlaTimeZone: zone, marks });
+    const mondayNoonLa = '2026-01-12T20:00:00Z';
+    expect(codes(filedInLa(null), mondayNoonLa)).toEqual(['ticket_past_sla']); // UTC: due Monday 01:00Z
+    expect(codes(filedInLa('America/Los_Angeles'), mondayNoonLa)).toEqual([]); // due Monday 17:00 PST
+    expect(codes(filedInLa(null), mondayNoonLa, null, { timeZone: 'America/Los_Angeles' })).toEqual([]);
+    const [reason] = stallReasons(filedInLa('America/Los_Angeles'), null, '2026-01-13T01:30:00Z'); // Mon 17:30 PST
+    expect(reason?.message).toBe(`CC-7 filed ${fridayEvening} has waited 1 business days (service level 1)`);
+    const [utcReason] = stallReasons(filedInLa(null), null, '2026-01-13T01:30:00Z');
+    expect(utcReason?.message).toContain('has waited 2 business days');
+    expect(codes(filedInLa('Mars/Olympus_Mons'), mondayNoonLa)).toEqual(['ticket_past_sla']); // unknown: UTC, as absent
+  });
+
   it('does not count days of silence on a ticket within its service level as "no progress"', () => {
     expect(codes(record(), '2026-01-09T09:00:00Z', null, { stallHours: 1 })).toEqual([]);
   });

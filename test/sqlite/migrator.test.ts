@@ -36,8 +36,8 @@ describe('migrator', () => {
   it('brings a fresh database to the current schema, once', () => {
     const db = openDatabase(path.join(tempDir(), 'cutover.db'));
     try {
-      expect(pendingMigrations(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox']);
-      expect(migrate(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox']);
+      expect(pendingMigrations(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox', '0004_listing_time_zone']);
+      expect(migrate(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox', '0004_listing_time_zone']);
       expect(migrate(db)).toEqual([]);
       expect(pendingMigrations(db)).toEqual([]);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();

@@ -54,6 +54,14 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         expect(await store.list({ status: 'completed' })).toEqual([]);
       });
 
+      it('summarises the plan\'s sla.timeZone when it is a string, null otherwise', async () => {
+        await store.create(newMigration('a', { at: at(0), plan: { sla: { timeZone: 'America/Los_Angeles' } } }));
+        await store.create(newMigration('b', { at: at(1), plan: { sla: { timeZone: 7 } } }));
+        await store.create(newMigration('c', { at: at(2), plan: { ticketSlaBusinessDays: 3 } }));
+        const byId = new Map((await store.summaries()).summaries.map((s) => [s.id, s.planSlaTimeZone]));
+        expect(Object.fromEntries(byId)).toEqual({ a: 'America/Los_Angeles', b: null, c: null });
+      });
+
       it('summarises what list returns, in the same order, with marks, lease and the plan\'s service level', async () => {
         await store.create(newMigration('a', { at: at(0), plan: { ticketSlaBusinessDays: 3, audiences: [] } }));
         await store.create(newMigration('b', { at: at(5), orgId: 'ORG2@AdobeOrg', plan: { ticketSlaBusinessDays: '3' } }));

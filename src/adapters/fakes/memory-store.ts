@@ -25,6 +25,7 @@ import type { Marks } from '../../core/types.js';
 import { canonicalMark, utc } from '../sqlite/canonical.js';
 
 const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const viaJson = <T>(value: T): T => (value === undefined || value === null ? (null as T) : JSON.parse(JSON.stringify(value)));
 
 export class MemoryStore implements MigrationStore {
@@ -78,6 +79,7 @@ export class MemoryStore implements MigrationStore {
     const page = records.slice(0, limit ?? records.length).map(({ plan, snapshot: _snapshot, ...rest }) => ({
       ...rest,
       planSlaBusinessDays: integerOrNull((plan as { ticketSlaBusinessDays?: unknown } | null)?.ticketSlaBusinessDays),
+      planSlaTimeZone: stringOrNull((plan as { sla?: { timeZone?: unknown } } | null)?.sla?.timeZone),
       lease: this.leases.get(rest.id) ?? null,
     }));
     return { summaries: page, total: records.length };

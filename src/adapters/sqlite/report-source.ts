@@ -1,7 +1,7 @@
 // The report's SQL (DESIGN §3 marks of each migration). Rows are streamed with stmt.iterate(), one at a time in
 // raw mode; the aggregate is folded in JavaScript from the same rows (report/aggregate-js.ts), in the pass that
 // renders them, so the report reads the database once.
-import { slaBusinessDays } from '../../core/stall.js';
+import { slaBusinessDays, slaTimeZone } from '../../core/stall.js';
 import type { Mark, MarkName, Marks, MigrationStatus } from '../../core/types.js';
 import type { MigrationMarks, ReportQuery, ReportSource } from '../../report/source.js';
 import { checkDatabaseFile, migrate } from './migrator.js';
@@ -16,8 +16,11 @@ const WHERE = `(@since IS NULL OR m.created_at >= @since) AND (@until IS NULL OR
 // range scan, and far fewer values to marshal into JavaScript than 20 pivoted columns.
 // Columns come back as arrays (raw mode: no object per row), in this order. The plan's SLA is read only where it
 // decides something (a waiting migration's "stalled"): parsing every plan is a third of the statement's time.
+// The plan's zone decides every row's business days, so it is read from every plan that names one: the instr
+// test is a plain substring search, and a plan without "timeZone" (every UTC plan) is never parsed for it.
 const ROWS_SQL = `SELECT m.id, m.org_id, m.status, m.state, m.ticket_key, m.created_at,
   CASE WHEN m.status = 'waiting' THEN json_extract(m.plan, '$.ticketSlaBusinessDays') END AS sla,
+  CASE WHEN instr(m.plan, '"timeZone"') > 0 THEN json_extract(m.plan, '$.sla.timeZone') END AS zone,
   (SELECT json_group_object(k.name, json_array(k.at, k.source, k.override_by, k.override_reason))
      FROM marks k WHERE k.migration_id = m.id) AS marks
   FROM migrations m
@@ -89,12 +92,13 @@ type RowTuple = [
   ticketKey: string | null,
   createdAt: string,
   sla: unknown,
+  zone: unknown,
   marks: string | null,
 ];
 
 /** The migration's summary and marks; marks are built as rows.ts toMarks builds them, without the row objects. */
 function toMigrationMarks(row: RowTuple): MigrationMarks {
-  const [id, orgId, status, state, ticketKey, createdAt, sla, packedMarks] = row;
+  const [id, orgId, status, state, ticketKey, createdAt, sla, zone, packedMarks] = row;
   const packed = JSON.parse(packedMarks ?? '{}') as Record<string, PackedMark>;
   const marks: Marks = {};
   for (const name in packed) {
@@ -103,7 +107,7 @@ function toMigrationMarks(row: RowTuple): MigrationMarks {
     if (by !== null) mark.override = { by, reason: reason ?? '' };
     marks[name as MarkName] = mark;
   }
-  return {
+  const result: MigrationMarks = {
     id: String(id),
     orgId: String(orgId),
     status: status as MigrationStatus,
@@ -113,4 +117,6 @@ function toMigrationMarks(row: RowTuple): MigrationMarks {
     slaBusinessDays: status === 'waiting' ? slaBusinessDays(sla) : null,
     marks,
   };
+  if (zone !== null) result.slaTimeZone = slaTimeZone(zone);
+  return result;
 }

@@ -11,10 +11,11 @@ type PageParams = FilterParams & { limit: number };
 const FILTER = '(@status IS NULL OR status = @status) AND (@org_id IS NULL OR org_id = @org_id)';
 // LIMIT -1 is SQLite's "no limit".
 const PAGE = `FROM migrations INDEXED BY migrations_listing WHERE ${FILTER} ORDER BY updated_at DESC, id LIMIT @limit`;
-// Must stay the indexed expression of migrations/0002 word for word, or SQLite reads the table instead.
+// Must stay the indexed expressions of migrations/0004 word for word, or SQLite reads the table instead.
 const PLAN_SLA = `(CASE json_type(plan, '$.ticketSlaBusinessDays') WHEN 'integer' THEN json_extract(plan, '$.ticketSlaBusinessDays') END)`;
+const PLAN_ZONE = `(CASE json_type(plan, '$.sla.timeZone') WHEN 'text' THEN json_extract(plan, '$.sla.timeZone') END)`;
 
-type SummaryRowData = SummaryColumns & { plan_sla: number | null };
+type SummaryRowData = SummaryColumns & { plan_sla: number | null; plan_zone: string | null };
 
 export class SummaryReader {
   private readonly rows;
@@ -25,7 +26,7 @@ export class SummaryReader {
   constructor(db: SqliteDatabase) {
     this.rows = db.prepare<[PageParams], SummaryRowData>(
       `SELECT id, org_id, machine_version, xstate_version, state, status, created_at, updated_at, progress_at,
-         attempts, last_error, ticket_key, ${PLAN_SLA} AS plan_sla ${PAGE}`,
+         attempts, last_error, ticket_key, ${PLAN_SLA} AS plan_sla, ${PLAN_ZONE} AS plan_zone ${PAGE}`,
     );
     this.marks = db.prepare<[PageParams], MarkRowData & { migration_id: string }>(
       `SELECT migration_id, name, at, source, override_by, override_reason FROM marks
@@ -47,7 +48,8 @@ export class SummaryReader {
 }
 
 function toSummary(row: SummaryRowData, marks: MarkRowData[], lease: Lease | null): MigrationSummary {
-  return { ...summaryFields(row), marks: toMarks(marks), planSlaBusinessDays: row.plan_sla, lease };
+  const planSlaTimeZone = row.plan_zone;
+  return { ...summaryFields(row), marks: toMarks(marks), planSlaBusinessDays: row.plan_sla, planSlaTimeZone, lease };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
