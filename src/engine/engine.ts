@@ -149,7 +149,7 @@ export class Engine {
     actor.stop();
     await Promise.allSettled([...inFlight]);
     await persister.flushed();
-    if (outcome === 'lease-lost') throw new LockedError(`migration ${record.id} was taken over by another runner`, 'LOCK_LOST', 'cutover show ' + record.id);
+    if (outcome === 'lease-lost') throw new LockedError(`migration ${record.id} was taken over by another runner`, 'LOCK_LOST', `cutover show ${record.id}`);
     const snapshot = actor.getSnapshot();
     return { id: record.id, state: stateName(snapshot), status: outcome === 'interrupted' ? 'interrupted' : statusOf(snapshot), context: snapshot.context };
   }
