@@ -1,6 +1,6 @@
 // cutover watch: drive a whole fleet of migrations from one process (scheduler in ../watch/scheduler.ts),
 // optionally woken early by signed Jira webhooks (../watch/webhook.ts). Exit codes are in the command's help
-// (register-watch.ts): an operator stopping the watch is a clean exit, 0.
+// (commands/index.ts): an operator stopping the watch is a clean exit, 0.
 import type { Plan } from '../../core/types.js';
 import { EXIT, UsageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
