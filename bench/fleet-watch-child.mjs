@@ -8,8 +8,8 @@
 import { fromDist } from './lib.mjs';
 
 const [db, concurrency, rate] = process.argv.slice(2);
-const { openRuntime } = await fromDist('cli/runtime.js');
-const { defaultContext } = await fromDist('cli/context.js');
+const { openRuntime } = await fromDist('cli/wiring/runtime.js');
+const { defaultContext } = await fromDist('cli/wiring/context.js');
 const { Scheduler } = await fromDist('cli/watch/scheduler.js');
 
 const controller = new AbortController();

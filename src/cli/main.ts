@@ -2,7 +2,7 @@
 // code in one place. Nothing below this catch prints errors or calls process.exit.
 import { CommanderError } from 'commander';
 import { CutoverError, EXIT } from '../errors.js';
-import { defaultContext, type CliContext } from './context.js';
+import { defaultContext, type CliContext } from './wiring/context.js';
 import { createProgram } from './program.js';
 import { VERSION } from './version.js';
 

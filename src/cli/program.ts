@@ -1,7 +1,7 @@
 // The commander program: global flags, output and the lazy loading of a command's module. The commands
 // themselves are registered in commands/index.ts.
 import { Command } from 'commander';
-import type { CliContext, GlobalOptions } from './context.js';
+import type { CliContext, GlobalOptions } from './wiring/context.js';
 import { registerCommands } from './commands/index.js';
 
 /** A command's module; `command` is the commander Command that ran it (completion reads the program from it). */

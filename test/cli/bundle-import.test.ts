@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SupportBundle } from '../../src/cli/bundle.js';
+import type { SupportBundle } from '../../src/cli/support-bundle/bundle.js';
 import { HOUR, resolveTicket, rig, samplePlan, T0, type Rig } from './helpers.js';
 
 const LAUNCHER = join(resolve(import.meta.dirname, '../..'), 'bin/cutover.cjs');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/adapters/sqlite/store.js';
-import type { SupportBundle } from '../../src/cli/bundle.js';
+import type { SupportBundle } from '../../src/cli/support-bundle/bundle.js';
 import { VERSION } from '../../src/cli/version.js';
 import { MACHINE_VERSION } from '../../src/core/machine-types.js';
 import { XSTATE_VERSION } from '../../src/engine/versions.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
+import type { CliContext } from '../../src/cli/wiring/context.js';
 import { createProgram } from '../../src/cli/program.js';
 import { runCli } from '../wizard/helpers.js';
 

@@ -8,7 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { FakeClock } from '../../src/adapters/fakes/clock.js';
 import { fakeServices } from '../../src/adapters/fakes/services.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
-import type { CliContext } from '../../src/cli/context.js';
+import type { CliContext } from '../../src/cli/wiring/context.js';
 import { main } from '../../src/cli/main.js';
 import { samplePlan as engineSamplePlan } from '../engine/helpers.js';
 import type { Plan } from '../../src/core/types.js';

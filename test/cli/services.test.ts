@@ -4,8 +4,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
 import { validateConfig } from '../../src/core/config.js';
-import type { CliContext } from '../../src/cli/context.js';
-import { connect } from '../../src/cli/services.js';
+import type { CliContext } from '../../src/cli/wiring/context.js';
+import { connect } from '../../src/cli/wiring/org-clients.js';
 
 describe('connect', () => {
   it('masks the destination token named by the plan', () => {

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { openStore, type SqliteStore } from '../../src/adapters/sqlite/store.js';
 import { FakeClock } from '../../src/adapters/fakes/clock.js';
 import type { Marks, MigrationStatus } from '../../src/core/types.js';
-import type { CliContext } from '../../src/cli/context.js';
+import type { CliContext } from '../../src/cli/wiring/context.js';
 import { main } from '../../src/cli/main.js';
 import type { ReportQuery } from '../../src/report/source.js';
 

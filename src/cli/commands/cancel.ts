@@ -2,10 +2,10 @@
 // Once Adobe has turned legacy sharing off, cancelling would leave the org with no sharing at all: the
 // machine ignores CANCEL then, and this command says so instead of pretending.
 import type { MigrationRecord } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { requireReason } from '../operator.js';
-import { refused, sendOperatorEvent, storedContext, whereItIs } from '../operator-event.js';
-import { openRuntime } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { requireReason } from '../operator/reason.js';
+import { refused, sendOperatorEvent, storedContext, whereItIs } from '../operator/operator-event.js';
+import { openRuntime } from '../wiring/runtime.js';
 
 /** When the legacy pipe is known to be off: a stop mark, or a poll that saw the ticket done (time unknown). */
 function legacyOffSince(record: MigrationRecord): string | null {

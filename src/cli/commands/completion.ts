@@ -7,7 +7,7 @@ import { bashScript } from '../completion/bash.js';
 import { fishScript } from '../completion/fish.js';
 import { modelOf, type CliModel } from '../completion/model.js';
 import { zshScript } from '../completion/zsh.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
 
 export const SHELLS: Record<string, (model: CliModel) => string> = {
   bash: bashScript,

@@ -4,10 +4,10 @@ import type { MigrationEvent } from '../../core/machine-types.js';
 import { SOLUTIONS, type Solution } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { requireReason } from '../operator.js';
-import { sendOperatorEvent, whereItIs } from '../operator-event.js';
-import { openRuntime } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { requireReason } from '../operator/reason.js';
+import { sendOperatorEvent, whereItIs } from '../operator/operator-event.js';
+import { openRuntime } from '../wiring/runtime.js';
 
 interface ConfirmOptions extends GlobalOptions {
   solution?: string;

@@ -8,11 +8,11 @@ import { computeDowntime, markLabel, measureText } from '../../core/downtime.js'
 import { validatePlan } from '../../core/plan.js';
 import type { MarkName } from '../../core/types.js';
 import type { DriveResult } from '../../engine/engine.js';
-import { databaseFile, type CliContext, type GlobalOptions } from '../context.js';
-import { exitFor } from '../drive.js';
-import { out, printJson, say } from '../output.js';
-import { progressView } from '../progress.js';
-import { openRuntime } from '../runtime.js';
+import { databaseFile, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { exitFor } from '../operator/drive.js';
+import { out, printJson, say } from '../terminal/output.js';
+import { progressView } from '../terminal/drive-progress.js';
+import { openRuntime } from '../wiring/runtime.js';
 
 interface DemoOptions extends GlobalOptions {
   resolveAfterMs?: string;

@@ -8,8 +8,8 @@ import { statSync } from 'node:fs';
 import { loadConfig, type LoadResult } from '../../adapters/config-load.js';
 import { CONFIG_KEYS } from '../../core/config.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { configFile, type CliContext, type GlobalOptions } from '../context.js';
-import { out, printJson, say, styleFor } from '../output.js';
+import { configFile, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { out, printJson, say, styleFor } from '../terminal/output.js';
 import { connect } from '../wizard/connect.js';
 import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
 

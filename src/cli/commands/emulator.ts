@@ -1,6 +1,6 @@
 // cutover emulator: the built-in stand-in for Jira, IMS, AEP and Audience Manager, on 127.0.0.1.
 import { UsageError } from '../../errors.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
 
 interface EmulatorFlags extends GlobalOptions {
   port?: string;

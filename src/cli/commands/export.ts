@@ -1,4 +1,4 @@
-// cutover export: write one migration as a support bundle (see ../bundle.ts), refusing to write one that
+// cutover export: write one migration as a support bundle (see ../support-bundle/bundle.ts), refusing to write one that
 // contains any configured secret value. Without --out the bundle itself is the data on stdout (with or without
 // --json); with --out and --json, stdout gets what was written: {id, path, bytes, sha256, exportedAt}.
 import { createHash } from 'node:crypto';
@@ -9,10 +9,10 @@ import { isoNow } from '../../adapters/clock.js';
 import { secretValues } from '../../core/config.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
-import { buildBundle, findSecrets } from '../bundle.js';
-import { configFile, nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
-import { printJson, say } from '../output.js';
-import { openReadStore } from '../store.js';
+import { buildBundle, findSecrets } from '../support-bundle/bundle.js';
+import { configFile, nonEmptyFlag, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { printJson, say } from '../terminal/output.js';
+import { openReadStore } from '../wiring/store.js';
 import { VERSION } from '../version.js';
 
 interface ExportOptions extends GlobalOptions {

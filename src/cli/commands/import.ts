@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { isoNow } from '../../adapters/clock.js';
 import { CutoverError, UsageError } from '../../errors.js';
-import { journalEntryOf, parseBundle, type SupportBundle } from '../bundle.js';
-import { bundleInconsistencies } from '../bundle-consistency.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { say } from '../output.js';
-import { openRuntimeStore } from '../store.js';
+import { journalEntryOf, parseBundle, type SupportBundle } from '../support-bundle/bundle.js';
+import { bundleInconsistencies } from '../support-bundle/consistency.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { say } from '../terminal/output.js';
+import { openRuntimeStore } from '../wiring/store.js';
 
 function readBundle(file: string): SupportBundle {
   let text: string;

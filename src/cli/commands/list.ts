@@ -4,9 +4,9 @@ import { stallReasons, type StallReason } from '../../core/stall.js';
 import type { MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { Lease, MigrationFilter, MigrationStore, MigrationSummary } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { age, out, printJson, say, table } from '../output.js';
-import { openReadStore } from '../store.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { age, out, printJson, say, table } from '../terminal/output.js';
+import { openReadStore } from '../wiring/store.js';
 
 const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
 

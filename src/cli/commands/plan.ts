@@ -1,15 +1,15 @@
 // cutover plan: preflight plus everything `start` would create and call, with no side effects. Reads go to the
-// services (that is how preflight knows); every write is recorded and shown instead of sent (dry-run.ts).
+// services (that is how preflight knows); every write is recorded and shown instead of sent (wiring/dry-run.ts).
 // Exit 0 when nothing blocks, 3 when a check fails, 2 for a plan file that does not validate.
 import type { CheckResult } from '../../core/preflight.js';
 import { ticketTemplate } from '../../core/ticket.js';
 import type { Plan } from '../../core/types.js';
 import { newMigrationId } from '../../engine/engine.js';
 import { EXIT } from '../../errors.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { RecordingFetch, rehearseEffects, type RecordedCall } from '../dry-run.js';
-import { out, printJson, say } from '../output.js';
-import { readServiceConfig } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { RecordingFetch, rehearseEffects, type RecordedCall } from '../wiring/dry-run.js';
+import { out, printJson, say } from '../terminal/output.js';
+import { readServiceConfig } from '../wiring/runtime.js';
 import { acceptancesFromFlags, evaluate, printChecks, withAcceptances } from '../wizard/checks.js';
 import { connect, readFacts } from '../wizard/connect.js';
 import { loadPlanFile } from '../wizard/review.js';

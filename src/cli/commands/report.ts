@@ -10,8 +10,8 @@ import { UsageError } from '../../errors.js';
 import { openReportSource, type SqliteReportSource } from '../../adapters/sqlite/report-source.js';
 import { DEFAULT_TIMELINE_CAP, FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
 import { STATUSES, type ReportQuery } from '../../report/source.js';
-import { databasePath, nonEmptyFlag, type CliContext, type GlobalOptions } from '../context.js';
-import { say } from '../output.js';
+import { databasePath, nonEmptyFlag, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { say } from '../terminal/output.js';
 
 export interface ReportOptions extends GlobalOptions {
   since?: string;

@@ -3,9 +3,9 @@
 // continues the migration; --no-follow returns at the first wait (exit 6). Off a terminal (scripts, cron, CI)
 // it returns at the first wait unless --follow is given, as before. Followed on a terminal, it asks for the
 // manual confirmations verification waits on, as the wizard does.
-import type { CliContext, GlobalOptions } from '../context.js';
-import { driveAndReport } from '../drive.js';
-import { openRuntime } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { driveAndReport } from '../operator/drive.js';
+import { openRuntime } from '../wiring/runtime.js';
 
 type Options = GlobalOptions & { follow?: boolean };
 
@@ -19,7 +19,7 @@ export default async function resume([id]: string[], opts: Options, ctx: CliCont
   try {
     if (follow && ctx.io.stdin.isTTY && followsByDefault(ctx)) {
       // Loaded only here: the prompt library is the heaviest module the CLI has.
-      const [{ driveAttended }, { terminalPrompter }] = await Promise.all([import('../attended.js'), import('../prompts.js')]);
+      const [{ driveAttended }, { terminalPrompter }] = await Promise.all([import('../operator/attended.js'), import('../terminal/prompts.js')]);
       const attend = { prompter: terminalPrompter(ctx), confirm: [], json: opts.json, command: 'resume' as const };
       return await driveAttended(ctx, runtime, id!, 'until-done', attend);
     }

@@ -2,10 +2,10 @@
 // when nothing is parked: the machine would ignore the event. While another runner drives the migration, the
 // retry goes to that runner through the store and the outcome is printed.
 import type { MigrationRecord } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { requireReason } from '../operator.js';
-import { driveOrDeliver, refused, whereItIs } from '../operator-event.js';
-import { openRuntime } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { requireReason } from '../operator/reason.js';
+import { driveOrDeliver, refused, whereItIs } from '../operator/operator-event.js';
+import { openRuntime } from '../wiring/runtime.js';
 
 function explain(record: MigrationRecord) {
   return {

@@ -12,11 +12,11 @@ import { tryParseInstant, toUtcIso } from '../../core/time.js';
 import type { Plan } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { requireReason } from '../operator.js';
-import { restoredSnapshot, sendOperatorEvent, storedContext, whereItIs } from '../operator-event.js';
-import { say } from '../output.js';
-import { openRuntime, type Runtime } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { requireReason } from '../operator/reason.js';
+import { restoredSnapshot, sendOperatorEvent, storedContext, whereItIs } from '../operator/operator-event.js';
+import { say } from '../terminal/output.js';
+import { openRuntime, type Runtime } from '../wiring/runtime.js';
 
 interface SetResolutionOptions extends GlobalOptions {
   at?: string;

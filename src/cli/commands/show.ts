@@ -3,11 +3,11 @@ import { computeDowntime, markLabel, measureText } from '../../core/downtime.js'
 import type { MarkName } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { Lease, MigrationRecord } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { nextAction } from '../next-action.js';
-import { out, printJson } from '../output.js';
-import { openReadStore } from '../store.js';
-import { buildTimeline, timelineLine, type TimelineEntry } from '../timeline.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { nextAction } from '../terminal/next-action.js';
+import { out, printJson } from '../terminal/output.js';
+import { openReadStore } from '../wiring/store.js';
+import { buildTimeline, timelineLine, type TimelineEntry } from '../terminal/timeline.js';
 
 const MARKS: [MarkName, string][] = [
   ['ticket_filed', 'ticket filed'],

@@ -3,11 +3,11 @@
 import { skipRisk } from '../../core/skip-risks.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { requireReason } from '../operator.js';
-import { sendOperatorEvent, storedContext, whereItIs } from '../operator-event.js';
-import { say } from '../output.js';
-import { openRuntime } from '../runtime.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { requireReason } from '../operator/reason.js';
+import { sendOperatorEvent, storedContext, whereItIs } from '../operator/operator-event.js';
+import { say } from '../terminal/output.js';
+import { openRuntime } from '../wiring/runtime.js';
 
 interface SkipOptions extends GlobalOptions {
   check?: string;

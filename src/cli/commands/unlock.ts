@@ -6,10 +6,10 @@ import { DEFAULT_SETTINGS } from '../../engine/types.js';
 import { newLease } from '../../engine/lease.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { Lease } from '../../ports.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { requireReason } from '../operator.js';
-import { say } from '../output.js';
-import { openRuntimeStore } from '../store.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { requireReason } from '../operator/reason.js';
+import { say } from '../terminal/output.js';
+import { openRuntimeStore } from '../wiring/store.js';
 
 interface UnlockOptions extends GlobalOptions {
   lockId?: string;

@@ -3,10 +3,10 @@
 // (commands/index.ts): an operator stopping the watch is a clean exit, 0.
 import type { Plan } from '../../core/types.js';
 import { EXIT, UsageError } from '../../errors.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { printJson, say } from '../output.js';
-import { openRuntime, type Runtime } from '../runtime.js';
-import { hhmmss, progressPrinter, summaryText } from '../watch/progress.js';
+import type { CliContext, GlobalOptions } from '../wiring/context.js';
+import { printJson, say } from '../terminal/output.js';
+import { openRuntime, type Runtime } from '../wiring/runtime.js';
+import { hhmmss, progressPrinter, summaryText } from '../watch/fleet-progress.js';
 import { Scheduler, type WatchSummary } from '../watch/scheduler.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../watch/webhook.js';
 

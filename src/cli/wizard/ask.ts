@@ -3,9 +3,9 @@
 // prompter (--yes) the default is taken, and a question with no default is a usage error naming its flag, never
 // a hang. Every answer is written to the draft as it comes in.
 import { UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
-import { say, styleFor } from '../output.js';
-import type { Choice, Prompter, Validate, ValidateMany } from '../prompts.js';
+import type { CliContext } from '../wiring/context.js';
+import { say, styleFor } from '../terminal/output.js';
+import type { Choice, Prompter, Validate, ValidateMany } from '../terminal/prompts.js';
 import type { Draft } from './draft.js';
 
 interface Base<T> {

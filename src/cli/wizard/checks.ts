@@ -4,8 +4,8 @@ import { evaluatePreflight, preflightBlocks, type CheckResult, type PreflightFac
 import { CHECK_IDS } from '../../core/preflight-checks.js';
 import type { AcceptedCheck, Plan } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
-import { say, styleFor } from '../output.js';
+import type { CliContext } from '../wiring/context.js';
+import { say, styleFor } from '../terminal/output.js';
 import type { Asker } from './ask.js';
 
 export function printChecks(ctx: CliContext, results: CheckResult[], write: (line: string) => void = (l) => say(ctx, l)): void {

@@ -6,10 +6,10 @@ import type { Plan } from '../../core/types.js';
 import type { EffectDeps } from '../../engine/effects.js';
 import { gatherFacts, legacyAudienceIds } from '../../engine/preflight.js';
 import type { MigrationStore } from '../../ports.js';
-import type { CliContext } from '../context.js';
-import type { Connection } from '../services.js';
+import type { CliContext } from '../wiring/context.js';
+import type { Connection } from '../wiring/org-clients.js';
 
-export { connect, settingsFrom, type Connection } from '../services.js';
+export { connect, settingsFrom, type Connection } from '../wiring/org-clients.js';
 export { legacyAudienceIds };
 
 /** A store that refuses every use: proof that gathering preflight facts writes nothing anywhere. */

@@ -7,8 +7,8 @@ import { fieldAt, withField } from '../../core/plan-answers.js';
 import { DRAFT_KEY } from '../../core/plan.js';
 import { isObj, type Obj } from '../../core/plan-fields.js';
 import { UsageError } from '../../errors.js';
-import { databasePath, type CliContext, type GlobalOptions } from '../context.js';
-import { say } from '../output.js';
+import { databasePath, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { say } from '../terminal/output.js';
 
 export const draftFolder = (ctx: CliContext, opts: GlobalOptions): string =>
   join(dirname(databasePath(ctx, opts)), 'drafts');

@@ -6,7 +6,7 @@ import type { ServiceConfig } from '../../core/config.js';
 import type { AcceptedCheck, Plan } from '../../core/types.js';
 import { newMigrationId } from '../../engine/engine.js';
 import { AuthError, UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import type { CliContext } from '../wiring/context.js';
 import type { Obj } from '../../core/plan-fields.js';
 import type { Asker } from './ask.js';
 import { connect, type Connection } from './connect.js';

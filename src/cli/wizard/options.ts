@@ -2,7 +2,7 @@
 import { HASHABLE_IDENTITIES } from '../../core/plan.js';
 import { IDENTITIES, SOLUTIONS, type IdentityMapping, type IdentityName, type Solution } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import type { GlobalOptions } from '../context.js';
+import type { GlobalOptions } from '../wiring/context.js';
 
 export interface StartOptions extends GlobalOptions {
   plan?: string;

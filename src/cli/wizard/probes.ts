@@ -1,8 +1,8 @@
 // Credential probes: one harmless read per service, each reported with the fix for its failure. Shared by
 // `cutover doctor` and the wizard's first step.
 import { ServiceError } from '../../errors.js';
-import type { CliContext } from '../context.js';
-import { say, styleFor } from '../output.js';
+import type { CliContext } from '../wiring/context.js';
+import { say, styleFor } from '../terminal/output.js';
 import type { Connection } from './connect.js';
 
 export interface ProbeResult {

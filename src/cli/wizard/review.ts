@@ -8,8 +8,8 @@ import { count } from '../../core/words.js';
 import type { Plan } from '../../core/types.js';
 import { formatDuration } from '../../core/downtime.js';
 import { UsageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
-import { say, styleFor } from '../output.js';
+import type { CliContext } from '../wiring/context.js';
+import { say, styleFor } from '../terminal/output.js';
 
 /** A plan file that does not validate: every error has been printed, and nothing was opened or written. */
 export class InvalidPlanError extends UsageError {}

@@ -2,10 +2,10 @@
 // from the record's marks, so an edited mark (legacy_stopped moved to shrink the downtime) would import as fact.
 // Every mark was journaled as an observation (`mark:NAME`) when the machine recorded it, and the snapshot holds
 // the machine's own copy: the three must agree, as must the ids and versions the parts carry. Pure: no I/O.
-import type { MarkName, Marks } from '../core/types.js';
-import { tryParseInstant } from '../core/time.js';
-import { stateName } from '../engine/persist.js';
-import type { JournalRow } from '../ports.js';
+import type { MarkName, Marks } from '../../core/types.js';
+import { tryParseInstant } from '../../core/time.js';
+import { stateName } from '../../engine/persist.js';
+import type { JournalRow } from '../../ports.js';
 import type { SupportBundle } from './bundle.js';
 
 type Obj = Record<string, unknown>;

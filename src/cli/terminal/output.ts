@@ -1,6 +1,6 @@
 // Output conventions (gh-style): data on stdout, talk on stderr, --json for data commands, NO_COLOR honoured,
 // no colour or spinners off a terminal.
-import type { CliContext } from './context.js';
+import type { CliContext } from '../wiring/context.js';
 
 export interface Style {
   bold(s: string): string;

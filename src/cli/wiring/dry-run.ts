@@ -3,15 +3,15 @@
 // `{id: "dry-run-N"}`, and later reads of such an id with a synthetic object, so the effect code runs to the end
 // and shows the exact requests it would make. Nothing is persisted: the effects journal into a scratch store.
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
-import { MemoryStore } from '../adapters/fakes/memory-store.js';
-import type { FetchFn } from '../adapters/http/client.js';
-import type { Redactor } from '../adapters/http/redact.js';
-import type { PreflightOutput } from '../core/machine-types.js';
-import type { Plan } from '../core/types.js';
-import { effectActors } from '../engine/effects.js';
-import { handoffLines } from '../engine/handoff.js';
+import { MemoryStore } from '../../adapters/fakes/memory-store.js';
+import type { FetchFn } from '../../adapters/http/client.js';
+import type { Redactor } from '../../adapters/http/redact.js';
+import type { PreflightOutput } from '../../core/machine-types.js';
+import type { Plan } from '../../core/types.js';
+import { effectActors } from '../../engine/effects.js';
+import { handoffLines } from '../../engine/handoff.js';
 import type { CliContext } from './context.js';
-import type { Connection } from './wizard/connect.js';
+import type { Connection } from '../wizard/connect.js';
 
 export interface RecordedCall {
   step: string;

@@ -1,8 +1,8 @@
 // The words for a wait whose reads are failing: "Jira answered HTML (3 tries since 14:02:05Z)". Shared by the
 // live waiting line of a driven run, watch's lines and the "is waiting" message, so all three say the same.
-import type { MigrationContext, WaitStep } from '../core/machine-types.js';
-import type { ErrorKind, StoredError } from '../core/types.js';
-import { WAIT_AUTH_TRIES, errorKind } from '../core/wait-errors.js';
+import type { MigrationContext, WaitStep } from '../../core/machine-types.js';
+import type { ErrorKind, StoredError } from '../../core/types.js';
+import { WAIT_AUTH_TRIES, errorKind } from '../../core/wait-errors.js';
 
 const SERVICE_LABELS: Record<string, string> = {
   jira: 'Jira',

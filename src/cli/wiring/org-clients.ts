@@ -1,12 +1,12 @@
 // Service clients for one org and sandbox, and the logger and engine settings they share. Built without the
 // state database: the wizard, `plan` and `doctor` talk to the services long before (or without ever) writing.
-import { createServices, type Services as AdapterServices } from '../adapters/services.js';
-import type { FetchFn } from '../adapters/http/client.js';
-import type { ServiceConfig } from '../core/config.js';
-import { DEFAULT_SETTINGS, type EngineSettings } from '../engine/types.js';
-import type { Logger } from '../ports.js';
+import { createServices, type Services as AdapterServices } from '../../adapters/services.js';
+import type { FetchFn } from '../../adapters/http/client.js';
+import type { ServiceConfig } from '../../core/config.js';
+import { DEFAULT_SETTINGS, type EngineSettings } from '../../engine/types.js';
+import type { Logger } from '../../ports.js';
 import type { CliContext } from './context.js';
-import { say } from './output.js';
+import { say } from '../terminal/output.js';
 
 export interface Connection {
   config: ServiceConfig;

@@ -2,8 +2,8 @@
 // that imports @inquirer/prompts. Prompts render on stderr (stdout stays for data), stop on ctx.signal, and a
 // Ctrl-C inside a prompt becomes an InterruptedError (exit 130) instead of a stack trace.
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
-import { InterruptedError } from '../errors.js';
-import type { CliContext } from './context.js';
+import { InterruptedError } from '../../errors.js';
+import type { CliContext } from '../wiring/context.js';
 import { searchCheckbox, type SearchChoice } from './prompt-search-checkbox.js';
 
 export interface Choice<T> {

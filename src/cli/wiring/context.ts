@@ -2,10 +2,10 @@
 // in-process), and lazily built heavy parts: the store, the service clients, the engine.
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { accountName } from '../adapters/account.js';
-import { systemClock } from '../adapters/clock.js';
-import { UsageError } from '../errors.js';
-import type { Clock } from '../ports.js';
+import { accountName } from '../../adapters/account.js';
+import { systemClock } from '../../adapters/clock.js';
+import { UsageError } from '../../errors.js';
+import type { Clock } from '../../ports.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };

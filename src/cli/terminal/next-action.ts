@@ -1,5 +1,5 @@
 // What a support engineer should do next, from a migration's stored state (and its lock, when known) alone.
-import type { Lease, MigrationRecord } from '../ports.js';
+import type { Lease, MigrationRecord } from '../../ports.js';
 
 function forAttention(m: MigrationRecord): string {
   const e = m.lastError;

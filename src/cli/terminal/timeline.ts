@@ -1,7 +1,7 @@
 // A migration's history as one readable timeline: the journal (transitions, observations, errors, operator
 // actions with who and why) interleaved with the effects table (each side effect's intent and outcome).
-import { WAIT_AUTH_TRIES } from '../core/wait-errors.js';
-import type { EffectRow, JournalRow } from '../ports.js';
+import { WAIT_AUTH_TRIES } from '../../core/wait-errors.js';
+import type { EffectRow, JournalRow } from '../../ports.js';
 
 export interface TimelineEntry {
   at: string;

@@ -1,9 +1,9 @@
 // What watch says on stderr while it runs: one line when a migration's state changes (a poll that found
 // nothing new stays quiet, or a fleet of sleeping migrations would flood the terminal), every lock skip and
 // failure, every webhook wake; and the summary at the end.
-import type { CliContext } from '../context.js';
-import { say, styleFor } from '../output.js';
-import { troubleText } from '../wait-trouble.js';
+import type { CliContext } from '../wiring/context.js';
+import { say, styleFor } from '../terminal/output.js';
+import { troubleText } from '../terminal/wait-trouble.js';
 import type { WatchEvent, WatchSummary } from './scheduler.js';
 
 export function hhmmss(ms: number): string {

@@ -1,16 +1,16 @@
 // Drives one migration from a command and reports it: progress on stderr as it happens, the outcome as an
 // exit code (0 done, 3 needs attention, 6 still waiting, 130 interrupted) with the next command to run, and
 // with --json the outcome as data on stdout (driveJson: the keys are documented in docs/runbook.md).
-import { computeDowntime } from '../core/downtime.js';
-import type { MigrationEvent } from '../core/machine-types.js';
-import type { Plan } from '../core/types.js';
-import type { DriveMode, DriveResult } from '../engine/engine.js';
-import { EXIT } from '../errors.js';
-import type { CliContext } from './context.js';
-import { printJson, say, styleFor } from './output.js';
-import { progressView } from './progress.js';
-import type { Runtime } from './runtime.js';
-import { troubleText } from './wait-trouble.js';
+import { computeDowntime } from '../../core/downtime.js';
+import type { MigrationEvent } from '../../core/machine-types.js';
+import type { Plan } from '../../core/types.js';
+import type { DriveMode, DriveResult } from '../../engine/engine.js';
+import { EXIT } from '../../errors.js';
+import type { CliContext } from '../wiring/context.js';
+import { printJson, say, styleFor } from '../terminal/output.js';
+import { progressView } from '../terminal/drive-progress.js';
+import type { Runtime } from '../wiring/runtime.js';
+import { troubleText } from '../terminal/wait-trouble.js';
 
 export function exitFor(ctx: CliContext, result: DriveResult): number {
   const s = styleFor(ctx, 'stderr');

@@ -2,10 +2,10 @@
 // through the store, and the command waits (bounded) for that runner to settle it. An event nobody claimed in
 // time is withdrawn atomically, so it can never be applied later by surprise.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MigrationEvent } from '../core/machine-types.js';
-import { InterruptedError, StoreError, UsageError } from '../errors.js';
-import type { InboxOutcome, Lease, MigrationStore } from '../ports.js';
-import type { CliContext } from './context.js';
+import type { MigrationEvent } from '../../core/machine-types.js';
+import { InterruptedError, StoreError, UsageError } from '../../errors.js';
+import type { InboxOutcome, Lease, MigrationStore } from '../../ports.js';
+import type { CliContext } from '../wiring/context.js';
 
 /** How long a command waits for the runner to take its event (CUTOVER_OPERATOR_WAIT_MS overrides it). */
 export const OPERATOR_WAIT_MS = 10_000;

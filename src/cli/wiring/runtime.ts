@@ -1,17 +1,17 @@
 // Builds the heavy parts a command needs, only when it needs them: the store (opened and migrated), the
 // configuration, per-org service clients and an engine. Kept apart from context.ts so that light commands
 // (--version, --help) never load better-sqlite3 or the HTTP clients.
-import { loadConfig } from '../adapters/config-load.js';
-import type { ServiceConfig } from '../core/config.js';
-import type { Plan } from '../core/types.js';
-import { Engine } from '../engine/engine.js';
-import { defaultHolder } from '../engine/lease.js';
-import type { Services } from '../engine/types.js';
-import { UsageError } from '../errors.js';
-import type { MigrationRecord, MigrationStore } from '../ports.js';
+import { loadConfig } from '../../adapters/config-load.js';
+import type { ServiceConfig } from '../../core/config.js';
+import type { Plan } from '../../core/types.js';
+import { Engine } from '../../engine/engine.js';
+import { defaultHolder } from '../../engine/lease.js';
+import type { Services } from '../../engine/types.js';
+import { UsageError } from '../../errors.js';
+import type { MigrationRecord, MigrationStore } from '../../ports.js';
 import { configFile, type CliContext, type GlobalOptions } from './context.js';
-import { say } from './output.js';
-import { connect, settingsFrom, stderrLogger } from './services.js';
+import { say } from '../terminal/output.js';
+import { connect, settingsFrom, stderrLogger } from './org-clients.js';
 import { openRuntimeStore } from './store.js';
 
 export interface Runtime {

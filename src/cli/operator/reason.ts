@@ -1,5 +1,5 @@
 // Shared rules of the operator commands: every override carries a reason, checked before anything is opened.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 export function requireReason(reason: string | undefined, command: string): string {
   if (!reason || reason.trim() === '') {

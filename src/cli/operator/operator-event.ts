@@ -5,16 +5,16 @@
 // When another runner drives the migration, the event goes to that runner through the store's inbox and the
 // command reports what the runner made of it.
 import { createActor } from 'xstate';
-import { migrationMachine } from '../core/machine.js';
-import type { MigrationContext, MigrationEvent } from '../core/machine-types.js';
-import { restoreSnapshot } from '../engine/restore.js';
-import { CutoverError, EXIT, LockedError } from '../errors.js';
-import type { MigrationRecord } from '../ports.js';
-import type { CliContext } from './context.js';
+import { migrationMachine } from '../../core/machine.js';
+import type { MigrationContext, MigrationEvent } from '../../core/machine-types.js';
+import { restoreSnapshot } from '../../engine/restore.js';
+import { CutoverError, EXIT, LockedError } from '../../errors.js';
+import type { MigrationRecord } from '../../ports.js';
+import type { CliContext } from '../wiring/context.js';
 import { driveAndReport } from './drive.js';
 import { deliverToRunner, type Delivery } from './inbox.js';
-import { say } from './output.js';
-import type { Runtime } from './runtime.js';
+import { say } from '../terminal/output.js';
+import type { Runtime } from '../wiring/runtime.js';
 
 /** The restored machine snapshot of a stored migration: guards are evaluated on it, nothing is started. */
 export function restoredSnapshot(record: MigrationRecord) {

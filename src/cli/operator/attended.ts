@@ -3,20 +3,20 @@
 // named, without a terminal). The answer is an ordinary CONFIRM sent through the store's inbox to this very
 // drive, so it is checked, journaled and settled exactly like a `cutover confirm` from another terminal.
 import type { SnapshotFrom } from 'xstate';
-import type { MigrationMachine } from '../core/machine.js';
-import { missingConfirmations } from '../core/machine-logic.js';
-import type { MigrationEvent } from '../core/machine-types.js';
-import { SOLUTION_LABELS, SOLUTIONS, type Plan, type Solution } from '../core/types.js';
-import type { DriveMode } from '../engine/engine.js';
-import { stateName } from '../engine/persist.js';
-import { InterruptedError, UsageError } from '../errors.js';
-import type { CliContext } from './context.js';
+import type { MigrationMachine } from '../../core/machine.js';
+import { missingConfirmations } from '../../core/machine-logic.js';
+import type { MigrationEvent } from '../../core/machine-types.js';
+import { SOLUTION_LABELS, SOLUTIONS, type Plan, type Solution } from '../../core/types.js';
+import type { DriveMode } from '../../engine/engine.js';
+import { stateName } from '../../engine/persist.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import type { CliContext } from '../wiring/context.js';
 import { driveJson, exitFor } from './drive.js';
 import { deliverToRunner } from './inbox.js';
-import { printJson, say } from './output.js';
-import { progressView, type ProgressView } from './progress.js';
-import type { Prompter } from './prompts.js';
-import type { Runtime } from './runtime.js';
+import { printJson, say } from '../terminal/output.js';
+import { progressView, type ProgressView } from '../terminal/drive-progress.js';
+import type { Prompter } from '../terminal/prompts.js';
+import type { Runtime } from '../wiring/runtime.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
