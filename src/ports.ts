@@ -312,6 +312,8 @@ export interface NewMigration {
   status: MigrationStatus;
   at: string;
   journal: JournalEntry[];
+  /** The machine's first persisted snapshot, written in the same transaction (a crash leaves all or nothing). */
+  snapshot?: unknown;
 }
 
 /**
@@ -338,8 +340,12 @@ export interface MigrationStore {
   /** Extends the lease; false when it is no longer ours (taken over). */
   heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean>;
   releaseLease(migrationId: string, nonce: string): Promise<void>;
-  /** Takes over a lease whose current nonce is `lockId`; false when the lock id does not match. */
-  takeOverLease(lockId: string, lease: Lease): Promise<boolean>;
+  /**
+   * Replaces the lease whose current nonce is `lockId` by `lease` (or removes it when `lease` is null: unlock)
+   * and appends `journal` (the TAKEOVER or UNLOCK row), in one transaction; false, writing nothing, when the lock
+   * id does not match.
+   */
+  takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]): Promise<boolean>;
   currentLease(migrationId: string): Promise<Lease | null>;
   /** Queues an operator event for the runner that holds the lease; returns its sequence number. */
   postOperatorEvent(e: NewInboxEvent): Promise<number>;

@@ -64,10 +64,12 @@ export class Engine {
     return { store, clock, holder, ttlMs: settings.leaseTtlMs, isProcessAlive };
   }
 
+  /** The record, its first snapshot and the CREATE row in one store transaction: a crash leaves all or nothing. */
   async create(plan: Plan, by: string, id = newMigrationId()): Promise<string> {
     const [snapshot] = initialTransition(migrationMachine, { migrationId: id, plan });
     const at = isoNow(this.deps.clock);
     await this.deps.store.create({
+      snapshot: JSON.parse(JSON.stringify(migrationMachine.getPersistedSnapshot(snapshot))) as unknown,
       id,
       orgId: plan.orgId,
       plan,
@@ -78,20 +80,6 @@ export class Engine {
       at,
       journal: [{ kind: 'operator', at, name: 'CREATE', actor: by, data: { audiences: plan.audiences.length } }],
     });
-    await this.deps.store.commitTransition(id, {
-      snapshot: JSON.parse(JSON.stringify(migrationMachine.getPersistedSnapshot(snapshot))) as unknown,
-      machineVersion: MACHINE_VERSION,
-      xstateVersion: XSTATE_VERSION,
-      state: stateName(snapshot),
-      status: 'active',
-      progressed: true,
-      attempts: 0,
-      lastError: null,
-      ticketKey: null,
-      marks: {},
-      journal: [],
-      at,
-    });
     return id;
   }
 
@@ -101,14 +89,19 @@ export class Engine {
     return record;
   }
 
-  /** Drives the migration under a lease; the lease is released and every transition flushed on return. */
+  /**
+   * Drives the migration under a lease; the lease is released and every transition flushed on return. The record
+   * is read only once the lease is ours: one read before it would be stale if another runner drove meanwhile.
+   */
   async drive(id: string, options: DriveOptions): Promise<DriveResult> {
-    const record = await this.load(id);
-    const { lease, tookOverFrom } = await acquire(this.leaseDeps, id);
-    if (tookOverFrom) {
-      await this.deps.store.appendJournal(id, [
-        { kind: 'operator', at: isoNow(this.deps.clock), name: 'TAKEOVER', actor: this.deps.holder, reason: `previous holder ${tookOverFrom.holder} is no longer running`, data: { lockId: tookOverFrom.nonce } },
-      ]);
+    await this.load(id); // an unknown id is a usage error, not a store error from the lease table
+    const { lease } = await acquire(this.leaseDeps, id);
+    let record: MigrationRecord;
+    try {
+      record = await this.load(id);
+    } catch (err) {
+      await this.deps.store.releaseLease(id, lease.nonce);
+      throw err;
     }
     let lost = false;
     const stopHeartbeat = keepAlive(this.leaseDeps, lease, () => (lost = true));

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { accountName } from '../adapters/account.js';
 import { isoNow } from '../adapters/clock.js';
 import { LockedError } from '../errors.js';
-import type { Clock, Lease, MigrationStore } from '../ports.js';
+import type { Clock, JournalEntry, Lease, MigrationStore } from '../ports.js';
 
 export interface LeaseDeps {
   store: MigrationStore;
@@ -52,7 +52,7 @@ export async function acquire(deps: LeaseDeps, migrationId: string): Promise<{ l
   const result = await deps.store.acquireLease(lease, isoNow(deps.clock));
   if (result.ok) return { lease: result.lease, tookOverFrom: null };
   const held = result.heldBy;
-  if (holderIsDead(held, deps.isProcessAlive ?? processAlive) && (await deps.store.takeOverLease(held.nonce, lease))) {
+  if (holderIsDead(held, deps.isProcessAlive ?? processAlive) && (await takeOverDead(deps, held, lease))) {
     return { lease, tookOverFrom: held };
   }
   throw new LockedError(
@@ -60,6 +60,19 @@ export async function acquire(deps: LeaseDeps, migrationId: string): Promise<{ l
     'LOCKED',
     `wait for it to finish, or if that runner is gone: cutover unlock ${migrationId} --lock-id ${held.nonce} --reason "..."`,
   );
+}
+
+/** The lease and its TAKEOVER row in one store transaction: a crash between them cannot leave one alone. */
+function takeOverDead(deps: LeaseDeps, held: Lease, lease: Lease): Promise<boolean> {
+  const row: JournalEntry = {
+    kind: 'operator',
+    at: isoNow(deps.clock),
+    name: 'TAKEOVER',
+    actor: deps.holder,
+    reason: `previous holder ${held.holder} is no longer running`,
+    data: { lockId: held.nonce },
+  };
+  return deps.store.takeOverLease(held.migrationId, held.nonce, lease, [row]);
 }
 
 /** Heartbeats until stopped; calls `lost` once if the lease was taken over by someone else. */

@@ -80,8 +80,8 @@ class DyingStore implements MigrationStore {
   releaseLease(migrationId: string, nonce: string) {
     return this.write(() => this.inner.releaseLease(migrationId, nonce));
   }
-  takeOverLease(lockId: string, lease: Lease) {
-    return this.write(() => this.inner.takeOverLease(lockId, lease));
+  takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]) {
+    return this.write(() => this.inner.takeOverLease(migrationId, lockId, lease, journal));
   }
   importMigration(m: ImportedMigration) {
     return this.write(() => this.inner.importMigration(m));

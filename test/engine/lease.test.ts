@@ -74,9 +74,9 @@ describe('leases', () => {
     const held = foreignLease(id, 'ghost@far-away-host:42', T0 + 60_000);
     await r.store.acquireLease(held, iso(T0));
     const mine = foreignLease(id, 'support@test-host:9', T0 + 60_000, 'c0ffee000001');
-    expect(await r.store.takeOverLease('not-the-lock-id', mine)).toBe(false);
+    expect(await r.store.takeOverLease(id, 'not-the-lock-id', mine, [])).toBe(false);
     expect(await r.store.currentLease(id)).toEqual(held);
-    expect(await r.store.takeOverLease(held.nonce, mine)).toBe(true);
+    expect(await r.store.takeOverLease(id, held.nonce, mine, [])).toBe(true);
     expect((await r.store.currentLease(id))?.holder).toBe('support@test-host:9');
   });
 

@@ -38,6 +38,11 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         expect(await store.get('nope')).toBeNull();
       });
 
+      it('writes the first snapshot with the new migration', async () => {
+        await store.create(newMigration('m-1', { snapshot: { value: 'draft', context: { n: 1 } } }));
+        expect(await store.get('m-1')).toMatchObject({ snapshot: { value: 'draft', context: { n: 1 } }, state: 'planned' });
+      });
+
       it('refuses a duplicate id', async () => {
         await store.create(newMigration('m-1'));
         await expect(store.create(newMigration('m-1'))).rejects.toMatchObject({ code: 'STORE_DUPLICATE' });
@@ -335,15 +340,28 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         expect(await store.heartbeat('m-1', 'n1', at(6), at(11))).toBe(false);
       });
 
-      it('takes over only with the current lock id; the old holder then loses its heartbeat', async () => {
+      it('takes over only with the current lock id, with its journal row; the old holder then loses its heartbeat', async () => {
+        const row = { kind: 'operator' as const, at: at(1), name: 'TAKEOVER', actor: 'n2@host:1' };
         await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
-        expect(await store.takeOverLease('wrong', lease('m-1', 'n2', at(10)))).toBe(false);
+        expect(await store.takeOverLease('m-1', 'wrong', lease('m-1', 'n2', at(10)), [row])).toBe(false);
         expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n1' });
-        expect(await store.takeOverLease('n1', lease('m-1', 'n2', at(10)))).toBe(true);
+        expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
+        expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n2', at(10)), [row])).toBe(true);
+        expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start', 'TAKEOVER']);
         expect(await store.heartbeat('m-1', 'n1', at(1), at(6))).toBe(false);
         expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n2', holder: 'n2@host:1' });
-        expect(await store.takeOverLease('n1', lease('m-1', 'n3', at(10)))).toBe(false);
-        expect(await store.takeOverLease('n1', lease('m-2', 'n3', at(10)))).toBe(false);
+        expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n3', at(10)), [row])).toBe(false);
+        expect(await store.takeOverLease('m-2', 'n2', lease('m-2', 'n3', at(10)), [row])).toBe(false);
+        expect(await store.journal('m-1')).toHaveLength(2);
+      });
+
+      it('removes a lease by its lock id with its UNLOCK row, in one write', async () => {
+        const row = { kind: 'operator' as const, at: at(1), name: 'UNLOCK', actor: 'ana', reason: 'laptop lost' };
+        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
+        expect(await store.takeOverLease('m-1', 'n2', null, [row])).toBe(false);
+        expect(await store.takeOverLease('m-1', 'n1', null, [row])).toBe(true);
+        expect(await store.currentLease('m-1')).toBeNull();
+        expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start', 'UNLOCK']);
       });
 
       it('extends on heartbeat and releases only for the holder', async () => {

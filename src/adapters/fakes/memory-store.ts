@@ -44,7 +44,7 @@ export class MemoryStore implements MigrationStore {
       id: m.id,
       orgId: m.orgId,
       plan: viaJson(m.plan),
-      snapshot: null,
+      snapshot: viaJson(m.snapshot ?? null),
       machineVersion: m.machineVersion,
       xstateVersion: m.xstateVersion,
       state: m.state,
@@ -156,9 +156,12 @@ export class MemoryStore implements MigrationStore {
     if (this.leases.get(migrationId)?.nonce === nonce) this.leases.delete(migrationId);
   }
 
-  async takeOverLease(lockId: string, lease: Lease): Promise<boolean> {
-    if (this.leases.get(lease.migrationId)?.nonce !== lockId) return false;
-    this.leases.set(lease.migrationId, canonicalLease(lease));
+  async takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]): Promise<boolean> {
+    if (this.leases.get(migrationId)?.nonce !== lockId || (lease && lease.migrationId !== migrationId)) return false;
+    const rows = this.journalRows(migrationId, journal);
+    if (lease) this.leases.set(migrationId, canonicalLease(lease));
+    else this.leases.delete(migrationId);
+    this.rows.push(...rows);
     return true;
   }
 

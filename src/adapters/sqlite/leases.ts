@@ -43,9 +43,11 @@ export class LeaseTable {
     return run.immediate();
   }
 
-  takeOverFrom(lockId: string, lease: Lease): boolean {
-    const params = { ...leaseParams(lease), lock_id: lockId };
-    return this.db.transaction(() => this.sql.takeOver.run(params).changes === 1).immediate();
+  /** Inside the caller's transaction: replaces (or, given null, removes) the lease whose nonce is `lockId`. */
+  takeOverWithin(migrationId: string, lockId: string, lease: Lease | null): boolean {
+    if (!lease) return this.sql.remove.run(migrationId, lockId).changes === 1;
+    if (lease.migrationId !== migrationId) return false;
+    return this.sql.takeOver.run({ ...leaseParams(lease), lock_id: lockId }).changes === 1;
   }
 
   heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): boolean {

@@ -108,7 +108,7 @@ export class SqliteStore implements MigrationStore {
       id: m.id,
       org_id: m.orgId,
       plan: JSON.stringify(m.plan ?? null),
-      snapshot: null,
+      snapshot: jsonOrNull(m.snapshot),
       machine_version: m.machineVersion,
       xstate_version: m.xstateVersion,
       state: m.state,
@@ -221,8 +221,13 @@ export class SqliteStore implements MigrationStore {
     this.leases.release(migrationId, nonce);
   }
 
-  async takeOverLease(lockId: string, lease: Lease): Promise<boolean> {
-    return this.leases.takeOverFrom(lockId, lease);
+  async takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]): Promise<boolean> {
+    let took = false;
+    this.write(() => {
+      took = this.leases.takeOverWithin(migrationId, lockId, lease);
+      if (took) this.insertJournal(migrationId, journal);
+    });
+    return took;
   }
 
   async currentLease(migrationId: string): Promise<Lease | null> {

@@ -1,0 +1,135 @@
+// The runner's boundaries with the store: the lease is taken before the record is read, and create and a
+// takeover are each one transaction, so a crash between any two of their SQL statements leaves nothing or a
+// migration a fresh runner can resume. Crashes are injected at statement level in a real SQLite file.
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import type { SnapshotFrom } from 'xstate';
+import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { migrate, MIGRATIONS_DIR } from '../../src/adapters/sqlite/migrator.js';
+import { openDatabase } from '../../src/adapters/sqlite/open.js';
+import { openStore, SqliteStore } from '../../src/adapters/sqlite/store.js';
+import type { migrationMachine } from '../../src/core/machine.js';
+import { acquire } from '../../src/engine/lease.js';
+import { stateName } from '../../src/engine/persist.js';
+import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
+import type { Lease, MigrationStore } from '../../src/ports.js';
+import { deliverAudiences, resolveTicket, rig, samplePlan, T0, tempDb } from './helpers.js';
+
+type Snapshot = SnapshotFrom<typeof migrationMachine>;
+const plan = samplePlan();
+const untilDone = (world: Parameters<typeof resolveTicket>[0]) => ({
+  mode: 'until-done' as const,
+  onSnapshot: (s: Snapshot) => stateName(s) === 'awaiting_resolution.sleeping' && resolveTicket(world),
+});
+
+/** A store whose `acquireLease` waits for `open()` before it runs: the runner is stopped at the lease boundary. */
+function gatedAtLease(inner: MigrationStore): { store: MigrationStore; reached: Promise<void>; open: () => void } {
+  let open = () => {};
+  let reach = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'acquireLease' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        reach();
+        await gate;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, reached, open };
+}
+
+/** A SQLite store over `file` whose `failAt`-th statement run throws, as if the process died there. */
+function crashingStore(file: string, failAt: number): { store: SqliteStore; runs: () => number } {
+  const db = openDatabase(file);
+  migrate(db, MIGRATIONS_DIR);
+  let runs = 0;
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    const run = statement.run.bind(statement);
+    statement.run = ((...args: unknown[]) => {
+      if (++runs === failAt) throw new Error(`injected crash at statement ${failAt}`);
+      return run(...(args as []));
+    }) as typeof statement.run;
+    return statement;
+  }) as typeof db.prepare;
+  return { store: new SqliteStore(db), runs: () => runs };
+}
+
+describe('the lease is taken before the record is read', () => {
+  it('a runner held at the lease boundary while another drives to completion drives from the newest snapshot', async () => {
+    const a = rig({ holder: 'ana@host-a:1' });
+    const id = await a.engine.create(plan, 'admin', 'm-interleaved');
+    deliverAudiences(a.services.world, plan.audiences);
+    const gated = gatedAtLease(openStore(a.dbFile));
+    const b = rig({ dbFile: a.dbFile, store: gated.store, services: a.services, clock: a.clock, holder: 'bo@host-b:2' });
+
+    const bDrive = b.engine.drive(id, untilDone(a.services.world));
+    await gated.reached;
+    expect((await a.engine.drive(id, untilDone(a.services.world))).status).toBe('completed');
+    const journalAfterA = await a.store.journal(id);
+    const effectsAfterA = await a.store.effects(id);
+    const creates = { ...a.services.world.creates };
+    gated.open();
+
+    expect(await bDrive).toMatchObject({ status: 'completed', state: 'completed' });
+    expect(await a.store.journal(id)).toEqual(journalAfterA);
+    expect(await a.store.effects(id)).toEqual(effectsAfterA);
+    expect(a.services.world.creates).toEqual(creates);
+    expect((await a.store.get(id))?.state).toBe('completed');
+  });
+});
+
+describe('a crash between any two statements', () => {
+  it('of create leaves nothing or a migration a fresh runner resumes', async () => {
+    const probe = crashingStore(tempDb(), 0);
+    await rig({ store: probe.store }).engine.create(plan, 'admin', 'm-probe');
+    const statements = probe.runs();
+    expect(statements).toBeGreaterThan(1);
+    for (let failAt = 1; failAt <= statements; failAt++) {
+      const dbFile = tempDb();
+      const crashing = crashingStore(dbFile, failAt);
+      await expect(rig({ store: crashing.store }).engine.create(plan, 'admin', 'm-c')).rejects.toThrow(/injected crash/);
+      const fresh = rig({ dbFile });
+      expect(await fresh.store.get('m-c'), `crash at statement ${failAt}`).toBeNull();
+      expect(await fresh.store.journal('m-c')).toEqual([]);
+    }
+  });
+
+  it('of a takeover leaves the dead holder\'s lease alone or the new one with its TAKEOVER row', async () => {
+    const dead: Lease = {
+      migrationId: 'm-t',
+      nonce: 'dead00000001',
+      holder: `crasher@${hostname()}:999999`,
+      acquiredAt: new Date(T0).toISOString(),
+      heartbeatAt: new Date(T0).toISOString(),
+      expiresAt: new Date(T0 + 3_600_000).toISOString(),
+    };
+    const clock = new FakeClock(T0, true);
+    for (let failAt = 1; ; failAt++) {
+      const dbFile = tempDb();
+      const setUp = rig({ dbFile, clock });
+      await setUp.engine.create(plan, 'admin', 'm-t');
+      await setUp.store.acquireLease(dead, new Date(T0).toISOString());
+      const crashing = crashingStore(dbFile, failAt);
+      const deps = { store: crashing.store, clock, holder: 'support@host:2', ttlMs: DEFAULT_SETTINGS.leaseTtlMs, isProcessAlive: () => false };
+      const taken = await acquire(deps, 'm-t').then(() => true, (err: Error) => (expect(err.message).toMatch(/injected crash/), false));
+      const lease = await setUp.store.currentLease('m-t');
+      const takeovers = (await setUp.store.journal('m-t')).filter((j) => j.name === 'TAKEOVER');
+      if (taken) {
+        expect(lease?.holder).toBe('support@host:2');
+        expect(takeovers).toHaveLength(1);
+        break;
+      }
+      expect(lease, `crash at statement ${failAt}`).toEqual(dead);
+      expect(takeovers).toEqual([]);
+      deliverAudiences(setUp.services.world, plan.audiences);
+      const resumed = rig({ dbFile, clock, services: setUp.services, holder: 'support@host:3', isProcessAlive: () => false });
+      expect((await resumed.engine.drive('m-t', { mode: 'until-waiting' })).status).toBe('waiting');
+    }
+  });
+});
