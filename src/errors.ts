@@ -51,6 +51,22 @@ export class LockedError extends CutoverError {
   }
 }
 
+/** A runner's write refused because its lease is no longer its own: it stops at once and writes nothing more. */
+export class FencedError extends LockedError {
+  constructor(
+    readonly migrationId: string,
+    readonly heldBy: { holder: string; nonce: string } | null,
+  ) {
+    super(
+      heldBy
+        ? `migration ${migrationId} was taken over by ${heldBy.holder} (lock id ${heldBy.nonce}); this runner stopped and wrote nothing more`
+        : `migration ${migrationId} is no longer leased to this runner (its lease was released or expired); this runner stopped and wrote nothing more`,
+      'LEASE_LOST',
+      `cutover show ${migrationId} shows where it is; the new holder carries on`,
+    );
+  }
+}
+
 export class NeedsAttentionError extends CutoverError {
   override get exitCode(): ExitCode {
     return EXIT.needsAttention;

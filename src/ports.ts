@@ -317,6 +317,14 @@ export interface NewMigration {
 }
 
 /**
+ * The lease a runner's write is made under. A write given a fence is refused, in its own transaction and with
+ * nothing written, by a FencedError naming the current holder when the migration's lease is not this nonce's.
+ */
+export interface Fence {
+  nonce: string;
+}
+
+/**
  * Narrow on purpose: a PostgreSQL store must be able to implement it with the same semantics
  * (transition = one transaction; leases = row locks). Async so that it can.
  */
@@ -330,11 +338,11 @@ export interface MigrationStore {
    */
   summaries(filter?: MigrationFilter, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }>;
   /** Snapshot, versions, summary columns, marks and journal rows: written together or not at all. */
-  commitTransition(id: string, t: Transition): Promise<void>;
-  appendJournal(id: string, entries: JournalEntry[]): Promise<void>;
+  commitTransition(id: string, t: Transition, fence?: Fence): Promise<void>;
+  appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void>;
   journal(id: string): Promise<JournalRow[]>;
-  recordIntent(intent: EffectIntent): Promise<void>;
-  recordOutcome(outcome: EffectOutcome): Promise<void>;
+  recordIntent(intent: EffectIntent, fence?: Fence): Promise<void>;
+  recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void>;
   effects(id: string): Promise<EffectRow[]>;
   acquireLease(lease: Lease, now: string): Promise<LeaseResult>;
   /** Extends the lease; false when it is no longer ours (taken over). */
@@ -352,9 +360,9 @@ export interface MigrationStore {
   /** The events no runner has claimed yet that have not expired at `now`, oldest first. */
   pendingOperatorEvents(migrationId: string, now: string): Promise<InboxEvent[]>;
   /** Marks a pending event as taken by `by`; false when it was claimed, settled or expired already. */
-  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean>;
+  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean>;
   /** Records what became of a claimed event that caused no transition; false when it was settled already. */
-  settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean>;
+  settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean>;
   /** The poster gives up: settles an unclaimed event as withdrawn; false when a runner claimed it first. */
   withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean>;
   operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null>;

@@ -133,3 +133,61 @@ describe('a crash between any two statements', () => {
     }
   });
 });
+
+/** A store whose first `commitTransition` into a state matching `state` waits for `open()` before it runs. */
+function gatedAtCommit(inner: MigrationStore, state: RegExp): { store: MigrationStore; reached: Promise<void>; open: () => void } {
+  let open = () => {};
+  let reach = () => {};
+  let gated = false;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (prop !== 'commitTransition') return value.bind(target);
+      return async (id: string, t: { state: string }, ...rest: unknown[]) => {
+        if (!gated && state.test(t.state)) {
+          gated = true;
+          reach();
+          await gate;
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, [id, t, ...rest]);
+      };
+    },
+  });
+  return { store, reached, open };
+}
+
+describe('a runner whose lease is taken over mid-drive', () => {
+  it('has its next write refused, stops naming the new holder, and the store keeps only the new holder\'s writes', async () => {
+    const a = rig({ holder: 'ana@host-a:1' });
+    const id = await a.engine.create(plan, 'admin', 'm-fenced');
+    deliverAudiences(a.services.world, plan.audiences);
+    const gated = gatedAtCommit(openStore(a.dbFile), /^staging/);
+    const runner = rig({ dbFile: a.dbFile, store: gated.store, services: a.services, clock: a.clock, holder: 'ana@host-a:1' });
+
+    const drive = runner.engine.drive(id, untilDone(a.services.world));
+    const refused = drive.then(() => null, (err: unknown) => err);
+    await gated.reached;
+    // Another runner takes the lease over (as `unlock` and a dead-holder takeover do), and writes under it.
+    const held = (await a.store.currentLease(id))!;
+    const bo: Lease = { ...held, nonce: 'b0b000000001', holder: 'bo@host-b:2' };
+    const row = { kind: 'operator' as const, at: new Date(a.clock.now()).toISOString(), name: 'TAKEOVER', actor: bo.holder };
+    expect(await a.store.takeOverLease(id, held.nonce, bo, [row])).toBe(true);
+    await a.store.appendJournal(id, [{ ...row, kind: 'event', name: 'BO_WAS_HERE' }], { nonce: bo.nonce });
+    const atTakeover = { record: await a.store.get(id), effects: await a.store.effects(id), creates: { ...a.services.world.creates } };
+    const journalAtTakeover = await a.store.journal(id);
+    gated.open();
+
+    const err = await refused;
+    expect(err).toMatchObject({ code: 'LEASE_LOST', exitCode: 5 });
+    expect((err as Error).message).toContain('bo@host-b:2');
+    expect(await a.store.get(id)).toEqual(atTakeover.record);
+    expect(await a.store.effects(id)).toEqual(atTakeover.effects);
+    expect(await a.store.journal(id)).toEqual(journalAtTakeover);
+    expect(journalAtTakeover.slice(-2).map((j) => j.name)).toEqual(['TAKEOVER', 'BO_WAS_HERE']);
+    expect(a.services.world.creates).toEqual(atTakeover.creates);
+    expect(await a.store.currentLease(id)).toMatchObject({ nonce: bo.nonce, holder: 'bo@host-b:2' });
+  });
+});

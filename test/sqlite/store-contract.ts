@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { at, lease, newMigration, T0, transition } from './helpers.js';
+import { leaseContract } from './lease-contract.js';
 
 export function storeContract(name: string, open: () => MigrationStore): void {
   describe(`${name}: MigrationStore contract`, () => {
@@ -319,6 +320,8 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: at(1), outcome: refused });
       });
     });
+
+    leaseContract(() => store);
 
     describe('leases', () => {
       beforeEach(async () => {

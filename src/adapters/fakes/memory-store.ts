@@ -1,11 +1,12 @@
 // In-memory MigrationStore with the SQLite store's semantics (proven by test/sqlite/store-contract.ts).
 // JSON columns go through a JSON round-trip on the way in, like the real store, and every record is cloned on
 // the way out, so tests catch both unserialisable data and aliasing.
-import { StoreError } from '../../errors.js';
+import { FencedError, StoreError } from '../../errors.js';
 import type {
   EffectIntent,
   EffectOutcome,
   EffectRow,
+  Fence,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
@@ -83,8 +84,9 @@ export class MemoryStore implements MigrationStore {
     return { summaries: page, total: records.length };
   }
 
-  async commitTransition(id: string, t: Transition): Promise<void> {
+  async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const current = this.require(id);
+    this.requireHolder(id, fence);
     // Everything that can throw runs before anything is changed: all or nothing, like the transaction.
     const at = utc(t.at);
     const next: MigrationRecord = {
@@ -109,8 +111,9 @@ export class MemoryStore implements MigrationStore {
     for (const settlement of settles) this.settleNow(id, settlement);
   }
 
-  async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
+  async appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void> {
     this.require(id);
+    this.requireHolder(id, fence);
     this.rows.push(...this.journalRows(id, entries));
   }
 
@@ -118,15 +121,17 @@ export class MemoryStore implements MigrationStore {
     return structuredClone(this.rows.filter((r) => r.migrationId === id));
   }
 
-  async recordIntent(intent: EffectIntent): Promise<void> {
+  async recordIntent(intent: EffectIntent, fence?: Fence): Promise<void> {
     this.require(intent.migrationId);
+    this.requireHolder(intent.migrationId, fence);
     const attempts = (this.effectRows.get(intent.key)?.attempts ?? 0) + 1;
     const row = { ...intent, at: utc(intent.at), attempts, outcomeAt: null, status: null, remoteId: null };
     this.effectRows.set(intent.key, row);
   }
 
-  async recordOutcome(outcome: EffectOutcome): Promise<void> {
+  async recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void> {
     const row = this.effectRows.get(outcome.key);
+    if (row) this.requireHolder(row.migrationId, fence);
     if (!row) throw new StoreError(`no intent was recorded for effect ${outcome.key}`, 'STORE_NOT_FOUND');
     JSON.stringify(outcome.error); // the real store keeps it as JSON text: fail alike on unserialisable data
     Object.assign(row, { outcomeAt: utc(outcome.at), status: outcome.status, remoteId: outcome.remoteId });
@@ -184,7 +189,8 @@ export class MemoryStore implements MigrationStore {
     return structuredClone(pending);
   }
 
-  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean> {
+  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean> {
+    this.requireHolder(migrationId, fence);
     const row = this.inboxRow(migrationId, seq);
     const at = utc(now);
     if (!row || !isPending(row, at)) return false;
@@ -192,7 +198,8 @@ export class MemoryStore implements MigrationStore {
     return true;
   }
 
-  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean> {
+  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean> {
+    this.requireHolder(migrationId, fence);
     return this.settleNow(migrationId, { ...viaJson(settlement), at: utc(settlement.at) });
   }
 
@@ -220,6 +227,12 @@ export class MemoryStore implements MigrationStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Before anything is changed, like the real store's check inside the write's transaction. */
+  private requireHolder(migrationId: string, fence: Fence | undefined): void {
+    const held = this.leases.get(migrationId);
+    if (fence && held?.nonce !== fence.nonce) throw new FencedError(migrationId, held ? structuredClone(held) : null);
+  }
 
   private require(id: string): MigrationRecord {
     const record = this.migrations.get(id);

@@ -1,6 +1,7 @@
 // The lease table: one runner per migration. Every method is one immediate transaction, so two processes
 // racing for the same lease serialise on SQLite's write lock.
-import type { Lease, LeaseResult } from '../../ports.js';
+import { FencedError } from '../../errors.js';
+import type { Fence, Lease, LeaseResult } from '../../ports.js';
 import { utc } from './canonical.js';
 import type { SqliteDatabase } from './open.js';
 import { leaseParams, toLease, type LeaseRowData } from './rows.js';
@@ -57,6 +58,13 @@ export class LeaseTable {
 
   release(migrationId: string, nonce: string): void {
     this.db.transaction(() => this.sql.remove.run(migrationId, nonce)).immediate();
+  }
+
+  /** Inside the caller's transaction: throws a FencedError naming the holder unless the lease is `fence`'s. */
+  requireHolder(migrationId: string, fence: Fence | undefined): void {
+    if (!fence) return;
+    const held = this.sql.select.get(migrationId);
+    if (held?.nonce !== fence.nonce) throw new FencedError(migrationId, held ? toLease(held) : null);
   }
 
   current(migrationId: string): Lease | null {

@@ -6,6 +6,7 @@ import type {
   EffectIntent,
   EffectOutcome,
   EffectRow,
+  Fence,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
@@ -142,9 +143,11 @@ export class SqliteStore implements MigrationStore {
     return this.summaryReader.read(filter, limit);
   }
 
-  async commitTransition(id: string, t: Transition): Promise<void> {
+  async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const at = utc(t.at);
     this.write(() => {
+      this.requireMigration(id);
+      this.leases.requireHolder(id, fence);
       const changed = this.sql.updateMigration.run({
         id,
         snapshot: jsonOrNull(t.snapshot),
@@ -166,9 +169,10 @@ export class SqliteStore implements MigrationStore {
     });
   }
 
-  async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
+  async appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void> {
     this.write(() => {
       this.requireMigration(id);
+      this.leases.requireHolder(id, fence);
       this.insertJournal(id, entries);
     });
   }
@@ -177,9 +181,10 @@ export class SqliteStore implements MigrationStore {
     return this.sql.selectJournal.all(id).map(toJournalRow);
   }
 
-  async recordIntent(intent: EffectIntent): Promise<void> {
+  async recordIntent(intent: EffectIntent, fence?: Fence): Promise<void> {
     this.write(() => {
       this.requireMigration(intent.migrationId);
+      this.leases.requireHolder(intent.migrationId, fence);
       this.insertIntent(intent);
     });
   }
@@ -189,7 +194,7 @@ export class SqliteStore implements MigrationStore {
     this.sql.upsertIntent.run({ key, migration_id: migrationId, step, fingerprint, intent_at: utc(at) });
   }
 
-  async recordOutcome(outcome: EffectOutcome): Promise<void> {
+  async recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void> {
     const params = {
       key: outcome.key,
       outcome_at: utc(outcome.at),
@@ -198,6 +203,8 @@ export class SqliteStore implements MigrationStore {
       error: jsonOrNull(outcome.error),
     };
     this.write(() => {
+      const effect = this.sql.effectMigration.get(outcome.key);
+      if (effect) this.leases.requireHolder(effect.migration_id, fence);
       if (this.sql.updateOutcome.run(params).changes !== 1) {
         throw new StoreError(`no intent was recorded for effect ${outcome.key}`, 'STORE_NOT_FOUND');
       }
@@ -247,12 +254,20 @@ export class SqliteStore implements MigrationStore {
     return this.inbox.pending(migrationId, now);
   }
 
-  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean> {
-    return this.inbox.claim(migrationId, seq, by, now);
+  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean> {
+    return this.fencedWrite(migrationId, fence, () => this.inbox.claimWithin(migrationId, seq, by, now));
   }
 
-  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean> {
-    return this.inbox.settle(migrationId, settlement);
+  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean> {
+    return this.fencedWrite(migrationId, fence, () => this.inbox.settleWithin(migrationId, settlement));
+  }
+
+  /** One immediate transaction that first checks the runner's lease. */
+  private fencedWrite<T>(migrationId: string, fence: Fence | undefined, fn: () => T): T {
+    return this.db.transaction(() => {
+      this.leases.requireHolder(migrationId, fence);
+      return fn();
+    }).immediate();
   }
 
   async withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean> {
