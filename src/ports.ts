@@ -287,6 +287,17 @@ export interface Lease {
 }
 export type LeaseResult = { ok: true; lease: Lease } | { ok: false; heldBy: Lease };
 
+/**
+ * What a runner asks for. The store stamps the times with its own clock (SQLite: the time read inside the
+ * write's transaction), so that a runner whose clock is off can neither steal a live lease nor keep a dead one.
+ */
+export interface LeaseRequest {
+  migrationId: string;
+  nonce: string;
+  holder: string;
+  ttlMs: number;
+}
+
 export interface MigrationFilter {
   status?: MigrationStatus;
   orgId?: string;
@@ -318,7 +329,8 @@ export interface NewMigration {
 
 /**
  * The lease a runner's write is made under. A write given a fence is refused, in its own transaction and with
- * nothing written, by a FencedError naming the current holder when the migration's lease is not this nonce's.
+ * nothing written, by a FencedError naming the current holder when the migration's lease is not this nonce's
+ * or has expired by the store's clock.
  */
 export interface Fence {
   nonce: string;
@@ -344,16 +356,17 @@ export interface MigrationStore {
   recordIntent(intent: EffectIntent, fence?: Fence): Promise<void>;
   recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void>;
   effects(id: string): Promise<EffectRow[]>;
-  acquireLease(lease: Lease, now: string): Promise<LeaseResult>;
-  /** Extends the lease; false when it is no longer ours (taken over). */
-  heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean>;
+  /** Granted when there is no lease, it has expired by the store's clock, or it is already this nonce's. */
+  acquireLease(request: LeaseRequest): Promise<LeaseResult>;
+  /** Extends the lease to `ttlMs` past the store's now; false when it is no longer ours (taken over, expired). */
+  heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean>;
   releaseLease(migrationId: string, nonce: string): Promise<void>;
   /**
    * Replaces the lease whose current nonce is `lockId` by `lease` (or removes it when `lease` is null: unlock)
    * and appends `journal` (the TAKEOVER or UNLOCK row), in one transaction; false, writing nothing, when the lock
    * id does not match.
    */
-  takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]): Promise<boolean>;
+  takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]): Promise<boolean>;
   currentLease(migrationId: string): Promise<Lease | null>;
   /** Queues an operator event for the runner that holds the lease; returns its sequence number. */
   postOperatorEvent(e: NewInboxEvent): Promise<number>;

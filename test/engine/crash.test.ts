@@ -11,7 +11,7 @@ import type {
   EffectIntent,
   EffectOutcome,
   JournalEntry,
-  Lease,
+  LeaseRequest,
   MigrationFilter,
   MigrationStore,
   NewMigration,
@@ -71,16 +71,16 @@ class DyingStore implements MigrationStore {
   effects(id: string) {
     return this.inner.effects(id);
   }
-  acquireLease(lease: Lease, now: string) {
-    return this.write(() => this.inner.acquireLease(lease, now));
+  acquireLease(lease: LeaseRequest) {
+    return this.write(() => this.inner.acquireLease(lease));
   }
-  heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string) {
-    return this.write(() => this.inner.heartbeat(migrationId, nonce, now, expiresAt));
+  heartbeat(migrationId: string, nonce: string, ttlMs: number) {
+    return this.write(() => this.inner.heartbeat(migrationId, nonce, ttlMs));
   }
   releaseLease(migrationId: string, nonce: string) {
     return this.write(() => this.inner.releaseLease(migrationId, nonce));
   }
-  takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]) {
+  takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]) {
     return this.write(() => this.inner.takeOverLease(migrationId, lockId, lease, journal));
   }
   importMigration(m: ImportedMigration) {

@@ -1,21 +1,26 @@
 // The lease rules every MigrationStore must keep, run against both stores from store-contract.ts: a write made
 // under a fence is refused, with nothing written, once the migration's lease is not that fence's.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { acquire } from '../../src/engine/lease.js';
 import { FencedError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { at, lease, newMigration, transition } from './helpers.js';
 
-export function leaseContract(current: () => MigrationStore): void {
+type Current = () => { store: MigrationStore; clock: { now: () => number; set: (minutes: number) => void } };
+
+export function leaseContract(current: Current): void {
   describe('fenced writes', () => {
     let store: MigrationStore;
+    let clock: ReturnType<Current>['clock'];
     const mine = { nonce: 'n1' };
     const stale = { nonce: 'n0' };
     const intent = { migrationId: 'm-1', key: 'm-1:flow', step: 'flow', fingerprint: 'f1', at: at(1) };
     const entry = { kind: 'event' as const, at: at(1), name: 'TICK' };
     beforeEach(async () => {
-      store = current();
+      ({ store, clock } = current());
       await store.create(newMigration('m-1'));
-      await store.acquireLease(lease('m-1', 'n1', at(60), 'ana@host-a:1'), at(0));
+      await store.acquireLease(lease('m-1', 'n1', 60, 'ana@host-a:1'));
     });
 
     /** Everything a fenced write could have changed. */
@@ -55,11 +60,33 @@ export function leaseContract(current: () => MigrationStore): void {
     });
 
     it('refuses a fenced write once the lease was taken over or released', async () => {
-      expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n2', at(60), 'bo@host-b:2'), [])).toBe(true);
+      expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n2', 60, 'bo@host-b:2'), [])).toBe(true);
       await expect(store.appendJournal('m-1', [entry], mine)).rejects.toMatchObject({ heldBy: { holder: 'bo@host-b:2' } });
       await store.releaseLease('m-1', 'n2');
       await expect(store.appendJournal('m-1', [entry], mine)).rejects.toMatchObject({ code: 'LEASE_LOST', heldBy: null });
       expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
+    });
+
+    it('refuses a fenced write once the lease expired by the store\'s clock, whatever the runner\'s time', async () => {
+      clock.set(60);
+      await expect(store.appendJournal('m-1', [{ ...entry, at: at(1) }], mine)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+      expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
+    });
+  });
+
+  describe('lease expiry by the store\'s clock', () => {
+    it('does not let a runner whose clock runs 10 minutes ahead take over a live lease', async () => {
+      const { store, clock } = current();
+      await store.create(newMigration('m-1'));
+      const base = { store, ttlMs: 60_000, isProcessAlive: () => true };
+      const onTime = new FakeClock(clock.now());
+      await acquire({ ...base, clock: onTime, holder: 'ana@host-a:1' }, 'm-1');
+      clock.set(0.5);
+      const ahead = new FakeClock(clock.now() + 10 * 60_000);
+      const err = await acquire({ ...base, clock: ahead, holder: 'bo@host-b:2' }, 'm-1').then(() => null, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'LOCKED', exitCode: 5 });
+      expect((err as Error).message).toContain('ana@host-a:1');
+      expect(await store.currentLease('m-1')).toMatchObject({ holder: 'ana@host-a:1', expiresAt: at(1) });
     });
   });
 }

@@ -13,6 +13,7 @@ import type {
   JournalEntry,
   JournalRow,
   Lease,
+  LeaseRequest,
   LeaseResult,
   MigrationFilter,
   MigrationRecord,
@@ -23,7 +24,7 @@ import type {
   Transition,
 } from '../../ports.js';
 import type { Marks } from '../../core/types.js';
-import { canonicalMark, utc } from '../sqlite/canonical.js';
+import { canonicalMark, stampedLease, utc } from '../sqlite/canonical.js';
 
 const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const viaJson = <T>(value: T): T => (value === undefined || value === null ? (null as T) : JSON.parse(JSON.stringify(value)));
@@ -36,6 +37,9 @@ export class MemoryStore implements MigrationStore {
   private readonly inbox: InboxEvent[] = [];
   private seq = 0;
   private inboxSeq = 0;
+
+  /** `now` is the store's own clock (epoch ms), by which it judges lease expiry. */
+  constructor(private readonly now: () => number = Date.now) {}
 
   async create(m: NewMigration): Promise<void> {
     if (this.migrations.has(m.id)) throw new StoreError(`migration ${m.id} already exists`, 'STORE_DUPLICATE');
@@ -141,19 +145,20 @@ export class MemoryStore implements MigrationStore {
     return structuredClone([...this.effectRows.values()].filter((e) => e.migrationId === id));
   }
 
-  async acquireLease(lease: Lease, now: string): Promise<LeaseResult> {
-    this.require(lease.migrationId);
-    const held = this.leases.get(lease.migrationId);
-    if (held && held.nonce !== lease.nonce && held.expiresAt > utc(now)) return { ok: false, heldBy: structuredClone(held) };
-    const granted = canonicalLease(lease);
-    this.leases.set(lease.migrationId, granted);
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
+    this.require(request.migrationId);
+    const granted = stampedLease(request, this.now());
+    const held = this.leases.get(request.migrationId);
+    if (held && held.nonce !== request.nonce && held.expiresAt > granted.acquiredAt) return { ok: false, heldBy: structuredClone(held) };
+    this.leases.set(request.migrationId, granted);
     return { ok: true, lease: structuredClone(granted) };
   }
 
-  async heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean> {
+  async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
     const held = this.leases.get(migrationId);
-    if (held?.nonce !== nonce) return false;
-    Object.assign(held, { heartbeatAt: utc(now), expiresAt: utc(expiresAt) });
+    const { heartbeatAt, expiresAt } = stampedLease({ migrationId, nonce, holder: '', ttlMs }, this.now());
+    if (held?.nonce !== nonce || held.expiresAt <= heartbeatAt) return false;
+    Object.assign(held, { heartbeatAt, expiresAt });
     return true;
   }
 
@@ -161,10 +166,10 @@ export class MemoryStore implements MigrationStore {
     if (this.leases.get(migrationId)?.nonce === nonce) this.leases.delete(migrationId);
   }
 
-  async takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]): Promise<boolean> {
+  async takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]): Promise<boolean> {
     if (this.leases.get(migrationId)?.nonce !== lockId || (lease && lease.migrationId !== migrationId)) return false;
     const rows = this.journalRows(migrationId, journal);
-    if (lease) this.leases.set(migrationId, canonicalLease(lease));
+    if (lease) this.leases.set(migrationId, stampedLease(lease, this.now()));
     else this.leases.delete(migrationId);
     this.rows.push(...rows);
     return true;
@@ -230,8 +235,10 @@ export class MemoryStore implements MigrationStore {
 
   /** Before anything is changed, like the real store's check inside the write's transaction. */
   private requireHolder(migrationId: string, fence: Fence | undefined): void {
+    if (!fence) return;
     const held = this.leases.get(migrationId);
-    if (fence && held?.nonce !== fence.nonce) throw new FencedError(migrationId, held ? structuredClone(held) : null);
+    const live = held !== undefined && held.expiresAt > new Date(this.now()).toISOString();
+    if (held?.nonce !== fence.nonce || !live) throw new FencedError(migrationId, held && live ? structuredClone(held) : null);
   }
 
   private require(id: string): MigrationRecord {
@@ -277,12 +284,6 @@ function canonicalMarks(marks: Marks): Marks {
     if (mark) out[name] = canonicalMark(name, mark);
   }
   return out;
-}
-
-function canonicalLease(lease: Lease): Lease {
-  const { migrationId, nonce, holder } = lease;
-  const times = { acquiredAt: utc(lease.acquiredAt), heartbeatAt: utc(lease.heartbeatAt), expiresAt: utc(lease.expiresAt) };
-  return { migrationId, nonce, holder, ...times };
 }
 
 function cmp(a: string, b: string): number {

@@ -13,6 +13,7 @@ import type {
   JournalEntry,
   JournalRow,
   Lease,
+  LeaseRequest,
   LeaseResult,
   MigrationFilter,
   MigrationRecord,
@@ -42,7 +43,12 @@ import { storageError, withStorageErrors } from './storage-errors.js';
 import { SummaryReader } from './summaries.js';
 
 /** Opens (creating when missing) and migrates the database at `file`; refuses an unusable one untouched. */
-export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore {
+/** The store's own clock (epoch ms), read inside a transaction to judge lease expiry; tests inject a fake one. */
+export interface StoreOptions {
+  now?: () => number;
+}
+
+export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR, options: StoreOptions = {}): SqliteStore {
   const creating = file !== ':memory:' && !fs.existsSync(file);
   try {
     checkDatabaseFile(file, migrationsDir);
@@ -54,7 +60,7 @@ export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR):
       throw err;
     }
     if (file !== ':memory:') secureSidecars(file);
-    return withStorageErrors(new SqliteStore(db), file);
+    return withStorageErrors(new SqliteStore(db, options.now), file);
   } catch (err) {
     if (creating) removeIfEmpty(file);
     throw storageError(err, file);
@@ -97,9 +103,12 @@ export class SqliteStore implements MigrationStore {
   private readonly inbox: InboxTable;
   private summaryReader?: SummaryReader;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    now: () => number = Date.now,
+  ) {
     this.sql = prepareStatements(db);
-    this.leases = new LeaseTable(db);
+    this.leases = new LeaseTable(db, now);
     this.inbox = new InboxTable(db);
   }
 
@@ -215,20 +224,20 @@ export class SqliteStore implements MigrationStore {
     return this.sql.selectEffects.all(id).map(toEffectRow);
   }
 
-  async acquireLease(lease: Lease, now: string): Promise<LeaseResult> {
-    this.requireMigration(lease.migrationId);
-    return this.leases.acquire(lease, now);
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
+    this.requireMigration(request.migrationId);
+    return this.leases.acquire(request);
   }
 
-  async heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean> {
-    return this.leases.heartbeat(migrationId, nonce, now, expiresAt);
+  async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
+    return this.leases.heartbeat(migrationId, nonce, ttlMs);
   }
 
   async releaseLease(migrationId: string, nonce: string): Promise<void> {
     this.leases.release(migrationId, nonce);
   }
 
-  async takeOverLease(migrationId: string, lockId: string, lease: Lease | null, journal: JournalEntry[]): Promise<boolean> {
+  async takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]): Promise<boolean> {
     let took = false;
     this.write(() => {
       took = this.leases.takeOverWithin(migrationId, lockId, lease);
