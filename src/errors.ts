@@ -57,10 +57,11 @@ export class FencedError extends LockedError {
     readonly migrationId: string,
     readonly heldBy: { holder: string; nonce: string } | null,
   ) {
+    const what = heldBy
+      ? `was taken over by ${heldBy.holder} (lock id ${heldBy.nonce})`
+      : 'is no longer leased to this runner (its lease was released or expired)';
     super(
-      heldBy
-        ? `migration ${migrationId} was taken over by ${heldBy.holder} (lock id ${heldBy.nonce}); this runner stopped and wrote nothing more`
-        : `migration ${migrationId} is no longer leased to this runner (its lease was released or expired); this runner stopped and wrote nothing more`,
+      `migration ${migrationId} ${what}; this runner stopped and wrote nothing more`,
       'LEASE_LOST',
       `cutover show ${migrationId} shows where it is; the new holder carries on`,
     );

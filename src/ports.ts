@@ -366,7 +366,12 @@ export interface MigrationStore {
    * and appends `journal` (the TAKEOVER or UNLOCK row), in one transaction; false, writing nothing, when the lock
    * id does not match.
    */
-  takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]): Promise<boolean>;
+  takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean>;
   currentLease(migrationId: string): Promise<Lease | null>;
   /** Queues an operator event for the runner that holds the lease; returns its sequence number. */
   postOperatorEvent(e: NewInboxEvent): Promise<number>;

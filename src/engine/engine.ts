@@ -116,14 +116,25 @@ export class Engine {
     }
   }
 
-  private async run(deps: EngineDeps, record: MigrationRecord, options: DriveOptions, halt: LeaseLoss): Promise<DriveResult> {
+  private async run(
+    deps: EngineDeps,
+    record: MigrationRecord,
+    options: DriveOptions,
+    halt: LeaseLoss,
+  ): Promise<DriveResult> {
     const restored = restoreSnapshot(record);
     const leaseLost = () => halt.isLost;
     const persister = new Persister(deps.store, record.id, () => isoNow(deps.clock), restored);
     const inFlight = new Set<Promise<unknown>>();
     const machine = migrationMachine.provide({
       actors: effectActors(
-        { ...deps, env: deps.env ?? process.env, flushed: () => persister.flushed(), persistIntent: (i) => persister.persistIntent(i), inFlight },
+        {
+          ...deps,
+          env: deps.env ?? process.env,
+          flushed: () => persister.flushed(),
+          persistIntent: (i) => persister.persistIntent(i),
+          inFlight,
+        },
         handoffLines,
       ) as never,
     });

@@ -40,7 +40,10 @@ export function leaseRequest(deps: LeaseDeps, migrationId: string): LeaseRequest
   return { migrationId, nonce: randomBytes(6).toString('hex'), holder: deps.holder, ttlMs: deps.ttlMs };
 }
 
-export async function acquire(deps: LeaseDeps, migrationId: string): Promise<{ lease: LeaseRequest; tookOverFrom: Lease | null }> {
+export async function acquire(
+  deps: LeaseDeps,
+  migrationId: string,
+): Promise<{ lease: LeaseRequest; tookOverFrom: Lease | null }> {
   const lease = leaseRequest(deps, migrationId);
   const result = await deps.store.acquireLease(lease);
   if (result.ok) return { lease, tookOverFrom: null };

@@ -149,7 +149,8 @@ export class MemoryStore implements MigrationStore {
     this.require(request.migrationId);
     const granted = stampedLease(request, this.now());
     const held = this.leases.get(request.migrationId);
-    if (held && held.nonce !== request.nonce && held.expiresAt > granted.acquiredAt) return { ok: false, heldBy: structuredClone(held) };
+    const live = held && held.nonce !== request.nonce && held.expiresAt > granted.acquiredAt;
+    if (live) return { ok: false, heldBy: structuredClone(held) };
     this.leases.set(request.migrationId, granted);
     return { ok: true, lease: structuredClone(granted) };
   }
@@ -166,10 +167,16 @@ export class MemoryStore implements MigrationStore {
     if (this.leases.get(migrationId)?.nonce === nonce) this.leases.delete(migrationId);
   }
 
-  async takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]): Promise<boolean> {
+  async takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean> {
     if (this.leases.get(migrationId)?.nonce !== lockId || (lease && lease.migrationId !== migrationId)) return false;
+    const granted = lease && stampedLease(lease, this.now());
     const rows = this.journalRows(migrationId, journal);
-    if (lease) this.leases.set(migrationId, stampedLease(lease, this.now()));
+    if (granted) this.leases.set(migrationId, granted);
     else this.leases.delete(migrationId);
     this.rows.push(...rows);
     return true;
@@ -238,7 +245,8 @@ export class MemoryStore implements MigrationStore {
     if (!fence) return;
     const held = this.leases.get(migrationId);
     const live = held !== undefined && held.expiresAt > new Date(this.now()).toISOString();
-    if (held?.nonce !== fence.nonce || !live) throw new FencedError(migrationId, held && live ? structuredClone(held) : null);
+    if (held?.nonce === fence.nonce && live) return;
+    throw new FencedError(migrationId, held && live ? structuredClone(held) : null);
   }
 
   private require(id: string): MigrationRecord {

@@ -4,7 +4,7 @@ import type { Lease, LeaseRequest } from '../../ports.js';
 
 /** A requested lease with its times stamped by the store's clock (`nowMs`, read inside the write). */
 export function stampedLease(r: LeaseRequest, nowMs: number): Lease {
-  if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs, not ${r.ttlMs}`);
+  if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${r.ttlMs}`);
   const now = new Date(nowMs).toISOString();
   const expiresAt = new Date(nowMs + r.ttlMs).toISOString();
   return { migrationId: r.migrationId, nonce: r.nonce, holder: r.holder, acquiredAt: now, heartbeatAt: now, expiresAt };

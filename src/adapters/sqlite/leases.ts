@@ -44,7 +44,8 @@ export class LeaseTable {
     const run = this.db.transaction((): LeaseResult => {
       const lease = stampedLease(request, this.now());
       const held = this.sql.select.get(request.migrationId);
-      if (held && held.nonce !== request.nonce && held.expires_at > lease.acquiredAt) return { ok: false, heldBy: toLease(held) };
+      const live = held && held.nonce !== request.nonce && held.expires_at > lease.acquiredAt;
+      if (live) return { ok: false, heldBy: toLease(held) };
       const params = leaseParams(lease);
       this.sql.upsert.run(params);
       return { ok: true, lease: toLease(params) };

@@ -48,7 +48,11 @@ export interface StoreOptions {
   now?: () => number;
 }
 
-export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR, options: StoreOptions = {}): SqliteStore {
+export function openStore(
+  file: string,
+  migrationsDir: string = MIGRATIONS_DIR,
+  options: StoreOptions = {},
+): SqliteStore {
   const creating = file !== ':memory:' && !fs.existsSync(file);
   try {
     checkDatabaseFile(file, migrationsDir);
@@ -237,7 +241,12 @@ export class SqliteStore implements MigrationStore {
     this.leases.release(migrationId, nonce);
   }
 
-  async takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]): Promise<boolean> {
+  async takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean> {
     let took = false;
     this.write(() => {
       took = this.leases.takeOverWithin(migrationId, lockId, lease);

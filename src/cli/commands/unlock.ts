@@ -38,8 +38,10 @@ export default async function unlock([id]: string[], opts: UnlockOptions, ctx: C
         'copy the lock id from cutover list, and unlock only a runner you know is gone',
       );
     }
-    const data = { lockId, previousHolder: held.holder, previousSince: held.acquiredAt, previousExpiresAt: held.expiresAt };
-    const row: JournalEntry = { kind: 'operator', at: isoNow(ctx.clock), name: 'UNLOCK', actor: ctx.actor, reason, data };
+    const previous = { previousHolder: held.holder, previousSince: held.acquiredAt, previousExpiresAt: held.expiresAt };
+    const at = isoNow(ctx.clock);
+    const data = { lockId, ...previous };
+    const row: JournalEntry = { kind: 'operator', at, name: 'UNLOCK', actor: ctx.actor, reason, data };
     // The old lease goes and the UNLOCK row is written in one transaction, by lock id: all or nothing.
     if (!(await store.takeOverLease(id!, lockId, null, [row]))) {
       throw new CutoverError(`the lock of ${id} changed hands while unlocking; nothing was changed`, 'LOCK_MISMATCH', 'cutover list shows the current holder');
