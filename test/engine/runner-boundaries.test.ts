@@ -12,7 +12,7 @@ import type { migrationMachine } from '../../src/core/machine.js';
 import { acquire } from '../../src/engine/lease.js';
 import { stateName } from '../../src/engine/persist.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
-import type { LeaseRequest, MigrationStore } from '../../src/ports.js';
+import type { LeaseRequest, MigrationStore, Transition } from '../../src/ports.js';
 import { deliverAudiences, resolveTicket, rig, samplePlan, T0, tempDb } from './helpers.js';
 
 type Snapshot = SnapshotFrom<typeof migrationMachine>;
@@ -22,20 +22,35 @@ const untilDone = (world: Parameters<typeof resolveTicket>[0]) => ({
   onSnapshot: (s: Snapshot) => stateName(s) === 'awaiting_resolution.sleeping' && resolveTicket(world),
 });
 
-/** A store whose `acquireLease` waits for `open()` before it runs: the runner is stopped at the lease boundary. */
-function gatedAtLease(inner: MigrationStore): { store: MigrationStore; reached: Promise<void>; open: () => void } {
+interface Gated {
+  store: MigrationStore;
+  /** Resolves once the gated call has been made (and is waiting). */
+  reached: Promise<void>;
+  open: () => void;
+}
+
+/** A store whose first call of `method` for which `when(args)` holds waits for `open()` before it runs. */
+type When = (args: unknown[]) => boolean;
+
+function gated(inner: MigrationStore, method: keyof MigrationStore, when: When = () => true): Gated {
   let open = () => {};
   let reach = () => {};
+  let held = false;
   const gate = new Promise<void>((resolve) => (open = resolve));
   const reached = new Promise<void>((resolve) => (reach = resolve));
   const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== 'acquireLease' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== 'function') return value;
+      const call = (value as (...a: unknown[]) => unknown).bind(target);
+      if (prop !== method) return call;
       return async (...args: unknown[]) => {
-        reach();
-        await gate;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!held && when(args)) {
+          held = true;
+          reach();
+          await gate;
+        }
+        return call(...args);
       };
     },
   });
@@ -61,20 +76,21 @@ function crashingStore(file: string, failAt: number): { store: SqliteStore; runs
 }
 
 describe('the lease is taken before the record is read', () => {
-  it('a runner held at the lease boundary while another drives to completion drives from the newest snapshot', async () => {
+  it('a runner held at the lease while another drives to the end drives from the newest snapshot', async () => {
     const a = rig({ holder: 'ana@host-a:1' });
     const id = await a.engine.create(plan, 'admin', 'm-interleaved');
     deliverAudiences(a.services.world, plan.audiences);
-    const gated = gatedAtLease(openStore(a.dbFile));
-    const b = rig({ dbFile: a.dbFile, store: gated.store, services: a.services, clock: a.clock, holder: 'bo@host-b:2' });
+    const atLease = gated(openStore(a.dbFile), 'acquireLease');
+    const { dbFile, services, clock } = a;
+    const b = rig({ dbFile, store: atLease.store, services, clock, holder: 'bo@host-b:2' });
 
     const bDrive = b.engine.drive(id, untilDone(a.services.world));
-    await gated.reached;
+    await atLease.reached;
     expect((await a.engine.drive(id, untilDone(a.services.world))).status).toBe('completed');
     const journalAfterA = await a.store.journal(id);
     const effectsAfterA = await a.store.effects(id);
     const creates = { ...a.services.world.creates };
-    gated.open();
+    atLease.open();
 
     expect(await bDrive).toMatchObject({ status: 'completed', state: 'completed' });
     expect(await a.store.journal(id)).toEqual(journalAfterA);
@@ -93,7 +109,8 @@ describe('a crash between any two statements', () => {
     for (let failAt = 1; failAt <= statements; failAt++) {
       const dbFile = tempDb();
       const crashing = crashingStore(dbFile, failAt);
-      await expect(rig({ store: crashing.store }).engine.create(plan, 'admin', 'm-c')).rejects.toThrow(/injected crash/);
+      const create = rig({ store: crashing.store }).engine.create(plan, 'admin', 'm-c');
+      await expect(create).rejects.toThrow(/injected crash/);
       const fresh = rig({ dbFile });
       expect(await fresh.store.get('m-c'), `crash at statement ${failAt}`).toBeNull();
       expect(await fresh.store.journal('m-c')).toEqual([]);
@@ -101,7 +118,8 @@ describe('a crash between any two statements', () => {
   });
 
   it('of a takeover leaves the dead holder\'s lease alone or the new one with its TAKEOVER row', async () => {
-    const dead: LeaseRequest = { migrationId: 'm-t', nonce: 'dead00000001', holder: `crasher@${hostname()}:999999`, ttlMs: 3_600_000 };
+    const holder = `crasher@${hostname()}:999999`;
+    const dead: LeaseRequest = { migrationId: 'm-t', nonce: 'dead00000001', holder, ttlMs: 3_600_000 };
     const clock = new FakeClock(T0, true);
     for (let failAt = 1; ; failAt++) {
       const dbFile = tempDb();
@@ -109,8 +127,11 @@ describe('a crash between any two statements', () => {
       await setUp.engine.create(plan, 'admin', 'm-t');
       await setUp.store.acquireLease(dead);
       const crashing = crashingStore(dbFile, failAt);
-      const deps = { store: crashing.store, clock, holder: 'support@host:2', ttlMs: DEFAULT_SETTINGS.leaseTtlMs, isProcessAlive: () => false };
-      const taken = await acquire(deps, 'm-t').then(() => true, (err: Error) => (expect(err.message).toMatch(/injected crash/), false));
+      const ttlMs = DEFAULT_SETTINGS.leaseTtlMs;
+      const deps = { store: crashing.store, clock, holder: 'support@host:2', ttlMs, isProcessAlive: () => false };
+      const failure = await acquire(deps, 'm-t').then(() => null, (err: Error) => err);
+      const taken = failure === null;
+      if (failure) expect(failure.message).toMatch(/injected crash/);
       const lease = await setUp.store.currentLease('m-t');
       const takeovers = (await setUp.store.journal('m-t')).filter((j) => j.name === 'TAKEOVER');
       if (taken) {
@@ -121,57 +142,37 @@ describe('a crash between any two statements', () => {
       expect(lease, `crash at statement ${failAt}`).toMatchObject({ nonce: dead.nonce, holder: dead.holder });
       expect(takeovers).toEqual([]);
       deliverAudiences(setUp.services.world, plan.audiences);
-      const resumed = rig({ dbFile, clock, services: setUp.services, holder: 'support@host:3', isProcessAlive: () => false });
+      const services = setUp.services;
+      const resumed = rig({ dbFile, clock, services, holder: 'support@host:3', isProcessAlive: () => false });
       expect((await resumed.engine.drive('m-t', { mode: 'until-waiting' })).status).toBe('waiting');
     }
   });
 });
 
-/** A store whose first `commitTransition` into a state matching `state` waits for `open()` before it runs. */
-function gatedAtCommit(inner: MigrationStore, state: RegExp): { store: MigrationStore; reached: Promise<void>; open: () => void } {
-  let open = () => {};
-  let reach = () => {};
-  let gated = false;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const reached = new Promise<void>((resolve) => (reach = resolve));
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      if (prop !== 'commitTransition') return value.bind(target);
-      return async (id: string, t: { state: string }, ...rest: unknown[]) => {
-        if (!gated && state.test(t.state)) {
-          gated = true;
-          reach();
-          await gate;
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, [id, t, ...rest]);
-      };
-    },
-  });
-  return { store, reached, open };
-}
-
 describe('a runner whose lease is taken over mid-drive', () => {
-  it('has its next write refused, stops naming the new holder, and the store keeps only the new holder\'s writes', async () => {
+  it('has its next write refused and stops naming the new holder; only the new holder\'s writes stay', async () => {
     const a = rig({ holder: 'ana@host-a:1' });
     const id = await a.engine.create(plan, 'admin', 'm-fenced');
     deliverAudiences(a.services.world, plan.audiences);
-    const gated = gatedAtCommit(openStore(a.dbFile), /^staging/);
-    const runner = rig({ dbFile: a.dbFile, store: gated.store, services: a.services, clock: a.clock, holder: 'ana@host-a:1' });
+    const intoStaging: When = ([, t]) => /^staging/.test((t as Transition).state);
+    const atStaging = gated(openStore(a.dbFile), 'commitTransition', intoStaging);
+    const { dbFile, services, clock } = a;
+    const runner = rig({ dbFile, store: atStaging.store, services, clock, holder: 'ana@host-a:1' });
 
     const drive = runner.engine.drive(id, untilDone(a.services.world));
     const refused = drive.then(() => null, (err: unknown) => err);
-    await gated.reached;
+    await atStaging.reached;
     // Another runner takes the lease over (as `unlock` and a dead-holder takeover do), and writes under it.
     const held = (await a.store.currentLease(id))!;
     const bo: LeaseRequest = { migrationId: id, nonce: 'b0b000000001', holder: 'bo@host-b:2', ttlMs: 60_000 };
-    const row = { kind: 'operator' as const, at: new Date(a.clock.now()).toISOString(), name: 'TAKEOVER', actor: bo.holder };
+    const at = new Date(a.clock.now()).toISOString();
+    const row = { kind: 'operator' as const, at, name: 'TAKEOVER', actor: bo.holder };
     expect(await a.store.takeOverLease(id, held.nonce, bo, [row])).toBe(true);
     await a.store.appendJournal(id, [{ ...row, kind: 'event', name: 'BO_WAS_HERE' }], { nonce: bo.nonce });
-    const atTakeover = { record: await a.store.get(id), effects: await a.store.effects(id), creates: { ...a.services.world.creates } };
+    const creates = { ...a.services.world.creates };
+    const atTakeover = { record: await a.store.get(id), effects: await a.store.effects(id), creates };
     const journalAtTakeover = await a.store.journal(id);
-    gated.open();
+    atStaging.open();
 
     const err = await refused;
     expect(err).toMatchObject({ code: 'LEASE_LOST', exitCode: 5 });

@@ -41,7 +41,9 @@ export function leaseContract(current: Current): void {
 
     it('refuses every runner write under a stale fence, naming the holder, and writes nothing', async () => {
       await store.recordIntent(intent, mine);
-      const seq = await store.postOperatorEvent({ migrationId: 'm-1', event: { type: 'RETRY' }, postedAt: at(1), postedBy: 'bo', expiresAt: at(9) });
+      const event = { type: 'RETRY' };
+      const posted = { migrationId: 'm-1', event, postedAt: at(1), postedBy: 'bo', expiresAt: at(9) };
+      const seq = await store.postOperatorEvent(posted);
       const before = await written();
       const refusals = [
         store.commitTransition('m-1', transition({ at: at(2), intents: [intent], settles: [] }), stale),
@@ -61,15 +63,18 @@ export function leaseContract(current: Current): void {
 
     it('refuses a fenced write once the lease was taken over or released', async () => {
       expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n2', 60, 'bo@host-b:2'), [])).toBe(true);
-      await expect(store.appendJournal('m-1', [entry], mine)).rejects.toMatchObject({ heldBy: { holder: 'bo@host-b:2' } });
+      const takenOver = store.appendJournal('m-1', [entry], mine);
+      await expect(takenOver).rejects.toMatchObject({ heldBy: { holder: 'bo@host-b:2' } });
       await store.releaseLease('m-1', 'n2');
-      await expect(store.appendJournal('m-1', [entry], mine)).rejects.toMatchObject({ code: 'LEASE_LOST', heldBy: null });
+      const released = store.appendJournal('m-1', [entry], mine);
+      await expect(released).rejects.toMatchObject({ code: 'LEASE_LOST', heldBy: null });
       expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
     });
 
     it('refuses a fenced write once the lease expired by the store\'s clock, whatever the runner\'s time', async () => {
       clock.set(60);
-      await expect(store.appendJournal('m-1', [{ ...entry, at: at(1) }], mine)).rejects.toMatchObject({ code: 'LEASE_LOST' });
+      const late = store.appendJournal('m-1', [{ ...entry, at: at(1) }], mine);
+      await expect(late).rejects.toMatchObject({ code: 'LEASE_LOST' });
       expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
     });
   });
@@ -83,7 +88,8 @@ export function leaseContract(current: Current): void {
       await acquire({ ...base, clock: onTime, holder: 'ana@host-a:1' }, 'm-1');
       clock.set(0.5);
       const ahead = new FakeClock(clock.now() + 10 * 60_000);
-      const err = await acquire({ ...base, clock: ahead, holder: 'bo@host-b:2' }, 'm-1').then(() => null, (e: unknown) => e);
+      const stealing = acquire({ ...base, clock: ahead, holder: 'bo@host-b:2' }, 'm-1');
+      const err = await stealing.then(() => null, (e: unknown) => e);
       expect(err).toMatchObject({ code: 'LOCKED', exitCode: 5 });
       expect((err as Error).message).toContain('ana@host-a:1');
       expect(await store.currentLease('m-1')).toMatchObject({ holder: 'ana@host-a:1', expiresAt: at(1) });
