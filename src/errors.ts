@@ -51,6 +51,23 @@ export class LockedError extends CutoverError {
   }
 }
 
+/** A runner's write refused because its lease is no longer its own: it stops at once and writes nothing more. */
+export class FencedError extends LockedError {
+  constructor(
+    readonly migrationId: string,
+    readonly heldBy: { holder: string; nonce: string } | null,
+  ) {
+    const what = heldBy
+      ? `was taken over by ${heldBy.holder} (lock id ${heldBy.nonce})`
+      : 'is no longer leased to this runner (its lease was released or expired)';
+    super(
+      `migration ${migrationId} ${what}; this runner stopped and wrote nothing more`,
+      'LEASE_LOST',
+      `cutover show ${migrationId} shows where it is; the new holder carries on`,
+    );
+  }
+}
+
 export class NeedsAttentionError extends CutoverError {
   override get exitCode(): ExitCode {
     return EXIT.needsAttention;

@@ -287,6 +287,17 @@ export interface Lease {
 }
 export type LeaseResult = { ok: true; lease: Lease } | { ok: false; heldBy: Lease };
 
+/**
+ * What a runner asks for. The store stamps the times with its own clock (SQLite: the time read inside the
+ * write's transaction), so that a runner whose clock is off can neither steal a live lease nor keep a dead one.
+ */
+export interface LeaseRequest {
+  migrationId: string;
+  nonce: string;
+  holder: string;
+  ttlMs: number;
+}
+
 export interface MigrationFilter {
   status?: MigrationStatus;
   orgId?: string;
@@ -314,6 +325,17 @@ export interface NewMigration {
   status: MigrationStatus;
   at: string;
   journal: JournalEntry[];
+  /** The machine's first persisted snapshot, written in the same transaction (a crash leaves all or nothing). */
+  snapshot?: unknown;
+}
+
+/**
+ * The lease a runner's write is made under. A write given a fence is refused, in its own transaction and with
+ * nothing written, by a FencedError naming the current holder when the migration's lease is not this nonce's
+ * or has expired by the store's clock.
+ */
+export interface Fence {
+  nonce: string;
 }
 
 /**
@@ -330,27 +352,37 @@ export interface MigrationStore {
    */
   summaries(filter?: MigrationFilter, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }>;
   /** Snapshot, versions, summary columns, marks and journal rows: written together or not at all. */
-  commitTransition(id: string, t: Transition): Promise<void>;
-  appendJournal(id: string, entries: JournalEntry[]): Promise<void>;
+  commitTransition(id: string, t: Transition, fence?: Fence): Promise<void>;
+  appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void>;
   journal(id: string): Promise<JournalRow[]>;
-  recordIntent(intent: EffectIntent): Promise<void>;
-  recordOutcome(outcome: EffectOutcome): Promise<void>;
+  recordIntent(intent: EffectIntent, fence?: Fence): Promise<void>;
+  recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void>;
   effects(id: string): Promise<EffectRow[]>;
-  acquireLease(lease: Lease, now: string): Promise<LeaseResult>;
-  /** Extends the lease; false when it is no longer ours (taken over). */
-  heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean>;
+  /** Granted when there is no lease, it has expired by the store's clock, or it is already this nonce's. */
+  acquireLease(request: LeaseRequest): Promise<LeaseResult>;
+  /** Extends the lease to `ttlMs` past the store's now; false when it is no longer ours (taken over, expired). */
+  heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean>;
   releaseLease(migrationId: string, nonce: string): Promise<void>;
-  /** Takes over a lease whose current nonce is `lockId`; false when the lock id does not match. */
-  takeOverLease(lockId: string, lease: Lease): Promise<boolean>;
+  /**
+   * Replaces the lease whose current nonce is `lockId` by `lease` (or removes it when `lease` is null: unlock)
+   * and appends `journal` (the TAKEOVER or UNLOCK row), in one transaction; false, writing nothing, when the lock
+   * id does not match.
+   */
+  takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean>;
   currentLease(migrationId: string): Promise<Lease | null>;
   /** Queues an operator event for the runner that holds the lease; returns its sequence number. */
   postOperatorEvent(e: NewInboxEvent): Promise<number>;
   /** The events no runner has claimed yet that have not expired at `now`, oldest first. */
   pendingOperatorEvents(migrationId: string, now: string): Promise<InboxEvent[]>;
   /** Marks a pending event as taken by `by`; false when it was claimed, settled or expired already. */
-  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean>;
+  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean>;
   /** Records what became of a claimed event that caused no transition; false when it was settled already. */
-  settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean>;
+  settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean>;
   /** The poster gives up: settles an unclaimed event as withdrawn; false when a runner claimed it first. */
   withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean>;
   operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null>;

@@ -156,5 +156,25 @@ export type MigrationEvent =
   | ({ type: 'SKIP'; check: string } & OperatorFields)
   | ({ type: 'CANCEL' } & OperatorFields);
 
+/**
+ * Whether each event type is an operator's (it carries OperatorFields: who and why). A record over every
+ * MigrationEvent type whose values the compiler checks: a new event does not compile until it is listed, rightly.
+ */
+const IS_OPERATOR_EVENT: {
+  readonly [T in MigrationEvent['type']]: Extract<MigrationEvent, { type: T }> extends OperatorFields ? true : false;
+} = {
+  START: false,
+  WAKE: false,
+  SET_RESOLUTION: true,
+  CONFIRM: true,
+  RETRY: true,
+  SKIP: true,
+  CANCEL: true,
+};
+export type OperatorEventType = Extract<MigrationEvent, OperatorFields>['type'];
+export const OPERATOR_EVENT_TYPES = Object.keys(IS_OPERATOR_EVENT).filter(
+  (t) => IS_OPERATOR_EVENT[t as MigrationEvent['type']],
+) as OperatorEventType[];
+
 /** Solutions with no API to verify against: they need a recorded manual confirmation. */
 export const MANUAL_SOLUTIONS: readonly Solution[] = ['target', 'advertising_cloud', 'marketo', 'analytics', 'campaign'];

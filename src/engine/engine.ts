@@ -9,9 +9,10 @@ import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationContext, MigrationEvent } from '../core/machine-types.js';
 import { MACHINE_VERSION } from '../core/machine-types.js';
 import type { MigrationStatus, Plan } from '../core/types.js';
-import { CutoverError, LockedError, UsageError } from '../errors.js';
+import { CutoverError, FencedError, UsageError } from '../errors.js';
 import type { Clock, Logger, MigrationRecord, MigrationStore } from '../ports.js';
 import { effectActors } from './effects.js';
+import { fencedStore } from './fence.js';
 import { handoffLines } from './handoff.js';
 import { watchInbox } from './inbox.js';
 import { acquire, keepAlive } from './lease.js';
@@ -64,10 +65,12 @@ export class Engine {
     return { store, clock, holder, ttlMs: settings.leaseTtlMs, isProcessAlive };
   }
 
+  /** The record, its first snapshot and the CREATE row in one store transaction: a crash leaves all or nothing. */
   async create(plan: Plan, by: string, id = newMigrationId()): Promise<string> {
     const [snapshot] = initialTransition(migrationMachine, { migrationId: id, plan });
     const at = isoNow(this.deps.clock);
     await this.deps.store.create({
+      snapshot: JSON.parse(JSON.stringify(migrationMachine.getPersistedSnapshot(snapshot))) as unknown,
       id,
       orgId: plan.orgId,
       plan,
@@ -78,20 +81,6 @@ export class Engine {
       at,
       journal: [{ kind: 'operator', at, name: 'CREATE', actor: by, data: { audiences: plan.audiences.length } }],
     });
-    await this.deps.store.commitTransition(id, {
-      snapshot: JSON.parse(JSON.stringify(migrationMachine.getPersistedSnapshot(snapshot))) as unknown,
-      machineVersion: MACHINE_VERSION,
-      xstateVersion: XSTATE_VERSION,
-      state: stateName(snapshot),
-      status: 'active',
-      progressed: true,
-      attempts: 0,
-      lastError: null,
-      ticketKey: null,
-      marks: {},
-      journal: [],
-      at,
-    });
     return id;
   }
 
@@ -101,32 +90,51 @@ export class Engine {
     return record;
   }
 
-  /** Drives the migration under a lease; the lease is released and every transition flushed on return. */
+  /**
+   * Drives the migration under a lease; the lease is released and every transition flushed on return. The record
+   * is read only once the lease is ours: one read before it would be stale if another runner drove meanwhile.
+   */
   async drive(id: string, options: DriveOptions): Promise<DriveResult> {
-    const record = await this.load(id);
-    const { lease, tookOverFrom } = await acquire(this.leaseDeps, id);
-    if (tookOverFrom) {
-      await this.deps.store.appendJournal(id, [
-        { kind: 'operator', at: isoNow(this.deps.clock), name: 'TAKEOVER', actor: this.deps.holder, reason: `previous holder ${tookOverFrom.holder} is no longer running`, data: { lockId: tookOverFrom.nonce } },
-      ]);
-    }
-    let lost = false;
-    const stopHeartbeat = keepAlive(this.leaseDeps, lease, () => (lost = true));
+    await this.load(id); // an unknown id is a usage error, not a store error from the lease table
+    const { lease } = await acquire(this.leaseDeps, id);
+    let record: MigrationRecord;
     try {
-      return await this.run(record, options, () => lost);
+      record = await this.load(id);
+    } catch (err) {
+      await this.deps.store.releaseLease(id, lease.nonce);
+      throw err;
+    }
+    const halt = new LeaseLoss();
+    // Every write of this drive goes through a view fenced by the lease: refused once the lease is another's.
+    const fenced = fencedStore(this.deps.store, lease.nonce, () => halt.lost());
+    const stopHeartbeat = keepAlive(this.leaseDeps, lease, () => halt.lost());
+    try {
+      return await this.run({ ...this.deps, store: fenced.store }, record, options, halt);
     } finally {
       stopHeartbeat();
       await this.deps.store.releaseLease(id, lease.nonce);
     }
   }
 
-  private async run(record: MigrationRecord, options: DriveOptions, leaseLost: () => boolean): Promise<DriveResult> {
+  private async run(
+    deps: EngineDeps,
+    record: MigrationRecord,
+    options: DriveOptions,
+    halt: LeaseLoss,
+  ): Promise<DriveResult> {
     const restored = restoreSnapshot(record);
-    const persister = new Persister(this.deps.store, record.id, () => isoNow(this.deps.clock), restored);
+    const leaseLost = () => halt.isLost;
+    const persister = new Persister(deps.store, record.id, () => isoNow(deps.clock), restored);
     const inFlight = new Set<Promise<unknown>>();
     const machine = migrationMachine.provide({
       actors: effectActors(
-        { ...this.deps, env: this.deps.env ?? process.env, flushed: () => persister.flushed(), persistIntent: (i) => persister.persistIntent(i), inFlight },
+        {
+          ...deps,
+          env: deps.env ?? process.env,
+          flushed: () => persister.flushed(),
+          persistIntent: (i) => persister.persistIntent(i),
+          inFlight,
+        },
         handoffLines,
       ) as never,
     });
@@ -140,16 +148,16 @@ export class Engine {
     });
     root = actor;
     const stop = watchForStop(actor, options, leaseLost, () => persister.failed);
+    halt.onLost(stop.halt);
     actor.start();
     const first = options.event ?? kickOff(actor.getSnapshot());
     if (first) actor.send(first);
     stop.arm();
-    const inbox = watchInbox(this.deps, { migrationId: record.id, actor, persister, leaseLost });
-    const outcome = await stop.settled.finally(() => inbox.stop());
-    actor.stop();
+    const inbox = watchInbox(deps, { migrationId: record.id, actor, persister, leaseLost });
+    const outcome = await stop.settled.finally(() => inbox.stop()).finally(() => actor.stop());
     await Promise.allSettled([...inFlight]);
     await persister.flushed();
-    if (outcome === 'lease-lost') throw new LockedError(`migration ${record.id} was taken over by another runner`, 'LOCK_LOST', `cutover show ${record.id}`);
+    if (outcome === 'lease-lost') throw new FencedError(record.id, await deps.store.currentLease(record.id));
     const snapshot = actor.getSnapshot();
     return { id: record.id, state: stateName(snapshot), status: outcome === 'interrupted' ? 'interrupted' : statusOf(snapshot), context: snapshot.context };
   }
@@ -163,6 +171,20 @@ function kickOff(snapshot: Snapshot): MigrationEvent | null {
 
 type Outcome = 'stopped' | 'interrupted' | 'lease-lost';
 
+/** Set once by a lost heartbeat or a fenced write; the drive halts at once, without waiting for a snapshot. */
+class LeaseLoss {
+  isLost = false;
+  private listener: () => void = () => {};
+  lost(): void {
+    this.isLost = true;
+    this.listener();
+  }
+  onLost(listener: () => void): void {
+    this.listener = listener;
+    if (this.isLost) listener();
+  }
+}
+
 /**
  * Settles when the migration reaches a point where this drive should stop. Disarmed until the first event
  * was sent, so that a restored waiting or needs_attention state does not end the drive before it began.
@@ -172,8 +194,9 @@ function watchForStop(
   options: DriveOptions,
   leaseLost: () => boolean,
   storeFailure: () => unknown,
-): { settled: Promise<Outcome>; arm: () => void } {
+): { settled: Promise<Outcome>; arm: () => void; halt: () => void } {
   let armed = false;
+  let halt = () => {};
   let check: (snapshot: Snapshot) => void = () => {};
   let cleanup = () => {};
   const settled = new Promise<Outcome>((resolve, reject) => {
@@ -194,12 +217,17 @@ function watchForStop(
       resolve('interrupted');
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    halt = () => {
+      actor.stop();
+      resolve('lease-lost');
+    };
     if (options.signal?.aborted) resolve('interrupted');
     // A long-lived signal (watch) is shared by many drives: each must take its listener away when done.
     cleanup = () => options.signal?.removeEventListener('abort', onAbort);
   });
   return {
     settled: settled.finally(() => cleanup()),
+    halt: () => halt(),
     arm: () => {
       armed = true;
       check(actor.getSnapshot());

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { accountName } from '../adapters/account.js';
 import { isoNow } from '../adapters/clock.js';
 import { LockedError } from '../errors.js';
-import type { Clock, Lease, MigrationStore } from '../ports.js';
+import type { Clock, JournalEntry, Lease, LeaseRequest, MigrationStore } from '../ports.js';
 
 export interface LeaseDeps {
   store: MigrationStore;
@@ -35,24 +35,20 @@ function holderIsDead(lease: Lease, alive: (pid: number) => boolean): boolean {
   return !alive(Number(match[2]));
 }
 
-export function newLease(deps: LeaseDeps, migrationId: string): Lease {
-  const now = deps.clock.now();
-  return {
-    migrationId,
-    nonce: randomBytes(6).toString('hex'),
-    holder: deps.holder,
-    acquiredAt: new Date(now).toISOString(),
-    heartbeatAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + deps.ttlMs).toISOString(),
-  };
+/** A fresh nonce for this runner; the store stamps its times (a runner's clock never judges a lease). */
+export function leaseRequest(deps: LeaseDeps, migrationId: string): LeaseRequest {
+  return { migrationId, nonce: randomBytes(6).toString('hex'), holder: deps.holder, ttlMs: deps.ttlMs };
 }
 
-export async function acquire(deps: LeaseDeps, migrationId: string): Promise<{ lease: Lease; tookOverFrom: Lease | null }> {
-  const lease = newLease(deps, migrationId);
-  const result = await deps.store.acquireLease(lease, isoNow(deps.clock));
-  if (result.ok) return { lease: result.lease, tookOverFrom: null };
+export async function acquire(
+  deps: LeaseDeps,
+  migrationId: string,
+): Promise<{ lease: LeaseRequest; tookOverFrom: Lease | null }> {
+  const lease = leaseRequest(deps, migrationId);
+  const result = await deps.store.acquireLease(lease);
+  if (result.ok) return { lease, tookOverFrom: null };
   const held = result.heldBy;
-  if (holderIsDead(held, deps.isProcessAlive ?? processAlive) && (await deps.store.takeOverLease(held.nonce, lease))) {
+  if (holderIsDead(held, deps.isProcessAlive ?? processAlive) && (await takeOverDead(deps, held, lease))) {
     return { lease, tookOverFrom: held };
   }
   throw new LockedError(
@@ -62,12 +58,24 @@ export async function acquire(deps: LeaseDeps, migrationId: string): Promise<{ l
   );
 }
 
-/** Heartbeats until stopped; calls `lost` once if the lease was taken over by someone else. */
-export function keepAlive(deps: LeaseDeps, lease: Lease, lost: () => void): () => void {
+/** The lease and its TAKEOVER row in one store transaction: a crash between them cannot leave one alone. */
+function takeOverDead(deps: LeaseDeps, held: Lease, lease: LeaseRequest): Promise<boolean> {
+  const row: JournalEntry = {
+    kind: 'operator',
+    at: isoNow(deps.clock),
+    name: 'TAKEOVER',
+    actor: deps.holder,
+    reason: `previous holder ${held.holder} is no longer running`,
+    data: { lockId: held.nonce },
+  };
+  return deps.store.takeOverLease(held.migrationId, held.nonce, lease, [row]);
+}
+
+/** Heartbeats until stopped; calls `lost` if the lease was taken over, or expired by the store's clock. */
+export function keepAlive(deps: LeaseDeps, lease: LeaseRequest, lost: () => void): () => void {
   const timer = setInterval(() => {
-    const now = deps.clock.now();
     deps.store
-      .heartbeat(lease.migrationId, lease.nonce, new Date(now).toISOString(), new Date(now + deps.ttlMs).toISOString())
+      .heartbeat(lease.migrationId, lease.nonce, deps.ttlMs)
       .then((ours) => ours || lost())
       .catch(lost);
   }, Math.max(1000, Math.floor(deps.ttlMs / 3)));

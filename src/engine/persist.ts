@@ -3,7 +3,7 @@
 import type { AnyEventObject, SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../core/machine.js';
 import { migrationMachine } from '../core/machine.js';
-import { MACHINE_VERSION } from '../core/machine-types.js';
+import { MACHINE_VERSION, OPERATOR_EVENT_TYPES } from '../core/machine-types.js';
 import type { MigrationContext, WaitTrouble } from '../core/machine-types.js';
 import type { MigrationStatus } from '../core/types.js';
 import type { EffectIntent, InboxSettlement, JournalEntry, MigrationStore } from '../ports.js';
@@ -11,7 +11,8 @@ import { XSTATE_VERSION } from './versions.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
-export const OPERATOR_EVENTS = new Set(['SET_RESOLUTION', 'CONFIRM', 'RETRY', 'SKIP', 'CANCEL']);
+/** Journaled as operator rows; derived from the machine's event types (core/machine-types.ts). */
+export const OPERATOR_EVENTS: ReadonlySet<string> = new Set(OPERATOR_EVENT_TYPES);
 
 /** `awaiting_resolution.sleeping` — the dotted path of the active leaf. */
 export function stateName(snapshot: { value: unknown }): string {

@@ -1,5 +1,6 @@
 // A fleet of migrations, each built through the real engine over the fakes and stopped in one way, on one
 // timeline ending at NOW: four stalled in each of the four ways and two healthy ones.
+import { openStore } from '../../src/adapters/sqlite/store.js';
 import { ServiceError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { DAY, deliverFlows, HOUR, resolveTicket, rig, samplePlan, T0, type Rig } from './helpers.js';
@@ -72,7 +73,10 @@ export async function deadRunner(r: Rig): Promise<string> {
   let die: (err: Error) => void = () => {};
   const inFlight = new Promise<never>((_resolve, reject) => (die = reject));
   const hangingTracker = Object.assign(Object.create(r.services.tracker) as object, { create: () => inFlight });
-  const engine = r.engine({ store: crashingStore(r.store, () => crashed), services: { ...r.services, tracker: hangingTracker }, holder: 'admin@dead-laptop:999' });
+  // Its lease is stamped by the store's clock: here the fleet's timeline, so that it has expired by NOW.
+  const onTimeline = openStore(r.dbFile, undefined, { now: () => r.clock.now() });
+  const store = crashingStore(onTimeline, () => crashed);
+  const engine = r.engine({ store, services: { ...r.services, tracker: hangingTracker }, holder: 'admin@dead-laptop:999' });
   const id = await r.engine().create(samplePlan(), 'admin@dead-laptop');
   const controller = new AbortController();
   const driving = engine.drive(id, { mode: 'until-waiting', signal: controller.signal });
@@ -81,6 +85,7 @@ export async function deadRunner(r: Rig): Promise<string> {
   controller.abort();
   die(new Error('ECONNRESET: the process died'));
   await driving;
+  await onTimeline.close();
   return id;
 }
 

@@ -77,10 +77,8 @@ describe('operator commands while another runner drives', () => {
     await rig.engine.drive(id, { mode: 'until-waiting' });
     expect((await rig.store.get(id))?.state).toBe('verifying.sleeping');
     // A runner on another machine that never reads its inbox (an older cutover, or a hung process).
-    const now = new Date().toISOString();
-    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
-    const far = { migrationId: id, nonce: 'far0001', holder: 'ops@other-host:77', acquiredAt: now, heartbeatAt: now, expiresAt: inAnHour };
-    await rig.store.acquireLease(far, new Date().toISOString());
+    const far = { migrationId: id, nonce: 'far0001', holder: 'ops@other-host:77', ttlMs: 3_600_000 };
+    await rig.store.acquireLease(far);
     const run = await runCli(['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked'], cliEnv(rig, { CUTOVER_OPERATOR_WAIT_MS: '300' }));
     expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toContain(

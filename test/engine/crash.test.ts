@@ -11,7 +11,7 @@ import type {
   EffectIntent,
   EffectOutcome,
   JournalEntry,
-  Lease,
+  LeaseRequest,
   MigrationFilter,
   MigrationStore,
   NewMigration,
@@ -71,17 +71,17 @@ class DyingStore implements MigrationStore {
   effects(id: string) {
     return this.inner.effects(id);
   }
-  acquireLease(lease: Lease, now: string) {
-    return this.write(() => this.inner.acquireLease(lease, now));
+  acquireLease(lease: LeaseRequest) {
+    return this.write(() => this.inner.acquireLease(lease));
   }
-  heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string) {
-    return this.write(() => this.inner.heartbeat(migrationId, nonce, now, expiresAt));
+  heartbeat(migrationId: string, nonce: string, ttlMs: number) {
+    return this.write(() => this.inner.heartbeat(migrationId, nonce, ttlMs));
   }
   releaseLease(migrationId: string, nonce: string) {
     return this.write(() => this.inner.releaseLease(migrationId, nonce));
   }
-  takeOverLease(lockId: string, lease: Lease) {
-    return this.write(() => this.inner.takeOverLease(lockId, lease));
+  takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]) {
+    return this.write(() => this.inner.takeOverLease(migrationId, lockId, lease, journal));
   }
   importMigration(m: ImportedMigration) {
     return this.write(() => this.inner.importMigration(m));

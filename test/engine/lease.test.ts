@@ -6,14 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/adapters/fakes/clock.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { LockedError } from '../../src/errors.js';
-import type { Lease } from '../../src/ports.js';
-import { rig, samplePlan, settle, T0 } from './helpers.js';
+import type { LeaseRequest } from '../../src/ports.js';
+import { rig, samplePlan, settle, T0, tempDb } from './helpers.js';
 
 const plan = samplePlan();
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function foreignLease(id: string, holder: string, expiresAt: number, nonce = 'feedfacecafe'): Lease {
-  return { migrationId: id, nonce, holder, acquiredAt: iso(T0), heartbeatAt: iso(T0), expiresAt: iso(expiresAt) };
+/** Another runner's lease request, lasting `ttlMs` from the store's now. */
+function foreignLease(id: string, holder: string, ttlMs: number, nonce = 'feedfacecafe'): LeaseRequest {
+  return { migrationId: id, nonce, holder, ttlMs };
 }
 
 async function lockedError(p: Promise<unknown>): Promise<LockedError> {
@@ -52,17 +53,22 @@ describe('leases', () => {
   });
 
   it('takes over an expired lease once the clock passes its expiry, not before', async () => {
+    // The store's clock judges expiry: it is the one that moves here, not the runner's.
     const clock = new FakeClock(T0, false);
-    const r = rig({ clock, holder: 'bob@host-b:202' });
+    const storeClock = new FakeClock(T0, false);
+    const dbFile = tempDb();
+    const r = rig({ clock, dbFile, store: openStore(dbFile, undefined, { now: () => storeClock.now() }), holder: 'bob@host-b:202' });
     const id = await r.engine.create(plan, 'bob', 'm-lease-expired');
-    const gone = foreignLease(id, 'ghost@far-away-host:42', T0 + 5_000);
-    expect(await r.store.acquireLease(gone, iso(T0))).toEqual({ ok: true, lease: gone });
+    const gone = foreignLease(id, 'ghost@far-away-host:42', 5_000);
+    expect(await r.store.acquireLease(gone)).toMatchObject({ ok: true, lease: { expiresAt: iso(T0 + 5_000) } });
 
     const err = await lockedError(r.engine.drive(id, { mode: 'until-waiting' }));
     expect(err.message).toContain('ghost@far-away-host:42');
     expect(err.message).toContain(gone.nonce);
 
-    clock.set(T0 + 5_000 + 1);
+    clock.set(T0 + 3_600_000);
+    expect((await lockedError(r.engine.drive(id, { mode: 'until-waiting' }))).message).toContain(gone.nonce);
+    storeClock.set(T0 + 5_000 + 1);
     const result = await r.engine.drive(id, { mode: 'until-waiting' });
     expect(result.status).toBe('waiting');
     expect(await r.store.currentLease(id)).toBeNull();
@@ -71,12 +77,12 @@ describe('leases', () => {
   it('refuses a takeover with the wrong lock id, and allows it with the right one', async () => {
     const r = rig();
     const id = await r.engine.create(plan, 'bob', 'm-lease-takeover');
-    const held = foreignLease(id, 'ghost@far-away-host:42', T0 + 60_000);
-    await r.store.acquireLease(held, iso(T0));
-    const mine = foreignLease(id, 'support@test-host:9', T0 + 60_000, 'c0ffee000001');
-    expect(await r.store.takeOverLease('not-the-lock-id', mine)).toBe(false);
-    expect(await r.store.currentLease(id)).toEqual(held);
-    expect(await r.store.takeOverLease(held.nonce, mine)).toBe(true);
+    const held = foreignLease(id, 'ghost@far-away-host:42', 60_000);
+    await r.store.acquireLease(held);
+    const mine = foreignLease(id, 'support@test-host:9', 60_000, 'c0ffee000001');
+    expect(await r.store.takeOverLease(id, 'not-the-lock-id', mine, [])).toBe(false);
+    expect(await r.store.currentLease(id)).toMatchObject({ nonce: held.nonce, holder: held.holder });
+    expect(await r.store.takeOverLease(id, held.nonce, mine, [])).toBe(true);
     expect((await r.store.currentLease(id))?.holder).toBe('support@test-host:9');
   });
 
@@ -84,8 +90,8 @@ describe('leases', () => {
     const deadHolder = `user@${hostname()}:999999`;
     const r = rig({ holder: 'support@test-host:9', isProcessAlive: () => false });
     const id = await r.engine.create(plan, 'admin', 'm-lease-dead');
-    const held = foreignLease(id, deadHolder, T0 + 3_600_000);
-    await r.store.acquireLease(held, iso(T0));
+    const held = foreignLease(id, deadHolder, 3_600_000);
+    await r.store.acquireLease(held);
 
     const result = await r.engine.drive(id, { mode: 'until-waiting' });
     expect(result.status).toBe('waiting');
@@ -99,7 +105,7 @@ describe('leases', () => {
     const liveHolder = `user@${hostname()}:999999`;
     const r = rig({ holder: 'support@test-host:9', isProcessAlive: () => true });
     const id = await r.engine.create(plan, 'admin', 'm-lease-alive');
-    await r.store.acquireLease(foreignLease(id, liveHolder, T0 + 3_600_000), iso(T0));
+    await r.store.acquireLease(foreignLease(id, liveHolder, 3_600_000));
     const err = await lockedError(r.engine.drive(id, { mode: 'until-waiting' }));
     expect(err.message).toContain(liveHolder);
     expect((await r.store.journal(id)).some((j) => j.name === 'TAKEOVER')).toBe(false);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Lease, NewMigration, Transition } from '../../src/ports.js';
+import type { LeaseRequest, NewMigration, Transition } from '../../src/ports.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cutover-sqlite-'));
@@ -55,6 +55,13 @@ export function transition(over: Partial<Transition> = {}): Transition {
   };
 }
 
-export function lease(migrationId: string, nonce: string, expiresAt: string, holder = `${nonce}@host:1`): Lease {
-  return { migrationId, nonce, holder, acquiredAt: T0, heartbeatAt: T0, expiresAt };
+/** A runner's request for a lease of `minutes`; the store stamps its times with its own clock. */
+export function lease(migrationId: string, nonce: string, minutes: number, holder = `${nonce}@host:1`): LeaseRequest {
+  return { migrationId, nonce, holder, ttlMs: minutes * 60_000 };
+}
+
+/** A store clock for the contract tests, set in minutes after T0. */
+export function storeClock(): { now: () => number; set: (minutes: number) => void } {
+  let ms = Date.parse(T0);
+  return { now: () => ms, set: (minutes) => (ms = Date.parse(at(minutes))) };
 }

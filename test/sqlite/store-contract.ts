@@ -3,13 +3,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
-import { at, lease, newMigration, T0, transition } from './helpers.js';
+import { at, lease, newMigration, storeClock, T0, transition } from './helpers.js';
+import { leaseContract } from './lease-contract.js';
 
-export function storeContract(name: string, open: () => MigrationStore): void {
+/** `open` builds the store over the given clock: the store's own, by which it judges lease expiry. */
+export function storeContract(name: string, open: (now: () => number) => MigrationStore): void {
   describe(`${name}: MigrationStore contract`, () => {
     let store: MigrationStore;
+    let clock: ReturnType<typeof storeClock>;
     beforeEach(() => {
-      store = open();
+      clock = storeClock();
+      store = open(clock.now);
     });
     afterEach(async () => {
       await store.close();
@@ -36,6 +40,11 @@ export function storeContract(name: string, open: () => MigrationStore): void {
           marks: {},
         });
         expect(await store.get('nope')).toBeNull();
+      });
+
+      it('writes the first snapshot with the new migration', async () => {
+        await store.create(newMigration('m-1', { snapshot: { value: 'draft', context: { n: 1 } } }));
+        expect(await store.get('m-1')).toMatchObject({ snapshot: { value: 'draft', context: { n: 1 } }, state: 'planned' });
       });
 
       it('refuses a duplicate id', async () => {
@@ -68,7 +77,7 @@ export function storeContract(name: string, open: () => MigrationStore): void {
         await store.create(newMigration('c', { at: at(2), plan: { ticketSlaBusinessDays: 2.5 } }));
         const stopped = { at: at(8), source: 'jira.resolutiondate' };
         await store.commitTransition('a', transition({ at: at(9), status: 'waiting', marks: { legacy_stopped: stopped } }));
-        await store.acquireLease(lease('c', 'n1', at(60)), at(3));
+        await store.acquireLease(lease('c', 'n1', 60));
         for (const filter of [{}, { status: 'active' as const }, { orgId: 'ORG2@AdobeOrg' }, { status: 'completed' as const }]) {
           const records = await store.list(filter);
           const { summaries, total } = await store.summaries(filter);
@@ -238,7 +247,7 @@ export function storeContract(name: string, open: () => MigrationStore): void {
 
       it('restores the record, marks, journal and effects of another database as they were', async () => {
         const bundle = await exported();
-        const other = open();
+        const other = open(clock.now);
         await other.importMigration(bundle);
         expect(await other.get('m-src')).toEqual(bundle.record);
         expect((await other.journal('m-src')).map((j) => j.name)).toEqual(bundle.journal.map((j) => j.name));
@@ -323,50 +332,76 @@ export function storeContract(name: string, open: () => MigrationStore): void {
       });
     });
 
+    leaseContract(() => ({ store, clock }));
+
     describe('leases', () => {
       beforeEach(async () => {
         await store.create(newMigration('m-1'));
       });
 
-      it('grants a free lease and refuses a second holder, saying who holds it since when', async () => {
-        const mine = lease('m-1', 'n1', at(5));
-        expect(await store.acquireLease(mine, at(0))).toEqual({ ok: true, lease: mine });
-        expect(await store.acquireLease(lease('m-1', 'n2', at(6)), at(1))).toEqual({ ok: false, heldBy: mine });
-        expect(await store.acquireLease({ ...mine, expiresAt: at(8) }, at(2))).toMatchObject({ ok: true });
+      it('grants a free lease stamped by the store\'s clock and refuses a second holder, saying who holds it', async () => {
+        const mine = { migrationId: 'm-1', nonce: 'n1', holder: 'n1@host:1', acquiredAt: at(0), heartbeatAt: at(0), expiresAt: at(5) };
+        expect(await store.acquireLease(lease('m-1', 'n1', 5))).toEqual({ ok: true, lease: mine });
+        clock.set(1);
+        expect(await store.acquireLease(lease('m-1', 'n2', 5))).toEqual({ ok: false, heldBy: mine });
+        clock.set(2);
+        expect(await store.acquireLease(lease('m-1', 'n1', 6))).toMatchObject({ ok: true });
         expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n1', expiresAt: at(8) });
       });
 
-      it('lets another runner take an expired lease', async () => {
-        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
-        const next = lease('m-1', 'n2', at(10));
-        expect(await store.acquireLease(next, at(5))).toEqual({ ok: true, lease: next });
-        expect(await store.heartbeat('m-1', 'n1', at(6), at(11))).toBe(false);
+      it('lets another runner take a lease expired by the store\'s clock; the old holder\'s heartbeat then fails', async () => {
+        await store.acquireLease(lease('m-1', 'n1', 5));
+        clock.set(5);
+        expect(await store.acquireLease(lease('m-1', 'n2', 5))).toMatchObject({ ok: true, lease: { nonce: 'n2', expiresAt: at(10) } });
+        expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(false);
       });
 
-      it('takes over only with the current lock id; the old holder then loses its heartbeat', async () => {
-        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
-        expect(await store.takeOverLease('wrong', lease('m-1', 'n2', at(10)))).toBe(false);
+      it('does not revive an expired lease on heartbeat', async () => {
+        await store.acquireLease(lease('m-1', 'n1', 5));
+        clock.set(5);
+        expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(false);
+        expect(await store.currentLease('m-1')).toMatchObject({ expiresAt: at(5) });
+      });
+
+      it('takes over only with the current lock id, with its journal row; the old holder then loses its heartbeat', async () => {
+        const row = { kind: 'operator' as const, at: at(1), name: 'TAKEOVER', actor: 'n2@host:1' };
+        await store.acquireLease(lease('m-1', 'n1', 5));
+        clock.set(1);
+        expect(await store.takeOverLease('m-1', 'wrong', lease('m-1', 'n2', 10), [row])).toBe(false);
         expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n1' });
-        expect(await store.takeOverLease('n1', lease('m-1', 'n2', at(10)))).toBe(true);
-        expect(await store.heartbeat('m-1', 'n1', at(1), at(6))).toBe(false);
-        expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n2', holder: 'n2@host:1' });
-        expect(await store.takeOverLease('n1', lease('m-1', 'n3', at(10)))).toBe(false);
-        expect(await store.takeOverLease('n1', lease('m-2', 'n3', at(10)))).toBe(false);
+        expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
+        expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n2', 10), [row])).toBe(true);
+        expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start', 'TAKEOVER']);
+        expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(false);
+        expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n2', holder: 'n2@host:1', acquiredAt: at(1), expiresAt: at(11) });
+        expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n3', 10), [row])).toBe(false);
+        expect(await store.takeOverLease('m-2', 'n2', lease('m-2', 'n3', 10), [row])).toBe(false);
+        expect(await store.journal('m-1')).toHaveLength(2);
       });
 
-      it('extends on heartbeat and releases only for the holder', async () => {
-        await store.acquireLease(lease('m-1', 'n1', at(5)), at(0));
-        expect(await store.heartbeat('m-1', 'n1', at(4), at(9))).toBe(true);
+      it('removes a lease by its lock id with its UNLOCK row, in one write', async () => {
+        const row = { kind: 'operator' as const, at: at(1), name: 'UNLOCK', actor: 'ana', reason: 'laptop lost' };
+        await store.acquireLease(lease('m-1', 'n1', 5));
+        expect(await store.takeOverLease('m-1', 'n2', null, [row])).toBe(false);
+        expect(await store.takeOverLease('m-1', 'n1', null, [row])).toBe(true);
+        expect(await store.currentLease('m-1')).toBeNull();
+        expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start', 'UNLOCK']);
+      });
+
+      it('extends on heartbeat by the TTL from the store\'s now, and releases only for the holder', async () => {
+        await store.acquireLease(lease('m-1', 'n1', 5));
+        clock.set(4);
+        expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(true);
         expect(await store.currentLease('m-1')).toMatchObject({ heartbeatAt: at(4), expiresAt: at(9) });
         await store.releaseLease('m-1', 'other');
         expect(await store.currentLease('m-1')).not.toBeNull();
         await store.releaseLease('m-1', 'n1');
         expect(await store.currentLease('m-1')).toBeNull();
-        expect(await store.heartbeat('m-1', 'n1', at(5), at(10))).toBe(false);
+        expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(false);
       });
 
       it('refuses a lease on an unknown migration', async () => {
-        await expect(store.acquireLease(lease('nope', 'n1', at(5)), at(0))).rejects.toBeInstanceOf(StoreError);
+        await expect(store.acquireLease(lease('nope', 'n1', 5))).rejects.toBeInstanceOf(StoreError);
       });
     });
   });

@@ -7,7 +7,7 @@ import { SummaryReader } from '../../src/adapters/sqlite/summaries.js';
 import { storeContract } from './store-contract.js';
 import { at, lease, newMigration, tempDir, transition } from './helpers.js';
 
-storeContract('SqliteStore', () => openStore(path.join(tempDir(), 'cutover.db')));
+storeContract('SqliteStore', (now) => openStore(path.join(tempDir(), 'cutover.db'), undefined, { now }));
 
 describe('SqliteStore on a real file', () => {
   const opened: SqliteStore[] = [];
@@ -64,9 +64,9 @@ describe('SqliteStore on a real file', () => {
     const reader = open(file);
     await writer.create(newMigration('m-1'));
     await writer.commitTransition('m-1', transition({ marks: { ticket_filed: { at: at(1), source: 'jira.created' } } }));
-    await writer.acquireLease(lease('m-1', 'n1', at(5)), at(0));
+    await writer.acquireLease(lease('m-1', 'n1', 5));
     expect(await reader.get('m-1')).toMatchObject({ state: 'staging', marks: { ticket_filed: { at: at(1) } } });
-    expect(await reader.acquireLease(lease('m-1', 'n2', at(6)), at(1))).toMatchObject({ ok: false, heldBy: { nonce: 'n1' } });
+    expect(await reader.acquireLease(lease('m-1', 'n2', 5))).toMatchObject({ ok: false, heldBy: { nonce: 'n1' } });
   });
 
   it('keeps everything across close and reopen', async () => {

@@ -1,17 +1,19 @@
 // In-memory MigrationStore with the SQLite store's semantics (proven by test/sqlite/store-contract.ts).
 // JSON columns go through a JSON round-trip on the way in, like the real store, and every record is cloned on
 // the way out, so tests catch both unserialisable data and aliasing.
-import { StoreError } from '../../errors.js';
+import { FencedError, StoreError } from '../../errors.js';
 import type {
   EffectIntent,
   EffectOutcome,
   EffectRow,
+  Fence,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
   JournalEntry,
   JournalRow,
   Lease,
+  LeaseRequest,
   LeaseResult,
   MigrationFilter,
   MigrationRecord,
@@ -22,7 +24,7 @@ import type {
   Transition,
 } from '../../ports.js';
 import type { Marks } from '../../core/types.js';
-import { canonicalMark, utc } from '../sqlite/canonical.js';
+import { canonicalMark, stampedLease, utc } from '../sqlite/canonical.js';
 
 const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -37,6 +39,9 @@ export class MemoryStore implements MigrationStore {
   private seq = 0;
   private inboxSeq = 0;
 
+  /** `now` is the store's own clock (epoch ms), by which it judges lease expiry. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   async create(m: NewMigration): Promise<void> {
     if (this.migrations.has(m.id)) throw new StoreError(`migration ${m.id} already exists`, 'STORE_DUPLICATE');
     const at = utc(m.at);
@@ -45,7 +50,7 @@ export class MemoryStore implements MigrationStore {
       id: m.id,
       orgId: m.orgId,
       plan: viaJson(m.plan),
-      snapshot: null,
+      snapshot: viaJson(m.snapshot ?? null),
       machineVersion: m.machineVersion,
       xstateVersion: m.xstateVersion,
       state: m.state,
@@ -85,8 +90,9 @@ export class MemoryStore implements MigrationStore {
     return { summaries: page, total: records.length };
   }
 
-  async commitTransition(id: string, t: Transition): Promise<void> {
+  async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const current = this.require(id);
+    this.requireHolder(id, fence);
     // Everything that can throw runs before anything is changed: all or nothing, like the transaction.
     const at = utc(t.at);
     const next: MigrationRecord = {
@@ -111,8 +117,9 @@ export class MemoryStore implements MigrationStore {
     for (const settlement of settles) this.settleNow(id, settlement);
   }
 
-  async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
+  async appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void> {
     this.require(id);
+    this.requireHolder(id, fence);
     this.rows.push(...this.journalRows(id, entries));
   }
 
@@ -120,15 +127,17 @@ export class MemoryStore implements MigrationStore {
     return structuredClone(this.rows.filter((r) => r.migrationId === id));
   }
 
-  async recordIntent(intent: EffectIntent): Promise<void> {
+  async recordIntent(intent: EffectIntent, fence?: Fence): Promise<void> {
     this.require(intent.migrationId);
+    this.requireHolder(intent.migrationId, fence);
     const attempts = (this.effectRows.get(intent.key)?.attempts ?? 0) + 1;
     const row = { ...intent, at: utc(intent.at), attempts, outcomeAt: null, status: null, remoteId: null };
     this.effectRows.set(intent.key, row);
   }
 
-  async recordOutcome(outcome: EffectOutcome): Promise<void> {
+  async recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void> {
     const row = this.effectRows.get(outcome.key);
+    if (row) this.requireHolder(row.migrationId, fence);
     if (!row) throw new StoreError(`no intent was recorded for effect ${outcome.key}`, 'STORE_NOT_FOUND');
     JSON.stringify(outcome.error); // the real store keeps it as JSON text: fail alike on unserialisable data
     Object.assign(row, { outcomeAt: utc(outcome.at), status: outcome.status, remoteId: outcome.remoteId });
@@ -138,19 +147,21 @@ export class MemoryStore implements MigrationStore {
     return structuredClone([...this.effectRows.values()].filter((e) => e.migrationId === id));
   }
 
-  async acquireLease(lease: Lease, now: string): Promise<LeaseResult> {
-    this.require(lease.migrationId);
-    const held = this.leases.get(lease.migrationId);
-    if (held && held.nonce !== lease.nonce && held.expiresAt > utc(now)) return { ok: false, heldBy: structuredClone(held) };
-    const granted = canonicalLease(lease);
-    this.leases.set(lease.migrationId, granted);
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
+    this.require(request.migrationId);
+    const granted = stampedLease(request, this.now());
+    const held = this.leases.get(request.migrationId);
+    const live = held && held.nonce !== request.nonce && held.expiresAt > granted.acquiredAt;
+    if (live) return { ok: false, heldBy: structuredClone(held) };
+    this.leases.set(request.migrationId, granted);
     return { ok: true, lease: structuredClone(granted) };
   }
 
-  async heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean> {
+  async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
     const held = this.leases.get(migrationId);
-    if (held?.nonce !== nonce) return false;
-    Object.assign(held, { heartbeatAt: utc(now), expiresAt: utc(expiresAt) });
+    const { heartbeatAt, expiresAt } = stampedLease({ migrationId, nonce, holder: '', ttlMs }, this.now());
+    if (held?.nonce !== nonce || held.expiresAt <= heartbeatAt) return false;
+    Object.assign(held, { heartbeatAt, expiresAt });
     return true;
   }
 
@@ -158,9 +169,18 @@ export class MemoryStore implements MigrationStore {
     if (this.leases.get(migrationId)?.nonce === nonce) this.leases.delete(migrationId);
   }
 
-  async takeOverLease(lockId: string, lease: Lease): Promise<boolean> {
-    if (this.leases.get(lease.migrationId)?.nonce !== lockId) return false;
-    this.leases.set(lease.migrationId, canonicalLease(lease));
+  async takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean> {
+    if (this.leases.get(migrationId)?.nonce !== lockId || (lease && lease.migrationId !== migrationId)) return false;
+    const granted = lease && stampedLease(lease, this.now());
+    const rows = this.journalRows(migrationId, journal);
+    if (granted) this.leases.set(migrationId, granted);
+    else this.leases.delete(migrationId);
+    this.rows.push(...rows);
     return true;
   }
 
@@ -183,7 +203,8 @@ export class MemoryStore implements MigrationStore {
     return structuredClone(pending);
   }
 
-  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean> {
+  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean> {
+    this.requireHolder(migrationId, fence);
     const row = this.inboxRow(migrationId, seq);
     const at = utc(now);
     if (!row || !isPending(row, at)) return false;
@@ -191,7 +212,8 @@ export class MemoryStore implements MigrationStore {
     return true;
   }
 
-  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean> {
+  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean> {
+    this.requireHolder(migrationId, fence);
     return this.settleNow(migrationId, { ...viaJson(settlement), at: utc(settlement.at) });
   }
 
@@ -219,6 +241,15 @@ export class MemoryStore implements MigrationStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Before anything is changed, like the real store's check inside the write's transaction. */
+  private requireHolder(migrationId: string, fence: Fence | undefined): void {
+    if (!fence) return;
+    const held = this.leases.get(migrationId);
+    const live = held !== undefined && held.expiresAt > new Date(this.now()).toISOString();
+    if (held?.nonce === fence.nonce && live) return;
+    throw new FencedError(migrationId, held && live ? structuredClone(held) : null);
+  }
 
   private require(id: string): MigrationRecord {
     const record = this.migrations.get(id);
@@ -263,12 +294,6 @@ function canonicalMarks(marks: Marks): Marks {
     if (mark) out[name] = canonicalMark(name, mark);
   }
   return out;
-}
-
-function canonicalLease(lease: Lease): Lease {
-  const { migrationId, nonce, holder } = lease;
-  const times = { acquiredAt: utc(lease.acquiredAt), heartbeatAt: utc(lease.heartbeatAt), expiresAt: utc(lease.expiresAt) };
-  return { migrationId, nonce, holder, ...times };
 }
 
 function cmp(a: string, b: string): number {

@@ -1,5 +1,14 @@
 // Canonical forms of values before they are stored, shared with the in-memory fake so both stores behave alike.
 import type { Mark } from '../../core/types.js';
+import type { Lease, LeaseRequest } from '../../ports.js';
+
+/** A requested lease with its times stamped by the store's clock (`nowMs`, read inside the write). */
+export function stampedLease(r: LeaseRequest, nowMs: number): Lease {
+  if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${r.ttlMs}`);
+  const now = new Date(nowMs).toISOString();
+  const expiresAt = new Date(nowMs + r.ttlMs).toISOString();
+  return { migrationId: r.migrationId, nonce: r.nonce, holder: r.holder, acquiredAt: now, heartbeatAt: now, expiresAt };
+}
 
 /** An ISO-8601 date-time with an explicit zone: without one, Date.parse would read local time. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -85,18 +85,15 @@ export class InboxTable {
     return row ? toInboxEvent(row) : null;
   }
 
-  claim(migrationId: string, seq: number, by: string, now: string): boolean {
+  /** Inside the caller's transaction (which checks the runner's lease first). */
+  claimWithin(migrationId: string, seq: number, by: string, now: string): boolean {
     const at = utc(now);
-    return this.db.transaction(() => this.sql.claim.run(at, by, migrationId, seq, at).changes === 1).immediate();
+    return this.sql.claim.run(at, by, migrationId, seq, at).changes === 1;
   }
 
   /** Inside the caller's transaction (a transition's): settles once, ignores a row settled already. */
   settleWithin(migrationId: string, s: InboxSettlement): boolean {
     return this.sql.settle.run(utc(s.at), JSON.stringify(s.outcome), migrationId, s.seq).changes === 1;
-  }
-
-  settle(migrationId: string, s: InboxSettlement): boolean {
-    return this.db.transaction(() => this.settleWithin(migrationId, s)).immediate();
   }
 
   withdraw(migrationId: string, seq: number, why: string, now: string): boolean {

@@ -69,6 +69,8 @@ export function prepareStatements(db: SqliteDatabase) {
        ON CONFLICT (key) DO UPDATE SET attempts = effects.attempts + 1, fingerprint = excluded.fingerprint,
          intent_at = excluded.intent_at, outcome_at = NULL, status = NULL, remote_id = NULL, error = NULL`,
     ),
+    effectMigration: () =>
+      db.prepare<[string], { migration_id: string }>('SELECT migration_id FROM effects WHERE key = ?'),
     updateOutcome: () => db.prepare<[Params]>(
       `UPDATE effects SET outcome_at = @outcome_at, status = @status, remote_id = @remote_id, error = @error
        WHERE key = @key`,

@@ -6,12 +6,14 @@ import type {
   EffectIntent,
   EffectOutcome,
   EffectRow,
+  Fence,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
   JournalEntry,
   JournalRow,
   Lease,
+  LeaseRequest,
   LeaseResult,
   MigrationFilter,
   MigrationRecord,
@@ -41,7 +43,16 @@ import { storageError, withStorageErrors } from './storage-errors.js';
 import { SummaryReader } from './summaries.js';
 
 /** Opens (creating when missing) and migrates the database at `file`; refuses an unusable one untouched. */
-export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR): SqliteStore {
+/** The store's own clock (epoch ms), read inside a transaction to judge lease expiry; tests inject a fake one. */
+export interface StoreOptions {
+  now?: () => number;
+}
+
+export function openStore(
+  file: string,
+  migrationsDir: string = MIGRATIONS_DIR,
+  options: StoreOptions = {},
+): SqliteStore {
   const creating = file !== ':memory:' && !fs.existsSync(file);
   try {
     checkDatabaseFile(file, migrationsDir);
@@ -53,7 +64,7 @@ export function openStore(file: string, migrationsDir: string = MIGRATIONS_DIR):
       throw err;
     }
     if (file !== ':memory:') secureSidecars(file);
-    return withStorageErrors(new SqliteStore(db), file);
+    return withStorageErrors(new SqliteStore(db, options.now), file);
   } catch (err) {
     if (creating) removeIfEmpty(file);
     throw storageError(err, file);
@@ -96,9 +107,12 @@ export class SqliteStore implements MigrationStore {
   private readonly inbox: InboxTable;
   private summaryReader?: SummaryReader;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    now: () => number = Date.now,
+  ) {
     this.sql = prepareStatements(db);
-    this.leases = new LeaseTable(db);
+    this.leases = new LeaseTable(db, now);
     this.inbox = new InboxTable(db);
   }
 
@@ -108,7 +122,7 @@ export class SqliteStore implements MigrationStore {
       id: m.id,
       org_id: m.orgId,
       plan: JSON.stringify(m.plan ?? null),
-      snapshot: null,
+      snapshot: jsonOrNull(m.snapshot),
       machine_version: m.machineVersion,
       xstate_version: m.xstateVersion,
       state: m.state,
@@ -142,9 +156,11 @@ export class SqliteStore implements MigrationStore {
     return this.summaryReader.read(filter, limit);
   }
 
-  async commitTransition(id: string, t: Transition): Promise<void> {
+  async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const at = utc(t.at);
     this.write(() => {
+      this.requireMigration(id);
+      this.leases.requireHolder(id, fence);
       const changed = this.sql.updateMigration.run({
         id,
         snapshot: jsonOrNull(t.snapshot),
@@ -166,9 +182,10 @@ export class SqliteStore implements MigrationStore {
     });
   }
 
-  async appendJournal(id: string, entries: JournalEntry[]): Promise<void> {
+  async appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void> {
     this.write(() => {
       this.requireMigration(id);
+      this.leases.requireHolder(id, fence);
       this.insertJournal(id, entries);
     });
   }
@@ -177,9 +194,10 @@ export class SqliteStore implements MigrationStore {
     return this.sql.selectJournal.all(id).map(toJournalRow);
   }
 
-  async recordIntent(intent: EffectIntent): Promise<void> {
+  async recordIntent(intent: EffectIntent, fence?: Fence): Promise<void> {
     this.write(() => {
       this.requireMigration(intent.migrationId);
+      this.leases.requireHolder(intent.migrationId, fence);
       this.insertIntent(intent);
     });
   }
@@ -189,7 +207,7 @@ export class SqliteStore implements MigrationStore {
     this.sql.upsertIntent.run({ key, migration_id: migrationId, step, fingerprint, intent_at: utc(at) });
   }
 
-  async recordOutcome(outcome: EffectOutcome): Promise<void> {
+  async recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void> {
     const params = {
       key: outcome.key,
       outcome_at: utc(outcome.at),
@@ -198,6 +216,8 @@ export class SqliteStore implements MigrationStore {
       error: jsonOrNull(outcome.error),
     };
     this.write(() => {
+      const effect = this.sql.effectMigration.get(outcome.key);
+      if (effect) this.leases.requireHolder(effect.migration_id, fence);
       if (this.sql.updateOutcome.run(params).changes !== 1) {
         throw new StoreError(`no intent was recorded for effect ${outcome.key}`, 'STORE_NOT_FOUND');
       }
@@ -208,21 +228,31 @@ export class SqliteStore implements MigrationStore {
     return this.sql.selectEffects.all(id).map(toEffectRow);
   }
 
-  async acquireLease(lease: Lease, now: string): Promise<LeaseResult> {
-    this.requireMigration(lease.migrationId);
-    return this.leases.acquire(lease, now);
+  async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
+    this.requireMigration(request.migrationId);
+    return this.leases.acquire(request);
   }
 
-  async heartbeat(migrationId: string, nonce: string, now: string, expiresAt: string): Promise<boolean> {
-    return this.leases.heartbeat(migrationId, nonce, now, expiresAt);
+  async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
+    return this.leases.heartbeat(migrationId, nonce, ttlMs);
   }
 
   async releaseLease(migrationId: string, nonce: string): Promise<void> {
     this.leases.release(migrationId, nonce);
   }
 
-  async takeOverLease(lockId: string, lease: Lease): Promise<boolean> {
-    return this.leases.takeOverFrom(lockId, lease);
+  async takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean> {
+    let took = false;
+    this.write(() => {
+      took = this.leases.takeOverWithin(migrationId, lockId, lease);
+      if (took) this.insertJournal(migrationId, journal);
+    });
+    return took;
   }
 
   async currentLease(migrationId: string): Promise<Lease | null> {
@@ -242,12 +272,20 @@ export class SqliteStore implements MigrationStore {
     return this.inbox.pending(migrationId, now);
   }
 
-  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string): Promise<boolean> {
-    return this.inbox.claim(migrationId, seq, by, now);
+  async claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean> {
+    return this.fencedWrite(migrationId, fence, () => this.inbox.claimWithin(migrationId, seq, by, now));
   }
 
-  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement): Promise<boolean> {
-    return this.inbox.settle(migrationId, settlement);
+  async settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean> {
+    return this.fencedWrite(migrationId, fence, () => this.inbox.settleWithin(migrationId, settlement));
+  }
+
+  /** One immediate transaction that first checks the runner's lease. */
+  private fencedWrite<T>(migrationId: string, fence: Fence | undefined, fn: () => T): T {
+    return this.db.transaction(() => {
+      this.leases.requireHolder(migrationId, fence);
+      return fn();
+    }).immediate();
   }
 
   async withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean> {

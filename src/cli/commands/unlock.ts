@@ -1,11 +1,9 @@
 // cutover unlock: take over the lock of a runner that is gone (a closed laptop, a killed CI job), audited.
-// The lease is taken over by its lock id (so a lock that changed hands meanwhile is not stolen), an UNLOCK
-// row names the old holder with who and why, and the lease is released so that any runner may resume.
+// The lease is removed by its lock id (so a lock that changed hands meanwhile is not stolen) in the same store
+// transaction as an UNLOCK row that names the old holder with who and why; any runner may then resume.
 import { isoNow } from '../../adapters/clock.js';
-import { DEFAULT_SETTINGS } from '../../engine/types.js';
-import { newLease } from '../../engine/lease.js';
 import { CutoverError, UsageError } from '../../errors.js';
-import type { Lease } from '../../ports.js';
+import type { JournalEntry, Lease } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { requireReason } from '../operator/reason.js';
 import { say } from '../terminal/output.js';
@@ -40,13 +38,14 @@ export default async function unlock([id]: string[], opts: UnlockOptions, ctx: C
         'copy the lock id from cutover list, and unlock only a runner you know is gone',
       );
     }
-    const ours = newLease({ store, clock: ctx.clock, holder: `${ctx.actor}:unlock`, ttlMs: DEFAULT_SETTINGS.leaseTtlMs }, id!);
-    if (!(await store.takeOverLease(lockId, ours))) {
+    const previous = { previousHolder: held.holder, previousSince: held.acquiredAt, previousExpiresAt: held.expiresAt };
+    const at = isoNow(ctx.clock);
+    const data = { lockId, ...previous };
+    const row: JournalEntry = { kind: 'operator', at, name: 'UNLOCK', actor: ctx.actor, reason, data };
+    // The old lease goes and the UNLOCK row is written in one transaction, by lock id: all or nothing.
+    if (!(await store.takeOverLease(id!, lockId, null, [row]))) {
       throw new CutoverError(`the lock of ${id} changed hands while unlocking; nothing was changed`, 'LOCK_MISMATCH', 'cutover list shows the current holder');
     }
-    const data = { lockId, previousHolder: held.holder, previousSince: held.acquiredAt, previousExpiresAt: held.expiresAt };
-    await store.appendJournal(id!, [{ kind: 'operator', at: isoNow(ctx.clock), name: 'UNLOCK', actor: ctx.actor, reason, data }]);
-    await store.releaseLease(id!, ours.nonce);
     say(ctx, `unlocked ${id} (was held by ${held.holder}); continue with: cutover resume ${id}`);
     return 0;
   } finally {
