@@ -1,7 +1,7 @@
 // Who is running this process, for the journal's `by` and the lease holder. $USER (or $LOGNAME) when set, as a
 // shell user expects; otherwise the OS account of the process (containers, cron and systemd often leave $USER
 // unset); never a throw: a uid with no passwd entry still gets a name.
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 
 export function accountName(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.USER?.trim() || env.LOGNAME?.trim();
@@ -13,4 +13,9 @@ export function accountName(env: NodeJS.ProcessEnv = process.env): string {
     // No passwd entry for this uid (userInfo throws): fall through to the uid itself.
   }
   return typeof process.getuid === 'function' ? `uid-${process.getuid()}` : 'unknown';
+}
+
+/** The lease holder this process drives as: user@host:pid (a holder on this host whose pid is gone is dead). */
+export function defaultHolder(): string {
+  return `${accountName()}@${hostname()}:${process.pid}`;
 }

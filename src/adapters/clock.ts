@@ -14,7 +14,3 @@ export const systemClock: Clock = {
     signal?.throwIfAborted();
   },
 };
-
-export function isoNow(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
-}

@@ -156,3 +156,8 @@ export function isPastBusinessDays(
   // The deadline as epoch ms: the same instant slaDeadline prints, without the text round trip.
   return nowMs > addBusinessDays(filedMs, businessDays, holidays, timeZone);
 }
+
+/** The clock's now as a canonical UTC instant. The clock comes in as an argument: this module reads none. */
+export function isoNow(clock: { now(): number }): string {
+  return new Date(clock.now()).toISOString();
+}

@@ -3,7 +3,7 @@
 // migration's marker and creates only what is missing, because a restored actor re-runs from the start.
 import { createHash } from 'node:crypto';
 import { fromPromise } from 'xstate';
-import { isoNow } from '../adapters/clock.js';
+import { isoNow } from '../core/time.js';
 import type { ActorInputs, MigrationContext, TicketInfo } from '../core/machine-types.js';
 import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.js';
 import { CutoverError, toStoredError } from '../errors.js';

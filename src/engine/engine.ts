@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyEventObject, SnapshotFrom } from 'xstate';
 import { createActor, initialTransition } from 'xstate';
-import { isoNow } from '../adapters/clock.js';
+import { isoNow } from '../core/time.js';
 import { migrationMachine } from '../core/machine.js';
 import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationContext, MigrationEvent } from '../core/machine-types.js';

@@ -2,7 +2,7 @@
 // processes (cutover confirm, skip, retry, set-resolution, cancel) are claimed, sent to the actor when its
 // current state takes them, and settled with the outcome in the transaction of the transition they caused.
 import type { AnyActorRef, SnapshotFrom } from 'xstate';
-import { isoNow } from '../adapters/clock.js';
+import { isoNow } from '../core/time.js';
 import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationEvent } from '../core/machine-types.js';
 import type { Clock, InboxEvent, Logger, MigrationStore } from '../ports.js';

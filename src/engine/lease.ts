@@ -2,8 +2,7 @@
 // extend it; a holder on this host whose process is gone is taken over at once, with a journal row.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { accountName } from '../adapters/account.js';
-import { isoNow } from '../adapters/clock.js';
+import { isoNow } from '../core/time.js';
 import { LockedError } from '../errors.js';
 import type { Clock, JournalEntry, Lease, LeaseRequest, MigrationStore } from '../ports.js';
 
@@ -13,10 +12,6 @@ export interface LeaseDeps {
   holder: string;
   ttlMs: number;
   isProcessAlive?: (pid: number) => boolean;
-}
-
-export function defaultHolder(): string {
-  return `${accountName()}@${hostname()}:${process.pid}`;
 }
 
 function processAlive(pid: number): boolean {

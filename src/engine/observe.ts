@@ -1,5 +1,5 @@
 // Reads that watch the world change: the ticket, and the new connection's audiences arriving.
-import { isoNow } from '../adapters/clock.js';
+import { isoNow } from '../core/time.js';
 import type { TicketPollOutput, VerificationOutput } from '../core/machine-types.js';
 import type { Plan } from '../core/types.js';
 import type { EffectDeps } from './effects.js';

@@ -1,6 +1,6 @@
 // Gathers the preflight facts from the services (reads only), then evaluates them with the pure rules.
 // A read that fails becomes `{error}` in the facts: what was not verified is never reported as passed.
-import { isoNow } from '../adapters/clock.js';
+import { isoNow } from '../core/time.js';
 import type { PreflightOutput } from '../core/machine-types.js';
 import type { Gathered, PreflightFacts } from '../core/preflight.js';
 import { evaluatePreflight } from '../core/preflight.js';

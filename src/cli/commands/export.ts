@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../adapters/config-load.js';
-import { isoNow } from '../../adapters/clock.js';
+import { isoNow } from '../../core/time.js';
 import { secretValues } from '../../core/config.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';

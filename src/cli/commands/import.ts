@@ -3,7 +3,7 @@
 // content (their seq numbers are this database's); the lease is not imported: the exporting runner is gone.
 // A bundle whose parts disagree (an edited mark, another org's plan, a journal of another migration) is refused.
 import { readFileSync } from 'node:fs';
-import { isoNow } from '../../adapters/clock.js';
+import { isoNow } from '../../core/time.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import { journalEntryOf, parseBundle, type SupportBundle } from '../support-bundle/bundle.js';
 import { bundleInconsistencies } from '../support-bundle/consistency.js';

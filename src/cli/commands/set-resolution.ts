@@ -4,11 +4,10 @@
 // not done it is refused unless --force (with the reason) says Customer Care confirmed it otherwise. An instant
 // before the ticket was filed, or in the future, is refused even then. Refusals and forced overrides are
 // journaled with who, why and the ticket's status at the time.
-import { isoNow } from '../../adapters/clock.js';
 import type { MigrationEvent } from '../../core/machine-types.js';
 import { overrideRequestOf } from '../../core/machine-logic.js';
 import { isForced, overrideProblem, type Problem, type TicketEvidence } from '../../core/resolution.js';
-import { tryParseInstant, toUtcIso } from '../../core/time.js';
+import { isoNow, toUtcIso, tryParseInstant } from '../../core/time.js';
 import type { Plan } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';

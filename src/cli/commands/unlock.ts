@@ -1,7 +1,7 @@
 // cutover unlock: take over the lock of a runner that is gone (a closed laptop, a killed CI job), audited.
 // The lease is removed by its lock id (so a lock that changed hands meanwhile is not stolen) in the same store
 // transaction as an UNLOCK row that names the old holder with who and why; any runner may then resume.
-import { isoNow } from '../../adapters/clock.js';
+import { isoNow } from '../../core/time.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { JournalEntry, Lease } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';

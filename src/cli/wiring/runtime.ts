@@ -5,7 +5,7 @@ import { loadConfig } from '../../adapters/config-load.js';
 import type { ServiceConfig } from '../../core/config.js';
 import type { Plan } from '../../core/types.js';
 import { Engine } from '../../engine/engine.js';
-import { defaultHolder } from '../../engine/lease.js';
+import { defaultHolder } from '../../adapters/account.js';
 import type { Services } from '../../engine/types.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord, MigrationStore } from '../../ports.js';
