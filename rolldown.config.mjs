@@ -11,7 +11,11 @@ import { defineConfig } from 'rolldown';
 const BUNDLED_PACKAGES = new Set(['commander', 'better-sqlite3', 'date-fns', '@date-fns/tz']);
 
 /** The package an import names: "date-fns" for date-fns/addDays, "@date-fns/tz" for @date-fns/tz/date. */
-const packageOf = (id) => id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (id) =>
+  id
+    .split('/')
+    .slice(0, id.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /**
  * commander requires node:child_process at load time, for executable subcommands, which cutover has none of;
@@ -36,5 +40,12 @@ export default defineConfig({
   platform: 'node',
   external: (id) => /^[@a-z]/.test(id) && !BUNDLED_PACKAGES.has(packageOf(id)),
   plugins: [lazyChildProcessInCommander],
-  output: { dir: 'dist/bundle', cleanDir: true, format: 'cjs', sourcemap: true, entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
+  output: {
+    dir: 'dist/bundle',
+    cleanDir: true,
+    format: 'cjs',
+    sourcemap: true,
+    entryFileNames: '[name].cjs',
+    chunkFileNames: '[name]-[hash].cjs',
+  },
 });

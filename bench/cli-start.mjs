@@ -7,7 +7,22 @@
 //
 //   node bench/cli-start.mjs [--rounds 25] [--explain]
 import path from 'node:path';
-import { argFlag, argValue, check, finish, fromDist, machine, max, median, ms, ratio, removeDir, runChild, tempDir, timeCommands } from './lib.mjs';
+import {
+  argFlag,
+  argValue,
+  check,
+  finish,
+  fromDist,
+  machine,
+  max,
+  median,
+  ms,
+  ratio,
+  removeDir,
+  runChild,
+  tempDir,
+  timeCommands,
+} from './lib.mjs';
 import { realisticMigration, realisticTransition } from './fixtures.mjs';
 
 const ROUNDS = Number(argValue('--rounds', 25));
@@ -21,7 +36,10 @@ async function seedThroughStore(file, count) {
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
     const id = `m-${String(i).padStart(10, '0')}`;
-    const { newMigration, persisted } = await realisticMigration(id, `BENCH${String(i % 50).padStart(19, '0')}@AdobeOrg`);
+    const { newMigration, persisted } = await realisticMigration(
+      id,
+      `BENCH${String(i % 50).padStart(19, '0')}@AdobeOrg`,
+    );
     await store.create(newMigration);
     await store.commitTransition(id, realisticTransition(newMigration, i, persisted));
   }
@@ -36,7 +54,9 @@ try {
   // The empty database is created (and migrated) once beforehand, as it is after a first command.
   await openStore(emptyDb).close();
   const seedMs = await seedThroughStore(fullDb, SEEDED);
-  console.log(`cli start: seeded ${SEEDED} migrations through the store in ${ms(seedMs)}; ${ROUNDS} interleaved rounds`);
+  console.log(
+    `cli start: seeded ${SEEDED} migrations through the store in ${ms(seedMs)}; ${ROUNDS} interleaved rounds`,
+  );
 
   const env = { ...process.env, NO_COLOR: '1', CUTOVER_DB: '' };
   const commands = [
@@ -44,9 +64,20 @@ try {
     { name: 'cutover --version', cmd: process.execPath, args: [CLI, '--version'], env },
     { name: 'cutover list (empty)', cmd: process.execPath, args: [CLI, '--db', emptyDb, 'list'], env },
     { name: `cutover list (${SEEDED})`, cmd: process.execPath, args: [CLI, '--db', fullDb, 'list'], env },
-    { name: `cutover list --json (${SEEDED})`, cmd: process.execPath, args: [CLI, '--db', fullDb, 'list', '--json'], env },
+    {
+      name: `cutover list --json (${SEEDED})`,
+      cmd: process.execPath,
+      args: [CLI, '--db', fullDb, 'list', '--json'],
+      env,
+    },
     // Not a target of its own: every one of the 1,000 rows built and printed, for the record (docs/benchmarks.md §2).
-    { name: `cutover list --limit 0 (${SEEDED})`, cmd: process.execPath, args: [CLI, '--db', fullDb, 'list', '--limit', '0'], env, informational: true },
+    {
+      name: `cutover list --limit 0 (${SEEDED})`,
+      cmd: process.execPath,
+      args: [CLI, '--db', fullDb, 'list', '--limit', '0'],
+      env,
+      informational: true,
+    },
   ];
   const times = await timeCommands(commands, ROUNDS);
   const base = median(times['node -e 0']);
@@ -56,9 +87,19 @@ try {
   for (const c of commands.slice(1)) {
     const m = median(times[c.name]);
     figures.commands[c.name] = { medianMs: m, maxMs: max(times[c.name]), ratio: m / base };
-    console.log(`  measured  ${c.name}: median ${ms(m)} (max ${ms(max(times[c.name]))}) = ${ratio(m / base)} node -e 0`);
+    console.log(
+      `  measured  ${c.name}: median ${ms(m)} (max ${ms(max(times[c.name]))}) = ${ratio(m / base)} node -e 0`,
+    );
   }
-  for (const c of commands.slice(1).filter((c) => !c.informational)) checks.push(check(`${c.name} / node -e 0`, ratio(figures.commands[c.name].ratio), '≤ 1.50×', figures.commands[c.name].ratio <= 1.5));
+  for (const c of commands.slice(1).filter((c) => !c.informational))
+    checks.push(
+      check(
+        `${c.name} / node -e 0`,
+        ratio(figures.commands[c.name].ratio),
+        '≤ 1.50×',
+        figures.commands[c.name].ratio <= 1.5,
+      ),
+    );
 
   if (argFlag('--explain') || checks.some((c) => !c.ok)) figures.explain = await explain(emptyDb, fullDb, env);
   finish('cli-start', { machine: machine(), figures, checks });
@@ -94,13 +135,20 @@ process.on('exit', () => {
     const line = r.stderr.split('\n').find((l) => l.startsWith('BENCH-MODULES '));
     const info = line ? JSON.parse(line.slice('BENCH-MODULES '.length)) : null;
     out[name] = info;
-    if (info) console.log(`    ${name}: ${info.files} files required (${info.own} of dist/, ${info.deps} from node_modules: ${info.packages.join(', ') || 'none'}), ${info.builtins} node builtins`);
+    if (info)
+      console.log(
+        `    ${name}: ${info.files} files required (${info.own} of dist/, ${info.deps} from node_modules: ${info.packages.join(', ') || 'none'}), ${info.builtins} node builtins`,
+      );
   }
   // Cost of requiring the bundle's entry chunk alone, in a fresh process each time.
   const entry = path.join(path.dirname(CLI), '..', 'dist', 'bundle', 'cli.cjs');
   const requireTimes = [];
   for (let i = 0; i < 7; i++) {
-    const r = await runChild(process.execPath, ['-e', `const t=performance.now(); require(${JSON.stringify(entry)}); console.log(performance.now()-t)`], { env, sampleMs: 0 });
+    const r = await runChild(
+      process.execPath,
+      ['-e', `const t=performance.now(); require(${JSON.stringify(entry)}); console.log(performance.now()-t)`],
+      { env, sampleMs: 0 },
+    );
     requireTimes.push(Number(r.stdout.trim()));
   }
   out.requireEntryMs = median(requireTimes);

@@ -17,7 +17,23 @@
 //
 //   node bench/cutover-path.mjs [--runs 5] [--latencies 50,200] [--poll-ms 2000]
 import path from 'node:path';
-import { argValue, check, emulatorPlan, emulatorProcess, engineRig, finish, machine, max, median, ms, orgId, ratio, removeDir, sleep, tempDir } from './lib.mjs';
+import {
+  argValue,
+  check,
+  emulatorPlan,
+  emulatorProcess,
+  engineRig,
+  finish,
+  machine,
+  max,
+  median,
+  ms,
+  orgId,
+  ratio,
+  removeDir,
+  sleep,
+  tempDir,
+} from './lib.mjs';
 
 const RUNS = Number(argValue('--runs', 5));
 const LATENCIES = String(argValue('--latencies', '50,200')).split(',').map(Number);
@@ -38,7 +54,8 @@ async function stagedMigration(pollMs) {
   const engine = rig.engineFor(org);
   const id = await engine.create(plan, 'bench');
   const r = await engine.drive(id, { mode: 'until-waiting' });
-  if (r.state !== 'awaiting_resolution.sleeping') throw new Error(`setup ended in ${r.state}: ${JSON.stringify(r.context.lastError)}`);
+  if (r.state !== 'awaiting_resolution.sleeping')
+    throw new Error(`setup ended in ${r.state}: ${JSON.stringify(r.context.lastError)}`);
   return { id, org, engine, ticketKey: r.context.ticket.key };
 }
 
@@ -119,23 +136,39 @@ async function webhookRun(L) {
 
 function withTimeout(promise, ms, message) {
   let timer;
-  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms)));
+  const timeout = new Promise(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 const checks = [];
 const figures = { pollMs: P, runs: RUNS, latencies: {} };
 try {
-  console.log(`cut-over critical path: ${RUNS} runs per latency and mode; poll interval P = ${P} ms; emulator in a child process`);
+  console.log(
+    `cut-over critical path: ${RUNS} runs per latency and mode; poll interval P = ${P} ms; emulator in a child process`,
+  );
   for (const L of LATENCIES) {
     const polling = [];
     for (let i = 0; i < RUNS; i++) polling.push(await pollingRun(L));
     const webhook = [];
     for (let i = 0; i < RUNS; i++) webhook.push(await webhookRun(L));
-    const stat = (runs, key) => ({ median: median(runs.map((r) => r[key])), max: max(runs.map((r) => r[key])), all: runs.map((r) => r[key]) });
+    const stat = (runs, key) => ({
+      median: median(runs.map((r) => r[key])),
+      max: max(runs.map((r) => r[key])),
+      all: runs.map((r) => r[key]),
+    });
     const f = {
-      polling: { detection: stat(polling, 'detectionMs'), execution: stat(polling, 'executionMs'), total: stat(polling, 'totalMs') },
-      webhook: { detection: stat(webhook, 'detectionMs'), execution: stat(webhook, 'executionMs'), total: stat(webhook, 'totalMs') },
+      polling: {
+        detection: stat(polling, 'detectionMs'),
+        execution: stat(polling, 'executionMs'),
+        total: stat(polling, 'totalMs'),
+      },
+      webhook: {
+        detection: stat(webhook, 'detectionMs'),
+        execution: stat(webhook, 'executionMs'),
+        total: stat(webhook, 'totalMs'),
+      },
       duplicates: [...polling, ...webhook].filter((r) => r.flows !== 1).length,
       markMismatches: [...polling, ...webhook].filter((r) => !r.markMatchesTruth).length,
       clockSkewMs: max([...polling, ...webhook].map((r) => Math.abs(r.legacyStoppedMark - r.resolvedAtMs))),
@@ -148,7 +181,9 @@ try {
     for (const mode of ['polling', 'webhook']) {
       for (const what of ['detection', 'execution', 'total']) {
         const s = f[mode][what];
-        console.log(`    ${mode.padEnd(7)} ${what.padEnd(9)} median ${ms(s.median)} (${ratio(s.median / L)} L), max ${ms(s.max)} (${ratio(s.max / L)} L)   [${s.all.map((x) => x.toFixed(0)).join(', ')}]`);
+        console.log(
+          `    ${mode.padEnd(7)} ${what.padEnd(9)} median ${ms(s.median)} (${ratio(s.median / L)} L), max ${ms(s.max)} (${ratio(s.max / L)} L)   [${s.all.map((x) => x.toFixed(0)).join(', ')}]`,
+        );
       }
     }
     const writesMs = [...polling, ...webhook].map((r) => r.storeMsInExecution);
@@ -156,16 +191,57 @@ try {
     f.storeWritesInExecution = { medianCount: median(writesN), medianMs: median(writesMs), maxMs: max(writesMs) };
     f.executionNet = { median: median(execAll), max: max(execAll), all: execAll };
     f.toolShare = { median: median(runs.map((r) => r.toolShareMs)), max: max(runs.map((r) => r.toolShareMs)) };
-    f.appliedLatency = { median: median(runs.map((r) => r.appliedLatencyMs)), max: max(runs.map((r) => r.appliedLatencyMs)) };
-    console.log(`    the create request's latency as the emulator applied it: median ${ms(f.appliedLatency.median)}, max ${ms(f.appliedLatency.max)} (L = ${L} ms)`);
-    console.log(`    execution less the emulator's overshoot of L: median ${ms(f.executionNet.median)} (${ratio(f.executionNet.median / L)} L), max ${ms(f.executionNet.max)} (${ratio(f.executionNet.max / L)} L)   [${execAll.map((x) => x.toFixed(0)).join(', ')}]`);
-    console.log(`    the tool's share (detected → the create request reaches the service): median ${ms(f.toolShare.median)}, max ${ms(f.toolShare.max)}`);
-    console.log(`    execution overhead beyond L: median ${ms(median(rawAll) - L)}; of it, SQLite writes before the create (state commit + intent, each an fsync): median ${median(writesN)} writes, ${ms(median(writesMs))} (max ${ms(max(writesMs))})`);
-    console.log(`    one flow per migration: ${f.duplicates === 0 ? 'yes' : `NO (${f.duplicates} runs)`}; connection_established = emulator's createdAt: ${f.markMismatches === 0 ? 'yes' : `NO (${f.markMismatches})`}`);
-    checks.push(check(`L=${L}: execution max / L (less the emulator's overshoot)`, ratio(max(execAll) / L), '≤ 1.20×', max(execAll) <= 1.2 * L));
-    checks.push(check(`L=${L}: execution median / L (less the emulator's overshoot)`, ratio(median(execAll) / L), '≤ 1.20×', median(execAll) <= 1.2 * L));
-    checks.push(check(`L=${L}: polling detection max / P`, ratio(f.polling.detection.max / P), '≤ 1.00×', f.polling.detection.max <= P));
-    checks.push(check(`L=${L}: webhook detection max / L`, ratio(f.webhook.detection.max / L), '≤ 2.00×', f.webhook.detection.max <= 2 * L));
+    f.appliedLatency = {
+      median: median(runs.map((r) => r.appliedLatencyMs)),
+      max: max(runs.map((r) => r.appliedLatencyMs)),
+    };
+    console.log(
+      `    the create request's latency as the emulator applied it: median ${ms(f.appliedLatency.median)}, max ${ms(f.appliedLatency.max)} (L = ${L} ms)`,
+    );
+    console.log(
+      `    execution less the emulator's overshoot of L: median ${ms(f.executionNet.median)} (${ratio(f.executionNet.median / L)} L), max ${ms(f.executionNet.max)} (${ratio(f.executionNet.max / L)} L)   [${execAll.map((x) => x.toFixed(0)).join(', ')}]`,
+    );
+    console.log(
+      `    the tool's share (detected → the create request reaches the service): median ${ms(f.toolShare.median)}, max ${ms(f.toolShare.max)}`,
+    );
+    console.log(
+      `    execution overhead beyond L: median ${ms(median(rawAll) - L)}; of it, SQLite writes before the create (state commit + intent, each an fsync): median ${median(writesN)} writes, ${ms(median(writesMs))} (max ${ms(max(writesMs))})`,
+    );
+    console.log(
+      `    one flow per migration: ${f.duplicates === 0 ? 'yes' : `NO (${f.duplicates} runs)`}; connection_established = emulator's createdAt: ${f.markMismatches === 0 ? 'yes' : `NO (${f.markMismatches})`}`,
+    );
+    checks.push(
+      check(
+        `L=${L}: execution max / L (less the emulator's overshoot)`,
+        ratio(max(execAll) / L),
+        '≤ 1.20×',
+        max(execAll) <= 1.2 * L,
+      ),
+    );
+    checks.push(
+      check(
+        `L=${L}: execution median / L (less the emulator's overshoot)`,
+        ratio(median(execAll) / L),
+        '≤ 1.20×',
+        median(execAll) <= 1.2 * L,
+      ),
+    );
+    checks.push(
+      check(
+        `L=${L}: polling detection max / P`,
+        ratio(f.polling.detection.max / P),
+        '≤ 1.00×',
+        f.polling.detection.max <= P,
+      ),
+    );
+    checks.push(
+      check(
+        `L=${L}: webhook detection max / L`,
+        ratio(f.webhook.detection.max / L),
+        '≤ 2.00×',
+        f.webhook.detection.max <= 2 * L,
+      ),
+    );
     checks.push(check(`L=${L}: one flow per migration`, f.duplicates, '0', f.duplicates === 0));
   }
   finish('cutover-path', { machine: machine(), figures, checks });

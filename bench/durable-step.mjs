@@ -28,7 +28,8 @@ try {
   bare.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
   const insert = bare.prepare('INSERT INTO blobs (body) VALUES (?)');
   const payloads = transitions.map((t) => [
-    JSON.stringify(t.snapshot) + JSON.stringify({ state: t.state, status: t.status, at: t.at, ticketKey: t.ticketKey, lastError: t.lastError }),
+    JSON.stringify(t.snapshot) +
+      JSON.stringify({ state: t.state, status: t.status, at: t.at, ticketKey: t.ticketKey, lastError: t.lastError }),
     ...Object.entries(t.marks).map(([name, m]) => JSON.stringify({ name, ...m })),
     ...t.journal.map((j) => JSON.stringify(j)),
   ]);
@@ -61,11 +62,19 @@ try {
   await store.close();
   bare.close();
 
-  console.log(`durable step: ${COMMITS} commits × ${ROUNDS} rounds, ~${bytesPerCommit} bytes per commit (snapshot + ${transitions[0].journal.length} journal rows + ${Object.keys(transitions[0].marks).length} marks)`);
-  console.log(`  baseline  bare insert, same bytes, same pragmas: median ${median(bareRate).toFixed(0)} commits/s (min ${min(bareRate).toFixed(0)}, max ${max(bareRate).toFixed(0)})`);
-  console.log(`  measured  SqliteStore.commitTransition:         median ${median(storeRate).toFixed(0)} commits/s (min ${min(storeRate).toFixed(0)}, max ${max(storeRate).toFixed(0)})`);
+  console.log(
+    `durable step: ${COMMITS} commits × ${ROUNDS} rounds, ~${bytesPerCommit} bytes per commit (snapshot + ${transitions[0].journal.length} journal rows + ${Object.keys(transitions[0].marks).length} marks)`,
+  );
+  console.log(
+    `  baseline  bare insert, same bytes, same pragmas: median ${median(bareRate).toFixed(0)} commits/s (min ${min(bareRate).toFixed(0)}, max ${max(bareRate).toFixed(0)})`,
+  );
+  console.log(
+    `  measured  SqliteStore.commitTransition:         median ${median(storeRate).toFixed(0)} commits/s (min ${min(storeRate).toFixed(0)}, max ${max(storeRate).toFixed(0)})`,
+  );
   console.log(`  ratio per round: ${ratios.map((x) => x.toFixed(2)).join(', ')}`);
-  const checks = [check('commitTransition throughput / bare insert', ratio(median(ratios)), '≥ 0.50×', median(ratios) >= 0.5)];
+  const checks = [
+    check('commitTransition throughput / bare insert', ratio(median(ratios)), '≥ 0.50×', median(ratios) >= 0.5),
+  ];
   finish('durable-step', {
     machine: machine(),
     figures: {

@@ -18,7 +18,10 @@ export function realisticPlan(orgId = 'BENCH0000000000000000001@AdobeOrg', audie
   const { plan, errors } = validatePlan({
     orgId,
     audiences: Array.from({ length: audiences }, () => randomUUID()),
-    identities: [{ source: 'ECID', target: 'ECID' }, { source: 'email_lc_sha256', target: 'email_lc_sha256' }],
+    identities: [
+      { source: 'ECID', target: 'ECID' },
+      { source: 'email_lc_sha256', target: 'email_lc_sha256' },
+    ],
     solutions: ['audience_manager', 'target'],
     destination: { name: 'Experience Cloud Audiences', description: 'benchmark migration', accountId: 'acct-0001' },
     jira: { projectKey: 'CC', issueType: 'Task' },
@@ -53,15 +56,34 @@ export function realisticTransition(m, i, persistedBase) {
   const marks = { ticket_filed: { at: filed, source: 'jira.created' } };
   const context = {
     ...initialContext({ migrationId: m.id, plan: m.plan }),
-    preflight: CHECK_IDS.map((id) => ({ id, severity: 'error', title: `check ${id}`, status: 'pass', message: `${id}: ok` })),
-    remote: { ecaSpecId: randomUUID(), flowSpecId: randomUUID(), baseConnectionId: randomUUID(), sourceConnectionId: randomUUID(), targetConnectionId: randomUUID() },
+    preflight: CHECK_IDS.map((id) => ({
+      id,
+      severity: 'error',
+      title: `check ${id}`,
+      status: 'pass',
+      message: `${id}: ok`,
+    })),
+    remote: {
+      ecaSpecId: randomUUID(),
+      flowSpecId: randomUUID(),
+      baseConnectionId: randomUUID(),
+      sourceConnectionId: randomUUID(),
+      targetConnectionId: randomUUID(),
+    },
     ticket: { key: 'CC-1234', id: '10234', createdAt: filed, attached: false },
     marks,
     lastPoll: { at, statusName: i % 2 ? 'In Progress' : 'To Do', statusCategory: i % 2 ? 'indeterminate' : 'new' },
     lastObservedAt: at,
     waitUntil: Date.now() + 60_000 + i,
   };
-  const snapshot = { ...(persistedBase ?? {}), status: 'active', value: { awaiting_resolution: 'sleeping' }, context, children: {}, historyValue: {} };
+  const snapshot = {
+    ...(persistedBase ?? {}),
+    status: 'active',
+    value: { awaiting_resolution: 'sleeping' },
+    context,
+    children: {},
+    historyValue: {},
+  };
   return {
     snapshot,
     machineVersion: MACHINE_VERSION,
@@ -74,7 +96,12 @@ export function realisticTransition(m, i, persistedBase) {
     ticketKey: 'CC-1234',
     marks,
     journal: [
-      { kind: 'transition', at, name: 'xstate.done.actor.poll', data: { from: 'awaiting_resolution.polling', to: 'awaiting_resolution.sleeping' } },
+      {
+        kind: 'transition',
+        at,
+        name: 'xstate.done.actor.poll',
+        data: { from: 'awaiting_resolution.polling', to: 'awaiting_resolution.sleeping' },
+      },
       { kind: 'observation', at, name: 'ticket_status', data: context.lastPoll },
     ],
     at,

@@ -28,9 +28,11 @@ const scheduler = new Scheduler({
     if (e.kind === 'started') starts.push(Date.now());
     else if (e.kind === 'finished') finished++;
     if (process.env.BENCH_FLEET_TRACE && (e.kind === 'started' || e.kind === 'finished')) {
-      process.stderr.write(`TRACE ${Date.now()} ${e.kind} ${e.id} ${e.kind === 'finished' ? `${e.result.state} next=${e.nextAt}` : ''}\n`);
-    }
-    else if (e.kind === 'failed' || e.kind === 'locked') failures.push({ kind: e.kind, id: e.id, message: e.message });
+      process.stderr.write(
+        `TRACE ${Date.now()} ${e.kind} ${e.id} ${e.kind === 'finished' ? `${e.result.state} next=${e.nextAt}` : ''}\n`,
+      );
+    } else if (e.kind === 'failed' || e.kind === 'locked')
+      failures.push({ kind: e.kind, id: e.id, message: e.message });
   },
 });
 process.on('SIGTERM', () => controller.abort());
@@ -43,4 +45,6 @@ for (let i = 0, j = 0; i < starts.length; i++) {
   while (starts[i] - starts[j] >= 1000) j++;
   maxPerSecond = Math.max(maxPerSecond, i - j + 1);
 }
-process.stdout.write(`FLEET ${JSON.stringify({ summary, drives: starts.length, finished, maxStartsPerSecond: maxPerSecond, failures: failures.slice(0, 20), failureCount: failures.length, memory: process.memoryUsage() })}\n`);
+process.stdout.write(
+  `FLEET ${JSON.stringify({ summary, drives: starts.length, finished, maxStartsPerSecond: maxPerSecond, failures: failures.slice(0, 20), failureCount: failures.length, memory: process.memoryUsage() })}\n`,
+);

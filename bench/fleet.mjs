@@ -21,7 +21,28 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { argFlag, argValue, check, emulatorPlan, emulatorProcess, engineRig, finish, fromDist, machine, max, mb, median, ms, orgId, quantile, ratio, removeDir, ROOT, sleep, tempDir } from './lib.mjs';
+import {
+  argFlag,
+  argValue,
+  check,
+  emulatorPlan,
+  emulatorProcess,
+  engineRig,
+  finish,
+  fromDist,
+  machine,
+  max,
+  mb,
+  median,
+  ms,
+  orgId,
+  quantile,
+  ratio,
+  removeDir,
+  ROOT,
+  sleep,
+  tempDir,
+} from './lib.mjs';
 
 const FULL = argFlag('--full') || process.env.BENCH_FULL === '1';
 const N = Number(argValue('--migrations', FULL ? 1000 : 100));
@@ -44,7 +65,9 @@ const dbFile = path.join(dir, 'fleet.db');
 const emulator = await emulatorProcess({ timeScale: TIME_SCALE, latencyMs: 0 });
 let watch = null;
 try {
-  console.log(`fleet: ${N} migrations in ${N} orgs; L = ${L} ms, P = ${P} ms, resolutions within W = ${W} ms of ${STEADY ? 'every migration waiting (--steady)' : 'each migration waiting'}; watch --concurrency ${C} --rate ${R}`);
+  console.log(
+    `fleet: ${N} migrations in ${N} orgs; L = ${L} ms, P = ${P} ms, resolutions within W = ${W} ms of ${STEADY ? 'every migration waiting (--steady)' : 'each migration waiting'}; watch --concurrency ${C} --rate ${R}`,
+  );
   // 1. The drafts (one org each; the emulator seeds an org on first use).
   const t0 = performance.now();
   const rig = await engineRig(emulator.url, dbFile);
@@ -62,7 +85,10 @@ try {
 
   // 2. The watch, in its own process; its peak RSS is the kernel's high-water mark.
   const env = { ...process.env, ...emulatorEnv(emulator.url), CUTOVER_HTTP_TIMEOUT_MS: '10000', NO_COLOR: '1' };
-  watch = spawn(process.execPath, [path.join(ROOT, 'bench', 'fleet-watch-child.mjs'), dbFile, String(C), String(R)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  watch = spawn(process.execPath, [path.join(ROOT, 'bench', 'fleet-watch-child.mjs'), dbFile, String(C), String(R)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let watchOut = '';
   let watchErr = '';
   watch.stdout.on('data', (d) => (watchOut += d));
@@ -82,9 +108,13 @@ try {
   // 3. Customer Care: resolve each ticket at a random instant within W of its migration waiting on it.
   const ro = new Database(dbFile, { readonly: true });
   ro.pragma('busy_timeout = 5000');
-  const waitingStmt = ro.prepare(`SELECT id, org_id, ticket_key FROM migrations WHERE state LIKE 'awaiting_resolution.%' AND ticket_key IS NOT NULL`);
+  const waitingStmt = ro.prepare(
+    `SELECT id, org_id, ticket_key FROM migrations WHERE state LIKE 'awaiting_resolution.%' AND ticket_key IS NOT NULL`,
+  );
   const cutStmt = ro.prepare(`SELECT count(*) AS n FROM marks WHERE name = 'connection_established'`);
-  const attentionStmt = ro.prepare(`SELECT id, org_id, state, last_error FROM migrations WHERE status = 'needs_attention'`);
+  const attentionStmt = ro.prepare(
+    `SELECT id, org_id, state, last_error FROM migrations WHERE status = 'needs_attention'`,
+  );
   const scheduled = new Map();
   const resolveTimers = [];
   const started = Date.now();
@@ -136,14 +166,20 @@ try {
   const fleet = fleetLine ? JSON.parse(fleetLine.slice(6)) : null;
 
   // 4. The figures, from the stored marks.
-  const rows = ro.prepare(`SELECT m.id, m.org_id, m.status, s.at AS stopped, c.at AS established, d.at AS detected
+  const rows = ro
+    .prepare(`SELECT m.id, m.org_id, m.status, s.at AS stopped, c.at AS established, d.at AS detected
     FROM migrations m LEFT JOIN marks s ON s.migration_id = m.id AND s.name = 'legacy_stopped'
     LEFT JOIN marks c ON c.migration_id = m.id AND c.name = 'connection_established'
-    LEFT JOIN marks d ON d.migration_id = m.id AND d.name = 'resolution_detected'`).all();
+    LEFT JOIN marks d ON d.migration_id = m.id AND d.name = 'resolution_detected'`)
+    .all();
   const attention = attentionStmt.all();
   ro.close();
-  const latencies = rows.filter((r) => r.stopped && r.established).map((r) => Date.parse(r.established) - Date.parse(r.stopped));
-  const detections = rows.filter((r) => r.stopped && r.detected).map((r) => Date.parse(r.detected) - Date.parse(r.stopped));
+  const latencies = rows
+    .filter((r) => r.stopped && r.established)
+    .map((r) => Date.parse(r.established) - Date.parse(r.stopped));
+  const detections = rows
+    .filter((r) => r.stopped && r.detected)
+    .map((r) => Date.parse(r.detected) - Date.parse(r.stopped));
   const missing = rows.filter((r) => !r.established).length;
 
   // 5. Duplicates, from the emulator's world of each org.
@@ -153,11 +189,14 @@ try {
     const w = await emulator.world(org);
     const req = w.counters.requests;
     const bad = [];
-    if (w.flows.length > 1 || (req['flows.create'] ?? 0) > 1) bad.push(`flows ${w.flows.length}, flows.create ${req['flows.create']}`);
+    if (w.flows.length > 1 || (req['flows.create'] ?? 0) > 1)
+      bad.push(`flows ${w.flows.length}, flows.create ${req['flows.create']}`);
     if (w.tickets.length > 1) bad.push(`tickets ${w.tickets.length}`);
     if ((req['connections.create'] ?? 0) > 2) bad.push(`connections.create ${req['connections.create']}`);
-    if ((req['sourceConnections.create'] ?? 0) > 1) bad.push(`sourceConnections.create ${req['sourceConnections.create']}`);
-    if ((req['targetConnections.create'] ?? 0) > 1) bad.push(`targetConnections.create ${req['targetConnections.create']}`);
+    if ((req['sourceConnections.create'] ?? 0) > 1)
+      bad.push(`sourceConnections.create ${req['sourceConnections.create']}`);
+    if ((req['targetConnections.create'] ?? 0) > 1)
+      bad.push(`targetConnections.create ${req['targetConnections.create']}`);
     if (w.violations.length > 0) bad.push(`violations: ${w.violations.join('; ')}`);
     if (bad.length > 0) {
       duplicates++;
@@ -167,8 +206,17 @@ try {
 
   const budget = P + 5 * L;
   const figures = {
-    migrations: N, steady: STEADY, pollMs: P, latencyMs: L, windowMs: W, concurrency: C, rate: R, elapsedMs: elapsed,
-    cutOver: latencies.length, missing, needsAttention: attention.length,
+    migrations: N,
+    steady: STEADY,
+    pollMs: P,
+    latencyMs: L,
+    windowMs: W,
+    concurrency: C,
+    rate: R,
+    elapsedMs: elapsed,
+    cutOver: latencies.length,
+    missing,
+    needsAttention: attention.length,
     cutoverLatency: { medianMs: median(latencies), p95Ms: quantile(latencies, 0.95), maxMs: max(latencies) },
     detection: { medianMs: median(detections), maxMs: max(detections) },
     watchPeakRssBytes: peakRss,
@@ -180,24 +228,63 @@ try {
     duplicates,
   };
   console.log(`\n  baseline: P = ${P} ms, L = ${L} ms; budget P + 5L = ${budget} ms`);
-  console.log(`  resolution → flow (legacy_stopped → connection_established): median ${ms(figures.cutoverLatency.medianMs)} (${ratio(figures.cutoverLatency.medianMs / P)} P), p95 ${ms(figures.cutoverLatency.p95Ms)}, max ${ms(figures.cutoverLatency.maxMs)} (${ratio(figures.cutoverLatency.maxMs / budget)} the budget)`);
-  console.log(`  detection (legacy_stopped → resolution_detected): median ${ms(figures.detection.medianMs)}, max ${ms(figures.detection.maxMs)}`);
-  console.log(`  watch: ${fleet?.drives} drives, at most ${fleet?.maxStartsPerSecond} started in any one second (--rate ${R}); ${fleet?.failureCount} failed or locked drives; peak RSS ${mb(peakRss)}`);
-  console.log(`  emulator: ${figures.httpRequestsPerSecond.median?.toFixed?.(0)} requests/s median, ${figures.httpRequestsPerSecond.max?.toFixed?.(0)} max (all routes)`);
-  if (attention.length > 0) console.log(`  needs attention: ${attention.slice(0, 5).map((a) => `${a.id} ${a.state} ${a.last_error}`).join('\n    ')}`);
-  if (fleet?.failures?.length) console.log(`  failures: ${fleet.failures.slice(0, 5).map((f) => `${f.kind} ${f.id}: ${f.message}`).join('\n    ')}`);
+  console.log(
+    `  resolution → flow (legacy_stopped → connection_established): median ${ms(figures.cutoverLatency.medianMs)} (${ratio(figures.cutoverLatency.medianMs / P)} P), p95 ${ms(figures.cutoverLatency.p95Ms)}, max ${ms(figures.cutoverLatency.maxMs)} (${ratio(figures.cutoverLatency.maxMs / budget)} the budget)`,
+  );
+  console.log(
+    `  detection (legacy_stopped → resolution_detected): median ${ms(figures.detection.medianMs)}, max ${ms(figures.detection.maxMs)}`,
+  );
+  console.log(
+    `  watch: ${fleet?.drives} drives, at most ${fleet?.maxStartsPerSecond} started in any one second (--rate ${R}); ${fleet?.failureCount} failed or locked drives; peak RSS ${mb(peakRss)}`,
+  );
+  console.log(
+    `  emulator: ${figures.httpRequestsPerSecond.median?.toFixed?.(0)} requests/s median, ${figures.httpRequestsPerSecond.max?.toFixed?.(0)} max (all routes)`,
+  );
+  if (attention.length > 0)
+    console.log(
+      `  needs attention: ${attention
+        .slice(0, 5)
+        .map((a) => `${a.id} ${a.state} ${a.last_error}`)
+        .join('\n    ')}`,
+    );
+  if (fleet?.failures?.length)
+    console.log(
+      `  failures: ${fleet.failures
+        .slice(0, 5)
+        .map((f) => `${f.kind} ${f.id}: ${f.message}`)
+        .join('\n    ')}`,
+    );
   if (process.env.BENCH_FLEET_TRACE) {
-    const worst = rows.filter((r) => r.stopped && r.detected).sort((a, b) => (Date.parse(b.detected) - Date.parse(b.stopped)) - (Date.parse(a.detected) - Date.parse(a.stopped)))[0];
+    const worst = rows
+      .filter((r) => r.stopped && r.detected)
+      .sort(
+        (a, b) => Date.parse(b.detected) - Date.parse(b.stopped) - (Date.parse(a.detected) - Date.parse(a.stopped)),
+      )[0];
     if (worst) {
       console.log(`  worst: ${worst.id} stopped ${worst.stopped} detected ${worst.detected}`);
-      console.log(watchErr.split('\n').filter((l) => l.includes(worst.id)).join('\n'));
+      console.log(
+        watchErr
+          .split('\n')
+          .filter((l) => l.includes(worst.id))
+          .join('\n'),
+      );
     }
   }
   if (dupExamples.length) console.log(`  duplicates: ${dupExamples.join('\n    ')}`);
   const checks = [
     check('every migration cut over', `${latencies.length}/${N}`, `${N}/${N}`, latencies.length === N),
-    check('max resolution → flow / (P + 5L)', ratio(figures.cutoverLatency.maxMs / budget), '≤ 1.00×', figures.cutoverLatency.maxMs <= budget),
-    check('max drive starts in one second', fleet?.maxStartsPerSecond, `≤ --rate ${R}`, fleet !== null && fleet.maxStartsPerSecond <= R),
+    check(
+      'max resolution → flow / (P + 5L)',
+      ratio(figures.cutoverLatency.maxMs / budget),
+      '≤ 1.00×',
+      figures.cutoverLatency.maxMs <= budget,
+    ),
+    check(
+      'max drive starts in one second',
+      fleet?.maxStartsPerSecond,
+      `≤ --rate ${R}`,
+      fleet !== null && fleet.maxStartsPerSecond <= R,
+    ),
     check('watch peak RSS', mb(peakRss), '≤ 300 MB', peakRss > 0 && peakRss <= MEMORY_LIMIT),
     check('orgs with a duplicate write', duplicates, '0', duplicates === 0),
   ];

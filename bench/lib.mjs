@@ -64,7 +64,9 @@ export function finish(bench, result) {
   const payload = { bench, ...result };
   if (process.env.BENCH_RESULT) writeFileSync(process.env.BENCH_RESULT, JSON.stringify(payload, null, 2));
   const misses = (result.checks ?? []).filter((c) => !c.ok);
-  console.log(`\n${bench}: ${misses.length === 0 ? 'every target met' : `${misses.length} target(s) missed: ${misses.map((c) => c.name).join('; ')}`}`);
+  console.log(
+    `\n${bench}: ${misses.length === 0 ? 'every target met' : `${misses.length} target(s) missed: ${misses.map((c) => c.name).join('; ')}`}`,
+  );
 }
 
 export function machine() {
@@ -143,7 +145,9 @@ export const silent = { debug() {}, info() {}, warn() {}, error() {} };
  * control API: resolve(key), world(org), setLatency(ms), reset(). close() ends the child.
  */
 export async function emulatorProcess(options = {}) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'emulator-child.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'emulator-child.mjs'), JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {
@@ -154,7 +158,11 @@ export async function emulatorProcess(options = {}) {
     child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
   });
   const call = async (method, p, body) => {
-    const res = await fetch(`${url}/_emulator${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${url}/_emulator${p}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = await res.json();
     if (!res.ok) throw new Error(`emulator control ${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
     return json;
@@ -191,7 +199,14 @@ export async function engineRig(emulatorUrl, dbFile, { timeoutMs = 5000, holder 
   // Every store write, timed (wall-clock start and duration), so a benchmark can say how much of a window
   // was spent waiting on SQLite (an fsync per commit with synchronous=FULL).
   const writes = [];
-  for (const name of ['commitTransition', 'recordIntent', 'recordOutcome', 'appendJournal', 'acquireLease', 'releaseLease']) {
+  for (const name of [
+    'commitTransition',
+    'recordIntent',
+    'recordOutcome',
+    'appendJournal',
+    'acquireLease',
+    'releaseLease',
+  ]) {
     const original = store[name].bind(store);
     store[name] = async (...args) => {
       const startedAt = Date.now();
@@ -210,7 +225,18 @@ export async function engineRig(emulatorUrl, dbFile, { timeoutMs = 5000, holder 
     if (!engines.has(orgId)) {
       const perOrg = { ...config, platform: { ...config.platform, orgId } };
       const services = createServices(perOrg, { logger: silent, retryBaseMs: 20, retryCapMs: 200 });
-      engines.set(orgId, new Engine({ store, services, clock: systemClock, logger: silent, holder, settings: DEFAULT_SETTINGS, env: {} }));
+      engines.set(
+        orgId,
+        new Engine({
+          store,
+          services,
+          clock: systemClock,
+          logger: silent,
+          holder,
+          settings: DEFAULT_SETTINGS,
+          env: {},
+        }),
+      );
     }
     return engines.get(orgId);
   };
@@ -231,7 +257,13 @@ export async function emulatorPlan(world, pollMs) {
   });
   if (!plan) throw new Error(JSON.stringify(errors));
   // Below the 5 s a plan file may ask for, as the integration tests do, to keep the benchmark short.
-  plan.polling = { ...plan.polling, ticketIntervalMs: pollMs, verifyIntervalMs: Math.max(pollMs, 300), maxAttempts: 10, retryBaseMs: 100 };
+  plan.polling = {
+    ...plan.polling,
+    ticketIntervalMs: pollMs,
+    verifyIntervalMs: Math.max(pollMs, 300),
+    maxAttempts: 10,
+    retryBaseMs: 100,
+  };
   return plan;
 }
 

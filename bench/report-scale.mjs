@@ -13,11 +13,27 @@
 //   node bench/report-scale.mjs [--full] [--sizes 10000,100000] [--rounds 3] [--keep DIR]
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { argFlag, argValue, check, finish, machine, mb, median, ms, ratio, removeDir, ROOT, runChild, tempDir } from './lib.mjs';
+import {
+  argFlag,
+  argValue,
+  check,
+  finish,
+  machine,
+  mb,
+  median,
+  ms,
+  ratio,
+  removeDir,
+  ROOT,
+  runChild,
+  tempDir,
+} from './lib.mjs';
 import { seedReportDb } from './seed.mjs';
 
 const FULL = argFlag('--full') || process.env.BENCH_FULL === '1';
-const SIZES = String(argValue('--sizes', FULL ? '10000,100000' : '1000,10000')).split(',').map(Number);
+const SIZES = String(argValue('--sizes', FULL ? '10000,100000' : '1000,10000'))
+  .split(',')
+  .map(Number);
 const ROUNDS = Number(argValue('--rounds', 3));
 const KEEP = argValue('--keep', null);
 const CLI = path.join(ROOT, 'bin', 'cutover.cjs');
@@ -26,7 +42,9 @@ const dir = KEEP ?? tempDir();
 const figures = { sizes: {}, full: FULL };
 const checks = [];
 try {
-  console.log(`report scale: sizes ${SIZES.join(', ')}; ${ROUNDS} interleaved rounds each${FULL ? '' : ' (quick sizes; --full for 10,000 and 100,000)'}`);
+  console.log(
+    `report scale: sizes ${SIZES.join(', ')}; ${ROUNDS} interleaved rounds each${FULL ? '' : ' (quick sizes; --full for 10,000 and 100,000)'}`,
+  );
   for (const n of SIZES) {
     const file = path.join(dir, `report-${n}.db`);
     if (!existsSync(file)) {
@@ -39,13 +57,22 @@ try {
     const raw = [];
     const rawRows = [];
     for (let r = 0; r < ROUNDS; r++) {
-      const a = await runChild(process.execPath, [CLI, 'report', '--format', 'json', '--db', file, '--out', out], { env, sampleMs: 10 });
+      const a = await runChild(process.execPath, [CLI, 'report', '--format', 'json', '--db', file, '--out', out], {
+        env,
+        sampleMs: 10,
+      });
       if (a.code !== 0) throw new Error(`cutover report exited ${a.code}: ${a.stderr.slice(0, 500)}`);
       report.push(a);
-      const b = await runChild(process.execPath, [path.join(ROOT, 'bench', 'raw-aggregate.mjs'), file], { env, sampleMs: 10 });
+      const b = await runChild(process.execPath, [path.join(ROOT, 'bench', 'raw-aggregate.mjs'), file], {
+        env,
+        sampleMs: 10,
+      });
       if (b.code !== 0) throw new Error(`raw aggregate exited ${b.code}: ${b.stderr.slice(0, 500)}`);
       raw.push(b);
-      const c = await runChild(process.execPath, [path.join(ROOT, 'bench', 'raw-aggregate.mjs'), file, '--rows'], { env, sampleMs: 10 });
+      const c = await runChild(process.execPath, [path.join(ROOT, 'bench', 'raw-aggregate.mjs'), file, '--rows'], {
+        env,
+        sampleMs: 10,
+      });
       rawRows.push(c);
     }
     const f = {
@@ -59,18 +86,31 @@ try {
     f.ratioRows = f.reportMs / f.rawRowsMs;
     figures.sizes[n] = f;
     console.log(`\n  ${n} migrations`);
-    console.log(`    baseline  raw SQL aggregate (child process):            median ${ms(f.rawMs)}, peak RSS ${mb(f.rawPeakRss)}`);
+    console.log(
+      `    baseline  raw SQL aggregate (child process):            median ${ms(f.rawMs)}, peak RSS ${mb(f.rawPeakRss)}`,
+    );
     console.log(`    baseline  raw SQL aggregate + reading every row:        median ${ms(f.rawRowsMs)}`);
-    console.log(`    measured  cutover report --format json (child process): median ${ms(f.reportMs)}, peak RSS ${mb(f.reportPeakRss)}`);
+    console.log(
+      `    measured  cutover report --format json (child process): median ${ms(f.reportMs)}, peak RSS ${mb(f.reportPeakRss)}`,
+    );
     console.log(`    ratio: ${ratio(f.ratio)} the aggregate, ${ratio(f.ratioRows)} the aggregate + rows`);
   }
   const [small, large] = SIZES.map((n) => figures.sizes[n]);
   const [ns, nl] = SIZES;
   const growth = large.reportMs / small.reportMs;
   const memGrowth = large.reportPeakRss / small.reportPeakRss;
-  console.log(`\n  growth ${ns} → ${nl} (×${nl / ns} rows): time ×${growth.toFixed(2)}, peak RSS ×${memGrowth.toFixed(2)}`);
+  console.log(
+    `\n  growth ${ns} → ${nl} (×${nl / ns} rows): time ×${growth.toFixed(2)}, peak RSS ×${memGrowth.toFixed(2)}`,
+  );
   checks.push(check(`${nl}: report / raw SQL aggregate`, ratio(large.ratio), '≤ 2.00×', large.ratio <= 2));
-  checks.push(check(`time growth ${ns}→${nl}`, `×${growth.toFixed(2)}`, `≤ ×${((nl / ns) * 1.2).toFixed(0)} (linear)`, growth <= (nl / ns) * 1.2));
+  checks.push(
+    check(
+      `time growth ${ns}→${nl}`,
+      `×${growth.toFixed(2)}`,
+      `≤ ×${((nl / ns) * 1.2).toFixed(0)} (linear)`,
+      growth <= (nl / ns) * 1.2,
+    ),
+  );
   checks.push(check(`peak RSS growth ${ns}→${nl}`, `×${memGrowth.toFixed(2)}`, '≤ ×1.25 (flat)', memGrowth <= 1.25));
   finish('report-scale', { machine: machine(), figures, checks });
 } finally {

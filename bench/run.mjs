@@ -69,7 +69,9 @@ for (const r of results) {
   }
   if (r.code !== 0) misses++;
 }
-console.log(`\n${misses === 0 ? 'every target met' : `${misses} target(s) missed or failed`} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `\n${misses === 0 ? 'every target met' : `${misses} target(s) missed or failed`} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: m, full, results }, null, 2));
 // Misses are findings, not failures of the run: exit 1 only when a benchmark itself failed.
 process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;

@@ -40,11 +40,16 @@ export async function seedReportDb(file, count, { seed = 42 } = {}) {
   const db = openDatabase(file);
   db.pragma('synchronous = OFF'); // seeding only: the benchmark data need not survive a power cut
   const rnd = prng(seed);
-  const insMigration = db.prepare(`INSERT INTO migrations (id, org_id, plan, snapshot, machine_version, xstate_version, state, status,
+  const insMigration =
+    db.prepare(`INSERT INTO migrations (id, org_id, plan, snapshot, machine_version, xstate_version, state, status,
       created_at, updated_at, progress_at, attempts, last_error, ticket_key)
     VALUES (?, ?, ?, ?, '1', '5.33.3', ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insMark = db.prepare('INSERT INTO marks (migration_id, name, at, source, override_by, override_reason, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const insJournal = db.prepare('INSERT INTO journal (migration_id, kind, at, name, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insMark = db.prepare(
+    'INSERT INTO marks (migration_id, name, at, source, override_by, override_reason, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insJournal = db.prepare(
+    'INSERT INTO journal (migration_id, kind, at, name, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const start = Date.parse('2024-01-01T00:00:00Z');
   const span = 700 * DAY;
   const t0 = performance.now();
@@ -54,12 +59,29 @@ export async function seedReportDb(file, count, { seed = 42 } = {}) {
       const org = `ORG${String(i % 5000).padStart(21, '0')}@AdobeOrg`;
       const created = start + Math.floor(rnd() * span);
       const [status, state] = statusFor(rnd());
-      const audiences = Array.from({ length: 3 + Math.floor(rnd() * 6) }, (_, k) => `seg-${(i * 7 + k).toString(16).padStart(8, '0')}-aep`);
+      const audiences = Array.from(
+        { length: 3 + Math.floor(rnd() * 6) },
+        (_, k) => `seg-${(i * 7 + k).toString(16).padStart(8, '0')}-aep`,
+      );
       const plan = JSON.stringify({
-        orgId: org, sandbox: 'prod', audiences, identities: [{ source: 'ECID', target: 'ECID' }], solutions: ['audience_manager', 'target'],
+        orgId: org,
+        sandbox: 'prod',
+        audiences,
+        identities: [{ source: 'ECID', target: 'ECID' }],
+        solutions: ['audience_manager', 'target'],
         destination: { name: 'Experience Cloud Audiences', description: `fleet migration ${i}`, tokenEnv: 'ECA_TOKEN' },
-        alerts: [], jira: { projectKey: 'CC', issueType: 'Task' }, usesDataManagement: false, ticketSlaBusinessDays: 6,
-        polling: { ticketIntervalMs: 60000, verifyIntervalMs: 30000, verifyTimeoutMs: 259200000, maxAttempts: 5, retryBaseMs: 2000 }, acceptedChecks: [],
+        alerts: [],
+        jira: { projectKey: 'CC', issueType: 'Task' },
+        usesDataManagement: false,
+        ticketSlaBusinessDays: 6,
+        polling: {
+          ticketIntervalMs: 60000,
+          verifyIntervalMs: 30000,
+          verifyTimeoutMs: 259200000,
+          maxAttempts: 5,
+          retryBaseMs: 2000,
+        },
+        acceptedChecks: [],
       });
       const filed = created + Math.floor(rnd() * 600_000);
       const stopped = filed + Math.floor((0.5 + rnd() * 9) * DAY);
@@ -68,27 +90,98 @@ export async function seedReportDb(file, count, { seed = 42 } = {}) {
       const firstData = established + Math.floor((5 + rnd() * 240) * 60_000);
       const marks = [['ticket_filed', filed, 'jira.created']];
       if (status === 'completed' || status === 'active' || (status === 'needs_attention' && rnd() < 0.5)) {
-        marks.push(['legacy_stopped', stopped, 'jira.resolutiondate'], ['resolution_detected', detected, 'cutover.clock'], ['connection_established', established, 'flowservice.createdAt']);
+        marks.push(
+          ['legacy_stopped', stopped, 'jira.resolutiondate'],
+          ['resolution_detected', detected, 'cutover.clock'],
+          ['connection_established', established, 'flowservice.createdAt'],
+        );
         if (status === 'completed') marks.push(['first_data', firstData, 'aam.createTime']);
       }
       const last = marks[marks.length - 1][1];
       const snapshot = JSON.stringify({
-        status: status === 'completed' || status === 'cancelled' ? 'done' : 'active', value: state, historyValue: {}, children: {},
-        context: { migrationId: id, marker: `cutover-${id}`, remote: { flowId: `flow-${i}` }, ticket: { key: `CC-${i + 1}`, id: String(10000 + i), createdAt: iso(filed), attached: false },
-          marks: Object.fromEntries(marks.map(([n, at, source]) => [n, { at: iso(at), source }])), lastPoll: null, waitUntil: null, attempts: 0, lastError: null },
+        status: status === 'completed' || status === 'cancelled' ? 'done' : 'active',
+        value: state,
+        historyValue: {},
+        children: {},
+        context: {
+          migrationId: id,
+          marker: `cutover-${id}`,
+          remote: { flowId: `flow-${i}` },
+          ticket: { key: `CC-${i + 1}`, id: String(10000 + i), createdAt: iso(filed), attached: false },
+          marks: Object.fromEntries(marks.map(([n, at, source]) => [n, { at: iso(at), source }])),
+          lastPoll: null,
+          waitUntil: null,
+          attempts: 0,
+          lastError: null,
+        },
       });
-      const lastError = status === 'needs_attention' ? JSON.stringify({ code: 'HTTP_503', message: 'Service Unavailable', httpStatus: 503, at: iso(last), retryable: true, step: 'verifying' }) : null;
-      insMigration.run(id, org, plan, snapshot, state, status, iso(created), iso(last), iso(last), status === 'needs_attention' ? 5 : 0, lastError, `CC-${i + 1}`);
+      const lastError =
+        status === 'needs_attention'
+          ? JSON.stringify({
+              code: 'HTTP_503',
+              message: 'Service Unavailable',
+              httpStatus: 503,
+              at: iso(last),
+              retryable: true,
+              step: 'verifying',
+            })
+          : null;
+      insMigration.run(
+        id,
+        org,
+        plan,
+        snapshot,
+        state,
+        status,
+        iso(created),
+        iso(last),
+        iso(last),
+        status === 'needs_attention' ? 5 : 0,
+        lastError,
+        `CC-${i + 1}`,
+      );
       for (const [name, at, source] of marks) {
         const override = name === 'legacy_stopped' && rnd() < 0.01;
-        insMark.run(id, name, iso(at), override ? 'operator' : source, override ? 'support@example' : null, override ? 'resolutiondate missing on the ticket' : null, iso(at));
+        insMark.run(
+          id,
+          name,
+          iso(at),
+          override ? 'operator' : source,
+          override ? 'support@example' : null,
+          override ? 'resolutiondate missing on the ticket' : null,
+          iso(at),
+        );
       }
       // Ten journal rows: create, transitions, ticket status observations, marks.
-      const names = ['CREATE', 'preflight', 'staging', 'filing', 'ticket_status', 'ticket_status', 'mark:legacy_stopped', 'cutting_over', 'verifying', 'completed'];
+      const names = [
+        'CREATE',
+        'preflight',
+        'staging',
+        'filing',
+        'ticket_status',
+        'ticket_status',
+        'mark:legacy_stopped',
+        'cutting_over',
+        'verifying',
+        'completed',
+      ];
       for (let j = 0; j < JOURNAL_PER_MIGRATION; j++) {
         const at = created + Math.floor(((last - created) * j) / JOURNAL_PER_MIGRATION);
-        const kind = j === 0 ? 'operator' : names[j].startsWith('mark:') || names[j] === 'ticket_status' ? 'observation' : 'transition';
-        insJournal.run(id, kind, iso(at), names[j], j === 0 ? 'admin@example' : null, null, JSON.stringify({ step: j, from: names[Math.max(0, j - 1)], to: names[j] }));
+        const kind =
+          j === 0
+            ? 'operator'
+            : names[j].startsWith('mark:') || names[j] === 'ticket_status'
+              ? 'observation'
+              : 'transition';
+        insJournal.run(
+          id,
+          kind,
+          iso(at),
+          names[j],
+          j === 0 ? 'admin@example' : null,
+          null,
+          JSON.stringify({ step: j, from: names[Math.max(0, j - 1)], to: names[j] }),
+        );
       }
     }
   })();
@@ -105,5 +198,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const r = await seedReportDb(file, Number(count));
-  console.log(`seeded ${count} migrations, ${r.journalRows} journal rows into ${file} in ${(r.seedMs / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${count} migrations, ${r.journalRows} journal rows into ${file} in ${(r.seedMs / 1000).toFixed(1)} s`,
+  );
 }

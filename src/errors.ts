@@ -106,7 +106,12 @@ export class ServiceError extends CutoverError {
     const where = `${method} ${url}`;
     const what = status === undefined ? 'network error' : `HTTP ${status}`;
     const code = vendorCode ? ` [${vendorCode}]` : '';
-    super(`${service}: ${where} failed: ${what}${code}: ${vendorMessage}`, serviceCode(status), hintFor(service, status), options);
+    super(
+      `${service}: ${where} failed: ${what}${code}: ${vendorMessage}`,
+      serviceCode(status),
+      hintFor(service, status),
+      options,
+    );
     this.kind = serviceKind(service, status, vendorCode, options?.body);
   }
 

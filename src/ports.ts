@@ -129,7 +129,12 @@ export interface DestinationPlatform {
   listConnections(specId: string): Promise<RemoteObject[]>;
   /** Reconcile lookup: the object of this kind whose description carries the marker. */
   findByMarker(kind: ConnectionKind, specId: string, marker: string): Promise<RemoteObject | null>;
-  createBaseConnection(input: { name: string; description: string; specId: string; token?: string }): Promise<RemoteObject>;
+  createBaseConnection(input: {
+    name: string;
+    description: string;
+    specId: string;
+    token?: string;
+  }): Promise<RemoteObject>;
   createSourceConnection(input: { name: string; description: string; baseConnectionId: string }): Promise<RemoteObject>;
   createTargetConnection(input: {
     name: string;

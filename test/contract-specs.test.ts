@@ -23,11 +23,12 @@ function vitest(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     const options = { cwd: repoRoot, env: { ...base, NO_COLOR: '1', ...env }, timeout: 120_000 };
     execFile(process.execPath, [bin, 'run', FILE], options, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}\n${stderr}` }));
+      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}\n${stderr}` }),
+    );
   });
 }
 
-describe('tests that need the vendors\' OpenAPI documents', () => {
+describe("tests that need the vendors' OpenAPI documents", () => {
   it('without CUTOVER_SPECS_DIR: the run passes and lists each test that did not run, by name', async () => {
     const run = await vitest({});
     expect(run.code, run.output).toBe(0);

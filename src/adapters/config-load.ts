@@ -4,7 +4,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CONFIG_KEYS, fileToRaw, validateConfig, type ConfigResult, type RawConfig, type ServiceGroup } from '../core/config.js';
+import {
+  CONFIG_KEYS,
+  fileToRaw,
+  validateConfig,
+  type ConfigResult,
+  type RawConfig,
+  type ServiceGroup,
+} from '../core/config.js';
 
 export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
 
@@ -47,7 +54,11 @@ export function loadConfig(options: LoadOptions = {}): LoadResult {
   };
 }
 
-function merge(fromFile: RawConfig, env: NodeJS.ProcessEnv, flags: RawConfig): { raw: RawConfig; sources: Record<string, ConfigSource> } {
+function merge(
+  fromFile: RawConfig,
+  env: NodeJS.ProcessEnv,
+  flags: RawConfig,
+): { raw: RawConfig; sources: Record<string, ConfigSource> } {
   const raw: RawConfig = {};
   const sources: Record<string, ConfigSource> = {};
   for (const { env: key } of CONFIG_KEYS) {
@@ -92,7 +103,11 @@ function readConfigFile(filePath: string, explicit: boolean, platform: NodeJS.Pl
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { ...none, exists: true, errors: [`config file ${filePath}: expected JSON, found a syntax error (${(err as Error).message})`] };
+    return {
+      ...none,
+      exists: true,
+      errors: [`config file ${filePath}: expected JSON, found a syntax error (${(err as Error).message})`],
+    };
   }
   const { raw, errors } = fileToRaw(parsed, `config file ${filePath}`);
   const secrets = CONFIG_KEYS.filter((k) => k.secret && raw[k.env]).map((k) => `${k.section}.${k.key}`);

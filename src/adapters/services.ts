@@ -39,7 +39,8 @@ export interface Services {
 export function createServices(config: ServiceConfig, deps: ServiceDeps): Services {
   const redactor = new Redactor(secretValues(config));
   const now = deps.clock ? () => deps.clock!.now() : Date.now;
-  const sleep: SleepFn | undefined = deps.sleep ?? (deps.clock ? (ms) => deps.clock!.sleepUntil(deps.clock!.now() + ms) : undefined);
+  const sleep: SleepFn | undefined =
+    deps.sleep ?? (deps.clock ? (ms) => deps.clock!.sleepUntil(deps.clock!.now() + ms) : undefined);
   const common = (service: HttpClientOptions['service'], baseUrl: string, auth?: AuthProvider): HttpClient =>
     new HttpClient({
       service,
@@ -68,7 +69,10 @@ export function createServices(config: ServiceConfig, deps: ServiceDeps): Servic
   return {
     tracker: new JiraTracker(common('jira', config.jira.url, jiraAuth(config)), config.jira.flavor),
     platform: new AepPlatform(
-      new FlowServiceClient(aep), new SegmentationClient(aep), config.platform.ecaSpecName, new IdentityClient(aep),
+      new FlowServiceClient(aep),
+      new SegmentationClient(aep),
+      config.platform.ecaSpecName,
+      new IdentityClient(aep),
     ),
     directory: new AamDirectory(common('aam', config.aam.url, aamAuth)),
     ims,
@@ -80,6 +84,8 @@ export function createServices(config: ServiceConfig, deps: ServiceDeps): Servic
 function jiraAuth(config: ServiceConfig): AuthProvider {
   const { flavor, email, token } = config.jira;
   const authorization =
-    flavor === 'cloud' ? `Basic ${Buffer.from(`${email ?? ''}:${token}`, 'utf8').toString('base64')}` : `Bearer ${token}`;
+    flavor === 'cloud'
+      ? `Basic ${Buffer.from(`${email ?? ''}:${token}`, 'utf8').toString('base64')}`
+      : `Bearer ${token}`;
   return { headers: async () => ({ Authorization: authorization }) };
 }

@@ -40,7 +40,8 @@ function onSignals(ctx: CliContext, controller: AbortController): () => void {
 
 export function reportError(ctx: CliContext, err: unknown): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+      return EXIT.ok;
     return EXIT.usage;
   }
   if (err instanceof CutoverError) {

@@ -21,7 +21,10 @@ export interface ProgramResult {
 function lazy(ctx: CliContext, result: ProgramResult, load: () => Promise<CommandModule>) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const positional = args.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
+    const positional = args
+      .slice(0, -2)
+      .flat()
+      .filter((a): a is string => typeof a === 'string');
     const mod = await load();
     result.exitCode = await mod.default(positional, command.optsWithGlobals(), ctx, command);
   };
@@ -29,7 +32,9 @@ function lazy(ctx: CliContext, result: ProgramResult, load: () => Promise<Comman
 
 export function createProgram(ctx: CliContext, result: ProgramResult, version: string): Command {
   const program = new Command('cutover')
-    .description('Migrate an AEP org from legacy segment sharing to the Experience Cloud Audiences destination, durably.')
+    .description(
+      'Migrate an AEP org from legacy segment sharing to the Experience Cloud Audiences destination, durably.',
+    )
     .version(version, '-V, --version')
     .option('--db <file>', 'state database (default: $CUTOVER_DB or ~/.local/share/cutover/state.db)')
     .option('--config <file>', 'configuration file (default: $CUTOVER_CONFIG or ~/.config/cutover/config.json)')

@@ -28,25 +28,117 @@ export interface ConfigKey {
 export const DEFAULT_IMS_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext';
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
-  { env: 'CUTOVER_JIRA_URL', section: 'jira', key: 'url', description: 'Jira site, e.g. https://example.atlassian.net' },
-  { env: 'CUTOVER_JIRA_FLAVOR', section: 'jira', key: 'flavor', default: 'cloud', description: 'cloud (REST v3) or dc (Data Center, REST v2)' },
+  {
+    env: 'CUTOVER_JIRA_URL',
+    section: 'jira',
+    key: 'url',
+    description: 'Jira site, e.g. https://example.atlassian.net',
+  },
+  {
+    env: 'CUTOVER_JIRA_FLAVOR',
+    section: 'jira',
+    key: 'flavor',
+    default: 'cloud',
+    description: 'cloud (REST v3) or dc (Data Center, REST v2)',
+  },
   { env: 'CUTOVER_JIRA_EMAIL', section: 'jira', key: 'email', description: 'Atlassian account email (Cloud only)' },
-  { env: 'CUTOVER_JIRA_TOKEN', section: 'jira', key: 'token', secret: true, description: 'Cloud API token or Data Center personal access token' },
-  { env: 'CUTOVER_IMS_URL', section: 'ims', key: 'url', default: 'https://ims-na1.adobelogin.com', description: 'Adobe IMS host' },
-  { env: 'CUTOVER_CLIENT_ID', section: 'ims', key: 'clientId', description: 'OAuth Server-to-Server client id (also the x-api-key)' },
-  { env: 'CUTOVER_CLIENT_SECRET', section: 'ims', key: 'clientSecret', secret: true, description: 'OAuth Server-to-Server client secret' },
-  { env: 'CUTOVER_IMS_SCOPES', section: 'ims', key: 'scopes', default: DEFAULT_IMS_SCOPES, description: 'comma-separated scopes' },
-  { env: 'CUTOVER_PLATFORM_URL', section: 'platform', key: 'url', default: 'https://platform.adobe.io', description: 'AEP API host' },
+  {
+    env: 'CUTOVER_JIRA_TOKEN',
+    section: 'jira',
+    key: 'token',
+    secret: true,
+    description: 'Cloud API token or Data Center personal access token',
+  },
+  {
+    env: 'CUTOVER_IMS_URL',
+    section: 'ims',
+    key: 'url',
+    default: 'https://ims-na1.adobelogin.com',
+    description: 'Adobe IMS host',
+  },
+  {
+    env: 'CUTOVER_CLIENT_ID',
+    section: 'ims',
+    key: 'clientId',
+    description: 'OAuth Server-to-Server client id (also the x-api-key)',
+  },
+  {
+    env: 'CUTOVER_CLIENT_SECRET',
+    section: 'ims',
+    key: 'clientSecret',
+    secret: true,
+    description: 'OAuth Server-to-Server client secret',
+  },
+  {
+    env: 'CUTOVER_IMS_SCOPES',
+    section: 'ims',
+    key: 'scopes',
+    default: DEFAULT_IMS_SCOPES,
+    description: 'comma-separated scopes',
+  },
+  {
+    env: 'CUTOVER_PLATFORM_URL',
+    section: 'platform',
+    key: 'url',
+    default: 'https://platform.adobe.io',
+    description: 'AEP API host',
+  },
   { env: 'CUTOVER_ORG_ID', section: 'platform', key: 'orgId', description: 'IMS organisation id, …@AdobeOrg' },
   { env: 'CUTOVER_SANDBOX', section: 'platform', key: 'sandbox', default: 'prod', description: 'AEP sandbox name' },
-  { env: 'CUTOVER_ECA_SPEC_NAME', section: 'platform', key: 'ecaSpecName', default: 'Experience Cloud Audiences', description: 'catalogue name of the destination connection spec' },
-  { env: 'CUTOVER_ECA_FLOW_SPEC_NAME', section: 'platform', key: 'ecaFlowSpecName', description: 'catalogue name of the destination flow spec' },
-  { env: 'CUTOVER_AAM_URL', section: 'aam', key: 'url', default: 'https://aam.adobe.io', description: 'Audience Manager API host' },
-  { env: 'CUTOVER_AAM_DATASOURCE', section: 'aam', key: 'dataSource', default: 'Experience Platform Segments', description: 'data source the new card writes to' },
-  { env: 'CUTOVER_AAM_LEGACY_DATASOURCE', section: 'aam', key: 'legacyDataSource', default: 'Adobe Experience Platform Audience Sharing', description: 'data source of the legacy pipe' },
-  { env: 'CUTOVER_HTTP_TIMEOUT_MS', section: 'http', key: 'timeoutMs', default: '30000', description: 'per-request timeout in ms' },
-  { env: 'CUTOVER_HTTP_RETRIES', section: 'http', key: 'retries', default: '4', description: 'retries of a failed request' },
-  { env: 'CUTOVER_DEBUG', section: 'http', key: 'debug', description: '"http" logs every request and response, redacted' },
+  {
+    env: 'CUTOVER_ECA_SPEC_NAME',
+    section: 'platform',
+    key: 'ecaSpecName',
+    default: 'Experience Cloud Audiences',
+    description: 'catalogue name of the destination connection spec',
+  },
+  {
+    env: 'CUTOVER_ECA_FLOW_SPEC_NAME',
+    section: 'platform',
+    key: 'ecaFlowSpecName',
+    description: 'catalogue name of the destination flow spec',
+  },
+  {
+    env: 'CUTOVER_AAM_URL',
+    section: 'aam',
+    key: 'url',
+    default: 'https://aam.adobe.io',
+    description: 'Audience Manager API host',
+  },
+  {
+    env: 'CUTOVER_AAM_DATASOURCE',
+    section: 'aam',
+    key: 'dataSource',
+    default: 'Experience Platform Segments',
+    description: 'data source the new card writes to',
+  },
+  {
+    env: 'CUTOVER_AAM_LEGACY_DATASOURCE',
+    section: 'aam',
+    key: 'legacyDataSource',
+    default: 'Adobe Experience Platform Audience Sharing',
+    description: 'data source of the legacy pipe',
+  },
+  {
+    env: 'CUTOVER_HTTP_TIMEOUT_MS',
+    section: 'http',
+    key: 'timeoutMs',
+    default: '30000',
+    description: 'per-request timeout in ms',
+  },
+  {
+    env: 'CUTOVER_HTTP_RETRIES',
+    section: 'http',
+    key: 'retries',
+    default: '4',
+    description: 'retries of a failed request',
+  },
+  {
+    env: 'CUTOVER_DEBUG',
+    section: 'http',
+    key: 'debug',
+    description: '"http" logs every request and response, redacted',
+  },
 ];
 
 export type RawConfig = Record<string, string | undefined>;
@@ -104,10 +196,14 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): C
 
 function crossChecks(config: ServiceConfig, raw: RawConfig, v: Validator, need: Set<ServiceGroup>): void {
   if (need.has('jira') && config.jira.flavor === 'dc' && present(raw.CUTOVER_JIRA_EMAIL)) {
-    v.warnings.push('CUTOVER_JIRA_EMAIL: ignored with CUTOVER_JIRA_FLAVOR=dc (Data Center uses the personal access token alone)');
+    v.warnings.push(
+      'CUTOVER_JIRA_EMAIL: ignored with CUTOVER_JIRA_FLAVOR=dc (Data Center uses the personal access token alone)',
+    );
   }
   if (need.has('jira') && config.jira.flavor === 'dc' && /\.atlassian\.net$/i.test(hostOf(config.jira.url))) {
-    v.warnings.push(`CUTOVER_JIRA_FLAVOR: expected cloud for an atlassian.net site, found "dc" (${config.jira.url} is Jira Cloud)`);
+    v.warnings.push(
+      `CUTOVER_JIRA_FLAVOR: expected cloud for an atlassian.net site, found "dc" (${config.jira.url} is Jira Cloud)`,
+    );
   }
   if (need.has('jira') && config.jira.email && !config.jira.email.includes('@')) {
     v.warnings.push(`CUTOVER_JIRA_EMAIL: expected the Atlassian account email, found "${config.jira.email}"`);
@@ -138,7 +234,12 @@ export function fileToRaw(file: unknown, fileName: string): { raw: RawConfig; er
   const raw: RawConfig = {};
   const errors: string[] = [];
   if (!file || typeof file !== 'object' || Array.isArray(file)) {
-    return { raw, errors: [`${fileName}: expected a JSON object with sections (jira, ims, platform, aam, http), found ${describe(file)}`] };
+    return {
+      raw,
+      errors: [
+        `${fileName}: expected a JSON object with sections (jira, ims, platform, aam, http), found ${describe(file)}`,
+      ],
+    };
   }
   for (const [section, values] of Object.entries(file as Record<string, unknown>)) {
     if (!values || typeof values !== 'object' || Array.isArray(values)) {
@@ -191,11 +292,17 @@ class Validator {
       this.errors.push(`${env}: expected an http(s) URL, found "${value}"`);
       return '';
     }
-    if (!/^https?:$/.test(url.protocol)) this.errors.push(`${env}: expected an http(s) URL, found protocol "${url.protocol}"`);
-    if (url.username || url.password) this.errors.push(`${env}: expected a URL without credentials, found user info in it (put secrets in their own keys)`);
+    if (!/^https?:$/.test(url.protocol))
+      this.errors.push(`${env}: expected an http(s) URL, found protocol "${url.protocol}"`);
+    if (url.username || url.password)
+      this.errors.push(
+        `${env}: expected a URL without credentials, found user info in it (put secrets in their own keys)`,
+      );
     if (url.search) this.errors.push(`${env}: expected a URL without a query string, found "${url.search}"`);
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-      this.warnings.push(`${env}: expected https, found plain http to ${url.hostname}: credentials would cross the network unencrypted`);
+      this.warnings.push(
+        `${env}: expected https, found plain http to ${url.hostname}: credentials would cross the network unencrypted`,
+      );
     }
     return value.replace(/\/+$/, '');
   }
@@ -236,7 +343,10 @@ class Validator {
   scopes(env: string): string {
     const value = this.text(env, true);
     if (!/\s/.test(value)) return value;
-    const fixed = value.split(/[\s,]+/).filter(Boolean).join(',');
+    const fixed = value
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .join(',');
     this.warnings.push(`${env}: expected comma-separated scopes, found spaces; using "${fixed}"`);
     return fixed;
   }

@@ -72,7 +72,13 @@ export function markLabel(mark: Mark | null | undefined): string {
 }
 
 /** Slot of each mark in Instants (an array indexed by a constant lookup: cheaper than a Map per call). */
-const SLOT: Record<MarkName, number> = { ticket_filed: 0, legacy_stopped: 1, resolution_detected: 2, connection_established: 3, first_data: 4 };
+const SLOT: Record<MarkName, number> = {
+  ticket_filed: 0,
+  legacy_stopped: 1,
+  resolution_detected: 2,
+  connection_established: 3,
+  first_data: 4,
+};
 
 /**
  * Each mark's instant, parsed once per computeDowntime call (a mark takes part in up to four figures). The note
@@ -108,7 +114,13 @@ function measure(instants: Instants, from: MarkName, to: MarkName): Measure | nu
   if (start === null || end === null) return null;
   const ms = end - start;
   const negative = ms < 0;
-  return { ms, negative, from, to, text: negative ? `${formatDuration(ms)} (negative: ${to} before ${from})` : formatDuration(ms) };
+  return {
+    ms,
+    negative,
+    from,
+    to,
+    text: negative ? `${formatDuration(ms)} (negative: ${to} before ${from})` : formatDuration(ms),
+  };
 }
 
 interface DayRules {
@@ -123,7 +135,9 @@ function businessDays(calendar: Measure | null, instants: Instants, rules: DayRu
   if (start === null || end === null) return null;
   const days = businessDaysBetween(start, end, rules.holidays, rules.timeZone);
   const unit = Math.abs(days) === 1 ? 'business day' : 'business days';
-  const text = calendar.negative ? `${days} ${unit} (negative: ${calendar.to} before ${calendar.from})` : `${days} ${unit}`;
+  const text = calendar.negative
+    ? `${days} ${unit} (negative: ${calendar.to} before ${calendar.from})`
+    : `${days} ${unit}`;
   // The calendar measure's fields in its order, then days (what `{ ...calendar, days, text }` gives, built directly).
   return { ms: calendar.ms, negative: calendar.negative, from: calendar.from, to: calendar.to, text, days };
 }

@@ -66,7 +66,12 @@ export function legacyStoppedMark(ctx: MigrationContext, poll: TicketPollOutput)
 export function overrideRequestOf(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): OverrideRequest {
   const last = ctx.lastPoll;
   const polled = last
-    ? { statusName: last.statusName, statusCategory: last.statusCategory, source: 'last_poll' as const, observedAt: last.at }
+    ? {
+        statusName: last.statusName,
+        statusCategory: last.statusCategory,
+        source: 'last_poll' as const,
+        observedAt: last.at,
+      }
     : null;
   return {
     migrationId: ctx.migrationId,

@@ -7,7 +7,16 @@ import type { ErrorKind, Marks, Plan, Solution, StoredError } from './types.js';
 export const MACHINE_VERSION = '1';
 
 /** Steps a migration can be retried into; also the names of effect steps in idempotency keys. */
-export const STEPS = ['preflight', 'staging', 'filing', 'awaiting_resolution', 'cutting_over', 'verifying', 'handoff', 'cancelling'] as const;
+export const STEPS = [
+  'preflight',
+  'staging',
+  'filing',
+  'awaiting_resolution',
+  'cutting_over',
+  'verifying',
+  'handoff',
+  'cancelling',
+] as const;
 export type Step = (typeof STEPS)[number];
 
 export interface TicketInfo {
@@ -177,4 +186,10 @@ export const OPERATOR_EVENT_TYPES = Object.keys(IS_OPERATOR_EVENT).filter(
 ) as OperatorEventType[];
 
 /** Solutions with no API to verify against: they need a recorded manual confirmation. */
-export const MANUAL_SOLUTIONS: readonly Solution[] = ['target', 'advertising_cloud', 'marketo', 'analytics', 'campaign'];
+export const MANUAL_SOLUTIONS: readonly Solution[] = [
+  'target',
+  'advertising_cloud',
+  'marketo',
+  'analytics',
+  'campaign',
+];

@@ -59,7 +59,11 @@ export function retryScheduled(ctx: MigrationContext): Update {
 }
 
 export function preflightRecorded(out: PreflightOutput): Update {
-  const remote = { ecaSpecId: out.ecaSpecId ?? undefined, flowSpecId: out.flowSpecId ?? undefined, baseConnectionId: out.adoptedConnectionId ?? undefined };
+  const remote = {
+    ecaSpecId: out.ecaSpecId ?? undefined,
+    flowSpecId: out.flowSpecId ?? undefined,
+    baseConnectionId: out.adoptedConnectionId ?? undefined,
+  };
   return { preflight: out.results, lastObservedAt: out.observedAt, remote };
 }
 
@@ -68,22 +72,39 @@ export function preflightFailed(ctx: MigrationContext, out: PreflightOutput): Up
   const message = failed.length
     ? `preflight failed: ${failed.map((r) => `${r.id}: ${r.message}`).join('; ')}`
     : 'preflight could not find the Experience Cloud Audiences connection or flow spec';
-  return { preflight: out.results, lastObservedAt: out.observedAt, ...parked('preflight', { code: 'PREFLIGHT_FAILED', message, at: out.observedAt }) };
+  return {
+    preflight: out.results,
+    lastObservedAt: out.observedAt,
+    ...parked('preflight', { code: 'PREFLIGHT_FAILED', message, at: out.observedAt }),
+  };
 }
 
 export function ticketRecorded(ctx: MigrationContext, ticket: TicketInfo): Update {
-  return { ticket, marks: logic.addMarks(ctx.marks, { ticket_filed: { at: ticket.createdAt, source: 'jira.created' } }) };
+  return {
+    ticket,
+    marks: logic.addMarks(ctx.marks, { ticket_filed: { at: ticket.createdAt, source: 'jira.created' } }),
+  };
 }
 
 export function pollRecorded(out: TicketPollOutput): Update {
-  const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
+  const lastPoll = {
+    at: out.observedAt,
+    startedAt: out.startedAt,
+    statusName: out.statusName,
+    statusCategory: out.statusCategory,
+  };
   return { lastPoll, lastObservedAt: out.observedAt, waitTrouble: null };
 }
 
 export function resolutionRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
   const stopped = logic.legacyStoppedMark(ctx, out);
   const detected = { at: out.observedAt, source: 'cutover.clock' };
-  return { marks: logic.addMarks(ctx.marks, { ...(stopped ? { legacy_stopped: stopped } : {}), resolution_detected: detected }) };
+  return {
+    marks: logic.addMarks(ctx.marks, {
+      ...(stopped ? { legacy_stopped: stopped } : {}),
+      resolution_detected: detected,
+    }),
+  };
 }
 
 /** A done ticket whose stop instant cannot be used: none given, or none plausible. No flow is created. */
@@ -92,8 +113,9 @@ export function resolutionUnknown(ctx: MigrationContext, out: TicketPollOutput):
   const reading = readStopInstant(out, logic.filedAt(ctx));
   const setIt = `cutover set-resolution ${ctx.migrationId} --at ISO --reason "..."`;
   if ('problem' in reading) {
-    const message = `ticket ${key} is done but Jira's times cannot be when the legacy pipe stopped: `
-      + `${reading.problem}; ask Customer Care when they turned it off, then: ${setIt}`;
+    const message =
+      `ticket ${key} is done but Jira's times cannot be when the legacy pipe stopped: ` +
+      `${reading.problem}; ask Customer Care when they turned it off, then: ${setIt}`;
     return parked('awaiting_resolution', { code: 'RESOLUTION_OUT_OF_BOUNDS', message, at: out.observedAt });
   }
   const message = `ticket ${key} is done but has neither a resolutiondate nor a changelog entry`;
@@ -103,7 +125,9 @@ export function resolutionUnknown(ctx: MigrationContext, out: TicketPollOutput):
 export function resolutionOverridden(ctx: MigrationContext, e: EventOf<'SET_RESOLUTION'>): Update {
   const override = { by: e.by, reason: e.reason };
   const source = isForced(logic.overrideRequestOf(ctx, e)) ? FORCED_OVERRIDE_SOURCE : 'operator';
-  const detected = ctx.marks.resolution_detected ? {} : { resolution_detected: { at: e.at, source: 'operator', override } };
+  const detected = ctx.marks.resolution_detected
+    ? {}
+    : { resolution_detected: { at: e.at, source: 'operator', override } };
   return { marks: logic.addMarks(ctx.marks, { legacy_stopped: { at: e.resolvedAt, source, override }, ...detected }) };
 }
 
@@ -130,7 +154,9 @@ export function verifyScheduled(ctx: MigrationContext): Update {
 export function flowRecorded(ctx: MigrationContext, flow: FlowOutput): Update {
   return {
     remote: { ...ctx.remote, flowId: flow.id },
-    marks: logic.addMarks(ctx.marks, { connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' } }),
+    marks: logic.addMarks(ctx.marks, {
+      connection_established: { at: flow.createdAt, source: 'flowservice.createdAt' },
+    }),
     verifyDeadline: Date.parse(flow.createdAt) + ctx.plan.polling.verifyTimeoutMs,
     waitTrouble: null,
   };
@@ -160,5 +186,9 @@ export function confirmationRecorded(ctx: MigrationContext, e: EventOf<'CONFIRM'
 }
 
 export function skipRecorded(ctx: MigrationContext, e: EventOf<'SKIP'>): Update {
-  return { skippedChecks: [...ctx.skippedChecks, { check: e.check, by: e.by, reason: e.reason }], lastError: null, attempts: 0 };
+  return {
+    skippedChecks: [...ctx.skippedChecks, { check: e.check, by: e.by, reason: e.reason }],
+    lastError: null,
+    attempts: 0,
+  };
 }

@@ -51,7 +51,11 @@ function outputOf<T>(event: unknown): T {
 /** Error transitions shared by every effectful step: bounded retries, then needs_attention. */
 function failTo(step: Step) {
   return [
-    { guard: { type: 'canRetry' as const }, target: '#migration.retrying', actions: { type: 'recordError' as const, params: { step } } },
+    {
+      guard: { type: 'canRetry' as const },
+      target: '#migration.retrying',
+      actions: { type: 'recordError' as const, params: { step } },
+    },
     { target: '#migration.needs_attention', actions: { type: 'recordError' as const, params: { step } } },
   ];
 }
@@ -95,7 +99,8 @@ export const migrationMachine = setup({
   },
   actors,
   guards: {
-    canRetry: ({ context, event }) => logic.canRetry(context, logic.asStoredError((event as { error?: unknown }).error, '')),
+    canRetry: ({ context, event }) =>
+      logic.canRetry(context, logic.asStoredError((event as { error?: unknown }).error, '')),
     waitMayRetry: ({ context, event }) => waits.waitMayRetry(context, (event as { error?: unknown }).error),
     authRefused: ({ context, event }) => waits.isAuthFailure(context, (event as { error?: unknown }).error),
     resumeTargetIs: ({ context }, params: { step: Step }) => context.resumeTarget === params.step,
@@ -104,7 +109,8 @@ export const migrationMachine = setup({
     // Cancel only while the legacy pipe may still be on: no stop mark, and the last poll did not see the
     // ticket done (a done ticket whose time is unknown has still turned the pipe off).
     legacyMayBeOn: ({ context }) => !context.marks.legacy_stopped && context.lastPoll?.statusCategory !== 'done',
-    preflightBlocks: ({ context, event }) => logic.blockingChecks(context, outputOf<PreflightOutput>(event).results).length > 0,
+    preflightBlocks: ({ context, event }) =>
+      logic.blockingChecks(context, outputOf<PreflightOutput>(event).results).length > 0,
     preflightFoundSpecs: ({ event }) => {
       const out = outputOf<PreflightOutput>(event);
       return Boolean(out.ecaSpecId && out.flowSpecId);
@@ -129,33 +135,51 @@ export const migrationMachine = setup({
   },
   actions: {
     noop: () => {},
-    recordError: assign(({ context, event }, params: { step: Step }) => up.errorRecorded(context, (event as { error?: unknown }).error, params.step)),
+    recordError: assign(({ context, event }, params: { step: Step }) =>
+      up.errorRecorded(context, (event as { error?: unknown }).error, params.step),
+    ),
     recordWaitError: assign(({ context, event }, params: { step: WaitStep }) =>
-      waits.waitErrorRecorded(context, (event as { error?: unknown }).error, params.step)),
+      waits.waitErrorRecorded(context, (event as { error?: unknown }).error, params.step),
+    ),
     parkOnAuth: assign(({ context, event }, params: { step: WaitStep }) =>
-      waits.authParked(context, (event as { error?: unknown }).error, params.step)),
+      waits.authParked(context, (event as { error?: unknown }).error, params.step),
+    ),
     scheduleRetry: assign(({ context }) => up.retryScheduled(context)),
     clearError: assign({ lastError: null, attempts: 0, waitUntil: null }),
     resetAttempts: assign({ attempts: 0, lastError: null, resumeTarget: null }),
     recordPreflight: assign(({ event }) => up.preflightRecorded(outputOf<PreflightOutput>(event))),
     failPreflight: assign(({ context, event }) => up.preflightFailed(context, outputOf<PreflightOutput>(event))),
-    recordBase: assign(({ context, event }) => ({ remote: { ...context.remote, baseConnectionId: outputOf<RemoteIdOutput>(event).id } })),
-    recordSource: assign(({ context, event }) => ({ remote: { ...context.remote, sourceConnectionId: outputOf<RemoteIdOutput>(event).id } })),
-    recordTarget: assign(({ context, event }) => ({ remote: { ...context.remote, targetConnectionId: outputOf<RemoteIdOutput>(event).id } })),
+    recordBase: assign(({ context, event }) => ({
+      remote: { ...context.remote, baseConnectionId: outputOf<RemoteIdOutput>(event).id },
+    })),
+    recordSource: assign(({ context, event }) => ({
+      remote: { ...context.remote, sourceConnectionId: outputOf<RemoteIdOutput>(event).id },
+    })),
+    recordTarget: assign(({ context, event }) => ({
+      remote: { ...context.remote, targetConnectionId: outputOf<RemoteIdOutput>(event).id },
+    })),
     recordTicket: assign(({ context, event }) => up.ticketRecorded(context, outputOf<TicketInfo>(event))),
     recordPoll: assign(({ event }) => up.pollRecorded(outputOf<TicketPollOutput>(event))),
     recordResolution: assign(({ context, event }) => up.resolutionRecorded(context, outputOf<TicketPollOutput>(event))),
     failResolutionUnknown: assign(({ context, event }) =>
       up.resolutionUnknown(context, outputOf<TicketPollOutput>(event)),
     ),
-    overrideResolution: assign(({ context, event }) => up.resolutionOverridden(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>)),
+    overrideResolution: assign(({ context, event }) =>
+      up.resolutionOverridden(context, event as Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>),
+    ),
     schedulePoll: assign(({ context }) => up.pollScheduled(context)),
     scheduleVerify: assign(({ context }) => up.verifyScheduled(context)),
     recordFlow: assign(({ context, event }) => up.flowRecorded(context, outputOf<FlowOutput>(event))),
-    recordVerification: assign(({ context, event }) => up.verificationRecorded(context, outputOf<VerificationOutput>(event))),
+    recordVerification: assign(({ context, event }) =>
+      up.verificationRecorded(context, outputOf<VerificationOutput>(event)),
+    ),
     failVerifyTimeout: assign(({ context }) => up.verifyTimedOut(context)),
-    recordConfirmation: assign(({ context, event }) => up.confirmationRecorded(context, event as Extract<MigrationEvent, { type: 'CONFIRM' }>)),
-    recordSkip: assign(({ context, event }) => up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>)),
+    recordConfirmation: assign(({ context, event }) =>
+      up.confirmationRecorded(context, event as Extract<MigrationEvent, { type: 'CONFIRM' }>),
+    ),
+    recordSkip: assign(({ context, event }) =>
+      up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>),
+    ),
     recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null, waitTrouble: null }),
   },
 }).createMachine({
@@ -197,7 +221,12 @@ export const migrationMachine = setup({
           invoke: {
             id: 'ensureBaseConnection',
             src: 'ensureBaseConnection',
-            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, plan: context.plan, ecaSpecId: context.remote.ecaSpecId! }),
+            input: ({ context }: Ctx) => ({
+              migrationId: context.migrationId,
+              marker: context.marker,
+              plan: context.plan,
+              ecaSpecId: context.remote.ecaSpecId!,
+            }),
             onDone: { target: 'choosing', actions: ['recordBase', 'resetAttempts'] },
             onError: failTo('staging'),
           },
@@ -206,7 +235,11 @@ export const migrationMachine = setup({
           invoke: {
             id: 'ensureSourceConnection',
             src: 'ensureSourceConnection',
-            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, baseConnectionId: context.remote.baseConnectionId! }),
+            input: ({ context }: Ctx) => ({
+              migrationId: context.migrationId,
+              marker: context.marker,
+              baseConnectionId: context.remote.baseConnectionId!,
+            }),
             onDone: { target: 'choosing', actions: ['recordSource', 'resetAttempts'] },
             onError: failTo('staging'),
           },
@@ -247,8 +280,16 @@ export const migrationMachine = setup({
             src: 'pollTicket',
             input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.ticket!.key }),
             onDone: [
-              { guard: and(['ticketResolved', 'resolutionTimeKnown']), target: '#migration.cutting_over', actions: ['recordPoll', 'recordResolution', 'resetAttempts'] },
-              { guard: 'ticketResolved', target: '#migration.needs_attention', actions: ['recordPoll', 'failResolutionUnknown'] },
+              {
+                guard: and(['ticketResolved', 'resolutionTimeKnown']),
+                target: '#migration.cutting_over',
+                actions: ['recordPoll', 'recordResolution', 'resetAttempts'],
+              },
+              {
+                guard: 'ticketResolved',
+                target: '#migration.needs_attention',
+                actions: ['recordPoll', 'failResolutionUnknown'],
+              },
               { target: 'sleeping', actions: ['recordPoll', 'resetAttempts', 'schedulePoll'] },
             ],
             // Never towards cutting_over: a failed read is not a resolution, whatever it answered.
@@ -257,7 +298,12 @@ export const migrationMachine = setup({
         },
         sleeping: {
           tags: ['waiting'],
-          invoke: { id: 'waitForPoll', src: 'waitUntil', input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone: 'polling' },
+          invoke: {
+            id: 'waitForPoll',
+            src: 'waitUntil',
+            input: ({ context }: Ctx) => ({ at: context.waitUntil! }),
+            onDone: 'polling',
+          },
           on: { WAKE: 'polling' },
         },
       },
@@ -297,7 +343,11 @@ export const migrationMachine = setup({
           invoke: {
             id: 'checkVerification',
             src: 'checkVerification',
-            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, flowId: context.remote.flowId!, plan: context.plan }),
+            input: ({ context }: Ctx) => ({
+              migrationId: context.migrationId,
+              flowId: context.remote.flowId!,
+              plan: context.plan,
+            }),
             onDone: { target: 'deciding', actions: ['recordVerification', 'resetAttempts'] },
             onError: waitFailTo('verifying', 'deciding'),
           },
@@ -311,7 +361,12 @@ export const migrationMachine = setup({
         },
         sleeping: {
           tags: ['waiting'],
-          invoke: { id: 'waitForVerify', src: 'waitUntil', input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone: 'checking' },
+          invoke: {
+            id: 'waitForVerify',
+            src: 'waitUntil',
+            input: ({ context }: Ctx) => ({ at: context.waitUntil! }),
+            onDone: 'checking',
+          },
           on: { CONFIRM: { target: 'deciding', actions: 'recordConfirmation' }, WAKE: 'checking' },
         },
       },
@@ -320,14 +375,24 @@ export const migrationMachine = setup({
       invoke: {
         id: 'postHandoff',
         src: 'postHandoff',
-        input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, ticketKey: context.ticket?.key ?? null, context }),
+        input: ({ context }: Ctx) => ({
+          migrationId: context.migrationId,
+          marker: context.marker,
+          ticketKey: context.ticket?.key ?? null,
+          context,
+        }),
         onDone: { target: 'completed', actions: 'resetAttempts' },
         onError: failTo('handoff'),
       },
     },
     retrying: {
       entry: 'scheduleRetry',
-      invoke: { id: 'waitForRetry', src: 'waitUntil', input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone: resumeRoutes('noop') },
+      invoke: {
+        id: 'waitForRetry',
+        src: 'waitUntil',
+        input: ({ context }: Ctx) => ({ at: context.waitUntil! }),
+        onDone: resumeRoutes('noop'),
+      },
     },
     needs_attention: {
       tags: ['attention'],
@@ -355,7 +420,12 @@ export const migrationMachine = setup({
           invoke: {
             id: 'withdrawTicket',
             src: 'withdrawTicket',
-            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, ticketKey: context.ticket!.key, reason: 'cancelled' }),
+            input: ({ context }: Ctx) => ({
+              migrationId: context.migrationId,
+              marker: context.marker,
+              ticketKey: context.ticket!.key,
+              reason: 'cancelled',
+            }),
             onDone: '#migration.cancelled',
             onError: failTo('cancelling'),
           },

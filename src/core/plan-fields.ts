@@ -19,7 +19,8 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(v.slice(0, 57))}... (${v.length} characters)` : JSON.stringify(v);
+  if (typeof v === 'string')
+    return v.length > 60 ? `${JSON.stringify(v.slice(0, 57))}... (${v.length} characters)` : JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${String(v)}`;
   if (Array.isArray(v)) return `an array of ${v.length} item${v.length === 1 ? '' : 's'}`;
   return typeof v === 'object' ? 'an object' : typeof v;
@@ -75,11 +76,21 @@ export class Checker {
   private readonly misspelt = new Map<string, string>();
 
   error(path: string, message: string, expected?: string, found?: string): void {
-    this.errors.push({ path, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
+    this.errors.push({
+      path,
+      message,
+      ...(expected !== undefined ? { expected } : {}),
+      ...(found !== undefined ? { found } : {}),
+    });
   }
 
   warn(path: string, message: string, expected?: string, found?: string): void {
-    this.warnings.push({ path, message, ...(expected !== undefined ? { expected } : {}), ...(found !== undefined ? { found } : {}) });
+    this.warnings.push({
+      path,
+      message,
+      ...(expected !== undefined ? { expected } : {}),
+      ...(found !== undefined ? { found } : {}),
+    });
   }
 
   /** Unknown keys are warnings (ignored), with the nearest known key when it looks like a typo. */
@@ -89,14 +100,23 @@ export class Checker {
       const guess = nearest(key, known);
       if (guess) this.misspelt.set(join(parent, guess), key);
       const hint = guess ? `did you mean "${guess}"?` : `known keys: ${known.join(', ')}`;
-      this.warn(join(parent, key), `${join(parent, key)}: unknown key "${key}" (ignored); ${hint}`, guess ?? `one of ${known.join(', ')}`, key);
+      this.warn(
+        join(parent, key),
+        `${join(parent, key)}: unknown key "${key}" (ignored); ${hint}`,
+        guess ?? `one of ${known.join(', ')}`,
+        key,
+      );
     }
   }
 
   type(path: string, expected: string, value: unknown, secret = false): void {
-    const found = secret && typeof value === 'string' ? `a string of ${value.length} characters (not shown)` : describe(value);
+    const found =
+      secret && typeof value === 'string' ? `a string of ${value.length} characters (not shown)` : describe(value);
     const missing = value === undefined ? ' (required)' : '';
-    const typo = value === undefined && this.misspelt.has(path) ? `; the plan has "${this.misspelt.get(path)}": a misspelling?` : '';
+    const typo =
+      value === undefined && this.misspelt.has(path)
+        ? `; the plan has "${this.misspelt.get(path)}": a misspelling?`
+        : '';
     this.error(path, `${path}${missing} must be ${expected}; found ${found}${typo}`, expected, found);
   }
 
@@ -122,7 +142,8 @@ export class Checker {
     const value = obj[key];
     if (value === undefined) return fallback;
     const why = rule.why ? ` (${rule.why})` : '';
-    const range = rule.max !== undefined ? `an integer between ${rule.min} and ${rule.max}` : `an integer of at least ${rule.min}`;
+    const range =
+      rule.max !== undefined ? `an integer between ${rule.min} and ${rule.max}` : `an integer of at least ${rule.min}`;
     if (typeof value !== 'number' || !Number.isInteger(value)) this.type(path, `${range}${why}`, value);
     else if (value < rule.min) this.type(path, `at least ${rule.min}${why}`, value);
     else if (rule.max !== undefined && value > rule.max) this.type(path, `at most ${rule.max}`, value);

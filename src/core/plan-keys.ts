@@ -27,8 +27,9 @@ export function duplicateKeys(text: string): DuplicateKey[] {
 export function duplicateKeyIssues(text: string, source: string): Issue[] {
   return duplicateKeys(text).map((d) => ({
     path: d.path,
-    message: `${d.path} appears twice in ${source} (line ${d.firstLine} and line ${d.line}): `
-      + 'JSON would keep only the last one and silently drop the other; keep one',
+    message:
+      `${d.path} appears twice in ${source} (line ${d.firstLine} and line ${d.line}): ` +
+      'JSON would keep only the last one and silently drop the other; keep one',
     expected: 'each key once per object',
     found: `${d.path} at line ${d.firstLine} and line ${d.line}`,
   }));

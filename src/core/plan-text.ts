@@ -120,7 +120,6 @@ export function jsonSyntaxIssue(body: string, source: string): Issue {
   return { path: `(plan) line ${line}, column ${column}`, message, expected: 'JSON', found };
 }
 
-
 function listIds(ids: readonly string[], max = 10): string {
   return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} ... and ${ids.length - max} more`;
 }

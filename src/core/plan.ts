@@ -1,6 +1,14 @@
 // Plan validation and defaults (DESIGN §2 step 1). validatePlan never throws: it returns the plan (null when
 // any error) with every error and warning, each naming the field, what was expected and what was found.
-import { IDENTITIES, SOLUTIONS, type AcceptedCheck, type IdentityMapping, type IdentityName, type Plan, type Solution } from './types.js';
+import {
+  IDENTITIES,
+  SOLUTIONS,
+  type AcceptedCheck,
+  type IdentityMapping,
+  type IdentityName,
+  type Plan,
+  type Solution,
+} from './types.js';
 import { Checker, isObj, join, nearest, slaSettings, type Issue, type Obj } from './plan-fields.js';
 import { CHECK_IDS, MAX_AUDIENCES_PER_FLOW } from './preflight-checks.js';
 import { tryParseInstant, toUtcIso } from './time.js';
@@ -42,7 +50,13 @@ export const PLAN_DEFAULTS: Readonly<PlanDefaults> = {
   usesDataManagement: false,
   ticketSlaBusinessDays: 6,
   issueType: 'Task',
-  polling: { ticketIntervalMs: 60_000, verifyIntervalMs: 30_000, verifyTimeoutMs: 72 * 3_600_000, maxAttempts: 5, retryBaseMs: 2_000 },
+  polling: {
+    ticketIntervalMs: 60_000,
+    verifyIntervalMs: 30_000,
+    verifyTimeoutMs: 72 * 3_600_000,
+    maxAttempts: 5,
+    retryBaseMs: 2_000,
+  },
 };
 
 /** Identities that may be hashed on activation (applyHashing). */
@@ -54,7 +68,23 @@ export const ORG_ID_RE = /^[A-Za-z0-9]+@AdobeOrg$/;
 const SANDBOX_RE = /^[a-z0-9][a-z0-9-]*$/;
 /** Marks a draft: the wizard's answers so far, where an absent field is a question not yet answered. */
 export const DRAFT_KEY = '$draft';
-const ROOT_KEYS = ['$schema', DRAFT_KEY, 'orgId', 'sandbox', 'audiences', 'identities', 'solutions', 'destination', 'alerts', 'jira', 'usesDataManagement', 'polling', 'ticketSlaBusinessDays', 'sla', 'acceptedChecks'];
+const ROOT_KEYS = [
+  '$schema',
+  DRAFT_KEY,
+  'orgId',
+  'sandbox',
+  'audiences',
+  'identities',
+  'solutions',
+  'destination',
+  'alerts',
+  'jira',
+  'usesDataManagement',
+  'polling',
+  'ticketSlaBusinessDays',
+  'sla',
+  'acceptedChecks',
+];
 const HOUR = 3_600_000;
 
 function mergeDefaults(input: PlanDefaultsInput = {}): PlanDefaults {
@@ -72,8 +102,18 @@ export function validatePlan(input: unknown, opts: ValidateOptions = {}): PlanRe
   secrets(c, input, '');
   c.keys(input, '', withSecretKeys(input, ROOT_KEYS));
   const plan: Plan = {
-    orgId: c.str(input, 'orgId', '', { required: true, pattern: ORG_ID_RE, expected: 'an IMS org id like "0123456789ABCDEF01234567@AdobeOrg"' }) ?? '',
-    sandbox: c.str(input, 'sandbox', '', { pattern: SANDBOX_RE, maxLength: 256, expected: 'a sandbox name (lower-case letters, digits and hyphens, e.g. "prod")' }) ?? d.sandbox,
+    orgId:
+      c.str(input, 'orgId', '', {
+        required: true,
+        pattern: ORG_ID_RE,
+        expected: 'an IMS org id like "0123456789ABCDEF01234567@AdobeOrg"',
+      }) ?? '',
+    sandbox:
+      c.str(input, 'sandbox', '', {
+        pattern: SANDBOX_RE,
+        maxLength: 256,
+        expected: 'a sandbox name (lower-case letters, digits and hyphens, e.g. "prod")',
+      }) ?? d.sandbox,
     audiences: audiences(c, input),
     identities: identities(c, input, d),
     solutions: solutions(c, input, d),
@@ -95,7 +135,13 @@ export function parsePlanText(text: string, source: string, opts: ValidateOption
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') {
     const expected = 'a JSON object with at least orgId, audiences, destination and jira';
-    return { plan: null, warnings: [], errors: [{ path: '(plan)', message: `${source} is empty: expected ${expected}`, expected, found: 'an empty file' }] };
+    return {
+      plan: null,
+      warnings: [],
+      errors: [
+        { path: '(plan)', message: `${source} is empty: expected ${expected}`, expected, found: 'an empty file' },
+      ],
+    };
   }
   let parsed: unknown;
   try {
@@ -110,7 +156,13 @@ export function parsePlanText(text: string, source: string, opts: ValidateOption
 }
 
 /** Values of a list, reported by index; a repeated value is a warning and is dropped. */
-function uniqueItems<T>(c: Checker, path: string, list: unknown[], item: (v: unknown, p: string) => T | undefined, key: (v: T) => string): T[] {
+function uniqueItems<T>(
+  c: Checker,
+  path: string,
+  list: unknown[],
+  item: (v: unknown, p: string) => T | undefined,
+  key: (v: T) => string,
+): T[] {
   const first = new Map<string, number>();
   const out: T[] = [];
   list.forEach((raw, i) => {
@@ -122,7 +174,12 @@ function uniqueItems<T>(c: Checker, path: string, list: unknown[], item: (v: unk
       first.set(k, i);
       out.push(value);
     } else {
-      c.warn(`${path}[${i}]`, `${path}[${i}] repeats ${k} (first at ${path}[${at}]); the duplicate is ignored`, `unique ${path}`, k);
+      c.warn(
+        `${path}[${i}]`,
+        `${path}[${i}] repeats ${k} (first at ${path}[${at}]); the duplicate is ignored`,
+        `unique ${path}`,
+        k,
+      );
     }
   });
   return out;
@@ -137,10 +194,21 @@ function audiences(c: Checker, input: Obj): string[] {
     return [];
   }
   const rule = { required: true, pattern: /^\S+$/, expected: 'an audience id (a non-empty string without spaces)' };
-  const out = uniqueItems(c, 'audiences', list, (v, p) => c.check(p, v, rule), (v) => JSON.stringify(v));
+  const out = uniqueItems(
+    c,
+    'audiences',
+    list,
+    (v, p) => c.check(p, v, rule),
+    (v) => JSON.stringify(v),
+  );
   if (out.length > MAX_AUDIENCES_PER_FLOW) {
     const found = `${out.length} distinct audience ids`;
-    c.error('audiences', `audiences has ${found}: the destination allows at most ${MAX_AUDIENCES_PER_FLOW} per dataflow (${out.length - MAX_AUDIENCES_PER_FLOW} too many)`, `at most ${MAX_AUDIENCES_PER_FLOW} audience ids`, found);
+    c.error(
+      'audiences',
+      `audiences has ${found}: the destination allows at most ${MAX_AUDIENCES_PER_FLOW} per dataflow (${out.length - MAX_AUDIENCES_PER_FLOW} too many)`,
+      `at most ${MAX_AUDIENCES_PER_FLOW} audience ids`,
+      found,
+    );
   }
   return out;
 }
@@ -160,7 +228,10 @@ function alerts(c: Checker, input: Obj, d: PlanDefaults): string[] {
 
 function identityTarget(c: Checker, value: unknown, path: string): IdentityName | undefined {
   if (typeof value === 'string' && (IDENTITIES as readonly string[]).includes(value)) return value as IdentityName;
-  const guess = typeof value === 'string' ? (IDENTITIES.find((i) => i.toLowerCase() === value.toLowerCase()) ?? nearest(value, IDENTITIES)) : undefined;
+  const guess =
+    typeof value === 'string'
+      ? (IDENTITIES.find((i) => i.toLowerCase() === value.toLowerCase()) ?? nearest(value, IDENTITIES))
+      : undefined;
   c.type(path, `one of ${IDENTITIES.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`, value);
   return undefined;
 }
@@ -168,15 +239,28 @@ function identityTarget(c: Checker, value: unknown, path: string): IdentityName 
 function mapping(c: Checker, item: unknown, path: string): IdentityMapping | undefined {
   if (!isObj(item)) return void c.type(path, 'an identity mapping {source, target, applyHashing?}', item);
   c.keys(item, path, ['source', 'target', 'applyHashing']);
-  const source = c.str(item, 'source', path, { required: true, expected: 'an AEP identity namespace (e.g. "ECID", "Email")' });
+  const source = c.str(item, 'source', path, {
+    required: true,
+    expected: 'an AEP identity namespace (e.g. "ECID", "Email")',
+  });
   const target = identityTarget(c, item.target, join(path, 'target'));
   const hashing = item.applyHashing === undefined ? undefined : c.bool(item, 'applyHashing', path, false);
   if (hashing && target && !HASHABLE_IDENTITIES.includes(target)) {
     const expected = `applyHashing only with ${HASHABLE_IDENTITIES.join(' or ')}`;
-    c.error(join(path, 'applyHashing'), `${join(path, 'applyHashing')} is true, but ${target} cannot be hashed on activation: ${expected}`, expected, `target ${target}`);
+    c.error(
+      join(path, 'applyHashing'),
+      `${join(path, 'applyHashing')} is true, but ${target} cannot be hashed on activation: ${expected}`,
+      expected,
+      `target ${target}`,
+    );
   }
   if (target && UNCONFIRMED_IDENTITIES.includes(target)) {
-    c.warn(join(path, 'target'), `${join(path, 'target')}: ${target} is in the beta table but not listed for Experience Cloud Audiences by the GA documentation; preflight checks the live spec`, 'ECID, GAID, IDFA or email_lc_sha256', target);
+    c.warn(
+      join(path, 'target'),
+      `${join(path, 'target')}: ${target} is in the beta table but not listed for Experience Cloud Audiences by the GA documentation; preflight checks the live spec`,
+      'ECID, GAID, IDFA or email_lc_sha256',
+      target,
+    );
   }
   if (source === undefined || target === undefined) return undefined;
   return { source, target, ...(hashing !== undefined ? { applyHashing: hashing } : {}) };
@@ -190,12 +274,24 @@ function identities(c: Checker, input: Obj, d: PlanDefaults): IdentityMapping[] 
     c.type('identities', expected, list);
     return [];
   }
-  return uniqueItems(c, 'identities', list, (v, p) => mapping(c, v, p), (m) => `${m.source} -> ${m.target}`);
+  return uniqueItems(
+    c,
+    'identities',
+    list,
+    (v, p) => mapping(c, v, p),
+    (m) => `${m.source} -> ${m.target}`,
+  );
 }
 
 function solution(c: Checker, value: unknown, path: string): Solution | undefined {
   if (typeof value === 'string' && (SOLUTIONS as readonly string[]).includes(value)) return value as Solution;
-  const normalised = typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
+  const normalised =
+    typeof value === 'string'
+      ? value
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      : '';
   const guess = normalised ? nearest(normalised, SOLUTIONS) : undefined;
   c.type(path, `one of ${SOLUTIONS.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`, value);
   return undefined;
@@ -209,7 +305,13 @@ function solutions(c: Checker, input: Obj, d: PlanDefaults): Solution[] {
     c.type('solutions', expected, list);
     return [];
   }
-  return uniqueItems(c, 'solutions', list, (v, p) => solution(c, v, p), (s) => s);
+  return uniqueItems(
+    c,
+    'solutions',
+    list,
+    (v, p) => solution(c, v, p),
+    (s) => s,
+  );
 }
 
 function polling(c: Checker, input: Obj, d: PlanDefaults): Plan['polling'] {
@@ -219,16 +321,34 @@ function polling(c: Checker, input: Obj, d: PlanDefaults): Plan['polling'] {
   c.keys(obj, 'polling', Object.keys(PLAN_DEFAULTS.polling));
   const p = d.polling;
   const result = {
-    ticketIntervalMs: c.int(obj, 'ticketIntervalMs', 'polling', p.ticketIntervalMs, { min: 5_000, max: 24 * HOUR, why: 'polling Jira more often than every 5 s risks its rate limits' }),
-    verifyIntervalMs: c.int(obj, 'verifyIntervalMs', 'polling', p.verifyIntervalMs, { min: 5_000, max: 24 * HOUR, why: 'at most one Audience Manager and Flow Service read every 5 s' }),
+    ticketIntervalMs: c.int(obj, 'ticketIntervalMs', 'polling', p.ticketIntervalMs, {
+      min: 5_000,
+      max: 24 * HOUR,
+      why: 'polling Jira more often than every 5 s risks its rate limits',
+    }),
+    verifyIntervalMs: c.int(obj, 'verifyIntervalMs', 'polling', p.verifyIntervalMs, {
+      min: 5_000,
+      max: 24 * HOUR,
+      why: 'at most one Audience Manager and Flow Service read every 5 s',
+    }),
     verifyTimeoutMs: c.int(obj, 'verifyTimeoutMs', 'polling', p.verifyTimeoutMs, { min: 60_000, max: 30 * 24 * HOUR }),
     maxAttempts: c.int(obj, 'maxAttempts', 'polling', p.maxAttempts, { min: 1, max: 100 }),
     retryBaseMs: c.int(obj, 'retryBaseMs', 'polling', p.retryBaseMs, { min: 100, max: 600_000 }),
   };
   if (result.verifyTimeoutMs < result.verifyIntervalMs) {
-    c.error('polling.verifyTimeoutMs', `polling.verifyTimeoutMs (${result.verifyTimeoutMs}) must be at least polling.verifyIntervalMs (${result.verifyIntervalMs})`, `>= ${result.verifyIntervalMs}`, String(result.verifyTimeoutMs));
+    c.error(
+      'polling.verifyTimeoutMs',
+      `polling.verifyTimeoutMs (${result.verifyTimeoutMs}) must be at least polling.verifyIntervalMs (${result.verifyIntervalMs})`,
+      `>= ${result.verifyIntervalMs}`,
+      String(result.verifyTimeoutMs),
+    );
   } else if (result.verifyTimeoutMs < 24 * HOUR) {
-    c.warn('polling.verifyTimeoutMs', `polling.verifyTimeoutMs is ${result.verifyTimeoutMs} ms: Audience Manager may take up to 24 h to make audiences fully available, so verification may time out early`, `at least ${24 * HOUR} (24 h)`, String(result.verifyTimeoutMs));
+    c.warn(
+      'polling.verifyTimeoutMs',
+      `polling.verifyTimeoutMs is ${result.verifyTimeoutMs} ms: Audience Manager may take up to 24 h to make audiences fully available, so verification may time out early`,
+      `at least ${24 * HOUR} (24 h)`,
+      String(result.verifyTimeoutMs),
+    );
   }
   return result;
 }
@@ -239,13 +359,26 @@ function acceptance(c: Checker, item: unknown, path: string): AcceptedCheck | un
   const check = c.str(item, 'check', path, { required: true, expected: 'a preflight check id (e.g. "licence.aam")' });
   if (check !== undefined && !(CHECK_IDS as readonly string[]).includes(check)) {
     const guess = nearest(check, CHECK_IDS);
-    c.warn(join(path, 'check'), `${join(path, 'check')}: "${check}" is not a preflight check id (ignored); ${guess ? `did you mean "${guess}"?` : `known: ${CHECK_IDS.join(', ')}`}`, guess ?? 'a preflight check id', check);
+    c.warn(
+      join(path, 'check'),
+      `${join(path, 'check')}: "${check}" is not a preflight check id (ignored); ${guess ? `did you mean "${guess}"?` : `known: ${CHECK_IDS.join(', ')}`}`,
+      guess ?? 'a preflight check id',
+      check,
+    );
   }
   const reason = c.str(item, 'reason', path, { required: true, expected: 'why the warning is accepted' });
   const by = c.str(item, 'by', path, { required: true, expected: 'who accepted it' });
-  const at = c.str(item, 'at', path, { required: true, expected: 'an ISO-8601 instant with offset, e.g. "2026-03-27T16:42:10Z"' });
+  const at = c.str(item, 'at', path, {
+    required: true,
+    expected: 'an ISO-8601 instant with offset, e.g. "2026-03-27T16:42:10Z"',
+  });
   const ms = at === undefined ? null : tryParseInstant(at);
-  if (at !== undefined && ms === null) c.type(join(path, 'at'), 'an ISO-8601 instant with seconds optional and an offset (Z, +01:00 or +0100), e.g. "2026-03-27T16:42:10Z"', at);
+  if (at !== undefined && ms === null)
+    c.type(
+      join(path, 'at'),
+      'an ISO-8601 instant with seconds optional and an offset (Z, +01:00 or +0100), e.g. "2026-03-27T16:42:10Z"',
+      at,
+    );
   if (check === undefined || reason === undefined || by === undefined || ms === null) return undefined;
   return { check, reason, by, at: toUtcIso(ms) };
 }
@@ -253,7 +386,13 @@ function acceptance(c: Checker, item: unknown, path: string): AcceptedCheck | un
 function acceptedChecks(c: Checker, input: Obj): AcceptedCheck[] {
   const list = c.array(input, 'acceptedChecks', '', 'an array of accepted checks {check, reason, by, at}');
   if (!list) return [];
-  return uniqueItems(c, 'acceptedChecks', list, (v, p) => acceptance(c, v, p), (a) => JSON.stringify(a.check));
+  return uniqueItems(
+    c,
+    'acceptedChecks',
+    list,
+    (v, p) => acceptance(c, v, p),
+    (a) => JSON.stringify(a.check),
+  );
 }
 
 const SECRET_KEY_RE = /token|secret|password|passwd|bearer|api_?key|credential/i;
@@ -262,13 +401,15 @@ const SECRET_KEY_RE = /token|secret|password|passwd|bearer|api_?key|credential/i
 function secrets(c: Checker, obj: Obj, parent: string): void {
   for (const key of Object.keys(obj).filter((k) => SECRET_KEY_RE.test(k) && k !== 'tokenEnv')) {
     const path = join(parent, key);
-    const expected = 'no secrets in a plan: put the token in an environment variable and name it in destination.tokenEnv';
+    const expected =
+      'no secrets in a plan: put the token in an environment variable and name it in destination.tokenEnv';
     c.error(path, `${path}: ${expected}`, expected, 'a secret-like key (value not shown)');
   }
 }
 
 /** Known keys plus the secret-looking ones (already reported as errors, not to be warned about again). */
-const withSecretKeys = (obj: Obj, known: string[]): string[] => known.concat(Object.keys(obj).filter((k) => SECRET_KEY_RE.test(k)));
+const withSecretKeys = (obj: Obj, known: string[]): string[] =>
+  known.concat(Object.keys(obj).filter((k) => SECRET_KEY_RE.test(k)));
 
 /** A nested object; undefined (with an issue when required or not an object) otherwise. */
 function section(c: Checker, input: Obj, key: string, expected: string, required: boolean): Obj | undefined {
@@ -286,15 +427,23 @@ function destination(c: Checker, input: Obj): Plan['destination'] {
   const obj = section(c, input, 'destination', 'an object {name, description?, accountId?, tokenEnv?}', true);
   if (!obj) return { name: '', description: '' };
   c.keys(obj, 'destination', withSecretKeys(obj, DESTINATION_KEYS));
-  const name = c.str(obj, 'name', 'destination', { required: true, maxLength: 256, expected: 'a non-empty connection name' }) ?? '';
+  const name =
+    c.str(obj, 'name', 'destination', { required: true, maxLength: 256, expected: 'a non-empty connection name' }) ??
+    '';
   const description = c.str(obj, 'description', 'destination', { allowEmpty: true, maxLength: 4000 }) ?? '';
   const accountId = c.str(obj, 'accountId', 'destination', { expected: 'a non-empty account id' });
   const tokenEnv = c.str(obj, 'tokenEnv', 'destination', {
     pattern: ENV_NAME_RE,
     secret: true,
-    expected: 'the name of the environment variable that holds the bearer token (letters, digits and _, not starting with a digit; e.g. "ECA_BEARER_TOKEN"), not the token itself',
+    expected:
+      'the name of the environment variable that holds the bearer token (letters, digits and _, not starting with a digit; e.g. "ECA_BEARER_TOKEN"), not the token itself',
   });
-  return { name, description, ...(accountId !== undefined ? { accountId } : {}), ...(tokenEnv !== undefined ? { tokenEnv } : {}) };
+  return {
+    name,
+    description,
+    ...(accountId !== undefined ? { accountId } : {}),
+    ...(tokenEnv !== undefined ? { tokenEnv } : {}),
+  };
 }
 
 const JIRA_KEYS = ['projectKey', 'issueType', 'existingKey', 'summary', 'description', 'labels'];
@@ -302,18 +451,41 @@ const PROJECT_KEY_RE = /^[A-Z][A-Z0-9_]{1,9}$/;
 const ISSUE_KEY_RE = /^[A-Z][A-Z0-9_]+-\d+$/;
 
 function jiraPlan(c: Checker, input: Obj, defaultIssueType: string): Plan['jira'] {
-  const obj = section(c, input, 'jira', 'an object {projectKey, issueType?, existingKey?, summary?, description?, labels?}', true);
+  const obj = section(
+    c,
+    input,
+    'jira',
+    'an object {projectKey, issueType?, existingKey?, summary?, description?, labels?}',
+    true,
+  );
   if (!obj) return { projectKey: '', issueType: defaultIssueType };
   c.keys(obj, 'jira', withSecretKeys(obj, JIRA_KEYS));
-  const projectKey = c.str(obj, 'projectKey', 'jira', { required: true, pattern: PROJECT_KEY_RE, expected: 'a Jira project key: 2-10 characters, an upper-case letter then A-Z, 0-9 or _ (e.g. "AAM")' }) ?? '';
-  const issueType = c.str(obj, 'issueType', 'jira', { expected: 'a Jira issue type name (e.g. "Task")' }) ?? defaultIssueType;
-  const existingKey = c.str(obj, 'existingKey', 'jira', { pattern: ISSUE_KEY_RE, expected: 'a Jira issue key like "AAM-52354"' });
+  const projectKey =
+    c.str(obj, 'projectKey', 'jira', {
+      required: true,
+      pattern: PROJECT_KEY_RE,
+      expected: 'a Jira project key: 2-10 characters, an upper-case letter then A-Z, 0-9 or _ (e.g. "AAM")',
+    }) ?? '';
+  const issueType =
+    c.str(obj, 'issueType', 'jira', { expected: 'a Jira issue type name (e.g. "Task")' }) ?? defaultIssueType;
+  const existingKey = c.str(obj, 'existingKey', 'jira', {
+    pattern: ISSUE_KEY_RE,
+    expected: 'a Jira issue key like "AAM-52354"',
+  });
   const summary = c.str(obj, 'summary', 'jira', { maxLength: 255 });
   const description = c.str(obj, 'description', 'jira', { allowEmpty: true });
-  const labels = c.strings(obj, 'labels', 'jira', { pattern: /^\S{1,255}$/, expected: 'Jira labels (no spaces, at most 255 characters)' });
+  const labels = c.strings(obj, 'labels', 'jira', {
+    pattern: /^\S{1,255}$/,
+    expected: 'Jira labels (no spaces, at most 255 characters)',
+  });
   const project = existingKey?.slice(0, existingKey.lastIndexOf('-'));
   if (existingKey && projectKey && project !== projectKey) {
-    c.warn('jira.existingKey', `jira.existingKey ${existingKey} is in project ${project}, not jira.projectKey ${projectKey}; it is attached as is`, `a key in ${projectKey}`, existingKey);
+    c.warn(
+      'jira.existingKey',
+      `jira.existingKey ${existingKey} is in project ${project}, not jira.projectKey ${projectKey}; it is attached as is`,
+      `a key in ${projectKey}`,
+      existingKey,
+    );
   }
   return {
     projectKey,

@@ -19,13 +19,18 @@ export function evaluateToken(plan: Plan, facts: PreflightFacts): Verdict[] {
   const id = 'destination.token';
   const name = plan.destination.tokenEnv;
   if (name === undefined) {
-    return [{ id, status: 'pass', message: 'no destination.tokenEnv: the connection is created without a bearer token' }];
+    return [
+      { id, status: 'pass', message: 'no destination.tokenEnv: the connection is created without a bearer token' },
+    ];
   }
   if (facts.tokenEnvSet === true) {
-    return [{ id, status: 'pass', message: `$${name} is set (the token is read from it and never stored)`, items: [name] }];
+    return [
+      { id, status: 'pass', message: `$${name} is set (the token is read from it and never stored)`, items: [name] },
+    ];
   }
-  const message = `destination.tokenEnv (--token-env) names $${name}, which is not set (or is empty) in this environment: `
-    + `the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
+  const message =
+    `destination.tokenEnv (--token-env) names $${name}, which is not set (or is empty) in this environment: ` +
+    `the connection would be created with no auth; set it with \`export ${name}=<bearer token>\` and run again`;
   return [{ id, status: 'fail', message, items: [name] }];
 }
 
@@ -55,7 +60,11 @@ export function evaluateNamespaces(plan: Plan, facts: PreflightFacts): Verdict[]
     const message = `every source is an active identity namespace of the org: ${sources.join(', ')}`;
     return [{ id, status: 'pass', message, items: sources }];
   }
-  const valid = listNames(namespaces.filter(isActive).map((n) => n.code), 30) || '(none)';
+  const valid =
+    listNames(
+      namespaces.filter(isActive).map((n) => n.code),
+      30,
+    ) || '(none)';
   const message = `identities[].source: ${problems.join('; ')}; the org's active namespace codes are: ${valid}`;
   return [{ id, status: 'fail', message, items: [...unknown, ...inactive] }];
 }

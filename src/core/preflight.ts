@@ -16,7 +16,14 @@ import {
 } from './preflight-rules.js';
 import { evaluateNamespaces, evaluateToken, type NamespaceFact } from './preflight-inputs.js';
 
-export { CHECKS, CHECK_IDS, MAX_AUDIENCES_PER_FLOW, REQUIRED_PERMISSIONS, type CheckDef, type CheckId } from './preflight-checks.js';
+export {
+  CHECKS,
+  CHECK_IDS,
+  MAX_AUDIENCES_PER_FLOW,
+  REQUIRED_PERMISSIONS,
+  type CheckDef,
+  type CheckId,
+} from './preflight-checks.js';
 export { legacyDiff } from './preflight-rules.js';
 export type { NamespaceFact } from './preflight-inputs.js';
 
@@ -78,7 +85,12 @@ function accept(result: CheckResult, acceptance: AcceptedCheck | undefined): Che
     return { ...result, message: `${result.message} (${refusal})` };
   }
   const { reason, by, at } = acceptance;
-  return { ...result, status: 'pass', message: `${result.message} (accepted by ${by}: ${reason})`, accepted: { reason, by, at } };
+  return {
+    ...result,
+    status: 'pass',
+    message: `${result.message} (accepted by ${by}: ${reason})`,
+    accepted: { reason, by, at },
+  };
 }
 
 function toResult(verdict: Verdict, plan: Plan): CheckResult {
@@ -93,7 +105,10 @@ function toResult(verdict: Verdict, plan: Plan): CheckResult {
     ...(verdict.status === 'pass' ? {} : { fix: def.fix }),
     ...(verdict.items && verdict.items.length > 0 ? { items: verdict.items } : {}),
   };
-  return accept(result, plan.acceptedChecks.find((a) => a.check === def.id));
+  return accept(
+    result,
+    plan.acceptedChecks.find((a) => a.check === def.id),
+  );
 }
 
 /** Evaluates every check of CHECKS, in CHECKS order. Pure: the same plan and facts give the same results. */

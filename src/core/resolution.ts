@@ -99,8 +99,9 @@ function inTime(r: OverrideRequest): Problem | null {
   }
   const filed = r.filedAt ? tryParseInstant(r.filedAt) : null;
   if (filed !== null && at < filed) {
-    const message = `--at: ${r.resolvedAt} is before ticket ${r.ticketKey} was filed (${r.filedAt}): `
-      + 'the pipe cannot have been stopped for a ticket that did not exist yet';
+    const message =
+      `--at: ${r.resolvedAt} is before ticket ${r.ticketKey} was filed (${r.filedAt}): ` +
+      'the pipe cannot have been stopped for a ticket that did not exist yet';
     return { code: 'OVERRIDE_BEFORE_FILED', message, hint: fix };
   }
   return null;
@@ -109,17 +110,17 @@ function inTime(r: OverrideRequest): Problem | null {
 function ticketDone(r: OverrideRequest): Problem | null {
   if (r.alreadyStopped || r.ticket?.statusCategory === 'done' || r.force) return null;
   const key = r.ticketKey ?? 'the ticket';
-  const where = r.ticket?.source === 'last_poll'
-    ? ` (last polled at ${r.ticket.observedAt}: Jira could not be read now)`
-    : '';
+  const where =
+    r.ticket?.source === 'last_poll' ? ` (last polled at ${r.ticket.observedAt}: Jira could not be read now)` : '';
   const status = r.ticket
     ? `ticket ${key} is '${r.ticket.statusName}' in Jira${where}`
     : `the status of ${key} is not known`;
   return {
     code: 'OVERRIDE_TICKET_NOT_DONE',
     message: `${status}: the legacy pipe may still be on, and set-resolution would create the new flow beside it`,
-    hint: `wait for Customer Care to resolve it (cutover resume ${r.migrationId} --follow); `
-      + 'if they confirmed the pipe is off, add --force with a --reason naming who confirmed it',
+    hint:
+      `wait for Customer Care to resolve it (cutover resume ${r.migrationId} --follow); ` +
+      'if they confirmed the pipe is off, add --force with a --reason naming who confirmed it',
   };
 }
 

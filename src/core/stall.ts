@@ -58,7 +58,9 @@ const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled']);
 
 /** The plan's own service level when it states a usable one (a whole number of days); the documented default otherwise. */
 export function slaBusinessDays(planDays: unknown): number {
-  return typeof planDays === 'number' && Number.isInteger(planDays) && planDays >= 0 ? planDays : DEFAULT_SLA_BUSINESS_DAYS;
+  return typeof planDays === 'number' && Number.isInteger(planDays) && planDays >= 0
+    ? planDays
+    : DEFAULT_SLA_BUSINESS_DAYS;
 }
 
 /** The plan's sla.timeZone when it names a zone this runtime knows; UTC otherwise (as for an absent one). */
@@ -93,7 +95,10 @@ function ticketReason(m: StallRecord, nowMs: number, sla: SlaCalendar): StallRea
 function attentionReason(m: StallRecord): StallReason | null {
   if (m.status !== 'needs_attention') return null;
   const e = m.lastError;
-  return { code: 'needs_attention', message: e ? `needs attention: ${e.code}: ${e.message}` : 'needs attention (no error recorded)' };
+  return {
+    code: 'needs_attention',
+    message: e ? `needs attention: ${e.code}: ${e.message}` : 'needs attention (no error recorded)',
+  };
 }
 
 function progressReason(m: StallRecord, nowMs: number, stallHours: number): StallReason | null {
@@ -101,7 +106,10 @@ function progressReason(m: StallRecord, nowMs: number, stallHours: number): Stal
   const idleMs = nowMs - Date.parse(m.progressAt);
   if (!(idleMs > stallHours * 3_600_000)) return null;
   const hours = Math.floor(idleMs / 3_600_000);
-  return { code: 'no_progress', message: `no progress for ${hours}h (since ${m.progressAt}; threshold ${stallHours}h)` };
+  return {
+    code: 'no_progress',
+    message: `no progress for ${hours}h (since ${m.progressAt}; threshold ${stallHours}h)`,
+  };
 }
 
 function runnerReason(m: StallRecord, lease: StallLease | null, nowMs: number): StallReason | null {
@@ -113,7 +121,12 @@ function runnerReason(m: StallRecord, lease: StallLease | null, nowMs: number): 
 }
 
 /** Every reason the migration counts as stalled at `now` (an empty list: it is not stalled). */
-export function stallReasons(record: StallRecord, lease: StallLease | null, now: string, options: StallOptions = {}): StallReason[] {
+export function stallReasons(
+  record: StallRecord,
+  lease: StallLease | null,
+  now: string,
+  options: StallOptions = {},
+): StallReason[] {
   const nowMs = parseInstant(now);
   const slaDays = options.slaBusinessDays ?? slaBusinessDays(record.planSlaBusinessDays);
   const stallHours = options.stallHours ?? DEFAULT_STALL_HOURS;

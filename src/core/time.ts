@@ -55,7 +55,8 @@ function twoDigits(s: string, i: number): number {
  */
 function canonicalInstant(s: string): number | undefined {
   if (s.length !== 24) return undefined;
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58) return undefined; // - - T :
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58)
+    return undefined; // - - T :
   if (s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined; // : . Z
   const century = twoDigits(s, 0);
   const yearOfCentury = twoDigits(s, 2);
@@ -80,7 +81,13 @@ export function tryParseInstant(s: string): number | null {
   if (fast !== undefined) return fast;
   const m = INSTANT_RE.exec(s);
   if (!m) return null;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const second = Number(m[6] ?? '0');
   const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const offset = offsetMinutes(m[8] ?? '');
@@ -95,7 +102,9 @@ export function tryParseInstant(s: string): number | null {
 export function parseInstant(s: string): number {
   const ms = tryParseInstant(s);
   if (ms === null) {
-    throw new RangeError(`expected an ISO-8601 instant with offset (e.g. 2026-03-29T14:05:00Z or +01:00), found ${JSON.stringify(s)}`);
+    throw new RangeError(
+      `expected an ISO-8601 instant with offset (e.g. 2026-03-29T14:05:00Z or +01:00), found ${JSON.stringify(s)}`,
+    );
   }
   return ms;
 }
@@ -116,7 +125,9 @@ export function normaliseInstant(s: string): string {
 export function parseJiraTimestamp(s: string): string {
   const ms = JIRA_RE.test(s) ? tryParseInstant(s) : null;
   if (ms === null) {
-    throw new RangeError(`expected a Jira timestamp yyyy-MM-ddTHH:mm:ss.SSS±HHmm (or ±HH:mm, Z), found ${JSON.stringify(s)}`);
+    throw new RangeError(
+      `expected a Jira timestamp yyyy-MM-ddTHH:mm:ss.SSS±HHmm (or ±HH:mm, Z), found ${JSON.stringify(s)}`,
+    );
   }
   return toUtcIso(ms);
 }

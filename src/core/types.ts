@@ -6,7 +6,14 @@ export const IDENTITIES = ['GAID', 'IDFA', 'ECID', 'phone_sha256', 'email_lc_sha
 export type IdentityName = (typeof IDENTITIES)[number];
 
 /** Experience Cloud solutions that may need to see the audiences. Only Audience Manager has an API check. */
-export const SOLUTIONS = ['audience_manager', 'target', 'advertising_cloud', 'marketo', 'analytics', 'campaign'] as const;
+export const SOLUTIONS = [
+  'audience_manager',
+  'target',
+  'advertising_cloud',
+  'marketo',
+  'analytics',
+  'campaign',
+] as const;
 export type Solution = (typeof SOLUTIONS)[number];
 
 export const SOLUTION_LABELS: Record<Solution, string> = {
@@ -85,8 +92,18 @@ export interface AcceptedCheck {
  * kinds for as long as it waits, and parks on `auth` after a few tries (see core/wait-errors.ts).
  */
 export const ERROR_KINDS = [
-  'auth', 'forbidden', 'not_found', 'rate_limited', 'server', 'timeout', 'network',
-  'html', 'malformed', 'wrong_shape', 'client', 'internal',
+  'auth',
+  'forbidden',
+  'not_found',
+  'rate_limited',
+  'server',
+  'timeout',
+  'network',
+  'html',
+  'malformed',
+  'wrong_shape',
+  'client',
+  'internal',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

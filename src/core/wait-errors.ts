@@ -14,7 +14,13 @@ export const WAIT_AUTH_TRIES = 3;
 
 /** Kinds a wait retries for as long as it lasts: the service is down, slow, or answered something else. */
 const TRANSIENT_IN_WAIT: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
-  'server', 'timeout', 'network', 'rate_limited', 'html', 'malformed', 'wrong_shape',
+  'server',
+  'timeout',
+  'network',
+  'rate_limited',
+  'html',
+  'malformed',
+  'wrong_shape',
 ]);
 
 /** The error's kind; errors stored before kinds existed get one from their code and status. */
@@ -85,8 +91,10 @@ export function credentialFix(service: string | undefined): string {
   if (service === 'jira') {
     return 'check CUTOVER_JIRA_TOKEN (with CUTOVER_JIRA_EMAIL on Jira Cloud), or jira.token in the config file';
   }
-  return 'check CUTOVER_CLIENT_ID and CUTOVER_CLIENT_SECRET (the OAuth Server-to-Server credential), '
-    + 'or ims.* in the config file';
+  return (
+    'check CUTOVER_CLIENT_ID and CUTOVER_CLIENT_SECRET (the OAuth Server-to-Server credential), ' +
+    'or ims.* in the config file'
+  );
 }
 
 /** Refused credentials after WAIT_AUTH_TRIES tries: parked with the fix; RETRY polls again at once. */

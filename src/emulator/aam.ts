@@ -17,29 +17,71 @@ function org(world: World, ctx: Ctx, defaultOrg: string): OrgWorld {
 
 function renderDataSource(o: OrgWorld, d: AamDataSource): Record<string, unknown> {
   return {
-    pid: o.pid, name: d.name, description: d.description, status: 'ACTIVE', integrationCode: d.integrationCode,
-    dataExportRestrictions: [], updateTime: d.createTime, crUID: 0, upUID: 0, linkNamespace: false, type: 'GENERAL',
-    subIdType: 'COOKIE', inboundS2S: true, outboundS2S: true, useAudienceManagerVisitorID: false, allowDataSharing: false,
-    masterDataSourceIdProvider: false, uniqueTraitIntegrationCodes: false, uniqueSegmentIntegrationCodes: false,
-    marketingCloudVisitorIdVersion: 0, idType: 'COOKIE', allowDeviceGraphSharing: false, supportsAuthenticatedProfile: false,
-    deviceGraph: false, authenticatedProfileName: '', deviceGraphName: '', customerProfileDataRetention: 62208000,
-    dataSourceId: d.dataSourceId, containerIds: [], samplingEnabled: false,
+    pid: o.pid,
+    name: d.name,
+    description: d.description,
+    status: 'ACTIVE',
+    integrationCode: d.integrationCode,
+    dataExportRestrictions: [],
+    updateTime: d.createTime,
+    crUID: 0,
+    upUID: 0,
+    linkNamespace: false,
+    type: 'GENERAL',
+    subIdType: 'COOKIE',
+    inboundS2S: true,
+    outboundS2S: true,
+    useAudienceManagerVisitorID: false,
+    allowDataSharing: false,
+    masterDataSourceIdProvider: false,
+    uniqueTraitIntegrationCodes: false,
+    uniqueSegmentIntegrationCodes: false,
+    marketingCloudVisitorIdVersion: 0,
+    idType: 'COOKIE',
+    allowDeviceGraphSharing: false,
+    supportsAuthenticatedProfile: false,
+    deviceGraph: false,
+    authenticatedProfileName: '',
+    deviceGraphName: '',
+    customerProfileDataRetention: 62208000,
+    dataSourceId: d.dataSourceId,
+    containerIds: [],
+    samplingEnabled: false,
   };
 }
 
 function renderTrait(o: OrgWorld, t: AamTrait): Record<string, unknown> {
   return {
-    sid: t.sid, pid: o.pid, name: t.name, description: t.description, traitType: 'ONBOARDED_TRAIT', status: 'ACTIVE',
-    dataSourceId: t.dataSourceId, folderId: t.folderId, traitRule: t.traitRule, integrationCode: t.integrationCode,
-    ttl: 120, createTime: t.createTime, updateTime: t.createTime,
+    sid: t.sid,
+    pid: o.pid,
+    name: t.name,
+    description: t.description,
+    traitType: 'ONBOARDED_TRAIT',
+    status: 'ACTIVE',
+    dataSourceId: t.dataSourceId,
+    folderId: t.folderId,
+    traitRule: t.traitRule,
+    integrationCode: t.integrationCode,
+    ttl: 120,
+    createTime: t.createTime,
+    updateTime: t.createTime,
   };
 }
 
 function renderSegment(o: OrgWorld, s: AamSegment): Record<string, unknown> {
   return {
-    sid: s.sid, pid: o.pid, name: s.name, description: s.description, folderId: s.folderId, dataSourceId: s.dataSourceId,
-    integrationCode: s.integrationCode, segmentRule: s.segmentRule, mergeRuleDataSourceId: 0, status: 'ACTIVE',
-    createTime: s.createTime, updateTime: s.createTime,
+    sid: s.sid,
+    pid: o.pid,
+    name: s.name,
+    description: s.description,
+    folderId: s.folderId,
+    dataSourceId: s.dataSourceId,
+    integrationCode: s.integrationCode,
+    segmentRule: s.segmentRule,
+    mergeRuleDataSourceId: 0,
+    status: 'ACTIVE',
+    createTime: s.createTime,
+    updateTime: s.createTime,
   };
 }
 
@@ -58,25 +100,36 @@ function listing(ctx: Ctx, items: Array<Record<string, unknown>>): Reply {
   if (!ctx.query.has('page') && !ctx.query.has('pageSize')) return json(200, filtered);
   const page = Number(ctx.query.get('page') ?? '0');
   const pageSize = Number(ctx.query.get('pageSize') ?? '10');
-  if (!Number.isInteger(page) || page < 0 || !Number.isInteger(pageSize) || pageSize < 1) return aamError(400, 'Invalid page or pageSize');
-  return json(200, { total: filtered.length, page, pageSize, list: filtered.slice(page * pageSize, (page + 1) * pageSize) });
+  if (!Number.isInteger(page) || page < 0 || !Number.isInteger(pageSize) || pageSize < 1)
+    return aamError(400, 'Invalid page or pageSize');
+  return json(200, {
+    total: filtered.length,
+    page,
+    pageSize,
+    list: filtered.slice(page * pageSize, (page + 1) * pageSize),
+  });
 }
 
 export function aamRoutes(world: World, defaultOrg: string) {
   const traitsOf = (o: OrgWorld) => o.aam.traits.map((t) => renderTrait(o, t));
   const segmentsOf = (o: OrgWorld) => o.aam.segments.map((s) => renderSegment(o, s));
-  const one = (kind: 'segments' | 'traits') => (ctx: Ctx): Reply => {
-    const o = org(world, ctx, defaultOrg);
-    const items = kind === 'segments' ? segmentsOf(o) : traitsOf(o);
-    const key = ctx.params.key ?? '';
-    const byCode = key.startsWith('ic:');
-    const found = items.find((item) => (byCode ? item.integrationCode === key.slice(3) : String(item.sid) === key));
-    return found ? json(200, found) : aamError(404, `${kind === 'segments' ? 'Segment' : 'Trait'} ${key} not found`);
-  };
+  const one =
+    (kind: 'segments' | 'traits') =>
+    (ctx: Ctx): Reply => {
+      const o = org(world, ctx, defaultOrg);
+      const items = kind === 'segments' ? segmentsOf(o) : traitsOf(o);
+      const key = ctx.params.key ?? '';
+      const byCode = key.startsWith('ic:');
+      const found = items.find((item) => (byCode ? item.integrationCode === key.slice(3) : String(item.sid) === key));
+      return found ? json(200, found) : aamError(404, `${kind === 'segments' ? 'Segment' : 'Trait'} ${key} not found`);
+    };
   return {
     dataSources: (ctx: Ctx): Reply => {
       const o = org(world, ctx, defaultOrg);
-      return json(200, o.aam.dataSources.map((d) => renderDataSource(o, d)));
+      return json(
+        200,
+        o.aam.dataSources.map((d) => renderDataSource(o, d)),
+      );
     },
     segments: (ctx: Ctx): Reply => listing(ctx, segmentsOf(org(world, ctx, defaultOrg))),
     traits: (ctx: Ctx): Reply => listing(ctx, traitsOf(org(world, ctx, defaultOrg))),

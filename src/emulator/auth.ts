@@ -87,14 +87,20 @@ export function checkAep(ctx: Ctx, tokens: TokenStore): Reply | undefined {
 export function checkAam(ctx: Ctx, tokens: TokenStore): Reply | undefined {
   const token = bearerToken(ctx);
   if (!token) {
-    return { ...json(401, { code: 'unauthorized', message: 'Full authentication is required to access this resource' }), headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="oauth"' } };
+    return {
+      ...json(401, { code: 'unauthorized', message: 'Full authentication is required to access this resource' }),
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="oauth"' },
+    };
   }
   const valid = tokens.check(token);
   if (!valid) {
     const reason = tokens.known(token) ? `Access token expired: ${token}` : `Invalid access token: ${token}`;
     return {
       ...json(401, { code: 'invalid_token', message: reason }),
-      headers: { 'content-type': 'application/json', 'www-authenticate': `Bearer realm="oauth", error="invalid_token", error_description="${reason}"` },
+      headers: {
+        'content-type': 'application/json',
+        'www-authenticate': `Bearer realm="oauth", error="invalid_token", error_description="${reason}"`,
+      },
     };
   }
   const apiKey = header(ctx, 'x-api-key');

@@ -49,7 +49,10 @@ export interface TicketTimes {
 }
 
 export class ControlError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -76,7 +79,12 @@ function parseInstant(value: string | number | undefined): number {
   return ms;
 }
 
-export function createControl(world: World, faults: FaultRegistry, tokens: TokenStore, settings: EmulatorSettings): EmulatorControl {
+export function createControl(
+  world: World,
+  faults: FaultRegistry,
+  tokens: TokenStore,
+  settings: EmulatorSettings,
+): EmulatorControl {
   const ticket = (key: string): Ticket => {
     const found = world.findTicket(key);
     if (!found) throw new ControlError(404, `no ticket ${key}`);
@@ -172,12 +180,15 @@ export function addControlRoutes(router: Router, control: EmulatorControl, setti
     return { ids: rules.map((rule) => control.addFault(rule)) };
   });
   add('POST', '/tickets/:key/resolve', 'tickets.resolve', (ctx, body) =>
-    control.resolveTicket(ctx.params.key ?? '', body as ResolveOptions));
+    control.resolveTicket(ctx.params.key ?? '', body as ResolveOptions),
+  );
   add('POST', '/tickets/:key/reopen', 'tickets.reopen', (ctx) => control.reopenTicket(ctx.params.key ?? ''));
   add('POST', '/tickets/:key/offset', 'tickets.offset', (ctx, body) =>
-    control.setTicketOffset(ctx.params.key ?? '', String(body.offset)));
+    control.setTicketOffset(ctx.params.key ?? '', String(body.offset)),
+  );
   add('POST', '/tickets/:key/times', 'tickets.times', (ctx, body) =>
-    control.setTicketTimes(ctx.params.key ?? '', body as TicketTimes));
+    control.setTicketTimes(ctx.params.key ?? '', body as TicketTimes),
+  );
   add('POST', '/tokens/expire', 'tokens.expire', () => ({ expired: control.expireTokens() }));
   add('POST', '/jira/flavor', 'jira.flavor', (_ctx, body) => control.setJiraFlavor(body.flavor as JiraFlavor));
 }

@@ -10,7 +10,17 @@ import { json, text } from './http.js';
 import { createRng, type Rng } from './rng.js';
 
 export const FAULT_KINDS = [
-  '429', '500', '503', 'hang', 'reset', '412', 'expired_token', '403', 'html', 'truncated', 'wrong_shape',
+  '429',
+  '500',
+  '503',
+  'hang',
+  'reset',
+  '412',
+  'expired_token',
+  '403',
+  'html',
+  'truncated',
+  'wrong_shape',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -50,7 +60,13 @@ export class FaultRegistry {
     if (!rule.route && !rule.path) throw new Error('a fault needs a route name or a path regex');
     const id = `fault-${this.nextId++}`;
     const regex = rule.path ? new RegExp(rule.path) : undefined;
-    this.rules.push({ ...rule, id, remaining: rule.times ?? Number.POSITIVE_INFINITY, fired: 0, ...(regex ? { regex } : {}) });
+    this.rules.push({
+      ...rule,
+      id,
+      remaining: rule.times ?? Number.POSITIVE_INFINITY,
+      fired: 0,
+      ...(regex ? { regex } : {}),
+    });
     return id;
   }
 
@@ -99,7 +115,9 @@ export function faultReply(rule: FaultRule, service: Service, after?: Reply): Re
   const retry = rule.retryAfterSec !== undefined ? { 'retry-after': String(rule.retryAfterSec) } : undefined;
   switch (rule.kind) {
     case '429':
-      return errorFor(service, 429, 'Too many requests. Please try again later.', { 'retry-after': String(rule.retryAfterSec ?? 1) });
+      return errorFor(service, 429, 'Too many requests. Please try again later.', {
+        'retry-after': String(rule.retryAfterSec ?? 1),
+      });
     case '500':
       return errorFor(service, 500, 'Internal server error');
     case '503':
@@ -131,13 +149,24 @@ function truncate(after: Reply | undefined): Reply {
 }
 
 function preconditionFailed(): Reply {
-  const message = 'Supplied version=["00000000-0000-0200-0000-000000000000"] does not match the current version on entity=["00000000-0000-0200-0000-000000000001"]';
-  return json(412, { type: 'https://ns.adobe.com/aep/errors/FLOW-1404-412', title: 'Version not matching', status: 412, errorMessage: message, errorDetails: message });
+  const message =
+    'Supplied version=["00000000-0000-0200-0000-000000000000"] does not match the current version on entity=["00000000-0000-0200-0000-000000000001"]';
+  return json(412, {
+    type: 'https://ns.adobe.com/aep/errors/FLOW-1404-412',
+    title: 'Version not matching',
+    status: 412,
+    errorMessage: message,
+    errorDetails: message,
+  });
 }
 
 function errorFor(service: Service, status: number, message: string, headers: Record<string, string> = {}): Reply {
   if (service === 'jira') {
-    if (status === 401) return { ...text(401, 'Client must be authenticated to access this resource.'), headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers } };
+    if (status === 401)
+      return {
+        ...text(401, 'Client must be authenticated to access this resource.'),
+        headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+      };
     return json(status, { errorMessages: [message], errors: {} }, headers);
   }
   if (service === 'aam') return json(status, { code: String(status), message }, headers);

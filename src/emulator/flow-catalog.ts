@@ -10,8 +10,15 @@ import type { Ctx, Reply } from './http.js';
 import { json } from './http.js';
 import { listReply, notFound } from './flow-common.js';
 import {
-  ECA_CONNECTION_SPEC_ID, ECA_FLOW_SPEC_ID, ECA_NAME, ECA_TARGET_IDENTITIES, EVENT_HUBS_SPEC_ID, KINESIS_SPEC_ID,
-  PROFILE_DESTINATIONS_FLOW_SPEC_ID, PROFILE_STORE_SPEC_ID, S3_SPEC_ID,
+  ECA_CONNECTION_SPEC_ID,
+  ECA_FLOW_SPEC_ID,
+  ECA_NAME,
+  ECA_TARGET_IDENTITIES,
+  EVENT_HUBS_SPEC_ID,
+  KINESIS_SPEC_ID,
+  PROFILE_DESTINATIONS_FLOW_SPEC_ID,
+  PROFILE_STORE_SPEC_ID,
+  S3_SPEC_ID,
 } from './constants.js';
 
 const ADOBE_PROVIDER = '0ed90a81-07f4-4586-8190-b40eccef1c5a';
@@ -22,10 +29,19 @@ const permissions = {
   view: [{ '@type': 'lowLevel', name: 'ViewDestinations', permissions: ['read'] }],
 };
 
-function destinationSpec(id: string, name: string, category: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function destinationSpec(
+  id: string,
+  name: string,
+  category: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
-    id, name, providerId: DESTINATION_PROVIDER, version: '1.0',
-    authSpec: [], attributes: { category, isDestination: true, isSource: false, ...extra },
+    id,
+    name,
+    providerId: DESTINATION_PROVIDER,
+    version: '1.0',
+    authSpec: [],
+    attributes: { category, isDestination: true, isSource: false, ...extra },
     permissionsInfo: permissions,
   };
 }
@@ -47,9 +63,14 @@ function ecaSpec(): Record<string, unknown> {
 
 export const CONNECTION_SPECS: Array<Record<string, unknown>> = [
   {
-    id: PROFILE_STORE_SPEC_ID, name: 'Profile Store', providerId: ADOBE_PROVIDER, version: '1.0', authSpec: [],
+    id: PROFILE_STORE_SPEC_ID,
+    name: 'Profile Store',
+    providerId: ADOBE_PROVIDER,
+    version: '1.0',
+    authSpec: [],
     sourceSpec: { name: 'Profile Store', type: 'ProfileFragments', spec: { type: 'object' }, attributes: {} },
-    attributes: { category: 'adobe', isSource: true }, permissionsInfo: permissions,
+    attributes: { category: 'adobe', isSource: true },
+    permissionsInfo: permissions,
   },
   ecaSpec(),
   destinationSpec(KINESIS_SPEC_ID, 'Amazon Kinesis', 'cloudStorage'),
@@ -59,15 +80,24 @@ export const CONNECTION_SPECS: Array<Record<string, unknown>> = [
 
 export const FLOW_SPECS: Array<Record<string, unknown>> = [
   {
-    id: ECA_FLOW_SPEC_ID, name: ECA_NAME, providerId: DESTINATION_PROVIDER, version: '1.0',
-    sourceConnectionSpecIds: [PROFILE_STORE_SPEC_ID], targetConnectionSpecIds: [ECA_CONNECTION_SPEC_ID],
-    attributes: { isSourceFlow: false, frequency: 'streaming' }, permissionsInfo: permissions,
+    id: ECA_FLOW_SPEC_ID,
+    name: ECA_NAME,
+    providerId: DESTINATION_PROVIDER,
+    version: '1.0',
+    sourceConnectionSpecIds: [PROFILE_STORE_SPEC_ID],
+    targetConnectionSpecIds: [ECA_CONNECTION_SPEC_ID],
+    attributes: { isSourceFlow: false, frequency: 'streaming' },
+    permissionsInfo: permissions,
   },
   {
-    id: PROFILE_DESTINATIONS_FLOW_SPEC_ID, name: 'Profile based destinations', providerId: DESTINATION_PROVIDER,
-    version: '1.0', sourceConnectionSpecIds: [PROFILE_STORE_SPEC_ID],
+    id: PROFILE_DESTINATIONS_FLOW_SPEC_ID,
+    name: 'Profile based destinations',
+    providerId: DESTINATION_PROVIDER,
+    version: '1.0',
+    sourceConnectionSpecIds: [PROFILE_STORE_SPEC_ID],
     targetConnectionSpecIds: [KINESIS_SPEC_ID, EVENT_HUBS_SPEC_ID, S3_SPEC_ID],
-    attributes: { isSourceFlow: false, frequency: 'streaming' }, permissionsInfo: permissions,
+    attributes: { isSourceFlow: false, frequency: 'streaming' },
+    permissionsInfo: permissions,
   },
 ];
 

@@ -9,7 +9,13 @@ import { header, json } from './http.js';
 
 export const FLOW_BASE = '/data/foundation/flowservice';
 
-export function flowProblem(status: number, code: string, title: string, message: string, extra: Record<string, unknown> = {}): Reply {
+export function flowProblem(
+  status: number,
+  code: string,
+  title: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Reply {
   return {
     status,
     headers: { 'content-type': 'application/problem+json;charset=UTF-8' },
@@ -25,8 +31,13 @@ export function flowProblem(status: number, code: string, title: string, message
 }
 
 export function notFound(kind: string, id: string): Reply {
-  return flowProblem(404, '1439', 'Resource not found',
-    `The requested ${kind} resource ${id} is not found. Verify the resource ID before trying again.`, { id, type: kind });
+  return flowProblem(
+    404,
+    '1439',
+    'Resource not found',
+    `The requested ${kind} resource ${id} is not found. Verify the resource ID before trying again.`,
+    { id, type: kind },
+  );
 }
 
 export function badRequest(code: string, message: string): Reply {
@@ -41,7 +52,8 @@ interface PropertyFilter {
 
 function parseFilter(expression: string): PropertyFilter | undefined {
   const match = /^([A-Za-z0-9_.[\]@-]+?)(==|!=|>=|<=|>|<)(.*)$/.exec(expression);
-  if (!match) return /^[A-Za-z0-9_.[\]]+$/.test(expression) ? { path: expression, op: 'exists', values: [] } : undefined;
+  if (!match)
+    return /^[A-Za-z0-9_.[\]]+$/.test(expression) ? { path: expression, op: 'exists', values: [] } : undefined;
   const [, path = '', op = '==', rest = ''] = match;
   return { path, op: op as PropertyFilter['op'], values: rest.split(',') };
 }
@@ -110,7 +122,10 @@ export function listReply(ctx: Ctx, resource: string, rendered: Array<Record<str
     if (!filter) return badRequest('1402', `Invalid property filter: ${expression}`);
     filters.push(filter);
   }
-  const matching = order(rendered.filter((item) => filters.every((f) => test(f, item))), ctx.query.get('orderby'));
+  const matching = order(
+    rendered.filter((item) => filters.every((f) => test(f, item))),
+    ctx.query.get('orderby'),
+  );
   const limitParam = ctx.query.get('limit');
   if (ctx.query.get('count') === 'true') {
     if (limitParam !== null) return badRequest('1401', 'limit and count parameters cannot be given together');

@@ -19,7 +19,8 @@ export const ECA_SINGLE_MESSAGE =
 
 function body(ctx: Ctx): Record<string, unknown> | Reply {
   const parsed = parseJsonBody(ctx);
-  if (parsed instanceof Error || !isRecord(parsed)) return badRequest('1000', 'The request body is not a valid JSON object');
+  if (parsed instanceof Error || !isRecord(parsed))
+    return badRequest('1000', 'The request body is not a valid JSON object');
   return parsed;
 }
 
@@ -27,7 +28,8 @@ function body(ctx: Ctx): Record<string, unknown> | Reply {
 function specRef(input: Record<string, unknown>): SpecRef | Reply {
   const spec = input.connectionSpec;
   if (!isRecord(spec) || typeof spec.id !== 'string') return badRequest('1000', 'connectionSpec.id is required');
-  if (typeof spec.version !== 'string') return flowProblem(422, '1000', 'Unprocessable entity', 'connectionSpec.version is required');
+  if (typeof spec.version !== 'string')
+    return flowProblem(422, '1000', 'Unprocessable entity', 'connectionSpec.version is required');
   if (!connectionSpecById(spec.id)) return json(400, { message: 'Please provide a valid spec id' });
   return { id: spec.id, version: spec.version };
 }
@@ -35,10 +37,15 @@ function specRef(input: Record<string, unknown>): SpecRef | Reply {
 function common(ctx: Ctx, input: Record<string, unknown>) {
   const now = Date.now();
   return {
-    id: randomUUID(), etag: quotedEtag(), createdAt: now, updatedAt: now,
+    id: randomUUID(),
+    etag: quotedEtag(),
+    createdAt: now,
+    updatedAt: now,
     name: typeof input.name === 'string' ? input.name : '',
     description: typeof input.description === 'string' ? input.description : '',
-    sandboxName: sandboxName(ctx), createdClient: clientOf(ctx), state: 'enabled' as const,
+    sandboxName: sandboxName(ctx),
+    createdClient: clientOf(ctx),
+    state: 'enabled' as const,
   };
 }
 
@@ -54,10 +61,17 @@ export function createConnection(world: World) {
     if (!('id' in spec && 'version' in spec)) return spec;
     if (typeof input.name !== 'string' || input.name === '') return badRequest('1000', 'name is required');
     const org = world.org(orgId(ctx));
-    if (spec.id === ECA_CONNECTION_SPEC_ID && org.connections.some((c) => c.connectionSpec.id === ECA_CONNECTION_SPEC_ID)) {
+    if (
+      spec.id === ECA_CONNECTION_SPEC_ID &&
+      org.connections.some((c) => c.connectionSpec.id === ECA_CONNECTION_SPEC_ID)
+    ) {
       return flowProblem(400, '1426', 'Bad request', ECA_SINGLE_MESSAGE);
     }
-    const connection: BaseConnection = { ...common(ctx, input), connectionSpec: spec, ...(input.auth === undefined ? {} : { auth: input.auth }) };
+    const connection: BaseConnection = {
+      ...common(ctx, input),
+      connectionSpec: spec,
+      ...(input.auth === undefined ? {} : { auth: input.auth }),
+    };
     org.connections.push(connection);
     return json(201, { id: connection.id, etag: connection.etag });
   };
@@ -77,10 +91,16 @@ function createChild(world: World, kind: 'sourceConnections' | 'targetConnection
     if (kind === 'targetConnections' && baseId === undefined) return badRequest('1000', 'baseConnectionId is required');
     if (baseId !== undefined && !base) return notFound('connections', baseId);
     if (base && base.connectionSpec.id !== spec.id) {
-      return badRequest('1000', `connectionSpec ${spec.id} does not match the base connection's spec ${base.connectionSpec.id}`);
+      return badRequest(
+        '1000',
+        `connectionSpec ${spec.id} does not match the base connection's spec ${base.connectionSpec.id}`,
+      );
     }
     const connection: SourceOrTargetConnection = {
-      ...common(ctx, input), connectionSpec: spec, data: input.data, params: input.params ?? {},
+      ...common(ctx, input),
+      connectionSpec: spec,
+      data: input.data,
+      params: input.params ?? {},
       ...(baseId === undefined ? {} : { baseConnectionId: baseId }),
     };
     org[kind].push(connection);
@@ -91,11 +111,20 @@ function createChild(world: World, kind: 'sourceConnections' | 'targetConnection
 export const createSourceConnection = (world: World) => createChild(world, 'sourceConnections');
 export const createTargetConnection = (world: World) => createChild(world, 'targetConnections');
 
-function audit(org: OrgWorld, item: { createdClient: string; createdAt: number; updatedAt: number; sandboxName: string }) {
+function audit(
+  org: OrgWorld,
+  item: { createdClient: string; createdAt: number; updatedAt: number; sandboxName: string },
+) {
   return {
-    createdAt: item.createdAt, updatedAt: item.updatedAt, createdBy: item.createdClient, updatedBy: item.createdClient,
-    createdClient: item.createdClient, updatedClient: item.createdClient, sandboxId: org.sandboxId,
-    sandboxName: item.sandboxName, imsOrgId: org.orgId,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    createdBy: item.createdClient,
+    updatedBy: item.createdClient,
+    createdClient: item.createdClient,
+    updatedClient: item.createdClient,
+    sandboxId: org.sandboxId,
+    sandboxName: item.sandboxName,
+    imsOrgId: org.orgId,
   };
 }
 
@@ -109,17 +138,32 @@ function maskedAuth(auth: unknown): unknown {
 export function renderConnection(org: OrgWorld, c: BaseConnection): Record<string, unknown> {
   const auth = maskedAuth(c.auth);
   return {
-    id: c.id, ...audit(org, c), name: c.name, description: c.description, connectionSpec: c.connectionSpec,
-    state: c.state, ...(auth ? { auth } : {}), version: c.etag, etag: c.etag,
+    id: c.id,
+    ...audit(org, c),
+    name: c.name,
+    description: c.description,
+    connectionSpec: c.connectionSpec,
+    state: c.state,
+    ...(auth ? { auth } : {}),
+    version: c.etag,
+    etag: c.etag,
   };
 }
 
 export function renderChild(org: OrgWorld, c: SourceOrTargetConnection): Record<string, unknown> {
   const base = c.baseConnectionId ? live(org.connections, c.baseConnectionId) : undefined;
   return {
-    id: c.id, ...audit(org, c), name: c.name, description: c.description,
-    ...(c.baseConnectionId ? { baseConnectionId: c.baseConnectionId } : {}), state: c.state, data: c.data,
-    connectionSpec: c.connectionSpec, params: c.params, version: c.etag, etag: c.etag,
+    id: c.id,
+    ...audit(org, c),
+    name: c.name,
+    description: c.description,
+    ...(c.baseConnectionId ? { baseConnectionId: c.baseConnectionId } : {}),
+    state: c.state,
+    data: c.data,
+    connectionSpec: c.connectionSpec,
+    params: c.params,
+    version: c.etag,
+    etag: c.etag,
     ...(c.connectionSpec.id === PROFILE_STORE_SPEC_ID ? { typeInfo: { type: 'ProfileFragments', id: 'ups' } } : {}),
     inheritedAttributes: base ? { baseConnection: { id: base.id, connectionSpec: base.connectionSpec } } : {},
   };
@@ -149,9 +193,15 @@ export function deleteConnection(world: World, kind: Kind) {
     const items: Array<{ id: string }> = org[kind];
     const index = items.findIndex((c) => c.id === id);
     if (index === -1) return notFound(kind, id);
-    const inUse = org.flows.some((f) => f.sourceConnectionIds.includes(id) || f.targetConnectionIds.includes(id))
-      || (kind === 'connections' && [...org.sourceConnections, ...org.targetConnections].some((c) => c.baseConnectionId === id));
-    if (inUse) return badRequest('1418', `The ${kind} resource ${id} cannot be deleted because it is being used in one or more flows`);
+    const inUse =
+      org.flows.some((f) => f.sourceConnectionIds.includes(id) || f.targetConnectionIds.includes(id)) ||
+      (kind === 'connections' &&
+        [...org.sourceConnections, ...org.targetConnections].some((c) => c.baseConnectionId === id));
+    if (inUse)
+      return badRequest(
+        '1418',
+        `The ${kind} resource ${id} cannot be deleted because it is being used in one or more flows`,
+      );
     items.splice(index, 1);
     return empty(202);
   };

@@ -26,18 +26,25 @@ function stringArray(value: unknown): string[] | undefined {
 }
 
 /** Checks references: connections exist and the flow spec accepts their connection specs. */
-function checkReferences(org: OrgWorld, spec: Record<string, unknown>, sources: string[], targets: string[]): Reply | undefined {
+function checkReferences(
+  org: OrgWorld,
+  spec: Record<string, unknown>,
+  sources: string[],
+  targets: string[],
+): Reply | undefined {
   const allowedSources = (spec.sourceConnectionSpecIds as string[] | undefined) ?? [];
   const allowedTargets = (spec.targetConnectionSpecIds as string[] | undefined) ?? [];
   for (const id of sources) {
     const found = org.sourceConnections.find((c) => c.id === id);
     if (!found) return badRequest('1000', `The source connection ${id} does not exist`);
-    if (!allowedSources.includes(found.connectionSpec.id)) return badRequest('1000', `Flow spec ${String(spec.id)} does not support source connection ${id}`);
+    if (!allowedSources.includes(found.connectionSpec.id))
+      return badRequest('1000', `Flow spec ${String(spec.id)} does not support source connection ${id}`);
   }
   for (const id of targets) {
     const found = org.targetConnections.find((c) => c.id === id);
     if (!found) return badRequest('1000', `The target connection ${id} does not exist`);
-    if (!allowedTargets.includes(found.connectionSpec.id)) return badRequest('1000', `Flow spec ${String(spec.id)} does not support target connection ${id}`);
+    if (!allowedTargets.includes(found.connectionSpec.id))
+      return badRequest('1000', `Flow spec ${String(spec.id)} does not support target connection ${id}`);
   }
   return undefined;
 }
@@ -54,7 +61,8 @@ function validateCreate(org: OrgWorld, input: Record<string, unknown>): Reply | 
   if (!spec) return badRequest('1000', `Invalid flow spec id: ${flowSpec.id}`);
   const sources = stringArray(input.sourceConnectionIds);
   const targets = stringArray(input.targetConnectionIds);
-  if (!sources || !targets) return badRequest('1000', 'sourceConnectionIds and targetConnectionIds must be non-empty arrays of ids');
+  if (!sources || !targets)
+    return badRequest('1000', 'sourceConnectionIds and targetConnectionIds must be non-empty arrays of ids');
   if (!Array.isArray(input.transformations)) return badRequest('1000', 'transformations must be an array');
   const refs = checkReferences(org, spec, sources, targets);
   if (refs) return refs;
@@ -71,10 +79,18 @@ export function createFlow(world: World) {
     if (invalid) return invalid;
     const now = Date.now();
     const flow: Flow = {
-      id: randomUUID(), etag: quotedEtag(), createdAt: now, updatedAt: now, name: String(input.name),
-      description: typeof input.description === 'string' ? input.description : '', sandboxName: sandboxName(ctx),
-      createdClient: clientOf(ctx), state: 'enabled', flowSpec: input.flowSpec as Flow['flowSpec'],
-      sourceConnectionIds: input.sourceConnectionIds as string[], targetConnectionIds: input.targetConnectionIds as string[],
+      id: randomUUID(),
+      etag: quotedEtag(),
+      createdAt: now,
+      updatedAt: now,
+      name: String(input.name),
+      description: typeof input.description === 'string' ? input.description : '',
+      sandboxName: sandboxName(ctx),
+      createdClient: clientOf(ctx),
+      state: 'enabled',
+      flowSpec: input.flowSpec as Flow['flowSpec'],
+      sourceConnectionIds: input.sourceConnectionIds as string[],
+      targetConnectionIds: input.targetConnectionIds as string[],
       transformations: structuredClone(input.transformations as unknown[]),
       ...(Array.isArray(input.labels) ? { labels: input.labels as string[] } : {}),
       requestReceivedAt: ctx.receivedAt,
@@ -95,31 +111,70 @@ function inherited(org: OrgWorld, flow: Flow): Record<string, unknown> {
   return {
     properties: { isDestinationFlow: sources.some((s) => s.connectionSpec.id === PROFILE_STORE_SPEC_ID) },
     sourceConnections: sources.map((s) => ({
-      id: s.id, connectionSpec: s.connectionSpec, ...base(s.baseConnectionId), typeInfo: { type: 'ProfileFragments', id: 'ups' },
+      id: s.id,
+      connectionSpec: s.connectionSpec,
+      ...base(s.baseConnectionId),
+      typeInfo: { type: 'ProfileFragments', id: 'ups' },
     })),
-    targetConnections: targets.map((t) => ({ id: t.id, connectionSpec: t.connectionSpec, ...base(t.baseConnectionId) })),
+    targetConnections: targets.map((t) => ({
+      id: t.id,
+      connectionSpec: t.connectionSpec,
+      ...base(t.baseConnectionId),
+    })),
   };
 }
 
 export function renderFlow(org: OrgWorld, flow: Flow): Record<string, unknown> {
   const lastRun = org.runs.filter((r) => r.flowId === flow.id).at(-1);
   return {
-    id: flow.id, createdAt: flow.createdAt, updatedAt: flow.updatedAt, createdBy: flow.createdClient,
-    updatedBy: flow.createdClient, createdClient: flow.createdClient, updatedClient: flow.createdClient,
-    sandboxId: org.sandboxId, sandboxName: flow.sandboxName, imsOrgId: org.orgId, name: flow.name,
-    description: flow.description, flowSpec: flow.flowSpec, state: flow.state, version: flow.etag, etag: flow.etag,
-    sourceConnectionIds: flow.sourceConnectionIds, targetConnectionIds: flow.targetConnectionIds,
-    inheritedAttributes: inherited(org, flow), transformations: flow.transformations,
-    ...(flow.labels ? { labels: flow.labels } : {}), runs: `/runs?property=flowId==${flow.id}`,
-    lastOperation: { started: flow.updatedAt, updated: flow.updatedAt, operation: flow.createdAt === flow.updatedAt ? 'create' : 'update' },
-    ...(lastRun ? { lastRunDetails: { id: lastRun.id, state: 'success', startedAtUTC: lastRun.startedAt, completedAtUTC: lastRun.completedAt } } : {}),
+    id: flow.id,
+    createdAt: flow.createdAt,
+    updatedAt: flow.updatedAt,
+    createdBy: flow.createdClient,
+    updatedBy: flow.createdClient,
+    createdClient: flow.createdClient,
+    updatedClient: flow.createdClient,
+    sandboxId: org.sandboxId,
+    sandboxName: flow.sandboxName,
+    imsOrgId: org.orgId,
+    name: flow.name,
+    description: flow.description,
+    flowSpec: flow.flowSpec,
+    state: flow.state,
+    version: flow.etag,
+    etag: flow.etag,
+    sourceConnectionIds: flow.sourceConnectionIds,
+    targetConnectionIds: flow.targetConnectionIds,
+    inheritedAttributes: inherited(org, flow),
+    transformations: flow.transformations,
+    ...(flow.labels ? { labels: flow.labels } : {}),
+    runs: `/runs?property=flowId==${flow.id}`,
+    lastOperation: {
+      started: flow.updatedAt,
+      updated: flow.updatedAt,
+      operation: flow.createdAt === flow.updatedAt ? 'create' : 'update',
+    },
+    ...(lastRun
+      ? {
+          lastRunDetails: {
+            id: lastRun.id,
+            state: 'success',
+            startedAtUTC: lastRun.startedAt,
+            completedAtUTC: lastRun.completedAt,
+          },
+        }
+      : {}),
   };
 }
 
 export function listFlows(world: World) {
   return (ctx: Ctx): Reply => {
     const org = world.org(orgId(ctx));
-    return listReply(ctx, 'flows', org.flows.map((f) => renderFlow(org, f)));
+    return listReply(
+      ctx,
+      'flows',
+      org.flows.map((f) => renderFlow(org, f)),
+    );
   };
 }
 
@@ -137,7 +192,8 @@ export function flowAction(world: World) {
     const flow = org.flows.find((f) => f.id === ctx.params.id);
     if (!flow) return notFound('flows', ctx.params.id ?? '');
     const op = ctx.query.get('op');
-    if (op !== 'enable' && op !== 'disable') return badRequest('1000', `Invalid op: ${String(op)}; expected enable or disable`);
+    if (op !== 'enable' && op !== 'disable')
+      return badRequest('1000', `Invalid op: ${String(op)}; expected enable or disable`);
     const ifMatch = header(ctx, 'if-match');
     if (ifMatch !== undefined && ifMatch !== flow.etag) {
       const message = `Supplied version=[${ifMatch}] does not match the current version on entity=[${flow.etag}]`;
@@ -162,30 +218,59 @@ export function deleteFlow(world: World) {
 }
 
 function renderRun(org: OrgWorld, run: Run): Record<string, unknown> {
-  const entitySummaries = run.segmentIds.map((id) => ({ id: `segment:${id}`, inputRecordCount: 120, outputRecordCount: 118 }));
+  const entitySummaries = run.segmentIds.map((id) => ({
+    id: `segment:${id}`,
+    inputRecordCount: 120,
+    outputRecordCount: 118,
+  }));
   const count = run.segmentIds.length * 120;
   return {
-    id: run.id, createdAt: run.createdAt, updatedAt: run.updatedAt, createdBy: run.createdClient, updatedBy: run.createdClient,
-    createdClient: run.createdClient, updatedClient: run.createdClient, sandboxId: org.sandboxId, sandboxName: run.sandboxName,
-    imsOrgId: org.orgId, flowId: run.flowId, flowSpec: run.flowSpec, providerRefId: run.id.slice(0, 8), etag: run.etag,
+    id: run.id,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    createdBy: run.createdClient,
+    updatedBy: run.createdClient,
+    createdClient: run.createdClient,
+    updatedClient: run.createdClient,
+    sandboxId: org.sandboxId,
+    sandboxName: run.sandboxName,
+    imsOrgId: org.orgId,
+    flowId: run.flowId,
+    flowSpec: run.flowSpec,
+    providerRefId: run.id.slice(0, 8),
+    etag: run.etag,
     metrics: {
       durationSummary: { startedAtUTC: run.startedAt, completedAtUTC: run.completedAt },
       sizeSummary: { inputBytes: count * 64, outputBytes: count * 60 },
       recordSummary: {
-        inputRecordCount: count, createdRecordCount: count, outputRecordCount: count - run.segmentIds.length * 2,
-        skippedRecordCount: run.segmentIds.length * 2, failedRecordCount: 0,
+        inputRecordCount: count,
+        createdRecordCount: count,
+        outputRecordCount: count - run.segmentIds.length * 2,
+        skippedRecordCount: run.segmentIds.length * 2,
+        failedRecordCount: 0,
         sourceSummaries: [{ id: 'ups', inputRecordCount: count, skippedRecordCount: 0, entitySummaries }],
         targetSummaries: [{ id: 'eca', entitySummaries }],
       },
       statusSummary: { status: 'success', errors: [], activityRefs: [], extensions: {} },
     },
-    activities: [{ id: 'activation', name: 'Activation', durationSummary: { startedAtUTC: run.startedAt, completedAtUTC: run.completedAt }, statusSummary: { status: 'success' } }],
+    activities: [
+      {
+        id: 'activation',
+        name: 'Activation',
+        durationSummary: { startedAtUTC: run.startedAt, completedAtUTC: run.completedAt },
+        statusSummary: { status: 'success' },
+      },
+    ],
   };
 }
 
 export function listRuns(world: World) {
   return (ctx: Ctx): Reply => {
     const org = world.org(orgId(ctx));
-    return listReply(ctx, 'runs', org.runs.map((r) => renderRun(org, r)));
+    return listReply(
+      ctx,
+      'runs',
+      org.runs.map((r) => renderRun(org, r)),
+    );
   };
 }

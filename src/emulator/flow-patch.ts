@@ -15,7 +15,10 @@ const PATCHABLE = ['name', 'description', 'transformations', 'sourceConnectionId
 type Doc = Record<string, unknown>;
 
 function tokens(path: string): string[] {
-  return path.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function walk(doc: Doc, parts: string[]): unknown {
@@ -65,15 +68,19 @@ function staleEtag(supplied: string, current: string): Reply {
 
 function applyAll(flow: Flow, ops: unknown[]): { doc: Doc } | { error: Reply } {
   const doc = structuredClone({
-    name: flow.name, description: flow.description, transformations: flow.transformations,
-    sourceConnectionIds: flow.sourceConnectionIds, labels: flow.labels ?? [],
+    name: flow.name,
+    description: flow.description,
+    transformations: flow.transformations,
+    sourceConnectionIds: flow.sourceConnectionIds,
+    labels: flow.labels ?? [],
   }) as Doc;
   for (const raw of ops) {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       return { error: badRequest('1455', 'Each patch operation needs op, path and value') };
     }
     const op = raw.op.toLowerCase();
-    if (!['add', 'replace', 'remove'].includes(op)) return { error: badRequest('1434', `Unsupported patch operation: ${raw.op}`) };
+    if (!['add', 'replace', 'remove'].includes(op))
+      return { error: badRequest('1434', `Unsupported patch operation: ${raw.op}`) };
     const error = apply(doc, op, raw.path, structuredClone(raw.value));
     if (error) return { error: badRequest('1455', error) };
   }
@@ -90,7 +97,8 @@ export function patchFlow(world: World) {
     if (!ifMatch) return badRequest('1403', "The header 'If-Match' is missing");
     if (ifMatch !== flow.etag) return staleEtag(ifMatch, flow.etag);
     const ops = parseJsonBody(ctx);
-    if (!Array.isArray(ops) || ops.length === 0) return badRequest('1455', 'The body must be a non-empty JSON Patch array');
+    if (!Array.isArray(ops) || ops.length === 0)
+      return badRequest('1455', 'The body must be a non-empty JSON Patch array');
     const result = applyAll(flow, ops);
     if ('error' in result) return result.error;
     const doc = result.doc;

@@ -46,6 +46,9 @@ export function seedNamespaces(): IdentityNamespace[] {
 export function listNamespaces(world: World) {
   return (ctx: Ctx): Reply => {
     const org = world.org(orgId(ctx));
-    return json(200, org.namespaces.map((n) => ({ ...n })));
+    return json(
+      200,
+      org.namespaces.map((n) => ({ ...n })),
+    );
   };
 }

@@ -26,7 +26,8 @@ export function imsToken(tokens: TokenStore) {
     if (!params) return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
     const grant = params.get('grant_type');
     if (!grant) return oauthError(400, 'invalid_request', 'missing grant_type parameter');
-    if (grant !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', `unsupported grant_type: ${grant}`);
+    if (grant !== 'client_credentials')
+      return oauthError(400, 'unsupported_grant_type', `unsupported grant_type: ${grant}`);
     const clientId = params.get('client_id');
     if (!clientId) return oauthError(400, 'invalid_request', 'missing client_id parameter');
     if (clientId !== DEMO_CREDENTIALS.clientId) return oauthError(400, 'invalid_client', 'invalid client_id parameter');
@@ -34,6 +35,10 @@ export function imsToken(tokens: TokenStore) {
       return oauthError(401, 'invalid_client', 'invalid client_secret parameter');
     }
     if (!params.get('scope')) return oauthError(400, 'invalid_scope', 'missing scope parameter');
-    return json(200, { access_token: tokens.issue(clientId), token_type: 'bearer', expires_in: IMS_TOKEN_LIFETIME_SEC });
+    return json(200, {
+      access_token: tokens.issue(clientId),
+      token_type: 'bearer',
+      expires_in: IMS_TOKEN_LIFETIME_SEC,
+    });
   };
 }

@@ -17,7 +17,17 @@ import { listen } from './server.js';
 import { World } from './world.js';
 import type { WorldState } from './world-state.js';
 
-export { DEMO_CREDENTIALS, ECA_CONNECTION_SPEC_ID, ECA_FLOW_SPEC_ID, ECA_NAME, ECA_TARGET_IDENTITIES, PROFILE_STORE_SPEC_ID, LEGACY_DATA_SOURCE_NAME, ECA_DATA_SOURCE_NAME, JIRA_PROJECT } from './constants.js';
+export {
+  DEMO_CREDENTIALS,
+  ECA_CONNECTION_SPEC_ID,
+  ECA_FLOW_SPEC_ID,
+  ECA_NAME,
+  ECA_TARGET_IDENTITIES,
+  PROFILE_STORE_SPEC_ID,
+  LEGACY_DATA_SOURCE_NAME,
+  ECA_DATA_SOURCE_NAME,
+  JIRA_PROJECT,
+} from './constants.js';
 export type { EmulatorControl, ResolveOptions, TicketTimes } from './control.js';
 export type { FaultKind, FaultRule } from './faults.js';
 export type { JiraFlavor } from './jira.js';
@@ -50,7 +60,8 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  if (options.host !== undefined && options.host !== '127.0.0.1') throw new Error('the emulator only listens on 127.0.0.1');
+  if (options.host !== undefined && options.host !== '127.0.0.1')
+    throw new Error('the emulator only listens on 127.0.0.1');
   const defaultOrg = options.orgs?.[0] ?? DEMO_CREDENTIALS.orgId;
   const seed = options.seed ?? 1;
   const world = new World({
@@ -63,7 +74,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const org of options.orgs ?? [defaultOrg]) world.org(org);
   const tokens = new TokenStore();
   const faults = new FaultRegistry(seed);
-  const settings: EmulatorSettings = { latencyMs: options.latencyMs ?? 0, jiraFlavor: options.jiraFlavor ?? 'cloud', defaultOrg };
+  const settings: EmulatorSettings = {
+    latencyMs: options.latencyMs ?? 0,
+    jiraFlavor: options.jiraFlavor ?? 'cloud',
+    defaultOrg,
+  };
   const control = createControl(world, faults, tokens, settings);
   const router = new Router();
   addControlRoutes(router, control, settings);
@@ -102,7 +117,8 @@ export async function run(options: RunOptions = {}): Promise<number> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const emulator = await startEmulator(options);
   out(`cutover emulator listening on ${emulator.url} (Jira flavour: ${options.jiraFlavor ?? 'cloud'})`);
-  for (const [key, value] of Object.entries(emulatorEnv(emulator.url, options.jiraFlavor))) out(`export ${key}=${value}`);
+  for (const [key, value] of Object.entries(emulatorEnv(emulator.url, options.jiraFlavor)))
+    out(`export ${key}=${value}`);
   out(`control API: ${emulator.url}/_emulator/world`);
   await (options.until ?? untilSignal());
   await emulator.close();

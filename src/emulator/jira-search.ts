@@ -24,20 +24,32 @@ function unquote(value: string): string {
 
 function listValues(raw: string): string[] {
   const inner = raw.trim().replace(/^\(/, '').replace(/\)$/, '');
-  return inner.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map(unquote).filter((v) => v !== '');
+  return inner
+    .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+    .map(unquote)
+    .filter((v) => v !== '');
 }
 
 function fieldValues(field: string, t: Ticket): string[] {
   const status = statusById(t.statusId);
   switch (field) {
-    case 'labels': return t.labels;
-    case 'project': return [JIRA_PROJECT.key, JIRA_PROJECT.id, JIRA_PROJECT.name];
-    case 'key': case 'issuekey': return [t.key];
-    case 'id': return [t.id];
-    case 'status': return [status.name, status.id];
-    case 'statuscategory': return [status.category.name, status.category.key, String(status.category.id)];
-    case 'resolution': return [t.resolution ?? 'Unresolved'];
-    default: throw new JqlError(`Field '${field}' does not exist or you do not have permission to view it.`);
+    case 'labels':
+      return t.labels;
+    case 'project':
+      return [JIRA_PROJECT.key, JIRA_PROJECT.id, JIRA_PROJECT.name];
+    case 'key':
+    case 'issuekey':
+      return [t.key];
+    case 'id':
+      return [t.id];
+    case 'status':
+      return [status.name, status.id];
+    case 'statuscategory':
+      return [status.category.name, status.category.key, String(status.category.id)];
+    case 'resolution':
+      return [t.resolution ?? 'Unresolved'];
+    default:
+      throw new JqlError(`Field '${field}' does not exist or you do not have permission to view it.`);
   }
 }
 
@@ -48,9 +60,11 @@ function clause(text: string): Predicate {
   const field = rawField.toLowerCase();
   const op = rawOp.toLowerCase().replace(/\s+/g, ' ');
   if (op === '~') {
-    if (field !== 'summary' && field !== 'text') throw new JqlError(`The operator '~' is not supported by the '${rawField}' field.`);
+    if (field !== 'summary' && field !== 'text')
+      throw new JqlError(`The operator '~' is not supported by the '${rawField}' field.`);
     const needle = unquote(rawValue).toLowerCase();
-    return (t) => `${t.summary} ${field === 'text' ? JSON.stringify(t.description) : ''}`.toLowerCase().includes(needle);
+    return (t) =>
+      `${t.summary} ${field === 'text' ? JSON.stringify(t.description) : ''}`.toLowerCase().includes(needle);
   }
   const wanted = (op.endsWith('in') ? listValues(rawValue) : [unquote(rawValue)]).map((v) => v.toLowerCase());
   const hit = (t: Ticket) => fieldValues(field, t).some((v) => wanted.includes(v.toLowerCase()));
@@ -75,7 +89,8 @@ export function parseJql(jql: string | undefined): ParsedJql {
 function sorter(orderBy: string | undefined): (a: Ticket, b: Ticket) => number {
   const [field = 'key', direction = 'desc'] = (orderBy ?? 'key desc').trim().split(/\s+/);
   const sign = direction.toLowerCase() === 'asc' ? 1 : -1;
-  const key = (t: Ticket): number => (field.toLowerCase() === 'created' ? t.created : field.toLowerCase() === 'updated' ? t.updated : Number(t.id));
+  const key = (t: Ticket): number =>
+    field.toLowerCase() === 'created' ? t.created : field.toLowerCase() === 'updated' ? t.updated : Number(t.id);
   return (a, b) => sign * (key(a) - key(b));
 }
 

@@ -31,7 +31,10 @@ export function view(ctx: Ctx, flavor: JiraFlavor): JiraView {
 export function versionMissing(ctx: Ctx, flavor: JiraFlavor): Reply | undefined {
   const v = ctx.params.v;
   if (v === '2' || (v === '3' && flavor === 'cloud')) return undefined;
-  return json(404, { message: `null for uri: http://${header(ctx, 'host') ?? '127.0.0.1'}${ctx.path}`, 'status-code': 404 });
+  return json(404, {
+    message: `null for uri: http://${header(ctx, 'host') ?? '127.0.0.1'}${ctx.path}`,
+    'status-code': 404,
+  });
 }
 
 function fieldsParam(ctx: Ctx): string[] | undefined {
@@ -52,29 +55,60 @@ export function jiraHandlers(world: World, flavor: () => JiraFlavor) {
         return errorCollection(404, [`No project could be found with key '${project}'.`]);
       }
       const v = view(ctx, flavor());
-      const issueTypes = ISSUE_TYPES.map((t) => ({ self: `${v.base}/rest/api/${v.v}/issuetype/${t.id}`, id: t.id, name: t.name, description: t.description, subtask: t.subtask, hierarchyLevel: 0, iconUrl: `${v.base}/images/icons/issuetypes/task.svg` }));
+      const issueTypes = ISSUE_TYPES.map((t) => ({
+        self: `${v.base}/rest/api/${v.v}/issuetype/${t.id}`,
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        subtask: t.subtask,
+        hierarchyLevel: 0,
+        iconUrl: `${v.base}/images/icons/issuetypes/task.svg`,
+      }));
       return json(200, { issueTypes, maxResults: 50, startAt: 0, total: issueTypes.length });
     },
     createIssue: (ctx: Ctx): Reply => createIssue(ctx, world, view(ctx, flavor())),
-    getIssue: (ctx: Ctx): Reply => ticketOr404(ctx, (t, v) => {
-      const expand = ctx.query.getAll('expand').flatMap((e) => e.split(','));
-      return json(200, renderIssue(v, t, fieldsParam(ctx), expand));
-    }),
+    getIssue: (ctx: Ctx): Reply =>
+      ticketOr404(ctx, (t, v) => {
+        const expand = ctx.query.getAll('expand').flatMap((e) => e.split(','));
+        return json(200, renderIssue(v, t, fieldsParam(ctx), expand));
+      }),
     changelog: (ctx: Ctx): Reply => {
-      if (flavor() === 'dc') return json(404, { message: `null for uri: http://${header(ctx, 'host') ?? ''}${ctx.path}`, 'status-code': 404 });
+      if (flavor() === 'dc')
+        return json(404, {
+          message: `null for uri: http://${header(ctx, 'host') ?? ''}${ctx.path}`,
+          'status-code': 404,
+        });
       return ticketOr404(ctx, (t, v) => changelogPage(ctx, t, v));
     },
     addComment: (ctx: Ctx): Reply => ticketOr404(ctx, (t, v) => addComment(ctx, t, v)),
-    listComments: (ctx: Ctx): Reply => ticketOr404(ctx, (t, v) => {
-      const comments = t.comments.map((c) => renderComment(v, t, c));
-      return json(200, { startAt: 0, maxResults: 5000, total: comments.length, comments });
-    }),
-    listTransitions: (ctx: Ctx): Reply => ticketOr404(ctx, (t, v) => json(200, {
-      transitions: availableTransitions(t).map((tr) => ({ id: tr.id, name: tr.name, to: statusDetails(v, tr.to), hasScreen: false, isGlobal: false, isInitial: false, isAvailable: true, isConditional: false, isLooped: false })),
-    })),
+    listComments: (ctx: Ctx): Reply =>
+      ticketOr404(ctx, (t, v) => {
+        const comments = t.comments.map((c) => renderComment(v, t, c));
+        return json(200, { startAt: 0, maxResults: 5000, total: comments.length, comments });
+      }),
+    listTransitions: (ctx: Ctx): Reply =>
+      ticketOr404(ctx, (t, v) =>
+        json(200, {
+          transitions: availableTransitions(t).map((tr) => ({
+            id: tr.id,
+            name: tr.name,
+            to: statusDetails(v, tr.to),
+            hasScreen: false,
+            isGlobal: false,
+            isInitial: false,
+            isAvailable: true,
+            isConditional: false,
+            isLooped: false,
+          })),
+        }),
+      ),
     doTransition: (ctx: Ctx): Reply => ticketOr404(ctx, (t) => doTransition(ctx, world, t)),
     searchJql: (ctx: Ctx): Reply => {
-      if (flavor() === 'dc') return json(404, { message: `null for uri: http://${header(ctx, 'host') ?? ''}${ctx.path}`, 'status-code': 404 });
+      if (flavor() === 'dc')
+        return json(404, {
+          message: `null for uri: http://${header(ctx, 'host') ?? ''}${ctx.path}`,
+          'status-code': 404,
+        });
       return searchJql(ctx, world, view(ctx, flavor()));
     },
     searchLegacy: (ctx: Ctx): Reply => {
@@ -87,14 +121,18 @@ export function jiraHandlers(world: World, flavor: () => JiraFlavor) {
 function validateCreate(fields: Record<string, unknown>, v: JiraView): Record<string, string> {
   const errors: Record<string, string> = {};
   const project = fields.project as { key?: unknown; id?: unknown } | undefined;
-  if (!isRecord(project) || (project.key !== JIRA_PROJECT.key && project.id !== JIRA_PROJECT.id)) errors.project = 'Specify a valid project ID or key';
+  if (!isRecord(project) || (project.key !== JIRA_PROJECT.key && project.id !== JIRA_PROJECT.id))
+    errors.project = 'Specify a valid project ID or key';
   const type = fields.issuetype as { name?: unknown; id?: unknown } | undefined;
   if (!isRecord(type)) errors.issuetype = 'Specify an issue type';
-  else if (!ISSUE_TYPES.some((t) => t.id === type.id || t.name === type.name)) errors.issuetype = 'Specify a valid issue type';
-  if (typeof fields.summary !== 'string' || fields.summary.trim() === '') errors.summary = 'You must specify a summary of the issue.';
+  else if (!ISSUE_TYPES.some((t) => t.id === type.id || t.name === type.name))
+    errors.issuetype = 'Specify a valid issue type';
+  if (typeof fields.summary !== 'string' || fields.summary.trim() === '')
+    errors.summary = 'You must specify a summary of the issue.';
   const description = fields.description;
   if (description !== undefined && description !== null) {
-    if (v.v === '3' && !isAdf(description)) errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+    if (v.v === '3' && !isAdf(description))
+      errors.description = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
     if (v.v === '2' && typeof description !== 'string') errors.description = 'Operation value must be a string';
   }
   const labels = fields.labels;
@@ -115,12 +153,22 @@ function createIssue(ctx: Ctx, world: World, v: JiraView): Reply {
   const type = fields.issuetype as { name?: unknown; id?: unknown };
   const labels = (fields.labels as string[] | undefined) ?? [];
   const ticket: Ticket = {
-    id: String(10000 + n), key: `${JIRA_PROJECT.key}-${n}`,
+    id: String(10000 + n),
+    key: `${JIRA_PROJECT.key}-${n}`,
     issueTypeId: ISSUE_TYPES.find((t) => t.id === type.id || t.name === type.name)?.id ?? '10001',
-    summary: String(fields.summary), description: fields.description ?? null, labels,
+    summary: String(fields.summary),
+    description: fields.description ?? null,
+    labels,
     orgIds: orgIdsIn(String(fields.summary), fields.description, labels),
-    statusId: '10000', resolution: null, resolutiondate: null, created: now, updated: now, statusCategoryChanged: now,
-    offset: '+0000', histories: [], comments: [],
+    statusId: '10000',
+    resolution: null,
+    resolutiondate: null,
+    created: now,
+    updated: now,
+    statusCategoryChanged: now,
+    offset: '+0000',
+    histories: [],
+    comments: [],
   };
   world.addTicket(ticket);
   return json(201, { id: ticket.id, key: ticket.key, self: `${v.base}/rest/api/${v.v}/issue/${ticket.id}` });
@@ -132,7 +180,11 @@ function changelogPage(ctx: Ctx, t: Ticket, v: JiraView): Reply {
   const values = t.histories.slice(startAt, startAt + maxResults).map((h) => renderHistory(v, t, h));
   const isLast = startAt + maxResults >= t.histories.length;
   const self = `${v.base}/rest/api/${v.v}/issue/${t.key}/changelog?maxResults=${maxResults}&startAt=${startAt}`;
-  const nextPage = isLast ? {} : { nextPage: `${v.base}/rest/api/${v.v}/issue/${t.key}/changelog?maxResults=${maxResults}&startAt=${startAt + maxResults}` };
+  const nextPage = isLast
+    ? {}
+    : {
+        nextPage: `${v.base}/rest/api/${v.v}/issue/${t.key}/changelog?maxResults=${maxResults}&startAt=${startAt + maxResults}`,
+      };
   return json(200, { self, ...nextPage, maxResults, startAt, total: t.histories.length, isLast, values });
 }
 
@@ -140,7 +192,8 @@ function addComment(ctx: Ctx, t: Ticket, v: JiraView): Reply {
   const input = parseJsonBody(ctx);
   const body = isRecord(input) ? input.body : undefined;
   if (v.v === '3' && !isAdf(body)) return errorCollection(400, [], { comment: 'Comment body is not valid!' });
-  if (v.v === '2' && (typeof body !== 'string' || body.trim() === '')) return errorCollection(400, [], { comment: 'Comment body can not be empty!' });
+  if (v.v === '2' && (typeof body !== 'string' || body.trim() === ''))
+    return errorCollection(400, [], { comment: 'Comment body can not be empty!' });
   const comment = { id: String(10000 + randomInt(0, 899_999)), body, created: Date.now() };
   t.comments.push(comment);
   t.updated = comment.created;
@@ -150,12 +203,15 @@ function addComment(ctx: Ctx, t: Ticket, v: JiraView): Reply {
 function doTransition(ctx: Ctx, world: World, t: Ticket): Reply {
   const input = parseJsonBody(ctx);
   const transition = isRecord(input) && isRecord(input.transition) ? input.transition : undefined;
-  if (!transition || (transition.id === undefined && transition.name === undefined)) return errorCollection(400, ["Missing 'transition' identifier"]);
+  if (!transition || (transition.id === undefined && transition.name === undefined))
+    return errorCollection(400, ["Missing 'transition' identifier"]);
   const chosen = availableTransitions(t).find((tr) => tr.id === String(transition.id) || tr.name === transition.name);
   if (!chosen) return errorCollection(400, [`Transition id '${String(transition.id)}' is not valid for this issue.`]);
   const fields = isRecord(input) && isRecord(input.fields) ? input.fields : {};
-  const resolution = isRecord(fields.resolution) && typeof fields.resolution.name === 'string' ? fields.resolution.name : 'Done';
-  if (!(resolution in RESOLUTIONS)) return errorCollection(400, [], { resolution: `Resolution '${resolution}' is not valid.` });
+  const resolution =
+    isRecord(fields.resolution) && typeof fields.resolution.name === 'string' ? fields.resolution.name : 'Done';
+  if (!(resolution in RESOLUTIONS))
+    return errorCollection(400, [], { resolution: `Resolution '${resolution}' is not valid.` });
   const enteredDone = moveTicket(t, chosen.to, Date.now(), resolution, 'caller');
   world.afterTransition(t, enteredDone);
   return empty(204);
@@ -168,9 +224,12 @@ function searchInput(ctx: Ctx): Record<string, unknown> {
   }
   const fields = ctx.query.getAll('fields');
   return {
-    jql: ctx.query.get('jql') ?? undefined, nextPageToken: ctx.query.get('nextPageToken') ?? undefined,
-    startAt: ctx.query.get('startAt') ?? undefined, maxResults: ctx.query.get('maxResults') ?? undefined,
-    fields: fields.length > 0 ? fields : undefined, expand: ctx.query.get('expand') ?? undefined,
+    jql: ctx.query.get('jql') ?? undefined,
+    nextPageToken: ctx.query.get('nextPageToken') ?? undefined,
+    startAt: ctx.query.get('startAt') ?? undefined,
+    maxResults: ctx.query.get('maxResults') ?? undefined,
+    fields: fields.length > 0 ? fields : undefined,
+    expand: ctx.query.get('expand') ?? undefined,
   };
 }
 

@@ -31,7 +31,12 @@ import type { TokenStore } from './auth.js';
 import { FLOW_BASE } from './flow-common.js';
 import { getConnectionSpec, listConnectionSpecs, listFlowSpecs } from './flow-catalog.js';
 import {
-  createConnection, createSourceConnection, createTargetConnection, deleteConnection, getConnection, listConnections,
+  createConnection,
+  createSourceConnection,
+  createTargetConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
 } from './flow-connections.js';
 import { createFlow, deleteFlow, flowAction, getFlow, listFlows, listRuns } from './flow-flows.js';
 import { patchFlow } from './flow-patch.js';
@@ -93,11 +98,23 @@ function addJira(router: Router, world: World, flavor: () => JiraFlavor): void {
   add('POST', '/search', 'search.legacy', jira.searchLegacy);
 }
 
-export function addVendorRoutes(router: Router, world: World, tokens: TokenStore, defaultOrg: string, flavor: () => JiraFlavor): void {
+export function addVendorRoutes(
+  router: Router,
+  world: World,
+  tokens: TokenStore,
+  defaultOrg: string,
+  flavor: () => JiraFlavor,
+): void {
   router.add('POST', '/ims/token/v3', 'ims.token', 'ims', imsToken(tokens));
   addFlowService(router, world);
   router.add('GET', '/data/core/ups/segment/definitions', 'seg.definitions.list', 'aep', listSegmentDefinitions(world));
-  router.add('GET', '/data/core/ups/segment/definitions/:id', 'seg.definitions.get', 'aep', getSegmentDefinition(world));
+  router.add(
+    'GET',
+    '/data/core/ups/segment/definitions/:id',
+    'seg.definitions.get',
+    'aep',
+    getSegmentDefinition(world),
+  );
   router.add('GET', '/data/core/idnamespace/identities', 'identity.namespaces.list', 'aep', listNamespaces(world));
   addAam(router, world, defaultOrg);
   addJira(router, world, flavor);

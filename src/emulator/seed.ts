@@ -9,9 +9,20 @@ import type { AamDataSource, AamSegment, AamTrait, Audience, OrgWorld } from './
 import { createRng, hashString, randomInt, seededUuid, type Rng } from './rng.js';
 
 const AUDIENCE_NAMES = [
-  'Loyal customers', 'Cart abandoners', 'High-value prospects', 'Newsletter subscribers', 'Lapsed buyers',
-  'Mobile app users', 'Store visitors', 'Premium members', 'Holiday shoppers', 'Trial users', 'Churn risk',
-  'Frequent travellers', 'New registrants', 'Discount seekers',
+  'Loyal customers',
+  'Cart abandoners',
+  'High-value prospects',
+  'Newsletter subscribers',
+  'Lapsed buyers',
+  'Mobile app users',
+  'Store visitors',
+  'Premium members',
+  'Holiday shoppers',
+  'Trial users',
+  'Churn risk',
+  'Frequent travellers',
+  'New registrants',
+  'Discount seekers',
 ] as const;
 
 /** Seeded objects are dated from here, never from the clock, so two runs produce the same world. */

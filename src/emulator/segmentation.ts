@@ -18,7 +18,11 @@ export function renderSegment(org: OrgWorld, audience: Audience, sandbox: string
     sandbox: { sandboxId: org.sandboxId, sandboxName: sandbox, type: 'production', default: sandbox === 'prod' },
     name: audience.name,
     description: audience.description,
-    expression: { type: 'PQL', format: 'pql/text', value: `workAndSchool.organization.equals("${audience.name}", false)` },
+    expression: {
+      type: 'PQL',
+      format: 'pql/text',
+      value: `workAndSchool.organization.equals("${audience.name}", false)`,
+    },
     mergePolicyId: audience.mergePolicyId,
     evaluationInfo: {
       batch: { enabled: audience.evaluation === 'batch' },
@@ -35,7 +39,12 @@ export function renderSegment(org: OrgWorld, audience: Audience, sandbox: string
 
 function notFound(id: string): Reply {
   // Body shape unconfirmed; modelled on Adobe's problem bodies with a UPS code.
-  return json(404, { type: 'http://ns.adobe.com/aep/errors/UPS-1404-404', title: 'Not Found', status: 404, detail: `Segment definition ${id} not found` });
+  return json(404, {
+    type: 'http://ns.adobe.com/aep/errors/UPS-1404-404',
+    title: 'Not Found',
+    status: 404,
+    detail: `Segment definition ${id} not found`,
+  });
 }
 
 function intParam(ctx: Ctx, name: string, fallback: number): number {
@@ -48,13 +57,22 @@ export function listSegmentDefinitions(world: World) {
   return (ctx: Ctx): Reply => {
     const org = world.org(orgId(ctx));
     const limit = Math.min(Math.max(intParam(ctx, 'limit', 100), 1), 100);
-    const start = ctx.query.has('page') && !ctx.query.has('start') ? intParam(ctx, 'page', 0) * limit : intParam(ctx, 'start', 0);
+    const start =
+      ctx.query.has('page') && !ctx.query.has('start') ? intParam(ctx, 'page', 0) * limit : intParam(ctx, 'start', 0);
     const sorted = [...org.audiences].sort((a, b) => b.creationTime - a.creationTime);
     const page = sorted.slice(start, start + limit);
-    const next = start + limit < sorted.length ? { next: `/segment/definitions?start=${start + limit}&limit=${limit}` } : {};
+    const next =
+      start + limit < sorted.length ? { next: `/segment/definitions?start=${start + limit}&limit=${limit}` } : {};
     return json(200, {
       segments: page.map((a) => renderSegment(org, a, sandboxName(ctx))),
-      page: { totalCount: sorted.length, totalPages: Math.ceil(sorted.length / limit), sortField: 'creationTime', sort: 'desc', pageSize: page.length, limit },
+      page: {
+        totalCount: sorted.length,
+        totalPages: Math.ceil(sorted.length / limit),
+        sortField: 'creationTime',
+        sort: 'desc',
+        pageSize: page.length,
+        limit,
+      },
       link: next,
     });
   };

@@ -24,7 +24,12 @@ export interface ServerDeps {
 }
 
 const MAX_BODY = 5 * 1024 * 1024;
-const CONTENT_TYPE_ERROR = { type: '/placeholder/type/uri', status: 400, title: 'BadRequestError', detail: 'A valid content-type must be specified' };
+const CONTENT_TYPE_ERROR = {
+  type: '/placeholder/type/uri',
+  status: 400,
+  title: 'BadRequestError',
+  detail: 'A valid content-type must be specified',
+};
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -58,10 +63,14 @@ function write(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
 
 function authFor(ctx: Ctx, deps: ServerDeps): Reply | undefined {
   switch (ctx.service) {
-    case 'aep': return checkAep(ctx, deps.tokens);
-    case 'aam': return checkAam(ctx, deps.tokens);
-    case 'jira': return versionMissing(ctx, deps.settings.jiraFlavor) ?? checkJira(ctx, deps.settings.jiraFlavor);
-    default: return undefined;
+    case 'aep':
+      return checkAep(ctx, deps.tokens);
+    case 'aam':
+      return checkAam(ctx, deps.tokens);
+    case 'jira':
+      return versionMissing(ctx, deps.settings.jiraFlavor) ?? checkJira(ctx, deps.settings.jiraFlavor);
+    default:
+      return undefined;
   }
 }
 
@@ -103,13 +112,28 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   const method = (req.method ?? 'GET').toUpperCase();
   const rawBody = await readBody(req);
   const match = deps.router.match(method, url.pathname);
-  if (match === undefined) return write(req, res, json(404, { error: 'not_found', message: `No route for ${method} ${url.pathname}` }));
-  if (match === 'method') return write(req, res, json(405, { error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}` }));
+  if (match === undefined)
+    return write(req, res, json(404, { error: 'not_found', message: `No route for ${method} ${url.pathname}` }));
+  if (match === 'method')
+    return write(
+      req,
+      res,
+      json(405, { error: 'method_not_allowed', message: `${method} is not allowed on ${url.pathname}` }),
+    );
   const ctx: Ctx = {
-    req, method, url, path: url.pathname, query: url.searchParams, params: match.params, rawBody, receivedAt,
-    routeName: match.route.name, service: match.route.service,
+    req,
+    method,
+    url,
+    path: url.pathname,
+    query: url.searchParams,
+    params: match.params,
+    rawBody,
+    receivedAt,
+    routeName: match.route.name,
+    service: match.route.service,
   };
-  const reply = ctx.service === 'control' ? await match.route.handler(ctx) : await pipeline(ctx, match.route.handler, deps);
+  const reply =
+    ctx.service === 'control' ? await match.route.handler(ctx) : await pipeline(ctx, match.route.handler, deps);
   write(req, res, reply);
 }
 
@@ -123,7 +147,11 @@ export async function listen(deps: ServerDeps, port: number): Promise<RunningSer
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     handle(req, res, deps).catch((error: unknown) => {
-      write(req, res, json(500, { error: 'emulator_error', message: error instanceof Error ? error.message : String(error) }));
+      write(
+        req,
+        res,
+        json(500, { error: 'emulator_error', message: error instanceof Error ? error.message : String(error) }),
+      );
     });
   });
   server.on('connection', (socket) => {
@@ -139,10 +167,11 @@ export async function listen(deps: ServerDeps, port: number): Promise<RunningSer
   return {
     server,
     port: actualPort,
-    close: () => new Promise<void>((resolve) => {
-      deps.world.stopTimers();
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        deps.world.stopTimers();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -13,11 +13,21 @@ export interface StatusDef {
   category: { id: number; key: 'new' | 'indeterminate' | 'done'; colorName: string; name: string };
 }
 
-const TODO: StatusDef = { id: '10000', name: 'To Do', category: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' } };
-const PROGRESS: StatusDef = {
-  id: '3', name: 'In Progress', category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+const TODO: StatusDef = {
+  id: '10000',
+  name: 'To Do',
+  category: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
 };
-const DONE: StatusDef = { id: '10001', name: 'Done', category: { id: 3, key: 'done', colorName: 'green', name: 'Done' } };
+const PROGRESS: StatusDef = {
+  id: '3',
+  name: 'In Progress',
+  category: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+};
+const DONE: StatusDef = {
+  id: '10001',
+  name: 'Done',
+  category: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
+};
 
 export const STATUSES = { todo: TODO, progress: PROGRESS, done: DONE } as const;
 
@@ -52,19 +62,37 @@ export function availableTransitions(ticket: Ticket): TransitionDef[] {
 let historySeq = 20000;
 
 function statusItem(from: StatusDef, to: StatusDef): ChangeItem {
-  return { field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name };
+  return {
+    field: 'status',
+    fieldtype: 'jira',
+    fieldId: 'status',
+    from: from.id,
+    fromString: from.name,
+    to: to.id,
+    toString: to.name,
+  };
 }
 
 function resolutionItem(from: string | null, to: string | null): ChangeItem {
   return {
-    field: 'resolution', fieldtype: 'jira', fieldId: 'resolution',
-    from: from === null ? null : (RESOLUTIONS[from] ?? '10000'), fromString: from,
-    to: to === null ? null : (RESOLUTIONS[to] ?? '10000'), toString: to,
+    field: 'resolution',
+    fieldtype: 'jira',
+    fieldId: 'resolution',
+    from: from === null ? null : (RESOLUTIONS[from] ?? '10000'),
+    fromString: from,
+    to: to === null ? null : (RESOLUTIONS[to] ?? '10000'),
+    toString: to,
   };
 }
 
 /** Moves a ticket to a status at instant `at`; returns true when it became resolved (entered Done). */
-export function moveTicket(ticket: Ticket, to: StatusDef, at: number, resolution = 'Done', author: 'caller' | 'agent' = 'agent'): boolean {
+export function moveTicket(
+  ticket: Ticket,
+  to: StatusDef,
+  at: number,
+  resolution = 'Done',
+  author: 'caller' | 'agent' = 'agent',
+): boolean {
   const from = statusById(ticket.statusId);
   if (from.id === to.id) return false;
   const items = [statusItem(from, to)];

@@ -32,12 +32,24 @@ export interface AamSegmentView {
 
 export interface WorldState {
   orgId: string;
-  legacySharing: { enabled: boolean; stoppedAt: string | null; stoppedAtMs: number | null; stoppedByTicket: string | null };
+  legacySharing: {
+    enabled: boolean;
+    stoppedAt: string | null;
+    stoppedAtMs: number | null;
+    stoppedByTicket: string | null;
+  };
   audiences: Array<{ id: string; name: string }>;
   connections: { base: unknown[]; source: unknown[]; target: unknown[] };
   flows: Array<{
-    id: string; name: string; state: string; etag: string; createdAt: number; requestReceivedAt: number; flowSpecId: string;
-    segmentIds: string[]; targetConnectionIds: string[];
+    id: string;
+    name: string;
+    state: string;
+    etag: string;
+    createdAt: number;
+    requestReceivedAt: number;
+    flowSpecId: string;
+    segmentIds: string[];
+    targetConnectionIds: string[];
   }>;
   runs: Array<{ id: string; flowId: string; status: 'success'; startedAt: number; completedAt: number }>;
   aam: {
@@ -54,10 +66,19 @@ export interface WorldState {
 export function ticketView(t: Ticket): TicketView {
   const status = statusById(t.statusId);
   return {
-    id: t.id, key: t.key, summary: t.summary, orgIds: t.orgIds, labels: t.labels, status: status.name,
-    statusCategory: status.category.key, resolution: t.resolution,
+    id: t.id,
+    key: t.key,
+    summary: t.summary,
+    orgIds: t.orgIds,
+    labels: t.labels,
+    status: status.name,
+    statusCategory: status.category.key,
+    resolution: t.resolution,
     resolutiondate: t.resolutiondate === null ? null : formatJiraTime(t.resolutiondate, t.offset),
-    created: formatJiraTime(t.created, t.offset), offset: t.offset, histories: t.histories.length, comments: t.comments.length,
+    created: formatJiraTime(t.created, t.offset),
+    offset: t.offset,
+    histories: t.histories.length,
+    comments: t.comments.length,
   };
 }
 
@@ -84,10 +105,23 @@ export function worldState(world: World, orgId: string): WorldState {
       target: org.targetConnections,
     },
     flows: org.flows.map((f) => ({
-      id: f.id, name: f.name, state: f.state, etag: f.etag, createdAt: f.createdAt, requestReceivedAt: f.requestReceivedAt, flowSpecId: f.flowSpec.id,
-      segmentIds: selectedSegmentIds(f), targetConnectionIds: f.targetConnectionIds,
+      id: f.id,
+      name: f.name,
+      state: f.state,
+      etag: f.etag,
+      createdAt: f.createdAt,
+      requestReceivedAt: f.requestReceivedAt,
+      flowSpecId: f.flowSpec.id,
+      segmentIds: selectedSegmentIds(f),
+      targetConnectionIds: f.targetConnectionIds,
     })),
-    runs: org.runs.map((r) => ({ id: r.id, flowId: r.flowId, status: 'success', startedAt: r.startedAt, completedAt: r.completedAt })),
+    runs: org.runs.map((r) => ({
+      id: r.id,
+      flowId: r.flowId,
+      status: 'success',
+      startedAt: r.startedAt,
+      completedAt: r.completedAt,
+    })),
     aam: {
       dataSources: org.aam.dataSources.map((d) => ({ dataSourceId: d.dataSourceId, name: d.name })),
       legacySegments: segmentsIn(org, legacyDataSource(org).dataSourceId),

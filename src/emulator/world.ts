@@ -37,10 +37,13 @@ export class World {
 
   /** Runs `fn` after `ms` emulated milliseconds (scaled); timers never keep the process alive. */
   schedule(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms * this.options.timeScale));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms * this.options.timeScale),
+    );
     timer.unref();
     this.timers.add(timer);
   }
@@ -119,18 +122,31 @@ export class World {
     if (!org.flows.some((f) => f.id === flowId)) return;
     const target = ecaDataSource(org);
     for (const segmentId of segmentIds) {
-      if (org.aam.segments.some((s) => s.dataSourceId === target.dataSourceId && s.integrationCode === segmentId)) continue;
+      if (org.aam.segments.some((s) => s.dataSourceId === target.dataSourceId && s.integrationCode === segmentId))
+        continue;
       const audience = org.audiences.find((a) => a.id === segmentId);
       const name = audience?.name ?? segmentId;
       const now = Date.now();
       const traitSid = org.aam.nextSid++;
       org.aam.traits.push({
-        sid: traitSid, name, description: audience?.description ?? '', dataSourceId: target.dataSourceId,
-        folderId: 3, integrationCode: segmentId, traitRule: `segID=="${segmentId}"`, createTime: now,
+        sid: traitSid,
+        name,
+        description: audience?.description ?? '',
+        dataSourceId: target.dataSourceId,
+        folderId: 3,
+        integrationCode: segmentId,
+        traitRule: `segID=="${segmentId}"`,
+        createTime: now,
       });
       org.aam.segments.push({
-        sid: org.aam.nextSid++, name, description: audience?.description ?? '', dataSourceId: target.dataSourceId,
-        folderId: 4, integrationCode: segmentId, segmentRule: `${traitSid}T`, createTime: now,
+        sid: org.aam.nextSid++,
+        name,
+        description: audience?.description ?? '',
+        dataSourceId: target.dataSourceId,
+        folderId: 4,
+        integrationCode: segmentId,
+        segmentRule: `${traitSid}T`,
+        createTime: now,
       });
     }
   }
@@ -140,9 +156,17 @@ export class World {
     if (!flow) return;
     const now = Date.now();
     const run: Run = {
-      id: randomUUID(), flowId, flowSpec: flow.flowSpec, createdAt: now, updatedAt: now,
-      startedAt: Math.max(flow.createdAt, now - 60_000), completedAt: now, etag: quotedEtag(),
-      segmentIds: selectedSegmentIds(flow), sandboxName: flow.sandboxName, createdClient: flow.createdClient,
+      id: randomUUID(),
+      flowId,
+      flowSpec: flow.flowSpec,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: Math.max(flow.createdAt, now - 60_000),
+      completedAt: now,
+      etag: quotedEtag(),
+      segmentIds: selectedSegmentIds(flow),
+      sandboxName: flow.sandboxName,
+      createdClient: flow.createdClient,
     };
     org.runs.push(run);
   }

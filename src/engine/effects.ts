@@ -47,7 +47,13 @@ function fingerprint(request: unknown): string {
  */
 type EffectCall<T> = (earlierAttempt: boolean) => Promise<Done<T>>;
 
-export function runEffect<T>(deps: EffectDeps, migrationId: string, step: string, request: unknown, call: EffectCall<T>): Promise<T> {
+export function runEffect<T>(
+  deps: EffectDeps,
+  migrationId: string,
+  step: string,
+  request: unknown,
+  call: EffectCall<T>,
+): Promise<T> {
   // Tracked so that an interrupted drive keeps its lease until the remote call has an outcome: releasing it
   // earlier would let a second runner reconcile before the first runner's create has landed.
   const running = effectBody(deps, migrationId, step, request, call);
@@ -64,7 +70,13 @@ async function intentAfterFlush(deps: EffectDeps, intent: EffectIntent): Promise
   return (await deps.store.effects(intent.migrationId)).find((e) => e.key === intent.key)?.attempts ?? 1;
 }
 
-async function effectBody<T>(deps: EffectDeps, migrationId: string, step: string, request: unknown, call: EffectCall<T>): Promise<T> {
+async function effectBody<T>(
+  deps: EffectDeps,
+  migrationId: string,
+  step: string,
+  request: unknown,
+  call: EffectCall<T>,
+): Promise<T> {
   const key = `${migrationId}:${step}`;
   // Called before the first await on purpose: xstate starts an invoked effect before it reports the state the
   // effect runs in, so the intent can join that state's transaction (one fsync on the critical path, not two).
@@ -80,7 +92,12 @@ async function effectBody<T>(deps: EffectDeps, migrationId: string, step: string
     await deps.store.recordOutcome({ key, status: 'failed', remoteId: null, at: error.at, error });
     throw error;
   }
-  await deps.store.recordOutcome({ key, status: done.adopted ? 'adopted' : 'created', remoteId: done.remoteId, at: isoNow(deps.clock) });
+  await deps.store.recordOutcome({
+    key,
+    status: done.adopted ? 'adopted' : 'created',
+    remoteId: done.remoteId,
+    at: isoNow(deps.clock),
+  });
   failpoint(deps.env, step, 'after-outcome');
   return done.value;
 }
@@ -94,7 +111,10 @@ async function asData<T>(deps: EffectDeps, step: string, read: () => Promise<T>)
   }
 }
 
-async function ensure<T extends { id: string }>(find: () => Promise<T | null>, create: () => Promise<T>): Promise<Done<{ id: string }>> {
+async function ensure<T extends { id: string }>(
+  find: () => Promise<T | null>,
+  create: () => Promise<T>,
+): Promise<Done<{ id: string }>> {
   const found = await find();
   if (found) return { value: { id: found.id }, remoteId: found.id, adopted: true };
   const made = await create();
@@ -113,7 +133,12 @@ async function fileTicket(deps: EffectDeps, input: ActorInputs['fileTicket']): P
     return { key: t.key, id: t.id, createdAt: t.createdAt, attached: true };
   }
   const text = ticketTemplate(input.plan, input.marker);
-  const request = { projectKey: jira.projectKey, issueType: jira.issueType, ...text, labels: [input.marker, ...(jira.labels ?? [])] };
+  const request = {
+    projectKey: jira.projectKey,
+    issueType: jira.issueType,
+    ...text,
+    labels: [input.marker, ...(jira.labels ?? [])],
+  };
   return runEffect(deps, input.migrationId, 'ticket', request, async () => {
     const found = await tracker.findByLabel(input.marker);
     const ref = found ?? (await tracker.create(request));
@@ -121,7 +146,14 @@ async function fileTicket(deps: EffectDeps, input: ActorInputs['fileTicket']): P
   });
 }
 
-async function comment(deps: EffectDeps, migrationId: string, step: string, key: string, marker: string, text: string): Promise<void> {
+async function comment(
+  deps: EffectDeps,
+  migrationId: string,
+  step: string,
+  key: string,
+  marker: string,
+  text: string,
+): Promise<void> {
   await runEffect(deps, migrationId, step, { key, marker }, async () => {
     const exists = await deps.services.tracker.hasComment(key, marker);
     if (!exists) await deps.services.tracker.comment(key, text);
@@ -139,7 +171,11 @@ function destinationToken(env: EffectDeps['env'], plan: Plan): string | undefine
   const token = env[name];
   if (token === undefined || token === '') {
     const message = `destination.tokenEnv names $${name}, which is not set in this environment: no connection was created`;
-    throw new CutoverError(message, 'TOKEN_ENV_UNSET', `export ${name}=<bearer token> in this shell, then cutover retry ID`);
+    throw new CutoverError(
+      message,
+      'TOKEN_ENV_UNSET',
+      `export ${name}=<bearer token> in this shell, then cutover retry ID`,
+    );
   }
   return token;
 }
@@ -151,7 +187,11 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
       asData(deps, 'preflight', () => runPreflight(deps, input.plan, input.marker)),
     ),
     ensureBaseConnection: fromPromise(({ input }: { input: ActorInputs['ensureBaseConnection'] }) => {
-      const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId };
+      const request = {
+        name: input.plan.destination.name,
+        description: describe(input.plan, input.marker),
+        specId: input.ecaSpecId,
+      };
       const create = async () =>
         platform.createBaseConnection({ ...request, token: destinationToken(deps.env, input.plan) });
       return runEffect(deps, input.migrationId, 'base_connection', request, () =>
@@ -161,29 +201,56 @@ export function effectActors(deps: EffectDeps, handoffLines: (ctx: MigrationCont
     ensureSourceConnection: fromPromise(({ input }: { input: ActorInputs['ensureSourceConnection'] }) =>
       ensureProfileSource(deps, input.migrationId, input.marker),
     ),
-    ensureTargetConnection: fromPromise(
-      ({ input }: { input: ActorInputs['ensureTargetConnection'] }) => {
-        const params: Record<string, string> = input.plan.destination.accountId ? { accountId: input.plan.destination.accountId } : {};
-        const request = { name: input.plan.destination.name, description: describe(input.plan, input.marker), specId: input.ecaSpecId, baseConnectionId: input.baseConnectionId, params };
-        return runEffect(deps, input.migrationId, 'target_connection', request, () =>
-          ensure(() => platform.findByMarker('target', input.ecaSpecId, input.marker), () => platform.createTargetConnection(request)),
-        );
-      },
-    ),
+    ensureTargetConnection: fromPromise(({ input }: { input: ActorInputs['ensureTargetConnection'] }) => {
+      const params: Record<string, string> = input.plan.destination.accountId
+        ? { accountId: input.plan.destination.accountId }
+        : {};
+      const request = {
+        name: input.plan.destination.name,
+        description: describe(input.plan, input.marker),
+        specId: input.ecaSpecId,
+        baseConnectionId: input.baseConnectionId,
+        params,
+      };
+      return runEffect(deps, input.migrationId, 'target_connection', request, () =>
+        ensure(
+          () => platform.findByMarker('target', input.ecaSpecId, input.marker),
+          () => platform.createTargetConnection(request),
+        ),
+      );
+    }),
     fileTicket: fromPromise(({ input }: { input: ActorInputs['fileTicket'] }) => fileTicket(deps, input)),
-    pollTicket: fromPromise(({ input }: { input: ActorInputs['pollTicket'] }) => asData(deps, 'awaiting_resolution', () => pollTicket(deps, input.key))),
-    waitUntil: fromPromise(({ input, signal }: { input: ActorInputs['waitUntil']; signal: AbortSignal }) => deps.clock.sleepUntil(input.at, signal)),
+    pollTicket: fromPromise(({ input }: { input: ActorInputs['pollTicket'] }) =>
+      asData(deps, 'awaiting_resolution', () => pollTicket(deps, input.key)),
+    ),
+    waitUntil: fromPromise(({ input, signal }: { input: ActorInputs['waitUntil']; signal: AbortSignal }) =>
+      deps.clock.sleepUntil(input.at, signal),
+    ),
     createFlow: fromPromise(({ input }: { input: ActorInputs['createFlow'] }) => createFlow(deps, input)),
     checkVerification: fromPromise(({ input }: { input: ActorInputs['checkVerification'] }) =>
       asData(deps, 'verifying', () => checkVerification(deps, input.flowId, input.plan)),
     ),
     postHandoff: fromPromise(({ input }: { input: ActorInputs['postHandoff'] }) =>
       input.ticketKey
-        ? comment(deps, input.migrationId, 'handoff', input.ticketKey, `${input.marker}:handoff`, handoffComment(input.context.marks, input.marker, handoffLines(input.context)))
+        ? comment(
+            deps,
+            input.migrationId,
+            'handoff',
+            input.ticketKey,
+            `${input.marker}:handoff`,
+            handoffComment(input.context.marks, input.marker, handoffLines(input.context)),
+          )
         : Promise.resolve(),
     ),
     withdrawTicket: fromPromise(({ input }: { input: ActorInputs['withdrawTicket'] }) =>
-      comment(deps, input.migrationId, 'withdraw', input.ticketKey, `${input.marker}:withdrawn`, withdrawComment(input.marker, input.reason)),
+      comment(
+        deps,
+        input.migrationId,
+        'withdraw',
+        input.ticketKey,
+        `${input.marker}:withdrawn`,
+        withdrawComment(input.marker, input.reason),
+      ),
     ),
   };
 }
@@ -197,18 +264,32 @@ async function ensureProfileSource(deps: EffectDeps, migrationId: string, marker
   const specId = deps.settings.profileSourceSpecId;
   const base = { name: `Profile Store for ${marker}`, description: `[${marker}]`, specId };
   const profileBase = await runEffect(deps, migrationId, 'profile_connection', base, () =>
-    ensure(() => platform.findByMarker('base', specId, marker), () => platform.createBaseConnection(base)),
+    ensure(
+      () => platform.findByMarker('base', specId, marker),
+      () => platform.createBaseConnection(base),
+    ),
   );
-  const request = { name: `Profile Store source for ${marker}`, description: `[${marker}]`, baseConnectionId: profileBase.id };
+  const request = {
+    name: `Profile Store source for ${marker}`,
+    description: `[${marker}]`,
+    baseConnectionId: profileBase.id,
+  };
   return runEffect(deps, migrationId, 'source_connection', request, () =>
-    ensure(() => platform.findByMarker('source', specId, marker), () => platform.createSourceConnection(request)),
+    ensure(
+      () => platform.findByMarker('source', specId, marker),
+      () => platform.createSourceConnection(request),
+    ),
   );
 }
 
-
 /** The critical path: one lookup and one create, everything else was staged. */
 async function createFlow(deps: EffectDeps, input: ActorInputs['createFlow']) {
-  if (!input.legacyStoppedAt) throw toStoredError(new Error('refusing to create the flow: the legacy pipe is not known to be off'), isoNow(deps.clock), 'cutting_over');
+  if (!input.legacyStoppedAt)
+    throw toStoredError(
+      new Error('refusing to create the flow: the legacy pipe is not known to be off'),
+      isoNow(deps.clock),
+      'cutting_over',
+    );
   const { platform } = deps.services;
   const request = {
     name: input.plan.destination.name,

@@ -86,7 +86,11 @@ export class Engine {
 
   async load(id: string): Promise<MigrationRecord> {
     const record = await this.deps.store.get(id);
-    if (!record) throw new UsageError(`no migration with id ${id}`, 'cutover list shows the migrations in this database (--db selects another)');
+    if (!record)
+      throw new UsageError(
+        `no migration with id ${id}`,
+        'cutover list shows the migrations in this database (--db selects another)',
+      );
     return record;
   }
 
@@ -143,7 +147,8 @@ export class Engine {
       input: { migrationId: record.id, plan: restored.context.plan },
       snapshot: restored as never,
       inspect: (ev) => {
-        if (ev.type === '@xstate.snapshot' && ev.actorRef === root) persister.record(ev.snapshot as Snapshot, ev.event as AnyEventObject);
+        if (ev.type === '@xstate.snapshot' && ev.actorRef === root)
+          persister.record(ev.snapshot as Snapshot, ev.event as AnyEventObject);
       },
     });
     root = actor;
@@ -159,7 +164,12 @@ export class Engine {
     await persister.flushed();
     if (outcome === 'lease-lost') throw new FencedError(record.id, await deps.store.currentLease(record.id));
     const snapshot = actor.getSnapshot();
-    return { id: record.id, state: stateName(snapshot), status: outcome === 'interrupted' ? 'interrupted' : statusOf(snapshot), context: snapshot.context };
+    return {
+      id: record.id,
+      state: stateName(snapshot),
+      status: outcome === 'interrupted' ? 'interrupted' : statusOf(snapshot),
+      context: snapshot.context,
+    };
   }
 }
 
@@ -205,7 +215,8 @@ function watchForStop(
       if (!armed) return;
       if (storeFailure()) return reject(storeFailure());
       if (leaseLost()) return resolve('lease-lost');
-      if (snapshot.status === 'error') return reject(new CutoverError(`the migration machine failed: ${String(snapshot.error)}`, 'MACHINE_ERROR'));
+      if (snapshot.status === 'error')
+        return reject(new CutoverError(`the migration machine failed: ${String(snapshot.error)}`, 'MACHINE_ERROR'));
       if (snapshot.status === 'done' || snapshot.hasTag('attention')) return resolve('stopped');
       if (snapshot.hasTag('waiting') && options.mode === 'until-waiting') return resolve('stopped');
     };

@@ -31,19 +31,21 @@ const FENCED: Record<FencedMethod, number> = {
 export function fencedStore(inner: MigrationStore, nonce: string, onRefused: (err: FencedError) => void): FencedStore {
   const fence: Fence = { nonce };
   let refusal: FencedError | null = null;
-  const guarded = (name: FencedMethod) => async (...args: unknown[]) => {
-    if (refusal) throw refusal;
-    const write = inner[name] as (...a: unknown[]) => Promise<unknown>;
-    try {
-      return await write.apply(inner, [...args.slice(0, FENCED[name]), fence]);
-    } catch (err) {
-      if (err instanceof FencedError && !refusal) {
-        refusal = err;
-        onRefused(err);
+  const guarded =
+    (name: FencedMethod) =>
+    async (...args: unknown[]) => {
+      if (refusal) throw refusal;
+      const write = inner[name] as (...a: unknown[]) => Promise<unknown>;
+      try {
+        return await write.apply(inner, [...args.slice(0, FENCED[name]), fence]);
+      } catch (err) {
+        if (err instanceof FencedError && !refusal) {
+          refusal = err;
+          onRefused(err);
+        }
+        throw err;
       }
-      throw err;
-    }
-  };
+    };
   const store = new Proxy(inner, {
     get(target, prop) {
       if (typeof prop === 'string' && prop in FENCED) return guarded(prop as FencedMethod);

@@ -68,12 +68,15 @@ function takeOverDead(deps: LeaseDeps, held: Lease, lease: LeaseRequest): Promis
 
 /** Heartbeats until stopped; calls `lost` if the lease was taken over, or expired by the store's clock. */
 export function keepAlive(deps: LeaseDeps, lease: LeaseRequest, lost: () => void): () => void {
-  const timer = setInterval(() => {
-    deps.store
-      .heartbeat(lease.migrationId, lease.nonce, deps.ttlMs)
-      .then((ours) => ours || lost())
-      .catch(lost);
-  }, Math.max(1000, Math.floor(deps.ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      deps.store
+        .heartbeat(lease.migrationId, lease.nonce, deps.ttlMs)
+        .then((ours) => ours || lost())
+        .catch(lost);
+    },
+    Math.max(1000, Math.floor(deps.ttlMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -19,14 +19,19 @@ export async function pollTicket(deps: EffectDeps, key: string): Promise<TicketP
 }
 
 /** When each audience first appears in the new data source (Audience Manager's own createTime if given). */
-async function seenInAudienceManager(deps: EffectDeps, plan: Plan, observedAt: string): Promise<Record<string, string>> {
+async function seenInAudienceManager(
+  deps: EffectDeps,
+  plan: Plan,
+  observedAt: string,
+): Promise<Record<string, string>> {
   if (!plan.solutions.includes('audience_manager')) return {};
   const { directory } = deps.services;
   const source = (await directory.listDataSources()).find((d) => d.name === deps.settings.aamDataSource);
   if (!source) return {};
   const seen: Record<string, string> = {};
   for (const s of await directory.segmentsInDataSource(source.id)) {
-    if (s.integrationCode && plan.audiences.includes(s.integrationCode)) seen[s.integrationCode] = s.createdAt ?? observedAt;
+    if (s.integrationCode && plan.audiences.includes(s.integrationCode))
+      seen[s.integrationCode] = s.createdAt ?? observedAt;
   }
   return seen;
 }
@@ -35,7 +40,10 @@ async function seenInAudienceManager(deps: EffectDeps, plan: Plan, observedAt: s
 async function firstSuccessfulRun(deps: EffectDeps, flowId: string): Promise<string | null> {
   try {
     const runs = await deps.services.platform.listRuns(flowId);
-    const ok = runs.filter((r) => r.status === 'success').map((r) => r.completedAt ?? r.startedAt).filter((x): x is string => Boolean(x));
+    const ok = runs
+      .filter((r) => r.status === 'success')
+      .map((r) => r.completedAt ?? r.startedAt)
+      .filter((x): x is string => Boolean(x));
     return ok.sort()[0] ?? null;
   } catch {
     return null;
@@ -44,6 +52,9 @@ async function firstSuccessfulRun(deps: EffectDeps, flowId: string): Promise<str
 
 export async function checkVerification(deps: EffectDeps, flowId: string, plan: Plan): Promise<VerificationOutput> {
   const observedAt = isoNow(deps.clock);
-  const [seen, firstSuccessfulRunAt] = await Promise.all([seenInAudienceManager(deps, plan, observedAt), firstSuccessfulRun(deps, flowId)]);
+  const [seen, firstSuccessfulRunAt] = await Promise.all([
+    seenInAudienceManager(deps, plan, observedAt),
+    firstSuccessfulRun(deps, flowId),
+  ]);
   return { observedAt, seen, firstSuccessfulRunAt };
 }

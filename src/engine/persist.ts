@@ -17,7 +17,9 @@ export const OPERATOR_EVENTS: ReadonlySet<string> = new Set(OPERATOR_EVENT_TYPES
 /** `awaiting_resolution.sleeping` — the dotted path of the active leaf. */
 export function stateName(snapshot: { value: unknown }): string {
   const walk = (value: unknown): string =>
-    typeof value === 'string' ? value : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '';
+    typeof value === 'string'
+      ? value
+      : (Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '');
   return walk(snapshot.value);
 }
 
@@ -30,14 +32,22 @@ export function statusOf(snapshot: Snapshot): MigrationStatus {
   return 'active';
 }
 
-function journalFor(before: MigrationContext | null, after: MigrationContext, event: AnyEventObject, from: string, to: string, at: string): JournalEntry[] {
+function journalFor(
+  before: MigrationContext | null,
+  after: MigrationContext,
+  event: AnyEventObject,
+  from: string,
+  to: string,
+  at: string,
+): JournalEntry[] {
   const rows: JournalEntry[] = [];
   const e = event as AnyEventObject & { by?: string; reason?: string };
   if (OPERATOR_EVENTS.has(event.type)) {
     const { type: _t, by: _b, reason: _r, ...data } = e;
     rows.push({ kind: 'operator', at, name: event.type, actor: e.by, reason: e.reason, data });
   }
-  if (from.split('.')[0] !== to.split('.')[0]) rows.push({ kind: 'transition', at, name: event.type, data: { from, to } });
+  if (from.split('.')[0] !== to.split('.')[0])
+    rows.push({ kind: 'transition', at, name: event.type, data: { from, to } });
   if (after.lastPoll && after.lastPoll.statusName !== before?.lastPoll?.statusName) {
     rows.push({ kind: 'observation', at, name: 'ticket_status', data: after.lastPoll });
   }
@@ -110,7 +120,8 @@ export class Persister {
     const state = stateName(snapshot);
     const at = this.now();
     const journal = journalFor(this.lastContext, snapshot.context, event, this.lastState, state, at);
-    const progressed = state.split('.')[0] !== this.lastState.split('.')[0] || journal.some((j) => j.name.startsWith('mark:'));
+    const progressed =
+      state.split('.')[0] !== this.lastState.split('.')[0] || journal.some((j) => j.name.startsWith('mark:'));
     const ctx = snapshot.context;
     const transition = {
       snapshot: JSON.parse(json) as unknown,
@@ -167,7 +178,8 @@ export class Persister {
       this.riders.push({ intent, resolve, reject });
       queueMicrotask(() => {
         const alone = this.takeRiders();
-        if (alone.length > 0) this.enqueue(() => Promise.all(alone.map((r) => this.store.recordIntent(r.intent))).then(() => {}), alone);
+        if (alone.length > 0)
+          this.enqueue(() => Promise.all(alone.map((r) => this.store.recordIntent(r.intent))).then(() => {}), alone);
       });
     });
   }

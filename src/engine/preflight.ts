@@ -61,19 +61,25 @@ export async function gatherFacts(
 ): Promise<PreflightFacts & { flowSpec: Gathered<{ id: string } | null> }> {
   const { tracker, platform, directory } = deps.services;
   const gathered = <T>(read: () => Promise<T>) => gatheredOr(read, rethrowTransient);
-  const [permissions, whoAmI, dataSources, ecaSpec, flowSpec, segments, project, legacy, namespaces, existingTicket] = await Promise.all([
-    gathered(() => platform.probeAccess()),
-    gathered(() => tracker.whoAmI()),
-    gathered(() => directory.listDataSources()),
-    gathered(() => platform.findConnectionSpec(deps.settings.ecaSpecName)),
-    gathered(() => platform.findFlowSpec(deps.settings.ecaFlowSpecName)),
-    gathered(() => platform.listSegments()),
-    gathered(() => jiraProject(deps, plan.jira.projectKey)),
-    gathered(() => legacyAudienceIds(deps)),
-    gathered(() => platform.listIdentityNamespaces()),
-    plan.jira.existingKey ? gathered(() => tracker.get(plan.jira.existingKey!).then((t) => ({ key: t.key, statusCategory: t.statusCategory }))) : undefined,
-  ]);
-  const existingConnections = failed(ecaSpec) || !ecaSpec ? [] : await gathered(() => platform.listConnections(ecaSpec.id));
+  const [permissions, whoAmI, dataSources, ecaSpec, flowSpec, segments, project, legacy, namespaces, existingTicket] =
+    await Promise.all([
+      gathered(() => platform.probeAccess()),
+      gathered(() => tracker.whoAmI()),
+      gathered(() => directory.listDataSources()),
+      gathered(() => platform.findConnectionSpec(deps.settings.ecaSpecName)),
+      gathered(() => platform.findFlowSpec(deps.settings.ecaFlowSpecName)),
+      gathered(() => platform.listSegments()),
+      gathered(() => jiraProject(deps, plan.jira.projectKey)),
+      gathered(() => legacyAudienceIds(deps)),
+      gathered(() => platform.listIdentityNamespaces()),
+      plan.jira.existingKey
+        ? gathered(() =>
+            tracker.get(plan.jira.existingKey!).then((t) => ({ key: t.key, statusCategory: t.statusCategory })),
+          )
+        : undefined,
+    ]);
+  const existingConnections =
+    failed(ecaSpec) || !ecaSpec ? [] : await gathered(() => platform.listConnections(ecaSpec.id));
   return {
     marker,
     ims: credential(permissions),

@@ -17,7 +17,12 @@ export interface PersistedMigration {
 const SNAPSHOT_UPGRADES: Record<string, (snapshot: PersistedMigration) => PersistedMigration> = {};
 
 export function restoreSnapshot(record: MigrationRecord): PersistedMigration {
-  if (!record.snapshot) throw new StoreError(`migration ${record.id} has no saved state`, 'NO_SNAPSHOT', 'import it again from its support bundle');
+  if (!record.snapshot)
+    throw new StoreError(
+      `migration ${record.id} has no saved state`,
+      'NO_SNAPSHOT',
+      'import it again from its support bundle',
+    );
   if (record.xstateVersion !== XSTATE_VERSION) {
     throw new StoreError(
       `migration ${record.id} was saved with xstate ${record.xstateVersion}; this cutover runs xstate ${XSTATE_VERSION} and will not guess at a different persisted format`,

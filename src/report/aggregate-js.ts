@@ -31,7 +31,13 @@ class FigureValues {
     const n = this.length;
     if (n === 0) return { count: 0, median: null, p95: null, max: null, total: null };
     const sorted = this.data.subarray(0, n).sort(); // a typed array sorts numerically
-    return { count: n, median: sorted[quantileOffset(50, n)] ?? null, p95: sorted[quantileOffset(95, n)] ?? null, max: this.max, total: this.total };
+    return {
+      count: n,
+      median: sorted[quantileOffset(50, n)] ?? null,
+      p95: sorted[quantileOffset(95, n)] ?? null,
+      max: this.max,
+      total: this.total,
+    };
   }
 }
 

@@ -8,13 +8,25 @@ import { formatDuration } from '../core/downtime.js';
 import { MARKS, figureMs, type ReportRow } from './model.js';
 import type { Aggregate, HistogramBucket } from './source.js';
 
-export const TIMELINE = { width: 1000, rowHeight: 34, labelWidth: 300, plotLeft: 310, plotRight: 840, zeroShare: 0.4 } as const;
+export const TIMELINE = {
+  width: 1000,
+  rowHeight: 34,
+  labelWidth: 300,
+  plotLeft: 310,
+  plotRight: 840,
+  zeroShare: 0.4,
+} as const;
 const ZERO_X = TIMELINE.plotLeft + (TIMELINE.plotRight - TIMELINE.plotLeft) * TIMELINE.zeroShare;
 const LEFT_WIDTH = ZERO_X - TIMELINE.plotLeft;
 const RIGHT_WIDTH = TIMELINE.plotRight - ZERO_X;
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export interface TimelineScale {
@@ -60,7 +72,9 @@ export function timelineAxis(scale: TimelineScale): string {
 function rowBars(r: ReportRow, scale: TimelineScale): string[] {
   if (!r.marks.legacy_stopped) {
     const filed = r.marks.ticket_filed ? `ticket filed ${r.marks.ticket_filed.at}, ` : '';
-    return [`<text class="na" x="${TIMELINE.plotLeft}" y="21">n/a: ${escapeHtml(filed)}legacy stopped not recorded</text>`];
+    return [
+      `<text class="na" x="${TIMELINE.plotLeft}" y="21">n/a: ${escapeHtml(filed)}legacy stopped not recorded</text>`,
+    ];
   }
   const parts: string[] = [];
   const wait = figureMs(r, 'turnaroundMs');
@@ -70,8 +84,21 @@ function rowBars(r: ReportRow, scale: TimelineScale): string[] {
     const w = barWidth(wait, scale.waitMs, LEFT_WIDTH);
     parts.push(bar('wait', ZERO_X - w, 9, w, 16, `waiting on the ticket: ${formatDuration(wait)}`));
   }
-  if (window !== null && window >= 0) parts.push(bar('down', ZERO_X, 6, barWidth(window, scale.afterMs, RIGHT_WIDTH), 12, `downtime window: ${formatDuration(window)}`));
-  if (gap !== null && gap >= 0) parts.push(bar('gap', ZERO_X, 20, barWidth(gap, scale.afterMs, RIGHT_WIDTH), 8, `data gap: ${formatDuration(gap)}`));
+  if (window !== null && window >= 0)
+    parts.push(
+      bar(
+        'down',
+        ZERO_X,
+        6,
+        barWidth(window, scale.afterMs, RIGHT_WIDTH),
+        12,
+        `downtime window: ${formatDuration(window)}`,
+      ),
+    );
+  if (gap !== null && gap >= 0)
+    parts.push(
+      bar('gap', ZERO_X, 20, barWidth(gap, scale.afterMs, RIGHT_WIDTH), 8, `data gap: ${formatDuration(gap)}`),
+    );
   const missing = [window === null ? 'window n/a' : '', gap === null ? 'data gap n/a' : ''].filter(Boolean);
   const negative = [wait, window, gap].some((v) => v !== null && v < 0) ? ['negative interval'] : [];
   const note = [...missing, ...negative].join(', ');
@@ -94,7 +121,9 @@ export function timelineRow(r: ReportRow, scale: TimelineScale): string {
     `<text class="sub" x="0" y="29">${escapeHtml(`${r.orgId} · ${r.ticketKey ?? 'no ticket'}`)}</text>`,
     `<line class="zero" x1="${ZERO_X}" y1="2" x2="${ZERO_X}" y2="${t.rowHeight - 2}"/>`,
     ...rowBars(r, scale),
-    overrides.length > 0 ? `<text class="override" x="${t.plotRight + 8}" y="15">${forcedIn(r) ? 'FORCED ' : ''}operator override</text><text class="override sub" x="${t.plotRight + 8}" y="29">${escapeHtml(overrides.join(', '))}</text>` : '',
+    overrides.length > 0
+      ? `<text class="override" x="${t.plotRight + 8}" y="15">${forcedIn(r) ? 'FORCED ' : ''}operator override</text><text class="override sub" x="${t.plotRight + 8}" y="29">${escapeHtml(overrides.join(', '))}</text>`
+      : '',
     '</svg>',
   ].join('');
 }

@@ -20,7 +20,12 @@ const RENDERERS: Record<ReportFormat, (s: ReportSource, c: RenderContext, w: Rep
   html: renderHtml,
 };
 
-export async function renderReport(format: ReportFormat, source: ReportSource, ctx: RenderContext, sink: Sink): Promise<void> {
+export async function renderReport(
+  format: ReportFormat,
+  source: ReportSource,
+  ctx: RenderContext,
+  sink: Sink,
+): Promise<void> {
   const writer = new ReportWriter(sink);
   await source.snapshot(() => RENDERERS[format](source, ctx, writer));
   await writer.flush();

@@ -77,7 +77,10 @@ export function msOf(measure: Measure | null): number | null {
 }
 
 /** The Downtime field each report key reads (MEASURES as a lookup table). */
-const FIELD_OF = Object.fromEntries(MEASURES.map((m) => [m.key, m.field])) as Record<(typeof MEASURES)[number]['key'], (typeof MEASURES)[number]['field']>;
+const FIELD_OF = Object.fromEntries(MEASURES.map((m) => [m.key, m.field])) as Record<
+  (typeof MEASURES)[number]['key'],
+  (typeof MEASURES)[number]['field']
+>;
 
 /** The ms value of a row's figure by its report key (null when it cannot be computed). */
 export function figureMs(row: ReportRow, key: (typeof MEASURES)[number]['key']): number | null {

@@ -14,7 +14,8 @@ const td = (text: string, cls = ''): string => {
   const classes = [cls, text === NOT_AVAILABLE ? 'na' : ''].filter(Boolean).join(' ');
   return `<td${classes ? ` class="${classes}"` : ''}>${escapeHtml(text)}</td>`;
 };
-const thead = (headers: string[]): string => `<thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
+const thead = (headers: string[]): string =>
+  `<thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
 
 function head(ctx: RenderContext, agg: Aggregate): string {
   return [
@@ -32,7 +33,9 @@ function head(ctx: RenderContext, agg: Aggregate): string {
 }
 
 function summarySection(agg: Aggregate): string {
-  const rows = summaryRows(agg).map(([label = '', ...nums]) => `<tr>${td(label)}${nums.map((n) => td(n, 'num')).join('')}</tr>`);
+  const rows = summaryRows(agg).map(
+    ([label = '', ...nums]) => `<tr>${td(label)}${nums.map((n) => td(n, 'num')).join('')}</tr>`,
+  );
   return [
     '<h2>Aggregate</h2>',
     `<table class="summary">${thead(SUMMARY_HEADERS)}<tbody>${rows.join('')}</tbody></table>`,
@@ -45,19 +48,38 @@ function summarySection(agg: Aggregate): string {
 const LEGEND = `<p class="legend"><span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span><span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span><span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span></p>`;
 
 /** The timeline of `shown`, the first rows (at most ctx.timelineCap), on scales from the aggregate. */
-async function timelineSection(shown: readonly ReportRow[], ctx: RenderContext, agg: Aggregate, w: ReportWriter): Promise<void> {
+async function timelineSection(
+  shown: readonly ReportRow[],
+  ctx: RenderContext,
+  agg: Aggregate,
+  w: ReportWriter,
+): Promise<void> {
   const scale = timelineScale(agg);
   await w.line('<h2>Timeline</h2>');
   await w.line(LEGEND);
   if (agg.count > ctx.timelineCap) {
-    await w.line(`<p class="note">The timeline shows the first ${ctx.timelineCap.toLocaleString('en')} of ${agg.count.toLocaleString('en')} migrations (oldest first); the table below lists every one.</p>`);
+    await w.line(
+      `<p class="note">The timeline shows the first ${ctx.timelineCap.toLocaleString('en')} of ${agg.count.toLocaleString('en')} migrations (oldest first); the table below lists every one.</p>`,
+    );
   }
   await w.line(`<div class="timeline" id="timeline">${timelineAxis(scale)}`);
   for (const row of shown) await w.line(timelineRow(row, scale));
   await w.line('</div>');
 }
 
-const ROW_HEADERS = ['migration', 'org', 'ticket', 'status', ...MARKS.map((m) => m.label), 'downtime', 'detection lag', 'execution', 'data gap', 'turnaround', 'business days'];
+const ROW_HEADERS = [
+  'migration',
+  'org',
+  'ticket',
+  'status',
+  ...MARKS.map((m) => m.label),
+  'downtime',
+  'detection lag',
+  'execution',
+  'data gap',
+  'turnaround',
+  'business days',
+];
 
 function markCell(row: ReportRow, name: (typeof MARKS)[number]['name']): string {
   const mark = row.marks[name];
@@ -78,13 +100,19 @@ export async function renderHtml(source: ReportSource, ctx: RenderContext, w: Re
   // while the table's rows are spooled.
   const timeline: ReportRow[] = [];
   const keep = (row: ReportRow) => void (timeline.length < ctx.timelineCap && timeline.push(row));
-  await withSpooledRows(source, ctx.query, (row) => `${tableRow(row)}\n`, async (agg, rows) => {
-    await w.line(head(ctx, agg));
-    await w.line(summarySection(agg));
-    await timelineSection(timeline, ctx, agg, w);
-    await w.line('<h2>Migrations</h2>');
-    await w.line(`<table class="rows">${thead(ROW_HEADERS)}<tbody>`);
-    await rows.copyTo(w);
-    await w.line('</tbody></table>\n</body></html>');
-  }, keep);
+  await withSpooledRows(
+    source,
+    ctx.query,
+    (row) => `${tableRow(row)}\n`,
+    async (agg, rows) => {
+      await w.line(head(ctx, agg));
+      await w.line(summarySection(agg));
+      await timelineSection(timeline, ctx, agg, w);
+      await w.line('<h2>Migrations</h2>');
+      await w.line(`<table class="rows">${thead(ROW_HEADERS)}<tbody>`);
+      await rows.copyTo(w);
+      await w.line('</tbody></table>\n</body></html>');
+    },
+    keep,
+  );
 }

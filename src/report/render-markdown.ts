@@ -22,7 +22,20 @@ function mdHeader(headers: string[]): string {
   return `${mdRow(headers)}\n|${headers.map(() => '---').join('|')}|`;
 }
 
-const FLEET_HEADERS = ['migration', 'org', 'ticket', 'status', ...MARKS.map((m) => m.label), 'downtime', 'detection lag', 'execution', 'data gap', 'turnaround', 'business days', 'flags'];
+const FLEET_HEADERS = [
+  'migration',
+  'org',
+  'ticket',
+  'status',
+  ...MARKS.map((m) => m.label),
+  'downtime',
+  'detection lag',
+  'execution',
+  'data gap',
+  'turnaround',
+  'business days',
+  'flags',
+];
 
 function fleetRow(r: ReportRow): string[] {
   const marks = MARKS.map((m) => {
@@ -32,22 +45,38 @@ function fleetRow(r: ReportRow): string[] {
     return mark ? `${mark.at}${label}` : NOT_AVAILABLE;
   });
   const figures = MEASURES.map((m) => formatDuration(figureMs(r, m.key)));
-  return [r.id, r.orgId, r.ticketKey ?? NOT_AVAILABLE, r.status, ...marks, ...figures, String(businessDaysOf(r) ?? NOT_AVAILABLE), rowFlags(r).join(', ')];
+  return [
+    r.id,
+    r.orgId,
+    r.ticketKey ?? NOT_AVAILABLE,
+    r.status,
+    ...marks,
+    ...figures,
+    String(businessDaysOf(r) ?? NOT_AVAILABLE),
+    rowFlags(r).join(', '),
+  ];
 }
 
 export async function renderMarkdown(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   if (ctx.query.id) return renderRecord(source, ctx, w);
-  await withSpooledRows(source, ctx.query, (row) => `${mdRow(fleetRow(row))}\n`, async (agg, rows) => {
-    await w.line('## Downtime report');
-    await w.line();
-    await w.line(`Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}; all instants UTC.`);
-    await w.line();
-    await w.line(mdHeader(SUMMARY_HEADERS));
-    for (const cells of summaryRows(agg)) await w.line(mdRow(cells));
-    await w.line();
-    await w.line(mdHeader(FLEET_HEADERS));
-    await rows.copyTo(w);
-  });
+  await withSpooledRows(
+    source,
+    ctx.query,
+    (row) => `${mdRow(fleetRow(row))}\n`,
+    async (agg, rows) => {
+      await w.line('## Downtime report');
+      await w.line();
+      await w.line(
+        `Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}; all instants UTC.`,
+      );
+      await w.line();
+      await w.line(mdHeader(SUMMARY_HEADERS));
+      for (const cells of summaryRows(agg)) await w.line(mdRow(cells));
+      await w.line();
+      await w.line(mdHeader(FLEET_HEADERS));
+      await rows.copyTo(w);
+    },
+  );
 }
 
 /** The single-migration record for the Jira ticket. Unknown id: a usage error naming --id. */
@@ -55,7 +84,10 @@ async function renderRecord(source: ReportSource, ctx: RenderContext, w: ReportW
   let found: ReportRow | undefined;
   for (const row of reportRows(source, ctx.query)) found = row;
   if (!found) {
-    throw new UsageError(`--id ${ctx.query.id}: no migration with this id matches`, 'cutover list shows the migrations; drop --org/--status/--since/--until if they exclude it');
+    throw new UsageError(
+      `--id ${ctx.query.id}: no migration with this id matches`,
+      'cutover list shows the migrations; drop --org/--status/--since/--until if they exclude it',
+    );
   }
   for (const line of recordLines(found, ctx.query.now)) await w.line(line);
 }
@@ -64,7 +96,11 @@ export function recordLines(r: ReportRow, now: string): string[] {
   const turnaround = r.downtime.turnaroundCalendar;
   const figures = MEASURES.map((m) => {
     const measure = r.downtime[m.field];
-    return mdRow([m.label, measure ? measure.text : NOT_AVAILABLE, measure ? `${markTitle(measure.from)} → ${markTitle(measure.to)}` : NOT_AVAILABLE]);
+    return mdRow([
+      m.label,
+      measure ? measure.text : NOT_AVAILABLE,
+      measure ? `${markTitle(measure.from)} → ${markTitle(measure.to)}` : NOT_AVAILABLE,
+    ]);
   });
   return [
     `### Downtime record: migration ${r.id}`,
@@ -76,7 +112,11 @@ export function recordLines(r: ReportRow, now: string): string[] {
     '',
     mdHeader(['figure', 'value', 'from → to']),
     ...figures,
-    mdRow(['ticket turnaround, business days', businessDaysText(businessDaysOf(r)), turnaround ? `${markTitle(turnaround.from)} → ${markTitle(turnaround.to)}` : NOT_AVAILABLE]),
+    mdRow([
+      'ticket turnaround, business days',
+      businessDaysText(businessDaysOf(r)),
+      turnaround ? `${markTitle(turnaround.from)} → ${markTitle(turnaround.to)}` : NOT_AVAILABLE,
+    ]),
     '',
     ...(r.downtime.notes.length > 0 ? [`Not available: ${r.downtime.notes.join('; ')}.`, ''] : []),
     `_Computed by cutover report at ${now} from the stored marks only; business days exclude weekends and listed holidays (${r.slaTimeZone ?? 'UTC'} dates)._`,

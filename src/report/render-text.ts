@@ -27,10 +27,23 @@ export async function renderJson(source: ReportSource, ctx: RenderContext, w: Re
 }
 
 export const CSV_HEADERS = [
-  'id', 'org_id', 'ticket_key', 'status', 'state', 'created_at',
+  'id',
+  'org_id',
+  'ticket_key',
+  'status',
+  'state',
+  'created_at',
   ...MARKS.flatMap((m) => [`${m.name}_at`, `${m.name}_source`]),
-  'downtime_ms', 'detection_lag_ms', 'execution_time_ms', 'data_gap_ms', 'turnaround_ms', 'turnaround_business_days',
-  'stalled', 'overridden', 'override_reasons', 'notes',
+  'downtime_ms',
+  'detection_lag_ms',
+  'execution_time_ms',
+  'data_gap_ms',
+  'turnaround_ms',
+  'turnaround_business_days',
+  'stalled',
+  'overridden',
+  'override_reasons',
+  'notes',
 ];
 
 /**
@@ -50,11 +63,23 @@ function csvRow(row: ReportRow): (string | number | boolean | null)[] {
     return `${n}${m?.source === FORCED_OVERRIDE_SOURCE ? ' FORCED' : ''} by ${m?.override?.by}: ${m?.override?.reason}`;
   });
   return [
-    row.id, row.orgId, row.ticketKey, row.status, row.state, row.createdAt,
+    row.id,
+    row.orgId,
+    row.ticketKey,
+    row.status,
+    row.state,
+    row.createdAt,
     ...MARKS.flatMap((m) => [row.marks[m.name]?.at ?? null, row.marks[m.name]?.source ?? null]),
-    figureMs(row, 'downtime'), figureMs(row, 'detectionLag'), figureMs(row, 'executionTime'), figureMs(row, 'dataGap'),
-    figureMs(row, 'turnaroundMs'), businessDaysOf(row),
-    row.stalled, row.overridden.join(';') || null, reasons.join('; ') || null, row.downtime.notes.join('; ') || null,
+    figureMs(row, 'downtime'),
+    figureMs(row, 'detectionLag'),
+    figureMs(row, 'executionTime'),
+    figureMs(row, 'dataGap'),
+    figureMs(row, 'turnaroundMs'),
+    businessDaysOf(row),
+    row.stalled,
+    row.overridden.join(';') || null,
+    reasons.join('; ') || null,
+    row.downtime.notes.join('; ') || null,
   ];
 }
 
@@ -85,20 +110,35 @@ const TABLE_COLUMNS: { header: string; width: number; cell: (r: ReportRow) => st
 ];
 
 function tableLine(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return cells
+    .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+    .join('  ')
+    .trimEnd();
 }
 
 export async function renderTable(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   const columnWidths = TABLE_COLUMNS.map((c) => c.width);
-  const line = (row: ReportRow): string => `${tableLine(TABLE_COLUMNS.map((c) => c.cell(row)), columnWidths)}\n`;
+  const line = (row: ReportRow): string =>
+    `${tableLine(
+      TABLE_COLUMNS.map((c) => c.cell(row)),
+      columnWidths,
+    )}\n`;
   await withSpooledRows(source, ctx.query, line, async (agg, rows) => {
-    await w.line(`Downtime report. Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}.`);
+    await w.line(
+      `Downtime report. Scope: ${describeFilter(ctx.query)}. ${countsLine(agg)}. Generated ${ctx.query.now}.`,
+    );
     const summary = summaryRows(agg);
     const widths = SUMMARY_HEADERS.map((h, i) => Math.max(h.length, ...summary.map((r) => (r[i] ?? '').length)));
     await w.line();
-    for (const cells of [SUMMARY_HEADERS.map((h) => h.toUpperCase()), ...summary]) await w.line(tableLine(cells, widths));
+    for (const cells of [SUMMARY_HEADERS.map((h) => h.toUpperCase()), ...summary])
+      await w.line(tableLine(cells, widths));
     await w.line();
-    await w.line(tableLine(TABLE_COLUMNS.map((c) => c.header), columnWidths));
+    await w.line(
+      tableLine(
+        TABLE_COLUMNS.map((c) => c.header),
+        columnWidths,
+      ),
+    );
     await rows.copyTo(w);
     if (agg.overridden > 0) await w.line('\n* operator override (see --format md or html for who and why)');
   });

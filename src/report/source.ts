@@ -52,7 +52,14 @@ export interface Stats {
   total: number | null;
 }
 
-export const FIGURES = ['downtime', 'detectionLag', 'executionTime', 'dataGap', 'turnaroundMs', 'turnaroundBusinessDays'] as const;
+export const FIGURES = [
+  'downtime',
+  'detectionLag',
+  'executionTime',
+  'dataGap',
+  'turnaroundMs',
+  'turnaroundBusinessDays',
+] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface HistogramBucket {

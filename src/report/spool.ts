@@ -84,7 +84,12 @@ export class RowSpool {
       this.fd = fs.openSync(path.join(this.dir, 'rows'), 'wx+', 0o600);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new CutoverError(`the report could not create its temporary file in ${this.tmpdir} (${code})`, 'REPORT_TMPDIR', 'set TMPDIR to a writable folder with room for one copy of the report', { cause: err });
+      throw new CutoverError(
+        `the report could not create its temporary file in ${this.tmpdir} (${code})`,
+        'REPORT_TMPDIR',
+        'set TMPDIR to a writable folder with room for one copy of the report',
+        { cause: err },
+      );
     }
     try {
       fs.rmSync(this.dir, { recursive: true });
@@ -101,7 +106,8 @@ export class RowSpool {
 
   private writeBytes(bytes: Buffer): void {
     const fd = this.file();
-    for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done, this.size + done);
+    for (let done = 0; done < bytes.length; )
+      done += fs.writeSync(fd, bytes, done, bytes.length - done, this.size + done);
     this.size += bytes.length;
   }
 }

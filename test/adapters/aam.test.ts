@@ -5,20 +5,55 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Ajv } from '../support/openapi.js';
 import { createServices } from '../../src/adapters/services.js';
 import { ServiceError } from '../../src/errors.js';
-import { imsRoute, json, recordingLogger, SECRETS, secretForms, startServer, testConfig, text, type TestServer } from './support/server.js';
+import {
+  imsRoute,
+  json,
+  recordingLogger,
+  SECRETS,
+  secretForms,
+  startServer,
+  testConfig,
+  text,
+  type TestServer,
+} from './support/server.js';
 
 const ajv = new Ajv({ allErrors: true });
 const dataSourceList = ajv.compile({
   type: 'array',
-  items: { type: 'object', required: ['name', 'dataSourceId'], properties: { pid: { type: 'integer' }, name: { type: 'string' }, integrationCode: { type: 'string' }, dataSourceId: { type: 'integer' }, updateTime: { type: 'integer' } } },
+  items: {
+    type: 'object',
+    required: ['name', 'dataSourceId'],
+    properties: {
+      pid: { type: 'integer' },
+      name: { type: 'string' },
+      integrationCode: { type: 'string' },
+      dataSourceId: { type: 'integer' },
+      updateTime: { type: 'integer' },
+    },
+  },
 });
 const segmentItem = {
   type: 'object',
   required: ['sid', 'name', 'dataSourceId'],
-  properties: { sid: { type: 'integer' }, name: { type: 'string' }, integrationCode: { type: ['string', 'null'] }, dataSourceId: { type: 'integer' }, createTime: { type: 'integer' } },
+  properties: {
+    sid: { type: 'integer' },
+    name: { type: 'string' },
+    integrationCode: { type: ['string', 'null'] },
+    dataSourceId: { type: 'integer' },
+    createTime: { type: 'integer' },
+  },
 };
-const segmentListOrPage = ajv.compile({ anyOf: [{ type: 'array', items: segmentItem }, { type: 'object', properties: { list: { type: 'array', items: segmentItem } } }] });
-const pagedQuery = ajv.compile({ type: 'object', required: ['page', 'pageSize'], properties: { page: { pattern: '^\\d+$' }, pageSize: { pattern: '^\\d+$' }, dataSourceId: { pattern: '^\\d+$' } } });
+const segmentListOrPage = ajv.compile({
+  anyOf: [
+    { type: 'array', items: segmentItem },
+    { type: 'object', properties: { list: { type: 'array', items: segmentItem } } },
+  ],
+});
+const pagedQuery = ajv.compile({
+  type: 'object',
+  required: ['page', 'pageSize'],
+  properties: { page: { pattern: '^\\d+$' }, pageSize: { pattern: '^\\d+$' }, dataSourceId: { pattern: '^\\d+$' } },
+});
 
 let server: TestServer;
 const logger = recordingLogger();
@@ -35,14 +70,31 @@ beforeEach(() => {
 });
 
 const directory = () => createServices(testConfig(server.url), { logger, sleep: async () => undefined }).directory;
-const seg = (sid: number, code: string | null) => ({ sid, name: `S${sid}`, integrationCode: code, dataSourceId: 29769, createTime: 1772445600000, folderId: 1 });
+const seg = (sid: number, code: string | null) => ({
+  sid,
+  name: `S${sid}`,
+  integrationCode: code,
+  dataSourceId: 29769,
+  createTime: 1772445600000,
+  folderId: 1,
+});
 
 describe('Audience Manager', () => {
   it('lists data sources (plain array), with the IMS bearer, x-api-key and org headers', async () => {
-    const body = [{ pid: 1794, name: 'Experience Platform Segments', integrationCode: 'aep', dataSourceId: 29769, updateTime: 1595340792000 }];
+    const body = [
+      {
+        pid: 1794,
+        name: 'Experience Platform Segments',
+        integrationCode: 'aep',
+        dataSourceId: 29769,
+        updateTime: 1595340792000,
+      },
+    ];
     expect(dataSourceList(body)).toBe(true);
     server.on('GET', '/v1/datasources/', (_q, res) => json(res, 200, body));
-    expect(await directory().listDataSources()).toEqual([{ id: 29769, name: 'Experience Platform Segments', integrationCode: 'aep' }]);
+    expect(await directory().listDataSources()).toEqual([
+      { id: 29769, name: 'Experience Platform Segments', integrationCode: 'aep' },
+    ]);
     const req = server.requests.find((r) => r.path === '/v1/datasources/')!;
     expect(req.headers.authorization).toBe(`Bearer ${SECRETS.accessToken}`);
     expect(req.headers['x-api-key']).toBe('client-id-1');
@@ -61,10 +113,18 @@ describe('Audience Manager', () => {
     });
     const segments = await directory().segmentsInDataSource(29769);
     expect(segments).toHaveLength(250);
-    expect(segments[0]).toEqual({ sid: 1, name: 'S1', integrationCode: 'aep-0', dataSourceId: 29769, createdAt: '2026-03-02T10:00:00.000Z' });
+    expect(segments[0]).toEqual({
+      sid: 1,
+      name: 'S1',
+      integrationCode: 'aep-0',
+      dataSourceId: 29769,
+      createdAt: '2026-03-02T10:00:00.000Z',
+    });
     const reqs = server.requests.filter((r) => r.path === '/v1/segments/');
     expect(reqs.map((r) => r.query.get('page'))).toEqual(['0', '1']);
-    expect(reqs.every((r) => r.query.get('dataSourceId') === '29769' && pagedQuery(Object.fromEntries(r.query)))).toBe(true);
+    expect(reqs.every((r) => r.query.get('dataSourceId') === '29769' && pagedQuery(Object.fromEntries(r.query)))).toBe(
+      true,
+    );
     expect(segmentListOrPage({ list: all.slice(0, 2) })).toBe(true);
     expect(segmentListOrPage(all.slice(0, 2))).toBe(true);
   });
@@ -78,7 +138,9 @@ describe('Audience Manager', () => {
 
   it('an answer with no list at all is a wrong_shape error, not "no segments yet"', async () => {
     server.on('GET', '/v1/segments/', (_q, res) => json(res, 200, { hello: 'world' }));
-    const err = await directory().segmentsInDataSource(29769).catch((e: unknown) => e as ServiceError);
+    const err = await directory()
+      .segmentsInDataSource(29769)
+      .catch((e: unknown) => e as ServiceError);
     expect(err).toMatchObject({ kind: 'wrong_shape', status: 200, service: 'aam' });
     expect((err as Error).message).toMatch(/aam: GET .*\/v1\/segments\/.* no list in the \/v1\/segments\/ answer/);
   });
@@ -93,11 +155,19 @@ describe('Audience Manager', () => {
 
   it('reports an expired-token 401 that echoes the token without leaking it', async () => {
     server.on('GET', '/v1/datasources/', (_q, res) =>
-      text(res, 401, `{"error":"invalid_token","error_description":"Access token expired: ${SECRETS.accessToken}"}`, 'application/json', {
-        'www-authenticate': `Bearer realm="oauth", error="invalid_token"`,
-      }),
+      text(
+        res,
+        401,
+        `{"error":"invalid_token","error_description":"Access token expired: ${SECRETS.accessToken}"}`,
+        'application/json',
+        {
+          'www-authenticate': `Bearer realm="oauth", error="invalid_token"`,
+        },
+      ),
     );
-    const err = (await directory().listDataSources().catch((e: unknown) => e)) as ServiceError;
+    const err = (await directory()
+      .listDataSources()
+      .catch((e: unknown) => e)) as ServiceError;
     expect(err).toBeInstanceOf(ServiceError);
     expect(err).toMatchObject({ service: 'aam', status: 401, vendorCode: 'invalid_token' });
     expect(err.vendorMessage).toBe('Access token expired: [REDACTED]');

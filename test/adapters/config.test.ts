@@ -27,26 +27,44 @@ describe('validateConfig', () => {
       jira: { flavor: 'cloud', url: 'https://example.atlassian.net' },
       ims: { url: 'https://ims-na1.adobelogin.com' },
       platform: { url: 'https://platform.adobe.io', sandbox: 'prod', ecaSpecName: 'Experience Cloud Audiences' },
-      aam: { url: 'https://aam.adobe.io', dataSource: 'Experience Platform Segments', legacyDataSource: 'Adobe Experience Platform Audience Sharing' },
+      aam: {
+        url: 'https://aam.adobe.io',
+        dataSource: 'Experience Platform Segments',
+        legacyDataSource: 'Adobe Experience Platform Audience Sharing',
+      },
       http: { timeoutMs: 30000, retries: 4, debug: false },
     });
     expect(config.platform.ecaFlowSpecName).toBeUndefined();
   });
 
   it('names the key, the expectation and the finding', () => {
-    const { errors } = validateConfig({ ...complete, CUTOVER_JIRA_FLAVOR: 'server', CUTOVER_HTTP_RETRIES: 'lots', CUTOVER_PLATFORM_URL: 'ftp://x', CUTOVER_JIRA_TOKEN: '' });
-    expect(errors).toEqual(expect.arrayContaining([
-      'CUTOVER_JIRA_FLAVOR: expected one of cloud, dc, found "server"',
-      'CUTOVER_HTTP_RETRIES: expected a whole number from 0 to 10, found "lots"',
-      'CUTOVER_PLATFORM_URL: expected an http(s) URL, found protocol "ftp:"',
-      expect.stringMatching(/^CUTOVER_JIRA_TOKEN: required, not set \(.*jira\.token\)$/),
-    ]));
+    const { errors } = validateConfig({
+      ...complete,
+      CUTOVER_JIRA_FLAVOR: 'server',
+      CUTOVER_HTTP_RETRIES: 'lots',
+      CUTOVER_PLATFORM_URL: 'ftp://x',
+      CUTOVER_JIRA_TOKEN: '',
+    });
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'CUTOVER_JIRA_FLAVOR: expected one of cloud, dc, found "server"',
+        'CUTOVER_HTTP_RETRIES: expected a whole number from 0 to 10, found "lots"',
+        'CUTOVER_PLATFORM_URL: expected an http(s) URL, found protocol "ftp:"',
+        expect.stringMatching(/^CUTOVER_JIRA_TOKEN: required, not set \(.*jira\.token\)$/),
+      ]),
+    );
   });
 
   it('requires the email on Cloud only, and warns about odd but usable values', () => {
     const { CUTOVER_JIRA_EMAIL: _drop, ...noEmail } = complete;
     expect(validateConfig(noEmail).errors).toEqual([expect.stringMatching(/^CUTOVER_JIRA_EMAIL: required/)]);
-    const dc = validateConfig({ ...noEmail, CUTOVER_JIRA_FLAVOR: 'dc', CUTOVER_JIRA_URL: 'http://jira.internal:8080/jira/', CUTOVER_SANDBOX: 'Dev', CUTOVER_IMS_SCOPES: 'openid AdobeID' });
+    const dc = validateConfig({
+      ...noEmail,
+      CUTOVER_JIRA_FLAVOR: 'dc',
+      CUTOVER_JIRA_URL: 'http://jira.internal:8080/jira/',
+      CUTOVER_SANDBOX: 'Dev',
+      CUTOVER_IMS_SCOPES: 'openid AdobeID',
+    });
     expect(dc.errors).toEqual([]);
     expect(dc.config.jira.url).toBe('http://jira.internal:8080/jira');
     expect(dc.config.platform.sandbox).toBe('dev');
@@ -76,14 +94,22 @@ describe('validateConfig', () => {
   });
 
   it('checks only the services asked for, and lists secrets for redaction', () => {
-    expect(validateConfig({ CUTOVER_CLIENT_ID: 'a', CUTOVER_CLIENT_SECRET: 'bbbb', CUTOVER_ORG_ID: 'O@AdobeOrg' }, { require: ['adobe'] }).errors).toEqual([]);
+    expect(
+      validateConfig(
+        { CUTOVER_CLIENT_ID: 'a', CUTOVER_CLIENT_SECRET: 'bbbb', CUTOVER_ORG_ID: 'O@AdobeOrg' },
+        { require: ['adobe'] },
+      ).errors,
+    ).toEqual([]);
     const { config } = validateConfig({ ...complete, CUTOVER_DEBUG: 'http' });
     expect(config.http.debug).toBe(true);
     expect(secretValues(config)).toEqual(['jira-token-xyz', 'csecret-123', 'admin@example.com:jira-token-xyz']);
   });
 
   it('maps config-file sections to keys and reports unknown ones', () => {
-    const { raw, errors } = fileToRaw({ jira: { url: 'https://x.atlassian.net', tokn: 'x' }, http: { retries: 2 } }, 'f.json');
+    const { raw, errors } = fileToRaw(
+      { jira: { url: 'https://x.atlassian.net', tokn: 'x' }, http: { retries: 2 } },
+      'f.json',
+    );
     expect(raw).toEqual({ CUTOVER_JIRA_URL: 'https://x.atlassian.net', CUTOVER_HTTP_RETRIES: '2' });
     expect(errors).toEqual(['f.json: jira.tokn: unknown setting (known: url, flavor, email, token)']);
   });
@@ -98,12 +124,26 @@ describe('loadConfig', () => {
   }
 
   it('applies flags > environment > file > defaults and says where each value came from', () => {
-    const p = file('ok.json', { jira: { url: 'https://file.atlassian.net', email: 'f@example.com', token: 'file-token' }, platform: { sandbox: 'filesb' } }, 0o600);
-    const r = loadConfig({ env: { ...complete, CUTOVER_JIRA_URL: 'https://env.atlassian.net', CUTOVER_CONFIG: p }, flags: { CUTOVER_SANDBOX: 'flagsb' } });
+    const p = file(
+      'ok.json',
+      {
+        jira: { url: 'https://file.atlassian.net', email: 'f@example.com', token: 'file-token' },
+        platform: { sandbox: 'filesb' },
+      },
+      0o600,
+    );
+    const r = loadConfig({
+      env: { ...complete, CUTOVER_JIRA_URL: 'https://env.atlassian.net', CUTOVER_CONFIG: p },
+      flags: { CUTOVER_SANDBOX: 'flagsb' },
+    });
     expect(r.errors).toEqual([]);
     expect(r.config.jira.url).toBe('https://env.atlassian.net');
     expect(r.config.platform.sandbox).toBe('flagsb');
-    expect(r.sources).toMatchObject({ CUTOVER_JIRA_URL: 'env', CUTOVER_SANDBOX: 'flag', CUTOVER_PLATFORM_URL: 'default' });
+    expect(r.sources).toMatchObject({
+      CUTOVER_JIRA_URL: 'env',
+      CUTOVER_SANDBOX: 'flag',
+      CUTOVER_PLATFORM_URL: 'default',
+    });
     const fromFile = loadConfig({ env: { CUTOVER_CONFIG: p }, require: ['jira'] });
     expect(fromFile.config.jira.token).toBe('file-token');
     expect(fromFile.sources.CUTOVER_JIRA_TOKEN).toBe('file');
@@ -118,10 +158,14 @@ describe('loadConfig', () => {
   });
 
   it('reports an explicit config file that is missing or not JSON; ignores a missing default one', () => {
-    expect(loadConfig({ env: { ...complete, CUTOVER_CONFIG: path.join(dir, 'nope.json') } }).errors[0]).toMatch(/cannot be read \(no such file\)/);
+    expect(loadConfig({ env: { ...complete, CUTOVER_CONFIG: path.join(dir, 'nope.json') } }).errors[0]).toMatch(
+      /cannot be read \(no such file\)/,
+    );
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, '{"jira": ');
-    expect(loadConfig({ env: { ...complete, CUTOVER_CONFIG: bad } }).errors[0]).toMatch(/expected JSON, found a syntax error/);
+    expect(loadConfig({ env: { ...complete, CUTOVER_CONFIG: bad } }).errors[0]).toMatch(
+      /expected JSON, found a syntax error/,
+    );
     expect(loadConfig({ env: complete, homeDir: dir }).errors).toEqual([]);
   });
 });

@@ -5,7 +5,17 @@ import { ServiceError } from '../../src/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../src/adapters/http/client.js';
 import { Redactor } from '../../src/adapters/http/redact.js';
 import { parseRetryAfter } from '../../src/adapters/http/retry.js';
-import { closedPort, json, recordingLogger, SECRETS, secretForms, startServer, text, type RecordingLogger, type TestServer } from './support/server.js';
+import {
+  closedPort,
+  json,
+  recordingLogger,
+  SECRETS,
+  secretForms,
+  startServer,
+  text,
+  type RecordingLogger,
+  type TestServer,
+} from './support/server.js';
 
 let server: TestServer;
 let logger: RecordingLogger;
@@ -61,7 +71,12 @@ async function failing(call: Promise<unknown>): Promise<ServiceError> {
 describe('retries', () => {
   it('honours Retry-After in seconds on a 429 (the injected sleep gets the right ms)', async () => {
     server.on('GET', '/thing', (_q, res) => json(res, 429, { message: 'slow down' }, { 'retry-after': '2' }), 1);
-    server.on('GET', '/thing', (_q, res) => json(res, 429, { error_code: '429050', message: 'Too many requests' }, { 'retry-after': '7' }), 1);
+    server.on(
+      'GET',
+      '/thing',
+      (_q, res) => json(res, 429, { error_code: '429050', message: 'Too many requests' }, { 'retry-after': '7' }),
+      1,
+    );
     server.on('GET', '/thing', (_q, res) => json(res, 200, { ok: true }));
     await expect(client().json({ method: 'GET', path: '/thing' })).resolves.toEqual({ ok: true });
     expect(sleeps).toEqual([2000, 7000]);
@@ -76,7 +91,12 @@ describe('retries', () => {
 
   it('retries 5xx with exponential backoff and full jitter, then surfaces the vendor message', async () => {
     server.on('GET', '/flows', (_q, res) =>
-      json(res, 503, { type: 'https://ns.adobe.com/aep/errors/FLOW-9999-503', title: 'Unavailable', status: 503, report: { 'detailed-message': 'Flow Service is resting' } }),
+      json(res, 503, {
+        type: 'https://ns.adobe.com/aep/errors/FLOW-9999-503',
+        title: 'Unavailable',
+        status: 503,
+        report: { 'detailed-message': 'Flow Service is resting' },
+      }),
     );
     const err = await failing(client().json({ method: 'GET', path: '/flows' }));
     expect(server.requests).toHaveLength(4);
@@ -105,9 +125,14 @@ describe('retries', () => {
   });
 
   it('retries a reset connection (socket destroyed)', async () => {
-    server.on('GET', '/reset', (_q, res) => {
-      res.socket?.destroy();
-    }, 1);
+    server.on(
+      'GET',
+      '/reset',
+      (_q, res) => {
+        res.socket?.destroy();
+      },
+      1,
+    );
     server.on('GET', '/reset', (_q, res) => json(res, 200, { again: true }));
     await expect(client().json({ method: 'GET', path: '/reset' })).resolves.toEqual({ again: true });
     expect(server.requests).toHaveLength(2);
@@ -159,7 +184,9 @@ describe('the write rule: no blind retry of a POST', () => {
 
 describe('error shapes', () => {
   it('reads a plain-text 401 into a ServiceError with status 401 and the text', async () => {
-    server.on('GET', '/rest/api/3/myself', (_q, res) => text(res, 401, 'Client must be authenticated to access this resource.'));
+    server.on('GET', '/rest/api/3/myself', (_q, res) =>
+      text(res, 401, 'Client must be authenticated to access this resource.'),
+    );
     const err = await failing(client({ service: 'jira' }).json({ method: 'GET', path: '/rest/api/3/myself' }));
     expect(err.status).toBe(401);
     expect(err.vendorMessage).toBe('Client must be authenticated to access this resource.');
@@ -167,7 +194,9 @@ describe('error shapes', () => {
   });
 
   it('reports an HTML error page and truncated JSON as unexpected responses', async () => {
-    server.on('GET', '/html', (_q, res) => text(res, 500, '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 'text/html'));
+    server.on('GET', '/html', (_q, res) =>
+      text(res, 500, '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', 'text/html'),
+    );
     server.on('GET', '/trunc', (_q, res) => text(res, 200, '{"items":[{"id":"a"', 'application/json'));
     const html = await failing(client({ retries: 0 }).json({ method: 'GET', path: '/html' }));
     expect(html.vendorMessage).toBe('unexpected response: HTML page "502 Bad Gateway"');
@@ -186,7 +215,9 @@ describe('error shapes', () => {
 
   it('refreshes credentials once after a 401, then gives up', async () => {
     let refreshes = 0;
-    const auth = { headers: async () => ({ Authorization: 'Bearer x' }), refresh: async () => {
+    const auth = {
+      headers: async () => ({ Authorization: 'Bearer x' }),
+      refresh: async () => {
         refreshes++;
         return true;
       },
@@ -205,7 +236,9 @@ describe('error kinds (what a waiting migration acts on)', () => {
     server.on('GET', '/login', (_q, res) => text(res, 200, page, 'text/html'));
     server.on('GET', '/half', (_q, res) => text(res, 200, '{"items":[{"id"', 'application/json'));
     server.on('GET', '/empty', (_q, res) => text(res, 200, '', 'application/json'));
-    server.on('GET', '/gateway', (_q, res) => text(res, 502, '<html><head><title>502 Bad Gateway</title></head></html>', 'text/html'));
+    server.on('GET', '/gateway', (_q, res) =>
+      text(res, 502, '<html><head><title>502 Bad Gateway</title></head></html>', 'text/html'),
+    );
     server.on('GET', '/down', (_q, res) => json(res, 500, { message: 'Internal server error' }));
     server.on('GET', '/denied', (_q, res) => text(res, 401, 'Client must be authenticated'));
     server.on('GET', '/slow', (_q, res) => json(res, 429, { message: 'slow down' }));
@@ -229,8 +262,18 @@ describe('error kinds (what a waiting migration acts on)', () => {
   });
 
   it('IMS refusing the client credentials is an auth failure, a 400 of another kind is not', async () => {
-    server.on('POST', '/ims/token/v3', (_q, res) => json(res, 400, { error: 'invalid_client', error_description: 'invalid client_id parameter' }), 1);
-    server.on('POST', '/ims/token/v3', (_q, res) => json(res, 400, { error: 'invalid_request', error_description: 'missing scope' }), 1);
+    server.on(
+      'POST',
+      '/ims/token/v3',
+      (_q, res) => json(res, 400, { error: 'invalid_client', error_description: 'invalid client_id parameter' }),
+      1,
+    );
+    server.on(
+      'POST',
+      '/ims/token/v3',
+      (_q, res) => json(res, 400, { error: 'invalid_request', error_description: 'missing scope' }),
+      1,
+    );
     const ims = client({ service: 'ims', retries: 0 });
     const req = { method: 'POST' as const, path: '/ims/token/v3', form: { client_id: 'x' }, idempotent: true };
     expect((await failing(ims.json(req))).kind).toBe('auth');
@@ -240,9 +283,16 @@ describe('error kinds (what a waiting migration acts on)', () => {
 
 describe('debug logging and redaction', () => {
   it('logs requests and responses with Authorization, x-api-key, form secrets and body tokens masked', async () => {
-    server.on('POST', '/ims/token/v3', (_q, res) => json(res, 200, { access_token: 'fresh-token-value-123', expires_in: 10 }));
+    server.on('POST', '/ims/token/v3', (_q, res) =>
+      json(res, 200, { access_token: 'fresh-token-value-123', expires_in: 10 }),
+    );
     const c = client();
-    await c.json({ method: 'POST', path: '/ims/token/v3', form: { client_id: 'id', client_secret: SECRETS.clientSecret }, idempotent: true });
+    await c.json({
+      method: 'POST',
+      path: '/ims/token/v3',
+      form: { client_id: 'id', client_secret: SECRETS.clientSecret },
+      idempotent: true,
+    });
     const log = logger.text();
     expect(logger.lines.map((l) => l.message)).toEqual(['http request', 'http response']);
     expect(log).toContain('Bearer [REDACTED]');

@@ -38,8 +38,8 @@ const EDITS: [string, Edit, RegExp][] = [
       b.migration.marks.legacy_stopped!.at = new Date(connected - 71).toISOString();
     },
     new RegExp(
-      'mark legacy_stopped: the record says \\S+ \\(jira\\.resolutiondate\\), '
-        + 'the journal\'s mark:legacy_stopped observation says \\S+ \\(jira\\.resolutiondate\\)',
+      'mark legacy_stopped: the record says \\S+ \\(jira\\.resolutiondate\\), ' +
+        "the journal's mark:legacy_stopped observation says \\S+ \\(jira\\.resolutiondate\\)",
     ),
   ],
   [
@@ -64,9 +64,13 @@ const EDITS: [string, Edit, RegExp][] = [
     },
     /machine version: the record says 7, but the snapshot was exported by machine version 1/,
   ],
-  ['a journal row of another migration', (b) => {
+  [
+    'a journal row of another migration',
+    (b) => {
       b.journal[2]!.migrationId = 'm-other';
-    }, /journal\[2\] belongs to migration m-other/],
+    },
+    /journal\[2\] belongs to migration m-other/,
+  ],
   ['journal rows out of sequence', (b) => void b.journal.reverse(), /journal\[1\]: seq \d+ does not follow \d+/],
 ];
 

@@ -17,7 +17,19 @@ async function migrationWithHistory(r: Rig): Promise<string> {
   const id = await r.engine().create(samplePlan(), 'admin@laptop');
   expect((await cli(r, ['resume', id], 'admin@laptop')).code).toBe(6);
   r.clock.set(T0 + 3 * HOUR);
-  expect((await cli(r, ['set-resolution', id, '--at', '2026-01-05T11:00:00Z', '--reason', 'CC resolved it without a date', '--force'])).code).toBe(6);
+  expect(
+    (
+      await cli(r, [
+        'set-resolution',
+        id,
+        '--at',
+        '2026-01-05T11:00:00Z',
+        '--reason',
+        'CC resolved it without a date',
+        '--force',
+      ])
+    ).code,
+  ).toBe(6);
   return id;
 }
 
@@ -38,13 +50,23 @@ describe('cutover export', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`cutover import ${file}`);
     const text = readFileSync(file, 'utf8');
-    for (const secret of [SECRETS.jiraToken, SECRETS.clientSecret, SECRETS.destinationToken]) expect(text).not.toContain(secret);
+    for (const secret of [SECRETS.jiraToken, SECRETS.clientSecret, SECRETS.destinationToken])
+      expect(text).not.toContain(secret);
     const bundle = JSON.parse(text) as SupportBundle;
-    expect(bundle).toMatchObject({ format: 'cutover-support-bundle', formatVersion: 1, cutoverVersion: VERSION, machineVersion: MACHINE_VERSION, xstateVersion: XSTATE_VERSION, exportedBy: 'support@desk' });
+    expect(bundle).toMatchObject({
+      format: 'cutover-support-bundle',
+      formatVersion: 1,
+      cutoverVersion: VERSION,
+      machineVersion: MACHINE_VERSION,
+      xstateVersion: XSTATE_VERSION,
+      exportedBy: 'support@desk',
+    });
     expect(bundle.migration).toMatchObject({ id, state: 'verifying.sleeping', xstateVersion: XSTATE_VERSION });
     expect((bundle.migration.plan as { destination: { tokenEnv: string } }).destination.tokenEnv).toBe('ECA_TOKEN');
     expect(bundle.migration.snapshot).toBeTruthy();
-    expect(bundle.journal.map((row) => row.name)).toEqual(expect.arrayContaining(['CREATE', 'SET_RESOLUTION', 'mark:legacy_stopped']));
+    expect(bundle.journal.map((row) => row.name)).toEqual(
+      expect.arrayContaining(['CREATE', 'SET_RESOLUTION', 'mark:legacy_stopped']),
+    );
     expect(bundle.effects.map((e) => e.step)).toEqual(expect.arrayContaining(['ticket', 'flow']));
     expect((await cli(r, ['export', id])).stdout).toBe(text);
   });
@@ -52,7 +74,15 @@ describe('cutover export', () => {
   it('refuses to write a bundle holding a configured secret, without naming the secret', async () => {
     const r = rig();
     const id = await migrationWithHistory(r);
-    await r.store.appendJournal(id, [{ kind: 'operator', at: new Date(r.clock.now()).toISOString(), name: 'NOTE', actor: 'admin', reason: `token was ${SECRETS.jiraToken}` }]);
+    await r.store.appendJournal(id, [
+      {
+        kind: 'operator',
+        at: new Date(r.clock.now()).toISOString(),
+        name: 'NOTE',
+        actor: 'admin',
+        reason: `token was ${SECRETS.jiraToken}`,
+      },
+    ]);
     const file = join(r.dir, 'leak.json');
     const run = await cli(r, ['export', id, '--out', file]);
     expect(run.code).toBe(1);
@@ -107,9 +137,21 @@ describe('cutover import', () => {
     const bundle = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     const cases: [string, string, RegExp][] = [
       ['not-json.json', '{"format": ', /not JSON/],
-      ['wrong-format.json', JSON.stringify({ ...bundle, format: 'something-else' }), /expected "format": "cutover-support-bundle"/],
-      ['no-snapshot.json', JSON.stringify({ ...bundle, migration: { ...(bundle.migration as object), snapshot: null } }), /migration\.snapshot: expected object, found null/],
-      ['bad-journal.json', JSON.stringify({ ...bundle, journal: [{ kind: 'gossip', at: 'x', name: 'y' }] }), /journal\[0\]\.kind/],
+      [
+        'wrong-format.json',
+        JSON.stringify({ ...bundle, format: 'something-else' }),
+        /expected "format": "cutover-support-bundle"/,
+      ],
+      [
+        'no-snapshot.json',
+        JSON.stringify({ ...bundle, migration: { ...(bundle.migration as object), snapshot: null } }),
+        /migration\.snapshot: expected object, found null/,
+      ],
+      [
+        'bad-journal.json',
+        JSON.stringify({ ...bundle, journal: [{ kind: 'gossip', at: 'x', name: 'y' }] }),
+        /journal\[0\]\.kind/,
+      ],
     ];
     for (const [name, text, message] of cases) {
       const path = join(other.dir, name);

@@ -34,7 +34,8 @@ beforeAll(async () => {
 /** What bash completes for these words (the last is the word under the cursor), through the generated function. */
 function bashComplete(...words: string[]): string[] {
   const array = words.map((w) => `'${w}'`).join(' ');
-  const script = `source '${scripts.bash}'; COMP_WORDS=(cutover ${array}); COMP_CWORD=${words.length}; _cutover; ` +
+  const script =
+    `source '${scripts.bash}'; COMP_WORDS=(cutover ${array}); COMP_CWORD=${words.length}; _cutover; ` +
     `printf '%s\\n' "\${COMPREPLY[@]}"`;
   const run = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);

@@ -9,19 +9,28 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const LAUNCHER = join(ROOT, 'bin/cutover.cjs');
 
 function cutover(r: Pick<Rig, 'env'>, args: string[]) {
-  const result = spawnSync(process.execPath, [LAUNCHER, ...args], { env: { ...r.env, PATH: process.env.PATH, USER: 'e2e' }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [LAUNCHER, ...args], {
+    env: { ...r.env, PATH: process.env.PATH, USER: 'e2e' },
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run npm run build (npm test does it first)');
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run npm run build (npm test does it first)');
 });
 
 describe('the built CLI', () => {
   it('refuses an operator command without --reason with exit 2, before any database is created', () => {
     const r = rig();
     const db = join(r.dir, 'never.db');
-    for (const args of [['skip', 'm-1', '--check', 'x'], ['cancel', 'm-1'], ['unlock', 'm-1', '--lock-id', 'abc'], ['set-resolution', 'm-1', '--at', '2026-01-01T00:00:00Z']]) {
+    for (const args of [
+      ['skip', 'm-1', '--check', 'x'],
+      ['cancel', 'm-1'],
+      ['unlock', 'm-1', '--lock-id', 'abc'],
+      ['set-resolution', 'm-1', '--at', '2026-01-01T00:00:00Z'],
+    ]) {
       const run = cutover(r, ['--db', db, ...args]);
       expect(run.code, args[0]).toBe(2);
       expect(run.stderr).toContain('needs --reason');

@@ -23,7 +23,14 @@ async function run(env: NodeJS.ProcessEnv, dbFile: string, args: string[], actor
   let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString()));
   stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'cutover', '--db', dbFile, ...args], (signal) => ({ io: { stdout, stderr, stdin: Readable.from([]) }, env, cwd: tmpdir(), clock: systemClock, signal, actor }));
+  const code = await main(['node', 'cutover', '--db', dbFile, ...args], (signal) => ({
+    io: { stdout, stderr, stdin: Readable.from([]) },
+    env,
+    cwd: tmpdir(),
+    clock: systemClock,
+    signal,
+    actor,
+  }));
   return { code, stdout: out, stderr: err };
 }
 
@@ -35,11 +42,14 @@ describe('against the emulator', () => {
     const bundle = join(admin.dir, 'bundle.json');
     expect((await run(admin.env, admin.dbFile, ['export', id, '--out', bundle])).code).toBe(0);
     const text = readFileSync(bundle, 'utf8');
-    for (const secret of [DEMO_CREDENTIALS.clientSecret, DEMO_CREDENTIALS.jiraToken, 'eca-bearer-emulated-91b2']) expect(text).not.toContain(secret);
+    for (const secret of [DEMO_CREDENTIALS.clientSecret, DEMO_CREDENTIALS.jiraToken, 'eca-bearer-emulated-91b2'])
+      expect(text).not.toContain(secret);
 
     const support = machine(emulator);
     expect((await run(support.env, support.dbFile, ['import', bundle])).code).toBe(0);
-    const ticket = (JSON.parse((await run(support.env, support.dbFile, ['show', id, '--json'])).stdout) as { ticketKey: string }).ticketKey;
+    const ticket = (
+      JSON.parse((await run(support.env, support.dbFile, ['show', id, '--json'])).stdout) as { ticketKey: string }
+    ).ticketKey;
     emulator.control.resolveTicket(ticket);
     const resumed = await run(support.env, support.dbFile, ['resume', id, '--follow']);
     expect(resumed.stderr).toContain(`migration ${id} completed`);
@@ -53,12 +63,24 @@ describe('against the emulator', () => {
     emulator = await startEmulator({ timeScale: 0.02, delays: { aamPropagationMs: 0, firstRunMs: 0 } });
     const admin = machine(emulator);
     const id = await startedMigration(admin.env, admin.dbFile, emulator);
-    const early = await run(admin.env, admin.dbFile, ['confirm', id, '--solution', 'target', '--reason', 'seen in Target']);
+    const early = await run(admin.env, admin.dbFile, [
+      'confirm',
+      id,
+      '--solution',
+      'target',
+      '--reason',
+      'seen in Target',
+    ]);
     expect(early.code).toBe(1);
     const cancelled = await run(admin.env, admin.dbFile, ['cancel', id, '--reason', 'org postponed the switch']);
     expect(cancelled.code).toBe(0);
-    const rows = JSON.parse((await run(admin.env, admin.dbFile, ['list', '--json'])).stdout) as { id: string; status: string }[];
+    const rows = JSON.parse((await run(admin.env, admin.dbFile, ['list', '--json'])).stdout) as {
+      id: string;
+      status: string;
+    }[];
     expect(rows).toEqual([expect.objectContaining({ id, status: 'cancelled' })]);
-    expect((await run(admin.env, admin.dbFile, ['show', id])).stdout).toMatch(/CANCEL .*by support@desk — why: org postponed the switch/);
+    expect((await run(admin.env, admin.dbFile, ['show', id])).stdout).toMatch(
+      /CANCEL .*by support@desk — why: org postponed the switch/,
+    );
   });
 });

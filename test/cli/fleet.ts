@@ -10,7 +10,14 @@ export const NOW = T0 + 12 * DAY;
 
 export interface Fleet {
   r: Rig;
-  ids: { ticketPastSla: string; needsAttention: string; deadRunner: string; noProgress: string; healthyTicket: string; completed: string };
+  ids: {
+    ticketPastSla: string;
+    needsAttention: string;
+    deadRunner: string;
+    noProgress: string;
+    healthyTicket: string;
+    completed: string;
+  };
 }
 
 async function waitingOnTicket(r: Rig): Promise<string> {
@@ -40,14 +47,29 @@ async function verifyingUnattended(r: Rig): Promise<string> {
 /** Jira keeps answering 503: bounded retries, then needs_attention with the last error. */
 export async function exhaustedRetries(r: Rig): Promise<string> {
   r.freshWorld();
-  const unavailable = new ServiceError('jira', 'POST', 'https://jira.example.test/rest/api/3/issue', 503, undefined, 'Service Unavailable', true);
+  const unavailable = new ServiceError(
+    'jira',
+    'POST',
+    'https://jira.example.test/rest/api/3/issue',
+    503,
+    undefined,
+    'Service Unavailable',
+    true,
+  );
   r.services.world.faults.failNext('createTicket', unavailable, 3);
   const id = await r.engine().create(samplePlan(), 'admin@laptop');
   await r.engine().drive(id, { mode: 'until-waiting' });
   return id;
 }
 
-const STORE_WRITES = new Set(['commitTransition', 'appendJournal', 'recordIntent', 'recordOutcome', 'heartbeat', 'releaseLease']);
+const STORE_WRITES = new Set([
+  'commitTransition',
+  'appendJournal',
+  'recordIntent',
+  'recordOutcome',
+  'heartbeat',
+  'releaseLease',
+]);
 
 /** The store as a dying process sees it: once `crashed()`, nothing it writes lands (and its lease is never released). */
 function crashingStore(store: MigrationStore, crashed: () => boolean): MigrationStore {
@@ -57,7 +79,9 @@ function crashingStore(store: MigrationStore, crashed: () => boolean): Migration
       if (typeof value !== 'function') return value;
       const method = (value as (...a: unknown[]) => unknown).bind(target);
       if (prop === 'releaseLease') return async () => {};
-      return STORE_WRITES.has(String(prop)) ? (...args: unknown[]) => (crashed() ? Promise.resolve(false) : method(...args)) : method;
+      return STORE_WRITES.has(String(prop))
+        ? (...args: unknown[]) => (crashed() ? Promise.resolve(false) : method(...args))
+        : method;
     },
   });
 }
@@ -76,11 +100,16 @@ export async function deadRunner(r: Rig): Promise<string> {
   // Its lease is stamped by the store's clock: here the fleet's timeline, so that it has expired by NOW.
   const onTimeline = openStore(r.dbFile, undefined, { now: () => r.clock.now() });
   const store = crashingStore(onTimeline, () => crashed);
-  const engine = r.engine({ store, services: { ...r.services, tracker: hangingTracker }, holder: 'admin@dead-laptop:999' });
+  const engine = r.engine({
+    store,
+    services: { ...r.services, tracker: hangingTracker },
+    holder: 'admin@dead-laptop:999',
+  });
   const id = await r.engine().create(samplePlan(), 'admin@dead-laptop');
   const controller = new AbortController();
   const driving = engine.drive(id, { mode: 'until-waiting', signal: controller.signal });
-  while ((await r.store.effects(id)).every((e) => e.step !== 'ticket')) await new Promise((resolve) => setTimeout(resolve, 2));
+  while ((await r.store.effects(id)).every((e) => e.step !== 'ticket'))
+    await new Promise((resolve) => setTimeout(resolve, 2));
   crashed = true;
   controller.abort();
   die(new Error('ECONNRESET: the process died'));

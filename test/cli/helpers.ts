@@ -23,7 +23,11 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export const SECRETS = { jiraToken: 'jira-tok-5f1e9c2b7a', clientSecret: 'p8e-client-secret-0d3f', destinationToken: 'eca-bearer-77aa1c9e' };
+export const SECRETS = {
+  jiraToken: 'jira-tok-5f1e9c2b7a',
+  clientSecret: 'p8e-client-secret-0d3f',
+  destinationToken: 'eca-bearer-77aa1c9e',
+};
 
 export function testEnv(dir: string): NodeJS.ProcessEnv {
   return {
@@ -43,7 +47,13 @@ export function testEnv(dir: string): NodeJS.ProcessEnv {
 export function samplePlan(overrides: Record<string, unknown> = {}): Plan {
   return engineSamplePlan({
     destination: { name: 'Experience Cloud Audiences', description: 'Migrated by cutover', tokenEnv: 'ECA_TOKEN' },
-    polling: { ticketIntervalMs: 60_000, verifyIntervalMs: 30_000, verifyTimeoutMs: 10 * DAY, maxAttempts: 3, retryBaseMs: 1000 },
+    polling: {
+      ticketIntervalMs: 60_000,
+      verifyIntervalMs: 30_000,
+      verifyTimeoutMs: 10 * DAY,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+    },
     ...overrides,
   });
 }
@@ -97,7 +107,11 @@ export interface CliRun {
 }
 
 /** Runs `cutover ...args --db <rig db>` in-process with a capturing context on the rig's clock. */
-export async function cli(r: Pick<Rig, 'dbFile' | 'clock' | 'env' | 'dir'>, args: string[], actor = 'support@desk'): Promise<CliRun> {
+export async function cli(
+  r: Pick<Rig, 'dbFile' | 'clock' | 'env' | 'dir'>,
+  args: string[],
+  actor = 'support@desk',
+): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

@@ -42,12 +42,25 @@ describe('operator commands while another runner drives', () => {
     ensureBuilt();
     rig = await emulatorRig();
     const { id, driving } = await drivenAndVerifying(rig);
-    const run = await runCli(['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked in Target'], cliEnv(rig));
+    const run = await runCli(
+      ['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked in Target'],
+      cliEnv(rig),
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`cutover confirm was taken by the runner driving ${id} \\(integration@test:1\\): it is now in (handoff|completed|verifying)`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `cutover confirm was taken by the runner driving ${id} \\(integration@test:1\\): it is now in (handoff|completed|verifying)`,
+      ),
+    );
     expect((await driving).status).toBe('completed');
     const confirms = (await rig.store.journal(id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
-    expect(confirms).toEqual([expect.objectContaining({ kind: 'operator', actor: expect.stringMatching(/^ops-anna@/), reason: 'checked in Target' })]);
+    expect(confirms).toEqual([
+      expect.objectContaining({
+        kind: 'operator',
+        actor: expect.stringMatching(/^ops-anna@/),
+        reason: 'checked in Target',
+      }),
+    ]);
   }, 60_000);
 
   // The command's own check refuses it before anything is posted (the runner's own refusal, for an event that
@@ -79,7 +92,10 @@ describe('operator commands while another runner drives', () => {
     // A runner on another machine that never reads its inbox (an older cutover, or a hung process).
     const far = { migrationId: id, nonce: 'far0001', holder: 'ops@other-host:77', ttlMs: 3_600_000 };
     await rig.store.acquireLease(far);
-    const run = await runCli(['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked'], cliEnv(rig, { CUTOVER_OPERATOR_WAIT_MS: '300' }));
+    const run = await runCli(
+      ['--db', rig.dbFile, 'confirm', id, '--solution', 'target', '--reason', 'checked'],
+      cliEnv(rig, { CUTOVER_OPERATOR_WAIT_MS: '300' }),
+    );
     expect(run.code, run.stderr).toBe(5);
     expect(run.stderr).toContain(
       `migration ${id} is being driven by ops@other-host:77 (lock id far0001), which did not take cutover confirm ` +

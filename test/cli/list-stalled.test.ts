@@ -13,7 +13,8 @@ afterAll(async () => {
   await fleet.r.store.close();
 });
 
-const codesOf = (rows: ListRow[]) => Object.fromEntries(rows.map((row) => [row.id, row.stallReasons.map((s) => s.code)]));
+const codesOf = (rows: ListRow[]) =>
+  Object.fromEntries(rows.map((row) => [row.id, row.stallReasons.map((s) => s.code)]));
 
 describe('cutover list --stalled', () => {
   it('returns exactly the migrations stuck each way, each with its reason; healthy ones are absent', async () => {
@@ -28,7 +29,9 @@ describe('cutover list --stalled', () => {
       [ids.noProgress]: ['no_progress'],
     });
     const byId = new Map(rows.map((row) => [row.id, row]));
-    expect(byId.get(ids.ticketPastSla)!.stallReasons[0]!.message).toMatch(/CC-1 filed 2026-01-05T09:00:00.000Z has waited 9 business days \(service level 6\)/);
+    expect(byId.get(ids.ticketPastSla)!.stallReasons[0]!.message).toMatch(
+      /CC-1 filed 2026-01-05T09:00:00.000Z has waited 9 business days \(service level 6\)/,
+    );
     expect(byId.get(ids.needsAttention)!.stallReasons[0]!.message).toMatch(/SERVER_ERROR: jira: POST .* HTTP 503/);
     expect(byId.get(ids.noProgress)!.stallReasons[0]!.message).toMatch(/no progress for 30h/);
     const dead = byId.get(ids.deadRunner)!;
@@ -41,21 +44,47 @@ describe('cutover list --stalled', () => {
     expect(rows).toHaveLength(6);
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(
-        ['attempts', 'id', 'lastError', 'lastProgress', 'lock', 'org', 'since', 'stallReasons', 'stalled', 'state', 'status', 'ticket', 'timeInState'].sort(),
+        [
+          'attempts',
+          'id',
+          'lastError',
+          'lastProgress',
+          'lock',
+          'org',
+          'since',
+          'stallReasons',
+          'stalled',
+          'state',
+          'status',
+          'ticket',
+          'timeInState',
+        ].sort(),
       );
     }
     const healthy = rows.find((row) => row.id === fleet.ids.healthyTicket)!;
-    expect(healthy).toMatchObject({ status: 'waiting', state: 'awaiting_resolution.sleeping', stalled: false, stallReasons: [], lock: null });
+    expect(healthy).toMatchObject({
+      status: 'waiting',
+      state: 'awaiting_resolution.sleeping',
+      stalled: false,
+      stallReasons: [],
+      lock: null,
+    });
     expect(rows.find((row) => row.id === fleet.ids.completed)).toMatchObject({ status: 'completed', stalled: false });
   });
 
   it('--stall-hours raises the no-progress threshold; --status and --org filter', async () => {
-    const rows = JSON.parse((await cli(fleet.r, ['list', '--stalled', '--stall-hours', '48', '--json'])).stdout) as ListRow[];
+    const rows = JSON.parse(
+      (await cli(fleet.r, ['list', '--stalled', '--stall-hours', '48', '--json'])).stdout,
+    ) as ListRow[];
     expect(rows.map((row) => row.id)).not.toContain(fleet.ids.noProgress);
     expect(rows).toHaveLength(3);
-    const attention = JSON.parse((await cli(fleet.r, ['list', '--status', 'needs_attention', '--json'])).stdout) as ListRow[];
+    const attention = JSON.parse(
+      (await cli(fleet.r, ['list', '--status', 'needs_attention', '--json'])).stdout,
+    ) as ListRow[];
     expect(attention.map((row) => row.id)).toEqual([fleet.ids.needsAttention]);
-    const otherOrg = JSON.parse((await cli(fleet.r, ['list', '--org', 'OTHER@AdobeOrg', '--json'])).stdout) as ListRow[];
+    const otherOrg = JSON.parse(
+      (await cli(fleet.r, ['list', '--org', 'OTHER@AdobeOrg', '--json'])).stdout,
+    ) as ListRow[];
     expect(otherOrg).toEqual([]);
   });
 

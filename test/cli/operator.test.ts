@@ -46,7 +46,14 @@ describe('cutover set-resolution', () => {
     const r = rig();
     const id = await waitingOnTicket(r);
     r.clock.set(T0 + 2 * HOUR);
-    const args = ['set-resolution', id, '--at', '2026-01-05T10:30:00+01:00', '--reason', 'Customer Care confirmed by phone'];
+    const args = [
+      'set-resolution',
+      id,
+      '--at',
+      '2026-01-05T10:30:00+01:00',
+      '--reason',
+      'Customer Care confirmed by phone',
+    ];
     const refused = await cli(r, args);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("ticket CC-1 is 'Open' in Jira: the legacy pipe may still be on");
@@ -58,9 +65,21 @@ describe('cutover set-resolution', () => {
     const override = { by: 'support@desk', reason: 'Customer Care confirmed by phone' };
     expect(m.marks.legacy_stopped).toEqual({ at: '2026-01-05T09:30:00.000Z', source: 'operator.forced', override });
     const shown = await cli(r, ['show', id]);
-    expect(shown.stdout).toMatch(/operator {4}SET_RESOLUTION .*resolvedAt=2026-01-05T09:30:00.000Z.* by support@desk — why: Customer Care confirmed by phone/);
-    const json = JSON.parse((await cli(r, ['show', id, '--json'])).stdout) as { timeline: { kind: string; name: string; actor?: string; reason?: string; at: string }[] };
-    expect(json.timeline).toContainEqual(expect.objectContaining({ kind: 'operator', name: 'SET_RESOLUTION', actor: 'support@desk', reason: 'Customer Care confirmed by phone', at: '2026-01-05T11:00:00.000Z' }));
+    expect(shown.stdout).toMatch(
+      /operator {4}SET_RESOLUTION .*resolvedAt=2026-01-05T09:30:00.000Z.* by support@desk — why: Customer Care confirmed by phone/,
+    );
+    const json = JSON.parse((await cli(r, ['show', id, '--json'])).stdout) as {
+      timeline: { kind: string; name: string; actor?: string; reason?: string; at: string }[];
+    };
+    expect(json.timeline).toContainEqual(
+      expect.objectContaining({
+        kind: 'operator',
+        name: 'SET_RESOLUTION',
+        actor: 'support@desk',
+        reason: 'Customer Care confirmed by phone',
+        at: '2026-01-05T11:00:00.000Z',
+      }),
+    );
   });
 
   it('refuses an instant that is not strict ISO-8601 with offset, naming the flag (exit 2, nothing changed)', async () => {
@@ -84,8 +103,12 @@ describe('cutover set-resolution when Jira cannot be read', () => {
     r.clock.advance(HOUR);
     const run = await cli(r, ['set-resolution', id, '--at', new Date(T0 + 60_000).toISOString(), '--reason', 'x']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('warning: could not read CC-1 from Jira (connect ECONNREFUSED); using its last polled status');
-    expect(run.stderr).toMatch(/ticket CC-1 is 'Open' in Jira \(last polled at \S+: Jira could not be read now\): the legacy pipe may still be on/);
+    expect(run.stderr).toContain(
+      'warning: could not read CC-1 from Jira (connect ECONNREFUSED); using its last polled status',
+    );
+    expect(run.stderr).toMatch(
+      /ticket CC-1 is 'Open' in Jira \(last polled at \S+: Jira could not be read now\): the legacy pipe may still be on/,
+    );
     expect(r.services.world.flows).toHaveLength(0);
   });
 });
@@ -111,7 +134,9 @@ describe('cutover cancel', () => {
     expect(run.code).toBe(0);
     expect((await r.store.get(id))?.status).toBe('cancelled');
     expect(r.services.world.tickets[0]?.comments.length).toBe(1);
-    expect((await cli(r, ['show', id])).stdout).toMatch(/CANCEL .*by support@desk — why: customer postponed the migration/);
+    expect((await cli(r, ['show', id])).stdout).toMatch(
+      /CANCEL .*by support@desk — why: customer postponed the migration/,
+    );
   });
 
   it('is refused once the legacy pipe is off: exit 1, says why and what to do instead, changes nothing', async () => {
@@ -141,7 +166,14 @@ describe('a done ticket without a resolution date', () => {
     expect(cancel.code).toBe(1);
     expect(cancel.stderr).toMatch(/the legacy pipe is already off \(CC-1 was seen Done at /);
     r.clock.advance(HOUR);
-    const set = await cli(r, ['set-resolution', id, '--at', new Date(T0 + 10 * 60_000).toISOString(), '--reason', 'Customer Care: switched off at 09:10']);
+    const set = await cli(r, [
+      'set-resolution',
+      id,
+      '--at',
+      new Date(T0 + 10 * 60_000).toISOString(),
+      '--reason',
+      'Customer Care: switched off at 09:10',
+    ]);
     expect(set.code).toBe(6);
     expect((await r.store.get(id))?.marks.legacy_stopped?.source).toBe('operator');
   });
@@ -158,10 +190,19 @@ describe('cutover confirm', () => {
     const m = (await r.store.get(id))!;
     expect(m.state).toBe('verifying.sleeping');
     expect(m.marks.first_data).toBeDefined();
-    const run = await cli(r, ['confirm', id, '--solution', 'target', '--reason', 'audiences visible in Target > Audiences']);
+    const run = await cli(r, [
+      'confirm',
+      id,
+      '--solution',
+      'target',
+      '--reason',
+      'audiences visible in Target > Audiences',
+    ]);
     expect(run.code).toBe(0);
     expect((await r.store.get(id))?.status).toBe('completed');
-    expect((await cli(r, ['show', id])).stdout).toMatch(/CONFIRM solution=target .*by support@desk — why: audiences visible in Target > Audiences/);
+    expect((await cli(r, ['show', id])).stdout).toMatch(
+      /CONFIRM solution=target .*by support@desk — why: audiences visible in Target > Audiences/,
+    );
   });
 
   it('refuses an unknown solution (exit 2) and a migration not verifying (exit 1, journal unchanged)', async () => {
@@ -188,12 +229,16 @@ describe('cutover skip', () => {
     expect((await r.store.get(id))?.lastError?.code).toBe('PREFLIGHT_FAILED');
     const wrong = await cli(r, ['skip', id, '--check', 'jira.project', '--reason', 'x']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('use one of: audiences.exist (skipping it: the missing audiences are left out of the new flow');
+    expect(wrong.stderr).toContain(
+      'use one of: audiences.exist (skipping it: the missing audiences are left out of the new flow',
+    );
     const run = await cli(r, ['skip', id, '--check', 'audiences.exist', '--reason', 'seg-gone was deleted on purpose']);
     expect(run.code).toBe(6);
     expect(run.stderr).toContain('skipping audiences.exist: the missing audiences are left out of the new flow');
     expect((await r.store.get(id))?.state).toBe('awaiting_resolution.sleeping');
-    expect((await cli(r, ['show', id])).stdout).toMatch(/SKIP check=audiences.exist .*by support@desk — why: seg-gone was deleted on purpose/);
+    expect((await cli(r, ['show', id])).stdout).toMatch(
+      /SKIP check=audiences.exist .*by support@desk — why: seg-gone was deleted on purpose/,
+    );
   });
 
   it('says clearly when the migration is not parked on anything to skip (exit 1)', async () => {
@@ -201,7 +246,9 @@ describe('cutover skip', () => {
     const id = await waitingOnTicket(r);
     const run = await cli(r, ['skip', id, '--check', 'verification', '--reason', 'x']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('skip applies only to a migration parked on a failed preflight check or a verification timeout');
+    expect(run.stderr).toContain(
+      'skip applies only to a migration parked on a failed preflight check or a verification timeout',
+    );
   });
 });
 
@@ -212,7 +259,9 @@ describe('cutover retry', () => {
     const before = await journalSize(r, id);
     const run = await cli(r, ['retry', id, '--reason', 'poke it']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('retry applies to a migration parked in needs_attention; it is in awaiting_resolution.sleeping (waiting), so there is no failed step to go back to');
+    expect(run.stderr).toContain(
+      'retry applies to a migration parked in needs_attention; it is in awaiting_resolution.sleeping (waiting), so there is no failed step to go back to',
+    );
     expect(run.stderr).toContain(`hint: cutover resume ${id} continues it`);
     expect(await journalSize(r, id)).toBe(before);
   });
@@ -225,14 +274,23 @@ describe('cutover unlock', () => {
     const held = (await r.store.currentLease(id))!;
     const wrong = await cli(r, ['unlock', id, '--lock-id', 'deadbeef', '--reason', 'laptop died']);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain(`lock id does not match; the current holder is admin@dead-laptop:999 (lock id ${held.nonce}`);
+    expect(wrong.stderr).toContain(
+      `lock id does not match; the current holder is admin@dead-laptop:999 (lock id ${held.nonce}`,
+    );
     expect(wrong.stderr).toContain(`could let two runners drive ${id} at once`);
     const run = await cli(r, ['unlock', id, '--lock-id', held.nonce, '--reason', 'laptop died mid-step']);
     expect(run.code).toBe(0);
     expect(await r.store.currentLease(id)).toBeNull();
     const unlockRow = (await r.store.journal(id)).find((row) => row.name === 'UNLOCK');
-    expect(unlockRow).toMatchObject({ kind: 'operator', actor: 'support@desk', reason: 'laptop died mid-step', data: { lockId: held.nonce, previousHolder: 'admin@dead-laptop:999' } });
-    expect((await cli(r, ['show', id])).stdout).toMatch(/UNLOCK .*previousHolder=admin@dead-laptop:999.* by support@desk — why: laptop died mid-step/);
+    expect(unlockRow).toMatchObject({
+      kind: 'operator',
+      actor: 'support@desk',
+      reason: 'laptop died mid-step',
+      data: { lockId: held.nonce, previousHolder: 'admin@dead-laptop:999' },
+    });
+    expect((await cli(r, ['show', id])).stdout).toMatch(
+      /UNLOCK .*previousHolder=admin@dead-laptop:999.* by support@desk — why: laptop died mid-step/,
+    );
     expect((await cli(r, ['unlock', id, '--lock-id', held.nonce, '--reason', 'again'])).code).toBe(1);
     const resumed = await cli(r, ['resume', id]);
     expect(resumed.code).toBe(6);

@@ -94,7 +94,8 @@ describe('set-resolution keeps the invariant', () => {
     const row = (await journal(m, id)).find((r) => r.kind === 'operator' && r.name === 'SET_RESOLUTION');
     expect(row).toMatchObject({ reason, data: { force: true, ticketStatus: { statusName: 'To Do', source: 'jira' } } });
     const shown = await cutover(m, ['show', id]);
-    const label = /legacy stopped +\S+ \(operator\.forced\) \(FORCED operator override by support@\S+: CC turned the pipe off by phone\)/;
+    const label =
+      /legacy stopped +\S+ \(operator\.forced\) \(FORCED operator override by support@\S+: CC turned the pipe off by phone\)/;
     expect(shown.stdout).toMatch(label);
     const report = await cutover(m, ['report', '--id', id, '--format', 'md']);
     expect(report.stdout, describeRun(report)).toContain('(FORCED operator override by support@');
@@ -124,7 +125,10 @@ describe('Jira times outside what the other marks allow', () => {
   it('parks RESOLUTION_OUT_OF_BOUNDS when neither time is plausible, with the set-resolution command; no flow', async () => {
     const { emu, m, id, key, filedAt } = await waitingMigration();
     emu.control.resolveTicket(key);
-    emu.control.setTicketTimes(key, { resolutiondate: Date.parse(filedAt) - 7_200_000, doneAt: Date.now() + 3_600_000 });
+    emu.control.setTicketTimes(key, {
+      resolutiondate: Date.parse(filedAt) - 7_200_000,
+      doneAt: Date.now() + 3_600_000,
+    });
     const run = await cutover(m, ['resume', id]);
     expect(run.code, describeRun(run)).toBe(3);
     expect(run.stderr).toContain('RESOLUTION_OUT_OF_BOUNDS');

@@ -19,10 +19,18 @@ describe('connect', () => {
       actor: 'tester@host',
     };
     const { config } = validateConfig({
-      CUTOVER_JIRA_URL: 'http://127.0.0.1:9', CUTOVER_JIRA_EMAIL: 'a@example.com', CUTOVER_JIRA_TOKEN: 'jira-token-1',
-      CUTOVER_CLIENT_ID: 'client', CUTOVER_CLIENT_SECRET: 'secret-1', CUTOVER_ORG_ID: 'ORG@AdobeOrg',
+      CUTOVER_JIRA_URL: 'http://127.0.0.1:9',
+      CUTOVER_JIRA_EMAIL: 'a@example.com',
+      CUTOVER_JIRA_TOKEN: 'jira-token-1',
+      CUTOVER_CLIENT_ID: 'client',
+      CUTOVER_CLIENT_SECRET: 'secret-1',
+      CUTOVER_ORG_ID: 'ORG@AdobeOrg',
     });
-    const { services } = connect(ctx, config, { orgId: 'ORG@AdobeOrg', sandbox: 'prod', destination: { tokenEnv: 'ECA_TOKEN' } });
+    const { services } = connect(ctx, config, {
+      orgId: 'ORG@AdobeOrg',
+      sandbox: 'prod',
+      destination: { tokenEnv: 'ECA_TOKEN' },
+    });
     expect(services.redactor.text(`auth failed for ${token}`)).not.toContain(token);
     const without = connect(ctx, config, { orgId: 'ORG@AdobeOrg', sandbox: 'prod' });
     expect(without.services.redactor.text(token)).toContain(token);

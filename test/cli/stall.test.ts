@@ -18,7 +18,8 @@ function record(over: Partial<StallRecord> = {}): StallRecord {
 }
 
 const lease = (expiresAt: string): StallLease => ({ nonce: 'abc123', holder: 'ann@laptop:77', expiresAt });
-const codes = (r: StallRecord, now: string, l: StallLease | null = null, o = {}) => stallReasons(r, l, now, o).map((x) => x.code);
+const codes = (r: StallRecord, now: string, l: StallLease | null = null, o = {}) =>
+  stallReasons(r, l, now, o).map((x) => x.code);
 
 describe('stallReasons', () => {
   it('flags a ticket only once it is past its service level in business days (weekends do not count)', () => {
@@ -35,7 +36,7 @@ describe('stallReasons', () => {
     expect(codes(record(), '2026-01-20T10:00:00Z', null, { slaBusinessDays: 20 })).toEqual([]);
   });
 
-  it('counts the service level on the dates of the plan\'s sla.timeZone: Friday 17:00 in LA is not Saturday', () => {
+  it("counts the service level on the dates of the plan's sla.timeZone: Friday 17:00 in LA is not Saturday", () => {
     const fridayEvening = '2026-01-10T01:00:00.000Z'; // Friday 2026-01-09 17:00 PST
     const marks = { ticket_filed: { at: fridayEvening, source: 'jira.created' } };
     const filedInLa = (zone: string | null) => record({ planSlaBusinessDays: 1, planSlaTimeZone: zone, marks });
@@ -59,18 +60,30 @@ describe('stallReasons', () => {
     expect(codes(verifying, '2026-01-06T09:00:00Z')).toEqual([]);
     expect(codes(verifying, '2026-01-06T09:00:01Z')).toEqual(['no_progress']);
     expect(codes(verifying, '2026-01-06T09:00:01Z', null, { stallHours: 48 })).toEqual([]);
-    expect(codes(record({ status: 'completed', state: 'completed' }), '2026-03-01T00:00:00Z', lease('2026-01-05T09:01:00Z'))).toEqual([]);
+    expect(
+      codes(record({ status: 'completed', state: 'completed' }), '2026-03-01T00:00:00Z', lease('2026-01-05T09:01:00Z')),
+    ).toEqual([]);
   });
 
   it('names the error of a migration in needs_attention', () => {
-    const parked = record({ status: 'needs_attention', state: 'needs_attention', progressAt: '2026-01-05T10:00:00Z', lastError: { code: 'FORBIDDEN', message: 'no Manage Destinations', at: filedMonday, retryable: false } });
-    expect(stallReasons(parked, null, '2026-01-05T11:00:00Z')).toEqual([{ code: 'needs_attention', message: 'needs attention: FORBIDDEN: no Manage Destinations' }]);
+    const parked = record({
+      status: 'needs_attention',
+      state: 'needs_attention',
+      progressAt: '2026-01-05T10:00:00Z',
+      lastError: { code: 'FORBIDDEN', message: 'no Manage Destinations', at: filedMonday, retryable: false },
+    });
+    expect(stallReasons(parked, null, '2026-01-05T11:00:00Z')).toEqual([
+      { code: 'needs_attention', message: 'needs attention: FORBIDDEN: no Manage Destinations' },
+    ]);
   });
 
   it('flags a dead runner: a lease past its expiry on an unfinished migration, not a live one', () => {
     const active = record({ state: 'filing', status: 'active', marks: {}, progressAt: '2026-01-05T09:00:00Z' });
     expect(codes(active, '2026-01-05T09:05:00Z', lease('2026-01-05T09:06:00Z'))).toEqual([]);
     const [reason] = stallReasons(active, lease('2026-01-05T09:01:00Z'), '2026-01-05T09:05:00Z');
-    expect(reason).toEqual({ code: 'dead_runner', message: 'runner ann@laptop:77 (lock id abc123) stopped heartbeating; its lease expired 2026-01-05T09:01:00Z' });
+    expect(reason).toEqual({
+      code: 'dead_runner',
+      message: 'runner ann@laptop:77 (lock id abc123) stopped heartbeating; its lease expired 2026-01-05T09:01:00Z',
+    });
   });
 });

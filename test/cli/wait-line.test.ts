@@ -42,8 +42,12 @@ describe('the waiting line while Jira answers garbage', () => {
     expect(run.stderr).not.toContain('needs attention');
 
     const shown = await rig.cli(['show', id]);
-    expect(shown.stdout).toMatch(/event {7}html while awaiting_resolution, retried while the wait lasts: SERVER_ERROR: jira:/);
-    expect(shown.stdout).toMatch(/event {7}wrong_shape while awaiting_resolution, .*: UNEXPECTED_RESPONSE: jira: GET .* HTTP 200/);
+    expect(shown.stdout).toMatch(
+      /event {7}html while awaiting_resolution, retried while the wait lasts: SERVER_ERROR: jira:/,
+    );
+    expect(shown.stdout).toMatch(
+      /event {7}wrong_shape while awaiting_resolution, .*: UNEXPECTED_RESPONSE: jira: GET .* HTTP 200/,
+    );
     expect(shown.stdout).toMatch(/event {7}failed reads over: 3 since .* \(html, wrong_shape\) \[awaiting_resolution]/);
   }, 120_000);
 
@@ -56,8 +60,12 @@ describe('the waiting line while Jira answers garbage', () => {
 
     expect(parked.code, describeRun(parked)).toBe(4);
     expect(parked.stderr).toMatch(/Jira refused the credentials, try 1 of 3 \(1 try since \d\d:\d\d:\d\dZ\)/);
-    expect(parked.stderr).toMatch(/needs attention: UNAUTHENTICATED: jira: GET .* HTTP 401: .*refused 3 times while polling/);
-    expect(parked.stderr).toMatch(/Fix: check CUTOVER_JIRA_TOKEN .*; run `cutover doctor`, then `cutover retry m-\w+ --reason/);
+    expect(parked.stderr).toMatch(
+      /needs attention: UNAUTHENTICATED: jira: GET .* HTTP 401: .*refused 3 times while polling/,
+    );
+    expect(parked.stderr).toMatch(
+      /Fix: check CUTOVER_JIRA_TOKEN .*; run `cutover doctor`, then `cutover retry m-\w+ --reason/,
+    );
 
     rig.emulator.control.clearFaults();
     rig.emulator.control.resolveTicket(key);

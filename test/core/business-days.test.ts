@@ -47,9 +47,10 @@ describe('businessDaysBetween in constant time', () => {
       const to = from + Math.floor((rand() - 0.2) * scale);
       const holidays = rand() < 0.5 ? [] : randomHolidays();
       if (holidays.length > 0) withHolidays++;
-      expect(businessDaysBetween(from, to, holidays), `${new Date(from).toISOString()} → ${new Date(to).toISOString()} ${holidays.join(',')}`).toBe(
-        dayByDay(from, to, holidays),
-      );
+      expect(
+        businessDaysBetween(from, to, holidays),
+        `${new Date(from).toISOString()} → ${new Date(to).toISOString()} ${holidays.join(',')}`,
+      ).toBe(dayByDay(from, to, holidays));
     }
     expect(withHolidays).toBeGreaterThan(4000);
   });
@@ -100,7 +101,9 @@ describe('businessDaysBetween in constant time', () => {
     expect(isBusinessDay(day('2026-03-30'), set)).toBe(false); // holiday
     expect(isBusinessDay(day('1969-12-29'), new Set())).toBe(true); // a Monday before the epoch
     expect(new Date(addBusinessDaysUtc(at('2026-03-20T10:00:00Z'), 6)).toISOString()).toBe('2026-03-30T10:00:00.000Z');
-    expect(new Date(addBusinessDaysUtc(at('2026-03-20T10:00:00Z'), 6, ['2026-03-30'])).toISOString()).toBe('2026-03-31T10:00:00.000Z');
+    expect(new Date(addBusinessDaysUtc(at('2026-03-20T10:00:00Z'), 6, ['2026-03-30'])).toISOString()).toBe(
+      '2026-03-31T10:00:00.000Z',
+    );
     expect(() => addBusinessDaysUtc(0, -1)).toThrow(RangeError);
   });
 });

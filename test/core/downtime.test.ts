@@ -63,7 +63,8 @@ describe('formatDuration', () => {
     };
     for (let tenths = 10; tenths < 36_000; tenths++) {
       for (const ms of [tenths * 100, tenths * 100 - 49.5, tenths * 100 + 49]) {
-        if (Math.round(ms) >= 1000 && Math.round(ms / 100) < 36_000) expect(formatDuration(ms), String(ms)).toBe(reference(ms));
+        if (Math.round(ms) >= 1000 && Math.round(ms / 100) < 36_000)
+          expect(formatDuration(ms), String(ms)).toBe(reference(ms));
       }
     }
   });
@@ -156,9 +157,16 @@ describe('computeDowntime', () => {
 
 describe('markLabel', () => {
   it('labels an operator override', () => {
-    expect(markLabel({ at: '2026-03-23T09:00:00.000Z', source: 'operator', override: { by: 'sam', reason: 'resolutiondate missing in DC 8' } }))
-      .toBe('2026-03-23T09:00:00.000Z (operator) (operator override by sam: resolutiondate missing in DC 8)');
-    expect(markLabel({ at: '2026-03-23T09:00:00.000Z', source: 'jira.resolutiondate' })).toBe('2026-03-23T09:00:00.000Z (jira.resolutiondate)');
+    expect(
+      markLabel({
+        at: '2026-03-23T09:00:00.000Z',
+        source: 'operator',
+        override: { by: 'sam', reason: 'resolutiondate missing in DC 8' },
+      }),
+    ).toBe('2026-03-23T09:00:00.000Z (operator) (operator override by sam: resolutiondate missing in DC 8)');
+    expect(markLabel({ at: '2026-03-23T09:00:00.000Z', source: 'jira.resolutiondate' })).toBe(
+      '2026-03-23T09:00:00.000Z (jira.resolutiondate)',
+    );
     expect(markLabel(undefined)).toBe('n/a');
   });
 });

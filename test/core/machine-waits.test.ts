@@ -175,8 +175,13 @@ describe('a wait on the ticket takes failed polls', () => {
   });
 
   it('errors stored before kinds existed get one from their status and code', () => {
-    const legacy = (httpStatus: number | undefined, code: string): StoredError =>
-      ({ code, message: 'x', at: iso(T0), retryable: false, httpStatus });
+    const legacy = (httpStatus: number | undefined, code: string): StoredError => ({
+      code,
+      message: 'x',
+      at: iso(T0),
+      retryable: false,
+      httpStatus,
+    });
     expect(errorKind(legacy(503, 'SERVER_ERROR'))).toBe('server');
     expect(errorKind(legacy(401, 'UNAUTHENTICATED'))).toBe('auth');
     expect(errorKind(legacy(undefined, 'NETWORK'))).toBe('network');

@@ -22,11 +22,41 @@ const op = { by: 'support@example.com', reason: 'unit test', at: '2026-01-05T11:
 
 const done = (id: string, output?: unknown): AnyEventObject => ({ type: `xstate.done.actor.${id}`, output });
 const failed = (id: string, error: StoredError): AnyEventObject => ({ type: `xstate.error.actor.${id}`, error });
-const serverError: StoredError = { code: 'SERVER_ERROR', message: 'aep: HTTP 503', httpStatus: 503, at: AT, retryable: true };
-const badRequest: StoredError = { code: 'BAD_REQUEST', message: 'aep: HTTP 400', httpStatus: 400, at: AT, retryable: false };
-const poll = (resolved: boolean, resolutionDate: string | null, doneTransitionAt: string | null = null, observedAt = '2026-01-05T11:05:00.000Z') =>
-  done('pollTicket', { observedAt, statusName: resolved ? 'Done' : 'Open', statusCategory: resolved ? 'done' : 'new', resolved, resolutionDate, doneTransitionAt });
-const preflightOk = done('runPreflight', { observedAt: AT, results: [], ecaSpecId: 'eca-spec', flowSpecId: 'eca-flow-spec', adoptedConnectionId: null });
+const serverError: StoredError = {
+  code: 'SERVER_ERROR',
+  message: 'aep: HTTP 503',
+  httpStatus: 503,
+  at: AT,
+  retryable: true,
+};
+const badRequest: StoredError = {
+  code: 'BAD_REQUEST',
+  message: 'aep: HTTP 400',
+  httpStatus: 400,
+  at: AT,
+  retryable: false,
+};
+const poll = (
+  resolved: boolean,
+  resolutionDate: string | null,
+  doneTransitionAt: string | null = null,
+  observedAt = '2026-01-05T11:05:00.000Z',
+) =>
+  done('pollTicket', {
+    observedAt,
+    statusName: resolved ? 'Done' : 'Open',
+    statusCategory: resolved ? 'done' : 'new',
+    resolved,
+    resolutionDate,
+    doneTransitionAt,
+  });
+const preflightOk = done('runPreflight', {
+  observedAt: AT,
+  results: [],
+  ecaSpecId: 'eca-spec',
+  flowSpecId: 'eca-flow-spec',
+  adoptedConnectionId: null,
+});
 const ticket = (attached = false) => done('fileTicket', { key: 'CC-1', id: '10001', createdAt: CREATED_AT, attached });
 
 function send(s: Snapshot, ...events: (AnyEventObject | MigrationEvent)[]): Snapshot {
@@ -35,7 +65,13 @@ function send(s: Snapshot, ...events: (AnyEventObject | MigrationEvent)[]): Snap
 }
 const draft = (): Snapshot => initialTransition(migrationMachine, { migrationId: ID, plan })[0];
 const staging = () => send(draft(), { type: 'START' }, preflightOk);
-const filing = () => send(staging(), done('ensureBaseConnection', { id: 'base-1' }), done('ensureSourceConnection', { id: 'source-2' }), done('ensureTargetConnection', { id: 'target-3' }));
+const filing = () =>
+  send(
+    staging(),
+    done('ensureBaseConnection', { id: 'base-1' }),
+    done('ensureSourceConnection', { id: 'source-2' }),
+    done('ensureTargetConnection', { id: 'target-3' }),
+  );
 const polling = (attached = false) => send(filing(), ticket(attached));
 const sleeping = () => send(polling(), poll(false, null));
 const creating = () => send(polling(), poll(true, RESOLVED_AT));
@@ -54,14 +90,26 @@ describe('migration machine', () => {
         },
         stopWhen: (s) => s.status === 'done',
         serializeState: (s) =>
-          JSON.stringify([s.value, s.status, s.context.resumeTarget, s.context.lastError?.code ?? null, s.context.attempts, s.context.ticket?.attached ?? null, Boolean(s.context.marks.legacy_stopped), Object.keys(s.context.remote).sort(), Object.keys(s.context.seenAudiences).length, s.context.skippedChecks.length > 0]),
+          JSON.stringify([
+            s.value,
+            s.status,
+            s.context.resumeTarget,
+            s.context.lastError?.code ?? null,
+            s.context.attempts,
+            s.context.ticket?.attached ?? null,
+            Boolean(s.context.marks.legacy_stopped),
+            Object.keys(s.context.remote).sort(),
+            Object.keys(s.context.seenAudiences).length,
+            s.context.skippedChecks.length > 0,
+          ]),
         limit: 500_000,
       });
       const states = Object.values(adjacency).map((v) => v.state as Snapshot);
       const creatingStates = states.filter((s) => s.matches({ cutting_over: 'creating' }));
       expect(creatingStates.length).toBeGreaterThan(0);
       for (const s of creatingStates) expect(s.context.marks.legacy_stopped, name(s)).toBeDefined();
-      for (const s of states.filter((x) => 'createFlow' in x.children)) expect(s.context.marks.legacy_stopped).toBeDefined();
+      for (const s of states.filter((x) => 'createFlow' in x.children))
+        expect(s.context.marks.legacy_stopped).toBeDefined();
     });
 
     it('a poll that finds the ticket open goes to sleep until the next poll is due', () => {
@@ -77,7 +125,11 @@ describe('migration machine', () => {
       const s = send(polling(), poll(true, null, null));
       expect(s.value).toBe('needs_attention');
       expect(s.context.marks.legacy_stopped).toBeUndefined();
-      expect(s.context.lastError).toMatchObject({ code: 'RESOLUTION_TIME_UNKNOWN', step: 'awaiting_resolution', retryable: false });
+      expect(s.context.lastError).toMatchObject({
+        code: 'RESOLUTION_TIME_UNKNOWN',
+        step: 'awaiting_resolution',
+        retryable: false,
+      });
       expect(s.context.resumeTarget).toBe('awaiting_resolution');
       // A retry polls again rather than creating anything.
       expect(send(s, { type: 'RETRY', ...op }).matches({ awaiting_resolution: 'polling' })).toBe(true);
@@ -122,7 +174,10 @@ describe('migration machine', () => {
       expect(parked.value).toBe('needs_attention');
       expect(parked.context.resumeTarget).toBe('cutting_over');
       const { legacy_stopped: _gone, ...marks } = parked.context.marks;
-      const tampered = migrationMachine.resolveState({ value: 'needs_attention', context: { ...parked.context, marks } });
+      const tampered = migrationMachine.resolveState({
+        value: 'needs_attention',
+        context: { ...parked.context, marks },
+      });
       const s = send(tampered, { type: 'RETRY', ...op });
       expect(s.matches({ awaiting_resolution: 'polling' })).toBe(true);
       // With the mark, the same retry creates.
@@ -141,13 +196,19 @@ describe('migration machine', () => {
   describe('polling', () => {
     it('times the next ticket poll from when the last one was sent, less its round trip, so detection stays within the interval', () => {
       const sent = '2026-01-05T11:04:59.000Z'; // the poll's answer was observed at 11:05:00.000: a 1 s round trip
-      const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent } });
+      const s = send(polling(), {
+        ...poll(false, null),
+        output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent },
+      });
       expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs - 1000);
     });
 
     it('never brings the next poll forward by more than half the interval, however slow the last answer', () => {
       const sent = '2026-01-05T10:00:00.000Z';
-      const s = send(polling(), { ...poll(false, null), output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent } });
+      const s = send(polling(), {
+        ...poll(false, null),
+        output: { ...(poll(false, null) as unknown as { output: object }).output, startedAt: sent },
+      });
       expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs / 2);
     });
   });
@@ -181,7 +242,12 @@ describe('migration machine', () => {
     });
 
     it('is refused once the legacy pipe is off', () => {
-      for (const s of [creating(), verifying(), send(creating(), failed('createFlow', badRequest)), send(creating(), failed('createFlow', serverError))]) {
+      for (const s of [
+        creating(),
+        verifying(),
+        send(creating(), failed('createFlow', badRequest)),
+        send(creating(), failed('createFlow', serverError)),
+      ]) {
         const after = send(s, { type: 'CANCEL', ...op });
         expect(after.value, name(s)).toEqual(s.value);
         expect(after.context).toEqual(s.context);
@@ -194,7 +260,11 @@ describe('migration machine', () => {
       const base = plan.polling.retryBaseMs;
       let s = send(staging(), failed('ensureBaseConnection', serverError));
       expect(s.value).toBe('retrying');
-      expect(s.context).toMatchObject({ attempts: 1, resumeTarget: 'staging', lastError: { ...serverError, step: 'staging' } });
+      expect(s.context).toMatchObject({
+        attempts: 1,
+        resumeTarget: 'staging',
+        lastError: { ...serverError, step: 'staging' },
+      });
       expect(s.context.waitUntil).toBe(Date.parse(AT) + retryDelayMs(base, 0, ID));
       s = send(s, done('waitForRetry'));
       expect(s.matches({ staging: 'base' })).toBe(true);
@@ -226,8 +296,17 @@ describe('migration machine', () => {
     it('a non-retryable error parks at once; a success resets the attempts', () => {
       const parked = send(filing(), failed('fileTicket', badRequest));
       expect(parked.value).toBe('needs_attention');
-      expect(parked.context).toMatchObject({ attempts: 0, resumeTarget: 'filing', lastError: { ...badRequest, step: 'filing' } });
-      const recovered = send(staging(), failed('ensureBaseConnection', serverError), done('waitForRetry'), done('ensureBaseConnection', { id: 'base-1' }));
+      expect(parked.context).toMatchObject({
+        attempts: 0,
+        resumeTarget: 'filing',
+        lastError: { ...badRequest, step: 'filing' },
+      });
+      const recovered = send(
+        staging(),
+        failed('ensureBaseConnection', serverError),
+        done('waitForRetry'),
+        done('ensureBaseConnection', { id: 'base-1' }),
+      );
       expect(recovered.matches({ staging: 'source' })).toBe(true);
       expect(recovered.context).toMatchObject({ attempts: 0, lastError: null, resumeTarget: null });
     });
@@ -235,22 +314,46 @@ describe('migration machine', () => {
     it('a thrown Error (not stored data) is kept as plain data, not retried', () => {
       const s = send(staging(), { type: 'xstate.error.actor.ensureBaseConnection', error: new Error('boom') });
       expect(s.value).toBe('needs_attention');
-      expect(s.context.lastError).toMatchObject({ code: 'INTERNAL', message: 'boom', retryable: false, step: 'staging' });
+      expect(s.context.lastError).toMatchObject({
+        code: 'INTERNAL',
+        message: 'boom',
+        retryable: false,
+        step: 'staging',
+      });
       expect(s.context.lastError).not.toBeInstanceOf(Error);
     });
   });
 
   describe('SKIP', () => {
     const preflightFailed = () =>
-      send(draft(), { type: 'START' }, done('runPreflight', {
-        observedAt: AT,
-        results: [{ id: 'credentials.jira', severity: 'error', title: 'Jira', status: 'fail', message: 'Jira /myself failed' }],
-        ecaSpecId: 'eca-spec',
-        flowSpecId: 'eca-flow-spec',
-        adoptedConnectionId: null,
-      }));
+      send(
+        draft(),
+        { type: 'START' },
+        done('runPreflight', {
+          observedAt: AT,
+          results: [
+            {
+              id: 'credentials.jira',
+              severity: 'error',
+              title: 'Jira',
+              status: 'fail',
+              message: 'Jira /myself failed',
+            },
+          ],
+          ecaSpecId: 'eca-spec',
+          flowSpecId: 'eca-flow-spec',
+          adoptedConnectionId: null,
+        }),
+      );
     const verifyTimedOut = () =>
-      send(verifying(), done('checkVerification', { observedAt: new Date(Date.parse('2026-01-05T11:06:00.000Z') + plan.polling.verifyTimeoutMs).toISOString(), seen: {}, firstSuccessfulRunAt: null }));
+      send(
+        verifying(),
+        done('checkVerification', {
+          observedAt: new Date(Date.parse('2026-01-05T11:06:00.000Z') + plan.polling.verifyTimeoutMs).toISOString(),
+          seen: {},
+          firstSuccessfulRunAt: null,
+        }),
+      );
 
     it('gets past a failed preflight check, recording who and why', () => {
       const s = preflightFailed();
@@ -260,7 +363,16 @@ describe('migration machine', () => {
       expect(skipped.context.skippedChecks).toEqual([{ check: 'credentials.jira', by: op.by, reason: op.reason }]);
       expect(skipped.context.lastError).toBeNull();
       // The skipped check no longer blocks.
-      const again = send(skipped, done('runPreflight', { observedAt: AT, results: s.context.preflight, ecaSpecId: 'eca-spec', flowSpecId: 'eca-flow-spec', adoptedConnectionId: null }));
+      const again = send(
+        skipped,
+        done('runPreflight', {
+          observedAt: AT,
+          results: s.context.preflight,
+          ecaSpecId: 'eca-spec',
+          flowSpecId: 'eca-flow-spec',
+          adoptedConnectionId: null,
+        }),
+      );
       expect(again.matches({ staging: 'base' })).toBe(true);
     });
 
@@ -295,8 +407,18 @@ describe('migration machine', () => {
       const s = send(before, { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op });
       expect(s.value).toEqual(before.value);
       expect(s.context.marks.legacy_stopped).toBeUndefined();
-      const claimedOpen = { statusName: 'In Progress', statusCategory: 'indeterminate', source: 'jira' as const, observedAt: op.at };
-      const stillOpen = send(before, { type: 'SET_RESOLUTION', resolvedAt: RESOLVED_AT, ...op, ticketStatus: claimedOpen });
+      const claimedOpen = {
+        statusName: 'In Progress',
+        statusCategory: 'indeterminate',
+        source: 'jira' as const,
+        observedAt: op.at,
+      };
+      const stillOpen = send(before, {
+        type: 'SET_RESOLUTION',
+        resolvedAt: RESOLVED_AT,
+        ...op,
+        ticketStatus: claimedOpen,
+      });
       expect(stillOpen.context.marks.legacy_stopped).toBeUndefined();
     });
 
@@ -314,13 +436,15 @@ describe('migration machine', () => {
       expect(s.context.marks.legacy_stopped).toEqual({ at: RESOLVED_AT, source: 'operator', override });
     });
 
-    it('refuses an instant before the ticket was filed or after the operator\'s now, even forced', () => {
+    it("refuses an instant before the ticket was filed or after the operator's now, even forced", () => {
       for (const resolvedAt of ['2020-01-01T00:00:00.000Z', '2026-01-05T09:00:00.000Z', '2026-01-05T11:30:00.001Z']) {
         const s = send(sleeping(), { type: 'SET_RESOLUTION', resolvedAt, ...op, force: true });
         expect(s.matches({ awaiting_resolution: 'sleeping' }), resolvedAt).toBe(true);
         const parked = send(polling(), poll(true, null), { type: 'SET_RESOLUTION', resolvedAt, ...op, force: true });
         expect(parked.value, resolvedAt).toBe('needs_attention');
-        expect(send(verifying(), { type: 'SET_RESOLUTION', resolvedAt, ...op }).context.marks.legacy_stopped?.at).toBe(RESOLVED_AT);
+        expect(send(verifying(), { type: 'SET_RESOLUTION', resolvedAt, ...op }).context.marks.legacy_stopped?.at).toBe(
+          RESOLVED_AT,
+        );
       }
     });
 

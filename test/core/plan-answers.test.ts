@@ -8,7 +8,12 @@ const ORG = '0123456789ABCDEF01234567@AdobeOrg';
 
 describe('checkField', () => {
   it('refuses "cc" as a Jira project key with the message validatePlan gives, and takes "CC"', () => {
-    const inPlan = validatePlan({ orgId: ORG, audiences: ['a'], destination: { name: 'x' }, jira: { projectKey: 'cc' } }).errors;
+    const inPlan = validatePlan({
+      orgId: ORG,
+      audiences: ['a'],
+      destination: { name: 'x' },
+      jira: { projectKey: 'cc' },
+    }).errors;
     expect(checkField('jira.projectKey', 'cc')).toBe(inPlan.find((e) => e.path === 'jira.projectKey')!.message);
     expect(checkField('jira.projectKey', 'cc')).toMatch(/an upper-case letter then A-Z, 0-9 or _ .*found "cc"/);
     expect(checkField('jira.projectKey', 'CC')).toBe(true);
@@ -19,7 +24,12 @@ describe('checkField', () => {
     expect(checkField('sandbox', 'Prod')).toMatch(/sandbox must be a sandbox name/);
     expect(checkField('destination.name', ' ')).toMatch(/destination\.name must be a non-empty connection name/);
     expect(checkField('jira.existingKey', 'cc 12')).toMatch(/a Jira issue key like "AAM-52354"/);
-    expect(checkField('audiences', Array.from({ length: 251 }, (_, i) => `seg-${i}`))).toMatch(/at most 250 per dataflow \(1 too many\)/);
+    expect(
+      checkField(
+        'audiences',
+        Array.from({ length: 251 }, (_, i) => `seg-${i}`),
+      ),
+    ).toMatch(/at most 250 per dataflow \(1 too many\)/);
     expect(checkField('audiences', ['seg-1'])).toBe(true);
   });
 
@@ -39,7 +49,12 @@ describe('counts', () => {
   });
 
   it('the review of a plan with one audience has no "1 audiences"', () => {
-    const { plan } = validatePlan({ orgId: ORG, audiences: ['seg-1'], destination: { name: 'x' }, jira: { projectKey: 'CC' } });
+    const { plan } = validatePlan({
+      orgId: ORG,
+      audiences: ['seg-1'],
+      destination: { name: 'x' },
+      jira: { projectKey: 'CC' },
+    });
     const text = describePlan(plan!).join('\n');
     expect(text).toContain('creates the dataflow with the 1 audience; never earlier');
     expect(text).not.toMatch(/\b1 audiences\b/);

@@ -4,7 +4,8 @@ import { duplicateKeys } from '../../src/core/plan-keys.js';
 
 describe('duplicateKeys', () => {
   it('finds a key repeated at any depth, with its path and both lines', () => {
-    const text = '{"a": 1, "b": {"c": "x\\"}", "c": [1, {"d": 2, "d": 3}]},\n"a": {"k\\u0061": 1, "ka": 2}, "e": [], "f": {}}';
+    const text =
+      '{"a": 1, "b": {"c": "x\\"}", "c": [1, {"d": 2, "d": 3}]},\n"a": {"k\\u0061": 1, "ka": 2}, "e": [], "f": {}}';
     expect(duplicateKeys(text)).toEqual([
       { path: 'b.c', firstLine: 1, line: 1, column: 29 },
       { path: 'b.c[1].d', firstLine: 1, line: 1, column: 47 },
@@ -14,7 +15,14 @@ describe('duplicateKeys', () => {
   });
 
   it('finds nothing in JSON without repeats, including equal keys in different objects', () => {
-    for (const text of ['[]', '{}', '"x"', '{"a": {"x": 1}, "b": {"x": 1}}', '[{"x": 1}, {"x": 2}]', ' { "x" : true , "y" : null } ']) {
+    for (const text of [
+      '[]',
+      '{}',
+      '"x"',
+      '{"a": {"x": 1}, "b": {"x": 1}}',
+      '[{"x": 1}, {"x": 2}]',
+      ' { "x" : true , "y" : null } ',
+    ]) {
       expect(duplicateKeys(text)).toEqual([]);
     }
   });

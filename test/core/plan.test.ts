@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, parsePlanText, PLAN_DEFAULTS, validatePlan, type Issue, type PlanResult } from '../../src/core/plan.js';
+import {
+  describePlan,
+  parsePlanText,
+  PLAN_DEFAULTS,
+  validatePlan,
+  type Issue,
+  type PlanResult,
+} from '../../src/core/plan.js';
 
 const ORG = '0123456789ABCDEF01234567@AdobeOrg';
 const good = (): Record<string, unknown> => ({
@@ -35,7 +42,13 @@ describe('validatePlan: a good plan', () => {
       alerts: [],
       jira: { projectKey: 'AAM', issueType: 'Task' },
       usesDataManagement: false,
-      polling: { ticketIntervalMs: 60_000, verifyIntervalMs: 30_000, verifyTimeoutMs: 72 * 3_600_000, maxAttempts: 5, retryBaseMs: 2_000 },
+      polling: {
+        ticketIntervalMs: 60_000,
+        verifyIntervalMs: 30_000,
+        verifyTimeoutMs: 72 * 3_600_000,
+        maxAttempts: 5,
+        retryBaseMs: 2_000,
+      },
       ticketSlaBusinessDays: 6,
       acceptedChecks: [],
     });
@@ -53,7 +66,14 @@ describe('validatePlan: a good plan', () => {
       withField({
         identities: [{ source: 'Email', target: 'email_lc_sha256', applyHashing: true }],
         solutions: ['audience_manager', 'target'],
-        acceptedChecks: [{ check: 'licence.aam', reason: 'licence confirmed by the account team', by: 'ana', at: '2026-03-27T16:42:10.123+0100' }],
+        acceptedChecks: [
+          {
+            check: 'licence.aam',
+            reason: 'licence confirmed by the account team',
+            by: 'ana',
+            at: '2026-03-27T16:42:10.123+0100',
+          },
+        ],
       }),
     );
     expect(r.errors).toEqual([]);
@@ -69,7 +89,9 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('orgId missing', () => {
-    expect(errorAt(validatePlan(withField({ orgId: undefined })), 'orgId').message).toMatch(/orgId \(required\) must be an IMS org id.*found nothing/);
+    expect(errorAt(validatePlan(withField({ orgId: undefined })), 'orgId').message).toMatch(
+      /orgId \(required\) must be an IMS org id.*found nothing/,
+    );
   });
 
   it('orgId malformed', () => {
@@ -83,7 +105,9 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('audiences not an array', () => {
-    expect(errorAt(validatePlan(withField({ audiences: 'seg-1' })), 'audiences').message).toMatch(/must be a non-empty array.*found "seg-1"/);
+    expect(errorAt(validatePlan(withField({ audiences: 'seg-1' })), 'audiences').message).toMatch(
+      /must be a non-empty array.*found "seg-1"/,
+    );
   });
 
   it('audiences empty', () => {
@@ -91,7 +115,9 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('an audience id of the wrong type, by index', () => {
-    expect(errorAt(validatePlan(withField({ audiences: ['seg-1', 'seg-2', 'seg-3', 7] })), 'audiences[3]').message).toMatch(/audiences\[3\] must be an audience id.*found number 7/);
+    expect(
+      errorAt(validatePlan(withField({ audiences: ['seg-1', 'seg-2', 'seg-3', 7] })), 'audiences[3]').message,
+    ).toMatch(/audiences\[3\] must be an audience id.*found number 7/);
   });
 
   it('duplicate audiences are a warning and are dropped', () => {
@@ -110,27 +136,39 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('an unsupported identity lists the valid ones', () => {
-    const e = errorAt(validatePlan(withField({ identities: [{ source: 'Email', target: 'email' }] })), 'identities[0].target');
+    const e = errorAt(
+      validatePlan(withField({ identities: [{ source: 'Email', target: 'email' }] })),
+      'identities[0].target',
+    );
     expect(e.message).toContain('one of GAID, IDFA, ECID, phone_sha256, email_lc_sha256, extern_id');
     expect(e.found).toBe('"email"');
   });
 
   it('applyHashing on a non-hashable identity', () => {
-    const e = errorAt(validatePlan(withField({ identities: [{ source: 'ECID', target: 'ECID', applyHashing: true }] })), 'identities[0].applyHashing');
+    const e = errorAt(
+      validatePlan(withField({ identities: [{ source: 'ECID', target: 'ECID', applyHashing: true }] })),
+      'identities[0].applyHashing',
+    );
     expect(e.message).toContain('ECID cannot be hashed on activation');
     expect(e.expected).toBe('applyHashing only with phone_sha256 or email_lc_sha256');
   });
 
   it('identities not confirmed by the GA documentation are a warning', () => {
-    const r = validatePlan(withField({ identities: [{ source: 'Phone', target: 'phone_sha256', applyHashing: true }] }));
+    const r = validatePlan(
+      withField({ identities: [{ source: 'Phone', target: 'phone_sha256', applyHashing: true }] }),
+    );
     expect(r.errors).toEqual([]);
     expect(only(r.warnings, 'identities[0].target').message).toContain('preflight checks the live spec');
   });
 
   it('an unknown solution lists the valid ones, with a suggestion', () => {
     const e = errorAt(validatePlan(withField({ solutions: ['Audience Manager', 'adobe_target'] })), 'solutions[0]');
-    expect(e.message).toContain('one of audience_manager, target, advertising_cloud, marketo, analytics, campaign (did you mean "audience_manager"?)');
-    expect(errorAt(validatePlan(withField({ solutions: ['adobe_target'] })), 'solutions[0]').found).toBe('"adobe_target"');
+    expect(e.message).toContain(
+      'one of audience_manager, target, advertising_cloud, marketo, analytics, campaign (did you mean "audience_manager"?)',
+    );
+    expect(errorAt(validatePlan(withField({ solutions: ['adobe_target'] })), 'solutions[0]').found).toBe(
+      '"adobe_target"',
+    );
   });
 
   it('missing Jira project key', () => {
@@ -143,11 +181,16 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('jira missing entirely', () => {
-    expect(errorAt(validatePlan(withField({ jira: undefined })), 'jira').message).toMatch(/jira \(required\) must be an object/);
+    expect(errorAt(validatePlan(withField({ jira: undefined })), 'jira').message).toMatch(
+      /jira \(required\) must be an object/,
+    );
   });
 
   it('malformed existing ticket key', () => {
-    const e = errorAt(validatePlan(withField({ jira: { projectKey: 'AAM', existingKey: 'AAM52354' } })), 'jira.existingKey');
+    const e = errorAt(
+      validatePlan(withField({ jira: { projectKey: 'AAM', existingKey: 'AAM52354' } })),
+      'jira.existingKey',
+    );
     expect(e.message).toContain('a Jira issue key like "AAM-52354"');
     expect(e.found).toBe('"AAM52354"');
   });
@@ -160,7 +203,10 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('tokenEnv that is not an environment variable name is not echoed', () => {
-    const e = errorAt(validatePlan(withField({ destination: { name: 'ECA', tokenEnv: 'eyJhbGciOi.secret-value' } })), 'destination.tokenEnv');
+    const e = errorAt(
+      validatePlan(withField({ destination: { name: 'ECA', tokenEnv: 'eyJhbGciOi.secret-value' } })),
+      'destination.tokenEnv',
+    );
     expect(e.message).toContain('environment variable');
     expect(e.found).toBe('a string of 23 characters (not shown)');
     expect(JSON.stringify(e)).not.toContain('secret-value');
@@ -180,9 +226,15 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('polling values that are not positive integers', () => {
-    expect(errorAt(validatePlan(withField({ polling: { maxAttempts: 0 } })), 'polling.maxAttempts').message).toBe('polling.maxAttempts must be at least 1; found number 0');
-    expect(errorAt(validatePlan(withField({ polling: { verifyIntervalMs: 7500.5 } })), 'polling.verifyIntervalMs').found).toBe('number 7500.5');
-    expect(errorAt(validatePlan(withField({ polling: { retryBaseMs: '2s' } })), 'polling.retryBaseMs').found).toBe('"2s"');
+    expect(errorAt(validatePlan(withField({ polling: { maxAttempts: 0 } })), 'polling.maxAttempts').message).toBe(
+      'polling.maxAttempts must be at least 1; found number 0',
+    );
+    expect(
+      errorAt(validatePlan(withField({ polling: { verifyIntervalMs: 7500.5 } })), 'polling.verifyIntervalMs').found,
+    ).toBe('number 7500.5');
+    expect(errorAt(validatePlan(withField({ polling: { retryBaseMs: '2s' } })), 'polling.retryBaseMs').found).toBe(
+      '"2s"',
+    );
   });
 
   it('a verification timeout shorter than its interval', () => {
@@ -191,7 +243,9 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('usesDataManagement of the wrong type', () => {
-    expect(errorAt(validatePlan(withField({ usesDataManagement: 'yes' })), 'usesDataManagement').message).toBe('usesDataManagement must be true or false; found "yes"');
+    expect(errorAt(validatePlan(withField({ usesDataManagement: 'yes' })), 'usesDataManagement').message).toBe(
+      'usesDataManagement must be true or false; found "yes"',
+    );
   });
 
   it.each([
@@ -209,7 +263,9 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
   });
 
   it('an unknown check id in acceptedChecks is a warning with a suggestion', () => {
-    const r = validatePlan(withField({ acceptedChecks: [{ check: 'licence.am', reason: 'r', by: 'b', at: '2026-03-27T16:42:10Z' }] }));
+    const r = validatePlan(
+      withField({ acceptedChecks: [{ check: 'licence.am', reason: 'r', by: 'b', at: '2026-03-27T16:42:10Z' }] }),
+    );
     expect(only(r.warnings, 'acceptedChecks[0].check').message).toContain('did you mean "licence.aam"?');
   });
 
@@ -238,7 +294,10 @@ describe('validatePlan: bad plans name the field, the expectation and what was f
 
   it('bad sandbox name and Jira label with a space', () => {
     expect(errorAt(validatePlan(withField({ sandbox: 'Prod EU' })), 'sandbox').found).toBe('"Prod EU"');
-    expect(errorAt(validatePlan(withField({ jira: { projectKey: 'AAM', labels: ['ok', 'not ok'] } })), 'jira.labels[1]').found).toBe('"not ok"');
+    expect(
+      errorAt(validatePlan(withField({ jira: { projectKey: 'AAM', labels: ['ok', 'not ok'] } })), 'jira.labels[1]')
+        .found,
+    ).toBe('"not ok"');
   });
 });
 
@@ -246,18 +305,24 @@ describe('parsePlanText', () => {
   it('an empty file', () => {
     const r = parsePlanText(' \n', 'plan.json');
     expect(r.plan).toBeNull();
-    expect(r.errors[0]?.message).toBe('plan.json is empty: expected a JSON object with at least orgId, audiences, destination and jira');
+    expect(r.errors[0]?.message).toBe(
+      'plan.json is empty: expected a JSON object with at least orgId, audiences, destination and jira',
+    );
   });
 
   it('not JSON: line and column of the syntax error', () => {
     const r = parsePlanText('{\n  "orgId": "x",\n  "audiences": ["a",],\n}', 'plan.json');
-    expect(r.errors[0]?.message).toBe('plan.json is not valid JSON: unexpected "]" at line 3, column 21: a trailing comma?');
+    expect(r.errors[0]?.message).toBe(
+      'plan.json is not valid JSON: unexpected "]" at line 3, column 21: a trailing comma?',
+    );
     expect(r.errors[0]?.path).toBe('(plan) line 3, column 21');
   });
 
   it('not JSON at all, and truncated JSON', () => {
     expect(parsePlanText("orgId: 'x'", 'p.yaml').errors[0]?.message).toContain('unexpected "o" at line 1, column 1');
-    expect(parsePlanText('{"orgId": "x"', 'p.json').errors[0]?.message).toContain('unexpected the end of the file at line 1, column 14');
+    expect(parsePlanText('{"orgId": "x"', 'p.json').errors[0]?.message).toContain(
+      'unexpected the end of the file at line 1, column 14',
+    );
   });
 
   it('valid JSON goes through validation (a BOM is tolerated)', () => {
@@ -289,7 +354,9 @@ describe('alerts, which the destination does not support', () => {
       'alerts (flow_run_failed, activation_skipped) is not applied: the Experience Cloud Audiences destination does not support alerts (GA documentation), so cutover subscribes none; remove it from the plan',
     );
     const review = describePlan(r.plan!).find((l) => l.startsWith('Alerts:'));
-    expect(review).toBe('Alerts: not applied (flow_run_failed, activation_skipped): the destination does not support alerts');
+    expect(review).toBe(
+      'Alerts: not applied (flow_run_failed, activation_skipped): the destination does not support alerts',
+    );
   });
 
   it('no alerts: no warning', () => {

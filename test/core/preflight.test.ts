@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKS, evaluatePreflight, legacyDiff, preflightBlocks, type CheckResult, type PreflightFacts } from '../../src/core/preflight.js';
+import {
+  CHECKS,
+  evaluatePreflight,
+  legacyDiff,
+  preflightBlocks,
+  type CheckResult,
+  type PreflightFacts,
+} from '../../src/core/preflight.js';
 import { validatePlan } from '../../src/core/plan.js';
 import type { Plan } from '../../src/core/types.js';
 
@@ -23,10 +30,20 @@ function facts(patch: Partial<PreflightFacts> = {}): PreflightFacts {
     ims: { ok: true },
     jira: { ok: true, displayName: 'Ana Admin' },
     aam: { ok: true },
-    permissions: ['Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'].map((permission) => ({ permission, ok: true })),
-    ecaSpec: { id: 'spec-eca', name: 'Experience Cloud Audiences', identities: ['ECID', 'GAID', 'IDFA', 'email_lc_sha256'] },
+    permissions: ['Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'].map(
+      (permission) => ({ permission, ok: true }),
+    ),
+    ecaSpec: {
+      id: 'spec-eca',
+      name: 'Experience Cloud Audiences',
+      identities: ['ECID', 'GAID', 'IDFA', 'email_lc_sha256'],
+    },
     existingConnections: [],
-    segments: [{ id: 'seg-1', name: 'One' }, { id: 'seg-2', name: 'Two' }, { id: 'seg-3', name: 'Three' }],
+    segments: [
+      { id: 'seg-1', name: 'One' },
+      { id: 'seg-2', name: 'Two' },
+      { id: 'seg-3', name: 'Three' },
+    ],
     jiraProject: { issueTypes: ['Task', 'Bug'] },
     legacyAudienceIds: ['seg-1', 'seg-2'],
     identityNamespaces: ['ECID', 'Email', 'Phone', 'GAID', 'IDFA'].map((code) => ({ code, status: 'ACTIVE' })),
@@ -44,11 +61,25 @@ const check = (id: string, p: Plan, f: PreflightFacts): CheckResult => result(ev
 describe('CHECKS', () => {
   it('covers DESIGN §2 step 2, each with a severity, a title and a fix', () => {
     expect(CHECKS.map((c) => c.id)).toEqual([
-      'credentials.ims', 'credentials.jira', 'credentials.aam',
-      'access.manage_destinations', 'access.activate_destinations', 'access.view_profiles', 'access.view_segments',
-      'licence.aam', 'catalogue.eca_spec', 'destination.single_connection', 'destination.token', 'audiences.exist',
-      'identities.namespaces', 'identities.supported',
-      'audiences.limit', 'jira.project', 'jira.issue_type', 'jira.existing_ticket', 'legacy.inventory',
+      'credentials.ims',
+      'credentials.jira',
+      'credentials.aam',
+      'access.manage_destinations',
+      'access.activate_destinations',
+      'access.view_profiles',
+      'access.view_segments',
+      'licence.aam',
+      'catalogue.eca_spec',
+      'destination.single_connection',
+      'destination.token',
+      'audiences.exist',
+      'identities.namespaces',
+      'identities.supported',
+      'audiences.limit',
+      'jira.project',
+      'jira.issue_type',
+      'jira.existing_ticket',
+      'legacy.inventory',
     ]);
     for (const c of CHECKS) expect(c.fix.length).toBeGreaterThan(20);
   });
@@ -64,8 +95,14 @@ describe('evaluatePreflight', () => {
   });
 
   it('credentials: each failing service fails its check with the error', () => {
-    const r = evaluatePreflight(plan(), facts({ ims: { ok: false, error: '401 invalid_client' }, jira: { ok: false, error: '403' } }));
-    expect(result(r, 'credentials.ims')).toMatchObject({ status: 'fail', message: 'IMS token request failed: 401 invalid_client' });
+    const r = evaluatePreflight(
+      plan(),
+      facts({ ims: { ok: false, error: '401 invalid_client' }, jira: { ok: false, error: '403' } }),
+    );
+    expect(result(r, 'credentials.ims')).toMatchObject({
+      status: 'fail',
+      message: 'IMS token request failed: 401 invalid_client',
+    });
     expect(result(r, 'credentials.jira').message).toBe('Jira /myself failed: 403');
     expect(result(r, 'credentials.ims').fix).toContain('client secret');
     expect(preflightBlocks(r)).toBe(true);
@@ -87,9 +124,13 @@ describe('evaluatePreflight', () => {
     });
     const manage = check('access.manage_destinations', plan(), f);
     expect(manage).toMatchObject({ status: 'fail', items: ['Manage Destinations'] });
-    expect(manage.message).toBe('missing AEP permission "Manage Destinations" (GET /connections: 403): ask your product administrator to grant "Manage Destinations"');
+    expect(manage.message).toBe(
+      'missing AEP permission "Manage Destinations" (GET /connections: 403): ask your product administrator to grant "Manage Destinations"',
+    );
     expect(check('access.activate_destinations', plan(), f).status).toBe('warn');
-    expect(check('access.view_profiles', plan(), facts({ permissions: { error: 'ECONNRESET' } })).message).toBe('not checked: the access probe failed: ECONNRESET');
+    expect(check('access.view_profiles', plan(), facts({ permissions: { error: 'ECONNRESET' } })).message).toBe(
+      'not checked: the access probe failed: ECONNRESET',
+    );
   });
 
   it('licence.aam: pass when not needed, warn when unconfirmed, pass when confirmed', () => {
@@ -98,7 +139,9 @@ describe('evaluatePreflight', () => {
     expect(check('licence.aam', dm, facts()).status).toBe('warn');
     expect(check('licence.aam', dm, facts({ aamLicence: 'unknown' })).message).toContain('it is unconfirmed');
     expect(check('licence.aam', dm, facts({ aamLicence: 'confirmed' })).status).toBe('pass');
-    expect(check('licence.aam', plan({ solutions: ['analytics'] }), facts()).message).toContain('sharing to Adobe Analytics');
+    expect(check('licence.aam', plan({ solutions: ['analytics'] }), facts()).message).toContain(
+      'sharing to Adobe Analytics',
+    );
   });
 
   it('catalogue.eca_spec fails when the spec is not found', () => {
@@ -108,10 +151,18 @@ describe('evaluatePreflight', () => {
   });
 
   it('destination.single_connection: another connection fails; ours is adopted', () => {
-    const other = check('destination.single_connection', plan(), facts({ existingConnections: [{ id: 'c-9', name: 'Old ECA', description: 'made by hand' }] }));
+    const other = check(
+      'destination.single_connection',
+      plan(),
+      facts({ existingConnections: [{ id: 'c-9', name: 'Old ECA', description: 'made by hand' }] }),
+    );
     expect(other).toMatchObject({ status: 'fail', items: ['c-9'] });
     expect(other.message).toContain('c-9 ("Old ECA")');
-    const ours = check('destination.single_connection', plan(), facts({ existingConnections: [{ id: 'c-1', name: 'ECA', description: `x [${MARKER}]` }] }));
+    const ours = check(
+      'destination.single_connection',
+      plan(),
+      facts({ existingConnections: [{ id: 'c-1', name: 'ECA', description: `x [${MARKER}]` }] }),
+    );
     expect(ours).toMatchObject({ status: 'pass', items: ['c-1'] });
     expect(ours.message).toContain('adopting the existing connection c-1');
   });
@@ -123,7 +174,12 @@ describe('evaluatePreflight', () => {
   });
 
   it('identities.supported names what the live spec does not declare; a spec declaring none warns', () => {
-    const p = plan({ identities: [{ source: 'ECID', target: 'ECID' }, { source: 'Phone', target: 'phone_sha256', applyHashing: true }] });
+    const p = plan({
+      identities: [
+        { source: 'ECID', target: 'ECID' },
+        { source: 'Phone', target: 'phone_sha256', applyHashing: true },
+      ],
+    });
     const r = check('identities.supported', p, facts());
     expect(r).toMatchObject({ status: 'fail', items: ['phone_sha256'] });
     expect(r.message).toContain('does not declare phone_sha256');
@@ -150,15 +206,27 @@ describe('evaluatePreflight', () => {
   it('jira.existing_ticket: the key must exist; an already resolved one warns', () => {
     const p = plan({ jira: { projectKey: 'AAM', existingKey: 'AAM-52354' } });
     expect(check('jira.existing_ticket', plan(), facts()).status).toBe('pass');
-    expect(check('jira.existing_ticket', p, facts({ existingTicket: null })).message).toBe('AAM-52354 does not exist or is not visible to the Jira user');
-    expect(check('jira.existing_ticket', p, facts({ existingTicket: { key: 'AAM-52354', statusCategory: 'new' } })).status).toBe('pass');
-    expect(check('jira.existing_ticket', p, facts({ existingTicket: { key: 'AAM-52354', statusCategory: 'done' } })).status).toBe('warn');
+    expect(check('jira.existing_ticket', p, facts({ existingTicket: null })).message).toBe(
+      'AAM-52354 does not exist or is not visible to the Jira user',
+    );
+    expect(
+      check('jira.existing_ticket', p, facts({ existingTicket: { key: 'AAM-52354', statusCategory: 'new' } })).status,
+    ).toBe('pass');
+    expect(
+      check('jira.existing_ticket', p, facts({ existingTicket: { key: 'AAM-52354', statusCategory: 'done' } })).status,
+    ).toBe('warn');
   });
 
   it('legacy.inventory warns listing the audiences the plan would stop sharing', () => {
-    const r = check('legacy.inventory', plan({ audiences: ['seg-1', 'seg-3'] }), facts({ legacyAudienceIds: ['seg-1', 'seg-2', 'seg-7'] }));
+    const r = check(
+      'legacy.inventory',
+      plan({ audiences: ['seg-1', 'seg-3'] }),
+      facts({ legacyAudienceIds: ['seg-1', 'seg-2', 'seg-7'] }),
+    );
     expect(r).toMatchObject({ status: 'warn', items: ['seg-2', 'seg-7'] });
-    expect(r.message).toBe('the plan would stop sharing 2 of the 3 audiences the legacy pipe shares today: seg-2, seg-7');
+    expect(r.message).toBe(
+      'the plan would stop sharing 2 of the 3 audiences the legacy pipe shares today: seg-2, seg-7',
+    );
     expect(check('legacy.inventory', plan(), facts({ legacyAudienceIds: null })).status).toBe('warn');
   });
 
@@ -174,7 +242,10 @@ describe('evaluatePreflight', () => {
 
   it('a fact that could not be gathered is never a pass', () => {
     const r = evaluatePreflight(plan(), facts({ segments: { error: '503' }, legacyAudienceIds: { error: '500' } }));
-    expect(result(r, 'audiences.exist')).toMatchObject({ status: 'fail', message: 'not checked: listing the segments failed: 503' });
+    expect(result(r, 'audiences.exist')).toMatchObject({
+      status: 'fail',
+      message: 'not checked: listing the segments failed: 503',
+    });
     expect(result(r, 'legacy.inventory').status).toBe('warn');
   });
 });
@@ -194,14 +265,24 @@ describe('what the plan names outside itself', () => {
   });
 
   it('identities.namespaces: an unknown or inactive source fails, listing the valid codes', () => {
-    const p = plan({ identities: [{ source: 'NotANamespace', target: 'ECID' }, { source: 'email', target: 'email_lc_sha256', applyHashing: true }] });
+    const p = plan({
+      identities: [
+        { source: 'NotANamespace', target: 'ECID' },
+        { source: 'email', target: 'email_lc_sha256', applyHashing: true },
+      ],
+    });
     const r = check('identities.namespaces', p, facts());
     expect(r.status).toBe('fail');
     expect(r.message).toBe(
       "identities[].source: no identity namespace NotANamespace, email (did you mean Email?) in this org; the org's active namespace codes are: ECID, Email, Phone, GAID, IDFA",
     );
     expect(r.items).toEqual(['NotANamespace', 'email']);
-    const inactive = facts({ identityNamespaces: [{ code: 'ECID', status: 'INACTIVE' }, { code: 'Email', status: 'ACTIVE' }] });
+    const inactive = facts({
+      identityNamespaces: [
+        { code: 'ECID', status: 'INACTIVE' },
+        { code: 'Email', status: 'ACTIVE' },
+      ],
+    });
     expect(check('identities.namespaces', plan(), inactive).message).toContain('namespace ECID is inactive');
   });
 
@@ -217,7 +298,10 @@ describe('what the plan names outside itself', () => {
 describe('acceptance', () => {
   const at = '2026-03-27T10:00:00Z';
   it('an accepted warning passes with the acceptance recorded', () => {
-    const p = plan({ usesDataManagement: true, acceptedChecks: [{ check: 'licence.aam', reason: 'licensed since 2019', by: 'ana', at }] });
+    const p = plan({
+      usesDataManagement: true,
+      acceptedChecks: [{ check: 'licence.aam', reason: 'licensed since 2019', by: 'ana', at }],
+    });
     const r = check('licence.aam', p, facts());
     expect(r.status).toBe('pass');
     expect(r.accepted).toEqual({ reason: 'licensed since 2019', by: 'ana', at: '2026-03-27T10:00:00.000Z' });

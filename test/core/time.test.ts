@@ -10,7 +10,13 @@ const STRICT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 function strictReference(s: string): number | null {
   const m = STRICT_RE.exec(s);
   if (!m) return null;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const second = Number(m[6] ?? '0');
   const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const zone = m[8] ?? '';

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 describe('cutover demo (spawned)', () => {
   it('completes and measures the window from the emulator’s own timestamps', () => {
-    const run = spawnSync(process.execPath, ['bin/cutover.cjs', 'demo', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const run = spawnSync(process.execPath, ['bin/cutover.cjs', 'demo', '--json'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as {
       status: string;

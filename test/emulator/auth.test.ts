@@ -16,28 +16,64 @@ const form = (fields: Record<string, string>) => ({
 
 describe('IMS', () => {
   it('issues a bearer token with expires_in in seconds', async () => {
-    const res = await h.call('POST', '/ims/token/v3', form({
-      grant_type: 'client_credentials', client_id: DEMO_CREDENTIALS.clientId,
-      client_secret: DEMO_CREDENTIALS.clientSecret, scope: 'openid,AdobeID',
-    }));
+    const res = await h.call(
+      'POST',
+      '/ims/token/v3',
+      form({
+        grant_type: 'client_credentials',
+        client_id: DEMO_CREDENTIALS.clientId,
+        client_secret: DEMO_CREDENTIALS.clientSecret,
+        scope: 'openid,AdobeID',
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ token_type: 'bearer', expires_in: 86399 });
     expect(typeof res.json.access_token).toBe('string');
   });
 
   it('refuses an unknown client (400) and a wrong secret (401) with OAuth error bodies', async () => {
-    const unknown = await h.call('POST', '/ims/token/v3', form({ grant_type: 'client_credentials', client_id: 'nope', client_secret: 'x', scope: 's' }));
+    const unknown = await h.call(
+      'POST',
+      '/ims/token/v3',
+      form({ grant_type: 'client_credentials', client_id: 'nope', client_secret: 'x', scope: 's' }),
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.json).toEqual({ error: 'invalid_client', error_description: 'invalid client_id parameter' });
-    const secret = await h.call('POST', '/ims/token/v3', form({ grant_type: 'client_credentials', client_id: DEMO_CREDENTIALS.clientId, client_secret: 'wrong', scope: 's' }));
+    const secret = await h.call(
+      'POST',
+      '/ims/token/v3',
+      form({
+        grant_type: 'client_credentials',
+        client_id: DEMO_CREDENTIALS.clientId,
+        client_secret: 'wrong',
+        scope: 's',
+      }),
+    );
     expect(secret.status).toBe(401);
     expect(secret.json.error).toBe('invalid_client');
   });
 
   it('requires every documented parameter', async () => {
-    const noScope = await h.call('POST', '/ims/token/v3', form({ grant_type: 'client_credentials', client_id: DEMO_CREDENTIALS.clientId, client_secret: DEMO_CREDENTIALS.clientSecret }));
+    const noScope = await h.call(
+      'POST',
+      '/ims/token/v3',
+      form({
+        grant_type: 'client_credentials',
+        client_id: DEMO_CREDENTIALS.clientId,
+        client_secret: DEMO_CREDENTIALS.clientSecret,
+      }),
+    );
     expect(noScope.status).toBe(400);
-    const badGrant = await h.call('POST', '/ims/token/v3', form({ grant_type: 'password', client_id: DEMO_CREDENTIALS.clientId, client_secret: DEMO_CREDENTIALS.clientSecret, scope: 's' }));
+    const badGrant = await h.call(
+      'POST',
+      '/ims/token/v3',
+      form({
+        grant_type: 'password',
+        client_id: DEMO_CREDENTIALS.clientId,
+        client_secret: DEMO_CREDENTIALS.clientSecret,
+        scope: 's',
+      }),
+    );
     expect(badGrant.json.error).toBe('unsupported_grant_type');
   });
 });
@@ -46,7 +82,9 @@ describe('Adobe gateway (Flow Service, Segmentation)', () => {
   const path = `${FS}/flows`;
 
   it('no Authorization → 401 403010 "Oauth token is missing."', async () => {
-    const res = await h.call('GET', path, { headers: { 'x-api-key': DEMO_CREDENTIALS.apiKey, 'x-gw-ims-org-id': ORG } });
+    const res = await h.call('GET', path, {
+      headers: { 'x-api-key': DEMO_CREDENTIALS.apiKey, 'x-gw-ims-org-id': ORG },
+    });
     expect(res.status).toBe(401);
     expect(res.json).toEqual({ error_code: '403010', message: 'Oauth token is missing.' });
   });
@@ -70,8 +108,10 @@ describe('Adobe gateway (Flow Service, Segmentation)', () => {
     }
   });
 
-  it('no x-api-key → 403 403000; a key that is not the token\'s client → 403003', async () => {
-    const missing = await h.call('GET', path, { headers: { authorization: `Bearer ${h.token}`, 'x-gw-ims-org-id': ORG } });
+  it("no x-api-key → 403 403000; a key that is not the token's client → 403003", async () => {
+    const missing = await h.call('GET', path, {
+      headers: { authorization: `Bearer ${h.token}`, 'x-gw-ims-org-id': ORG },
+    });
     expect(missing.status).toBe(403);
     expect(missing.json).toEqual({ error_code: '403000', message: 'Api Key is required' });
     const wrong = await h.aep('GET', path, { headers: { 'x-api-key': 'someone-else' } });
@@ -79,15 +119,25 @@ describe('Adobe gateway (Flow Service, Segmentation)', () => {
   });
 
   it('no x-gw-ims-org-id → 400 400003', async () => {
-    const res = await h.call('GET', path, { headers: { authorization: `Bearer ${h.token}`, 'x-api-key': DEMO_CREDENTIALS.apiKey } });
+    const res = await h.call('GET', path, {
+      headers: { authorization: `Bearer ${h.token}`, 'x-api-key': DEMO_CREDENTIALS.apiKey },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ error_code: '400003', message: 'Missing header' });
   });
 
   it('a body without a JSON content type → the BadRequestError problem', async () => {
-    const res = await h.aep('POST', `${FS}/connections`, { body: '{"name":"x"}', headers: { 'content-type': 'text/plain' } });
+    const res = await h.aep('POST', `${FS}/connections`, {
+      body: '{"name":"x"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual({ type: '/placeholder/type/uri', status: 400, title: 'BadRequestError', detail: 'A valid content-type must be specified' });
+    expect(res.json).toEqual({
+      type: '/placeholder/type/uri',
+      status: 400,
+      title: 'BadRequestError',
+      detail: 'A valid content-type must be specified',
+    });
   });
 
   it('guards Segmentation the same way', async () => {
@@ -123,11 +173,15 @@ describe('Jira', () => {
 
   it('Cloud: Basic email:token; anything else → 401 in plain text', async () => {
     expect((await h.jira('GET', '/rest/api/3/myself')).status).toBe(200);
-    const bad = await h.call('GET', '/rest/api/3/myself', { headers: { authorization: basic(DEMO_CREDENTIALS.jiraEmail, 'wrong') } });
+    const bad = await h.call('GET', '/rest/api/3/myself', {
+      headers: { authorization: basic(DEMO_CREDENTIALS.jiraEmail, 'wrong') },
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(bad.text).toBe('Client must be authenticated to access this resource.');
-    const bearer = await h.call('GET', '/rest/api/3/myself', { headers: { authorization: `Bearer ${DEMO_CREDENTIALS.jiraToken}` } });
+    const bearer = await h.call('GET', '/rest/api/3/myself', {
+      headers: { authorization: `Bearer ${DEMO_CREDENTIALS.jiraToken}` },
+    });
     expect(bearer.status).toBe(401);
   });
 
@@ -138,7 +192,9 @@ describe('Jira', () => {
       const ok = await local.jira('GET', '/rest/api/2/myself');
       expect(ok.status).toBe(200);
       expect(ok.json).toMatchObject({ name: 'cutover', key: 'JIRAUSER10100' });
-      const basicAuth = await local.call('GET', '/rest/api/2/myself', { headers: { authorization: basic(DEMO_CREDENTIALS.jiraEmail, DEMO_CREDENTIALS.jiraToken) } });
+      const basicAuth = await local.call('GET', '/rest/api/2/myself', {
+        headers: { authorization: basic(DEMO_CREDENTIALS.jiraEmail, DEMO_CREDENTIALS.jiraToken) },
+      });
       expect(basicAuth.status).toBe(401);
       expect(basicAuth.text).toBe('Client must be authenticated to access this resource.');
     } finally {
@@ -155,8 +211,12 @@ describe('listener', () => {
 
   it('is not reachable on another interface address', async () => {
     const os = await import('node:os');
-    const external = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (!external) return; // no non-loopback interface in this sandbox: nothing more to prove
-    await expect(fetch(`http://${external.address}:${h.emu.port}/_emulator/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    await expect(
+      fetch(`http://${external.address}:${h.emu.port}/_emulator/health`, { signal: AbortSignal.timeout(2000) }),
+    ).rejects.toThrow();
   });
 });

@@ -15,7 +15,12 @@ afterAll(async () => h.emu.close());
 
 describe('faults', () => {
   it('429 with a Retry-After header, for the next N calls only, then normal service', async () => {
-    const added = await h.control('POST', '/faults', { route: 'flow.flows.list', kind: '429', times: 2, retryAfterSec: 3 });
+    const added = await h.control('POST', '/faults', {
+      route: 'flow.flows.list',
+      kind: '429',
+      times: 2,
+      retryAfterSec: 3,
+    });
     expect(added.json.ids).toHaveLength(1);
     const first = await h.aep('GET', `${FS}/flows`);
     expect(first.status).toBe(429);
@@ -26,10 +31,12 @@ describe('faults', () => {
   });
 
   it('503 (with Retry-After when asked) and 500, matched by method + path regex', async () => {
-    await h.control('POST', '/faults', { rules: [
-      { method: 'GET', path: '^/v1/segments', kind: '503', times: 1, retryAfterSec: 1 },
-      { method: 'GET', path: '/rest/api/3/myself$', kind: '500', times: 1 },
-    ] });
+    await h.control('POST', '/faults', {
+      rules: [
+        { method: 'GET', path: '^/v1/segments', kind: '503', times: 1, retryAfterSec: 1 },
+        { method: 'GET', path: '/rest/api/3/myself$', kind: '500', times: 1 },
+      ],
+    });
     const aam = await h.aam('/v1/segments/');
     expect(aam.status).toBe(503);
     expect(aam.headers.get('retry-after')).toBe('1');
@@ -41,7 +48,9 @@ describe('faults', () => {
   it('hang holds the request until the client gives up', async () => {
     await h.control('POST', '/faults', { route: 'seg.definitions.list', kind: 'hang', times: 1 });
     const t0 = Date.now();
-    await expect(h.aep('GET', '/data/core/ups/segment/definitions', { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    await expect(
+      h.aep('GET', '/data/core/ups/segment/definitions', { signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
     expect((await h.aep('GET', '/data/core/ups/segment/definitions')).status).toBe(200);
   });
@@ -51,7 +60,7 @@ describe('faults', () => {
     await expect(h.aep('GET', `${FS}/connectionSpecs`)).rejects.toThrow(/fetch failed/);
   });
 
-  it('expired_token expires the caller\'s token: AEP answers 401013 from then on', async () => {
+  it("expired_token expires the caller's token: AEP answers 401013 from then on", async () => {
     const local = await start();
     try {
       await local.control('POST', '/faults', { route: 'flow.flows.list', kind: 'expired_token', times: 1 });
@@ -66,11 +75,13 @@ describe('faults', () => {
   });
 
   it('403, html (502 page) and truncated JSON', async () => {
-    await h.control('POST', '/faults', { rules: [
-      { route: 'flow.flowSpecs.list', kind: '403', times: 1 },
-      { route: 'aam.datasources.list', kind: 'html', times: 1 },
-      { route: 'jira.myself', kind: 'truncated', times: 1 },
-    ] });
+    await h.control('POST', '/faults', {
+      rules: [
+        { route: 'flow.flowSpecs.list', kind: '403', times: 1 },
+        { route: 'aam.datasources.list', kind: 'html', times: 1 },
+        { route: 'jira.myself', kind: 'truncated', times: 1 },
+      ],
+    });
     expect((await h.aep('GET', `${FS}/flowSpecs`)).status).toBe(403);
     const html = await h.aam('/v1/datasources/');
     expect(html.status).toBe(502);
@@ -83,7 +94,17 @@ describe('faults', () => {
 
   it('phase "after" lets a write land and loses the answer (the client must reconcile, not duplicate)', async () => {
     await h.control('POST', '/faults', { route: 'jira.issue.create', kind: '500', times: 1, phase: 'after' });
-    const res = await h.jira('POST', '/rest/api/3/issue', { body: { fields: { project: { key: 'CC' }, issuetype: { name: 'Task' }, summary: `Legacy off ${ORG}`, description: adf('x'), labels: ['cutover-after'] } } });
+    const res = await h.jira('POST', '/rest/api/3/issue', {
+      body: {
+        fields: {
+          project: { key: 'CC' },
+          issuetype: { name: 'Task' },
+          summary: `Legacy off ${ORG}`,
+          description: adf('x'),
+          labels: ['cutover-after'],
+        },
+      },
+    });
     expect(res.status).toBe(500);
     const search = await h.jira('GET', `/rest/api/3/search/jql?jql=${encodeURIComponent('labels = cutover-after')}`);
     expect(search.json.issues).toHaveLength(1);
@@ -98,7 +119,9 @@ describe('faults', () => {
     const res = await h.aep('PATCH', `${FS}/flows/${flow.id}`, { org, body, headers: { 'if-match': flow.etag } });
     expect(res.status).toBe(412);
     expect(res.json.errorMessage).toMatch(/^Supplied version=\[.*\] does not match the current version on entity=\[/);
-    expect((await h.aep('PATCH', `${FS}/flows/${flow.id}`, { org, body, headers: { 'if-match': flow.etag } })).status).toBe(200);
+    expect(
+      (await h.aep('PATCH', `${FS}/flows/${flow.id}`, { org, body, headers: { 'if-match': flow.etag } })).status,
+    ).toBe(200);
   });
 
   it('rate draws from the seeded generator: the same seed gives the same sequence', async () => {

@@ -55,7 +55,9 @@ export async function start(options: EmulatorOptions = {}): Promise<Harness> {
   const jiraAuth = (): Record<string, string> =>
     emuFlavor(emu) === 'dc'
       ? { authorization: `Bearer ${DEMO_CREDENTIALS.jiraToken}` }
-      : { authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.jiraEmail}:${DEMO_CREDENTIALS.jiraToken}`).toString('base64')}` };
+      : {
+          authorization: `Basic ${Buffer.from(`${DEMO_CREDENTIALS.jiraEmail}:${DEMO_CREDENTIALS.jiraToken}`).toString('base64')}`,
+        };
   return {
     emu,
     token,
@@ -64,7 +66,8 @@ export async function start(options: EmulatorOptions = {}): Promise<Harness> {
       call(method, path, { ...init, headers: { ...aepHeaders(token, init.org ?? ORG), ...(init.headers ?? {}) } }),
     aam: (path, init = {}) =>
       call('GET', path, { ...init, headers: { ...aepHeaders(token, init.org ?? ORG), ...(init.headers ?? {}) } }),
-    jira: (method, path, init = {}) => call(method, path, { ...init, headers: { ...jiraAuth(), ...(init.headers ?? {}) } }),
+    jira: (method, path, init = {}) =>
+      call(method, path, { ...init, headers: { ...jiraAuth(), ...(init.headers ?? {}) } }),
     control: (method, path, body) => call(method, `/_emulator${path}`, body === undefined ? {} : { body }),
   };
 }
@@ -105,7 +108,11 @@ export async function issueToken(call: Harness['call']): Promise<string> {
   return res.json.access_token as string;
 }
 
-export const adf = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+export const adf = (text: string) => ({
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
 
 export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

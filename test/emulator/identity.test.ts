@@ -19,8 +19,15 @@ describe('GET /data/core/idnamespace/identities', () => {
       expect(byCode.get(code), code).toMatchObject({ code, status: 'ACTIVE' });
     }
     expect(byCode.get('ECID')).toEqual({
-      id: 4, code: 'ECID', name: 'ECID', description: 'ECID Namespace', idType: 'COOKIE', status: 'ACTIVE', custom: false,
-      createTime: expect.any(Number), updateTime: expect.any(Number),
+      id: 4,
+      code: 'ECID',
+      name: 'ECID',
+      description: 'ECID Namespace',
+      idType: 'COOKIE',
+      status: 'ACTIVE',
+      custom: false,
+      createTime: expect.any(Number),
+      updateTime: expect.any(Number),
     });
     expect(byCode.get('CRMID')).toMatchObject({ custom: true });
   });

@@ -24,7 +24,12 @@ describe('run', () => {
 
   it('emulatorEnv points every service at the one base URL', () => {
     const env = emulatorEnv('http://127.0.0.1:1234', 'dc');
-    expect(env).toMatchObject({ CUTOVER_IMS_URL: 'http://127.0.0.1:1234', CUTOVER_PLATFORM_URL: 'http://127.0.0.1:1234', CUTOVER_AAM_URL: 'http://127.0.0.1:1234', CUTOVER_JIRA_FLAVOR: 'dc' });
+    expect(env).toMatchObject({
+      CUTOVER_IMS_URL: 'http://127.0.0.1:1234',
+      CUTOVER_PLATFORM_URL: 'http://127.0.0.1:1234',
+      CUTOVER_AAM_URL: 'http://127.0.0.1:1234',
+      CUTOVER_JIRA_FLAVOR: 'dc',
+    });
   });
 });
 

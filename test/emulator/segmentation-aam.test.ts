@@ -17,7 +17,14 @@ describe('segment definitions', () => {
     const first = await h.aep('GET', '/data/core/ups/segment/definitions?start=0&limit=2');
     expect(first.status).toBe(200);
     const total = h.emu.world().audiences.length;
-    expect(first.json.page).toMatchObject({ totalCount: total, totalPages: Math.ceil(total / 2), pageSize: 2, limit: 2, sortField: 'creationTime', sort: 'desc' });
+    expect(first.json.page).toMatchObject({
+      totalCount: total,
+      totalPages: Math.ceil(total / 2),
+      pageSize: 2,
+      limit: 2,
+      sortField: 'creationTime',
+      sort: 'desc',
+    });
     const ids: string[] = [];
     for (let start = 0; start < total; start += 2) {
       const res = await h.aep('GET', `/data/core/ups/segment/definitions?start=${start}&limit=2`);
@@ -52,7 +59,10 @@ describe('Audience Manager', () => {
     const sources = (await h.aam('/v1/datasources/')).json as Array<{ name: string; dataSourceId: number }>;
     const legacy = sources.find((d) => d.name === LEGACY_DATA_SOURCE_NAME)!;
     const eca = sources.find((d) => d.name === ECA_DATA_SOURCE_NAME)!;
-    const segments = (await h.aam(`/v1/segments/?dataSourceId=${legacy.dataSourceId}`)).json as Array<{ integrationCode: string; sid: number }>;
+    const segments = (await h.aam(`/v1/segments/?dataSourceId=${legacy.dataSourceId}`)).json as Array<{
+      integrationCode: string;
+      sid: number;
+    }>;
     const audienceIds = new Set(h.emu.world().audiences.map((a) => a.id));
     expect(segments.length).toBeGreaterThan(0);
     for (const s of segments) expect(audienceIds.has(s.integrationCode)).toBe(true);

@@ -10,7 +10,15 @@ afterEach(async () => h.emu.close());
 
 async function fileTicket(harness: Harness, org: string, label: string): Promise<string> {
   const res = await harness.jira('POST', '/rest/api/3/issue', {
-    body: { fields: { project: { key: 'CC' }, issuetype: { name: 'Task' }, summary: 'Please disable legacy audience sharing', description: adf(`IMS org: ${org}`), labels: [label] } },
+    body: {
+      fields: {
+        project: { key: 'CC' },
+        issuetype: { name: 'Task' },
+        summary: 'Please disable legacy audience sharing',
+        description: adf(`IMS org: ${org}`),
+        labels: [label],
+      },
+    },
   });
   return res.json.key as string;
 }
@@ -52,7 +60,10 @@ describe('world simulation', () => {
     const key = await fileTicket(h, ORG, 'cutover-w4');
     h.emu.control.resolveTicket(key);
     const staged = await stage(h);
-    const selected = h.emu.world().audiences.slice(0, 3).map((a) => a.id);
+    const selected = h.emu
+      .world()
+      .audiences.slice(0, 3)
+      .map((a) => a.id);
     const started = Date.now();
     const flow = await createFlow(h, staged, selected);
     expect(h.emu.world().aam.ecaSegments).toEqual([]);
@@ -64,7 +75,9 @@ describe('world simulation', () => {
     expect(segments.map((s) => s.integrationCode).sort()).toEqual([...selected].sort());
     const sources = (await h.aam('/v1/datasources/')).json as Array<{ name: string; dataSourceId: number }>;
     const eca = sources.find((d) => d.name === ECA_DATA_SOURCE_NAME)!;
-    const listed = (await h.aam(`/v1/segments/?dataSourceId=${eca.dataSourceId}`)).json as Array<{ integrationCode: string }>;
+    const listed = (await h.aam(`/v1/segments/?dataSourceId=${eca.dataSourceId}`)).json as Array<{
+      integrationCode: string;
+    }>;
     expect(listed.map((s) => s.integrationCode).sort()).toEqual([...selected].sort());
     expect(h.emu.world().runs.map((r) => r.flowId)).toEqual([flow.id]);
     expect(h.emu.world().violations).toEqual([]);
@@ -72,7 +85,13 @@ describe('world simulation', () => {
     // Audiences added later by PATCH propagate too.
     const more = h.emu.world().audiences[3]!.id;
     await h.aep('PATCH', `${FS}/flows/${flow.id}`, {
-      body: [{ op: 'add', path: '/transformations/0/params/segmentSelectors/selectors/-', value: { type: 'PLATFORM_SEGMENT', value: { id: more } } }],
+      body: [
+        {
+          op: 'add',
+          path: '/transformations/0/params/segmentSelectors/selectors/-',
+          value: { type: 'PLATFORM_SEGMENT', value: { id: more } },
+        },
+      ],
       headers: { 'if-match': flow.etag },
     });
     await waitFor(() => (h.emu.world().aam.ecaSegments.some((s) => s.integrationCode === more) ? true : undefined));
@@ -102,7 +121,12 @@ describe('control world state', () => {
     expect(res.json.connections.base).toHaveLength(2);
     expect(res.json.connections.source).toHaveLength(1);
     expect(res.json.connections.target).toHaveLength(1);
-    expect(res.json.legacySharing).toEqual({ enabled: true, stoppedAt: null, stoppedAtMs: null, stoppedByTicket: null });
+    expect(res.json.legacySharing).toEqual({
+      enabled: true,
+      stoppedAt: null,
+      stoppedAtMs: null,
+      stoppedByTicket: null,
+    });
   });
 
   it('reset forgets objects, tokens and counters; latency delays vendor calls', async () => {

@@ -134,66 +134,98 @@ const completedRun = await referenceRun(plan, ID);
 const cancelledRun = await referenceRun(plan, ID, { cancel: true });
 const WINDOWS = [
   ...completedRun.steps.map((step) => ({ step, ends: 'completed' as const, reference: completedRun })),
-  ...cancelledRun.steps.filter((s) => !completedRun.steps.includes(s)).map((step) => ({ step, ends: 'cancelled' as const, reference: cancelledRun })),
+  ...cancelledRun.steps
+    .filter((s) => !completedRun.steps.includes(s))
+    .map((step) => ({ step, ends: 'cancelled' as const, reference: cancelledRun })),
 ];
 
 describe('crash between a remote call and its outcome row', () => {
   it('covers every effect step', () => {
-    expect(WINDOWS.map((w) => w.step).sort()).toEqual(expect.arrayContaining(['base_connection', 'flow', 'handoff', 'source_connection', 'target_connection', 'ticket', 'withdraw']));
+    expect(WINDOWS.map((w) => w.step).sort()).toEqual(
+      expect.arrayContaining([
+        'base_connection',
+        'flow',
+        'handoff',
+        'source_connection',
+        'target_connection',
+        'ticket',
+        'withdraw',
+      ]),
+    );
     for (const w of WINDOWS) expect(STEP_FACTS[w.step], `no crash facts for effect step ${w.step}`).toBeDefined();
   });
 
-  it.each(WINDOWS.map((w) => [w.step, w] as const))('%s: the resumed run adopts what the dead one created', async (_step, window) => {
-    const w = { ...window, ...STEP_FACTS[window.step]! };
-    const dbFile = tempDb();
-    const healthy = openStore(dbFile);
-    const id = ID;
-    const dying = new DyingStore(healthy, `${id}:${w.step}`);
-    const r = rig({ dbFile, store: dying, holder: DEAD_HOLDER });
-    const world = r.services.world;
-    await r.engine.create(plan, 'admin@example.com', id);
-    deliverAudiences(world, plan.audiences);
+  it.each(WINDOWS.map((w) => [w.step, w] as const))(
+    '%s: the resumed run adopts what the dead one created',
+    async (_step, window) => {
+      const w = { ...window, ...STEP_FACTS[window.step]! };
+      const dbFile = tempDb();
+      const healthy = openStore(dbFile);
+      const id = ID;
+      const dying = new DyingStore(healthy, `${id}:${w.step}`);
+      const r = rig({ dbFile, store: dying, holder: DEAD_HOLDER });
+      const world = r.services.world;
+      await r.engine.create(plan, 'admin@example.com', id);
+      deliverAudiences(world, plan.audiences);
 
-    // ---- the process that dies
-    if (w.afterWaiting) {
-      const waiting = await r.engine.drive(id, { mode: 'until-waiting' });
-      expect(waiting.state).toBe('awaiting_resolution.sleeping');
-      if (w.afterWaiting === 'resolve') resolveTicket(world);
-    }
-    const event = w.afterWaiting === 'cancel' ? ({ type: 'CANCEL', by: 'admin@example.com', reason: 'changed our mind', at: new Date(r.clock.now()).toISOString() } as const) : undefined;
-    await expect(r.engine.drive(id, { mode: 'until-done', ...(event ? { event } : {}) })).rejects.toThrow();
-    expect(dying.dead).toBe(true);
-    expect(world.creates[w.kind]).toBe(1);
-    const lostRemoteId = dying.lostOutcome?.remoteId;
-    expect(lostRemoteId).toBeTruthy();
+      // ---- the process that dies
+      if (w.afterWaiting) {
+        const waiting = await r.engine.drive(id, { mode: 'until-waiting' });
+        expect(waiting.state).toBe('awaiting_resolution.sleeping');
+        if (w.afterWaiting === 'resolve') resolveTicket(world);
+      }
+      const event =
+        w.afterWaiting === 'cancel'
+          ? ({
+              type: 'CANCEL',
+              by: 'admin@example.com',
+              reason: 'changed our mind',
+              at: new Date(r.clock.now()).toISOString(),
+            } as const)
+          : undefined;
+      await expect(r.engine.drive(id, { mode: 'until-done', ...(event ? { event } : {}) })).rejects.toThrow();
+      expect(dying.dead).toBe(true);
+      expect(world.creates[w.kind]).toBe(1);
+      const lostRemoteId = dying.lostOutcome?.remoteId;
+      expect(lostRemoteId).toBeTruthy();
 
-    // ---- what the dead process left on disk: the effect's state, and an intent without an outcome
-    const store = openStore(dbFile);
-    const record = (await store.get(id))!;
-    expect(stateName(persisted(record.snapshot))).toBe(w.diesIn);
-    const pending = (await store.effects(id)).find((e) => e.key === `${id}:${w.step}`);
-    expect(pending).toMatchObject({ step: w.step, status: null, outcomeAt: null, remoteId: null });
-    expect((await store.currentLease(id))?.holder).toBe(DEAD_HOLDER);
+      // ---- what the dead process left on disk: the effect's state, and an intent without an outcome
+      const store = openStore(dbFile);
+      const record = (await store.get(id))!;
+      expect(stateName(persisted(record.snapshot))).toBe(w.diesIn);
+      const pending = (await store.effects(id)).find((e) => e.key === `${id}:${w.step}`);
+      expect(pending).toMatchObject({ step: w.step, status: null, outcomeAt: null, remoteId: null });
+      expect((await store.currentLease(id))?.holder).toBe(DEAD_HOLDER);
 
-    // ---- a fresh process resumes: it takes the dead holder's lease over and reconciles
-    const r2 = rig({ dbFile, store, services: r.services, clock: r.clock, holder: 'support@test-host:2', isProcessAlive: () => false });
-    const result = await r2.engine.drive(id, {
-      mode: 'until-done',
-      onSnapshot: (s: Snapshot) => stateName(s) === 'awaiting_resolution.sleeping' && resolveTicket(world),
-    });
-    expect(result.status).toBe(w.ends);
-    const row = (await store.effects(id)).find((e) => e.key === `${id}:${w.step}`);
-    expect(row).toMatchObject({ status: 'adopted', attempts: 2, remoteId: lostRemoteId });
-    expect(world.creates[w.kind]).toBe(1);
-    if (w.step === 'flow') {
-      expect(world.flows).toHaveLength(1);
-      expect(result.context.remote.flowId).toBe(world.flows[0]!.id);
-      expect(row?.remoteId).toBe(world.flows[0]!.id);
-    }
-    expect(world.creates).toEqual(w.reference.creates);
-    expect((await store.journal(id)).some((j) => j.name === 'TAKEOVER' && j.actor === 'support@test-host:2')).toBe(true);
-    await store.close();
-  });
+      // ---- a fresh process resumes: it takes the dead holder's lease over and reconciles
+      const r2 = rig({
+        dbFile,
+        store,
+        services: r.services,
+        clock: r.clock,
+        holder: 'support@test-host:2',
+        isProcessAlive: () => false,
+      });
+      const result = await r2.engine.drive(id, {
+        mode: 'until-done',
+        onSnapshot: (s: Snapshot) => stateName(s) === 'awaiting_resolution.sleeping' && resolveTicket(world),
+      });
+      expect(result.status).toBe(w.ends);
+      const row = (await store.effects(id)).find((e) => e.key === `${id}:${w.step}`);
+      expect(row).toMatchObject({ status: 'adopted', attempts: 2, remoteId: lostRemoteId });
+      expect(world.creates[w.kind]).toBe(1);
+      if (w.step === 'flow') {
+        expect(world.flows).toHaveLength(1);
+        expect(result.context.remote.flowId).toBe(world.flows[0]!.id);
+        expect(row?.remoteId).toBe(world.flows[0]!.id);
+      }
+      expect(world.creates).toEqual(w.reference.creates);
+      expect((await store.journal(id)).some((j) => j.name === 'TAKEOVER' && j.actor === 'support@test-host:2')).toBe(
+        true,
+      );
+      await store.close();
+    },
+  );
 
   it('flow: a first attempt skips the lookup, so only the intent row left by the crash makes the retry reconcile', async () => {
     // Same window, but the resumed run is made to fail its lookup if it ever skipped it: the fake's
@@ -218,7 +250,14 @@ describe('crash between a remote call and its outcome row', () => {
     expect(world.flows).toHaveLength(1);
 
     const store = openStore(dbFile);
-    const r2 = rig({ dbFile, store, services: r.services, clock: r.clock, holder: 'support@test-host:2', isProcessAlive: () => false });
+    const r2 = rig({
+      dbFile,
+      store,
+      services: r.services,
+      clock: r.clock,
+      holder: 'support@test-host:2',
+      isProcessAlive: () => false,
+    });
     const result = await r2.engine.drive(id, { mode: 'until-done' });
     expect(result.status).toBe('completed');
     expect(lookups).toBe(1);

@@ -88,7 +88,11 @@ describe('deadlines are stored instants, re-armed on restore', () => {
     const id = await r.engine.create(plan, 'admin@example.com', 'm-deadline-retry');
     r.services.world.faults.failNext('create:base', vendorError(true));
     const ac1 = new AbortController();
-    const first = await r.engine.drive(id, { mode: 'until-done', signal: ac1.signal, onSnapshot: (s) => stateName(s) === 'retrying' && ac1.abort() });
+    const first = await r.engine.drive(id, {
+      mode: 'until-done',
+      signal: ac1.signal,
+      onSnapshot: (s) => stateName(s) === 'retrying' && ac1.abort(),
+    });
     expect(first.state).toBe('retrying');
     await r.store.close();
 
@@ -159,12 +163,20 @@ describe('deadlines are stored instants, re-armed on restore', () => {
     expect(outcome!.status).toBe('needs_attention');
     const after = await load(r2.store, id);
     expect(after.record.status).toBe('needs_attention');
-    expect(after.context.lastError).toMatchObject({ code: 'VERIFY_TIMEOUT', at: iso(deadline), step: 'verifying', retryable: false });
+    expect(after.context.lastError).toMatchObject({
+      code: 'VERIFY_TIMEOUT',
+      at: iso(deadline),
+      step: 'verifying',
+      retryable: false,
+    });
     expect(after.context.resumeTarget).toBe('verifying');
 
     // Audiences arriving afterwards and an operator retry finish it.
     deliverAudiences(r2.services.world, plan.audiences);
-    const done = await r2.engine.drive(id, { mode: 'until-done', event: { type: 'RETRY', ...operator, at: iso(deadline) } });
+    const done = await r2.engine.drive(id, {
+      mode: 'until-done',
+      event: { type: 'RETRY', ...operator, at: iso(deadline) },
+    });
     expect(done.status).toBe('completed');
     await r2.store.close();
   });

@@ -15,12 +15,27 @@ describe('engine: a migration end to end on the fakes', () => {
     r.services.world.resolve(ticket.key, '2026-01-05T10:00:00.000Z');
     r.services.world.now = () => Date.parse('2026-01-05T10:00:05Z');
     r.clock.set(Date.parse('2026-01-05T10:00:05Z'));
-    const interval = setInterval(() => r.services.world.flows[0] && r.services.world.aamSegments.length === 0 && r.services.world.deliver('flow-1'), 1);
+    const interval = setInterval(
+      () =>
+        r.services.world.flows[0] && r.services.world.aamSegments.length === 0 && r.services.world.deliver('flow-1'),
+      1,
+    );
     const done = await r.engine.drive(id, { mode: 'until-done' });
     clearInterval(interval);
     expect(done.status).toBe('completed');
-    expect(r.services.world.creates).toEqual({ base: 1, profile_base: 1, source: 1, target: 1, ticket: 1, flow: 1, comment: 1 });
-    expect(done.context.marks.legacy_stopped).toEqual({ at: '2026-01-05T10:00:00.000Z', source: 'jira.resolutiondate' });
+    expect(r.services.world.creates).toEqual({
+      base: 1,
+      profile_base: 1,
+      source: 1,
+      target: 1,
+      ticket: 1,
+      flow: 1,
+      comment: 1,
+    });
+    expect(done.context.marks.legacy_stopped).toEqual({
+      at: '2026-01-05T10:00:00.000Z',
+      source: 'jira.resolutiondate',
+    });
     expect(done.context.marks.connection_established?.source).toBe('flowservice.createdAt');
 
     const again = openStore(r.dbFile);
@@ -29,7 +44,12 @@ describe('engine: a migration end to end on the fakes', () => {
     expect(record?.marks.legacy_stopped?.at).toBe('2026-01-05T10:00:00.000Z');
     const effects = await again.effects(id);
     expect(effects.map((e) => [e.step, e.status])).toEqual(
-      expect.arrayContaining([['base_connection', 'created'], ['ticket', 'created'], ['flow', 'created'], ['handoff', 'created']]),
+      expect.arrayContaining([
+        ['base_connection', 'created'],
+        ['ticket', 'created'],
+        ['flow', 'created'],
+        ['handoff', 'created'],
+      ]),
     );
   });
 });

@@ -28,7 +28,13 @@ export function samplePlan(overrides: Record<string, unknown> = {}): Plan {
     solutions: ['audience_manager'],
     destination: { name: 'Experience Cloud Audiences', description: 'Migrated by cutover' },
     jira: { projectKey: 'CC', issueType: 'Task' },
-    polling: { ticketIntervalMs: 60_000, verifyIntervalMs: 30_000, verifyTimeoutMs: 3_600_000, maxAttempts: 3, retryBaseMs: 1000 },
+    polling: {
+      ticketIntervalMs: 60_000,
+      verifyIntervalMs: 30_000,
+      verifyTimeoutMs: 3_600_000,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+    },
     ...overrides,
   });
   if (!result.plan) throw new Error(JSON.stringify(result.errors));
@@ -80,7 +86,8 @@ export function rig(
 export function resolveTicketAfter(r: Rig, afterMs: number): void {
   const timer = setInterval(() => {
     const t = r.services.world.tickets[0];
-    if (t && !t.resolved && r.clock.now() >= Date.parse(t.createdAt) + afterMs) r.services.world.resolve(t.key, new Date(Date.parse(t.createdAt) + afterMs).toISOString());
+    if (t && !t.resolved && r.clock.now() >= Date.parse(t.createdAt) + afterMs)
+      r.services.world.resolve(t.key, new Date(Date.parse(t.createdAt) + afterMs).toISOString());
   }, 1);
   timer.unref();
 }
@@ -97,8 +104,24 @@ export const SEEN_AT = '2026-01-05T12:30:00.000Z';
 /** A vendor error as the HTTP adapters raise it: 503 is retryable, 400 is not. */
 export function vendorError(retryable: boolean): ServiceError {
   return retryable
-    ? new ServiceError('aep', 'POST', 'https://platform.adobe.io/data/foundation/flowservice/x', 503, undefined, 'Service Unavailable', true)
-    : new ServiceError('aep', 'POST', 'https://platform.adobe.io/data/foundation/flowservice/x', 400, 'BAD-1', 'Bad Request', false);
+    ? new ServiceError(
+        'aep',
+        'POST',
+        'https://platform.adobe.io/data/foundation/flowservice/x',
+        503,
+        undefined,
+        'Service Unavailable',
+        true,
+      )
+    : new ServiceError(
+        'aep',
+        'POST',
+        'https://platform.adobe.io/data/foundation/flowservice/x',
+        400,
+        'BAD-1',
+        'Bad Request',
+        false,
+      );
 }
 
 /** Customer Care closes the migration's ticket (if filed and still open) with a known resolution date. */
@@ -110,7 +133,13 @@ export function resolveTicket(world: FakeWorld, at = RESOLVED_AT): void {
 export function deliverAudiences(world: FakeWorld, audiences: string[], at = SEEN_AT): void {
   for (const id of audiences) {
     if (world.aamSegments.some((s) => s.integrationCode === id)) continue;
-    world.aamSegments.push({ sid: world.aamSegments.length + 1, name: id, integrationCode: id, dataSourceId: NEW_DATA_SOURCE.id, createdAt: at });
+    world.aamSegments.push({
+      sid: world.aamSegments.length + 1,
+      name: id,
+      integrationCode: id,
+      dataSourceId: NEW_DATA_SOURCE.id,
+      createdAt: at,
+    });
   }
 }
 
@@ -159,7 +188,15 @@ export async function referenceRun(plan: Plan, id: string, opts: { cancel?: bool
   let result: Awaited<ReturnType<Engine['drive']>>;
   if (opts.cancel) {
     await r.engine.drive(id, { mode: 'until-waiting' });
-    result = await r.engine.drive(id, { mode: 'until-done', event: { type: 'CANCEL', by: 'admin@example.com', reason: 'reference', at: new Date(r.clock.now()).toISOString() } });
+    result = await r.engine.drive(id, {
+      mode: 'until-done',
+      event: {
+        type: 'CANCEL',
+        by: 'admin@example.com',
+        reason: 'reference',
+        at: new Date(r.clock.now()).toISOString(),
+      },
+    });
   } else {
     result = await r.engine.drive(id, {
       mode: 'until-done',
@@ -168,7 +205,8 @@ export async function referenceRun(plan: Plan, id: string, opts: { cancel?: bool
       },
     });
   }
-  if (result.status !== (opts.cancel ? 'cancelled' : 'completed')) throw new Error(`reference run ended ${result.status}`);
+  if (result.status !== (opts.cancel ? 'cancelled' : 'completed'))
+    throw new Error(`reference run ended ${result.status}`);
   const steps = (await r.store.effects(id)).map((e) => e.step);
   await r.store.close();
   return { context: result.context, creates: { ...r.services.world.creates }, steps };

@@ -40,12 +40,22 @@ describe('engine: the operator inbox while a drive holds the lease', () => {
     const expired = await post(r.store, id, { type: 'CONFIRM', solution: 'target', ...operator }, iso(T0));
     const skip = await post(r.store, id, { type: 'SKIP', check: 'verification', ...operator });
     const unsigned = await post(r.store, id, { type: 'CONFIRM', solution: 'target' });
-    expect((await settled(r.store, id, skip)).outcome).toEqual({ status: 'refused', state: 'verifying.sleeping', migrationStatus: 'waiting', by: 'tester@test-host:1' });
+    expect((await settled(r.store, id, skip)).outcome).toEqual({
+      status: 'refused',
+      state: 'verifying.sleeping',
+      migrationStatus: 'waiting',
+      by: 'tester@test-host:1',
+    });
     expect((await settled(r.store, id, unsigned)).outcome).toMatchObject({ status: 'refused' });
     expect((await r.store.get(id))?.state).toBe('verifying.sleeping');
 
     const confirm = await post(r.store, id, { type: 'CONFIRM', solution: 'target', ...operator });
-    expect((await settled(r.store, id, confirm)).outcome).toEqual({ status: 'accepted', state: 'handoff', migrationStatus: 'active', by: 'tester@test-host:1' });
+    expect((await settled(r.store, id, confirm)).outcome).toEqual({
+      status: 'accepted',
+      state: 'handoff',
+      migrationStatus: 'active',
+      by: 'tester@test-host:1',
+    });
     expect((await driving).status).toBe('completed');
     const journal = await r.store.journal(id);
     expect(journal.filter((row) => row.kind === 'operator' && row.name !== 'CREATE')).toEqual([

@@ -19,7 +19,8 @@ function watchedStore(file: string) {
           return target.commitTransition(id, t);
         };
       }
-      if (prop === 'recordIntent') return (intent: EffectIntent) => {
+      if (prop === 'recordIntent')
+        return (intent: EffectIntent) => {
           alone.push(intent);
           return target.recordIntent(intent);
         };

@@ -23,14 +23,21 @@ describe('interrupted drive', () => {
     const id = await r.engine.create(plan, 'admin@example.com', 'm-interrupt');
     deliverAudiences(world, plan.audiences);
     const ac = new AbortController();
-    const first = await r.engine.drive(id, { mode: 'until-done', signal: ac.signal, onSnapshot: (s) => stateName(s) === 'staging.base' && ac.abort() });
+    const first = await r.engine.drive(id, {
+      mode: 'until-done',
+      signal: ac.signal,
+      onSnapshot: (s) => stateName(s) === 'staging.base' && ac.abort(),
+    });
     expect(first.status).toBe('interrupted');
     expect(await r.store.currentLease(id)).toBeNull();
 
     // The next runner starts at once (same process, as `watch` or a retry loop would).
     const store = openStore(r.dbFile);
     const r2 = rig({ dbFile: r.dbFile, store, services: r.services, clock: r.clock, holder: 'support@test-host:2' });
-    const done = await r2.engine.drive(id, { mode: 'until-done', onSnapshot: (s) => stateName(s) === 'awaiting_resolution.sleeping' && resolveTicket(world) });
+    const done = await r2.engine.drive(id, {
+      mode: 'until-done',
+      onSnapshot: (s) => stateName(s) === 'awaiting_resolution.sleeping' && resolveTicket(world),
+    });
     await settle(50);
     expect(done.status).toBe('completed');
     expect(world.connections.filter((c) => c.kind === 'base' && c.specId === 'eca-spec')).toHaveLength(1);

@@ -37,7 +37,13 @@ describe('leases', () => {
     const held = (await first.store.currentLease(id))!;
     expect(held.holder).toBe('alice@host-a:101');
 
-    const second = rig({ dbFile: first.dbFile, store: openStore(first.dbFile), services: first.services, clock, holder: 'bob@host-b:202' });
+    const second = rig({
+      dbFile: first.dbFile,
+      store: openStore(first.dbFile),
+      services: first.services,
+      clock,
+      holder: 'bob@host-b:202',
+    });
     const err = await lockedError(second.engine.drive(id, { mode: 'until-waiting' }));
     expect(err.exitCode).toBe(5);
     expect(err.message).toContain('alice@host-a:101');
@@ -57,7 +63,12 @@ describe('leases', () => {
     const clock = new FakeClock(T0, false);
     const storeClock = new FakeClock(T0, false);
     const dbFile = tempDb();
-    const r = rig({ clock, dbFile, store: openStore(dbFile, undefined, { now: () => storeClock.now() }), holder: 'bob@host-b:202' });
+    const r = rig({
+      clock,
+      dbFile,
+      store: openStore(dbFile, undefined, { now: () => storeClock.now() }),
+      holder: 'bob@host-b:202',
+    });
     const id = await r.engine.create(plan, 'bob', 'm-lease-expired');
     const gone = foreignLease(id, 'ghost@far-away-host:42', 5_000);
     expect(await r.store.acquireLease(gone)).toMatchObject({ ok: true, lease: { expiresAt: iso(T0 + 5_000) } });

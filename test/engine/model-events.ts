@@ -12,7 +12,13 @@ export function storedError(retryable: boolean, code = retryable ? 'SERVER_ERROR
   return { code, message: `${code}: from the model`, httpStatus: retryable ? 503 : 400, at: MODEL_AT, retryable };
 }
 
-const failedCheck: CheckResult = { id: 'credentials.jira', severity: 'error', title: 'Jira credentials', status: 'fail', message: 'Jira /myself failed' };
+const failedCheck: CheckResult = {
+  id: 'credentials.jira',
+  severity: 'error',
+  title: 'Jira credentials',
+  status: 'fail',
+  message: 'Jira /myself failed',
+};
 /** A poll observes a resolution after it happened (an earlier observation would make the date implausible). */
 const poll = (resolved: boolean, date: string | null) => ({
   observedAt: resolved ? '2026-01-05T12:05:00.000Z' : MODEL_AT,
@@ -26,8 +32,20 @@ const poll = (resolved: boolean, date: string | null) => ({
 /** Invoke ids of the machine (the `id` of each invoke), each with the outputs its actor may give. */
 export const ACTOR_OUTPUTS: Record<string, unknown[]> = {
   runPreflight: [
-    { observedAt: MODEL_AT, results: [], ecaSpecId: 'eca-spec', flowSpecId: 'eca-flow-spec', adoptedConnectionId: null },
-    { observedAt: MODEL_AT, results: [failedCheck], ecaSpecId: 'eca-spec', flowSpecId: 'eca-flow-spec', adoptedConnectionId: null },
+    {
+      observedAt: MODEL_AT,
+      results: [],
+      ecaSpecId: 'eca-spec',
+      flowSpecId: 'eca-flow-spec',
+      adoptedConnectionId: null,
+    },
+    {
+      observedAt: MODEL_AT,
+      results: [failedCheck],
+      ecaSpecId: 'eca-spec',
+      flowSpecId: 'eca-flow-spec',
+      adoptedConnectionId: null,
+    },
     { observedAt: MODEL_AT, results: [], ecaSpecId: null, flowSpecId: null, adoptedConnectionId: null },
   ],
   ensureBaseConnection: [{ id: 'base-1' }],
@@ -38,12 +56,21 @@ export const ACTOR_OUTPUTS: Record<string, unknown[]> = {
     { key: 'CC-9', id: '10009', createdAt: MODEL_AT, attached: true },
   ],
   // The last: a resolutiondate before the ticket was filed, and no changelog (parks RESOLUTION_OUT_OF_BOUNDS).
-  pollTicket: [poll(false, null), poll(true, MODEL_RESOLVED_AT), poll(true, null), poll(true, '2026-01-05T07:00:00.000Z')],
+  pollTicket: [
+    poll(false, null),
+    poll(true, MODEL_RESOLVED_AT),
+    poll(true, null),
+    poll(true, '2026-01-05T07:00:00.000Z'),
+  ],
   waitForPoll: [undefined],
   createFlow: [{ id: 'flow-1', createdAt: MODEL_RESOLVED_AT }],
   checkVerification: [
     { observedAt: '2026-01-05T12:05:00.000Z', seen: {}, firstSuccessfulRunAt: null },
-    { observedAt: '2026-01-05T12:05:00.000Z', seen: { 'seg-1': '2026-01-05T12:04:00.000Z', 'seg-2': '2026-01-05T12:04:00.000Z' }, firstSuccessfulRunAt: null },
+    {
+      observedAt: '2026-01-05T12:05:00.000Z',
+      seen: { 'seg-1': '2026-01-05T12:04:00.000Z', 'seg-2': '2026-01-05T12:04:00.000Z' },
+      firstSuccessfulRunAt: null,
+    },
     { observedAt: '2026-01-05T14:00:00.000Z', seen: {}, firstSuccessfulRunAt: null },
   ],
   waitForVerify: [undefined],
@@ -70,7 +97,10 @@ export function modelEvents(): AnyEventObject[] {
       events.push({ type: `xstate.error.actor.${id}`, error: storedError(true) });
       events.push({ type: `xstate.error.actor.${id}`, error: storedError(false) });
       // Refused credentials: waited out a few times during a wait, parked with the fix (issue 13 item 4).
-      events.push({ type: `xstate.error.actor.${id}`, error: { ...storedError(false, 'UNAUTHENTICATED'), httpStatus: 401, kind: 'auth' } });
+      events.push({
+        type: `xstate.error.actor.${id}`,
+        error: { ...storedError(false, 'UNAUTHENTICATED'), httpStatus: 401, kind: 'auth' },
+      });
     }
   }
   return events;

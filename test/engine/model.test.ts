@@ -65,7 +65,10 @@ function reachableStates(): Map<string, Snapshot> {
         c.attempts,
         c.ticket?.attached ?? null,
         Boolean(c.marks.legacy_stopped),
-        Object.entries(c.remote).filter(([, v]) => v).map(([k]) => k).sort(),
+        Object.entries(c.remote)
+          .filter(([, v]) => v)
+          .map(([k]) => k)
+          .sort(),
         Object.keys(c.seenAudiences).length,
         Object.keys(c.confirmations).sort(),
         c.skippedChecks.length > 0,
@@ -107,7 +110,15 @@ interface Recipe {
 const CANCEL_LEGS: Leg[] = [{ mode: 'until-waiting' }, { mode: 'until-done', event: 'CANCEL' }];
 
 function resolvedWithoutDate(w: FakeWorld): void {
-  for (const t of w.tickets) Object.assign(t, { statusName: 'Done', statusCategory: 'done', resolved: true, resolutionName: 'Done', resolutionDate: null, doneTransitionAt: null });
+  for (const t of w.tickets)
+    Object.assign(t, {
+      statusName: 'Done',
+      statusCategory: 'done',
+      resolved: true,
+      resolutionName: 'Done',
+      resolutionDate: null,
+      doneTransitionAt: null,
+    });
 }
 
 const RECIPES: Recipe[] = [
@@ -128,7 +139,11 @@ const RECIPES: Recipe[] = [
   { key: 'retrying<staging>', name: 'target connection created, answer lost', faults: [['after:create:target', true]] },
   { key: 'retrying<filing>', faults: [['createTicket', true]] },
   // A wait's failed read stays in the wait (issue 13 item 4): there is no retrying<awaiting_resolution> any more.
-  { key: 'awaiting_resolution.sleeping', name: 'a failed poll, retried within the wait', faults: [['getTicket', true]] },
+  {
+    key: 'awaiting_resolution.sleeping',
+    name: 'a failed poll, retried within the wait',
+    faults: [['getTicket', true]],
+  },
   { key: 'retrying<cutting_over>', name: 'flow created, answer lost', faults: [['after:create:flow', true]] },
   {
     key: 'verifying.sleeping',
@@ -138,8 +153,17 @@ const RECIPES: Recipe[] = [
   { key: 'retrying<handoff>', faults: [['comment', true]] },
   { key: 'needs_attention<preflight>', code: 'PREFLIGHT_FAILED', faults: [['whoAmI', false]] },
   { key: 'needs_attention<staging>', faults: [['create:source', false]] },
-  { key: 'needs_attention<staging>', name: 'retries exhausted', code: 'SERVER_ERROR', faults: [['create:base', true, 3]] },
-  { key: 'needs_attention<staging>', name: 'Profile Store base connection created, answer lost', faults: [['after:create:profile_base', false]] },
+  {
+    key: 'needs_attention<staging>',
+    name: 'retries exhausted',
+    code: 'SERVER_ERROR',
+    faults: [['create:base', true, 3]],
+  },
+  {
+    key: 'needs_attention<staging>',
+    name: 'Profile Store base connection created, answer lost',
+    faults: [['after:create:profile_base', false]],
+  },
   { key: 'needs_attention<filing>', name: 'ticket filed, answer lost', faults: [['afterCreateTicket', false]] },
   { key: 'needs_attention<awaiting_resolution>', code: 'BAD_REQUEST', faults: [['getTicket', false]] },
   {
@@ -183,7 +207,9 @@ describe('model-based persistence: every reachable state survives a restart', ()
     baseline = essentials(reference.context);
     // The uninterrupted run itself created every object exactly once.
     for (const [kind, n] of Object.entries(reference.creates)) expect(n, kind).toBe(1);
-    expect(Object.keys(reference.creates)).toEqual(expect.arrayContaining(['base', 'source', 'target', 'ticket', 'flow', 'comment']));
+    expect(Object.keys(reference.creates)).toEqual(
+      expect.arrayContaining(['base', 'source', 'target', 'ticket', 'flow', 'comment']),
+    );
     cancelledCreates = (await referenceRun(plan, MODEL_ID, { cancel: true })).creates;
   });
 
@@ -253,7 +279,8 @@ describe('model-based persistence: every reachable state survives a restart', ()
     })();
 
     const ticket = world.tickets[0];
-    const comments = (suffix: string) => (ticket?.comments ?? []).filter((c) => c.includes(`${marker}:${suffix}`)).length;
+    const comments = (suffix: string) =>
+      (ticket?.comments ?? []).filter((c) => c.includes(`${marker}:${suffix}`)).length;
     const endsCancelled = recipe.cancel || recipe.legs?.some((l) => l.event === 'CANCEL');
     if (endsCancelled) {
       expect(result.status).toBe('cancelled');
@@ -272,13 +299,16 @@ describe('model-based persistence: every reachable state survives a restart', ()
       expect(result.status).toBe('completed');
       expect(essentials(result.context)).toEqual(baseline);
       expect(world.creates).toEqual(reference.creates);
-      expect(world.connections).toHaveLength(Object.entries(reference.creates).filter(([k]) => !['ticket', 'flow', 'comment'].includes(k)).length);
+      expect(world.connections).toHaveLength(
+        Object.entries(reference.creates).filter(([k]) => !['ticket', 'flow', 'comment'].includes(k)).length,
+      );
       expect(world.flows).toHaveLength(1);
       expect(comments('handoff')).toBe(1);
     }
     const after = (await store.get(id))!;
     expect(after.status).toBe(result.status);
-    for (const e of await store.effects(id)) expect(['created', 'adopted'], `${e.key}: ${e.status}`).toContain(e.status);
+    for (const e of await store.effects(id))
+      expect(['created', 'adopted'], `${e.key}: ${e.status}`).toContain(e.status);
     await store.close();
   });
 

@@ -117,7 +117,7 @@ describe('a crash between any two statements', () => {
     }
   });
 
-  it('of a takeover leaves the dead holder\'s lease alone or the new one with its TAKEOVER row', async () => {
+  it("of a takeover leaves the dead holder's lease alone or the new one with its TAKEOVER row", async () => {
     const holder = `crasher@${hostname()}:999999`;
     const dead: LeaseRequest = { migrationId: 'm-t', nonce: 'dead00000001', holder, ttlMs: 3_600_000 };
     const clock = new FakeClock(T0, true);
@@ -129,7 +129,10 @@ describe('a crash between any two statements', () => {
       const crashing = crashingStore(dbFile, failAt);
       const ttlMs = DEFAULT_SETTINGS.leaseTtlMs;
       const deps = { store: crashing.store, clock, holder: 'support@host:2', ttlMs, isProcessAlive: () => false };
-      const failure = await acquire(deps, 'm-t').then(() => null, (err: Error) => err);
+      const failure = await acquire(deps, 'm-t').then(
+        () => null,
+        (err: Error) => err,
+      );
       const taken = failure === null;
       if (failure) expect(failure.message).toMatch(/injected crash/);
       const lease = await setUp.store.currentLease('m-t');
@@ -150,7 +153,7 @@ describe('a crash between any two statements', () => {
 });
 
 describe('a runner whose lease is taken over mid-drive', () => {
-  it('has its next write refused and stops naming the new holder; only the new holder\'s writes stay', async () => {
+  it("has its next write refused and stops naming the new holder; only the new holder's writes stay", async () => {
     const a = rig({ holder: 'ana@host-a:1' });
     const id = await a.engine.create(plan, 'admin', 'm-fenced');
     deliverAudiences(a.services.world, plan.audiences);
@@ -160,7 +163,10 @@ describe('a runner whose lease is taken over mid-drive', () => {
     const runner = rig({ dbFile, store: atStaging.store, services, clock, holder: 'ana@host-a:1' });
 
     const drive = runner.engine.drive(id, untilDone(a.services.world));
-    const refused = drive.then(() => null, (err: unknown) => err);
+    const refused = drive.then(
+      () => null,
+      (err: unknown) => err,
+    );
     await atStaging.reached;
     // Another runner takes the lease over (as `unlock` and a dead-holder takeover do), and writes under it.
     const held = (await a.store.currentLease(id))!;

@@ -22,10 +22,15 @@ describe('destination.tokenEnv naming an unset variable', () => {
     const plan = samplePlan({ destination: { name: 'ECA', description: 'x', tokenEnv: 'NOPE' } });
     const id = await r.engine.create(plan, 'tester');
     await r.engine.drive(id, { mode: 'until-waiting' });
-    const run = await r.engine.drive(id, { mode: 'until-waiting', event: { type: 'SKIP', check: 'destination.token', ...op } });
+    const run = await r.engine.drive(id, {
+      mode: 'until-waiting',
+      event: { type: 'SKIP', check: 'destination.token', ...op },
+    });
     expect(run.status).toBe('needs_attention');
     expect(run.context.lastError).toMatchObject({ code: 'TOKEN_ENV_UNSET', retryable: false });
-    expect(run.context.lastError?.message).toContain('$NOPE, which is not set in this environment: no connection was created');
+    expect(run.context.lastError?.message).toContain(
+      '$NOPE, which is not set in this environment: no connection was created',
+    );
     expect(r.services.world.creates.base ?? 0).toBe(0);
   });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { XSTATE_VERSION } from '../../src/engine/versions.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { version?: string; dependencies?: Record<string, string> };
+const readJson = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { version?: string; dependencies?: Record<string, string> };
 
 describe('xstate version pin', () => {
   it('XSTATE_VERSION is the installed xstate', () => {

@@ -11,7 +11,13 @@ import { validatePlan } from '../../src/core/plan.js';
 import type { Plan } from '../../src/core/types.js';
 import { Engine } from '../../src/engine/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
-import { DEMO_CREDENTIALS, emulatorEnv, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import {
+  DEMO_CREDENTIALS,
+  emulatorEnv,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../src/emulator/index.js';
 import type { Logger, MigrationStore } from '../../src/ports.js';
 
 export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -29,7 +35,13 @@ export function emulatorPlan(emulator: Emulator, orgId = DEMO_CREDENTIALS.orgId)
     jira: { projectKey: 'CC', issueType: 'Task' },
   });
   if (!plan) throw new Error(JSON.stringify(errors));
-  plan.polling = { ticketIntervalMs: 300, verifyIntervalMs: 300, verifyTimeoutMs: 60_000, maxAttempts: 10, retryBaseMs: 100 };
+  plan.polling = {
+    ticketIntervalMs: 300,
+    verifyIntervalMs: 300,
+    verifyTimeoutMs: 60_000,
+    maxAttempts: 10,
+    retryBaseMs: 100,
+  };
   return plan;
 }
 
@@ -43,14 +55,25 @@ export interface EmulatorRig {
   close(): Promise<void>;
 }
 
-export async function emulatorRig(options: EmulatorOptions = {}, dbFile = join(mkdtempSync(join(tmpdir(), 'cutover-int-')), 'state.db')): Promise<EmulatorRig> {
+export async function emulatorRig(
+  options: EmulatorOptions = {},
+  dbFile = join(mkdtempSync(join(tmpdir(), 'cutover-int-')), 'state.db'),
+): Promise<EmulatorRig> {
   const emulator = await startEmulator({ port: 0, ...options });
   const env = emulatorEnv(emulator.url);
   const { config, errors } = validateConfig({ ...env, CUTOVER_HTTP_TIMEOUT_MS: '2000' });
   if (errors.length > 0) throw new Error(errors.join('; '));
   const services = createServices(config, { logger: silent, retryBaseMs: 20, retryCapMs: 200 });
   const store = openStore(dbFile);
-  const engine = new Engine({ store, services, clock: systemClock, logger: silent, holder: 'integration@test:1', settings: DEFAULT_SETTINGS, env: {} });
+  const engine = new Engine({
+    store,
+    services,
+    clock: systemClock,
+    logger: silent,
+    holder: 'integration@test:1',
+    settings: DEFAULT_SETTINGS,
+    env: {},
+  });
   return {
     emulator,
     engine,

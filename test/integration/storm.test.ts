@@ -11,7 +11,14 @@ afterEach(async () => {
 
 function counts(r: EmulatorRig) {
   const w = r.emulator.world(DEMO_CREDENTIALS.orgId);
-  return { tickets: w.tickets.length, base: w.connections.base.length, source: w.connections.source.length, target: w.connections.target.length, flows: w.flows.length, violations: w.violations };
+  return {
+    tickets: w.tickets.length,
+    base: w.connections.base.length,
+    source: w.connections.source.length,
+    target: w.connections.target.length,
+    flows: w.flows.length,
+    violations: w.violations,
+  };
 }
 
 describe('full migration against the emulator', () => {
@@ -35,7 +42,9 @@ describe('full migration against the emulator', () => {
     expect(faults / requests).toBeGreaterThanOrEqual(0.2);
     // The marks are the emulator's own truth: resolutiondate and the flow's createdAt.
     const ticket = w.tickets[0]!;
-    expect(Date.parse(result.context.marks.legacy_stopped!.at)).toBe(Date.parse(ticket.resolutiondate!.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')));
+    expect(Date.parse(result.context.marks.legacy_stopped!.at)).toBe(
+      Date.parse(ticket.resolutiondate!.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')),
+    );
     expect(Date.parse(result.context.marks.connection_established!.at)).toBe(w.flows[0]!.createdAt);
   }, 90_000);
 

@@ -29,9 +29,21 @@ describe('arguments and plan files', () => {
     ['an unknown command', () => ['frobnicate'], /unknown command 'frobnicate'/],
     ['resume of an unknown id', () => ['resume', 'm-doesnotexist'], /no migration with id m-doesnotexist/],
     ['retry without --reason', () => ['retry', 'm-x'], /needs --reason/],
-    ['a plan with wrong types', () => ['start', '--yes', '--plan', planFile('types.json', '{"orgId": 5, "audiences": "x"}')], /orgId.*found number 5/],
-    ['a plan that is not JSON', () => ['start', '--yes', '--plan', planFile('nj.json', 'orgId: nope')], /not valid JSON/],
-    ['a missing plan file', () => ['start', '--yes', '--plan', join(rig.dir, 'missing.json')], /cannot read the plan file/],
+    [
+      'a plan with wrong types',
+      () => ['start', '--yes', '--plan', planFile('types.json', '{"orgId": 5, "audiences": "x"}')],
+      /orgId.*found number 5/,
+    ],
+    [
+      'a plan that is not JSON',
+      () => ['start', '--yes', '--plan', planFile('nj.json', 'orgId: nope')],
+      /not valid JSON/,
+    ],
+    [
+      'a missing plan file',
+      () => ['start', '--yes', '--plan', join(rig.dir, 'missing.json')],
+      /cannot read the plan file/,
+    ],
     ['plan (dry run) of a bad plan', () => ['plan', '--plan', planFile('empty.json', '[]')], /error/],
   ];
   it.each(cases)('%s → exit 2 with the reason, nothing created', async (_name, args, message) => {
@@ -78,7 +90,11 @@ describe('database files cutover must refuse, untouched', () => {
     const db = join(rig.dir, 'newer.db');
     const id = await createMigration(rig, undefined, db);
     const conn = new Database(db);
-    conn.prepare("INSERT INTO schema_migrations (name, sha256, applied_at) VALUES ('9999_from_the_future', 'x', '2030-01-01T00:00:00Z')").run();
+    conn
+      .prepare(
+        "INSERT INTO schema_migrations (name, sha256, applied_at) VALUES ('9999_from_the_future', 'x', '2030-01-01T00:00:00Z')",
+      )
+      .run();
     conn.close(); // a clean close checkpoints the WAL into the file, so the hash below is the whole database
     const before = sha(db);
     const run = await rig.cli(['resume', id], {}, { db });

@@ -22,7 +22,9 @@ describe.each(killPoints(['withdraw']))('SIGKILL at $step:$phase', ({ step, phas
     // No Customer Care here: the ticket stays open, so the migration waits and may still be cancelled.
     const waiting = await rig.cli(['resume', id]);
     expect(waiting.code, describeRun(waiting)).toBe(6);
-    const killed = await rig.cli(['cancel', id, '--reason', 'reliability: kill during withdraw'], { CUTOVER_FAILPOINT: `${step}:${phase}` });
+    const killed = await rig.cli(['cancel', id, '--reason', 'reliability: kill during withdraw'], {
+      CUTOVER_FAILPOINT: `${step}:${phase}`,
+    });
     expect(killed.signal, describeRun(killed)).toBe('SIGKILL');
     const runs = await resumeUntilDone(rig, id);
     expect(runs.at(-1)!.code, runs.map(describeRun).join('\n')).toBe(0);
@@ -30,7 +32,15 @@ describe.each(killPoints(['withdraw']))('SIGKILL at $step:$phase', ({ step, phas
 
     const { record } = await readRecord(rig.db, id);
     expect(record.status).toBe('cancelled');
-    expect(counts(rig.emulator)).toEqual({ tickets: 1, comments: 1, base: 2, source: 1, target: 1, flows: 0, violations: [] });
+    expect(counts(rig.emulator)).toEqual({
+      tickets: 1,
+      comments: 1,
+      base: 2,
+      source: 1,
+      target: 1,
+      flows: 0,
+      violations: [],
+    });
     expect(rig.emulator.world(DEMO_CREDENTIALS.orgId).legacySharing.enabled).toBe(true);
     expect(integrityCheck(rig.db)).toBe('ok');
   });

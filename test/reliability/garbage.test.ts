@@ -21,7 +21,12 @@ afterEach(async () => {
 /** No HTTP-level retries and two machine attempts: garbage reaches needs_attention in seconds. */
 const QUICK = { CUTOVER_HTTP_RETRIES: '0' };
 
-async function parkThenRecover(r: Rig, message: RegExp, lift: () => void, extra: Record<string, string> = {}): Promise<void> {
+async function parkThenRecover(
+  r: Rig,
+  message: RegExp,
+  lift: () => void,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const id = await createMigration(r, (plan) => (plan.polling.maxAttempts = 2));
   const stop = customerCare(r.emulator);
   try {
@@ -48,14 +53,22 @@ describe('garbage from the emulator', () => {
   it('an HTML 502 page from the target connection create', async () => {
     rig = await startRig();
     const fault = rig.emulator.control.addFault({ kind: 'html', route: 'flow.targetConnections.create' });
-    await parkThenRecover(rig, /needs attention: SERVER_ERROR: aep: POST \S+\/targetConnections failed: HTTP 502: .*HTML page/, () => rig!.emulator.control.clearFaults());
+    await parkThenRecover(
+      rig,
+      /needs attention: SERVER_ERROR: aep: POST \S+\/targetConnections failed: HTTP 502: .*HTML page/,
+      () => rig!.emulator.control.clearFaults(),
+    );
     expect(fault).toBeTruthy();
   });
 
   it('a JSON answer cut in half after the source connection was created', async () => {
     rig = await startRig();
     rig.emulator.control.addFault({ kind: 'truncated', route: 'flow.sourceConnections.create', times: 1 });
-    await parkThenRecover(rig, /needs attention: \w+: aep: POST \S+\/sourceConnections failed: .*unexpected response: invalid JSON/, () => {});
+    await parkThenRecover(
+      rig,
+      /needs attention: \w+: aep: POST \S+\/sourceConnections failed: .*unexpected response: invalid JSON/,
+      () => {},
+    );
   });
 });
 
@@ -63,7 +76,11 @@ describe('garbage with wrong types or missing fields (mangling proxy)', () => {
   const mangles: Array<[string, Mangle, RegExp, 'platform' | 'jira']> = [
     [
       'a flow without createdAt',
-      { method: 'GET', path: /\/flows\/[^/]+$/, rewrite: (b) => ({ items: (b.items as Record<string, unknown>[]).map(({ createdAt: _c, ...f }) => f) }) },
+      {
+        method: 'GET',
+        path: /\/flows\/[^/]+$/,
+        rewrite: (b) => ({ items: (b.items as Record<string, unknown>[]).map(({ createdAt: _c, ...f }) => f) }),
+      },
       /needs attention: \w+: aep: GET \S+\/flows\/\S+ failed: .*createdAt/,
       'platform',
     ],
@@ -75,7 +92,11 @@ describe('garbage with wrong types or missing fields (mangling proxy)', () => {
     ],
     [
       'a Jira issue without its created field',
-      { method: 'GET', path: /\/issue\/[A-Z]+-\d+$/, rewrite: (b) => ({ ...b, fields: { ...(b.fields as object), created: undefined } }) },
+      {
+        method: 'GET',
+        path: /\/issue\/[A-Z]+-\d+$/,
+        rewrite: (b) => ({ ...b, fields: { ...(b.fields as object), created: undefined } }),
+      },
       /needs attention: \w+: jira: GET \S+\/issue\/\S+ failed: .*created/,
       'jira',
     ],
@@ -83,7 +104,9 @@ describe('garbage with wrong types or missing fields (mangling proxy)', () => {
   it.each(mangles)('%s', async (_name, mangle, message, service) => {
     rig = await startRig();
     proxy = await startProxy(rig.emulator.url, mangle);
-    const extra: Record<string, string> = { [service === 'platform' ? 'CUTOVER_PLATFORM_URL' : 'CUTOVER_JIRA_URL']: proxy.url };
+    const extra: Record<string, string> = {
+      [service === 'platform' ? 'CUTOVER_PLATFORM_URL' : 'CUTOVER_JIRA_URL']: proxy.url,
+    };
     await parkThenRecover(rig, message, () => proxy!.lift(), extra);
     expect(proxy.mangled).toBeGreaterThan(0);
     expect(rig.emulator.world(DEMO_CREDENTIALS.orgId).violations).toEqual([]);

@@ -21,7 +21,8 @@ const ROUNDS = FULL ? 5 : 1;
 /** Resolves once `count` of the runs have ended. */
 function settled(runs: Promise<CliRun>[], count: number): Promise<CliRun[]> {
   const done: CliRun[] = [];
-  return new Promise((resolve) => runs.forEach((p) => {
+  return new Promise((resolve) =>
+    runs.forEach((p) => {
       p.then((r) => done.push(r) === count && resolve(done.slice()));
     }),
   );
@@ -44,7 +45,9 @@ describe.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))('race round %i', 
     const losers = await settled(runs, RUNNERS - 1);
     for (const loser of losers) {
       expect(loser.code, describeRun(loser)).toBe(5);
-      expect(loser.stderr).toMatch(new RegExp(`migration ${id} is being driven by \\S+@\\S+:\\d+ since .* \\(lock id [0-9a-f]+`));
+      expect(loser.stderr).toMatch(
+        new RegExp(`migration ${id} is being driven by \\S+@\\S+:\\d+ since .* \\(lock id [0-9a-f]+`),
+      );
     }
     const ticket = await until(() => rig!.emulator.world(DEMO_CREDENTIALS.orgId).tickets[0], 20_000);
     rig.emulator.control.resolveTicket(ticket.key);

@@ -20,7 +20,8 @@ const SECRETS = [
 const WEBHOOK_SECRET = 'reliability-webhook-secret-7d1f';
 
 function expectNoSecret(what: string, text: string): void {
-  for (const secret of [...SECRETS, WEBHOOK_SECRET]) expect(text.includes(secret), `${what} contains a secret`).toBe(false);
+  for (const secret of [...SECRETS, WEBHOOK_SECRET])
+    expect(text.includes(secret), `${what} contains a secret`).toBe(false);
 }
 
 let rig: Rig;
@@ -62,7 +63,8 @@ afterAll(() => rig.close());
 
 describe('no secret anywhere', () => {
   it('not in the database file, its live -wal, or its -shm', () => {
-    for (const file of [rig.db, walCopy(), `${rig.db}-wal`, `${rig.db}-shm`].filter(existsSync)) expectNoSecret(file, readFileSync(file).toString('latin1'));
+    for (const file of [rig.db, walCopy(), `${rig.db}-wal`, `${rig.db}-shm`].filter(existsSync))
+      expectNoSecret(file, readFileSync(file).toString('latin1'));
     expect(mode(rig.db)).toBe(0o600);
   });
 
@@ -102,7 +104,8 @@ describe('loopback only', () => {
     try {
       expect(new URL(watch.url).hostname).toBe('127.0.0.1');
       const body = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'CC-1' } });
-      const post = (headers: Record<string, string>) => fetch(watch.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      const post = (headers: Record<string, string>) =>
+        fetch(watch.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
       expect((await post({})).status).toBe(401);
       const forged = createHmac('sha256', 'wrong-secret').update(body).digest('hex');
       expect((await post({ 'x-hub-signature': `sha256=${forged}` })).status).toBe(401);

@@ -38,7 +38,15 @@ async function crashImage(r: Rig, id: string, copy: string): Promise<void> {
   const { config } = validateConfig(r.env);
   const store = openStore(r.db);
   const services = createServices(config, { logger: silent });
-  const engine = new Engine({ store, services, clock: systemClock, logger: silent, holder: deadHolder(), settings: DEFAULT_SETTINGS, env: {} });
+  const engine = new Engine({
+    store,
+    services,
+    clock: systemClock,
+    logger: silent,
+    holder: deadHolder(),
+    settings: DEFAULT_SETTINGS,
+    env: {},
+  });
   await engine.drive(id, { mode: 'until-waiting' });
   copyFileSync(r.db, copy);
   copyFileSync(`${r.db}-wal`, `${copy}-wal`);

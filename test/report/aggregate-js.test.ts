@@ -8,7 +8,13 @@ import { STATUSES, type MigrationMarks } from '../../src/report/source.js';
 import { query } from './helpers.js';
 import { referenceAggregate } from './reference-aggregate.js';
 
-const NAMES: MarkName[] = ['ticket_filed', 'legacy_stopped', 'resolution_detected', 'connection_established', 'first_data'];
+const NAMES: MarkName[] = [
+  'ticket_filed',
+  'legacy_stopped',
+  'resolution_detected',
+  'connection_established',
+  'first_data',
+];
 
 function migration(i: number): MigrationMarks {
   const base = Date.parse('2026-01-05T00:00:00Z') + (i % 97) * 3_600_000;
@@ -17,10 +23,23 @@ function migration(i: number): MigrationMarks {
     if ((i + k) % 7 === 0) return; // a missing mark now and then
     // Offsets repeat (equal values in the sorts) and sometimes run backwards (negative figures).
     const offset = k === 0 ? -((i % 13) * 86_400_000) : ((i * (k + 3)) % 5_000) * 1_000 * (i % 11 === 0 ? -1 : 1);
-    marks[name] = { at: new Date(base + offset).toISOString(), source: 'synthetic', ...(i % 31 === k ? { override: { by: 'ops', reason: 'checked' } } : {}) };
+    marks[name] = {
+      at: new Date(base + offset).toISOString(),
+      source: 'synthetic',
+      ...(i % 31 === k ? { override: { by: 'ops', reason: 'checked' } } : {}),
+    };
   });
   const status = STATUSES[i % STATUSES.length]!;
-  return { id: `m${i}`, orgId: 'ORG@AdobeOrg', status, state: 'done', ticketKey: null, createdAt: '2026-01-01T00:00:00.000Z', slaBusinessDays: status === 'waiting' ? i % 9 : null, marks };
+  return {
+    id: `m${i}`,
+    orgId: 'ORG@AdobeOrg',
+    status,
+    state: 'done',
+    ticketKey: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    slaBusinessDays: status === 'waiting' ? i % 9 : null,
+    marks,
+  };
 }
 
 describe('aggregateRows', () => {

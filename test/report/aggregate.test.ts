@@ -99,7 +99,10 @@ describe('report figures', () => {
   it('flags operator-overridden marks', async () => {
     const marks = marksAt('2026-03-02T09:00:00Z', { filed: 0, stopped: 60, connected: 65 });
     marks.legacy_stopped = { ...marks.legacy_stopped!, override: { by: 'ana', reason: 'resolutiondate set late' } };
-    const s = await open([{ id: 'o', marks }, { id: 'p', marks: marksAt('2026-03-02T09:00:00Z', { filed: 0 }) }]);
+    const s = await open([
+      { id: 'o', marks },
+      { id: 'p', marks: marksAt('2026-03-02T09:00:00Z', { filed: 0 }) },
+    ]);
     expect(rowsOf(s)[0]?.overridden).toEqual(['legacy_stopped']);
     expect(rowsOf(s)[0]?.marks.legacy_stopped?.override).toEqual({ by: 'ana', reason: 'resolutiondate set late' });
     expect(aggregateOf(s, query()).overridden).toBe(1);
@@ -115,7 +118,9 @@ describe('report figures', () => {
       { id: 'no-ticket', status: 'waiting' },
       { id: 'done', status: 'completed', marks: filed('2026-01-01T12:00:00Z') },
     ]);
-    const stalled = rowsOf(s).filter((r) => r.stalled).map((r) => r.id);
+    const stalled = rowsOf(s)
+      .filter((r) => r.stalled)
+      .map((r) => r.id);
     expect(stalled.sort()).toEqual(['attention', 'late', 'tight-sla']);
     expect(aggregateOf(s, query()).stalled).toBe(3);
     // "now" only decides stalled: earlier, the late ticket was still within its SLA; no figure changes.
@@ -136,16 +141,38 @@ describe('report figures', () => {
     expect(ids({ status: 'completed', orgId: 'A@AdobeOrg' })).toEqual(['a']);
     expect(ids({ id: 'c' })).toEqual(['c']);
     expect(aggregateOf(s, query({ orgId: 'B@AdobeOrg' })).count).toBe(2);
-    expect(aggregateOf(s, query({ since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' })).count).toBe(2);
+    expect(aggregateOf(s, query({ since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' })).count).toBe(
+      2,
+    );
   });
 
   it('computes nearest-rank median and p95, max, total and the histogram', async () => {
     const base = '2026-03-02T09:00:00Z';
     const windows = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 120, -1]; // minutes; one negative (clock skew)
-    const s = await open(windows.map((w, i) => ({ id: `m${String(i).padStart(2, '0')}`, marks: marksAt(base, { stopped: 0, connected: w }) })));
+    const s = await open(
+      windows.map((w, i) => ({
+        id: `m${String(i).padStart(2, '0')}`,
+        marks: marksAt(base, { stopped: 0, connected: w }),
+      })),
+    );
     const agg = aggregateOf(s, query());
-    expect(agg.figures.downtime).toEqual({ count: 12, median: 5 * 60_000, p95: 120 * 60_000, max: 120 * 60_000, total: 174 * 60_000 });
+    expect(agg.figures.downtime).toEqual({
+      count: 12,
+      median: 5 * 60_000,
+      p95: 120 * 60_000,
+      max: 120 * 60_000,
+      total: 174 * 60_000,
+    });
     const counts = Object.fromEntries(agg.histogram.map((b) => [b.label, b.count]));
-    expect(counts).toEqual({ negative: 1, '< 1m': 0, '1–5m': 4, '5–15m': 6, '15–60m': 0, '1–6h': 1, '6–24h': 0, '≥ 1d': 0 });
+    expect(counts).toEqual({
+      negative: 1,
+      '< 1m': 0,
+      '1–5m': 4,
+      '5–15m': 6,
+      '15–60m': 0,
+      '1–6h': 1,
+      '6–24h': 0,
+      '≥ 1d': 0,
+    });
   });
 });

@@ -10,9 +10,25 @@ import { marksAt, runCli, seededDb, tempDir, type SeedMigration } from './helper
 
 const BASE = '2026-03-02T09:00:00Z';
 const MIGRATIONS: SeedMigration[] = [
-  { id: 'mig-acme', orgId: 'ACME@AdobeOrg', ticketKey: 'MIG-1', marks: marksAt(BASE, { filed: 0, stopped: 2000, detected: 2001, connected: 2002, data: 2040 }) },
-  { id: 'mig-globex', orgId: 'GLOBEX@AdobeOrg', ticketKey: 'MIG-2', marks: marksAt(BASE, { filed: 10, stopped: 3000, connected: 3020 }) },
-  { id: 'mig-initech', orgId: 'INITECH@AdobeOrg', ticketKey: 'MIG-3', status: 'waiting', marks: marksAt(BASE, { filed: 20 }) },
+  {
+    id: 'mig-acme',
+    orgId: 'ACME@AdobeOrg',
+    ticketKey: 'MIG-1',
+    marks: marksAt(BASE, { filed: 0, stopped: 2000, detected: 2001, connected: 2002, data: 2040 }),
+  },
+  {
+    id: 'mig-globex',
+    orgId: 'GLOBEX@AdobeOrg',
+    ticketKey: 'MIG-2',
+    marks: marksAt(BASE, { filed: 10, stopped: 3000, connected: 3020 }),
+  },
+  {
+    id: 'mig-initech',
+    orgId: 'INITECH@AdobeOrg',
+    ticketKey: 'MIG-3',
+    status: 'waiting',
+    marks: marksAt(BASE, { filed: 20 }),
+  },
 ];
 MIGRATIONS[1]!.marks!.legacy_stopped!.override = { by: 'ops@example', reason: 'changelog shows the real stop' };
 

@@ -10,8 +10,18 @@ let db: string;
 
 beforeAll(async () => {
   db = await seededDb([
-    { id: 'a', orgId: 'A@AdobeOrg', marks: marksAt(BASE, { filed: 0, stopped: 1440, detected: 1441, connected: 1442, data: 1460 }) },
-    { id: 'b', orgId: 'B@AdobeOrg', createdAt: '2026-03-20T10:00:00Z', status: 'waiting', marks: marksAt('2026-03-20T10:00:00Z', { filed: 0 }) },
+    {
+      id: 'a',
+      orgId: 'A@AdobeOrg',
+      marks: marksAt(BASE, { filed: 0, stopped: 1440, detected: 1441, connected: 1442, data: 1460 }),
+    },
+    {
+      id: 'b',
+      orgId: 'B@AdobeOrg',
+      createdAt: '2026-03-20T10:00:00Z',
+      status: 'waiting',
+      marks: marksAt('2026-03-20T10:00:00Z', { filed: 0 }),
+    },
   ]);
 });
 
@@ -51,16 +61,23 @@ describe('cutover report', () => {
     const file = path.join(tempDir(), 'holidays.txt');
     fs.writeFileSync(file, '# national holidays\n2026-03-03\n');
     const plain = JSON.parse((await runCli(['--db', db, 'report', '--json', '--id', 'a'])).stdout);
-    const holiday = JSON.parse((await runCli(['--db', db, 'report', '--format', 'json', '--id', 'a', '--holidays', file])).stdout);
+    const holiday = JSON.parse(
+      (await runCli(['--db', db, 'report', '--format', 'json', '--id', 'a', '--holidays', file])).stdout,
+    );
     expect(plain.migrations[0].figures.turnaroundBusinessDays).toBe(1);
     expect(holiday.migrations[0].figures.turnaroundBusinessDays).toBe(0);
     fs.writeFileSync(file, '["2026-03-03"]');
-    const json = JSON.parse((await runCli(['--db', db, 'report', '--format', 'json', '--id', 'a', '--holidays', file])).stdout);
+    const json = JSON.parse(
+      (await runCli(['--db', db, 'report', '--format', 'json', '--id', 'a', '--holidays', file])).stdout,
+    );
     expect(json.holidays).toEqual(['2026-03-03']);
   });
 
   it('accepts dates and instants with offsets for --since/--until, and filters --org/--status', async () => {
-    const ids = async (...flags: string[]) => JSON.parse((await runCli(['--db', db, 'report', '--json', ...flags])).stdout).migrations.map((m: { id: string }) => m.id);
+    const ids = async (...flags: string[]) =>
+      JSON.parse((await runCli(['--db', db, 'report', '--json', ...flags])).stdout).migrations.map(
+        (m: { id: string }) => m.id,
+      );
     expect(await ids('--since', '2026-03-10')).toEqual(['b']);
     expect(await ids('--until', '2026-03-20T11:00:00+0100')).toEqual(['a']);
     expect(await ids('--org', 'B@AdobeOrg')).toEqual(['b']);
@@ -82,14 +99,20 @@ describe('cutover report', () => {
     const secretDb = await seededDb([
       {
         id: 'secretive',
-        plan: { orgId: 'S@AdobeOrg', destination: { name: 'ECA', tokenEnv: 'CUTOVER_ECA_TOKEN' }, ticketSlaBusinessDays: 6 },
+        plan: {
+          orgId: 'S@AdobeOrg',
+          destination: { name: 'ECA', tokenEnv: 'CUTOVER_ECA_TOKEN' },
+          ticketSlaBusinessDays: 6,
+        },
         marks: marksAt(BASE, { filed: 0, stopped: 60, connected: 62 }),
       },
     ]);
     const dir = tempDir();
     for (const format of ['table', 'json', 'csv', 'md', 'html']) {
       const out = path.join(dir, `report.${format}`);
-      const r = await runCli(['--db', secretDb, 'report', '--format', format, '--out', out], { CUTOVER_ECA_TOKEN: secret });
+      const r = await runCli(['--db', secretDb, 'report', '--format', format, '--out', out], {
+        CUTOVER_ECA_TOKEN: secret,
+      });
       expect(r.code).toBe(0);
       const text = fs.readFileSync(out, 'utf8');
       expect(text).toContain('secretive');

@@ -45,7 +45,14 @@ function randomMigration(i: number, rand: () => number): SeedMigration {
   }
   const status: MigrationStatus = pick(STATUSES);
   const plan = rand() < 0.1 ? { ticketSlaBusinessDays: 'six' } : { ticketSlaBusinessDays: 1 + Math.floor(rand() * 10) };
-  return { id: `mig-${String(i).padStart(4, '0')}`, orgId: `ORG${i % 7}@AdobeOrg`, status, createdAt: new Date(created).toISOString(), marks, plan };
+  return {
+    id: `mig-${String(i).padStart(4, '0')}`,
+    orgId: `ORG${i % 7}@AdobeOrg`,
+    status,
+    createdAt: new Date(created).toISOString(),
+    marks,
+    plan,
+  };
 }
 
 let file: string;
@@ -66,7 +73,10 @@ const QUERIES: [string, Partial<ReportQuery>][] = [
   ['one org', { orgId: 'ORG3@AdobeOrg' }],
   ['waiting only', { status: 'waiting' }],
   ['February', { since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' }],
-  ['holidays and another now', { holidays: ['2026-02-16', '2026-03-06', '2026-03-09'], now: '2026-03-10T00:00:00.000Z' }],
+  [
+    'holidays and another now',
+    { holidays: ['2026-02-16', '2026-03-06', '2026-03-09'], now: '2026-03-10T00:00:00.000Z' },
+  ],
   ['nothing matches', { orgId: 'NOBODY@AdobeOrg' }],
 ];
 

@@ -32,7 +32,17 @@ export async function seed(store: SqliteStore, m: SeedMigration): Promise<void> 
   const at = m.createdAt ?? '2026-03-02T09:00:00Z';
   const orgId = m.orgId ?? 'ORG1@AdobeOrg';
   const plan = m.plan ?? { orgId, ticketSlaBusinessDays: 6 };
-  await store.create({ id: m.id, orgId, plan, machineVersion: 'm1', xstateVersion: '5.33.3', state: 'planned', status: 'active', at, journal: [] });
+  await store.create({
+    id: m.id,
+    orgId,
+    plan,
+    machineVersion: 'm1',
+    xstateVersion: '5.33.3',
+    state: 'planned',
+    status: 'active',
+    at,
+    journal: [],
+  });
   await store.commitTransition(m.id, {
     snapshot: { value: m.state ?? 'done' },
     machineVersion: 'm1',
@@ -96,13 +106,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}, now = 
 }
 
 /** Marks of a complete migration, as offsets in minutes from a base instant. */
-export function marksAt(base: string, minutes: { filed?: number; stopped?: number; detected?: number; connected?: number; data?: number }): Marks {
-  const at = (m: number | undefined) => (m === undefined ? undefined : new Date(Date.parse(base) + m * 60_000).toISOString());
+export function marksAt(
+  base: string,
+  minutes: { filed?: number; stopped?: number; detected?: number; connected?: number; data?: number },
+): Marks {
+  const at = (m: number | undefined) =>
+    m === undefined ? undefined : new Date(Date.parse(base) + m * 60_000).toISOString();
   const marks: Marks = {};
   if (minutes.filed !== undefined) marks.ticket_filed = { at: at(minutes.filed)!, source: 'jira.created' };
   if (minutes.stopped !== undefined) marks.legacy_stopped = { at: at(minutes.stopped)!, source: 'jira.resolutiondate' };
-  if (minutes.detected !== undefined) marks.resolution_detected = { at: at(minutes.detected)!, source: 'cutover.clock' };
-  if (minutes.connected !== undefined) marks.connection_established = { at: at(minutes.connected)!, source: 'flowservice.createdAt' };
+  if (minutes.detected !== undefined)
+    marks.resolution_detected = { at: at(minutes.detected)!, source: 'cutover.clock' };
+  if (minutes.connected !== undefined)
+    marks.connection_established = { at: at(minutes.connected)!, source: 'flowservice.createdAt' };
   if (minutes.data !== undefined) marks.first_data = { at: at(minutes.data)!, source: 'aam.segment' };
   return marks;
 }

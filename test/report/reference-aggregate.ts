@@ -8,10 +8,19 @@ export function referenceAggregate(rows: ReportRow[]): Aggregate {
     if (values.length === 0) return { count: 0, median: null, p95: null, max: null, total: null };
     const sorted = [...values].sort((a, b) => a - b);
     const at = (p: number) => sorted[quantileOffset(p, sorted.length)] ?? null;
-    return { count: sorted.length, median: at(50), p95: at(95), max: sorted[sorted.length - 1] ?? null, total: sorted.reduce((a, b) => a + b, 0) };
+    return {
+      count: sorted.length,
+      median: at(50),
+      p95: at(95),
+      max: sorted[sorted.length - 1] ?? null,
+      total: sorted.reduce((a, b) => a + b, 0),
+    };
   };
-  const value = (r: ReportRow, f: (typeof FIGURES)[number]) => (f === 'turnaroundBusinessDays' ? businessDaysOf(r) : figureMs(r, f));
-  const figures = Object.fromEntries(FIGURES.map((f) => [f, statsOf(rows.map((r) => value(r, f)).filter((v): v is number => v !== null))]));
+  const value = (r: ReportRow, f: (typeof FIGURES)[number]) =>
+    f === 'turnaroundBusinessDays' ? businessDaysOf(r) : figureMs(r, f);
+  const figures = Object.fromEntries(
+    FIGURES.map((f) => [f, statsOf(rows.map((r) => value(r, f)).filter((v): v is number => v !== null))]),
+  );
   const histogram = histogramBuckets().map((b) => ({
     ...b,
     count: rows.filter((r) => {
@@ -20,5 +29,11 @@ export function referenceAggregate(rows: ReportRow[]): Aggregate {
     }).length,
   }));
   const count = (p: (r: ReportRow) => boolean) => rows.filter(p).length;
-  return { count: rows.length, stalled: count((r) => r.stalled), overridden: count((r) => r.overridden.length > 0), figures, histogram } as Aggregate;
+  return {
+    count: rows.length,
+    stalled: count((r) => r.stalled),
+    overridden: count((r) => r.overridden.length > 0),
+    figures,
+    histogram,
+  } as Aggregate;
 }

@@ -10,8 +10,17 @@ const BASE = '2026-03-02T09:00:00Z';
 let source: SqliteReportSource;
 
 beforeAll(async () => {
-  const overridden = marksAt(BASE, { filed: 0, stopped: 2 * 1440, detected: 2 * 1440 + 1, connected: 2 * 1440 + 3, data: 2 * 1440 + 40 });
-  overridden.legacy_stopped = { ...overridden.legacy_stopped!, override: { by: 'ana@ops', reason: 'late | "resolutiondate"\n=see changelog' } };
+  const overridden = marksAt(BASE, {
+    filed: 0,
+    stopped: 2 * 1440,
+    detected: 2 * 1440 + 1,
+    connected: 2 * 1440 + 3,
+    data: 2 * 1440 + 40,
+  });
+  overridden.legacy_stopped = {
+    ...overridden.legacy_stopped!,
+    override: { by: 'ana@ops', reason: 'late | "resolutiondate"\n=see changelog' },
+  };
   source = openReportSource(
     await seededDb([
       { id: 'full', marks: marksAt(BASE, { filed: 0, stopped: 1440, detected: 1441, connected: 1442, data: 1470 }) },
@@ -34,7 +43,14 @@ describe('renderers', () => {
     expect(doc.aggregate.count).toBe(3);
     expect(doc.migrations.map((m: { id: string }) => m.id)).toEqual(['full', 'overridden', 'waiting']);
     const waiting = doc.migrations[2];
-    expect(waiting.figures).toEqual({ downtimeMs: null, detectionLagMs: null, executionTimeMs: null, dataGapMs: null, turnaroundMs: null, turnaroundBusinessDays: null });
+    expect(waiting.figures).toEqual({
+      downtimeMs: null,
+      detectionLagMs: null,
+      executionTimeMs: null,
+      dataGapMs: null,
+      turnaroundMs: null,
+      turnaroundBusinessDays: null,
+    });
     expect(waiting.marks.legacy_stopped).toBeNull();
     expect(doc.migrations[1].marks.legacy_stopped.override.by).toBe('ana@ops');
     expect(doc.migrations[1].overridden).toEqual(['legacy_stopped']);
@@ -59,7 +75,9 @@ describe('renderers', () => {
 
   it('table: n/a for missing values, * for an overridden mark, aggregate first', async () => {
     const text = await render('table');
-    expect(text).toMatch(/^Downtime report\. Scope: all migrations\. 3 migrations, 1 stalled, 1 with operator-overridden marks/);
+    expect(text).toMatch(
+      /^Downtime report\. Scope: all migrations\. 3 migrations, 1 stalled, 1 with operator-overridden marks/,
+    );
     const waiting = text.split('\n').find((l) => l.startsWith('waiting '))!;
     expect(waiting).toContain('n/a');
     expect(waiting).not.toMatch(/\b0 ms\b|NaN/);

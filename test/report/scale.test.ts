@@ -27,17 +27,29 @@ function seedLarge(file: string): void {
     `INSERT INTO migrations (id, org_id, plan, machine_version, xstate_version, state, status, created_at, updated_at, progress_at)
      VALUES (?, ?, '{"ticketSlaBusinessDays":6}', 'm1', '5.33.3', 'done', ?, ?, ?, ?)`,
   );
-  const insertMark = db.prepare(`INSERT INTO marks (migration_id, name, at, source, recorded_at) VALUES (?, ?, ?, 'seed', ?)`);
-  const insertJournal = db.prepare(`INSERT INTO journal (migration_id, kind, at, name, data) VALUES (?, 'transition', ?, 'SEEDED', '{"n":1}')`);
+  const insertMark = db.prepare(
+    `INSERT INTO marks (migration_id, name, at, source, recorded_at) VALUES (?, ?, ?, 'seed', ?)`,
+  );
+  const insertJournal = db.prepare(
+    `INSERT INTO journal (migration_id, kind, at, name, data) VALUES (?, 'transition', ?, 'SEEDED', '{"n":1}')`,
+  );
   const start = Date.parse('2025-01-01T00:00:00Z');
   db.transaction(() => {
     for (let i = 0; i < MIGRATIONS; i++) {
       const id = `m${String(i).padStart(6, '0')}`;
       const t0 = start + i * 300_000;
       const created = new Date(t0).toISOString();
-      insertMigration.run(id, `ORG${i % 50}@AdobeOrg`, i % 10 === 0 ? 'waiting' : 'completed', created, created, created);
+      insertMigration.run(
+        id,
+        `ORG${i % 50}@AdobeOrg`,
+        i % 10 === 0 ? 'waiting' : 'completed',
+        created,
+        created,
+        created,
+      );
       const marks = i % 10 === 0 ? 1 : MARKS.length; // every tenth is still waiting on its ticket
-      for (let k = 0; k < marks; k++) insertMark.run(id, MARKS[k], new Date(t0 + ((OFFSETS[k] ?? 0) + (i % 97) * k) * 60_000).toISOString(), created);
+      for (let k = 0; k < marks; k++)
+        insertMark.run(id, MARKS[k], new Date(t0 + ((OFFSETS[k] ?? 0) + (i % 97) * k) * 60_000).toISOString(), created);
       for (let j = 0; j < JOURNAL_PER_MIGRATION; j++) insertJournal.run(id, created);
     }
   })();
@@ -73,23 +85,27 @@ describe(`report over ${MIGRATIONS.toLocaleString('en')} migrations`, () => {
     expect(agg.stalled).toBe(MIGRATIONS / 10);
   }, 60_000);
 
-  it.each<ReportFormat>(['json', 'html'])('streams the %s report with a flat heap', async (format) => {
-    const sink = new MeasuringSink();
-    const sampled: ReportSource = {
-      *rows(q) {
-        let n = 0;
-        for (const row of source.rows(q)) {
-          if (++n % 1_000 === 0) sink.peakHeap = Math.max(sink.peakHeap, process.memoryUsage().heapUsed);
-          yield row;
-        }
-      },
-      snapshot: (fn) => source.snapshot(fn),
-      close: () => source.close(),
-    };
-    const before = process.memoryUsage().heapUsed;
-    await renderReport(format, sampled, { query: query(), timelineCap: 2_000 }, sink);
-    expect(sink.bytes).toBeGreaterThan(MIGRATIONS * 100);
-    // Holding 100,000 rows would cost hundreds of MB; streaming stays within a few chunks and GC slack.
-    expect(sink.peakHeap - before).toBeLessThan(96 * 1024 * 1024);
-  }, 120_000);
+  it.each<ReportFormat>(['json', 'html'])(
+    'streams the %s report with a flat heap',
+    async (format) => {
+      const sink = new MeasuringSink();
+      const sampled: ReportSource = {
+        *rows(q) {
+          let n = 0;
+          for (const row of source.rows(q)) {
+            if (++n % 1_000 === 0) sink.peakHeap = Math.max(sink.peakHeap, process.memoryUsage().heapUsed);
+            yield row;
+          }
+        },
+        snapshot: (fn) => source.snapshot(fn),
+        close: () => source.close(),
+      };
+      const before = process.memoryUsage().heapUsed;
+      await renderReport(format, sampled, { query: query(), timelineCap: 2_000 }, sink);
+      expect(sink.bytes).toBeGreaterThan(MIGRATIONS * 100);
+      // Holding 100,000 rows would cost hundreds of MB; streaming stays within a few chunks and GC slack.
+      expect(sink.peakHeap - before).toBeLessThan(96 * 1024 * 1024);
+    },
+    120_000,
+  );
 });

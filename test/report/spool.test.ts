@@ -72,7 +72,13 @@ describe('RowSpool', () => {
     const spool = new RowSpool(missing);
     expect(() => {
       for (let i = 0; i < 10_000; i++) spool.write(`${'z'.repeat(100)}\n`);
-    }).toThrow(expect.objectContaining({ code: 'REPORT_TMPDIR', message: expect.stringContaining(missing), hint: expect.stringContaining('TMPDIR') }));
+    }).toThrow(
+      expect.objectContaining({
+        code: 'REPORT_TMPDIR',
+        message: expect.stringContaining(missing),
+        hint: expect.stringContaining('TMPDIR'),
+      }),
+    );
     spool.close();
   });
 

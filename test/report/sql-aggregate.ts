@@ -6,9 +6,22 @@ import Database from 'better-sqlite3';
 import { businessDaysBetween } from '../../src/core/business-days.js';
 import { isTicketPastSla, tryParseInstant } from '../../src/core/time.js';
 import type { MarkName } from '../../src/core/types.js';
-import { FIGURES, histogramBuckets, type Aggregate, type Figure, type ReportQuery, type Stats } from '../../src/report/source.js';
+import {
+  FIGURES,
+  histogramBuckets,
+  type Aggregate,
+  type Figure,
+  type ReportQuery,
+  type Stats,
+} from '../../src/report/source.js';
 
-const ALIAS: Record<MarkName, string> = { ticket_filed: 'f', legacy_stopped: 's', resolution_detected: 'd', connection_established: 'c', first_data: 'x' };
+const ALIAS: Record<MarkName, string> = {
+  ticket_filed: 'f',
+  legacy_stopped: 's',
+  resolution_detected: 'd',
+  connection_established: 'c',
+  first_data: 'x',
+};
 const MARK_NAMES = Object.keys(ALIAS) as MarkName[];
 const BUCKETS = histogramBuckets();
 
@@ -19,7 +32,8 @@ const FROM = `FROM migrations m
   ${MARK_NAMES.map((n) => `LEFT JOIN marks ${ALIAS[n]} ON ${ALIAS[n]}.migration_id = m.id AND ${ALIAS[n]}.name = '${n}'`).join('\n  ')}
   WHERE ${WHERE}`;
 const SLA = `cutover_sla(json_extract(m.plan, '$.ticketSlaBusinessDays'))`;
-const ms = (from: string, to: string) => `CAST(ROUND((julianday(${to}.at) - julianday(${from}.at)) * 86400000.0) AS INTEGER)`;
+const ms = (from: string, to: string) =>
+  `CAST(ROUND((julianday(${to}.at) - julianday(${from}.at)) * 86400000.0) AS INTEGER)`;
 
 function bucketTest(fromMs: number | null, toMs: number | null): string {
   const parts = [fromMs === null ? null : `downtime >= ${fromMs}`, toMs === null ? null : `downtime < ${toMs}`];
@@ -55,7 +69,13 @@ const numOrNull = (v: unknown): number | null => (typeof v === 'number' ? v : nu
 function figureStats(f: Figure, row: SqlRow): Stats {
   const count = num(row[`${f}_count`]);
   const [median, p95] = JSON.parse(String(row[`${f}_quantiles`] ?? '[null,null]')) as [unknown, unknown];
-  return { count, median: numOrNull(median), p95: numOrNull(p95), max: numOrNull(row[`${f}_max`]), total: count === 0 ? null : numOrNull(row[`${f}_total`]) };
+  return {
+    count,
+    median: numOrNull(median),
+    p95: numOrNull(p95),
+    max: numOrNull(row[`${f}_max`]),
+    total: count === 0 ? null : numOrNull(row[`${f}_total`]),
+  };
 }
 
 function slaBusinessDays(value: unknown): number {
@@ -73,10 +93,21 @@ export function sqlAggregate(file: string, q: ReportQuery): Aggregate {
       const end = typeof to === 'string' ? tryParseInstant(to) : null;
       return start === null || end === null ? null : businessDaysBetween(start, end, holidays(json));
     });
-    db.function('cutover_past_sla', { deterministic: true }, (filed: unknown, now: unknown, sla: unknown, json: unknown) =>
-      isTicketPastSla(String(filed), String(now), Number(sla), holidays(json)) ? 1 : 0,
+    db.function(
+      'cutover_past_sla',
+      { deterministic: true },
+      (filed: unknown, now: unknown, sla: unknown, json: unknown) =>
+        isTicketPastSla(String(filed), String(now), Number(sla), holidays(json)) ? 1 : 0,
     );
-    const params = { since: q.since ?? null, until: q.until ?? null, org_id: q.orgId ?? null, status: q.status ?? null, id: q.id ?? null, now: q.now, holidays: JSON.stringify(q.holidays) };
+    const params = {
+      since: q.since ?? null,
+      until: q.until ?? null,
+      org_id: q.orgId ?? null,
+      status: q.status ?? null,
+      id: q.id ?? null,
+      now: q.now,
+      holidays: JSON.stringify(q.holidays),
+    };
     const row = db.prepare<[SqlRow], SqlRow>(AGGREGATE_SQL).get(params) ?? {};
     const figures = Object.fromEntries(FIGURES.map((f) => [f, figureStats(f, row)])) as Record<Figure, Stats>;
     const histogram = BUCKETS.map((b, i) => ({ ...b, count: num(row[`bucket_${i}`]) }));

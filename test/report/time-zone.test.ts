@@ -40,7 +40,7 @@ const rows = (now: string) => {
   return new Map([...source.rows(q)].map((m) => [m.id, toReportRow(m, q)] as const));
 };
 
-describe('business days in the plan\'s time zone', () => {
+describe("business days in the plan's time zone", () => {
   it('counts the turnaround on Los Angeles dates: Friday to Monday is 1 business day there, 2 in UTC', () => {
     const byId = rows(MONDAY_NOON_LA);
     expect(byId.get('done-la')!.downtime.turnaroundBusinessDays?.days).toBe(1);
@@ -72,7 +72,7 @@ describe('business days in the plan\'s time zone', () => {
     expect((await md('done-utc')).stdout).toContain('listed holidays (UTC dates)._');
   });
 
-  it('cutover list --stalled flags the UTC plan\'s ticket and not the Los Angeles one', async () => {
+  it("cutover list --stalled flags the UTC plan's ticket and not the Los Angeles one", async () => {
     const run = await runCli(['--db', db, 'list', '--stalled', '--json'], {}, MONDAY_NOON_LA);
     expect(run.code).toBe(0);
     const listed = JSON.parse(run.stdout) as ListRow[];

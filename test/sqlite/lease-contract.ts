@@ -54,7 +54,10 @@ export function leaseContract(current: Current): void {
         store.settleOperatorEvent('m-1', { seq, at: at(2), outcome: { status: 'withdrawn', why: 'x' } }, stale),
       ];
       for (const refusal of refusals) {
-        const err = await refusal.then(() => null, (e: unknown) => e);
+        const err = await refusal.then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(FencedError);
         expect(err).toMatchObject({ code: 'LEASE_LOST', exitCode: 5, heldBy: { holder: 'ana@host-a:1', nonce: 'n1' } });
       }
@@ -71,7 +74,7 @@ export function leaseContract(current: Current): void {
       expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start']);
     });
 
-    it('refuses a fenced write once the lease expired by the store\'s clock, whatever the runner\'s time', async () => {
+    it("refuses a fenced write once the lease expired by the store's clock, whatever the runner's time", async () => {
       clock.set(60);
       const late = store.appendJournal('m-1', [{ ...entry, at: at(1) }], mine);
       await expect(late).rejects.toMatchObject({ code: 'LEASE_LOST' });
@@ -79,7 +82,7 @@ export function leaseContract(current: Current): void {
     });
   });
 
-  describe('lease expiry by the store\'s clock', () => {
+  describe("lease expiry by the store's clock", () => {
     it('does not let a runner whose clock runs 10 minutes ahead take over a live lease', async () => {
       const { store, clock } = current();
       await store.create(newMigration('m-1'));
@@ -89,7 +92,10 @@ export function leaseContract(current: Current): void {
       clock.set(0.5);
       const ahead = new FakeClock(clock.now() + 10 * 60_000);
       const stealing = acquire({ ...base, clock: ahead, holder: 'bo@host-b:2' }, 'm-1');
-      const err = await stealing.then(() => null, (e: unknown) => e);
+      const err = await stealing.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ code: 'LOCKED', exitCode: 5 });
       expect((err as Error).message).toContain('ana@host-a:1');
       expect(await store.currentLease('m-1')).toMatchObject({ holder: 'ana@host-a:1', expiresAt: at(1) });

@@ -36,14 +36,34 @@ describe('migrator', () => {
   it('brings a fresh database to the current schema, once', () => {
     const db = openDatabase(path.join(tempDir(), 'cutover.db'));
     try {
-      expect(pendingMigrations(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox', '0004_listing_time_zone']);
+      expect(pendingMigrations(db)).toEqual([
+        '0001_init',
+        '0002_listing_index',
+        '0003_operator_inbox',
+        '0004_listing_time_zone',
+      ]);
       expect(migrate(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox', '0004_listing_time_zone']);
       expect(migrate(db)).toEqual([]);
       expect(pendingMigrations(db)).toEqual([]);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(expect.arrayContaining(['effects', 'journal', 'leases', 'marks', 'migrations', 'operator_inbox', 'schema_migrations']));
-      const sha = createHash('sha256').update(fs.readFileSync(path.join(MIGRATIONS_DIR, '0001_init.sql'), 'utf8')).digest('hex');
-      expect(db.prepare('SELECT name, sha256 FROM schema_migrations').all()).toContainEqual({ name: '0001_init', sha256: sha });
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'effects',
+          'journal',
+          'leases',
+          'marks',
+          'migrations',
+          'operator_inbox',
+          'schema_migrations',
+        ]),
+      );
+      const sha = createHash('sha256')
+        .update(fs.readFileSync(path.join(MIGRATIONS_DIR, '0001_init.sql'), 'utf8'))
+        .digest('hex');
+      expect(db.prepare('SELECT name, sha256 FROM schema_migrations').all()).toContainEqual({
+        name: '0001_init',
+        sha256: sha,
+      });
     } finally {
       db.close();
     }
@@ -54,12 +74,17 @@ describe('migrator', () => {
     const file = path.join(tempDir(), 'cutover.db');
     await openStore(file, dir).close();
     fs.writeFileSync(path.join(dir, '0901_notes.sql'), 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n');
-    fs.writeFileSync(path.join(dir, '0902_broken.sql'), 'CREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n');
+    fs.writeFileSync(
+      path.join(dir, '0902_broken.sql'),
+      'CREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    );
     const db = openDatabase(file);
     try {
       expect(() => migrate(db, dir)).toThrow(/nowhere/);
       expect(pendingMigrations(db, dir)).toEqual(['0902_broken']);
-      expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('notes', 'half')").pluck().all()).toEqual(['notes']);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('notes', 'half')").pluck().all()).toEqual([
+        'notes',
+      ]);
     } finally {
       db.close();
     }

@@ -45,7 +45,10 @@ describe('openDatabase permissions', () => {
 describe('a file that is not a SQLite database', () => {
   const cases: [string, () => Buffer][] = [
     ['random bytes', () => randomBytes(4096)],
-    ['a SQLite header over garbage', () => Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(4080)])],
+    [
+      'a SQLite header over garbage',
+      () => Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(4080)]),
+    ],
     ['a truncated header', () => Buffer.from('SQLite format 3\0', 'latin1')],
   ];
   for (const [name, content] of cases) {

@@ -33,7 +33,11 @@ describe('openReadOnlyStore', () => {
     const file = path.join(tempDir(), 'state.db');
     await openStore(file).close();
     const raw = new Database(file);
-    raw.prepare("INSERT INTO schema_migrations (name, sha256, applied_at) VALUES ('9999_future', 'x', '2030-01-01T00:00:00.000Z')").run();
+    raw
+      .prepare(
+        "INSERT INTO schema_migrations (name, sha256, applied_at) VALUES ('9999_future', 'x', '2030-01-01T00:00:00.000Z')",
+      )
+      .run();
     raw.close();
     const before = sha256File(file);
     expect(() => openReadOnlyStore(file)).toThrow(StoreError);

@@ -28,7 +28,8 @@ function run(command: string[], env: Record<string, string> = {}): Promise<Run> 
   return new Promise((resolve) => {
     const options = { cwd: repoRoot, env: { ...ENV, HOME: dir, ...env }, timeout: 90_000 };
     execFile(command[0]!, command.slice(1), options, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -92,12 +93,26 @@ const chattr = (flag: string) => (paths: string[]) => {
   expect(spawnSync('chattr', [flag, ...paths]).status).toBe(0);
 };
 const WAYS: [string, ReadOnlyWay][] = [
-  ['run as user nobody, the folder owned by root', {
-    why: whyNoRunuser, user: () => 'nobody', cli: asNobody, lock: () => {}, unlock: () => {},
-  }],
-  ['the folder and files immutable (chattr +i)', {
-    why: whyNoChattr, user: () => os.userInfo().username, cli: cutover, lock: chattr('+i'), unlock: chattr('-i'),
-  }],
+  [
+    'run as user nobody, the folder owned by root',
+    {
+      why: whyNoRunuser,
+      user: () => 'nobody',
+      cli: asNobody,
+      lock: () => {},
+      unlock: () => {},
+    },
+  ],
+  [
+    'the folder and files immutable (chattr +i)',
+    {
+      why: whyNoChattr,
+      user: () => os.userInfo().username,
+      cli: cutover,
+      lock: chattr('+i'),
+      unlock: chattr('-i'),
+    },
+  ],
 ];
 
 describe('a read-only data folder', () => {
@@ -179,8 +194,8 @@ describe('a full disk', () => {
     const read = (name: string) => fs.readFileSync(path.join(out, name), 'utf8').trim();
 
     expect(read('import.code'), read('import.err')).toBe('1');
-    const full = `^error: ${disk}/state\\.db: the disk is full \\(\\d+ (bytes|KB) free at ${disk}\\); ` +
-      'nothing was written$';
+    const full =
+      `^error: ${disk}/state\\.db: the disk is full \\(\\d+ (bytes|KB) free at ${disk}\\); ` + 'nothing was written$';
     expect(read('import.err')).toMatch(new RegExp(full, 'm'));
     expect(read('import.err')).toContain(`hint: free some space on that disk (df -h ${disk}), or point --db`);
     expect(read('import.err')).toMatch(cause);
@@ -212,7 +227,8 @@ describe('a database with zeroed pages', () => {
     expect(list.stdout).toContain(id);
     const shown = await cutover('show', id, '--db', file);
     expect(shown.code, show(shown)).toBe(1);
-    const damaged = `^error: ${file} is damaged \\(SQLITE_CORRUPT: database disk image is malformed\\); ` +
+    const damaged =
+      `^error: ${file} is damaged \\(SQLITE_CORRUPT: database disk image is malformed\\); ` +
       'cutover changed nothing$';
     expect(shown.stderr).toMatch(new RegExp(damaged, 'm'));
     expect(shown.stderr).toContain('hint: restore the file from a backup, or `cutover import` a support bundle');

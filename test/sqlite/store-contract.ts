@@ -44,7 +44,10 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
 
       it('writes the first snapshot with the new migration', async () => {
         await store.create(newMigration('m-1', { snapshot: { value: 'draft', context: { n: 1 } } }));
-        expect(await store.get('m-1')).toMatchObject({ snapshot: { value: 'draft', context: { n: 1 } }, state: 'planned' });
+        expect(await store.get('m-1')).toMatchObject({
+          snapshot: { value: 'draft', context: { n: 1 } },
+          state: 'planned',
+        });
       });
 
       it('refuses a duplicate id', async () => {
@@ -63,7 +66,7 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         expect(await store.list({ status: 'completed' })).toEqual([]);
       });
 
-      it('summarises the plan\'s sla.timeZone when it is a string, null otherwise', async () => {
+      it("summarises the plan's sla.timeZone when it is a string, null otherwise", async () => {
         await store.create(newMigration('a', { at: at(0), plan: { sla: { timeZone: 'America/Los_Angeles' } } }));
         await store.create(newMigration('b', { at: at(1), plan: { sla: { timeZone: 7 } } }));
         await store.create(newMigration('c', { at: at(2), plan: { ticketSlaBusinessDays: 3 } }));
@@ -71,24 +74,41 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         expect(Object.fromEntries(byId)).toEqual({ a: 'America/Los_Angeles', b: null, c: null });
       });
 
-      it('summarises what list returns, in the same order, with marks, lease and the plan\'s service level', async () => {
+      it("summarises what list returns, in the same order, with marks, lease and the plan's service level", async () => {
         await store.create(newMigration('a', { at: at(0), plan: { ticketSlaBusinessDays: 3, audiences: [] } }));
-        await store.create(newMigration('b', { at: at(5), orgId: 'ORG2@AdobeOrg', plan: { ticketSlaBusinessDays: '3' } }));
+        await store.create(
+          newMigration('b', { at: at(5), orgId: 'ORG2@AdobeOrg', plan: { ticketSlaBusinessDays: '3' } }),
+        );
         await store.create(newMigration('c', { at: at(2), plan: { ticketSlaBusinessDays: 2.5 } }));
         const stopped = { at: at(8), source: 'jira.resolutiondate' };
-        await store.commitTransition('a', transition({ at: at(9), status: 'waiting', marks: { legacy_stopped: stopped } }));
+        await store.commitTransition(
+          'a',
+          transition({ at: at(9), status: 'waiting', marks: { legacy_stopped: stopped } }),
+        );
         await store.acquireLease(lease('c', 'n1', 60));
-        for (const filter of [{}, { status: 'active' as const }, { orgId: 'ORG2@AdobeOrg' }, { status: 'completed' as const }]) {
+        for (const filter of [
+          {},
+          { status: 'active' as const },
+          { orgId: 'ORG2@AdobeOrg' },
+          { status: 'completed' as const },
+        ]) {
           const records = await store.list(filter);
           const { summaries, total } = await store.summaries(filter);
           expect(total).toBe(records.length);
           expect(summaries.map((s) => s.id)).toEqual(records.map((r) => r.id));
-          for (const [i, { plan: _plan, snapshot: _snapshot, ...rest }] of records.entries()) expect(summaries[i]).toMatchObject(rest);
+          for (const [i, { plan: _plan, snapshot: _snapshot, ...rest }] of records.entries())
+            expect(summaries[i]).toMatchObject(rest);
         }
         expect(await store.summaries({}, 2)).toMatchObject({ total: 3, summaries: [{ id: 'a' }, { id: 'b' }] });
         expect((await store.summaries({ status: 'active' }, 1)).summaries[0]!.marks).toEqual({});
         const [a, b, c] = (await store.summaries()).summaries;
-        expect(a).toMatchObject({ id: 'a', planSlaBusinessDays: 3, marks: { legacy_stopped: stopped }, lease: null, status: 'waiting' });
+        expect(a).toMatchObject({
+          id: 'a',
+          planSlaBusinessDays: 3,
+          marks: { legacy_stopped: stopped },
+          lease: null,
+          status: 'waiting',
+        });
         expect(b).toMatchObject({ id: 'b', planSlaBusinessDays: null }); // a string is not a number of days
         expect(c).toMatchObject({ id: 'c', planSlaBusinessDays: null, lease: { nonce: 'n1', expiresAt: at(60) } });
         expect(a).not.toHaveProperty('snapshot');
@@ -179,18 +199,41 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         await store.create(newMigration('a'));
         await store.create(newMigration('b', { journal: [] }));
         await store.appendJournal('b', [{ kind: 'event', at: at(1), name: 'TICK' }]);
-        await store.appendJournal('a', [{ kind: 'operator', at: at(2), name: 'skip', actor: 'bo', reason: 'ok', data: null }]);
+        await store.appendJournal('a', [
+          { kind: 'operator', at: at(2), name: 'skip', actor: 'bo', reason: 'ok', data: null },
+        ]);
         const rows = await store.journal('a');
         expect(rows).toEqual([
-          { seq: rows[0]!.seq, migrationId: 'a', kind: 'operator', at: T0, name: 'start', actor: 'ana@host', data: { plan: 'p.yaml' } },
-          { seq: rows[1]!.seq, migrationId: 'a', kind: 'operator', at: at(2), name: 'skip', actor: 'bo', reason: 'ok', data: null },
+          {
+            seq: rows[0]!.seq,
+            migrationId: 'a',
+            kind: 'operator',
+            at: T0,
+            name: 'start',
+            actor: 'ana@host',
+            data: { plan: 'p.yaml' },
+          },
+          {
+            seq: rows[1]!.seq,
+            migrationId: 'a',
+            kind: 'operator',
+            at: at(2),
+            name: 'skip',
+            actor: 'bo',
+            reason: 'ok',
+            data: null,
+          },
         ]);
         expect(rows[1]!.seq).toBeGreaterThan(rows[0]!.seq);
-        expect(await store.journal('b')).toEqual([{ seq: expect.any(Number), migrationId: 'b', kind: 'event', at: at(1), name: 'TICK' }]);
+        expect(await store.journal('b')).toEqual([
+          { seq: expect.any(Number), migrationId: 'b', kind: 'event', at: at(1), name: 'TICK' },
+        ]);
       });
 
       it('refuses rows for an unknown migration', async () => {
-        await expect(store.appendJournal('nope', [{ kind: 'event', at: T0, name: 'X' }])).rejects.toBeInstanceOf(StoreError);
+        await expect(store.appendJournal('nope', [{ kind: 'event', at: T0, name: 'X' }])).rejects.toBeInstanceOf(
+          StoreError,
+        );
       });
     });
 
@@ -203,9 +246,13 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
 
       it('records an intent, then its outcome', async () => {
         await store.recordIntent(intent);
-        expect(await store.effects('m-1')).toEqual([{ ...intent, attempts: 1, outcomeAt: null, status: null, remoteId: null }]);
+        expect(await store.effects('m-1')).toEqual([
+          { ...intent, attempts: 1, outcomeAt: null, status: null, remoteId: null },
+        ]);
         await store.recordOutcome({ key: intent.key, status: 'created', remoteId: 'flow-9', at: at(2) });
-        expect(await store.effects('m-1')).toEqual([{ ...intent, attempts: 1, outcomeAt: at(2), status: 'created', remoteId: 'flow-9' }]);
+        expect(await store.effects('m-1')).toEqual([
+          { ...intent, attempts: 1, outcomeAt: at(2), status: 'created', remoteId: 'flow-9' },
+        ]);
         expect(await store.effects('m-2')).toEqual([]);
       });
 
@@ -236,9 +283,24 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
     describe('importMigration', () => {
       async function exported() {
         await store.create(newMigration('m-src'));
-        await store.commitTransition('m-src', transition({ marks: { ticket_filed: { at: at(1), source: 'jira.created' } } }));
-        await store.recordIntent({ migrationId: 'm-src', key: 'm-src:ticket', step: 'ticket', fingerprint: 'f', at: at(2) });
-        await store.recordIntent({ migrationId: 'm-src', key: 'm-src:ticket', step: 'ticket', fingerprint: 'f', at: at(3) });
+        await store.commitTransition(
+          'm-src',
+          transition({ marks: { ticket_filed: { at: at(1), source: 'jira.created' } } }),
+        );
+        await store.recordIntent({
+          migrationId: 'm-src',
+          key: 'm-src:ticket',
+          step: 'ticket',
+          fingerprint: 'f',
+          at: at(2),
+        });
+        await store.recordIntent({
+          migrationId: 'm-src',
+          key: 'm-src:ticket',
+          step: 'ticket',
+          fingerprint: 'f',
+          at: at(3),
+        });
         await store.recordOutcome({ key: 'm-src:ticket', status: 'created', remoteId: 'MIG-1', at: at(4) });
         const record = (await store.get('m-src'))!;
         const journal = (await store.journal('m-src')).map(({ kind, at: when, name }) => ({ kind, at: when, name }));
@@ -258,7 +320,11 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
       it('refuses an id that exists, and writes nothing when any part fails', async () => {
         const bundle = await exported();
         await expect(store.importMigration(bundle)).rejects.toBeInstanceOf(StoreError);
-        const broken = { ...bundle, record: { ...bundle.record, id: 'm-new' }, journal: [{ kind: 'event' as const, at: at(5), name: 'X', data: { n: 1n } }] };
+        const broken = {
+          ...bundle,
+          record: { ...bundle.record, id: 'm-new' },
+          journal: [{ kind: 'event' as const, at: at(5), name: 'X', data: { n: 1n } }],
+        };
         await expect(store.importMigration(broken)).rejects.toThrow();
         expect(await store.get('m-new')).toBeNull();
       });
@@ -271,8 +337,20 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
       });
       const confirm = { type: 'CONFIRM', solution: 'target', by: 'bo@desk', reason: 'checked', at: at(1) };
       const post = (over: { expiresAt?: string; migrationId?: string } = {}) =>
-        store.postOperatorEvent({ migrationId: 'm-1', event: confirm, postedAt: at(1), postedBy: 'bo@desk', expiresAt: at(2), ...over });
-      const accepted = { status: 'accepted' as const, state: 'handoff', migrationStatus: 'active' as const, by: 'ana@host:1' };
+        store.postOperatorEvent({
+          migrationId: 'm-1',
+          event: confirm,
+          postedAt: at(1),
+          postedBy: 'bo@desk',
+          expiresAt: at(2),
+          ...over,
+        });
+      const accepted = {
+        status: 'accepted' as const,
+        state: 'handoff',
+        migrationStatus: 'active' as const,
+        by: 'ana@host:1',
+      };
 
       it('keeps posted events per migration, oldest first, until they are claimed or expire', async () => {
         const first = await post();
@@ -282,8 +360,16 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         const pending = await store.pendingOperatorEvents('m-1', at(1));
         expect(pending.map((e) => e.seq)).toEqual([first, second]);
         expect(pending[0]).toEqual({
-          seq: first, migrationId: 'm-1', event: confirm, postedAt: at(1), postedBy: 'bo@desk', expiresAt: at(2),
-          claimedAt: null, claimedBy: null, settledAt: null, outcome: null,
+          seq: first,
+          migrationId: 'm-1',
+          event: confirm,
+          postedAt: at(1),
+          postedBy: 'bo@desk',
+          expiresAt: at(2),
+          claimedAt: null,
+          claimedBy: null,
+          settledAt: null,
+          outcome: null,
         });
         expect((await store.pendingOperatorEvents('m-1', at(2))).map((e) => e.seq)).toEqual([second]);
         await expect(post({ migrationId: 'nope' })).rejects.toBeInstanceOf(StoreError);
@@ -295,7 +381,11 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         expect(await store.claimOperatorEvent('m-1', seq, 'ana@host:1', at(1))).toBe(true);
         expect(await store.claimOperatorEvent('m-1', seq, 'cy@host:2', at(1))).toBe(false);
         expect(await store.pendingOperatorEvents('m-1', at(1))).toEqual([]);
-        expect(await store.operatorEvent('m-1', seq)).toMatchObject({ claimedAt: at(1), claimedBy: 'ana@host:1', settledAt: null });
+        expect(await store.operatorEvent('m-1', seq)).toMatchObject({
+          claimedAt: at(1),
+          claimedBy: 'ana@host:1',
+          settledAt: null,
+        });
         const late = await post();
         expect(await store.claimOperatorEvent('m-1', late, 'ana@host:1', at(2))).toBe(false);
       });
@@ -307,7 +397,10 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         const unclaimed = await post();
         expect(await store.withdrawOperatorEvent('m-1', unclaimed, 'gave up', at(1))).toBe(true);
         expect(await store.claimOperatorEvent('m-1', unclaimed, 'ana@host:1', at(1))).toBe(false);
-        expect(await store.operatorEvent('m-1', unclaimed)).toMatchObject({ settledAt: at(1), outcome: { status: 'withdrawn', why: 'gave up' } });
+        expect(await store.operatorEvent('m-1', unclaimed)).toMatchObject({
+          settledAt: at(1),
+          outcome: { status: 'withdrawn', why: 'gave up' },
+        });
         expect(await store.operatorEvent('m-1', 999)).toBeNull();
       });
 
@@ -315,9 +408,14 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         const seq = await post();
         await store.claimOperatorEvent('m-1', seq, 'ana@host:1', at(1));
         const bad = [{ kind: 'event' as const, at: at(1), name: 'BAD', data: { n: 1n } }];
-        await expect(store.commitTransition('m-1', transition({ journal: bad, settles: [{ seq, at: at(1), outcome: accepted }] }))).rejects.toThrow();
+        await expect(
+          store.commitTransition('m-1', transition({ journal: bad, settles: [{ seq, at: at(1), outcome: accepted }] })),
+        ).rejects.toThrow();
         expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: null, outcome: null });
-        await store.commitTransition('m-1', transition({ state: 'handoff', settles: [{ seq, at: at(1), outcome: accepted }] }));
+        await store.commitTransition(
+          'm-1',
+          transition({ state: 'handoff', settles: [{ seq, at: at(1), outcome: accepted }] }),
+        );
         expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: at(1), outcome: accepted });
         expect((await store.get('m-1'))!.state).toBe('handoff');
       });
@@ -325,7 +423,12 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
       it('settles a claimed event on its own once; a second settlement changes nothing', async () => {
         const seq = await post();
         await store.claimOperatorEvent('m-1', seq, 'ana@host:1', at(1));
-        const refused = { ...accepted, status: 'refused' as const, state: 'completed', migrationStatus: 'completed' as const };
+        const refused = {
+          ...accepted,
+          status: 'refused' as const,
+          state: 'completed',
+          migrationStatus: 'completed' as const,
+        };
         expect(await store.settleOperatorEvent('m-1', { seq, at: at(1), outcome: refused })).toBe(true);
         expect(await store.settleOperatorEvent('m-1', { seq, at: at(2), outcome: accepted })).toBe(false);
         expect(await store.operatorEvent('m-1', seq)).toMatchObject({ settledAt: at(1), outcome: refused });
@@ -339,8 +442,15 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         await store.create(newMigration('m-1'));
       });
 
-      it('grants a free lease stamped by the store\'s clock and refuses a second holder, saying who holds it', async () => {
-        const mine = { migrationId: 'm-1', nonce: 'n1', holder: 'n1@host:1', acquiredAt: at(0), heartbeatAt: at(0), expiresAt: at(5) };
+      it("grants a free lease stamped by the store's clock and refuses a second holder, saying who holds it", async () => {
+        const mine = {
+          migrationId: 'm-1',
+          nonce: 'n1',
+          holder: 'n1@host:1',
+          acquiredAt: at(0),
+          heartbeatAt: at(0),
+          expiresAt: at(5),
+        };
         expect(await store.acquireLease(lease('m-1', 'n1', 5))).toEqual({ ok: true, lease: mine });
         clock.set(1);
         expect(await store.acquireLease(lease('m-1', 'n2', 5))).toEqual({ ok: false, heldBy: mine });
@@ -349,10 +459,13 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n1', expiresAt: at(8) });
       });
 
-      it('lets another runner take a lease expired by the store\'s clock; the old holder\'s heartbeat then fails', async () => {
+      it("lets another runner take a lease expired by the store's clock; the old holder's heartbeat then fails", async () => {
         await store.acquireLease(lease('m-1', 'n1', 5));
         clock.set(5);
-        expect(await store.acquireLease(lease('m-1', 'n2', 5))).toMatchObject({ ok: true, lease: { nonce: 'n2', expiresAt: at(10) } });
+        expect(await store.acquireLease(lease('m-1', 'n2', 5))).toMatchObject({
+          ok: true,
+          lease: { nonce: 'n2', expiresAt: at(10) },
+        });
         expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(false);
       });
 
@@ -373,7 +486,12 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n2', 10), [row])).toBe(true);
         expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start', 'TAKEOVER']);
         expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(false);
-        expect(await store.currentLease('m-1')).toMatchObject({ nonce: 'n2', holder: 'n2@host:1', acquiredAt: at(1), expiresAt: at(11) });
+        expect(await store.currentLease('m-1')).toMatchObject({
+          nonce: 'n2',
+          holder: 'n2@host:1',
+          acquiredAt: at(1),
+          expiresAt: at(11),
+        });
         expect(await store.takeOverLease('m-1', 'n1', lease('m-1', 'n3', 10), [row])).toBe(false);
         expect(await store.takeOverLease('m-2', 'n2', lease('m-2', 'n3', 10), [row])).toBe(false);
         expect(await store.journal('m-1')).toHaveLength(2);
@@ -388,7 +506,7 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
         expect((await store.journal('m-1')).map((j) => j.name)).toEqual(['start', 'UNLOCK']);
       });
 
-      it('extends on heartbeat by the TTL from the store\'s now, and releases only for the holder', async () => {
+      it("extends on heartbeat by the TTL from the store's now, and releases only for the holder", async () => {
         await store.acquireLease(lease('m-1', 'n1', 5));
         clock.set(4);
         expect(await store.heartbeat('m-1', 'n1', 5 * 60_000)).toBe(true);

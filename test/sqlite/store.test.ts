@@ -38,7 +38,9 @@ describe('SqliteStore on a real file', () => {
     const raw = new Database(file, { readonly: true });
     try {
       const reader = new SummaryReader(raw) as unknown as { rows: Database.Statement };
-      const plan = raw.prepare(`EXPLAIN QUERY PLAN ${reader.rows.source}`).all({ status: null, org_id: null, limit: -1 }) as { detail: string }[];
+      const plan = raw
+        .prepare(`EXPLAIN QUERY PLAN ${reader.rows.source}`)
+        .all({ status: null, org_id: null, limit: -1 }) as { detail: string }[];
       expect(plan.map((p) => p.detail)).toEqual(['SCAN migrations USING COVERING INDEX migrations_listing']);
     } finally {
       raw.close();
@@ -63,7 +65,10 @@ describe('SqliteStore on a real file', () => {
     const writer = open(file);
     const reader = open(file);
     await writer.create(newMigration('m-1'));
-    await writer.commitTransition('m-1', transition({ marks: { ticket_filed: { at: at(1), source: 'jira.created' } } }));
+    await writer.commitTransition(
+      'm-1',
+      transition({ marks: { ticket_filed: { at: at(1), source: 'jira.created' } } }),
+    );
     await writer.acquireLease(lease('m-1', 'n1', 5));
     expect(await reader.get('m-1')).toMatchObject({ state: 'staging', marks: { ticket_filed: { at: at(1) } } });
     expect(await reader.acquireLease(lease('m-1', 'n2', 5))).toMatchObject({ ok: false, heldBy: { nonce: 'n1' } });
@@ -89,7 +94,9 @@ describe('SqliteStore on a real file', () => {
     await store.commitTransition('m-1', transition({ at: at(7), marks: filed }));
     const raw = new Database(file, { readonly: true });
     try {
-      expect(raw.prepare('SELECT name, recorded_at FROM marks').all()).toEqual([{ name: 'ticket_filed', recorded_at: at(1) }]);
+      expect(raw.prepare('SELECT name, recorded_at FROM marks').all()).toEqual([
+        { name: 'ticket_filed', recorded_at: at(1) },
+      ]);
     } finally {
       raw.close();
     }

@@ -28,16 +28,25 @@ export function ensureChromium(): string {
   if (fs.existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root) {
-    throw new Error(`${CHROMIUM_PATH} is missing and this process is not root, so it cannot install it: run "apt-get update && apt-get install -y chromium" as root`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing and this process is not root, so it cannot install it: run "apt-get update && apt-get install -y chromium" as root`,
+    );
   }
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update'], { stdio: 'inherit', env, timeout: CHROMIUM_INSTALL_TIMEOUT_MS });
-    execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env, timeout: CHROMIUM_INSTALL_TIMEOUT_MS });
+    execFileSync('apt-get', ['install', '-y', 'chromium'], {
+      stdio: 'inherit',
+      env,
+      timeout: CHROMIUM_INSTALL_TIMEOUT_MS,
+    });
   } catch (err) {
-    throw new Error(`could not install Chromium with apt-get (${(err as Error).message}); install the "chromium" package and run again`);
+    throw new Error(
+      `could not install Chromium with apt-get (${(err as Error).message}); install the "chromium" package and run again`,
+    );
   }
-  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`apt-get install chromium finished but ${CHROMIUM_PATH} is still missing`);
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(`apt-get install chromium finished but ${CHROMIUM_PATH} is still missing`);
   return CHROMIUM_PATH;
 }
 

@@ -119,7 +119,8 @@ export function findOperation(specFile: string, method: string, rawPath: string)
   if (spec.basePath && clean.startsWith(spec.basePath)) candidates.push(clean.slice(spec.basePath.length) || '/');
   for (const candidate of candidates) {
     const template = matchTemplate(Object.keys(paths), candidate, (t) => Boolean(paths[t]?.[m]));
-    if (template) return { template, method: m, operation: paths[template]![m] as Json, pointer: ['paths', template, m] };
+    if (template)
+      return { template, method: m, operation: paths[template]![m] as Json, pointer: ['paths', template, m] };
   }
   return null;
 }
@@ -195,11 +196,19 @@ export function validateResponse(
   return applyIgnores(checkResponse(specFile, method, rawPath, status, body), options);
 }
 
-function checkResponse(specFile: string, method: string, rawPath: string, status: number, body: unknown): ValidationResult {
+function checkResponse(
+  specFile: string,
+  method: string,
+  rawPath: string,
+  status: number,
+  body: unknown,
+): ValidationResult {
   const op = findOperation(specFile, method, rawPath);
   if (!op) return fail(`no ${method.toUpperCase()} ${rawPath} in ${specFile}`);
   const responses = (op.operation.responses ?? {}) as Json;
-  const statusKey = [String(status), `${String(status)[0]}XX`, `${String(status)[0]}xx`, 'default'].find((k) => k in responses);
+  const statusKey = [String(status), `${String(status)[0]}XX`, `${String(status)[0]}xx`, 'default'].find(
+    (k) => k in responses,
+  );
   if (!statusKey) return fail(`status ${status} is not documented for ${method.toUpperCase()} ${op.template}`);
   let response = responses[statusKey] as Json;
   let pointer = [...op.pointer, 'responses', statusKey];
@@ -216,7 +225,12 @@ function checkResponse(specFile: string, method: string, rawPath: string, status
  * Validates a body against one named schema, e.g. `#/components/schemas/Create_Streaming_Destination_Flow_Request`,
  * for operations whose own schema is a union too loose or too broken to say anything useful.
  */
-export function validateSchema(specFile: string, ref: string, body: unknown, options: ValidateOptions = {}): ValidationResult {
+export function validateSchema(
+  specFile: string,
+  ref: string,
+  body: unknown,
+  options: ValidateOptions = {},
+): ValidationResult {
   return applyIgnores(runValidator(specFile, refToPointer(ref), body), options);
 }
 

@@ -36,12 +36,15 @@ async function creates(): Promise<number[]> {
 }
 
 describe('a destination token variable that is not set', () => {
-  const withToken = () => JSON.stringify({ ...base, destination: { name: 'Experience Cloud Audiences', tokenEnv: 'NOPE' } });
+  const withToken = () =>
+    JSON.stringify({ ...base, destination: { name: 'Experience Cloud Audiences', tokenEnv: 'NOPE' } });
 
   it('fails preflight naming the variable and how to set it (plan field); nothing created', async () => {
     const before = await creates();
     const run = await runCli(['--db', t.db, 'start', '--plan', planFile('token-env', withToken()), '--yes'], t.env);
-    expect(run.stderr).toMatch(/FAIL\s+destination\.token\s+destination\.tokenEnv \(--token-env\) names \$NOPE, which is not set/);
+    expect(run.stderr).toMatch(
+      /FAIL\s+destination\.token\s+destination\.tokenEnv \(--token-env\) names \$NOPE, which is not set/,
+    );
     expect(run.stderr).toContain('export NOPE=<bearer token>');
     expect(run.stderr).toContain('nothing was created');
     expect(run.code).toBe(3);
@@ -51,7 +54,10 @@ describe('a destination token variable that is not set', () => {
 
   it('fails the same through --token-env, and an empty variable counts as unset', async () => {
     const before = await creates();
-    const run = await runCli(['--db', t.db, 'start', '--yes', '--jira-project', 'CC', '--token-env', 'NOPE'], { ...t.env, NOPE: '' });
+    const run = await runCli(['--db', t.db, 'start', '--yes', '--jira-project', 'CC', '--token-env', 'NOPE'], {
+      ...t.env,
+      NOPE: '',
+    });
     expect(run.stderr).toMatch(/FAIL\s+destination\.token\s+.*\$NOPE, which is not set \(or is empty\)/);
     expect(run.code).toBe(3);
     expect(await creates()).toEqual(before);
@@ -71,7 +77,9 @@ describe('an identity source that is not a namespace of the org', () => {
   it('fails preflight naming it and listing the valid codes; nothing created', async () => {
     const before = await creates();
     const run = await runCli(['--db', t.db, 'start', '--plan', planFile('namespace', unknown()), '--yes'], t.env);
-    expect(run.stderr).toMatch(/FAIL\s+identities\.namespaces\s+identities\[\]\.source: no identity namespace NotANamespace in this org/);
+    expect(run.stderr).toMatch(
+      /FAIL\s+identities\.namespaces\s+identities\[\]\.source: no identity namespace NotANamespace in this org/,
+    );
     expect(run.stderr).toMatch(VALID);
     expect(run.code).toBe(3);
     expect(await creates()).toEqual(before);
@@ -87,23 +95,34 @@ describe('an identity source that is not a namespace of the org', () => {
 
   it('a known source passes', async () => {
     const run = await runCli(['plan', '--plan', planFile('good', JSON.stringify(base))], t.env);
-    expect(run.stdout).toMatch(/pass\s+identities\.namespaces\s+every source is an active identity namespace of the org: ECID/);
+    expect(run.stdout).toMatch(
+      /pass\s+identities\.namespaces\s+every source is an active identity namespace of the org: ECID/,
+    );
   });
 });
 
 describe('a plan with a key twice', () => {
-  const twice = () => JSON.stringify(base, null, 2).replace('"sandbox": "prod",', '"audiences": ["only-this-one"],\n  "sandbox": "prod",');
+  const twice = () =>
+    JSON.stringify(base, null, 2).replace(
+      '"sandbox": "prod",',
+      '"audiences": ["only-this-one"],\n  "sandbox": "prod",',
+    );
 
   it('is an error naming the key and both lines, not the last one silently used (exit 2)', async () => {
     const run = await runCli(['--db', t.db, 'start', '--plan', planFile('twice', twice()), '--yes'], t.env);
-    expect(run.stderr).toMatch(/error {2}audiences appears twice in .*twice\.json \(line 3 and line 5\): JSON would keep only the last one/);
+    expect(run.stderr).toMatch(
+      /error {2}audiences appears twice in .*twice\.json \(line 3 and line 5\): JSON would keep only the last one/,
+    );
     expect(run.stderr).toContain('1 error in the plan (listed above); nothing was created');
     expect(run.code).toBe(2);
     expect(sha256(t.db)).toBe(dbHash);
   });
 
   it('at any depth, and in `plan` too', async () => {
-    const nested = JSON.stringify(base, null, 2).replace('"projectKey": "CC"', '"projectKey": "CC", "projectKey": "AAM"');
+    const nested = JSON.stringify(base, null, 2).replace(
+      '"projectKey": "CC"',
+      '"projectKey": "CC", "projectKey": "AAM"',
+    );
     const run = await runCli(['plan', '--plan', planFile('nested', nested)], t.env);
     expect(run.stderr).toMatch(/error {2}jira\.projectKey appears twice in .*nested\.json/);
     expect(run.code).toBe(2);
@@ -112,8 +131,13 @@ describe('a plan with a key twice', () => {
 
 describe('alerts in a plan', () => {
   it('is a warning saying they are not applied; the dry run does not present them as done', async () => {
-    const run = await runCli(['plan', '--plan', planFile('alerts', JSON.stringify({ ...base, alerts: ['flow_run_failed'] }))], t.env);
-    expect(run.stderr).toMatch(/warning {2}alerts \(flow_run_failed\) is not applied: the Experience Cloud Audiences destination does not support alerts/);
+    const run = await runCli(
+      ['plan', '--plan', planFile('alerts', JSON.stringify({ ...base, alerts: ['flow_run_failed'] }))],
+      t.env,
+    );
+    expect(run.stderr).toMatch(
+      /warning {2}alerts \(flow_run_failed\) is not applied: the Experience Cloud Audiences destination does not support alerts/,
+    );
     expect(run.stdout).not.toMatch(/alert/i);
   });
 });
@@ -165,7 +189,10 @@ describe('flags and variables that fell back to defaults', () => {
     '--db %s is refused before anything runs: no server store yet, nothing created, no password shown',
     async (url) => {
       const before = await creates();
-      const run = await runCli(['--db', url, 'start', '--plan', planFile('good', JSON.stringify(base)), '--yes'], t.env);
+      const run = await runCli(
+        ['--db', url, 'start', '--plan', planFile('good', JSON.stringify(base)), '--yes'],
+        t.env,
+      );
       expect(run.stderr).toMatch(/error: --db postgres(ql)?:\/\/…: a PostgreSQL server store is not supported yet/);
       expect(run.stderr).not.toContain('s3cret');
       expect(run.stderr).not.toContain('Preflight');
@@ -179,7 +206,9 @@ describe('flags and variables that fell back to defaults', () => {
       expect(existsSync(join(ROOT, 'postgres:'))).toBe(false);
       expect(existsSync(join(ROOT, 'postgresql:'))).toBe(false);
       const env = await runCli(['report'], { ...t.env, CUTOVER_DB: url });
-      expect(env.stderr).toMatch(/error: CUTOVER_DB postgres(ql)?:\/\/…: a PostgreSQL server store is not supported yet/);
+      expect(env.stderr).toMatch(
+        /error: CUTOVER_DB postgres(ql)?:\/\/…: a PostgreSQL server store is not supported yet/,
+      );
       expect(env.code).toBe(2);
     },
   );

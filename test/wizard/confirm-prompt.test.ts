@@ -70,7 +70,12 @@ describe('the attended run and its manual confirmations', () => {
     expect(run.code, output).toBe(0);
     expect(output).toContain('confirmed Target');
     const confirms = (await journalOf(db, id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
-    expect(confirms).toEqual([expect.objectContaining({ kind: 'operator', reason: 'checked by hand, confirmed at the prompt of cutover start' })]);
+    expect(confirms).toEqual([
+      expect.objectContaining({
+        kind: 'operator',
+        reason: 'checked by hand, confirmed at the prompt of cutover start',
+      }),
+    ]);
   }, 90_000);
 
   it('resume on a terminal follows and asks the same question (a migration started without one)', async () => {
@@ -86,7 +91,9 @@ describe('the attended run and its manual confirmations', () => {
     const run = await child.exited;
     expect(run.code, child.output()).toBe(0);
     const confirms = (await journalOf(db, id)).filter((row) => row.kind === 'operator' && row.name === 'CONFIRM');
-    expect(confirms).toEqual([expect.objectContaining({ reason: 'checked by hand, confirmed at the prompt of cutover resume' })]);
+    expect(confirms).toEqual([
+      expect.objectContaining({ reason: 'checked by hand, confirmed at the prompt of cutover resume' }),
+    ]);
   }, 90_000);
 
   it('Ctrl-C at the confirmation stops the run cleanly and says how to resume (exit 130)', async () => {
@@ -106,10 +113,19 @@ describe('the attended run and its manual confirmations', () => {
   it('without a terminal, the waiting line names what verification awaits and the confirm command that answers it', async () => {
     const db = join(t.dir, 'pipes.db');
     const child = spawnCli(['--db', db, 'start', '--plan', await planWithTarget('pipes'), '--yes', '--follow'], t.env);
-    const waiting = await child.waitFor(/waiting for (CC-\d+) \(status '[^']+'\) · waited \S+ · next check in \d+s/, 30_000);
+    const waiting = await child.waitFor(
+      /waiting for (CC-\d+) \(status '[^']+'\) · waited \S+ · next check in \d+s/,
+      30_000,
+    );
     await t.control('POST', `/tickets/${waiting[1]}/resolve`, {});
-    const line = await child.waitFor(/verifying: awaiting confirmation: Target \((cutover confirm (m-[0-9a-f]+) --solution target --reason "\.\.\.")\) · next check in \d+s/, 30_000);
-    const confirm = await runCli(['--db', db, 'confirm', line[2]!, '--solution', 'target', '--reason', 'seen in Target'], t.env);
+    const line = await child.waitFor(
+      /verifying: awaiting confirmation: Target \((cutover confirm (m-[0-9a-f]+) --solution target --reason "\.\.\.")\) · next check in \d+s/,
+      30_000,
+    );
+    const confirm = await runCli(
+      ['--db', db, 'confirm', line[2]!, '--solution', 'target', '--reason', 'seen in Target'],
+      t.env,
+    );
     expect(confirm.code, confirm.stderr).toBe(0);
     expect(confirm.stderr).toContain(`cutover confirm was taken by the runner driving ${line[2]}`);
     const run = await child.exited;
@@ -132,7 +148,19 @@ describe('the attended run and its manual confirmations', () => {
   }, 90_000);
 
   it('refuses --confirm naming a solution that has an API check, before anything is asked (exit 2)', async () => {
-    const run = await runCli(['--db', join(t.dir, 'bad.db'), 'start', '--plan', await planWithTarget('bad'), '--yes', '--confirm', 'audience_manager'], t.env);
+    const run = await runCli(
+      [
+        '--db',
+        join(t.dir, 'bad.db'),
+        'start',
+        '--plan',
+        await planWithTarget('bad'),
+        '--yes',
+        '--confirm',
+        'audience_manager',
+      ],
+      t.env,
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--confirm: expected solutions without an API check, found "audience_manager"');
   }, 30_000);

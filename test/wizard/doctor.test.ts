@@ -26,7 +26,10 @@ describe('cutover doctor', () => {
   it('exits 4 with the fix when a service rejects the credentials', async () => {
     const run = await runCli(['doctor', '--json'], { ...t.env, CUTOVER_JIRA_TOKEN: 'wrong-token' });
     expect(run.code).toBe(4);
-    const report = JSON.parse(run.stdout) as { ok: boolean; connectivity: { id: string; ok: boolean; rejected?: boolean; fix?: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      connectivity: { id: string; ok: boolean; rejected?: boolean; fix?: string }[];
+    };
     const jira = report.connectivity.find((p) => p.id === 'jira');
     expect(jira).toMatchObject({ ok: false, rejected: true });
     expect(jira?.fix).toMatch(/API token/);
@@ -41,7 +44,11 @@ describe('cutover doctor', () => {
   });
 
   it('exits 1 when a service cannot be reached', async () => {
-    const run = await runCli(['doctor'], { ...t.env, CUTOVER_JIRA_URL: 'http://127.0.0.1:9', CUTOVER_HTTP_RETRIES: '0' });
+    const run = await runCli(['doctor'], {
+      ...t.env,
+      CUTOVER_JIRA_URL: 'http://127.0.0.1:9',
+      CUTOVER_HTTP_RETRIES: '0',
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/✗ Jira \/myself[\s\S]*fix: Check CUTOVER_JIRA_URL/);
   });
@@ -73,7 +80,9 @@ describe('cutover doctor against services that hang or lie', () => {
       expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.stderr).toContain(`checking Jira at ${jira.url} (GET /rest/api/3/myself)…`);
       expect(run.stdout).toContain(`✗ Jira /myself: no answer within 1 s from ${jira.url} (GET /rest/api/3/myself)`);
-      expect(run.stdout).toContain('fix: The server accepted the connection but did not answer: check that CUTOVER_JIRA_URL');
+      expect(run.stdout).toContain(
+        'fix: The server accepted the connection but did not answer: check that CUTOVER_JIRA_URL',
+      );
       expect(run.stdout).toContain('give it longer with --timeout SECONDS');
       expect(run.stdout).toMatch(/✓ Adobe IMS token/);
     } finally {

@@ -47,12 +47,30 @@ export async function setUp(): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-wizard-'));
   const vars = emulatorEnv(emu.url);
   delete vars.CUTOVER_API_KEY;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data'), TERM: 'xterm-256color', ...vars };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_DATA_HOME: join(dir, 'data'),
+    TERM: 'xterm-256color',
+    ...vars,
+  };
   const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${emu.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${emu.url}/_emulator${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return res.json() as Promise<unknown>;
   };
-  return { emu, dir, db: join(dir, 'state.db'), env, world: () => control('GET', '/world') as Promise<WorldState>, control };
+  return {
+    emu,
+    dir,
+    db: join(dir, 'state.db'),
+    env,
+    world: () => control('GET', '/world') as Promise<WorldState>,
+    control,
+  };
 }
 
 export interface Run {
@@ -103,9 +121,13 @@ function watch(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
       const check = () => {
         const m = output().match(pattern);
         if (m) return done(() => resolve(m));
-        if (child.exitCode !== null) done(() => reject(new Error(`exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
+        if (child.exitCode !== null)
+          done(() => reject(new Error(`exited (${child.exitCode}) before ${pattern}:\n${output()}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}:\n${output()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`timed out waiting for ${pattern}:\n${output()}`))),
+        timeoutMs,
+      );
       const done = (fn: () => void) => {
         clearTimeout(timer);
         waiters.delete(check);
@@ -114,7 +136,14 @@ function watch(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
       waiters.add(check);
       check();
     });
-  return { pid: child.pid!, output, waitFor, send: (keys) => child.stdin.write(keys), exited, kill: (signal) => child.kill(signal) };
+  return {
+    pid: child.pid!,
+    output,
+    waitFor,
+    send: (keys) => child.stdin.write(keys),
+    exited,
+    kill: (signal) => child.kill(signal),
+  };
 }
 
 /** The CLI with plain pipes: no terminal, as in CI or a cron job. */

@@ -20,7 +20,8 @@ const WRITE_ROUTE = /\.(create|delete|patch|action|add|do)$/;
 /** The world without its counters, and the counters of write routes only (reads are expected to grow). */
 function split(world: WorldState) {
   const { counters, globalCounters, ...rest } = world;
-  const writes = (c: WorldState['counters']) => Object.fromEntries(Object.entries(c.requests).filter(([route]) => WRITE_ROUTE.test(route)));
+  const writes = (c: WorldState['counters']) =>
+    Object.fromEntries(Object.entries(c.requests).filter(([route]) => WRITE_ROUTE.test(route)));
   return { rest, writes: writes(counters), globalWrites: writes(globalCounters) };
 }
 
@@ -41,7 +42,13 @@ describe('cutover plan', () => {
     expect(after.globalWrites).toEqual(before.globalWrites);
     expect(run.stdout).toMatch(/pass\s+catalogue\.eca_spec/);
     expect(run.stdout).toMatch(/Summary: Deprovision legacy AEP segment sharing/);
-    for (const path of ['/flowservice/connections', '/flowservice/sourceConnections', '/flowservice/targetConnections', '/rest/api/3/issue', '/flowservice/flows']) {
+    for (const path of [
+      '/flowservice/connections',
+      '/flowservice/sourceConnections',
+      '/flowservice/targetConnections',
+      '/rest/api/3/issue',
+      '/flowservice/flows',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`POST http://127\\.0\\.0\\.1:\\d+\\S*${path}\\n`));
     }
     expect(run.stdout).toContain('"PLATFORM_SEGMENT"');
@@ -52,9 +59,19 @@ describe('cutover plan', () => {
     const plan = { ...base, destination: { name: 'ECA', tokenEnv: 'ECA_TOKEN' } };
     const run = await runCli(['plan', '--plan', planFile('secret.json', plan), '--json'], env);
     expect(run.code, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout) as { blocked: boolean; requests: { step: string; method: string; url: string; body: unknown }[] };
+    const out = JSON.parse(run.stdout) as {
+      blocked: boolean;
+      requests: { step: string; method: string; url: string; body: unknown }[];
+    };
     expect(out.blocked).toBe(false);
-    expect(out.requests.map((r) => r.step)).toEqual(['staging', 'staging', 'staging', 'staging', 'filing', 'cutting_over']);
+    expect(out.requests.map((r) => r.step)).toEqual([
+      'staging',
+      'staging',
+      'staging',
+      'staging',
+      'filing',
+      'cutting_over',
+    ]);
     expect(run.stdout).not.toContain('super-secret-bearer-token');
     expect(run.stdout).not.toContain('p8e-demo-secret');
     expect(JSON.stringify(out.requests[0]!.body)).toContain('REDACTED');
@@ -66,15 +83,24 @@ describe('cutover plan', () => {
     const warned = await runCli(['plan', '--plan', narrowed], t.env);
     expect(warned.code).toBe(0);
     expect(warned.stdout).toMatch(/warn\s+legacy\.inventory\s+the plan would stop sharing 1 of/);
-    const accepted = await runCli(['plan', '--plan', narrowed, '--accept', 'legacy.inventory', '--reason', 'retired audience', '--json'], t.env);
-    const out = JSON.parse(accepted.stdout) as { plan: { acceptedChecks: { check: string; reason: string }[] }; checks: { id: string; status: string }[] };
+    const accepted = await runCli(
+      ['plan', '--plan', narrowed, '--accept', 'legacy.inventory', '--reason', 'retired audience', '--json'],
+      t.env,
+    );
+    const out = JSON.parse(accepted.stdout) as {
+      plan: { acceptedChecks: { check: string; reason: string }[] };
+      checks: { id: string; status: string }[];
+    };
     expect(out.plan.acceptedChecks).toMatchObject([{ check: 'legacy.inventory', reason: 'retired audience' }]);
     expect(out.checks.find((c) => c.id === 'legacy.inventory')?.status).toBe('pass');
     expect(accepted.stderr).toContain('accepted legacy.inventory: retired audience');
   });
 
   it('exits 3 when a check fails, 2 for --accept without --reason', async () => {
-    const failing = await runCli(['plan', '--plan', planFile('missing.json', { ...base, audiences: ['no-such-segment'] })], t.env);
+    const failing = await runCli(
+      ['plan', '--plan', planFile('missing.json', { ...base, audiences: ['no-such-segment'] })],
+      t.env,
+    );
     expect(failing.code).toBe(3);
     expect(failing.stdout).toMatch(/FAIL\s+audiences\.exist/);
     const unpaired = await runCli(['plan', '--plan', planFile('p2.json', base), '--accept', 'legacy.inventory'], t.env);

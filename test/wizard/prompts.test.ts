@@ -20,7 +20,14 @@ function context(signal = new AbortController().signal): { ctx: CliContext; inpu
   const output = new PassThrough();
   let text = '';
   output.on('data', (d: Buffer) => (text += d.toString('utf8')));
-  const ctx: CliContext = { io: { stdin: input, stdout: new PassThrough(), stderr: output }, env: {}, cwd: '/', clock: systemClock, signal, actor: 'test@host' };
+  const ctx: CliContext = {
+    io: { stdin: input, stdout: new PassThrough(), stderr: output },
+    env: {},
+    cwd: '/',
+    clock: systemClock,
+    signal,
+    actor: 'test@host',
+  };
   return { ctx, input, screen: () => plain(text) };
 }
 
@@ -38,13 +45,24 @@ describe('Asker', () => {
   it('a flag answers without prompting, and is validated like a typed answer', async () => {
     const ask = new Asker(ctx, never);
     await expect(ask.text({ flag: '--org <id>', given: 'X@AdobeOrg', message: 'Org' })).resolves.toBe('X@AdobeOrg');
-    await expect(ask.text({ flag: '--org <id>', given: 'bad', message: 'Org', validate: () => 'expected an org id' })).rejects.toThrow(/--org "bad": expected an org id/);
+    await expect(
+      ask.text({ flag: '--org <id>', given: 'bad', message: 'Org', validate: () => 'expected an org id' }),
+    ).rejects.toThrow(/--org "bad": expected an org id/);
   });
 
   it('without a prompter takes the default, and names the flag when there is none', async () => {
     const ask = new Asker(ctx, null);
     await expect(ask.text({ flag: '--sandbox <name>', message: 'Sandbox', default: 'prod' })).resolves.toBe('prod');
-    await expect(ask.pickMany({ flag: '--solutions <list>', message: 'Solutions', choices: [{ value: 'a', name: 'A', checked: true }, { value: 'b', name: 'B' }] })).resolves.toEqual(['a']);
+    await expect(
+      ask.pickMany({
+        flag: '--solutions <list>',
+        message: 'Solutions',
+        choices: [
+          { value: 'a', name: 'A', checked: true },
+          { value: 'b', name: 'B' },
+        ],
+      }),
+    ).resolves.toEqual(['a']);
     const missing = ask.text({ flag: '--jira-project <key>', message: 'Jira project key' });
     await expect(missing).rejects.toBeInstanceOf(UsageError);
     await expect(missing).rejects.toThrow(/pass --jira-project <key>/);
@@ -58,10 +76,14 @@ describe('Asker with a draft', () => {
 
   it('a kept answer is not asked again; a kept answer that fails its check is', async () => {
     const kept = new Asker(ctx, never, new Draft(ctx, null, { jira: { projectKey: 'CC' } }));
-    await expect(kept.text({ flag: '--jira-project <key>', field: 'jira.projectKey', message: 'Key', validate: isKey })).resolves.toBe('CC');
+    await expect(
+      kept.text({ flag: '--jira-project <key>', field: 'jira.projectKey', message: 'Key', validate: isKey }),
+    ).resolves.toBe('CC');
     const typed: Prompter = { ...never, input: async () => 'AAM' };
     const wrong = new Asker(ctx, typed, new Draft(ctx, null, { jira: { projectKey: 'cc' } }));
-    await expect(wrong.text({ flag: '--jira-project <key>', field: 'jira.projectKey', message: 'Key', validate: isKey })).resolves.toBe('AAM');
+    await expect(
+      wrong.text({ flag: '--jira-project <key>', field: 'jira.projectKey', message: 'Key', validate: isKey }),
+    ).resolves.toBe('AAM');
   });
 
   it('every answer, typed or given by a flag, is written to the draft file (0600) as it comes in', async () => {
@@ -70,7 +92,11 @@ describe('Asker with a draft', () => {
     const ask = new Asker(ctx, typed, new Draft(ctx, file));
     await ask.text({ flag: '--org <id>', field: 'orgId', given: 'X@AdobeOrg', message: 'Org' });
     await ask.yesNo({ flag: '--data-management', field: 'usesDataManagement', message: 'DM?', default: false });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ $draft: expect.any(String), orgId: 'X@AdobeOrg', usesDataManagement: true });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      $draft: expect.any(String),
+      orgId: 'X@AdobeOrg',
+      usesDataManagement: true,
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
@@ -82,7 +108,11 @@ describe('flag parsing', () => {
     expect(parseAudiences('legacy', ['a', 'b'], ['a'])).toEqual(['a']);
     expect(parseAudiences('all', ['a', 'b'], ['a'])).toEqual(['a', 'b']);
     expect(() => parseAudiences('legacy', ['a'], null)).toThrow(/no legacy data source/);
-    expect(parseIdentity('Email:email_lc_sha256:hash')).toEqual({ source: 'Email', target: 'email_lc_sha256', applyHashing: true });
+    expect(parseIdentity('Email:email_lc_sha256:hash')).toEqual({
+      source: 'Email',
+      target: 'email_lc_sha256',
+      applyHashing: true,
+    });
     expect(() => parseIdentity('ECID:ECID:hash')).toThrow(/only phone_sha256 and email_lc_sha256 can be hashed/);
     expect(() => parseIdentity('Email')).toThrow(/expected SOURCE:TARGET/);
   });
@@ -95,7 +125,9 @@ describe('--poll-every', () => {
     expect(parsePollEvery(undefined)).toBeUndefined();
     for (const bad of ['5.5', '60.0', '1e2', '4', '', 'soon']) {
       expect(() => parsePollEvery(bad), bad).toThrow(UsageError);
-      expect(() => parsePollEvery(bad), bad).toThrow(`--poll-every ${JSON.stringify(bad)}: expected whole seconds from 5 to 86400`);
+      expect(() => parsePollEvery(bad), bad).toThrow(
+        `--poll-every ${JSON.stringify(bad)}: expected whole seconds from 5 to 86400`,
+      );
     }
   });
 });
@@ -136,7 +168,10 @@ describe('the prompts module', () => {
     const { ctx, input, screen } = context();
     const answer = terminalPrompter(ctx).search({
       message: 'Audiences',
-      choices: [{ value: 'a1', name: 'One', checked: true }, { value: 'a2', name: 'Two', checked: true }],
+      choices: [
+        { value: 'a1', name: 'One', checked: true },
+        { value: 'a2', name: 'Two', checked: true },
+      ],
       validate: (ids) => (ids.length <= 1 ? true : 'at most 1'),
     });
     await type(input, ['\r', ' ', '\r']);

@@ -53,70 +53,98 @@ async function withOwnWorld(test: (env: Env) => Promise<void>): Promise<void> {
 }
 
 describe('the wizard keeps every answer', () => {
-  it('re-asks a project key the plan would refuse ("cc"), then takes "CC" and the run goes on', () => withOwnWorld(async (t) => {
-    const child = spawnOnPty(['--db', t.db, 'start', '--no-follow'], t.env);
-    await upToAudiences(child);
-    await upToProjectKey(child);
-    await answer(child, /Jira project key/, ['cc', ENTER]);
-    await child.waitFor(/jira\.projectKey must be a Jira project key: 2-10 characters, an upper-case letter[^\n]*found "cc"/);
-    child.send(`${BACKSPACE}${BACKSPACE}`);
-    await answer(child, /Jira project key[^\n]*$/, ['CC', ENTER]);
-    await toTheEnd(child);
-    const run = await child.exited;
-    expect(run.code, child.output()).toBe(6);
-    expect(child.output()).not.toMatch(/do not make a valid plan/);
-    const world = await t.world();
-    expect(world.tickets.map((ticket) => ticket.key)).toEqual([expect.stringMatching(/^CC-\d+$/)]);
-    expect(existsSync(draftOf(t, world)), 'the draft is removed once the migration exists').toBe(false);
-  }), 90_000);
+  it(
+    're-asks a project key the plan would refuse ("cc"), then takes "CC" and the run goes on',
+    () =>
+      withOwnWorld(async (t) => {
+        const child = spawnOnPty(['--db', t.db, 'start', '--no-follow'], t.env);
+        await upToAudiences(child);
+        await upToProjectKey(child);
+        await answer(child, /Jira project key/, ['cc', ENTER]);
+        await child.waitFor(
+          /jira\.projectKey must be a Jira project key: 2-10 characters, an upper-case letter[^\n]*found "cc"/,
+        );
+        child.send(`${BACKSPACE}${BACKSPACE}`);
+        await answer(child, /Jira project key[^\n]*$/, ['CC', ENTER]);
+        await toTheEnd(child);
+        const run = await child.exited;
+        expect(run.code, child.output()).toBe(6);
+        expect(child.output()).not.toMatch(/do not make a valid plan/);
+        const world = await t.world();
+        expect(world.tickets.map((ticket) => ticket.key)).toEqual([expect.stringMatching(/^CC-\d+$/)]);
+        expect(existsSync(draftOf(t, world)), 'the draft is removed once the migration exists').toBe(false);
+      }),
+    90_000,
+  );
 
-  it('after Ctrl-C the answers are in a 0600 draft, and start --plan DRAFT asks only the rest', () => withOwnWorld(async (t) => {
-    const world = await t.world();
-    const first = spawnOnPty(['--db', t.db, 'start', '--no-follow'], t.env);
-    await upToAudiences(first);
-    await answer(first, /Audiences to share/, ENTER);
-    await answer(first, /Identities to map/, CTRL_C);
-    const stopped = await first.exited;
-    const file = draftOf(t, world);
-    expect(stopped.code, first.output()).toBe(130);
-    expect(first.output().replace(/\n/g, '')).toContain(`your answers are kept in ${file}; continue with: cutover start --plan ${file}`);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    expect(kept).toMatchObject({ orgId: world.orgId, sandbox: 'prod', solutions: ['audience_manager'] });
-    expect(kept.audiences).toHaveLength(world.aam.legacySegments.length);
+  it(
+    'after Ctrl-C the answers are in a 0600 draft, and start --plan DRAFT asks only the rest',
+    () =>
+      withOwnWorld(async (t) => {
+        const world = await t.world();
+        const first = spawnOnPty(['--db', t.db, 'start', '--no-follow'], t.env);
+        await upToAudiences(first);
+        await answer(first, /Audiences to share/, ENTER);
+        await answer(first, /Identities to map/, CTRL_C);
+        const stopped = await first.exited;
+        const file = draftOf(t, world);
+        expect(stopped.code, first.output()).toBe(130);
+        expect(first.output().replace(/\n/g, '')).toContain(
+          `your answers are kept in ${file}; continue with: cutover start --plan ${file}`,
+        );
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        const kept = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        expect(kept).toMatchObject({ orgId: world.orgId, sandbox: 'prod', solutions: ['audience_manager'] });
+        expect(kept.audiences).toHaveLength(world.aam.legacySegments.length);
 
-    const unattended = await runCli(['--db', t.db, 'start', '--plan', file, '--yes'], t.env);
-    expect(unattended.code, unattended.stderr).toBe(2);
-    expect(unattended.stderr).toMatch(/nothing was created\. No answer yet for: destination, jira\nhint: run cutover start --plan \S+ on a terminal to answer only those/);
+        const unattended = await runCli(['--db', t.db, 'start', '--plan', file, '--yes'], t.env);
+        expect(unattended.code, unattended.stderr).toBe(2);
+        expect(unattended.stderr).toMatch(
+          /nothing was created\. No answer yet for: destination, jira\nhint: run cutover start --plan \S+ on a terminal to answer only those/,
+        );
 
-    const second = spawnOnPty(['--db', t.db, 'start', '--plan', file, '--no-follow'], t.env);
-    await second.waitFor(/Audiences to share[^\n]*\(kept\)/);
-    await answer(second, /Identities to map/, ENTER);
-    await answer(second, /The Jira deprovisioning ticket/, ENTER);
-    await answer(second, /Jira project key/, ['CC', ENTER]);
-    await toTheEnd(second);
-    const run = await second.exited;
-    expect(run.code, second.output()).toBe(6);
-    expect(second.output()).toMatch(/IMS organisation id \S+@AdobeOrg {2}\(kept\)/);
-    expect(second.output()).not.toMatch(/\? IMS organisation id|\? Sandbox|\? Which solutions/);
-    expect(existsSync(file)).toBe(false);
-  }), 90_000);
+        const second = spawnOnPty(['--db', t.db, 'start', '--plan', file, '--no-follow'], t.env);
+        await second.waitFor(/Audiences to share[^\n]*\(kept\)/);
+        await answer(second, /Identities to map/, ENTER);
+        await answer(second, /The Jira deprovisioning ticket/, ENTER);
+        await answer(second, /Jira project key/, ['CC', ENTER]);
+        await toTheEnd(second);
+        const run = await second.exited;
+        expect(run.code, second.output()).toBe(6);
+        expect(second.output()).toMatch(/IMS organisation id \S+@AdobeOrg {2}\(kept\)/);
+        expect(second.output()).not.toMatch(/\? IMS organisation id|\? Sandbox|\? Which solutions/);
+        expect(existsSync(file)).toBe(false);
+      }),
+    90_000,
+  );
 
   it.each([
-    ['whose parent is a regular file', (dir: string) => {
+    [
+      'whose parent is a regular file',
+      (dir: string) => {
         writeFileSync(join(dir, 'a-file'), '');
         return join(dir, 'a-file', 'plan.json');
-      }, /is not a folder/],
-    ['in a folder that does not exist', (dir: string) => join(dir, 'no-such-folder', 'plan.json'), /the folder \S+ does not exist/],
-  ])('refuses a --plan-out %s before the first question (exit 2)', async (_what, path, why) => {
-    const file = path(t.dir);
-    const child = spawnOnPty(['--db', t.db, 'start', '--plan-out', file], t.env);
-    const run = await child.exited;
-    expect(run.code, child.output()).toBe(2);
-    expect(child.output()).toContain(`--plan-out ${file}`);
-    expect(child.output()).toMatch(why);
-    expect(child.output()).not.toMatch(/Checking credentials|IMS organisation id/);
-  }, 30_000);
+      },
+      /is not a folder/,
+    ],
+    [
+      'in a folder that does not exist',
+      (dir: string) => join(dir, 'no-such-folder', 'plan.json'),
+      /the folder \S+ does not exist/,
+    ],
+  ])(
+    'refuses a --plan-out %s before the first question (exit 2)',
+    async (_what, path, why) => {
+      const file = path(t.dir);
+      const child = spawnOnPty(['--db', t.db, 'start', '--plan-out', file], t.env);
+      const run = await child.exited;
+      expect(run.code, child.output()).toBe(2);
+      expect(child.output()).toContain(`--plan-out ${file}`);
+      expect(child.output()).toMatch(why);
+      expect(child.output()).not.toMatch(/Checking credentials|IMS organisation id/);
+    },
+    30_000,
+  );
 
   it('refuses --poll-every 5.5 before anything is asked or read (exit 2, naming the flag)', async () => {
     const run = await runCli(['--db', t.db, 'start', '--poll-every', '5.5', '--yes'], t.env);

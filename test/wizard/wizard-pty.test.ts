@@ -19,7 +19,10 @@ describe('cutover start (interactive, on a terminal)', () => {
     const world = await t.world();
     const legacy = new Set(world.aam.legacySegments.map((s) => s.integrationCode));
     const extra = world.audiences.find((a) => !legacy.has(a.id));
-    const child = spawnOnPty(['--db', t.db, 'start', '--poll-every', '5', '--plan-out', `${t.dir}/answers.json`], t.env);
+    const child = spawnOnPty(
+      ['--db', t.db, 'start', '--poll-every', '5', '--plan-out', `${t.dir}/answers.json`],
+      t.env,
+    );
 
     await answer(child, /Adobe IMS token: token issued[\s\S]*IMS organisation id/, ENTER);
     await answer(child, /Sandbox/, ENTER);
@@ -45,7 +48,14 @@ describe('cutover start (interactive, on a terminal)', () => {
     expect(output).toContain('Identities to map');
     expect(output).toMatch(/not supported by the live destination spec/);
     expect(output).toMatch(/Known limitations/);
-    for (const mark of ['ticket filed', 'legacy stopped', 'resolution detected', 'connection established', 'first data']) expect(output).toContain(mark);
+    for (const mark of [
+      'ticket filed',
+      'legacy stopped',
+      'resolution detected',
+      'connection established',
+      'first data',
+    ])
+      expect(output).toContain(mark);
     expect(output).toMatch(/migration m-[0-9a-f]+ completed/);
     const after = await t.world();
     expect(after.flows).toHaveLength(1);

@@ -29,7 +29,9 @@ export class AamDirectory implements AudienceDirectory {
       // `pid` is the partner id; the data source's own id is `dataSourceId`.
       id: Number(d.dataSourceId ?? d.id),
       name: String(d.name ?? ''),
-      ...(typeof d.integrationCode === 'string' && d.integrationCode !== '' ? { integrationCode: d.integrationCode } : {}),
+      ...(typeof d.integrationCode === 'string' && d.integrationCode !== ''
+        ? { integrationCode: d.integrationCode }
+        : {}),
     }));
   }
 
@@ -72,7 +74,14 @@ export class AamDirectory implements AudienceDirectory {
       const answer = unwrap(await this.http.json<unknown>(req));
       // An answer with no list at all is not Audience Manager's (an empty page still has one): never "none yet".
       if (!answer) {
-        throw this.http.error(req, 200, undefined, `unexpected response: no list in the ${path} answer`, false, 'wrong_shape');
+        throw this.http.error(
+          req,
+          200,
+          undefined,
+          `unexpected response: no list in the ${path} answer`,
+          false,
+          'wrong_shape',
+        );
       }
       const { items, total } = answer;
       out.push(...items);
@@ -98,6 +107,8 @@ function toSegment(raw: Raw): AamSegment {
     name: String(raw.name ?? ''),
     integrationCode: typeof raw.integrationCode === 'string' && raw.integrationCode !== '' ? raw.integrationCode : null,
     dataSourceId: Number(raw.dataSourceId),
-    ...(Number.isFinite(created) && raw.createTime !== undefined && raw.createTime !== null ? { createdAt: new Date(created).toISOString() } : {}),
+    ...(Number.isFinite(created) && raw.createTime !== undefined && raw.createTime !== null
+      ? { createdAt: new Date(created).toISOString() }
+      : {}),
   };
 }

@@ -49,14 +49,29 @@ export class FlowServiceClient {
   async findByName(resource: 'connectionSpecs' | 'flowSpecs', name: string): Promise<Raw | null> {
     const items = await this.listAll(resource, { property: `name==${name}` });
     // The filter should already be exact; match again so a lenient server cannot hand us a near-namesake.
-    return items.find((i) => i.name === name) ?? items.find((i) => String(i.name).toLowerCase() === name.toLowerCase()) ?? null;
+    return (
+      items.find((i) => i.name === name) ??
+      items.find((i) => String(i.name).toLowerCase() === name.toLowerCase()) ??
+      null
+    );
   }
 
-  async create(resource: 'connections' | 'sourceConnections' | 'targetConnections' | 'flows', body: Raw): Promise<{ id: string; etag?: string }> {
-    const created = await this.http.json<{ id?: unknown; etag?: string }>(this.req('POST', `/${resource}`, undefined, body));
+  async create(
+    resource: 'connections' | 'sourceConnections' | 'targetConnections' | 'flows',
+    body: Raw,
+  ): Promise<{ id: string; etag?: string }> {
+    const created = await this.http.json<{ id?: unknown; etag?: string }>(
+      this.req('POST', `/${resource}`, undefined, body),
+    );
     // A non-string id would be stored as the remote id and sent on in later bodies, where it fails far from here.
     if (typeof created.id !== 'string' || created.id === '') {
-      throw this.http.error(this.req('POST', `/${resource}`), 201, undefined, 'unexpected response: no id (string) in the create answer', false);
+      throw this.http.error(
+        this.req('POST', `/${resource}`),
+        201,
+        undefined,
+        'unexpected response: no id (string) in the create answer',
+        false,
+      );
     }
     return { id: created.id, etag: created.etag };
   }
@@ -101,7 +116,12 @@ export class FlowServiceClient {
     await this.http.request({ ...req, idempotent: true });
   }
 
-  req(method: HttpRequest['method'], path: string, query?: Record<string, string | undefined>, json?: unknown): HttpRequest {
+  req(
+    method: HttpRequest['method'],
+    path: string,
+    query?: Record<string, string | undefined>,
+    json?: unknown,
+  ): HttpRequest {
     return { method, path: `${FLOW_SERVICE_PATH}${path}`, query, ...(json === undefined ? {} : { json }) };
   }
 }

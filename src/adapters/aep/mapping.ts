@@ -32,7 +32,9 @@ export function toFlow(raw: Raw): Flow {
 
 /** The PLATFORM_SEGMENT selectors of transformations[0], with their index (JSON Patch removes by index). */
 export function segmentSelectors(raw: Raw): { id: string; index: number }[] {
-  const transformations = raw.transformations as { params?: { segmentSelectors?: { selectors?: Raw[] } } }[] | undefined;
+  const transformations = raw.transformations as
+    | { params?: { segmentSelectors?: { selectors?: Raw[] } } }[]
+    | undefined;
   const selectors = transformations?.[0]?.params?.segmentSelectors?.selectors ?? [];
   return selectors.flatMap((s, index) => {
     const id = (s.value as Raw | undefined)?.id;
@@ -106,8 +108,14 @@ export function toConnectionSpec(raw: Raw): ConnectionSpec {
 function specIdentities(raw: Raw): string[] | undefined {
   const target = (raw.targetSpec ?? {}) as Raw;
   const attributes = (raw.attributes ?? {}) as Raw;
-  for (const candidate of [target.identityNamespaces, attributes.identityNamespaces, target.identities, attributes.identities]) {
-    if (Array.isArray(candidate)) return candidate.map((c) => (typeof c === 'string' ? c : String((c as Raw).name ?? (c as Raw).id)));
+  for (const candidate of [
+    target.identityNamespaces,
+    attributes.identityNamespaces,
+    target.identities,
+    attributes.identities,
+  ]) {
+    if (Array.isArray(candidate))
+      return candidate.map((c) => (typeof c === 'string' ? c : String((c as Raw).name ?? (c as Raw).id)));
     if (candidate && typeof candidate === 'object') return Object.keys(candidate);
   }
   return undefined;

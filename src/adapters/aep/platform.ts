@@ -13,7 +13,15 @@ import type {
   Segment,
 } from '../../ports.js';
 import { type FlowServiceClient, PROFILE_STORE_SPEC_ID, type JsonPatchOp, type Raw } from './flow-service.js';
-import { createFlowBody, segmentSelector, segmentSelectors, toConnectionSpec, toFlow, toRemoteObject, toRun } from './mapping.js';
+import {
+  createFlowBody,
+  segmentSelector,
+  segmentSelectors,
+  toConnectionSpec,
+  toFlow,
+  toRemoteObject,
+  toRun,
+} from './mapping.js';
 import type { IdentityClient } from './identity.js';
 import type { SegmentationClient } from './segmentation.js';
 
@@ -78,14 +86,27 @@ export class AepPlatform implements DestinationPlatform {
    * The Experience Cloud Audiences card asks for no credentials, and its API `auth` payload is unconfirmed, so
    * `auth` is sent only when a token is given (as a bearer-token spec).
    */
-  async createBaseConnection(input: { name: string; description: string; specId: string; token?: string }): Promise<RemoteObject> {
-    const body: Raw = { name: input.name, description: input.description, connectionSpec: { id: input.specId, version: '1.0' } };
+  async createBaseConnection(input: {
+    name: string;
+    description: string;
+    specId: string;
+    token?: string;
+  }): Promise<RemoteObject> {
+    const body: Raw = {
+      name: input.name,
+      description: input.description,
+      connectionSpec: { id: input.specId, version: '1.0' },
+    };
     if (input.token) body.auth = { specName: 'Bearer Token', params: { token: input.token } };
     const { id } = await this.flows.create('connections', body);
     return { id, name: input.name, description: input.description };
   }
 
-  async createSourceConnection(input: { name: string; description: string; baseConnectionId: string }): Promise<RemoteObject> {
+  async createSourceConnection(input: {
+    name: string;
+    description: string;
+    baseConnectionId: string;
+  }): Promise<RemoteObject> {
     const { id } = await this.flows.create('sourceConnections', {
       name: input.name,
       description: input.description,
@@ -170,7 +191,9 @@ export class AepPlatform implements DestinationPlatform {
       segmentSelectors(flow)
         .filter((s) => unwanted.has(s.id))
         .sort((a, b) => b.index - a.index)
-        .map((s): JsonPatchOp => ({ op: 'remove', path: `${SELECTORS_PATH}/${s.index}`, value: segmentSelector(s.id) })),
+        .map(
+          (s): JsonPatchOp => ({ op: 'remove', path: `${SELECTORS_PATH}/${s.index}`, value: segmentSelector(s.id) }),
+        ),
     );
     return toFlow(raw);
   }
@@ -184,9 +207,16 @@ export class AepPlatform implements DestinationPlatform {
   }
 }
 
-function withHint(permission: string, result: { ok: boolean; detail?: string }): { permission: string; ok: boolean; detail?: string } {
+function withHint(
+  permission: string,
+  result: { ok: boolean; detail?: string },
+): { permission: string; ok: boolean; detail?: string } {
   if (result.ok) return { permission, ok: true };
-  return { permission, ok: false, detail: `${result.detail ?? 'forbidden'}: ask your AEP administrator for the "${permission}" permission` };
+  return {
+    permission,
+    ok: false,
+    detail: `${result.detail ?? 'forbidden'}: ask your AEP administrator for the "${permission}" permission`,
+  };
 }
 
 async function probe(read: () => Promise<unknown>): Promise<{ ok: boolean; detail?: string }> {

@@ -38,12 +38,19 @@ export class SegmentationClient {
 
   /** One definition (the service sends it without a wrapper); a 404 surfaces as a ServiceError. */
   async getSegment(id: string): Promise<Segment> {
-    const raw = await this.http.json<Raw>({ method: 'GET', path: `${SEGMENTATION_PATH}/segment/definitions/${encodeURIComponent(id)}` });
+    const raw = await this.http.json<Raw>({
+      method: 'GET',
+      path: `${SEGMENTATION_PATH}/segment/definitions/${encodeURIComponent(id)}`,
+    });
     return toSegment(raw);
   }
 
   /** A one-item read, for probing the View Segments permission. */
   async probe(): Promise<void> {
-    await this.http.json<DefinitionsPage>({ method: 'GET', path: `${SEGMENTATION_PATH}/segment/definitions`, query: { start: 0, limit: 1 } });
+    await this.http.json<DefinitionsPage>({
+      method: 'GET',
+      path: `${SEGMENTATION_PATH}/segment/definitions`,
+      query: { start: 0, limit: 1 },
+    });
   }
 }

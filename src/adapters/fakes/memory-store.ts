@@ -28,7 +28,8 @@ import { canonicalMark, stampedLease, utc } from '../sqlite/canonical.js';
 
 const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const viaJson = <T>(value: T): T => (value === undefined || value === null ? (null as T) : JSON.parse(JSON.stringify(value)));
+const viaJson = <T>(value: T): T =>
+  value === undefined || value === null ? (null as T) : JSON.parse(JSON.stringify(value));
 
 export class MemoryStore implements MigrationStore {
   private readonly migrations = new Map<string, MigrationRecord>();
@@ -79,7 +80,10 @@ export class MemoryStore implements MigrationStore {
     return structuredClone(matches);
   }
 
-  async summaries(filter: MigrationFilter = {}, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }> {
+  async summaries(
+    filter: MigrationFilter = {},
+    limit?: number,
+  ): Promise<{ summaries: MigrationSummary[]; total: number }> {
     const records = await this.list(filter);
     const page = records.slice(0, limit ?? records.length).map(({ plan, snapshot: _snapshot, ...rest }) => ({
       ...rest,
@@ -262,9 +266,20 @@ export class MemoryStore implements MigrationStore {
     const r = m.record;
     if (this.migrations.has(r.id)) throw new StoreError(`migration ${r.id} already exists`, 'STORE_DUPLICATE');
     // Everything that can throw runs before anything is changed, like the real store's transaction.
-    const record: MigrationRecord = { ...viaJson(r), createdAt: utc(r.createdAt), updatedAt: utc(r.updatedAt), progressAt: utc(r.progressAt), marks: canonicalMarks(r.marks) };
+    const record: MigrationRecord = {
+      ...viaJson(r),
+      createdAt: utc(r.createdAt),
+      updatedAt: utc(r.updatedAt),
+      progressAt: utc(r.progressAt),
+      marks: canonicalMarks(r.marks),
+    };
     const journal = this.journalRows(r.id, m.journal);
-    const effects = m.effects.map((e) => ({ ...viaJson(e), migrationId: r.id, at: utc(e.at), outcomeAt: e.outcomeAt ? utc(e.outcomeAt) : null }));
+    const effects = m.effects.map((e) => ({
+      ...viaJson(e),
+      migrationId: r.id,
+      at: utc(e.at),
+      outcomeAt: e.outcomeAt ? utc(e.outcomeAt) : null,
+    }));
     this.migrations.set(r.id, record);
     this.rows.push(...journal);
     for (const e of effects) this.effectRows.set(e.key, e);

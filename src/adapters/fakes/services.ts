@@ -20,7 +20,11 @@ import type {
   TicketTracker,
 } from '../../ports.js';
 
-export const FAKE_ECA_SPEC: ConnectionSpec = { id: 'eca-spec', name: 'Experience Cloud Audiences', identities: ['ECID', 'GAID', 'IDFA', 'email_lc_sha256'] };
+export const FAKE_ECA_SPEC: ConnectionSpec = {
+  id: 'eca-spec',
+  name: 'Experience Cloud Audiences',
+  identities: ['ECID', 'GAID', 'IDFA', 'email_lc_sha256'],
+};
 export const FAKE_FLOW_SPEC = { id: 'eca-flow-spec', name: 'Experience Cloud Audiences' };
 export const NEW_DATA_SOURCE: DataSource = { id: 2, name: 'Experience Platform Segments' };
 export const LEGACY_DATA_SOURCE: DataSource = { id: 1, name: 'Adobe Experience Platform Audience Sharing' };
@@ -51,7 +55,10 @@ export class FakeWorld {
   readonly tickets: (TicketState & { labels: string[]; comments: string[] })[] = [];
   aamSegments: AamSegment[] = [];
   namespaces: IdentityNamespace[] = ['ECID', 'Email', 'Phone', 'GAID', 'IDFA', 'Email_LC_SHA256'].map((code, id) => ({
-    code, id, status: 'ACTIVE', custom: false,
+    code,
+    id,
+    status: 'ACTIVE',
+    custom: false,
   }));
 
   count(op: string): void {
@@ -64,13 +71,26 @@ export class FakeWorld {
   resolve(key: string, at = this.iso()): void {
     const t = this.tickets.find((x) => x.key === key);
     if (!t) throw new Error(`no ticket ${key}`);
-    Object.assign(t, { statusName: 'Done', statusCategory: 'done', resolved: true, resolutionName: 'Done', resolutionDate: at, doneTransitionAt: at });
+    Object.assign(t, {
+      statusName: 'Done',
+      statusCategory: 'done',
+      resolved: true,
+      resolutionName: 'Done',
+      resolutionDate: at,
+      doneTransitionAt: at,
+    });
   }
   /** Audience Manager receives the flow's audiences. */
   deliver(flowId: string, at = this.iso()): void {
     const flow = this.flows.find((f) => f.id === flowId);
     for (const id of flow?.segmentIds ?? []) {
-      this.aamSegments.push({ sid: this.aamSegments.length + 1, name: id, integrationCode: id, dataSourceId: NEW_DATA_SOURCE.id, createdAt: at });
+      this.aamSegments.push({
+        sid: this.aamSegments.length + 1,
+        name: id,
+        integrationCode: id,
+        dataSourceId: NEW_DATA_SOURCE.id,
+        createdAt: at,
+      });
     }
   }
 }
@@ -95,8 +115,17 @@ export class FakeTracker implements TicketTracker {
     this.w.count('ticket');
     const n = this.w.tickets.length + 1;
     const t = {
-      key: `${ticket.projectKey}-${n}`, id: String(10000 + n), createdAt: this.w.iso(), statusName: 'Open', statusCategory: 'new',
-      resolved: false, resolutionName: null, resolutionDate: null, doneTransitionAt: null, labels: ticket.labels, comments: [],
+      key: `${ticket.projectKey}-${n}`,
+      id: String(10000 + n),
+      createdAt: this.w.iso(),
+      statusName: 'Open',
+      statusCategory: 'new',
+      resolved: false,
+      resolutionName: null,
+      resolutionDate: null,
+      doneTransitionAt: null,
+      labels: ticket.labels,
+      comments: [],
     };
     this.w.tickets.push(t);
     this.w.faults.check('afterCreateTicket');
@@ -122,7 +151,10 @@ export class FakeTracker implements TicketTracker {
 export class FakePlatform implements DestinationPlatform {
   constructor(private readonly w: FakeWorld) {}
   async probeAccess() {
-    return ['Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'].map((permission) => ({ permission, ok: true }));
+    return ['Manage Destinations', 'Activate Destinations', 'View Profiles', 'View Segments'].map((permission) => ({
+      permission,
+      ok: true,
+    }));
   }
   async findConnectionSpec(name: string) {
     this.w.faults.check('findConnectionSpec');
@@ -136,14 +168,25 @@ export class FakePlatform implements DestinationPlatform {
   }
   async findByMarker(kind: ConnectionKind, specId: string, marker: string) {
     this.w.faults.check(`find:${kind}`);
-    return this.w.connections.find((c) => c.kind === kind && (kind === 'source' || c.specId === specId) && c.description?.includes(marker)) ?? null;
+    return (
+      this.w.connections.find(
+        (c) => c.kind === kind && (kind === 'source' || c.specId === specId) && c.description?.includes(marker),
+      ) ?? null
+    );
   }
   private add(kind: ConnectionKind, specId: string, name: string, description: string): RemoteObject {
     // The Profile Store's base connection is counted apart from the destination's.
     const counted = kind === 'base' && specId !== FAKE_ECA_SPEC.id ? 'profile_base' : kind;
     this.w.faults.check(`create:${counted}`);
     this.w.count(counted);
-    const obj = { id: `${kind}-${this.w.connections.length + 1}`, name, description, kind, specId, createdAt: this.w.iso() };
+    const obj = {
+      id: `${kind}-${this.w.connections.length + 1}`,
+      name,
+      description,
+      kind,
+      specId,
+      createdAt: this.w.iso(),
+    };
     this.w.connections.push(obj);
     this.w.faults.check(`after:create:${counted}`);
     return obj;
@@ -165,8 +208,13 @@ export class FakePlatform implements DestinationPlatform {
     this.w.faults.check('create:flow');
     this.w.count('flow');
     const flow: Flow = {
-      id: `flow-${this.w.flows.length + 1}`, name: input.name, description: input.description, createdAt: this.w.iso(),
-      state: 'enabled', segmentIds: [...input.segmentIds], etag: '"1"',
+      id: `flow-${this.w.flows.length + 1}`,
+      name: input.name,
+      description: input.description,
+      createdAt: this.w.iso(),
+      state: 'enabled',
+      segmentIds: [...input.segmentIds],
+      etag: '"1"',
     };
     this.w.flows.push(flow);
     this.w.faults.check('after:create:flow');
@@ -206,5 +254,10 @@ export class FakeDirectory implements AudienceDirectory {
 }
 
 export function fakeServices(world = new FakeWorld()) {
-  return { world, tracker: new FakeTracker(world), platform: new FakePlatform(world), directory: new FakeDirectory(world) };
+  return {
+    world,
+    tracker: new FakeTracker(world),
+    platform: new FakePlatform(world),
+    directory: new FakeDirectory(world),
+  };
 }

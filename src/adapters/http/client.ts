@@ -69,9 +69,17 @@ export interface HttpResponse {
   text: string;
 }
 
-type Attempt = { ok: true; response: HttpResponse } | { ok: false; failure: Failure; error: ServiceError; retryAfterMs?: number };
+type Attempt =
+  | { ok: true; response: HttpResponse }
+  | { ok: false; failure: Failure; error: ServiceError; retryAfterMs?: number };
 
-export const HTTP_DEFAULTS = { timeoutMs: 30_000, retries: 4, retryBaseMs: 500, retryCapMs: 30_000, maxRetryAfterMs: 120_000 };
+export const HTTP_DEFAULTS = {
+  timeoutMs: 30_000,
+  retries: 4,
+  retryBaseMs: 500,
+  retryCapMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
 
 export class HttpClient {
   readonly redactor: Redactor;
@@ -115,7 +123,13 @@ export class HttpClient {
       }
       const delay = this.retryDelay(result, attempt, retries, safe);
       if (delay === undefined) throw result.error;
-      this.log('http retry', { service: this.options.service, method: req.method, attempt: attempt + 1, delayMs: delay, reason: result.error.message });
+      this.log('http retry', {
+        service: this.options.service,
+        method: req.method,
+        attempt: attempt + 1,
+        delayMs: delay,
+        reason: result.error.message,
+      });
       await this.sleep(delay);
     }
   }
@@ -144,7 +158,12 @@ export class HttpClient {
     }
   }
 
-  private retryDelay(result: Extract<Attempt, { ok: false }>, attempt: number, retries: number, safe: boolean): number | undefined {
+  private retryDelay(
+    result: Extract<Attempt, { ok: false }>,
+    attempt: number,
+    retries: number,
+    safe: boolean,
+  ): number | undefined {
     if (attempt >= retries || !mayRetry(result.failure, safe)) return undefined;
     if (result.retryAfterMs !== undefined) {
       const max = this.options.maxRetryAfterMs ?? HTTP_DEFAULTS.maxRetryAfterMs;
@@ -176,9 +195,16 @@ export class HttpClient {
       return this.statusFailure(req, response);
     } catch (err) {
       const code = timedOut ? 'TIMEOUT' : networkCode(err);
-      const message = timedOut ? `no response within ${timeoutMs} ms` : `${code}: ${err instanceof Error ? err.message : String(err)}`;
+      const message = timedOut
+        ? `no response within ${timeoutMs} ms`
+        : `${code}: ${err instanceof Error ? err.message : String(err)}`;
       const failure: Failure = { kind: 'network', code };
-      this.log('http network error', { service: this.options.service, method: req.method, url: this.redactor.url(url), code });
+      this.log('http network error', {
+        service: this.options.service,
+        method: req.method,
+        url: this.redactor.url(url),
+        code,
+      });
       return { ok: false, failure, error: this.error(req, undefined, code, message, isTransient(failure)) };
     } finally {
       clearTimeout(timer);
@@ -211,7 +237,9 @@ export class HttpClient {
   }
 
   url(req: HttpRequest): string {
-    const raw = /^https?:\/\//i.test(req.path) ? req.path : `${this.baseUrl}${req.path.startsWith('/') ? '' : '/'}${req.path}`;
+    const raw = /^https?:\/\//i.test(req.path)
+      ? req.path
+      : `${this.baseUrl}${req.path.startsWith('/') ? '' : '/'}${req.path}`;
     const url = new URL(raw);
     for (const [key, value] of Object.entries(req.query ?? {})) {
       const values = Array.isArray(value) ? value : [value];
@@ -239,12 +267,24 @@ export class HttpClient {
     if (!this.options.debug) return;
     const body = typeof init.body === 'string' ? clip(this.redactor.body(init.body)) : undefined;
     const headers = this.redactor.headers(init.headers as Record<string, string>);
-    this.log('http request', { service: this.options.service, method: req.method, url: this.redactor.url(url), headers, body });
+    this.log('http request', {
+      service: this.options.service,
+      method: req.method,
+      url: this.redactor.url(url),
+      headers,
+      body,
+    });
   }
 
   private logResponse(req: HttpRequest, url: string, res: HttpResponse, ms: number): void {
     if (!this.options.debug) return;
-    const fields = { service: this.options.service, method: req.method, url: this.redactor.url(url), status: res.status, ms };
+    const fields = {
+      service: this.options.service,
+      method: req.method,
+      url: this.redactor.url(url),
+      status: res.status,
+      ms,
+    };
     this.log('http response', { ...fields, body: clip(this.redactor.body(res.text)) });
   }
 

@@ -16,7 +16,8 @@ export function parseVendorError(status: number, contentType: string, text: stri
   if (looksLikeHtml(contentType, body)) return { message: `unexpected response: HTML page ${describeHtml(body)}` };
   const json = tryJson(body);
   if (json === undefined) {
-    if (isJsonType(contentType) || /^[[{]/.test(body)) return { message: `unexpected response: invalid JSON (${snippet(body)})` };
+    if (isJsonType(contentType) || /^[[{]/.test(body))
+      return { message: `unexpected response: invalid JSON (${snippet(body)})` };
     return { message: snippet(body) };
   }
   return fromJson(json) ?? { message: `unexpected response: ${snippet(body)}` };
@@ -36,7 +37,8 @@ export function isHtmlBody(contentType: string, text: string): boolean {
 export function unexpectedBody(contentType: string, text: string): string {
   const body = text.trim();
   if (body === '') return 'unexpected response: empty body where JSON was expected';
-  if (looksLikeHtml(contentType, body)) return `unexpected response: HTML page ${describeHtml(body)} where JSON was expected`;
+  if (looksLikeHtml(contentType, body))
+    return `unexpected response: HTML page ${describeHtml(body)} where JSON was expected`;
   return `unexpected response: invalid JSON (${snippet(body)})`;
 }
 
@@ -57,7 +59,8 @@ function gateway(o: Obj): VendorError | undefined {
 function flowProblem(o: Obj): VendorError | undefined {
   const report = o.report as Obj | undefined;
   if (!report || typeof report !== 'object') return undefined;
-  const message = str(report['detailed-message']) ?? str(o.errorMessage) ?? str(o.detail) ?? str(o.title) ?? 'no message';
+  const message =
+    str(report['detailed-message']) ?? str(o.errorMessage) ?? str(o.detail) ?? str(o.title) ?? 'no message';
   return { code: typeCode(o.type) ?? str(o.title), message };
 }
 
@@ -66,7 +69,10 @@ function bareFlow(o: Obj): VendorError | undefined {
   const message = str(o.errorMessage);
   if (!message) return undefined;
   const details = str(o.errorDetails);
-  return { code: str(o.errorCode) ?? str(o.code), message: details && details !== message ? `${message} (${details})` : message };
+  return {
+    code: str(o.errorCode) ?? str(o.code),
+    message: details && details !== message ? `${message} (${details})` : message,
+  };
 }
 
 /** Jira ErrorCollection: {"errorMessages": [...], "errors": {"field": "message"}}. */
@@ -129,7 +135,9 @@ function looksLikeHtml(contentType: string, body: string): boolean {
 
 function describeHtml(html: string): string {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  const text = (title ?? html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' '))
+  const text = (
+    title ?? html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ')
+  )
     .replace(/\s+/g, ' ')
     .trim();
   return text ? `"${snippet(text, 120)}"` : '(no text)';

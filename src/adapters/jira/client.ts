@@ -61,9 +61,12 @@ export class JiraTracker implements TicketTracker {
     for (let page = 0; page < MAX_PAGES; page++) {
       const path = `/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes`;
       // Cloud names the list `issueTypes`; Data Center (8.4+) pages it as `values`.
-      const body = await this.http.json<{ issueTypes?: RawType[]; values?: RawType[]; total?: number; isLast?: boolean }>(
-        this.getReq(path, { startAt, maxResults: 200 }),
-      );
+      const body = await this.http.json<{
+        issueTypes?: RawType[];
+        values?: RawType[];
+        total?: number;
+        isLast?: boolean;
+      }>(this.getReq(path, { startAt, maxResults: 200 }));
       const types = body.issueTypes ?? body.values ?? [];
       out.push(...types.map((t) => ({ id: String(t.id), name: String(t.name) })));
       startAt += types.length;
@@ -86,7 +89,11 @@ export class JiraTracker implements TicketTracker {
       description: this.richText(ticket.description),
       labels: ticket.labels,
     };
-    const created = await this.http.json<{ id: string; key: string }>({ method: 'POST', path: `${this.api}/issue`, json: { fields } });
+    const created = await this.http.json<{ id: string; key: string }>({
+      method: 'POST',
+      path: `${this.api}/issue`,
+      json: { fields },
+    });
     // The create answer has no `created`; read it back (a GET, safe to retry) for the ticket_filed mark.
     const issue = await this.readIssue(created.key, { fields: 'created' });
     return toRef({ ...issue, id: String(created.id), key: created.key });
@@ -133,7 +140,9 @@ export class JiraTracker implements TicketTracker {
     let startAt = 0;
     for (let page = 0; page < MAX_PAGES; page++) {
       const path = `/issue/${encodeURIComponent(key)}/comment`;
-      const body = await this.http.json<{ comments?: { body?: unknown }[]; total?: number }>(this.getReq(path, { startAt, maxResults: 100 }));
+      const body = await this.http.json<{ comments?: { body?: unknown }[]; total?: number }>(
+        this.getReq(path, { startAt, maxResults: 100 }),
+      );
       const comments = body.comments ?? [];
       if (comments.some((c) => adfToText(c.body).includes(marker))) return true;
       startAt += comments.length;
@@ -149,8 +158,14 @@ export class JiraTracker implements TicketTracker {
 
   /** Transitions available from the issue's current status (for closing or cancelling a ticket ourselves). */
   async transitions(key: string): Promise<{ id: string; name: string; toStatusCategory: string | null }[]> {
-    const body = await this.http.json<{ transitions?: Transition[] }>(this.getReq(`/issue/${encodeURIComponent(key)}/transitions`));
-    return (body.transitions ?? []).map((t) => ({ id: String(t.id), name: t.name, toStatusCategory: t.to?.statusCategory?.key ?? null }));
+    const body = await this.http.json<{ transitions?: Transition[] }>(
+      this.getReq(`/issue/${encodeURIComponent(key)}/transitions`),
+    );
+    return (body.transitions ?? []).map((t) => ({
+      id: String(t.id),
+      name: t.name,
+      toStatusCategory: t.to?.statusCategory?.key ?? null,
+    }));
   }
 
   async transition(key: string, transitionId: string, comment?: string): Promise<void> {
@@ -170,7 +185,9 @@ export class JiraTracker implements TicketTracker {
     let nextPageToken: string | undefined;
     for (let page = 0; page < MAX_PAGES && out.length < limit; page++) {
       const query = { jql, fields: fields.join(','), maxResults: Math.min(100, limit), nextPageToken };
-      const body = await this.http.json<{ issues?: Issue[]; nextPageToken?: string }>(this.getReq('/search/jql', query));
+      const body = await this.http.json<{ issues?: Issue[]; nextPageToken?: string }>(
+        this.getReq('/search/jql', query),
+      );
       out.push(...(body.issues ?? []));
       // Stop on a missing token, not on isLast (reported unreliable), and on a repeated token (JRACLOUD-95477).
       if (!body.nextPageToken || seen.has(body.nextPageToken) || (body.issues ?? []).length === 0) break;

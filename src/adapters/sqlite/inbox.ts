@@ -39,29 +39,33 @@ export class InboxTable {
 
   constructor(private readonly db: SqliteDatabase) {
     this.sql = lazily({
-      insert: () => db.prepare<[Record<string, string>]>(
-        `INSERT INTO operator_inbox (migration_id, event, posted_at, posted_by, expires_at)
+      insert: () =>
+        db.prepare<[Record<string, string>]>(
+          `INSERT INTO operator_inbox (migration_id, event, posted_at, posted_by, expires_at)
          VALUES (@migration_id, @event, @posted_at, @posted_by, @expires_at)`,
-      ),
-      pending: () => db.prepare<[string, string], InboxRowData>(
-        `SELECT * FROM operator_inbox WHERE migration_id = ? AND settled_at IS NULL AND claimed_at IS NULL
+        ),
+      pending: () =>
+        db.prepare<[string, string], InboxRowData>(
+          `SELECT * FROM operator_inbox WHERE migration_id = ? AND settled_at IS NULL AND claimed_at IS NULL
            AND expires_at > ? ORDER BY seq`,
-      ),
-      one: () => db.prepare<[string, number], InboxRowData>(
-        'SELECT * FROM operator_inbox WHERE migration_id = ? AND seq = ?',
-      ),
-      claim: () => db.prepare<[string, string, string, number, string]>(
-        `UPDATE operator_inbox SET claimed_at = ?, claimed_by = ?
+        ),
+      one: () =>
+        db.prepare<[string, number], InboxRowData>('SELECT * FROM operator_inbox WHERE migration_id = ? AND seq = ?'),
+      claim: () =>
+        db.prepare<[string, string, string, number, string]>(
+          `UPDATE operator_inbox SET claimed_at = ?, claimed_by = ?
          WHERE migration_id = ? AND seq = ? AND claimed_at IS NULL AND settled_at IS NULL AND expires_at > ?`,
-      ),
-      settle: () => db.prepare<[string, string, string, number]>(
-        `UPDATE operator_inbox SET settled_at = ?, outcome = ?
+        ),
+      settle: () =>
+        db.prepare<[string, string, string, number]>(
+          `UPDATE operator_inbox SET settled_at = ?, outcome = ?
          WHERE migration_id = ? AND seq = ? AND settled_at IS NULL`,
-      ),
-      withdraw: () => db.prepare<[string, string, string, number]>(
-        `UPDATE operator_inbox SET settled_at = ?, outcome = ?
+        ),
+      withdraw: () =>
+        db.prepare<[string, string, string, number]>(
+          `UPDATE operator_inbox SET settled_at = ?, outcome = ?
          WHERE migration_id = ? AND seq = ? AND claimed_at IS NULL AND settled_at IS NULL`,
-      ),
+        ),
     });
   }
 

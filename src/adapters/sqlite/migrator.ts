@@ -17,7 +17,8 @@ function findMigrationsDir(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'migrations');
     if (fs.existsSync(path.join(candidate, '0001_init.sql'))) return candidate + path.sep;
-    if (path.dirname(dir) === dir) throw new StoreError(`no migrations/ folder above ${from}`, 'STORE_MIGRATIONS', 'reinstall cutover');
+    if (path.dirname(dir) === dir)
+      throw new StoreError(`no migrations/ folder above ${from}`, 'STORE_MIGRATIONS', 'reinstall cutover');
   }
 }
 
@@ -42,7 +43,10 @@ interface AppliedRow {
 }
 
 export function loadMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  const names = fs.readdirSync(dir).filter((f) => FILE_NAME.test(f)).sort();
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => FILE_NAME.test(f))
+    .sort();
   const files = names.map((f) => readMigration(dir, f));
   const numbers = files.map((m) => m.name.slice(0, 4));
   const duplicate = numbers.find((n, i) => numbers.indexOf(n) !== i);
@@ -59,9 +63,7 @@ function readMigration(dir: string, fileName: string): MigrationFile {
 }
 
 function appliedMigrations(db: SqliteDatabase): AppliedRow[] {
-  const table = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    .get();
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   if (!table) return [];
   return db.prepare<[], AppliedRow>('SELECT name, sha256 FROM schema_migrations ORDER BY name').all();
 }
@@ -92,7 +94,12 @@ export function pendingMigrations(db: SqliteDatabase, dir: string = MIGRATIONS_D
  * database, still verifies them.
  */
 export function isCurrentByName(db: SqliteDatabase, dir: string = MIGRATIONS_DIR, file: string = db.name): boolean {
-  const known = new Set(fs.readdirSync(dir).filter((f) => FILE_NAME.test(f)).map((f) => f.replace(/\.sql$/, '')));
+  const known = new Set(
+    fs
+      .readdirSync(dir)
+      .filter((f) => FILE_NAME.test(f))
+      .map((f) => f.replace(/\.sql$/, '')),
+  );
   const applied = appliedMigrations(db).map((row) => row.name);
   const unknown = applied.find((name) => !known.has(name));
   if (unknown) throw schemaNewer(file, unknown);
@@ -112,7 +119,9 @@ export function migrate(db: SqliteDatabase, dir: string = MIGRATIONS_DIR): strin
 
 function applyOne(db: SqliteDatabase, m: MigrationFile): boolean {
   const run = db.transaction((): boolean => {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+    );
     // Another process may have applied it between our check and this write lock.
     if (db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?').get(m.name)) return false;
     db.exec(m.sql);

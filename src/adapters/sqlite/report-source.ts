@@ -78,7 +78,13 @@ export class SqliteReportSource implements ReportSource {
 }
 
 function filterParams(q: ReportQuery): SqlRow {
-  return { since: q.since ?? null, until: q.until ?? null, org_id: q.orgId ?? null, status: q.status ?? null, id: q.id ?? null };
+  return {
+    since: q.since ?? null,
+    until: q.until ?? null,
+    org_id: q.orgId ?? null,
+    status: q.status ?? null,
+    id: q.id ?? null,
+  };
 }
 
 type PackedMark = [at: string, source: string, overrideBy: string | null, overrideReason: string | null];

@@ -73,7 +73,14 @@ function parseOrNull<T>(text: string | null): T | null {
 export function toRecord(row: MigrationRowData, marks: MarkRowData[]): MigrationRecord {
   // id and orgId first, then plan and snapshot: the key order every JSON output of a record has always had.
   const { id, orgId, ...rest } = summaryFields(row);
-  return { id, orgId, plan: JSON.parse(row.plan) as unknown, snapshot: parseOrNull(row.snapshot), ...rest, marks: toMarks(marks) };
+  return {
+    id,
+    orgId,
+    plan: JSON.parse(row.plan) as unknown,
+    snapshot: parseOrNull(row.snapshot),
+    ...rest,
+    marks: toMarks(marks),
+  };
 }
 
 /** The summary columns of a migration row: everything but the plan, the snapshot and the marks. */

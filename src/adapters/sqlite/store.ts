@@ -151,7 +151,10 @@ export class SqliteStore implements MigrationStore {
     return rows.map((row) => this.toRecord(row));
   }
 
-  async summaries(filter: MigrationFilter = {}, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }> {
+  async summaries(
+    filter: MigrationFilter = {},
+    limit?: number,
+  ): Promise<{ summaries: MigrationSummary[]; total: number }> {
     this.summaryReader ??= new SummaryReader(this.db);
     return this.summaryReader.read(filter, limit);
   }
@@ -282,10 +285,12 @@ export class SqliteStore implements MigrationStore {
 
   /** One immediate transaction that first checks the runner's lease. */
   private fencedWrite<T>(migrationId: string, fence: Fence | undefined, fn: () => T): T {
-    return this.db.transaction(() => {
-      this.leases.requireHolder(migrationId, fence);
-      return fn();
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        this.leases.requireHolder(migrationId, fence);
+        return fn();
+      })
+      .immediate();
   }
 
   async withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean> {
@@ -331,7 +336,13 @@ export class SqliteStore implements MigrationStore {
   private importEffect(migrationId: string, e: EffectRow): void {
     for (let n = 0; n < Math.max(1, e.attempts); n++) this.insertIntent({ ...e, migrationId });
     if (!e.outcomeAt || !e.status) return;
-    this.sql.updateOutcome.run({ key: e.key, outcome_at: utc(e.outcomeAt), status: e.status, remote_id: e.remoteId, error: null });
+    this.sql.updateOutcome.run({
+      key: e.key,
+      outcome_at: utc(e.outcomeAt),
+      status: e.status,
+      remote_id: e.remoteId,
+      error: null,
+    });
   }
 
   private write(fn: () => void): void {
@@ -352,7 +363,11 @@ export class SqliteStore implements MigrationStore {
 }
 
 function notFound(id: string): StoreError {
-  return new StoreError(`migration ${id} does not exist in this database`, 'STORE_NOT_FOUND', 'cutover list shows the known migrations');
+  return new StoreError(
+    `migration ${id} does not exist in this database`,
+    'STORE_NOT_FOUND',
+    'cutover list shows the known migrations',
+  );
 }
 
 function duplicate(id: string): StoreError {

@@ -33,7 +33,9 @@ export class SummaryReader {
        WHERE migration_id IN (SELECT id ${PAGE}) ORDER BY migration_id, name`,
     );
     this.leases = db.prepare<[], LeaseRowData>('SELECT * FROM leases');
-    this.count = db.prepare<[FilterParams], number>(`SELECT count(*) FROM migrations INDEXED BY migrations_listing WHERE ${FILTER}`).pluck();
+    this.count = db
+      .prepare<[FilterParams], number>(`SELECT count(*) FROM migrations INDEXED BY migrations_listing WHERE ${FILTER}`)
+      .pluck();
   }
 
   read(filter: MigrationFilter, limit?: number): { summaries: MigrationSummary[]; total: number } {
@@ -41,7 +43,9 @@ export class SummaryReader {
     const page = { ...params, limit: limit ?? -1 };
     const marks = groupBy(this.marks.all(page), (m) => m.migration_id);
     const leases = new Map<string, Lease>(this.leases.all().map((row) => [row.migration_id, toLease(row)]));
-    const summaries = this.rows.all(page).map((row) => toSummary(row, marks.get(row.id) ?? [], leases.get(row.id) ?? null));
+    const summaries = this.rows
+      .all(page)
+      .map((row) => toSummary(row, marks.get(row.id) ?? [], leases.get(row.id) ?? null));
     const total = limit !== undefined && summaries.length === limit ? this.count.get(params)! : summaries.length;
     return { summaries, total };
   }

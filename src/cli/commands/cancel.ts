@@ -13,25 +13,38 @@ function legacyOffSince(record: MigrationRecord): string | null {
   if (stopped) return `since ${stopped.at}, ${stopped.source}`;
   if (!record.snapshot) return null;
   const poll = storedContext(record).lastPoll;
-  return poll?.statusCategory === 'done' ? `${record.ticketKey ?? 'the ticket'} was seen ${poll.statusName} at ${poll.at}` : null;
+  return poll?.statusCategory === 'done'
+    ? `${record.ticketKey ?? 'the ticket'} was seen ${poll.statusName} at ${poll.at}`
+    : null;
 }
 
 function explain(record: MigrationRecord) {
   const off = legacyOffSince(record);
   if (off) {
     return {
-      why: `the legacy pipe is already off (${off}); cancel cannot turn it back on, `
-        + 'and stopping now would leave the org with no sharing at all',
+      why:
+        `the legacy pipe is already off (${off}); cancel cannot turn it back on, ` +
+        'and stopping now would leave the org with no sharing at all',
       instead: `go forward: cutover resume ${record.id} (or retry it if parked); to go back, ask Adobe Customer Care to re-enable legacy segment sharing and disable the new flow (docs/runbook.md, "Operator commands")`,
     };
   }
   if (record.status === 'cancelled' || record.state.startsWith('cancelling')) {
-    return { why: `it is already ${record.status === 'cancelled' ? 'cancelled' : 'being cancelled'}`, instead: `cutover resume ${record.id} finishes a cancellation in progress` };
+    return {
+      why: `it is already ${record.status === 'cancelled' ? 'cancelled' : 'being cancelled'}`,
+      instead: `cutover resume ${record.id} finishes a cancellation in progress`,
+    };
   }
-  return { why: `a ${record.status} migration cannot be cancelled; ${whereItIs(record)}`, instead: `cutover show ${record.id}` };
+  return {
+    why: `a ${record.status} migration cannot be cancelled; ${whereItIs(record)}`,
+    instead: `cutover show ${record.id}`,
+  };
 }
 
-export default async function cancel([id]: string[], opts: GlobalOptions & { reason?: string }, ctx: CliContext): Promise<number> {
+export default async function cancel(
+  [id]: string[],
+  opts: GlobalOptions & { reason?: string },
+  ctx: CliContext,
+): Promise<number> {
   const reason = requireReason(opts.reason, 'cancel');
   const runtime = openRuntime(ctx, opts);
   try {
@@ -42,7 +55,11 @@ export default async function cancel([id]: string[], opts: GlobalOptions & { rea
       throw refused('cancel', record.id, why, instead);
     }
     const at = new Date(ctx.clock.now()).toISOString();
-    return await sendOperatorEvent(ctx, runtime, record.id, { command: 'cancel', event: { type: 'CANCEL', by: ctx.actor, reason, at }, explain });
+    return await sendOperatorEvent(ctx, runtime, record.id, {
+      command: 'cancel',
+      event: { type: 'CANCEL', by: ctx.actor, reason, at },
+      explain,
+    });
   } finally {
     await runtime.close();
   }

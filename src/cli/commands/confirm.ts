@@ -26,8 +26,9 @@ export function parseSolution(value: string | undefined): Solution {
 function explain(record: MigrationRecord) {
   const early = !record.marks.connection_established;
   return {
-    why: `confirm applies while the migration is verifying or parked in needs_attention; ${whereItIs(record)}`
-      + (early ? ': the new flow does not exist yet, so no solution can see the migrated audiences' : ''),
+    why:
+      `confirm applies while the migration is verifying or parked in needs_attention; ${whereItIs(record)}` +
+      (early ? ': the new flow does not exist yet, so no solution can see the migrated audiences' : ''),
     instead: early
       ? `wait for the cut-over (cutover resume ${record.id} --follow), then check the solution by hand and confirm`
       : `cutover show ${record.id} says what it needs next`,

@@ -18,24 +18,43 @@ interface DemoOptions extends GlobalOptions {
   resolveAfterMs?: string;
 }
 
-const MARKS: MarkName[] = ['ticket_filed', 'legacy_stopped', 'resolution_detected', 'connection_established', 'first_data'];
+const MARKS: MarkName[] = [
+  'ticket_filed',
+  'legacy_stopped',
+  'resolution_detected',
+  'connection_established',
+  'first_data',
+];
 
 function demoPlan(orgId: string, audiences: string[]) {
   const { plan, errors } = validatePlan({
     orgId,
     sandbox: 'prod',
     audiences,
-    identities: [{ source: 'ECID', target: 'ECID' }, { source: 'Email', target: 'email_lc_sha256', applyHashing: true }],
+    identities: [
+      { source: 'ECID', target: 'ECID' },
+      { source: 'Email', target: 'email_lc_sha256', applyHashing: true },
+    ],
     solutions: ['audience_manager'],
     destination: { name: 'Experience Cloud Audiences', description: 'cutover demo' },
     jira: { projectKey: 'CC', issueType: 'Task' },
-    polling: { ticketIntervalMs: 5_000, verifyIntervalMs: 5_000, verifyTimeoutMs: 600_000, maxAttempts: 5, retryBaseMs: 500 },
+    polling: {
+      ticketIntervalMs: 5_000,
+      verifyIntervalMs: 5_000,
+      verifyTimeoutMs: 600_000,
+      maxAttempts: 5,
+      retryBaseMs: 500,
+    },
   });
   if (!plan) throw new Error(`the demo plan is invalid: ${JSON.stringify(errors)}`);
   return plan;
 }
 
-function printSummary(ctx: CliContext, result: DriveResult, truth: { resolutiondate: string | null; flowCreatedAt: number | null }): void {
+function printSummary(
+  ctx: CliContext,
+  result: DriveResult,
+  truth: { resolutiondate: string | null; flowCreatedAt: number | null },
+): void {
   const marks = result.context.marks;
   const d = computeDowntime(marks);
   out(ctx, `\nmigration ${result.id}: ${result.status}`);
@@ -44,10 +63,17 @@ function printSummary(ctx: CliContext, result: DriveResult, truth: { resolutiond
   out(ctx, `  detection lag            ${measureText(d.detectionLag)}`);
   out(ctx, `  cut-over execution       ${measureText(d.executionTime)}`);
   out(ctx, `  data gap                 ${measureText(d.dataGap)}`);
-  out(ctx, `\n  emulator says: ticket resolutiondate ${truth.resolutiondate ?? 'n/a'}, flow createdAt ${truth.flowCreatedAt ? new Date(truth.flowCreatedAt).toISOString() : 'n/a'}`);
+  out(
+    ctx,
+    `\n  emulator says: ticket resolutiondate ${truth.resolutiondate ?? 'n/a'}, flow createdAt ${truth.flowCreatedAt ? new Date(truth.flowCreatedAt).toISOString() : 'n/a'}`,
+  );
 }
 
-export default async function demo(_args: string[], opts: DemoOptions & { json?: boolean }, ctx: CliContext): Promise<number> {
+export default async function demo(
+  _args: string[],
+  opts: DemoOptions & { json?: boolean },
+  ctx: CliContext,
+): Promise<number> {
   if (opts.db !== undefined) databaseFile(opts.db, '--db');
   const { startEmulator, emulatorEnv, DEMO_CREDENTIALS } = await import('../../emulator/index.js');
   const emulator = await startEmulator({ port: 0 });
@@ -55,7 +81,10 @@ export default async function demo(_args: string[], opts: DemoOptions & { json?:
   const db = opts.db ?? join(dir, 'state.db');
   // The demo ignores the user's own configuration: everything points at the emulator.
   writeFileSync(join(dir, 'config.json'), '{}\n', { mode: 0o600 });
-  const demoCtx: CliContext = { ...ctx, env: { ...ctx.env, ...emulatorEnv(emulator.url), CUTOVER_CONFIG: join(dir, 'config.json') } };
+  const demoCtx: CliContext = {
+    ...ctx,
+    env: { ...ctx.env, ...emulatorEnv(emulator.url), CUTOVER_CONFIG: join(dir, 'config.json') },
+  };
   const runtime = openRuntime(demoCtx, { ...opts, db });
   try {
     say(ctx, `emulator on ${emulator.url}; state database ${db}`);
@@ -64,7 +93,10 @@ export default async function demo(_args: string[], opts: DemoOptions & { json?:
     const plan = demoPlan(DEMO_CREDENTIALS.orgId, audiences.length > 0 ? audiences : world.audiences.map((a) => a.id));
     const engine = runtime.engineFor(plan);
     const id = await engine.create(plan, ctx.actor);
-    say(ctx, `migration ${id}: ${plan.audiences.length} audiences; Customer Care will resolve the ticket ${Number(opts.resolveAfterMs ?? 3000) / 1000}s after it is filed`);
+    say(
+      ctx,
+      `migration ${id}: ${plan.audiences.length} audiences; Customer Care will resolve the ticket ${Number(opts.resolveAfterMs ?? 3000) / 1000}s after it is filed`,
+    );
     let scheduled = false;
     const progress = progressView(ctx);
     const result = await engine.drive(id, {
@@ -80,8 +112,19 @@ export default async function demo(_args: string[], opts: DemoOptions & { json?:
     });
     progress.stop();
     const after = emulator.world(DEMO_CREDENTIALS.orgId);
-    const truth = { resolutiondate: after.tickets[0]?.resolutiondate ?? null, flowCreatedAt: after.flows[0]?.createdAt ?? null };
-    if (opts.json) printJson(ctx, { id: result.id, status: result.status, db, marks: result.context.marks, downtime: computeDowntime(result.context.marks), emulator: truth });
+    const truth = {
+      resolutiondate: after.tickets[0]?.resolutiondate ?? null,
+      flowCreatedAt: after.flows[0]?.createdAt ?? null,
+    };
+    if (opts.json)
+      printJson(ctx, {
+        id: result.id,
+        status: result.status,
+        db,
+        marks: result.context.marks,
+        downtime: computeDowntime(result.context.marks),
+        emulator: truth,
+      });
     else printSummary(ctx, result, truth);
     return exitFor(ctx, result);
   } finally {

@@ -56,7 +56,8 @@ function exitFor(config: ConfigReport, probes: ProbeResult[]): number {
 function render(ctx: CliContext, config: ConfigReport, probes: ProbeResult[]): void {
   const s = styleFor(ctx);
   out(ctx, s.bold('Configuration'));
-  if (config.file) out(ctx, `  file ${config.file.path} (mode ${config.file.mode ?? '?'})${config.file.used ? '' : ': NOT used'}`);
+  if (config.file)
+    out(ctx, `  file ${config.file.path} (mode ${config.file.mode ?? '?'})${config.file.used ? '' : ': NOT used'}`);
   else out(ctx, '  no config file (environment and defaults only)');
   for (const k of config.keys) out(ctx, `  ${k.env.padEnd(30)} ${k.source.padEnd(8)} ${k.value ?? '-'}`);
   for (const w of config.warnings) out(ctx, `  ${s.yellow('warning')} ${w}`);

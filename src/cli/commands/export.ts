@@ -60,7 +60,8 @@ async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Pro
   const { store, dbPath } = openReadStore(ctx, opts);
   try {
     const migration = store ? await store.get(id) : null;
-    if (!store || !migration) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    if (!store || !migration)
+      throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
     const exportedAt = isoNow(ctx.clock);
     const bundle = buildBundle({
       migration,

@@ -22,8 +22,8 @@ function readBundle(file: string): SupportBundle {
   const problems = bundleInconsistencies(bundle);
   if (problems.length > 0) {
     throw new UsageError(
-      `${file} does not tell one story, so its figures cannot be trusted; nothing was imported:\n  `
-        + problems.join('\n  '),
+      `${file} does not tell one story, so its figures cannot be trusted; nothing was imported:\n  ` +
+        problems.join('\n  '),
       'a support bundle must not be edited: export it again from the original database (cutover export ID --out FILE)',
     );
   }
@@ -36,13 +36,29 @@ export default async function importBundle([file]: string[], opts: GlobalOptions
   const { store, dbPath } = openRuntimeStore(ctx, opts);
   try {
     if (await store.get(id)) {
-      throw new CutoverError(`migration ${id} already exists in ${dbPath}; nothing was imported`, 'STORE_DUPLICATE', `cutover show ${id} displays it; import into another database with --db`);
+      throw new CutoverError(
+        `migration ${id} already exists in ${dbPath}; nothing was imported`,
+        'STORE_DUPLICATE',
+        `cutover show ${id} displays it; import into another database with --db`,
+      );
     }
-    const data = { file, exportedAt: bundle.exportedAt, exportedBy: bundle.exportedBy, cutoverVersion: bundle.cutoverVersion };
+    const data = {
+      file,
+      exportedAt: bundle.exportedAt,
+      exportedBy: bundle.exportedBy,
+      cutoverVersion: bundle.cutoverVersion,
+    };
     const imported = { kind: 'operator' as const, at: isoNow(ctx.clock), name: 'IMPORT', actor: ctx.actor, data };
     // One transaction: a failure part-way leaves nothing behind, so the import can simply be run again.
-    await store.importMigration({ record: bundle.migration, journal: [...bundle.journal.map(journalEntryOf), imported], effects: bundle.effects });
-    say(ctx, `imported ${id} (${bundle.migration.state}, ${bundle.migration.status}); continue with: cutover resume ${id}`);
+    await store.importMigration({
+      record: bundle.migration,
+      journal: [...bundle.journal.map(journalEntryOf), imported],
+      effects: bundle.effects,
+    });
+    say(
+      ctx,
+      `imported ${id} (${bundle.migration.state}, ${bundle.migration.status}); continue with: cutover resume ${id}`,
+    );
     return 0;
   } finally {
     await store.close();

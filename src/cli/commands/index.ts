@@ -23,18 +23,29 @@ function registerCore(add: Add): void {
     .option('--stall-hours <n>', 'no progress for this many hours counts as stalled', '24')
     .option('--limit <n>', 'show at most this many, most recently updated first (default 50; 0: all)')
     .option('--json', 'print JSON');
-  add('show <id>', 'show one migration: state, next action, downtime marks and its journal as a timeline', () => import('./show.js'))
-    .option('--json', 'print JSON');
+  add(
+    'show <id>',
+    'show one migration: state, next action, downtime marks and its journal as a timeline',
+    () => import('./show.js'),
+  ).option('--json', 'print JSON');
   const resumed = 'drive a migration until it finishes (in a terminal) or first waits on the outside world';
   add('resume <id>', resumed, () => import('./resume.js'))
     .option('--follow', 'keep going until the migration finishes, however long it takes (default in a terminal)')
     .option('--no-follow', 'return at the first wait, exit 6 (default without a terminal)')
     .option('--json', 'print the outcome as JSON');
   add('retry <id>', 'retry the step a migration is parked on', () => import('./retry.js')).addOption(reasonOption());
-  add('demo', 'run a whole migration against the built-in emulator, on this machine, in seconds', () => import('./demo.js'))
+  add(
+    'demo',
+    'run a whole migration against the built-in emulator, on this machine, in seconds',
+    () => import('./demo.js'),
+  )
     .option('--resolve-after-ms <ms>', 'when the simulated Customer Care resolves the ticket', '3000')
     .option('--json', 'print JSON');
-  add('emulator', 'serve the built-in emulator of Jira, IMS, AEP and Audience Manager on 127.0.0.1', () => import('./emulator.js'))
+  add(
+    'emulator',
+    'serve the built-in emulator of Jira, IMS, AEP and Audience Manager on 127.0.0.1',
+    () => import('./emulator.js'),
+  )
     .option('--port <n>', 'port (0 picks a free one)', '0')
     .option('--seed <n>', 'seed of the simulated orgs')
     .option('--latency-ms <ms>', 'added to every response')
@@ -42,21 +53,30 @@ function registerCore(add: Add): void {
     .option('--jira-flavor <flavor>', 'cloud or dc', 'cloud')
     .option('--auto-resolve-after-ms <ms>', 'Customer Care resolves each new ticket after this long');
   const completion = 'print a shell completion script for every command and flag (bash, zsh or fish)';
-  add('completion', completion, () => import('./completion.js'))
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']));
+  add('completion', completion, () => import('./completion.js')).addArgument(
+    new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']),
+  );
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function acceptOptions(): Option[] {
   return [
-    new Option('--accept <check>', 'accept a preflight warning (repeatable; pair each with --reason)').argParser(collect),
-    new Option('--reason <text>', 'why the warning before it is acceptable (recorded with who and when)').argParser(collect),
+    new Option('--accept <check>', 'accept a preflight warning (repeatable; pair each with --reason)').argParser(
+      collect,
+    ),
+    new Option('--reason <text>', 'why the warning before it is acceptable (recorded with who and when)').argParser(
+      collect,
+    ),
   ];
 }
 
 function registerStart(add: Add): void {
-  const cmd = add('start', 'guided migration: asks what to move, checks, files the ticket, waits, cuts over and verifies', () => import('./start.js'))
+  const cmd = add(
+    'start',
+    'guided migration: asks what to move, checks, files the ticket, waits, cuts over and verifies',
+    () => import('./start.js'),
+  )
     .option('--plan <file>', 'take the answers from a plan file (JSON) instead of asking')
     .option('-y, --yes', 'do not ask: defaults and flags answer every question (needed without a terminal)')
     .option('--follow', 'keep going until the migration finishes (default when interactive)')
@@ -66,9 +86,20 @@ function registerStart(add: Add): void {
     .option('--confirm <solutions>', 'solutions checked by hand (e.g. target): confirmed once verifying')
     .option('--org <id>', 'IMS org id (default: CUTOVER_ORG_ID)')
     .option('--sandbox <name>', 'sandbox (default: CUTOVER_SANDBOX or prod)')
-    .option('--solutions <list>', 'comma-separated: audience_manager,target,advertising_cloud,marketo,analytics,campaign')
-    .option('--audiences <legacy|all|ids>', 'legacy = what the legacy pipe shares today (default), all, or comma-separated segment ids')
-    .addOption(new Option('--identity <source:target[:hash]>', 'identity mapping, repeatable, e.g. ECID:ECID, Email:email_lc_sha256:hash').argParser(collect))
+    .option(
+      '--solutions <list>',
+      'comma-separated: audience_manager,target,advertising_cloud,marketo,analytics,campaign',
+    )
+    .option(
+      '--audiences <legacy|all|ids>',
+      'legacy = what the legacy pipe shares today (default), all, or comma-separated segment ids',
+    )
+    .addOption(
+      new Option(
+        '--identity <source:target[:hash]>',
+        'identity mapping, repeatable, e.g. ECID:ECID, Email:email_lc_sha256:hash',
+      ).argParser(collect),
+    )
     .option('--ticket <key>', 'attach this existing deprovisioning ticket instead of filing one')
     .option('--jira-project <key>', 'Jira project of the deprovisioning ticket')
     .option('--issue-type <name>', 'Jira issue type (default Task)')
@@ -83,7 +114,11 @@ function registerStart(add: Add): void {
 
 function registerGuided(add: Add): void {
   registerStart(add);
-  const plan = add('plan', 'dry run: preflight and every request start would make, without side effects', () => import('./plan.js'))
+  const plan = add(
+    'plan',
+    'dry run: preflight and every request start would make, without side effects',
+    () => import('./plan.js'),
+  )
     .option('--plan <file>', 'the plan file (JSON)')
     .option('--json', 'print JSON');
   for (const option of acceptOptions()) plan.addOption(option);
@@ -94,7 +129,11 @@ function registerGuided(add: Add): void {
 }
 
 function registerReporting(add: Add): void {
-  add('report', 'downtime windows and ticket turnaround across migrations (table, json, csv, md, html)', () => import('./report.js'))
+  add(
+    'report',
+    'downtime windows and ticket turnaround across migrations (table, json, csv, md, html)',
+    () => import('./report.js'),
+  )
     .option('--since <iso>', 'only migrations created at or after this instant (or yyyy-MM-dd, UTC midnight)')
     .option('--until <iso>', 'only migrations created before this instant (or yyyy-MM-dd, UTC midnight)')
     .option('--org <orgId>', 'only this org')
@@ -107,25 +146,52 @@ function registerReporting(add: Add): void {
 }
 
 function registerSupport(add: Add): void {
-  add('confirm <id>', 'record that a solution without an API check sees the audiences (checked by hand)', () => import('./confirm.js'))
+  add(
+    'confirm <id>',
+    'record that a solution without an API check sees the audiences (checked by hand)',
+    () => import('./confirm.js'),
+  )
     .option('--solution <solution>', 'audience_manager, target, advertising_cloud, marketo, analytics or campaign')
     .addOption(reasonOption());
-  add('skip <id>', 'let a parked migration past a failed preflight check or a verification timeout', () => import('./skip.js'))
+  add(
+    'skip <id>',
+    'let a parked migration past a failed preflight check or a verification timeout',
+    () => import('./skip.js'),
+  )
     .option('--check <id>', 'the failed check to skip (a preflight check id, or "verification")')
     .addOption(reasonOption());
-  add('set-resolution <id>', 'record when the legacy pipe stopped, when Jira cannot say or said it wrong', () => import('./set-resolution.js'))
+  add(
+    'set-resolution <id>',
+    'record when the legacy pipe stopped, when Jira cannot say or said it wrong',
+    () => import('./set-resolution.js'),
+  )
     .option('--at <instant>', 'ISO-8601 instant with offset, e.g. 2026-03-29T14:05:00Z')
     .option('--force', 'override although Jira does not show the ticket done (CC confirmed it; needs --reason)')
     .addOption(reasonOption());
-  add('cancel <id>', 'cancel a migration before the legacy pipe is off (withdraws a ticket this tool filed)', () => import('./cancel.js'))
-    .addOption(reasonOption());
-  add('unlock <id>', 'take over the lock of a runner that is gone, so another runner can resume', () => import('./unlock.js'))
+  add(
+    'cancel <id>',
+    'cancel a migration before the legacy pipe is off (withdraws a ticket this tool filed)',
+    () => import('./cancel.js'),
+  ).addOption(reasonOption());
+  add(
+    'unlock <id>',
+    'take over the lock of a runner that is gone, so another runner can resume',
+    () => import('./unlock.js'),
+  )
     .option('--lock-id <nonce>', 'the lock id cutover list shows for the current holder')
     .addOption(reasonOption());
-  add('export <id>', 'write a support bundle (JSON, no secrets) to move a migration to another machine', () => import('./export.js'))
+  add(
+    'export <id>',
+    'write a support bundle (JSON, no secrets) to move a migration to another machine',
+    () => import('./export.js'),
+  )
     .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
     .option('--json', 'with --out: print what was written (path, bytes, sha256) as JSON; without: the bundle');
-  add('import <file>', 'restore a support bundle into this database; then cutover resume ID continues it', () => import('./import.js'));
+  add(
+    'import <file>',
+    'restore a support bundle into this database; then cutover resume ID continues it',
+    () => import('./import.js'),
+  );
 }
 
 const WATCH_HELP = `
@@ -152,11 +218,18 @@ Examples:
 `;
 
 function registerWatch(add: Add): void {
-  add('watch', 'drive every active or waiting migration as it becomes due (optionally woken by Jira webhooks)', () => import('./watch.js'))
+  add(
+    'watch',
+    'drive every active or waiting migration as it becomes due (optionally woken by Jira webhooks)',
+    () => import('./watch.js'),
+  )
     .option('--org <orgId>', 'only migrations of this org')
     .option('--concurrency <n>', 'drives running at once', '8')
     .option('--rate <r>', 'drives started per second, at most', '5')
-    .option('--webhook-port <port>', 'start the Jira webhook receiver on this port (0 picks a free one); needs CUTOVER_WEBHOOK_SECRET')
+    .option(
+      '--webhook-port <port>',
+      'start the Jira webhook receiver on this port (0 picks a free one); needs CUTOVER_WEBHOOK_SECRET',
+    )
     .option('--webhook-host <host>', 'address the webhook receiver listens on', '127.0.0.1')
     .option('--once', 'one pass over the migrations due now, then exit (for cron)')
     .option('--json', 'print the summary as JSON on stdout')

@@ -47,7 +47,13 @@ export interface ListRow {
 
 function lockView(lease: Lease | null, nowMs: number): LockView | null {
   if (!lease) return null;
-  return { holder: lease.holder, lockId: lease.nonce, since: lease.acquiredAt, expiresAt: lease.expiresAt, expired: Date.parse(lease.expiresAt) < nowMs };
+  return {
+    holder: lease.holder,
+    lockId: lease.nonce,
+    since: lease.acquiredAt,
+    expiresAt: lease.expiresAt,
+    expired: Date.parse(lease.expiresAt) < nowMs,
+  };
 }
 
 function listRow(m: MigrationSummary, nowMs: number, now: string, stallHours?: number): ListRow {
@@ -78,8 +84,14 @@ function lockText(lock: LockView | null): string {
 function renderTable(ctx: CliContext, rows: ListRow[], nowMs: number, withReasons: boolean): void {
   const headers = ['ID', 'ORG', 'STATE', 'IN STATE', 'LAST PROGRESS', 'ATTEMPTS', 'LAST ERROR', 'LOCK'];
   const cells = rows.map((r) => [
-    r.id, r.org, r.state, r.timeInState, `${age(r.lastProgress, nowMs)} ago`, String(r.attempts),
-    r.lastError ? `${r.lastError.code}: ${r.lastError.message}` : '-', lockText(r.lock),
+    r.id,
+    r.org,
+    r.state,
+    r.timeInState,
+    `${age(r.lastProgress, nowMs)} ago`,
+    String(r.attempts),
+    r.lastError ? `${r.lastError.code}: ${r.lastError.message}` : '-',
+    lockText(r.lock),
   ]);
   out(ctx, table(headers, cells));
   if (!withReasons) return;
@@ -92,14 +104,19 @@ function renderTable(ctx: CliContext, rows: ListRow[], nowMs: number, withReason
 function parseStallHours(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const hours = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(hours > 0)) throw new UsageError(`--stall-hours: expected a positive number of hours, found ${JSON.stringify(value)}`);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(hours > 0))
+    throw new UsageError(`--stall-hours: expected a positive number of hours, found ${JSON.stringify(value)}`);
   return hours;
 }
 
 /** 0 means no limit. */
 function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return DEFAULT_LIST_LIMIT;
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--limit: expected a whole number of migrations, found ${JSON.stringify(value)}`, '--limit 0 lists them all');
+  if (!/^\d+$/.test(value.trim()))
+    throw new UsageError(
+      `--limit: expected a whole number of migrations, found ${JSON.stringify(value)}`,
+      '--limit 0 lists them all',
+    );
   return Number(value) === 0 ? undefined : Number(value);
 }
 
@@ -127,7 +144,11 @@ function parseQuery(opts: ListOptions): ListQuery {
  * The rows to show and how many there are in all. Stalled migrations are judged over every migration that
  * matches the filter (an old stall is the one most worth seeing), then limited.
  */
-async function selectRows(store: MigrationStore, q: ListQuery, nowMs: number): Promise<{ rows: ListRow[]; total: number }> {
+async function selectRows(
+  store: MigrationStore,
+  q: ListQuery,
+  nowMs: number,
+): Promise<{ rows: ListRow[]; total: number }> {
   const now = new Date(nowMs).toISOString();
   const toRow = (m: MigrationSummary) => listRow(m, nowMs, now, q.stallHours);
   if (!q.stalled) {
@@ -147,7 +168,11 @@ export default async function list(_args: string[], opts: ListOptions, ctx: CliC
     if (opts.json) printJson(ctx, rows);
     else if (rows.length === 0) out(ctx, q.stalled ? 'no stalled migrations' : 'no migrations');
     else renderTable(ctx, rows, nowMs, q.stalled);
-    if (rows.length < total) say(ctx, `showing ${rows.length} of ${total}${q.stalled ? ' stalled' : ''} migrations, most recently updated first; --limit 0 shows all`);
+    if (rows.length < total)
+      say(
+        ctx,
+        `showing ${rows.length} of ${total}${q.stalled ? ' stalled' : ''} migrations, most recently updated first; --limit 0 shows all`,
+      );
     return 0;
   } finally {
     await store?.close();

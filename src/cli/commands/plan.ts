@@ -30,7 +30,8 @@ interface DryRun {
   rehearsalError?: string;
 }
 
-const asId = (v: unknown): string | null => (v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null);
+const asId = (v: unknown): string | null =>
+  v && typeof v === 'object' && 'id' in v ? String((v as { id: unknown }).id) : null;
 
 async function dryRun(ctx: CliContext, opts: PlanOptions, plan: Plan): Promise<DryRun> {
   const config = readServiceConfig(ctx, opts);
@@ -41,7 +42,13 @@ async function dryRun(ctx: CliContext, opts: PlanOptions, plan: Plan): Promise<D
   const marker = `cutover-${migrationId}`;
   const facts = await readFacts(ctx, conn, plan, marker);
   const { results, blocked } = evaluate(plan, facts);
-  const found = { observedAt: '', results, ecaSpecId: asId(facts.ecaSpec), flowSpecId: asId(facts.flowSpec), adoptedConnectionId: null };
+  const found = {
+    observedAt: '',
+    results,
+    ecaSpecId: asId(facts.ecaSpec),
+    flowSpecId: asId(facts.flowSpec),
+    adoptedConnectionId: null,
+  };
   let rehearsalError: string | undefined;
   try {
     await rehearseEffects(ctx, conn, recorder, plan, migrationId, found);
@@ -49,7 +56,15 @@ async function dryRun(ctx: CliContext, opts: PlanOptions, plan: Plan): Promise<D
     rehearsalError = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? err);
   }
   const ticket = plan.jira.existingKey ? { attach: plan.jira.existingKey } : ticketTemplate(plan, marker);
-  return { plan, migrationId, checks: results, blocked, ticket, requests: recorder.calls, ...(rehearsalError ? { rehearsalError } : {}) };
+  return {
+    plan,
+    migrationId,
+    checks: results,
+    blocked,
+    ticket,
+    requests: recorder.calls,
+    ...(rehearsalError ? { rehearsalError } : {}),
+  };
 }
 
 const STEP_TITLES: Record<string, string> = {
@@ -59,7 +74,10 @@ const STEP_TITLES: Record<string, string> = {
 };
 
 function render(ctx: CliContext, run: DryRun, file: string): void {
-  out(ctx, `Dry run of ${run.plan.orgId} / ${run.plan.sandbox} (migration id ${run.migrationId} is illustrative; nothing was written)`);
+  out(
+    ctx,
+    `Dry run of ${run.plan.orgId} / ${run.plan.sandbox} (migration id ${run.migrationId} is illustrative; nothing was written)`,
+  );
   out(ctx, '\nPreflight');
   printChecks(ctx, run.checks, (line) => out(ctx, line));
   for (const a of run.plan.acceptedChecks) out(ctx, `  accepted ${a.check} by ${a.by} at ${a.at}: ${a.reason}`);
@@ -76,7 +94,12 @@ function render(ctx: CliContext, run: DryRun, file: string): void {
     }
   }
   if (run.rehearsalError) out(ctx, `\nThe rehearsal stopped early: ${run.rehearsalError}`);
-  out(ctx, run.blocked ? '\nBlocked: fix the failed checks above before `cutover start`.' : `\nNothing blocks: cutover start --plan ${file} --yes would do the above.`);
+  out(
+    ctx,
+    run.blocked
+      ? '\nBlocked: fix the failed checks above before `cutover start`.'
+      : `\nNothing blocks: cutover start --plan ${file} --yes would do the above.`,
+  );
 }
 
 export default async function plan(_args: string[], opts: PlanOptions, ctx: CliContext): Promise<number> {

@@ -31,7 +31,10 @@ export function instantFlag(flag: string, value: string | undefined): string | u
   if (value === undefined) return undefined;
   const ms = tryParseInstant(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
   if (ms === null) {
-    throw new UsageError(`${flag} ${JSON.stringify(value)} is not an ISO-8601 date or instant`, `e.g. ${flag} 2026-03-01 or ${flag} 2026-03-01T09:00:00+01:00`);
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} is not an ISO-8601 date or instant`,
+      `e.g. ${flag} 2026-03-01 or ${flag} 2026-03-01T09:00:00+01:00`,
+    );
   }
   return toUtcIso(ms);
 }
@@ -56,11 +59,17 @@ export function readHolidays(file: string | undefined): string[] {
   try {
     const list = text.trimStart().startsWith('[')
       ? (JSON.parse(text) as unknown[]).map(String)
-      : text.split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+      : text
+          .split(/\r?\n/)
+          .map((l) => l.replace(/#.*/, '').trim())
+          .filter(Boolean);
     holidaySet(list);
     return list;
   } catch (err) {
-    throw new UsageError(`--holidays ${file}: ${(err as Error).message}`, 'one date per line, written yyyy-MM-dd, or a JSON array of them');
+    throw new UsageError(
+      `--holidays ${file}: ${(err as Error).message}`,
+      'one date per line, written yyyy-MM-dd, or a JSON array of them',
+    );
   }
 }
 
@@ -70,7 +79,8 @@ export function queryFrom(opts: ReportOptions, ctx: CliContext): ReportQuery {
   }
   const since = instantFlag('--since', opts.since);
   const until = instantFlag('--until', opts.until);
-  if (since && until && since >= until) throw new UsageError(`--since ${opts.since} is not before --until ${opts.until}`);
+  if (since && until && since >= until)
+    throw new UsageError(`--since ${opts.since} is not before --until ${opts.until}`);
   return {
     since,
     until,
@@ -88,7 +98,10 @@ function openOut(file: string): fs.WriteStream {
   try {
     fd = fs.openSync(file, 'w', 0o644);
   } catch (err) {
-    throw new UsageError(`--out ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'choose a file in a writable folder');
+    throw new UsageError(
+      `--out ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      'choose a file in a writable folder',
+    );
   }
   return fs.createWriteStream('', { fd });
 }

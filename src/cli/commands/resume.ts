@@ -19,7 +19,10 @@ export default async function resume([id]: string[], opts: Options, ctx: CliCont
   try {
     if (follow && ctx.io.stdin.isTTY && followsByDefault(ctx)) {
       // Loaded only here: the prompt library is the heaviest module the CLI has.
-      const [{ driveAttended }, { terminalPrompter }] = await Promise.all([import('../operator/attended.js'), import('../terminal/prompts.js')]);
+      const [{ driveAttended }, { terminalPrompter }] = await Promise.all([
+        import('../operator/attended.js'),
+        import('../terminal/prompts.js'),
+      ]);
       const attend = { prompter: terminalPrompter(ctx), confirm: [], json: opts.json, command: 'resume' as const };
       return await driveAttended(ctx, runtime, id!, 'until-done', attend);
     }

@@ -14,18 +14,24 @@ function explain(record: MigrationRecord) {
   };
 }
 
-export default async function retry([id]: string[], opts: GlobalOptions & { reason?: string }, ctx: CliContext): Promise<number> {
+export default async function retry(
+  [id]: string[],
+  opts: GlobalOptions & { reason?: string },
+  ctx: CliContext,
+): Promise<number> {
   const reason = requireReason(opts.reason, 'retry');
   const runtime = openRuntime(ctx, opts);
   try {
     const record = await runtime.load(id!);
     // The machine ignores RETRY anywhere but needs_attention: say so rather than drive and report "waiting".
     if (record.status !== 'needs_attention') {
-      const instead = record.status === 'completed' || record.status === 'cancelled'
-        ? `cutover show ${record.id}`
-        : `cutover resume ${record.id} continues it (cutover show ${record.id} says what it waits for)`;
-      const why = `retry applies to a migration parked in needs_attention; ${whereItIs(record)}, `
-        + 'so there is no failed step to go back to';
+      const instead =
+        record.status === 'completed' || record.status === 'cancelled'
+          ? `cutover show ${record.id}`
+          : `cutover resume ${record.id} continues it (cutover show ${record.id} says what it waits for)`;
+      const why =
+        `retry applies to a migration parked in needs_attention; ${whereItIs(record)}, ` +
+        'so there is no failed step to go back to';
       throw refused('retry', record.id, why, instead);
     }
     const at = new Date(ctx.clock.now()).toISOString();

@@ -27,10 +27,14 @@ type SetResolution = Extract<MigrationEvent, { type: 'SET_RESOLUTION' }>;
 
 /** Strict ISO-8601 with an offset: a local time without one would shift the downtime by hours. */
 export function parseResolutionFlag(value: string | undefined): string {
-  if (!value) throw new UsageError('cutover set-resolution needs --at ISO', 'e.g. --at 2026-03-29T14:05:00Z (or with +01:00)');
+  if (!value)
+    throw new UsageError('cutover set-resolution needs --at ISO', 'e.g. --at 2026-03-29T14:05:00Z (or with +01:00)');
   const ms = tryParseInstant(value);
   if (ms === null) {
-    throw new UsageError(`--at: expected an ISO-8601 instant with offset, found ${JSON.stringify(value)}`, 'e.g. --at 2026-03-29T14:05:00Z (or 2026-03-29T16:05:00+02:00)');
+    throw new UsageError(
+      `--at: expected an ISO-8601 instant with offset, found ${JSON.stringify(value)}`,
+      'e.g. --at 2026-03-29T14:05:00Z (or 2026-03-29T16:05:00+02:00)',
+    );
   }
   return toUtcIso(ms);
 }

@@ -54,12 +54,25 @@ export default async function show([id]: string[], opts: GlobalOptions, ctx: Cli
   const { store, dbPath } = openReadStore(ctx, opts);
   try {
     const m = store ? await store.get(id!) : null;
-    if (!store || !m) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
-    const [journal, effects, lease] = [await store.journal(m.id), await store.effects(m.id), await store.currentLease(m.id)];
+    if (!store || !m)
+      throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    const [journal, effects, lease] = [
+      await store.journal(m.id),
+      await store.effects(m.id),
+      await store.currentLease(m.id),
+    ];
     const timeline = buildTimeline(journal, effects);
     if (opts.json) {
       const { snapshot: _snapshot, ...record } = m;
-      printJson(ctx, { ...record, lock: lease, downtime: computeDowntime(m.marks), next: nextAction(m, { lease, nowMs: ctx.clock.now() }), timeline, journal, effects });
+      printJson(ctx, {
+        ...record,
+        lock: lease,
+        downtime: computeDowntime(m.marks),
+        next: nextAction(m, { lease, nowMs: ctx.clock.now() }),
+        timeline,
+        journal,
+        effects,
+      });
     } else {
       render(ctx, m, lease, timeline);
     }

@@ -25,10 +25,12 @@ function skippableChecks(record: MigrationRecord): string[] {
 
 function explain(record: MigrationRecord) {
   return {
-    why: 'skip applies only to a migration parked on a failed preflight check or a verification timeout; '
-      + `${whereItIs(record)}, so there is no check to skip`,
-    instead: `cutover show ${record.id} says what it needs next `
-      + `(a failed step is retried with cutover retry ${record.id} --reason "...")`,
+    why:
+      'skip applies only to a migration parked on a failed preflight check or a verification timeout; ' +
+      `${whereItIs(record)}, so there is no check to skip`,
+    instead:
+      `cutover show ${record.id} says what it needs next ` +
+      `(a failed step is retried with cutover retry ${record.id} --reason "...")`,
   };
 }
 
@@ -48,7 +50,11 @@ export default async function skip([id]: string[], opts: SkipOptions, ctx: CliCo
     const risk = allowed.includes(check) ? skipRisk(check) : null;
     if (risk) say(ctx, `skipping ${check}: ${risk}; your reason is journaled`);
     const at = new Date(ctx.clock.now()).toISOString();
-    return await sendOperatorEvent(ctx, runtime, record.id, { command: 'skip', event: { type: 'SKIP', check, by: ctx.actor, reason, at }, explain });
+    return await sendOperatorEvent(ctx, runtime, record.id, {
+      command: 'skip',
+      event: { type: 'SKIP', check, by: ctx.actor, reason, at },
+      explain,
+    });
   } finally {
     await runtime.close();
   }

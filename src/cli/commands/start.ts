@@ -18,13 +18,22 @@ import { checkWritable, continueLine, Draft, draftFolder } from '../wizard/draft
 import { driveAttended, parseConfirmFlag, type Attendance } from '../operator/attended.js';
 import { interview } from '../wizard/interview.js';
 import type { StartOptions } from '../wizard/options.js';
-import { loadPlanSource, parsePollEvery, printReview, savePlan, withPollEvery, type PlanSource } from '../wizard/review.js';
+import {
+  loadPlanSource,
+  parsePollEvery,
+  printReview,
+  savePlan,
+  withPollEvery,
+  type PlanSource,
+} from '../wizard/review.js';
 
 type Options = StartOptions & { pollEvery?: string; json?: boolean; confirm?: string };
 
 function requireTerminalOrYes(ctx: CliContext, opts: Options): void {
   if (opts.yes || ctx.io.stdin.isTTY) return;
-  const how = opts.plan ? `cutover start --plan ${opts.plan} --yes` : 'cutover start --plan FILE --yes (or a flag for every question, plus --yes)';
+  const how = opts.plan
+    ? `cutover start --plan ${opts.plan} --yes`
+    : 'cutover start --plan FILE --yes (or a flag for every question, plus --yes)';
   throw new UsageError('no terminal to ask on, and --yes was not given', `run ${how}`);
 }
 
@@ -41,7 +50,8 @@ async function preflight(ctx: CliContext, ask: Asker, conn: Connection, plan: Pl
 /** Who answers: flags and defaults only (--yes), or the terminal, with a draft of the answers as they come in. */
 function asker(ctx: CliContext, opts: Options, source: PlanSource | null): Asker {
   if (opts.yes || (source && 'plan' in source)) return new Asker(ctx, opts.yes ? null : terminalPrompter(ctx));
-  if (source) say(ctx, `Continuing from ${opts.plan}: its answers are kept; only the questions it does not answer are asked.`);
+  if (source)
+    say(ctx, `Continuing from ${opts.plan}: its answers are kept; only the questions it does not answer are asked.`);
   return new Asker(ctx, terminalPrompter(ctx), new Draft(ctx, opts.plan ?? null, source?.answers));
 }
 
@@ -135,7 +145,8 @@ async function createAndDrive(
   draft: Draft | null,
   attend: Attendance,
 ): Promise<number> {
-  if (ctx.signal.aborted) throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
+  if (ctx.signal.aborted)
+    throw new InterruptedError('interrupted before the migration was created: nothing was created', 'INTERRUPTED');
   const runtime = openRuntime(ctx, opts);
   try {
     await runtime.engineFor(plan).create(plan, ctx.actor, id);

@@ -21,10 +21,11 @@ function holderText(lease: Lease): string {
 export default async function unlock([id]: string[], opts: UnlockOptions, ctx: CliContext): Promise<number> {
   const reason = requireReason(opts.reason, 'unlock');
   const lockId = opts.lockId?.trim();
-  if (!lockId) throw new UsageError('cutover unlock needs --lock-id L', 'cutover list shows each migration\'s lock id');
+  if (!lockId) throw new UsageError('cutover unlock needs --lock-id L', "cutover list shows each migration's lock id");
   const { store, dbPath } = openRuntimeStore(ctx, opts);
   try {
-    if (!(await store.get(id!))) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
+    if (!(await store.get(id!)))
+      throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');
     const held = await store.currentLease(id!);
     if (!held) {
       const hint = `cutover resume ${id} drives it`;
@@ -32,8 +33,8 @@ export default async function unlock([id]: string[], opts: UnlockOptions, ctx: C
     }
     if (held.nonce !== lockId) {
       throw new CutoverError(
-        `lock id does not match; the current holder is ${holderText(held)}. `
-          + `Taking over a lock by a stale id could let two runners drive ${id} at once`,
+        `lock id does not match; the current holder is ${holderText(held)}. ` +
+          `Taking over a lock by a stale id could let two runners drive ${id} at once`,
         'LOCK_MISMATCH',
         'copy the lock id from cutover list, and unlock only a runner you know is gone',
       );
@@ -44,7 +45,11 @@ export default async function unlock([id]: string[], opts: UnlockOptions, ctx: C
     const row: JournalEntry = { kind: 'operator', at, name: 'UNLOCK', actor: ctx.actor, reason, data };
     // The old lease goes and the UNLOCK row is written in one transaction, by lock id: all or nothing.
     if (!(await store.takeOverLease(id!, lockId, null, [row]))) {
-      throw new CutoverError(`the lock of ${id} changed hands while unlocking; nothing was changed`, 'LOCK_MISMATCH', 'cutover list shows the current holder');
+      throw new CutoverError(
+        `the lock of ${id} changed hands while unlocking; nothing was changed`,
+        'LOCK_MISMATCH',
+        'cutover list shows the current holder',
+      );
     }
     say(ctx, `unlocked ${id} (was held by ${held.holder}); continue with: cutover resume ${id}`);
     return 0;

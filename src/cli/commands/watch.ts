@@ -33,7 +33,10 @@ function positiveNumber(flag: string, raw: string | undefined, fallback: number,
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number greater than 0, got "${raw}"`, `e.g. ${flag} ${fallback}`);
+    throw new UsageError(
+      `${flag} must be a ${integer ? 'whole ' : ''}number greater than 0, got "${raw}"`,
+      `e.g. ${flag} ${fallback}`,
+    );
   }
   return value;
 }
@@ -42,9 +45,13 @@ function webhookSettings(opts: WatchOptions, env: NodeJS.ProcessEnv): WatchSetti
   if (opts.webhookPort === undefined) return null;
   const port = Number(opts.webhookPort);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--webhook-port must be a port number (0-65535), got "${opts.webhookPort}"`, 'e.g. --webhook-port 8787');
+    throw new UsageError(
+      `--webhook-port must be a port number (0-65535), got "${opts.webhookPort}"`,
+      'e.g. --webhook-port 8787',
+    );
   }
-  if (opts.once) throw new UsageError('--webhook-port needs a running watch, not --once', 'drop one of --once and --webhook-port');
+  if (opts.once)
+    throw new UsageError('--webhook-port needs a running watch, not --once', 'drop one of --once and --webhook-port');
   const secret = env[WEBHOOK_SECRET_ENV] ?? '';
   if (secret === '') {
     throw new UsageError(
@@ -69,10 +76,19 @@ function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === '::1' || host === 'localhost';
 }
 
-async function openReceiver(ctx: CliContext, webhook: NonNullable<WatchSettings['webhook']>, scheduler: Scheduler): Promise<WebhookReceiver> {
-  const receiver = await startWebhookReceiver({ ...webhook, wake: (key) => scheduler.wakeTicket(key), log: (line) => say(ctx, `${hhmmss(ctx.clock.now())}  ${line}`) });
+async function openReceiver(
+  ctx: CliContext,
+  webhook: NonNullable<WatchSettings['webhook']>,
+  scheduler: Scheduler,
+): Promise<WebhookReceiver> {
+  const receiver = await startWebhookReceiver({
+    ...webhook,
+    wake: (key) => scheduler.wakeTicket(key),
+    log: (line) => say(ctx, `${hhmmss(ctx.clock.now())}  ${line}`),
+  });
   say(ctx, `webhook receiver listening on ${receiver.url}`);
-  if (!isLoopback(webhook.host)) say(ctx, `warning: the webhook receiver listens on ${webhook.host}; make sure only your tunnel reaches it`);
+  if (!isLoopback(webhook.host))
+    say(ctx, `warning: the webhook receiver listens on ${webhook.host}; make sure only your tunnel reaches it`);
   return receiver;
 }
 
@@ -105,7 +121,10 @@ export default async function watch(_args: string[], opts: WatchOptions, ctx: Cl
   ctx.signal.addEventListener('abort', closeReceiver, { once: true });
   try {
     if (settings.webhook) receiver = await openReceiver(ctx, settings.webhook, scheduler);
-    say(ctx, `watch: ${settings.once ? 'one pass' : 'running'} over ${runtime.dbPath} (concurrency ${settings.concurrency}, at most ${settings.rate} drives/s)${settings.once ? '' : '; Ctrl-C stops'}`);
+    say(
+      ctx,
+      `watch: ${settings.once ? 'one pass' : 'running'} over ${runtime.dbPath} (concurrency ${settings.concurrency}, at most ${settings.rate} drives/s)${settings.once ? '' : '; Ctrl-C stops'}`,
+    );
     const summary = await scheduler.run(ctx.signal, settings.once ? 'once' : 'forever');
     say(ctx, summaryText(summary));
     if (opts.json) printJson(ctx, summary);

@@ -16,7 +16,9 @@ function valueCases(scope: string, flags: FlagModel[]): string[] {
   return flags
     .filter((f) => f.takesValue)
     .map((f) => {
-      const pattern = spellings(f).map((s) => `${scope}:${s}`).join('|');
+      const pattern = spellings(f)
+        .map((s) => `${scope}:${s}`)
+        .join('|');
       return `    ${pattern}) ${valueReply(f.choices, f.file)}; return ;;`;
     });
 }

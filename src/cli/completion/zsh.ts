@@ -9,7 +9,9 @@ function sq(text: string): string {
 
 /** A description inside _arguments' [brackets]. */
 function bracketed(text: string): string {
-  return `[${oneLine(text).replace(/\\/g, '\\\\').replace(/([[\]])/g, '\\$1')}]`;
+  return `[${oneLine(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/([[\]])/g, '\\$1')}]`;
 }
 
 function action(choices: string[] | undefined, file: boolean): string {

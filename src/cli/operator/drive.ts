@@ -77,7 +77,12 @@ export async function driveAndReport(
   const engine = runtime.engineFor(record.plan as Plan);
   const view = progressView(ctx);
   try {
-    const result = await engine.drive(id, { mode: opts.mode, event: opts.event, signal: ctx.signal, onSnapshot: view.update });
+    const result = await engine.drive(id, {
+      mode: opts.mode,
+      event: opts.event,
+      signal: ctx.signal,
+      onSnapshot: view.update,
+    });
     view.stop();
     const code = exitFor(ctx, result);
     if (opts.json) printJson(ctx, driveJson(result, runtime.dbPath, code));

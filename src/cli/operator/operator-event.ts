@@ -18,7 +18,10 @@ import type { Runtime } from '../wiring/runtime.js';
 
 /** The restored machine snapshot of a stored migration: guards are evaluated on it, nothing is started. */
 export function restoredSnapshot(record: MigrationRecord) {
-  return createActor(migrationMachine, { snapshot: restoreSnapshot(record) as never, input: { migrationId: record.id, plan: record.plan as never } }).getSnapshot();
+  return createActor(migrationMachine, {
+    snapshot: restoreSnapshot(record) as never,
+    input: { migrationId: record.id, plan: record.plan as never },
+  }).getSnapshot();
 }
 
 export function storedContext(record: MigrationRecord): MigrationContext {
@@ -37,7 +40,12 @@ export interface OperatorSend {
 }
 
 /** Pre-checks, drives with the event, then confirms the journal shows it; throws EVENT_REFUSED (exit 1) otherwise. */
-export async function sendOperatorEvent(ctx: CliContext, runtime: Runtime, id: string, send: OperatorSend): Promise<number> {
+export async function sendOperatorEvent(
+  ctx: CliContext,
+  runtime: Runtime,
+  id: string,
+  send: OperatorSend,
+): Promise<number> {
   const record = await runtime.load(id);
   if (!restoredSnapshot(record).can(send.event)) {
     const { why, instead } = send.explain(record);
@@ -47,7 +55,13 @@ export async function sendOperatorEvent(ctx: CliContext, runtime: Runtime, id: s
   if (delivered) return code;
   const journal = await runtime.store.journal(id);
   // The journal row's own `at` is when it was persisted; the event's `at` travels in its data.
-  const taken = journal.some((row) => row.kind === 'operator' && row.name === send.event.type && row.actor === send.event.by && (row.data as { at?: string } | undefined)?.at === send.event.at);
+  const taken = journal.some(
+    (row) =>
+      row.kind === 'operator' &&
+      row.name === send.event.type &&
+      row.actor === send.event.by &&
+      (row.data as { at?: string } | undefined)?.at === send.event.at,
+  );
   if (!taken) {
     const { why, instead } = send.explain(await runtime.load(id));
     throw refused(send.command, id, `the migration did not take the event (${why})`, instead);

@@ -25,7 +25,14 @@ export interface SupportBundle {
   effects: EffectRow[];
 }
 
-export function buildBundle(input: { migration: MigrationRecord; journal: JournalRow[]; effects: EffectRow[]; exportedAt: string; exportedBy: string; cutoverVersion: string }): SupportBundle {
+export function buildBundle(input: {
+  migration: MigrationRecord;
+  journal: JournalRow[];
+  effects: EffectRow[];
+  exportedAt: string;
+  exportedBy: string;
+  cutoverVersion: string;
+}): SupportBundle {
   return {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
@@ -61,7 +68,10 @@ const JOURNAL_KINDS = ['event', 'transition', 'intent', 'outcome', 'observation'
 type Obj = Record<string, unknown>;
 
 function malformed(file: string, what: string): UsageError {
-  return new UsageError(`${file} is not a usable support bundle: ${what}`, 'export it again with cutover export ID --out FILE');
+  return new UsageError(
+    `${file} is not a usable support bundle: ${what}`,
+    'export it again with cutover export ID --out FILE',
+  );
 }
 
 function isObj(v: unknown): v is Obj {
@@ -71,21 +81,35 @@ function isObj(v: unknown): v is Obj {
 /** Checks that `o[key]` is of `type` ('string', 'number', 'object', 'array', or 'string|null'). */
 function expect(o: Obj, key: string, type: string, where: string, file: string): void {
   const v = o[key];
-  const ok = type.split('|').some((t) => (t === 'null' ? v === null : t === 'array' ? Array.isArray(v) : t === 'object' ? isObj(v) : typeof v === t));
-  if (!ok) throw malformed(file, `${where}.${key}: expected ${type}, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+  const ok = type
+    .split('|')
+    .some((t) =>
+      t === 'null' ? v === null : t === 'array' ? Array.isArray(v) : t === 'object' ? isObj(v) : typeof v === t,
+    );
+  if (!ok)
+    throw malformed(
+      file,
+      `${where}.${key}: expected ${type}, found ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`,
+    );
 }
 
 function checkMigration(m: Obj, file: string): void {
-  for (const key of ['id', 'orgId', 'machineVersion', 'xstateVersion', 'state', 'createdAt', 'updatedAt', 'progressAt']) expect(m, key, 'string', 'migration', file);
+  for (const key of ['id', 'orgId', 'machineVersion', 'xstateVersion', 'state', 'createdAt', 'updatedAt', 'progressAt'])
+    expect(m, key, 'string', 'migration', file);
   expect(m, 'status', 'string', 'migration', file);
-  if (!STATUSES.includes(m.status as MigrationStatus)) throw malformed(file, `migration.status: expected one of ${STATUSES.join(', ')}, found ${JSON.stringify(m.status)}`);
+  if (!STATUSES.includes(m.status as MigrationStatus))
+    throw malformed(
+      file,
+      `migration.status: expected one of ${STATUSES.join(', ')}, found ${JSON.stringify(m.status)}`,
+    );
   expect(m, 'plan', 'object', 'migration', file);
   expect(m, 'snapshot', 'object', 'migration', file);
   expect(m, 'marks', 'object', 'migration', file);
   expect(m, 'attempts', 'number', 'migration', file);
   expect(m, 'ticketKey', 'string|null', 'migration', file);
   expect(m, 'lastError', 'object|null', 'migration', file);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(m.id as string)) throw malformed(file, `migration.id: ${JSON.stringify(m.id)} is not a migration id`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(m.id as string))
+    throw malformed(file, `migration.id: ${JSON.stringify(m.id)} is not a migration id`);
 }
 
 function checkRows(rows: unknown[], keys: [string, string][], where: string, file: string): void {
@@ -104,17 +128,43 @@ export function parseBundle(text: string, file: string): SupportBundle {
     throw malformed(file, `not JSON (${(err as Error).message})`);
   }
   if (!isObj(parsed) || parsed.format !== BUNDLE_FORMAT) throw malformed(file, `expected "format": "${BUNDLE_FORMAT}"`);
-  if (parsed.formatVersion !== BUNDLE_FORMAT_VERSION) throw malformed(file, `format version ${JSON.stringify(parsed.formatVersion)}; this cutover reads version ${BUNDLE_FORMAT_VERSION}`);
-  for (const key of ['exportedAt', 'cutoverVersion', 'machineVersion', 'xstateVersion']) expect(parsed, key, 'string', '$', file);
+  if (parsed.formatVersion !== BUNDLE_FORMAT_VERSION)
+    throw malformed(
+      file,
+      `format version ${JSON.stringify(parsed.formatVersion)}; this cutover reads version ${BUNDLE_FORMAT_VERSION}`,
+    );
+  for (const key of ['exportedAt', 'cutoverVersion', 'machineVersion', 'xstateVersion'])
+    expect(parsed, key, 'string', '$', file);
   expect(parsed, 'migration', 'object', '$', file);
   expect(parsed, 'journal', 'array', '$', file);
   expect(parsed, 'effects', 'array', '$', file);
   checkMigration(parsed.migration as Obj, file);
-  checkRows(parsed.journal as unknown[], [['kind', 'string'], ['at', 'string'], ['name', 'string']], 'journal', file);
+  checkRows(
+    parsed.journal as unknown[],
+    [
+      ['kind', 'string'],
+      ['at', 'string'],
+      ['name', 'string'],
+    ],
+    'journal',
+    file,
+  );
   (parsed.journal as Obj[]).forEach((row, i) => {
-    if (!JOURNAL_KINDS.includes(row.kind as string)) throw malformed(file, `journal[${i}].kind: unknown kind ${JSON.stringify(row.kind)}`);
+    if (!JOURNAL_KINDS.includes(row.kind as string))
+      throw malformed(file, `journal[${i}].kind: unknown kind ${JSON.stringify(row.kind)}`);
   });
-  checkRows(parsed.effects as unknown[], [['key', 'string'], ['step', 'string'], ['fingerprint', 'string'], ['at', 'string'], ['attempts', 'number']], 'effects', file);
+  checkRows(
+    parsed.effects as unknown[],
+    [
+      ['key', 'string'],
+      ['step', 'string'],
+      ['fingerprint', 'string'],
+      ['at', 'string'],
+      ['attempts', 'number'],
+    ],
+    'effects',
+    file,
+  );
   return parsed as unknown as SupportBundle;
 }
 

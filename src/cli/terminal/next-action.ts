@@ -9,9 +9,11 @@ function forAttention(m: MigrationRecord): string {
     case 'VERIFY_TIMEOUT':
       return `check the solutions by hand, then cutover confirm ${m.id} --solution S --reason "..." or cutover skip ${m.id} --check verification --reason "..."`;
     case 'RESOLUTION_OUT_OF_BOUNDS':
-      return 'Jira\'s resolution times are implausible (see the error): '
-        + 'ask Customer Care when the legacy pipe stopped, '
-        + `then cutover set-resolution ${m.id} --at ISO --reason "..."`;
+      return (
+        "Jira's resolution times are implausible (see the error): " +
+        'ask Customer Care when the legacy pipe stopped, ' +
+        `then cutover set-resolution ${m.id} --at ISO --reason "..."`
+      );
     case 'RESOLUTION_TIME_UNKNOWN':
       return `find when the legacy pipe stopped (ask Customer Care), then cutover set-resolution ${m.id} --at ISO --reason "..."`;
     default:
@@ -29,7 +31,8 @@ function forWaiting(m: MigrationRecord): string {
 /** A live lock means someone is driving it now; an expired one means its runner died and resume takes over. */
 function forLock(m: MigrationRecord, lease: Lease, nowMs: number): string | null {
   if (m.status === 'completed' || m.status === 'cancelled') return null;
-  if (Date.parse(lease.expiresAt) < nowMs) return `its runner ${lease.holder} is gone (lease expired ${lease.expiresAt}): cutover resume ${m.id} takes over`;
+  if (Date.parse(lease.expiresAt) < nowMs)
+    return `its runner ${lease.holder} is gone (lease expired ${lease.expiresAt}): cutover resume ${m.id} takes over`;
   return `being driven by ${lease.holder} since ${lease.acquiredAt}: wait, or if that runner is gone: cutover unlock ${m.id} --lock-id ${lease.nonce} --reason "..."`;
 }
 

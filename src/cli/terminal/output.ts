@@ -35,7 +35,8 @@ export function printJson(ctx: CliContext, data: unknown): void {
 /** A plain aligned table: the last column is never padded, so long values do not push spaces. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
   return [line(headers), ...rows.map(line)].join('\n');
 }
 

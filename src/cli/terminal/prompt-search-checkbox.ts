@@ -1,6 +1,18 @@
 // A checkbox you can type into to narrow the list: the org may have hundreds of segment definitions, and
 // @inquirer/prompts' checkbox cannot filter. Used only through prompts.ts (the one interactive module).
-import { createPrompt, isBackspaceKey, isDownKey, isEnterKey, isSpaceKey, isUpKey, makeTheme, useKeypress, usePagination, usePrefix, useState } from '@inquirer/core';
+import {
+  createPrompt,
+  isBackspaceKey,
+  isDownKey,
+  isEnterKey,
+  isSpaceKey,
+  isUpKey,
+  makeTheme,
+  useKeypress,
+  usePagination,
+  usePrefix,
+  useState,
+} from '@inquirer/core';
 
 export interface SearchChoice<T> {
   value: T;
@@ -22,7 +34,8 @@ interface Item<T> extends SearchChoice<T> {
   checked: boolean;
 }
 
-const matches = (item: Item<unknown>, query: string): boolean => query === '' || item.name.toLowerCase().includes(query.toLowerCase());
+const matches = (item: Item<unknown>, query: string): boolean =>
+  query === '' || item.name.toLowerCase().includes(query.toLowerCase());
 
 type Key = { name?: string; sequence?: string; ctrl?: boolean; meta?: boolean };
 
@@ -58,7 +71,8 @@ export const searchCheckbox = createPrompt(<T>(config: SearchCheckboxConfig<T>, 
   useKeypress((key, rl) => {
     if (isEnterKey(key)) {
       const chosen = items.filter((i) => i.checked);
-      if (config.required && chosen.length === 0) return setError('Select at least one (tab toggles the highlighted line)');
+      if (config.required && chosen.length === 0)
+        return setError('Select at least one (tab toggles the highlighted line)');
       const verdict = config.validate ? config.validate(chosen.map((i) => i.value)) : true;
       if (verdict !== true) return setError(verdict);
       setStatus('done');

@@ -39,7 +39,12 @@ async function guarded<T>(ask: () => Promise<T>): Promise<T> {
   try {
     return await ask();
   } catch (err) {
-    if (isCancellation(err)) throw new InterruptedError('interrupted at a question: nothing was created', 'INTERRUPTED', 'run cutover start again');
+    if (isCancellation(err))
+      throw new InterruptedError(
+        'interrupted at a question: nothing was created',
+        'INTERRUPTED',
+        'run cutover start again',
+      );
     throw err;
   }
 }

@@ -45,13 +45,16 @@ function journalDetail(row: JournalRow): string {
     const kinds = Object.keys((data.kinds ?? {}) as object).join(', ');
     return `failed reads over: ${String(data.tries)} since ${String(data.since)} (${kinds}) [${String(data.step)}]`;
   }
-  if (row.name === 'error') return `${String(data.code)}: ${String(data.message)}${data.step ? ` [step ${String(data.step)}]` : ''}`;
+  if (row.name === 'error')
+    return `${String(data.code)}: ${String(data.message)}${data.step ? ` [step ${String(data.step)}]` : ''}`;
   return compact(row.data);
 }
 
 function effectDetail(e: EffectRow): string {
   const tries = `${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`;
-  const outcome = e.outcomeAt ? `outcome ${e.outcomeAt} ${e.status ?? '?'}${e.remoteId ? ` → ${e.remoteId}` : ''}` : 'no outcome yet (in flight or interrupted: reconciled on resume)';
+  const outcome = e.outcomeAt
+    ? `outcome ${e.outcomeAt} ${e.status ?? '?'}${e.remoteId ? ` → ${e.remoteId}` : ''}`
+    : 'no outcome yet (in flight or interrupted: reconciled on resume)';
   return `${e.step}: intent ${e.at}, ${outcome} (${tries}, key ${e.key})`;
 }
 
@@ -62,7 +65,9 @@ export function buildTimeline(journal: JournalRow[], effects: EffectRow[]): Time
     if (row.reason) entry.reason = row.reason;
     return entry;
   });
-  const fromEffects = effects.map((e): TimelineEntry => ({ at: e.at, kind: 'effect', name: e.step, detail: effectDetail(e) }));
+  const fromEffects = effects.map(
+    (e): TimelineEntry => ({ at: e.at, kind: 'effect', name: e.step, detail: effectDetail(e) }),
+  );
   // Stable sort: at equal instants the journal row (the state change) reads before the effect it started.
   return [...fromJournal, ...fromEffects].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }

@@ -13,7 +13,8 @@ export function hhmmss(ms: number): string {
 export function progressPrinter(ctx: CliContext): (event: WatchEvent) => void {
   const s = styleFor(ctx, 'stderr');
   const lastSaid = new Map<string, string>();
-  const line = (id: string, orgId: string, text: string) => say(ctx, `${s.dim(hhmmss(ctx.clock.now()))}  ${id}  ${s.dim(orgId)}  ${text}`);
+  const line = (id: string, orgId: string, text: string) =>
+    say(ctx, `${s.dim(hhmmss(ctx.clock.now()))}  ${id}  ${s.dim(orgId)}  ${text}`);
   // Repeats of the same news about a migration are said once.
   const once = (id: string, orgId: string, key: string, text: string) => {
     if (lastSaid.get(id) === key) return;
@@ -25,13 +26,21 @@ export function progressPrinter(ctx: CliContext): (event: WatchEvent) => void {
       case 'watching':
         return say(ctx, `watching ${event.count} migration${event.count === 1 ? '' : 's'}`);
       case 'refresh-failed':
-        return say(ctx, s.yellow(`warning: could not re-read the migrations (${event.message}); carrying on with what is known`));
+        return say(
+          ctx,
+          s.yellow(`warning: could not re-read the migrations (${event.message}); carrying on with what is known`),
+        );
       case 'started':
         return;
       case 'woken':
         return line(event.id, event.orgId, `woken by a webhook for ${event.ticketKey}`);
       case 'locked':
-        return once(event.id, event.orgId, 'locked', s.yellow(`skipped: ${event.message}; trying again at ${hhmmss(event.retryAt)}`));
+        return once(
+          event.id,
+          event.orgId,
+          'locked',
+          s.yellow(`skipped: ${event.message}; trying again at ${hhmmss(event.retryAt)}`),
+        );
       case 'failed':
         lastSaid.delete(event.id);
         return line(event.id, event.orgId, s.red(`failed: ${event.message}; trying again at ${hhmmss(event.retryAt)}`));
@@ -53,7 +62,9 @@ function describeFinish(event: Extract<WatchEvent, { kind: 'finished' }>, s: Ret
     case 'cancelled':
       return 'cancelled';
     case 'needs_attention':
-      return s.red(`needs attention: ${result.context.lastError?.code}: ${result.context.lastError?.message}; see: cutover show ${result.id}`);
+      return s.red(
+        `needs attention: ${result.context.lastError?.code}: ${result.context.lastError?.message}; see: cutover show ${result.id}`,
+      );
     case 'interrupted':
       return `stopped in ${result.state}; nothing is lost`;
     default: {

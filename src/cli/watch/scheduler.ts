@@ -9,7 +9,14 @@ import { LockedError, UsageError } from '../../errors.js';
 import type { Clock, MigrationStore } from '../../ports.js';
 import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
 import { TokenBucket } from './token-bucket.js';
-import { countOutcome, emptySummary, type DriveOne, type WatchedMigration, type WatchEvent, type WatchSummary } from './types.js';
+import {
+  countOutcome,
+  emptySummary,
+  type DriveOne,
+  type WatchedMigration,
+  type WatchEvent,
+  type WatchSummary,
+} from './types.js';
 
 export type { DriveOne, WatchedMigration, WatchEvent, WatchSummary } from './types.js';
 
@@ -203,7 +210,8 @@ export class Scheduler {
       e.dueAt = dueAt(result.state, { context: result.context }, this.options.clock.now());
       e.polling = isPoll(result.state);
     }
-    const nextAt = isFinal(result.status) || result.status === 'interrupted' ? null : e.wake ? this.options.clock.now() : e.dueAt;
+    const nextAt =
+      isFinal(result.status) || result.status === 'interrupted' ? null : e.wake ? this.options.clock.now() : e.dueAt;
     this.emit({ kind: 'finished', id: e.id, orgId: e.orgId, result, nextAt });
   }
 
@@ -226,7 +234,13 @@ export class Scheduler {
     e.failures++;
     const base = this.options.errorRetryMs ?? 60_000;
     e.notBefore = now + Math.min(MAX_ERROR_RETRY_MS, base * 2 ** (e.failures - 1));
-    this.emit({ kind: 'failed', id: e.id, orgId: e.orgId, message: error instanceof Error ? error.message : String(error), retryAt: e.notBefore });
+    this.emit({
+      kind: 'failed',
+      id: e.id,
+      orgId: e.orgId,
+      message: error instanceof Error ? error.message : String(error),
+      retryAt: e.notBefore,
+    });
   }
 
   /** A long-running watch outlives a store hiccup (a busy database): it keeps what it knows and reads again later. */
@@ -253,9 +267,25 @@ export class Scheduler {
       // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
       if (!known && generations.has(r.id)) continue;
       if (!known) {
-        this.entries.set(r.id, { id: r.id, orgId: r.orgId, plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now), polling: isPoll(r.state), notBefore: 0, failures: 0, wake: false, generation: 0 });
+        this.entries.set(r.id, {
+          id: r.id,
+          orgId: r.orgId,
+          plan: r.plan,
+          ticketKey: r.ticketKey,
+          dueAt: dueAt(r.state, r.snapshot, now),
+          polling: isPoll(r.state),
+          notBefore: 0,
+          failures: 0,
+          wake: false,
+          generation: 0,
+        });
       } else if (unchanged(r.id)) {
-        Object.assign(known, { plan: r.plan, ticketKey: r.ticketKey, dueAt: dueAt(r.state, r.snapshot, now), polling: isPoll(r.state) });
+        Object.assign(known, {
+          plan: r.plan,
+          ticketKey: r.ticketKey,
+          dueAt: dueAt(r.state, r.snapshot, now),
+          polling: isPoll(r.state),
+        });
       }
     }
     for (const id of [...this.entries.keys()]) if (!listed.has(id) && unchanged(id)) this.entries.delete(id);

@@ -8,7 +8,10 @@ export interface WatchedMigration {
   plan: unknown;
 }
 
-export type DriveOne = (migration: WatchedMigration, options: { event?: MigrationEvent; signal: AbortSignal }) => Promise<DriveResult>;
+export type DriveOne = (
+  migration: WatchedMigration,
+  options: { event?: MigrationEvent; signal: AbortSignal },
+) => Promise<DriveResult>;
 
 export type WatchEvent =
   | { kind: 'watching'; count: number }

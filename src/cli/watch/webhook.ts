@@ -77,7 +77,12 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** Everything after the body was read and signed correctly. */
-async function handleSigned(req: IncomingMessage, raw: Buffer, options: WebhookOptions, deliveries: RecentDeliveries): Promise<Answer> {
+async function handleSigned(
+  req: IncomingMessage,
+  raw: Buffer,
+  options: WebhookOptions,
+  deliveries: RecentDeliveries,
+): Promise<Answer> {
   const delivery = parseDelivery(raw);
   const id = headerOf(req, 'x-atlassian-webhook-identifier');
   if (!delivery || (id !== undefined && (id === '' || id.length > MAX_DELIVERY_ID_LENGTH))) {
@@ -85,7 +90,8 @@ async function handleSigned(req: IncomingMessage, raw: Buffer, options: WebhookO
   }
   // Without an identifier there is nothing to deduplicate on; a repeat only costs one more ticket read.
   if (id !== undefined && !deliveries.firstTime(id)) return answer(202, { status: 'duplicate' });
-  if (delivery.event !== 'jira:issue_updated') return answer(202, { status: 'ignored', reason: `event ${delivery.event}` });
+  if (delivery.event !== 'jira:issue_updated')
+    return answer(202, { status: 'ignored', reason: `event ${delivery.event}` });
   try {
     const woken = await options.wake(delivery.key);
     if (woken.length === 0) {
@@ -104,7 +110,9 @@ async function handle(req: IncomingMessage, options: WebhookOptions, deliveries:
   if (req.method !== 'POST') return answer(405, { error: 'only POST is accepted' });
   const raw = await readBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
   if (!signatureMatches(options.secret, raw, headerOf(req, 'x-hub-signature'))) {
-    options.log?.(`webhook: rejected a delivery with a missing or wrong signature (from ${req.socket.remoteAddress ?? 'unknown'})`);
+    options.log?.(
+      `webhook: rejected a delivery with a missing or wrong signature (from ${req.socket.remoteAddress ?? 'unknown'})`,
+    );
     return answer(401, { error: 'missing or invalid x-hub-signature' });
   }
   return handleSigned(req, raw, options, deliveries);
@@ -125,7 +133,12 @@ function requestListener(options: WebhookOptions, deliveries: RecentDeliveries) 
     handle(req, options, deliveries).then(
       (a) => send(res, a),
       (error: unknown) => {
-        if (error instanceof TooLarge) return send(res, answer(413, { error: `body larger than ${options.maxBodyBytes ?? MAX_BODY_BYTES} bytes` }), true);
+        if (error instanceof TooLarge)
+          return send(
+            res,
+            answer(413, { error: `body larger than ${options.maxBodyBytes ?? MAX_BODY_BYTES} bytes` }),
+            true,
+          );
         options.log?.(`webhook: delivery failed: ${error instanceof Error ? error.message : String(error)}`);
         send(res, answer(500, { error: 'internal error; the delivery can be retried' }));
       },

@@ -58,7 +58,8 @@ export function nonEmptyFlag(flag: string, value: string | undefined, hint: stri
 
 /** --config FILE, refused when empty (an empty flag would silently mean "no configuration file"). */
 export function configFile(opts: GlobalOptions): string | undefined {
-  const hint = 'give the configuration file, or leave --config out to use $CUTOVER_CONFIG or ~/.config/cutover/config.json';
+  const hint =
+    'give the configuration file, or leave --config out to use $CUTOVER_CONFIG or ~/.config/cutover/config.json';
   return nonEmptyFlag('--config', opts.config, hint);
 }
 
@@ -66,9 +67,8 @@ const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** A state database location: a SQLite file path. A URL is refused (naming only its scheme: it may hold a password). */
 export function databaseFile(value: string, source: '--db' | 'CUTOVER_DB'): string {
-  const hint = source === '--db'
-    ? 'give a file path, e.g. --db ./state.db'
-    : 'set CUTOVER_DB to a file path, or unset it';
+  const hint =
+    source === '--db' ? 'give a file path, e.g. --db ./state.db' : 'set CUTOVER_DB to a file path, or unset it';
   nonEmptyFlag('--db', value, `${hint}; without --db, $CUTOVER_DB or ~/.local/share/cutover/state.db is used`);
   const scheme = URL_SCHEME.exec(value)?.[1] ?? (/^postgres(ql)?:/i.test(value) ? value.split(':')[0] : undefined);
   if (scheme !== undefined) {

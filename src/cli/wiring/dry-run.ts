@@ -41,7 +41,12 @@ function parseBody(body: unknown, redactor: Redactor): unknown {
 /** What a read of a dry-run object gets: enough for Jira's create read-back and Flow Service's getFlow. */
 function syntheticObject(id: string, nowMs: number): unknown {
   const created = new Date(nowMs).toISOString().replace('Z', '+0000');
-  return { id, key: id, fields: { created }, items: [{ id, name: id, createdAt: nowMs, state: 'enabled', etag: '"0"' }] };
+  return {
+    id,
+    key: id,
+    fields: { created },
+    items: [{ id, name: id, createdAt: nowMs, state: 'enabled', etag: '"0"' }],
+  };
 }
 
 export class RecordingFetch {
@@ -62,36 +67,78 @@ export class RecordingFetch {
   readonly fetch: FetchFn = async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const method = (init?.method ?? 'GET').toUpperCase();
-    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    const json = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     if (isRead(method, url)) {
-      return url.pathname.includes(DRY) ? json(200, syntheticObject(decodeURIComponent(url.pathname.split('/').pop() ?? ''), this.now())) : this.real(input, init);
+      return url.pathname.includes(DRY)
+        ? json(200, syntheticObject(decodeURIComponent(url.pathname.split('/').pop() ?? ''), this.now()))
+        : this.real(input, init);
     }
     const shown = this.redactor ? this.redactor.url(url.href) : url.href;
-    this.calls.push({ step: this.step, method, url: shown, body: this.redactor ? parseBody(init?.body, this.redactor) : undefined });
+    this.calls.push({
+      step: this.step,
+      method,
+      url: shown,
+      body: this.redactor ? parseBody(init?.body, this.redactor) : undefined,
+    });
     const id = `${DRY}${this.next++}`;
     return json(201, { id, key: id, etag: '"0"' });
   };
 }
 
 type Input = Record<string, unknown>;
-const runActor = (logic: AnyActorLogic, input: Input): Promise<unknown> => toPromise(createActor(logic, { input }).start());
+const runActor = (logic: AnyActorLogic, input: Input): Promise<unknown> =>
+  toPromise(createActor(logic, { input }).start());
 
 /**
  * Runs staging, filing and the cut-over's flow creation, in the engine's order, against services built on a
  * RecordingFetch. Needs the spec ids preflight found; placeholders stand in when preflight could not find them.
  */
-export async function rehearseEffects(ctx: CliContext, conn: Connection, recorder: RecordingFetch, plan: Plan, id: string, found: PreflightOutput): Promise<void> {
+export async function rehearseEffects(
+  ctx: CliContext,
+  conn: Connection,
+  recorder: RecordingFetch,
+  plan: Plan,
+  id: string,
+  found: PreflightOutput,
+): Promise<void> {
   const store = new MemoryStore();
   const at = new Date(ctx.clock.now()).toISOString();
-  await store.create({ id, orgId: plan.orgId, plan, machineVersion: 'dry-run', xstateVersion: 'dry-run', state: 'draft', status: 'active', at, journal: [] });
-  const actors = effectActors({ store, services: conn.services, clock: ctx.clock, settings: conn.settings, env: ctx.env, flushed: async () => {} }, handoffLines);
+  await store.create({
+    id,
+    orgId: plan.orgId,
+    plan,
+    machineVersion: 'dry-run',
+    xstateVersion: 'dry-run',
+    state: 'draft',
+    status: 'active',
+    at,
+    journal: [],
+  });
+  const actors = effectActors(
+    {
+      store,
+      services: conn.services,
+      clock: ctx.clock,
+      settings: conn.settings,
+      env: ctx.env,
+      flushed: async () => {},
+    },
+    handoffLines,
+  );
   const marker = `cutover-${id}`;
   const ecaSpecId = found.ecaSpecId ?? '<experience-cloud-audiences-spec-id>';
   const common = { migrationId: id, marker, plan };
   recorder.step = 'staging';
   const base = (await runActor(actors.ensureBaseConnection, { ...common, ecaSpecId })) as { id: string };
-  const source = (await runActor(actors.ensureSourceConnection, { ...common, baseConnectionId: base.id })) as { id: string };
-  const target = (await runActor(actors.ensureTargetConnection, { ...common, ecaSpecId, baseConnectionId: base.id })) as { id: string };
+  const source = (await runActor(actors.ensureSourceConnection, { ...common, baseConnectionId: base.id })) as {
+    id: string;
+  };
+  const target = (await runActor(actors.ensureTargetConnection, {
+    ...common,
+    ecaSpecId,
+    baseConnectionId: base.id,
+  })) as { id: string };
   recorder.step = 'filing';
   await runActor(actors.fileTicket, common);
   recorder.step = 'cutting_over';

@@ -28,7 +28,10 @@ export function readServiceConfig(ctx: CliContext, opts: GlobalOptions): Service
   const loaded = loadConfig({ env: ctx.env, configPath: configFile(opts) });
   for (const warning of loaded.warnings) say(ctx, `warning: ${warning}`);
   if (loaded.errors.length > 0) {
-    throw new UsageError(`the configuration is incomplete:\n  ${loaded.errors.join('\n  ')}`, 'set the CUTOVER_* variables (docs/configuration.md); cutover doctor checks them');
+    throw new UsageError(
+      `the configuration is incomplete:\n  ${loaded.errors.join('\n  ')}`,
+      'set the CUTOVER_* variables (docs/configuration.md); cutover doctor checks them',
+    );
   }
   return loaded.config;
 }
@@ -48,10 +51,22 @@ export function openRuntime(ctx: CliContext, opts: GlobalOptions): Runtime {
     dbPath,
     servicesFor,
     engineFor: (plan) =>
-      new Engine({ store, services: servicesFor(plan), clock: ctx.clock, logger: stderrLogger(ctx), holder: defaultHolder(), settings: settingsFrom(config ?? readServiceConfig(ctx, opts)), env: ctx.env }),
+      new Engine({
+        store,
+        services: servicesFor(plan),
+        clock: ctx.clock,
+        logger: stderrLogger(ctx),
+        holder: defaultHolder(),
+        settings: settingsFrom(config ?? readServiceConfig(ctx, opts)),
+        env: ctx.env,
+      }),
     async load(id) {
       const record = await store.get(id);
-      if (!record) throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations; --db or CUTOVER_DB selects another database');
+      if (!record)
+        throw new UsageError(
+          `no migration with id ${id} in ${dbPath}`,
+          'cutover list shows the migrations; --db or CUTOVER_DB selects another database',
+        );
       return record;
     },
     close: () => store.close(),

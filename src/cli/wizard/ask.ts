@@ -40,13 +40,17 @@ export class Asker {
   }
 
   private missing(flag: string, message: string): never {
-    throw new UsageError(`no answer for "${message}": pass ${flag}`, 'without a terminal (or with --yes) every question without a default needs its flag; see cutover start --help');
+    throw new UsageError(
+      `no answer for "${message}": pass ${flag}`,
+      'without a terminal (or with --yes) every question without a default needs its flag; see cutover start --help',
+    );
   }
 
   async text(q: Base<string> & { default?: string; validate?: Validate }): Promise<string> {
     if (q.given !== undefined) return this.keep(q.field, await this.checked(q.flag, q.given, q.validate));
     const kept = this.draft?.get(q.field);
-    if (typeof kept === 'string' && (!q.validate || (await q.validate(kept)) === true)) return this.kept(q.message, kept);
+    if (typeof kept === 'string' && (!q.validate || (await q.validate(kept)) === true))
+      return this.kept(q.message, kept);
     if (!this.prompter) return q.default !== undefined ? q.default : this.missing(q.flag, q.message);
     this.help(q.help);
     const typed = await this.prompter.input({ message: q.message, default: q.default, validate: q.validate });
@@ -74,7 +78,9 @@ export class Asker {
   }
 
   /** The default is the choices marked `checked`; `search` gives a checkbox you can type into. */
-  async pickMany<T>(q: Base<T[]> & { choices: Choice<T>[]; search?: boolean; required?: boolean; validate?: ValidateMany<T> }): Promise<T[]> {
+  async pickMany<T>(
+    q: Base<T[]> & { choices: Choice<T>[]; search?: boolean; required?: boolean; validate?: ValidateMany<T> },
+  ): Promise<T[]> {
     if (q.given !== undefined) return this.keep(q.field, this.checkedMany(q.flag, q.given, q.validate));
     const kept = this.draft?.get(q.field);
     if (Array.isArray(kept) && kept.length > 0 && (!q.validate || q.validate(kept as T[]) === true)) {

@@ -8,7 +8,11 @@ import type { CliContext } from '../wiring/context.js';
 import { say, styleFor } from '../terminal/output.js';
 import type { Asker } from './ask.js';
 
-export function printChecks(ctx: CliContext, results: CheckResult[], write: (line: string) => void = (l) => say(ctx, l)): void {
+export function printChecks(
+  ctx: CliContext,
+  results: CheckResult[],
+  write: (line: string) => void = (l) => say(ctx, l),
+): void {
   const s = styleFor(ctx, 'stderr');
   const mark = { pass: s.green('pass'), warn: s.yellow('warn'), fail: s.red('FAIL') };
   for (const r of results) {
@@ -20,13 +24,21 @@ export function printChecks(ctx: CliContext, results: CheckResult[], write: (lin
 /** `--accept CHECK --reason TEXT`, repeated and paired in order. */
 export function acceptancesFromFlags(ctx: CliContext, accept: string[] = [], reasons: string[] = []): AcceptedCheck[] {
   if (accept.length !== reasons.length) {
-    throw new UsageError(`--accept was given ${accept.length} time(s) but --reason ${reasons.length} time(s)`, 'give one --reason TEXT after each --accept CHECK');
+    throw new UsageError(
+      `--accept was given ${accept.length} time(s) but --reason ${reasons.length} time(s)`,
+      'give one --reason TEXT after each --accept CHECK',
+    );
   }
   const at = new Date(ctx.clock.now()).toISOString();
   return accept.map((check, i) => {
-    if (!(CHECK_IDS as readonly string[]).includes(check)) throw new UsageError(`--accept ${check}: not a preflight check id`, `known: ${CHECK_IDS.join(', ')}`);
+    if (!(CHECK_IDS as readonly string[]).includes(check))
+      throw new UsageError(`--accept ${check}: not a preflight check id`, `known: ${CHECK_IDS.join(', ')}`);
     const reason = reasons[i]!.trim();
-    if (reason === '') throw new UsageError(`--accept ${check}: --reason is empty`, 'say why the warning is acceptable: it is recorded with who and when');
+    if (reason === '')
+      throw new UsageError(
+        `--accept ${check}: --reason is empty`,
+        'say why the warning is acceptable: it is recorded with who and when',
+      );
     return { check, reason, by: ctx.actor, at };
   });
 }
@@ -52,9 +64,15 @@ export async function acceptWarnings(ask: Asker, ctx: CliContext, plan: Plan, re
   if (!ask.prompter) return plan;
   const added: AcceptedCheck[] = [];
   for (const r of results.filter((x) => x.status === 'warn')) {
-    const yes = await ask.prompter.confirm({ message: `Accept warning ${r.id} (${r.title})? It is recorded with your name and reason`, default: false });
+    const yes = await ask.prompter.confirm({
+      message: `Accept warning ${r.id} (${r.title})? It is recorded with your name and reason`,
+      default: false,
+    });
     if (!yes) continue;
-    const reason = await ask.prompter.input({ message: `Why is ${r.id} acceptable?`, validate: (v) => (v.trim() ? true : 'a reason is required') });
+    const reason = await ask.prompter.input({
+      message: `Why is ${r.id} acceptable?`,
+      validate: (v) => (v.trim() ? true : 'a reason is required'),
+    });
     added.push({ check: r.id, reason: reason.trim(), by: ctx.actor, at: new Date(ctx.clock.now()).toISOString() });
   }
   return withAcceptances(plan, added);

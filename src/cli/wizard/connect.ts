@@ -21,9 +21,21 @@ const NO_STORE = new Proxy({} as MigrationStore, {
 
 /** gatherFacts needs only the services and settings; everything else in EffectDeps is refused. */
 export function readOnlyDeps(ctx: CliContext, conn: Connection): EffectDeps {
-  return { store: NO_STORE, services: conn.services, clock: ctx.clock, settings: conn.settings, env: ctx.env, flushed: async () => {} };
+  return {
+    store: NO_STORE,
+    services: conn.services,
+    clock: ctx.clock,
+    settings: conn.settings,
+    env: ctx.env,
+    flushed: async () => {},
+  };
 }
 
-export function readFacts(ctx: CliContext, conn: Connection, plan: Plan, marker: string): Promise<PreflightFacts & { flowSpec: unknown }> {
+export function readFacts(
+  ctx: CliContext,
+  conn: Connection,
+  plan: Plan,
+  marker: string,
+): Promise<PreflightFacts & { flowSpec: unknown }> {
   return gatherFacts(readOnlyDeps(ctx, conn), plan, marker);
 }

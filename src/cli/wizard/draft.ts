@@ -62,7 +62,10 @@ export class Draft {
   private write(): void {
     if (!this.file || this.broken) return;
     const at = new Date(this.ctx.clock.now()).toISOString();
-    const body = { [DRAFT_KEY]: `answers so far of cutover start (${at}); absent fields are not answered yet`, ...this.doc };
+    const body = {
+      [DRAFT_KEY]: `answers so far of cutover start (${at}); absent fields are not answered yet`,
+      ...this.doc,
+    };
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       const tmp = `${this.file}.${process.pid}.tmp`;
@@ -71,7 +74,10 @@ export class Draft {
     } catch (err) {
       this.broken = true;
       const why = (err as Error).message;
-      say(this.ctx, `  (cannot keep a draft of the answers in ${this.file}: ${why}; --plan-out FILE saves them at the end)`);
+      say(
+        this.ctx,
+        `  (cannot keep a draft of the answers in ${this.file}: ${why}; --plan-out FILE saves them at the end)`,
+      );
     }
   }
 

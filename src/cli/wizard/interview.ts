@@ -13,7 +13,15 @@ import { connect, type Connection } from './connect.js';
 import { earlierDraft } from './draft.js';
 import type { StartOptions } from './options.js';
 import { printProbes, probeCredentials } from './probes.js';
-import { askAudiences, askDataManagement, askDestinationName, askIdentities, askJira, askOrg, askSolutions } from './questions.js';
+import {
+  askAudiences,
+  askDataManagement,
+  askDestinationName,
+  askIdentities,
+  askJira,
+  askOrg,
+  askSolutions,
+} from './questions.js';
 
 export interface Interview {
   plan: Plan;
@@ -27,15 +35,24 @@ async function checkCredentials(ctx: CliContext, ask: Asker, conn: Connection): 
   const probes = await probeCredentials(conn);
   printProbes(ctx, probes);
   if (probes.every((p) => p.ok)) return;
-  const go = ask.prompter ? await ask.prompter.confirm({ message: 'Some checks failed. Continue anyway?', default: false }) : false;
+  const go = ask.prompter
+    ? await ask.prompter.confirm({ message: 'Some checks failed. Continue anyway?', default: false })
+    : false;
   if (go) return;
   const rejected = probes.some((p) => p.rejected);
   const message = 'the credentials check failed (fixes above)';
-  throw rejected ? new AuthError(message, 'AUTH', 'cutover doctor re-runs these checks') : new UsageError(message, 'cutover doctor re-runs these checks');
+  throw rejected
+    ? new AuthError(message, 'AUTH', 'cutover doctor re-runs these checks')
+    : new UsageError(message, 'cutover doctor re-runs these checks');
 }
 
 function licenceAcceptance(ctx: CliContext): AcceptedCheck {
-  return { check: 'licence.aam', reason: 'the admin confirmed the Audience Manager licence in cutover start', by: ctx.actor, at: new Date(ctx.clock.now()).toISOString() };
+  return {
+    check: 'licence.aam',
+    reason: 'the admin confirmed the Audience Manager licence in cutover start',
+    by: ctx.actor,
+    at: new Date(ctx.clock.now()).toISOString(),
+  };
 }
 
 /** Once the org is known the draft gets its file; an earlier run's draft for the org is offered first. */
@@ -66,7 +83,10 @@ export async function interview(
   const configured = connect(ctx, config, { orgId: config.platform.orgId, sandbox: config.platform.sandbox });
   await checkCredentials(ctx, ask, configured);
   const org = await askOrg(ask, opts, config, (orgId) => placeDraft(ask, drafts, orgId));
-  const conn = org.orgId === config.platform.orgId && org.sandbox === config.platform.sandbox ? configured : connect(ctx, config, org);
+  const conn =
+    org.orgId === config.platform.orgId && org.sandbox === config.platform.sandbox
+      ? configured
+      : connect(ctx, config, org);
   const solutions = await askSolutions(ask, opts);
   const audiences = await askAudiences(ask, opts, conn);
   const identities = await askIdentities(ask, opts, conn);
@@ -79,6 +99,7 @@ export async function interview(
   const usesDataManagement = dataManagement.uses;
   const raw = { ...org, audiences, identities, solutions, destination, jira, usesDataManagement, acceptedChecks };
   const { plan, errors } = validatePlan(raw);
-  if (!plan) throw new UsageError(`the answers do not make a valid plan:\n  ${errors.map((e) => e.message).join('\n  ')}`);
+  if (!plan)
+    throw new UsageError(`the answers do not make a valid plan:\n  ${errors.map((e) => e.message).join('\n  ')}`);
   return { plan, id, conn };
 }

@@ -26,7 +26,11 @@ export interface StartOptions extends GlobalOptions {
   reason?: string[];
 }
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function parseSolutions(text: string | undefined): Solution[] | undefined {
   if (text === undefined) return undefined;
@@ -34,7 +38,9 @@ export function parseSolutions(text: string | undefined): Solution[] | undefined
   const bad = values.filter((v) => !(SOLUTIONS as readonly string[]).includes(v));
   if (bad.length > 0 || values.length === 0) {
     const found = bad.length > 0 ? `not a solution: ${bad.join(', ')}` : 'an empty list';
-    throw new UsageError(`--solutions ${JSON.stringify(text)}: ${found}; expected a comma-separated list of ${SOLUTIONS.join(', ')}`);
+    throw new UsageError(
+      `--solutions ${JSON.stringify(text)}: ${found}; expected a comma-separated list of ${SOLUTIONS.join(', ')}`,
+    );
   }
   return values as Solution[];
 }
@@ -44,11 +50,16 @@ export function parseAudiences(text: string | undefined, all: string[], legacy: 
   if (text === undefined) return undefined;
   if (text === 'all') return all;
   if (text === 'legacy') {
-    if (legacy === null) throw new UsageError('--audiences legacy: no legacy data source was found in Audience Manager', 'name the audience ids instead: --audiences id1,id2');
+    if (legacy === null)
+      throw new UsageError(
+        '--audiences legacy: no legacy data source was found in Audience Manager',
+        'name the audience ids instead: --audiences id1,id2',
+      );
     return legacy;
   }
   const ids = list(text);
-  if (ids.length === 0) throw new UsageError('--audiences is empty', 'pass legacy, all, or comma-separated segment ids');
+  if (ids.length === 0)
+    throw new UsageError('--audiences is empty', 'pass legacy, all, or comma-separated segment ids');
   return ids;
 }
 
@@ -56,9 +67,14 @@ export function parseAudiences(text: string | undefined, all: string[], legacy: 
 export function parseIdentity(text: string): IdentityMapping {
   const [source, target, hash, ...rest] = text.split(':');
   const expected = 'SOURCE:TARGET[:hash], e.g. ECID:ECID or Email:email_lc_sha256:hash';
-  if (!source || !target || rest.length > 0 || (hash !== undefined && hash !== 'hash')) throw new UsageError(`--identity ${JSON.stringify(text)}: expected ${expected}`);
-  if (!(IDENTITIES as readonly string[]).includes(target)) throw new UsageError(`--identity ${JSON.stringify(text)}: target must be one of ${IDENTITIES.join(', ')}`);
-  if (hash && !HASHABLE_IDENTITIES.includes(target as IdentityName)) throw new UsageError(`--identity ${JSON.stringify(text)}: only ${HASHABLE_IDENTITIES.join(' and ')} can be hashed on activation`);
+  if (!source || !target || rest.length > 0 || (hash !== undefined && hash !== 'hash'))
+    throw new UsageError(`--identity ${JSON.stringify(text)}: expected ${expected}`);
+  if (!(IDENTITIES as readonly string[]).includes(target))
+    throw new UsageError(`--identity ${JSON.stringify(text)}: target must be one of ${IDENTITIES.join(', ')}`);
+  if (hash && !HASHABLE_IDENTITIES.includes(target as IdentityName))
+    throw new UsageError(
+      `--identity ${JSON.stringify(text)}: only ${HASHABLE_IDENTITIES.join(' and ')} can be hashed on activation`,
+    );
   return { source, target: target as IdentityName, ...(hash ? { applyHashing: true } : {}) };
 }
 

@@ -27,7 +27,10 @@ function readPlanText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InvalidPlanError(`cannot read the plan file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'check the --plan path');
+    throw new InvalidPlanError(
+      `cannot read the plan file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      'check the --plan path',
+    );
   }
 }
 
@@ -74,8 +77,8 @@ export function loadPlanSource(ctx: CliContext, file: string, interactive: boole
   if (interactive) return { answers: doc, missing };
   printIssues(ctx, 'error', errors);
   throw new InvalidPlanError(
-    `${file}: ${count(errors.length, 'error')} in the plan (listed above); nothing was created. `
-      + `No answer yet for: ${missing.join(', ')}`,
+    `${file}: ${count(errors.length, 'error')} in the plan (listed above); nothing was created. ` +
+      `No answer yet for: ${missing.join(', ')}`,
     `run cutover start --plan ${file} on a terminal to answer only those, or add them to the file`,
   );
 }
@@ -99,7 +102,9 @@ export function withPollEvery(plan: Plan, seconds: string | undefined): Plan {
 }
 
 export function nextSteps(plan: Plan, id: string, follow: boolean): string[] {
-  const ticket = plan.jira.existingKey ? `attach ${plan.jira.existingKey}` : `file the ticket in ${plan.jira.projectKey}`;
+  const ticket = plan.jira.existingKey
+    ? `attach ${plan.jira.existingKey}`
+    : `file the ticket in ${plan.jira.projectKey}`;
   return [
     `What happens next (migration ${id}):`,
     '  1. preflight again, then stage the connection (nothing is exported yet)',

@@ -101,7 +101,13 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   res.end(body === undefined ? '' : JSON.stringify(body));
 }
 
-export function text(res: ServerResponse, status: number, body: string, contentType = 'text/plain', headers: Record<string, string> = {}): void {
+export function text(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  contentType = 'text/plain',
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': contentType, ...headers });
   res.end(body);
 }
@@ -146,12 +152,19 @@ export function secretForms(email = 'admin@example.com'): string[] {
   return [...raw, ...raw.map((s) => Buffer.from(s).toString('base64')), basic];
 }
 
-export function testConfig(baseUrl: string, overrides: Partial<ServiceConfig['http']> & { flavor?: 'cloud' | 'dc' } = {}): ServiceConfig {
+export function testConfig(
+  baseUrl: string,
+  overrides: Partial<ServiceConfig['http']> & { flavor?: 'cloud' | 'dc' } = {},
+): ServiceConfig {
   return {
     jira: { url: baseUrl, flavor: overrides.flavor ?? 'cloud', email: 'admin@example.com', token: SECRETS.jiraToken },
     ims: { url: baseUrl, clientId: 'client-id-1', clientSecret: SECRETS.clientSecret, scopes: 'openid,AdobeID' },
     platform: { url: baseUrl, orgId: 'ORG1@AdobeOrg', sandbox: 'prod', ecaSpecName: 'Experience Cloud Audiences' },
-    aam: { url: baseUrl, dataSource: 'Experience Platform Segments', legacyDataSource: 'Adobe Experience Platform Audience Sharing' },
+    aam: {
+      url: baseUrl,
+      dataSource: 'Experience Platform Segments',
+      legacyDataSource: 'Adobe Experience Platform Audience Sharing',
+    },
     http: { timeoutMs: overrides.timeoutMs ?? 2000, retries: overrides.retries ?? 3, debug: overrides.debug ?? true },
   };
 }

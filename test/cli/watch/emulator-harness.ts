@@ -37,9 +37,23 @@ export async function watchRig(orgs: string[]): Promise<WatchRig> {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-watch-'));
   const dbFile = join(dir, 'state.db');
   const store = openStore(dbFile);
-  const env: NodeJS.ProcessEnv = { ...emulatorEnv(emu.url), HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), CUTOVER_DB: dbFile, CUTOVER_WEBHOOK_SECRET: WEBHOOK_SECRET };
+  const env: NodeJS.ProcessEnv = {
+    ...emulatorEnv(emu.url),
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    CUTOVER_DB: dbFile,
+    CUTOVER_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  };
   // Engine.create touches no service: any services will do.
-  const engine = new Engine({ store, services: {} as never, clock: systemClock, logger: quiet, holder: 'test@creator:1', settings: DEFAULT_SETTINGS, env });
+  const engine = new Engine({
+    store,
+    services: {} as never,
+    clock: systemClock,
+    logger: quiet,
+    holder: 'test@creator:1',
+    settings: DEFAULT_SETTINGS,
+    env,
+  });
   return {
     emu,
     store,
@@ -57,12 +71,21 @@ function planFor(emu: Emulator, org: string) {
   const result = validatePlan({
     orgId: org,
     sandbox: 'prod',
-    audiences: emu.world(org).audiences.slice(0, 2).map((a) => a.id),
+    audiences: emu
+      .world(org)
+      .audiences.slice(0, 2)
+      .map((a) => a.id),
     identities: [{ source: 'ECID', target: 'ECID' }],
     solutions: ['audience_manager'],
     destination: { name: 'Experience Cloud Audiences', description: 'Migrated by cutover' },
     jira: { projectKey: 'CC', issueType: 'Task' },
-    polling: { ticketIntervalMs: 600_000, verifyIntervalMs: 5_000, verifyTimeoutMs: 600_000, maxAttempts: 3, retryBaseMs: 1000 },
+    polling: {
+      ticketIntervalMs: 600_000,
+      verifyIntervalMs: 5_000,
+      verifyTimeoutMs: 600_000,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+    },
   });
   if (!result.plan) throw new Error(JSON.stringify(result.errors));
   return result.plan;
@@ -103,7 +126,11 @@ export function runWatch(rig: WatchRig, args: string[]): RunningWatch {
 }
 
 /** Polls until `probe` gives a value (not undefined/false). */
-export async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 10): Promise<T> {
+export async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 10,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -114,8 +141,21 @@ export async function until<T>(probe: () => T | undefined | false | Promise<T | 
 }
 
 export async function deliver(url: string, key: string, id: string, secret = WEBHOOK_SECRET): Promise<number> {
-  const body = JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue_event_type_name: 'issue_generic', issue: { id: '1', key } });
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature': signBody(secret, body), 'x-atlassian-webhook-identifier': id } });
+  const body = JSON.stringify({
+    timestamp: Date.now(),
+    webhookEvent: 'jira:issue_updated',
+    issue_event_type_name: 'issue_generic',
+    issue: { id: '1', key },
+  });
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature': signBody(secret, body),
+      'x-atlassian-webhook-identifier': id,
+    },
+  });
   await res.arrayBuffer();
   return res.status;
 }

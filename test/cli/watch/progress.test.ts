@@ -26,7 +26,15 @@ function printer() {
 }
 
 function trouble(kind: ErrorKind, tries: number, httpStatus?: number): WaitTrouble {
-  const last = { code: 'SERVER_ERROR', message: 'jira: …', at: '2026-01-05T14:02:20.000Z', retryable: true, kind, service: 'jira', httpStatus };
+  const last = {
+    code: 'SERVER_ERROR',
+    message: 'jira: …',
+    at: '2026-01-05T14:02:20.000Z',
+    retryable: true,
+    kind,
+    service: 'jira',
+    httpStatus,
+  };
   return { step: 'awaiting_resolution', since: '2026-01-05T14:02:05.000Z', tries, kinds: { [kind]: tries }, last };
 }
 

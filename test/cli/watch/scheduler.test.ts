@@ -8,14 +8,26 @@ import { heldDrive, ListStore, record, result, until } from './stubs.js';
 
 function scheduler(store: ListStore, drive: SchedulerOptions['drive'], over: Partial<SchedulerOptions> = {}) {
   const events: WatchEvent[] = [];
-  const s = new Scheduler({ store, drive, clock: systemClock, concurrency: 4, ratePerSecond: 1000, refreshMs: 50, onEvent: (e) => events.push(e), ...over });
+  const s = new Scheduler({
+    store,
+    drive,
+    clock: systemClock,
+    concurrency: 4,
+    ratePerSecond: 1000,
+    refreshMs: 50,
+    onEvent: (e) => events.push(e),
+    ...over,
+  });
   return { s, events };
 }
 
 describe('watch scheduler', () => {
   it('drives every due migration once in a --once pass, never more than `concurrency` at a time', async () => {
     const store = new ListStore(Array.from({ length: 10 }, (_, i) => record(`m-${i}`)));
-    const { drive, calls, maxInFlight } = heldDrive((id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }), 20);
+    const { drive, calls, maxInFlight } = heldDrive(
+      (id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }),
+      20,
+    );
     const { s } = scheduler(store, drive, { concurrency: 3 });
     const summary = await s.run(new AbortController().signal, 'once');
     expect(calls.map((c) => c.id).sort()).toEqual(store.records.map((r) => r.id).sort());
@@ -30,7 +42,10 @@ describe('watch scheduler', () => {
       record('m-poll', { state: 'awaiting_resolution.sleeping', status: 'waiting', waitUntil: Date.now() + 20 }),
     ]);
     // One slot, each drive held 60 ms: when the first drive ends, the poll and the other draft are both due.
-    const { drive, calls } = heldDrive((id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }), 60);
+    const { drive, calls } = heldDrive(
+      (id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }),
+      60,
+    );
     const { s } = scheduler(store, drive, { concurrency: 1, refreshMs: 60_000 });
     const stop = new AbortController();
     const running = s.run(stop.signal);
@@ -55,7 +70,11 @@ describe('watch scheduler', () => {
     const soon = Date.now() + 150;
     const store = new ListStore([
       record('m-later', { state: 'awaiting_resolution.sleeping', status: 'waiting', waitUntil: soon }),
-      record('m-never', { state: 'awaiting_resolution.sleeping', status: 'waiting', waitUntil: Date.now() + 3_600_000 }),
+      record('m-never', {
+        state: 'awaiting_resolution.sleeping',
+        status: 'waiting',
+        waitUntil: Date.now() + 3_600_000,
+      }),
       record('m-parked', { state: 'needs_attention', status: 'needs_attention' }),
     ]);
     // As the engine would, the drive stores the migration's new status.
@@ -96,7 +115,9 @@ describe('watch scheduler', () => {
   it('skips a migration whose lock another runner holds, and tries it again later', async () => {
     const store = new ListStore([record('m-held')]);
     let attempts = 0;
-    const { drive, calls } = heldDrive((id) => (++attempts === 1 ? new LockedError('held by x@y:1', 'LOCKED') : result(id, 'completed', 'completed')));
+    const { drive, calls } = heldDrive((id) =>
+      ++attempts === 1 ? new LockedError('held by x@y:1', 'LOCKED') : result(id, 'completed', 'completed'),
+    );
     const stop = new AbortController();
     const { s, events } = scheduler(store, drive, { lockedRetryMs: 100 });
     const running = s.run(stop.signal);
@@ -177,7 +198,10 @@ describe('watch scheduler', () => {
   });
 
   it('watches only the given org', async () => {
-    const store = new ListStore([record('m-mine', { orgId: 'MINE@AdobeOrg' }), record('m-other', { orgId: 'OTHER@AdobeOrg' })]);
+    const store = new ListStore([
+      record('m-mine', { orgId: 'MINE@AdobeOrg' }),
+      record('m-other', { orgId: 'OTHER@AdobeOrg' }),
+    ]);
     const { drive, calls } = heldDrive((id) => result(id, 'completed', 'completed'));
     const { s } = scheduler(store, drive, { orgId: 'MINE@AdobeOrg' });
     await s.run(new AbortController().signal, 'once');
@@ -187,8 +211,12 @@ describe('watch scheduler', () => {
   it('outlives a failed store read and keeps driving what it knows', async () => {
     const store = new ListStore([record('m-1')]);
     let reads = 0;
-    const flaky = { list: async (f?: object) => (++reads === 2 ? Promise.reject(new Error('database is locked')) : store.list(f)) };
-    const { drive, calls } = heldDrive((id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 100 }));
+    const flaky = {
+      list: async (f?: object) => (++reads === 2 ? Promise.reject(new Error('database is locked')) : store.list(f)),
+    };
+    const { drive, calls } = heldDrive((id) =>
+      result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 100 }),
+    );
     const stop = new AbortController();
     const { s, events } = scheduler(flaky as unknown as ListStore, drive, { refreshMs: 20 });
     const running = s.run(stop.signal);

@@ -10,8 +10,21 @@ import type { MigrationEvent } from '../../../src/core/machine-types.js';
 export function record(id: string, over: Partial<MigrationRecord> & { waitUntil?: number } = {}): MigrationRecord {
   const { waitUntil, ...rest } = over;
   return {
-    id, orgId: 'ORG@AdobeOrg', plan: {}, snapshot: { context: { waitUntil: waitUntil ?? null } }, machineVersion: '1', xstateVersion: '5.33.3',
-    state: 'draft', status: 'active', createdAt: '', updatedAt: '', progressAt: '', attempts: 0, lastError: null, ticketKey: null, marks: {},
+    id,
+    orgId: 'ORG@AdobeOrg',
+    plan: {},
+    snapshot: { context: { waitUntil: waitUntil ?? null } },
+    machineVersion: '1',
+    xstateVersion: '5.33.3',
+    state: 'draft',
+    status: 'active',
+    createdAt: '',
+    updatedAt: '',
+    progressAt: '',
+    attempts: 0,
+    lastError: null,
+    ticketKey: null,
+    marks: {},
     ...rest,
   };
 }
@@ -19,7 +32,9 @@ export function record(id: string, over: Partial<MigrationRecord> & { waitUntil?
 export class ListStore {
   constructor(public records: MigrationRecord[]) {}
   async list(filter: MigrationFilter = {}): Promise<MigrationRecord[]> {
-    return this.records.filter((r) => (!filter.status || r.status === filter.status) && (!filter.orgId || r.orgId === filter.orgId));
+    return this.records.filter(
+      (r) => (!filter.status || r.status === filter.status) && (!filter.orgId || r.orgId === filter.orgId),
+    );
   }
 }
 
@@ -32,8 +47,17 @@ export interface Call {
   fail(error: unknown): void;
 }
 
-export function result(id: string, status: MigrationStatus | 'interrupted', state: string, over: { waitUntil?: number | null; ticketKey?: string } = {}): DriveResult {
-  const context = { waitUntil: over.waitUntil ?? null, ticket: over.ticketKey ? { key: over.ticketKey } : null, lastError: null } as unknown as MigrationContext;
+export function result(
+  id: string,
+  status: MigrationStatus | 'interrupted',
+  state: string,
+  over: { waitUntil?: number | null; ticketKey?: string } = {},
+): DriveResult {
+  const context = {
+    waitUntil: over.waitUntil ?? null,
+    ticket: over.ticketKey ? { key: over.ticketKey } : null,
+    lastError: null,
+  } as unknown as MigrationContext;
   return { id, status, state, context };
 }
 
@@ -54,12 +78,20 @@ export function heldDrive(auto?: (id: string, call: Call) => DriveResult | Error
         fn();
       };
       const call: Call = {
-        id: m.id, event: options.event, signal: options.signal, startedAt: Date.now(),
-        finish: (r = {}) => settle(() => resolve({ ...result(m.id, 'waiting', 'awaiting_resolution.sleeping', r), ...r })),
+        id: m.id,
+        event: options.event,
+        signal: options.signal,
+        startedAt: Date.now(),
+        finish: (r = {}) =>
+          settle(() => resolve({ ...result(m.id, 'waiting', 'awaiting_resolution.sleeping', r), ...r })),
         fail: (e) => settle(() => reject(e)),
       };
       calls.push(call);
-      options.signal.addEventListener('abort', () => settle(() => resolve(result(m.id, 'interrupted', 'awaiting_resolution.sleeping'))), { once: true });
+      options.signal.addEventListener(
+        'abort',
+        () => settle(() => resolve(result(m.id, 'interrupted', 'awaiting_resolution.sleeping'))),
+        { once: true },
+      );
       if (auto) {
         setTimeout(() => {
           const out = auto(m.id, call);

@@ -68,7 +68,11 @@ describe('cutover watch against the emulator', () => {
     for (const key of keys) r.emu.control.resolveTicket(key);
     const answers = await Promise.all(keys.map((key, i) => deliver(url, key, `delivery-${i}`)));
     expect(answers.every((s) => s === 202)).toBe(true);
-    await until(async () => (await Promise.all(ids.map((id) => statusOf(r, id)))).every((s) => s === 'completed'), 40_000, 100);
+    await until(
+      async () => (await Promise.all(ids.map((id) => statusOf(r, id)))).every((s) => s === 'completed'),
+      40_000,
+      100,
+    );
 
     watch.stop();
     expect(await watch.exit).toBe(0);
@@ -88,7 +92,9 @@ describe('cutover watch against the emulator', () => {
     r.emu.control.setLatency(400);
     const watch = runWatch(r, ['--webhook-port', '0', '--concurrency', '2', '--rate', '10']);
     const url = await watch.webhookUrl();
-    await until(async () => (await Promise.all(ids.map((id) => r.store.currentLease(id)))).some((lease) => lease !== null));
+    await until(async () =>
+      (await Promise.all(ids.map((id) => r.store.currentLease(id)))).some((lease) => lease !== null),
+    );
 
     const stoppedAt = Date.now();
     watch.stop();
@@ -145,7 +151,12 @@ describe('cutover watch against the emulator', () => {
 
   it('rejects bad flags with exit 2', async () => {
     rig = await watchRig([orgId(601)]);
-    for (const args of [['--concurrency', '0'], ['--rate', 'fast'], ['--webhook-port', '70000'], ['--once', '--webhook-port', '0']]) {
+    for (const args of [
+      ['--concurrency', '0'],
+      ['--rate', 'fast'],
+      ['--webhook-port', '70000'],
+      ['--once', '--webhook-port', '0'],
+    ]) {
       const watch = runWatch(rig, args);
       expect(await watch.exit).toBe(2);
       expect(watch.stderr()).toMatch(/error: /);

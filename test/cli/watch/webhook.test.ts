@@ -13,12 +13,23 @@ function jiraDelivery(key: string, event = 'jira:issue_updated'): string {
     timestamp: Date.now(),
     webhookEvent: event,
     issue_event_type_name: 'issue_generic',
-    issue: { id: '10001', key, fields: { status: { name: 'Done', statusCategory: { key: 'done' } }, resolutiondate: '2020-01-01T00:00:00.000+0000' } },
+    issue: {
+      id: '10001',
+      key,
+      fields: {
+        status: { name: 'Done', statusCategory: { key: 'done' } },
+        resolutiondate: '2020-01-01T00:00:00.000+0000',
+      },
+    },
     changelog: { id: '1', items: [{ field: 'status', fromString: 'Open', toString: 'Done' }] },
   });
 }
 
-async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
@@ -91,7 +102,12 @@ describe('webhook receiver', () => {
 
   it('answers 400 to a signed body that is not a Jira delivery', async () => {
     const { url, woken } = await start();
-    for (const body of ['not json', '[]', '{"webhookEvent":"jira:issue_updated"}', '{"webhookEvent":"jira:issue_updated","issue":{"key":"DROP TABLE"}}']) {
+    for (const body of [
+      'not json',
+      '[]',
+      '{"webhookEvent":"jira:issue_updated"}',
+      '{"webhookEvent":"jira:issue_updated","issue":{"key":"DROP TABLE"}}',
+    ]) {
       expect((await post(url, body, signed(body, `d-${body.length}`))).status).toBe(400);
     }
     expect(woken).toEqual([]);
@@ -100,15 +116,25 @@ describe('webhook receiver', () => {
   it('ignores (202) tickets no migration waits on, and events other than issue updates', async () => {
     const { url, woken } = await start();
     const unknown = jiraDelivery('OPS-7');
-    expect(await post(url, unknown, signed(unknown, 'd-1'))).toMatchObject({ status: 202, json: { status: 'ignored' } });
+    expect(await post(url, unknown, signed(unknown, 'd-1'))).toMatchObject({
+      status: 202,
+      json: { status: 'ignored' },
+    });
     const comment = jiraDelivery('CC-1', 'comment_created');
-    expect(await post(url, comment, signed(comment, 'd-2'))).toMatchObject({ status: 202, json: { status: 'ignored' } });
+    expect(await post(url, comment, signed(comment, 'd-2'))).toMatchObject({
+      status: 202,
+      json: { status: 'ignored' },
+    });
     expect(woken).toEqual(['OPS-7']);
   });
 
   it('refuses bodies over the size limit with 413, and methods other than POST with 405', async () => {
     const { url, woken } = await start();
-    const big = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'CC-1' }, pad: 'x'.repeat(100 * 1024) });
+    const big = JSON.stringify({
+      webhookEvent: 'jira:issue_updated',
+      issue: { key: 'CC-1' },
+      pad: 'x'.repeat(100 * 1024),
+    });
     expect((await post(url, big, signed(big, 'd-1'))).status).toBe(413);
     expect(await chunkedPost(url, big)).toBe(413);
     expect((await fetch(url)).status).toBe(405);
@@ -118,7 +144,9 @@ describe('webhook receiver', () => {
   it('answers 500 when waking fails, so that Jira retries the same delivery', async () => {
     let fail = true;
     receiver = await startWebhookReceiver({
-      host: '127.0.0.1', port: 0, secret: SECRET,
+      host: '127.0.0.1',
+      port: 0,
+      secret: SECRET,
       wake: async () => {
         if (fail) throw new Error('database is locked');
         return ['m-1'];
@@ -134,10 +162,14 @@ describe('webhook receiver', () => {
 /** A body without content-length (chunked): the limit must hold while reading, not only from the header. */
 function chunkedPost(url: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'x-hub-signature': signBody(SECRET, body) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'x-hub-signature': signBody(SECRET, body) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     for (let i = 0; i < body.length; i += 8192) req.write(body.slice(i, i + 8192));
     req.end();

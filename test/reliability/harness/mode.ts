@@ -3,7 +3,15 @@
 export type Phase = 'before-call' | 'after-call' | 'after-outcome';
 export const PHASES: Phase[] = ['before-call', 'after-call', 'after-outcome'];
 /** The normal lifecycle's effect steps, in the order the migration reaches them. */
-export const STEPS = ['base_connection', 'profile_connection', 'source_connection', 'target_connection', 'ticket', 'flow', 'handoff'] as const;
+export const STEPS = [
+  'base_connection',
+  'profile_connection',
+  'source_connection',
+  'target_connection',
+  'ticket',
+  'flow',
+  'handoff',
+] as const;
 
 export const FULL = process.env.CUTOVER_RELIABILITY === 'full';
 /** CUTOVER_RELIABILITY_SEED picks the sample; the default changes daily so CI drifts across phases. */

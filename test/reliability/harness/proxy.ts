@@ -30,7 +30,9 @@ export async function startProxy(target: string, mangle: Mangle): Promise<Proxy>
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length'),
+      ) as Record<string, string>;
       const upstream = await fetch(`${target}${req.url}`, { method: req.method, headers, body });
       let text = await upstream.text();
       const path = (req.url ?? '').split('?')[0]!;

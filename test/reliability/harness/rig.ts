@@ -8,7 +8,13 @@ import { openStore } from '../../../src/adapters/sqlite/store.js';
 import type { Plan } from '../../../src/core/types.js';
 import { Engine } from '../../../src/engine/engine.js';
 import { DEFAULT_SETTINGS, type Services } from '../../../src/engine/types.js';
-import { DEMO_CREDENTIALS, emulatorEnv, startEmulator, type Emulator, type EmulatorOptions } from '../../../src/emulator/index.js';
+import {
+  DEMO_CREDENTIALS,
+  emulatorEnv,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../../src/emulator/index.js';
 import { emulatorPlan, silent } from '../../integration/helpers.js';
 import { runCli, type CliOptions, type CliRun } from './cli.js';
 
@@ -19,7 +25,11 @@ export interface Rig {
   /** The environment every child gets: emulator URLs and credentials, the empty config file. */
   env: Record<string, string>;
   /** Runs the CLI against the rig's database (or `options.db`). */
-  cli(args: string[], extra?: Record<string, string>, options?: Omit<CliOptions, 'env'> & { db?: string }): Promise<CliRun>;
+  cli(
+    args: string[],
+    extra?: Record<string, string>,
+    options?: Omit<CliOptions, 'env'> & { db?: string },
+  ): Promise<CliRun>;
   close(): Promise<void>;
 }
 
@@ -30,13 +40,20 @@ export async function startRig(options: EmulatorOptions = {}, extraEnv: Record<s
   writeFileSync(config, '{}', { mode: 0o600 });
   const db = join(dir, 'state.db');
   // A low HTTP timeout so an injected hang costs seconds, not the default 30 s.
-  const env = { ...emulatorEnv(emulator.url), CUTOVER_CONFIG: config, CUTOVER_HTTP_TIMEOUT_MS: '1500', HOME: dir, ...extraEnv };
+  const env = {
+    ...emulatorEnv(emulator.url),
+    CUTOVER_CONFIG: config,
+    CUTOVER_HTTP_TIMEOUT_MS: '1500',
+    HOME: dir,
+    ...extraEnv,
+  };
   return {
     emulator,
     dir,
     db,
     env,
-    cli: (args, extra = {}, opts = {}) => runCli([...args, '--db', opts.db ?? db], { ...opts, env: { ...env, ...extra } }),
+    cli: (args, extra = {}, opts = {}) =>
+      runCli([...args, '--db', opts.db ?? db], { ...opts, env: { ...env, ...extra } }),
     close: () => emulator.close(),
   };
 }
@@ -47,7 +64,15 @@ export async function createMigration(rig: Rig, tweak: (plan: Plan) => void = ()
   tweak(plan);
   const store = openStore(db);
   try {
-    const engine = new Engine({ store, services: {} as Services, clock: systemClock, logger: silent, holder: 'reliability@test:0', settings: DEFAULT_SETTINGS, env: {} });
+    const engine = new Engine({
+      store,
+      services: {} as Services,
+      clock: systemClock,
+      logger: silent,
+      holder: 'reliability@test:0',
+      settings: DEFAULT_SETTINGS,
+      env: {},
+    });
     return await engine.create(plan, 'reliability');
   } finally {
     await store.close();
@@ -68,7 +93,13 @@ export function customerCare(emulator: Emulator, afterMs = 150): () => void {
 }
 
 /** Resumes until the CLI exits 0 (each kill leaves one more attempt to make); returns every run. */
-export async function resumeUntilDone(rig: Rig, id: string, extra: Record<string, string> = {}, attempts = 4, db = rig.db): Promise<CliRun[]> {
+export async function resumeUntilDone(
+  rig: Rig,
+  id: string,
+  extra: Record<string, string> = {},
+  attempts = 4,
+  db = rig.db,
+): Promise<CliRun[]> {
   const runs: CliRun[] = [];
   for (let i = 0; i < attempts; i++) {
     const run = await rig.cli(['resume', id, '--follow'], extra, { db });
