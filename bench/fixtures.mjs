@@ -6,8 +6,7 @@ import { fromDist } from './lib.mjs';
 
 const { validatePlan } = await fromDist('core/plan.js');
 const { migrationMachine } = await fromDist('core/machine.js');
-const { MACHINE_VERSION } = await fromDist('core/machine-types.js');
-const { XSTATE_VERSION } = await fromDist('engine/versions.js');
+const { MACHINE_VERSION, XSTATE_VERSION } = await fromDist('core/machine-types.js');
 const { CHECK_IDS } = await fromDist('core/preflight-checks.js');
 const { initialContext } = await fromDist('core/machine-updates.js');
 const { initialTransition } = await import('xstate');

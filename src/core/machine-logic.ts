@@ -126,3 +126,12 @@ export function addMarks(marks: Marks, added: Marks): Marks {
 export function markerFor(migrationId: string): string {
   return `cutover-${migrationId}`;
 }
+
+/** `awaiting_resolution.sleeping` — the dotted path of the active leaf. */
+export function stateName(snapshot: { value: unknown }): string {
+  const walk = (value: unknown): string =>
+    typeof value === 'string'
+      ? value
+      : (Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '');
+  return walk(snapshot.value);
+}

@@ -6,6 +6,12 @@ import type { ErrorKind, Marks, Plan, Solution, StoredError } from './types.js';
 /** Bumped whenever a persisted snapshot of an older machine could not be restored as it is. */
 export const MACHINE_VERSION = '1';
 
+/**
+ * The xstate version persisted snapshots were written with. xstate is pinned exactly in package.json because its
+ * persisted format has changed in patch releases; a test keeps this constant honest.
+ */
+export const XSTATE_VERSION = '5.33.3';
+
 /** Steps a migration can be retried into; also the names of effect steps in idempotency keys. */
 export const STEPS = [
   'preflight',

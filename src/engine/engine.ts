@@ -7,7 +7,7 @@ import { isoNow } from '../core/time.js';
 import { migrationMachine } from '../core/machine.js';
 import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationContext, MigrationEvent } from '../core/machine-types.js';
-import { MACHINE_VERSION } from '../core/machine-types.js';
+import { MACHINE_VERSION, XSTATE_VERSION } from '../core/machine-types.js';
 import type { MigrationStatus, Plan } from '../core/types.js';
 import { CutoverError, FencedError, UsageError } from '../errors.js';
 import type { Clock, Logger, MigrationRecord, MigrationStore } from '../ports.js';
@@ -17,10 +17,10 @@ import { handoffLines } from './handoff.js';
 import { watchInbox } from './inbox.js';
 import { acquire, keepAlive } from './lease.js';
 import type { LeaseDeps } from './lease.js';
-import { Persister, stateName, statusOf } from './persist.js';
+import { Persister, statusOf } from './persist.js';
 import { restoreSnapshot } from './restore.js';
 import type { EngineSettings, Services } from './types.js';
-import { XSTATE_VERSION } from './versions.js';
+import { stateName } from '../core/machine-logic.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 

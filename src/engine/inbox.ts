@@ -6,7 +6,8 @@ import { isoNow } from '../core/time.js';
 import type { MigrationMachine } from '../core/machine.js';
 import type { MigrationEvent } from '../core/machine-types.js';
 import type { Clock, InboxEvent, Logger, MigrationStore } from '../ports.js';
-import { OPERATOR_EVENTS, type Persister, stateName, statusOf } from './persist.js';
+import { OPERATOR_EVENTS, type Persister, statusOf } from './persist.js';
+import { stateName } from '../core/machine-logic.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 

@@ -3,25 +3,16 @@
 import type { AnyEventObject, SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../core/machine.js';
 import { migrationMachine } from '../core/machine.js';
-import { MACHINE_VERSION, OPERATOR_EVENT_TYPES } from '../core/machine-types.js';
+import { MACHINE_VERSION, OPERATOR_EVENT_TYPES, XSTATE_VERSION } from '../core/machine-types.js';
 import type { MigrationContext, WaitTrouble } from '../core/machine-types.js';
 import type { MigrationStatus } from '../core/types.js';
+import { stateName } from '../core/machine-logic.js';
 import type { EffectIntent, InboxSettlement, JournalEntry, MigrationStore } from '../ports.js';
-import { XSTATE_VERSION } from './versions.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
 /** Journaled as operator rows; derived from the machine's event types (core/machine-types.ts). */
 export const OPERATOR_EVENTS: ReadonlySet<string> = new Set(OPERATOR_EVENT_TYPES);
-
-/** `awaiting_resolution.sleeping` — the dotted path of the active leaf. */
-export function stateName(snapshot: { value: unknown }): string {
-  const walk = (value: unknown): string =>
-    typeof value === 'string'
-      ? value
-      : (Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}.${walk(v)}`)[0] ?? '');
-  return walk(snapshot.value);
-}
 
 export function statusOf(snapshot: Snapshot): MigrationStatus {
   const top = stateName(snapshot).split('.')[0];

@@ -2,10 +2,9 @@
 // older machine is migrated by code or refused whole, never half-loaded. (xstate's future `restoreActor`
 // would replace the createActor call in engine.ts; this check stays.)
 import type { MigrationContext } from '../core/machine-types.js';
-import { MACHINE_VERSION } from '../core/machine-types.js';
+import { MACHINE_VERSION, XSTATE_VERSION } from '../core/machine-types.js';
 import { StoreError } from '../errors.js';
 import type { MigrationRecord } from '../ports.js';
-import { XSTATE_VERSION } from './versions.js';
 
 export interface PersistedMigration {
   value: unknown;

@@ -5,8 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import type { SupportBundle } from '../../src/cli/support-bundle/bundle.js';
 import { VERSION } from '../../src/cli/version.js';
-import { MACHINE_VERSION } from '../../src/core/machine-types.js';
-import { XSTATE_VERSION } from '../../src/engine/versions.js';
+import { MACHINE_VERSION, XSTATE_VERSION } from '../../src/core/machine-types.js';
 import type { JournalRow } from '../../src/ports.js';
 import { cli, deliverFlows, HOUR, rig, samplePlan, SECRETS, T0, type Rig } from './helpers.js';
 

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import type { SnapshotFrom } from 'xstate';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import type { migrationMachine } from '../../src/core/machine.js';
-import { stateName } from '../../src/engine/persist.js';
 import type {
   EffectIntent,
   EffectOutcome,
@@ -21,6 +20,7 @@ import type {
   NewInboxEvent,
 } from '../../src/ports.js';
 import { deliverAudiences, persisted, referenceRun, resolveTicket, rig, samplePlan, tempDb } from './helpers.js';
+import { stateName } from '../../src/core/machine-logic.js';
 
 type Snapshot = SnapshotFrom<typeof migrationMachine>;
 

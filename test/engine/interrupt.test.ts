@@ -3,8 +3,8 @@
 // being created and create a second one. One runner per migration means one runner's effects too.
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/adapters/sqlite/store.js';
-import { stateName } from '../../src/engine/persist.js';
 import { deliverAudiences, resolveTicket, rig, samplePlan, settle } from './helpers.js';
+import { stateName } from '../../src/core/machine-logic.js';
 
 const plan = samplePlan();
 

@@ -11,10 +11,9 @@ import type { FakeWorld } from '../../src/adapters/fakes/services.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { migrationMachine } from '../../src/core/machine.js';
 import type { MigrationContext, MigrationEvent } from '../../src/core/machine-types.js';
-import { MACHINE_VERSION } from '../../src/core/machine-types.js';
+import { MACHINE_VERSION, XSTATE_VERSION } from '../../src/core/machine-types.js';
 import type { DriveMode } from '../../src/engine/engine.js';
-import { stateName, statusOf } from '../../src/engine/persist.js';
-import { XSTATE_VERSION } from '../../src/engine/versions.js';
+import { statusOf } from '../../src/engine/persist.js';
 import {
   deliverAudiences,
   essentials,
@@ -29,6 +28,7 @@ import {
 } from './helpers.js';
 import type { ReferenceRun } from './helpers.js';
 import { modelEvents } from './model-events.js';
+import { stateName } from '../../src/core/machine-logic.js';
 
 type Snapshot = SnapshotFrom<typeof migrationMachine>;
 

@@ -10,10 +10,10 @@ import { openDatabase } from '../../src/adapters/sqlite/open.js';
 import { openStore, SqliteStore } from '../../src/adapters/sqlite/store.js';
 import type { migrationMachine } from '../../src/core/machine.js';
 import { acquire } from '../../src/engine/lease.js';
-import { stateName } from '../../src/engine/persist.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
 import type { LeaseRequest, MigrationStore, Transition } from '../../src/ports.js';
 import { deliverAudiences, resolveTicket, rig, samplePlan, T0, tempDb } from './helpers.js';
+import { stateName } from '../../src/core/machine-logic.js';
 
 type Snapshot = SnapshotFrom<typeof migrationMachine>;
 const plan = samplePlan();

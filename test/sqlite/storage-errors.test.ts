@@ -194,8 +194,7 @@ describe('a full disk', () => {
     const read = (name: string) => fs.readFileSync(path.join(out, name), 'utf8').trim();
 
     expect(read('import.code'), read('import.err')).toBe('1');
-    const full =
-      `^error: ${disk}/state\\.db: the disk is full \\(\\d+ (bytes|KB) free at ${disk}\\); nothing was written$`;
+    const full = `^error: ${disk}/state\\.db: the disk is full \\(\\d+ (bytes|KB) free at ${disk}\\); nothing was written$`;
     expect(read('import.err')).toMatch(new RegExp(full, 'm'));
     expect(read('import.err')).toContain(`hint: free some space on that disk (df -h ${disk}), or point --db`);
     expect(read('import.err')).toMatch(cause);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { computeDowntime, markLabel, measureText } from '../../core/downtime.js';
 import { validatePlan } from '../../core/plan.js';
 import type { MarkName } from '../../core/types.js';
-import type { DriveResult } from '../../engine/engine.js';
+import type { DriveResult } from '../../engine/index.js';
 import { databaseFile, type CliContext, type GlobalOptions } from '../wiring/context.js';
 import { exitFor } from '../operator/drive.js';
 import { out, printJson, say } from '../terminal/output.js';

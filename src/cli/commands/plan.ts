@@ -4,7 +4,7 @@
 import type { CheckResult } from '../../core/preflight.js';
 import { ticketTemplate } from '../../core/ticket.js';
 import type { Plan } from '../../core/types.js';
-import { newMigrationId } from '../../engine/engine.js';
+import { newMigrationId } from '../../engine/index.js';
 import { EXIT } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { RecordingFetch, rehearseEffects, type RecordedCall } from '../wiring/dry-run.js';

@@ -5,7 +5,7 @@
 // first question (an unwritable --plan-out, a bad --poll-every), and the answers are kept in a draft until the
 // migration is created, so no failure or Ctrl-C on the way throws them away.
 import type { AcceptedCheck, Plan } from '../../core/types.js';
-import { newMigrationId } from '../../engine/engine.js';
+import { newMigrationId } from '../../engine/index.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { databasePath, nonEmptyFlag, type CliContext } from '../wiring/context.js';
 import { say } from '../terminal/output.js';

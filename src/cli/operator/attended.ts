@@ -4,11 +4,10 @@
 // drive, so it is checked, journaled and settled exactly like a `cutover confirm` from another terminal.
 import type { SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../../core/machine.js';
-import { missingConfirmations } from '../../core/machine-logic.js';
+import { missingConfirmations, stateName } from '../../core/machine-logic.js';
 import type { MigrationEvent } from '../../core/machine-types.js';
 import { SOLUTION_LABELS, SOLUTIONS, type Plan, type Solution } from '../../core/types.js';
-import type { DriveMode } from '../../engine/engine.js';
-import { stateName } from '../../engine/persist.js';
+import type { DriveMode } from '../../engine/index.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import type { CliContext } from '../wiring/context.js';
 import { driveJson, exitFor } from './drive.js';

@@ -4,7 +4,7 @@
 import { computeDowntime } from '../../core/downtime.js';
 import type { MigrationEvent } from '../../core/machine-types.js';
 import type { Plan } from '../../core/types.js';
-import type { DriveMode, DriveResult } from '../../engine/engine.js';
+import type { DriveMode, DriveResult } from '../../engine/index.js';
 import { EXIT } from '../../errors.js';
 import type { CliContext } from '../wiring/context.js';
 import { printJson, say, styleFor } from '../terminal/output.js';

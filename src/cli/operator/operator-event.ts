@@ -7,7 +7,7 @@
 import { createActor } from 'xstate';
 import { migrationMachine } from '../../core/machine.js';
 import type { MigrationContext, MigrationEvent } from '../../core/machine-types.js';
-import { restoreSnapshot } from '../../engine/restore.js';
+import { restoreSnapshot } from '../../engine/index.js';
 import { CutoverError, EXIT, LockedError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import type { CliContext } from '../wiring/context.js';

@@ -2,9 +2,8 @@
 // over a migration from a dead laptop (`cutover export` there, `cutover import` here, `cutover resume`).
 // It carries the versions that wrote it (restore refuses a snapshot of another xstate or machine version),
 // and never a secret: every string in it is checked against the configured secret values before writing.
-import { MACHINE_VERSION } from '../../core/machine-types.js';
+import { MACHINE_VERSION, XSTATE_VERSION } from '../../core/machine-types.js';
 import type { MigrationStatus } from '../../core/types.js';
-import { XSTATE_VERSION } from '../../engine/versions.js';
 import { UsageError } from '../../errors.js';
 import type { EffectRow, JournalEntry, JournalRow, MigrationRecord } from '../../ports.js';
 

@@ -4,9 +4,9 @@
 // the machine's own copy: the three must agree, as must the ids and versions the parts carry. Pure: no I/O.
 import type { MarkName, Marks } from '../../core/types.js';
 import { tryParseInstant } from '../../core/time.js';
-import { stateName } from '../../engine/persist.js';
 import type { JournalRow } from '../../ports.js';
 import type { SupportBundle } from './bundle.js';
+import { stateName } from '../../core/machine-logic.js';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});

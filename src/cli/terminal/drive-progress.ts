@@ -4,10 +4,9 @@
 // line whenever what it waits for changes elsewhere (no spinners off a terminal).
 import type { SnapshotFrom } from 'xstate';
 import type { MigrationMachine } from '../../core/machine.js';
-import { missingConfirmations, unseenAudiences } from '../../core/machine-logic.js';
+import { missingConfirmations, unseenAudiences, stateName } from '../../core/machine-logic.js';
 import type { MigrationContext, WaitStep } from '../../core/machine-types.js';
 import { SOLUTION_LABELS, type Solution } from '../../core/types.js';
-import { stateName } from '../../engine/persist.js';
 import type { CliContext } from '../wiring/context.js';
 import { say, styleFor } from './output.js';
 import { troubleText } from './wait-trouble.js';

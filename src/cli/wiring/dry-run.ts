@@ -8,8 +8,7 @@ import type { FetchFn } from '../../adapters/http/client.js';
 import type { Redactor } from '../../adapters/http/redact.js';
 import type { PreflightOutput } from '../../core/machine-types.js';
 import type { Plan } from '../../core/types.js';
-import { effectActors } from '../../engine/effects.js';
-import { handoffLines } from '../../engine/handoff.js';
+import { effectActors, handoffLines } from '../../engine/index.js';
 import type { CliContext } from './context.js';
 import type { Connection } from '../wizard/connect.js';
 

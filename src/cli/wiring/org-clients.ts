@@ -3,7 +3,7 @@
 import { createServices, type Services as AdapterServices } from '../../adapters/services.js';
 import type { FetchFn } from '../../adapters/http/client.js';
 import type { ServiceConfig } from '../../core/config.js';
-import { DEFAULT_SETTINGS, type EngineSettings } from '../../engine/types.js';
+import { DEFAULT_SETTINGS, type EngineSettings } from '../../engine/index.js';
 import type { Logger } from '../../ports.js';
 import type { CliContext } from './context.js';
 import { say } from '../terminal/output.js';

@@ -4,9 +4,9 @@
 import { loadConfig } from '../../adapters/config-load.js';
 import type { ServiceConfig } from '../../core/config.js';
 import type { Plan } from '../../core/types.js';
-import { Engine } from '../../engine/engine.js';
+import { Engine } from '../../engine/index.js';
 import { defaultHolder } from '../../adapters/account.js';
-import type { Services } from '../../engine/types.js';
+import type { Services } from '../../engine/index.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationRecord, MigrationStore } from '../../ports.js';
 import { configFile, type CliContext, type GlobalOptions } from './context.js';

@@ -3,8 +3,8 @@
 // validation or preflight must leave the database untouched.
 import type { PreflightFacts } from '../../core/preflight.js';
 import type { Plan } from '../../core/types.js';
-import type { EffectDeps } from '../../engine/effects.js';
-import { gatherFacts, legacyAudienceIds } from '../../engine/preflight.js';
+import type { EffectDeps } from '../../engine/index.js';
+import { gatherFacts, legacyAudienceIds } from '../../engine/index.js';
 import type { MigrationStore } from '../../ports.js';
 import type { CliContext } from '../wiring/context.js';
 import type { Connection } from '../wiring/org-clients.js';

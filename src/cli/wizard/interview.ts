@@ -4,7 +4,7 @@
 import { validatePlan } from '../../core/plan.js';
 import type { ServiceConfig } from '../../core/config.js';
 import type { AcceptedCheck, Plan } from '../../core/types.js';
-import { newMigrationId } from '../../engine/engine.js';
+import { newMigrationId } from '../../engine/index.js';
 import { AuthError, UsageError } from '../../errors.js';
 import type { CliContext } from '../wiring/context.js';
 import type { Obj } from '../../core/plan-fields.js';
