@@ -15,6 +15,21 @@ export const MARKS: readonly { name: MarkName; label: string }[] = [
   { name: 'first_data', label: 'first data' },
 ];
 
+/** The column headers of a row of the report, in the order the renderers print its cells. */
+export const ROW_HEADERS = [
+  'migration',
+  'org',
+  'ticket',
+  'status',
+  ...MARKS.map((m) => m.label),
+  'downtime',
+  'detection lag',
+  'execution',
+  'data gap',
+  'turnaround',
+  'business days',
+];
+
 /** "legacy stopped" for legacy_stopped. */
 export function markTitle(name: MarkName): string {
   return MARKS.find((m) => m.name === name)?.label ?? name;

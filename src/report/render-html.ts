@@ -2,7 +2,7 @@
 // folds the aggregate, keeps the timeline's first rows (capped, see RenderContext.timelineCap) and spools the
 // per-migration table; then the file is written top to bottom: aggregate, timeline on the aggregate's scales, table.
 import { formatDuration } from '../core/downtime.js';
-import { MARKS, MEASURES, businessDaysOf, figureMs, overrideText, type ReportRow } from './model.js';
+import { MARKS, MEASURES, ROW_HEADERS, businessDaysOf, figureMs, overrideText, type ReportRow } from './model.js';
 import { describeFilter, NOT_AVAILABLE, type RenderContext } from './format.js';
 import { HTML_STYLE } from './html-style.js';
 import { escapeHtml, histogramSvg, timelineAxis, timelineRow, timelineScale } from './html-svg.js';
@@ -66,20 +66,6 @@ async function timelineSection(
   for (const row of shown) await w.line(timelineRow(row, scale));
   await w.line('</div>');
 }
-
-const ROW_HEADERS = [
-  'migration',
-  'org',
-  'ticket',
-  'status',
-  ...MARKS.map((m) => m.label),
-  'downtime',
-  'detection lag',
-  'execution',
-  'data gap',
-  'turnaround',
-  'business days',
-];
 
 function markCell(row: ReportRow, name: (typeof MARKS)[number]['name']): string {
   const mark = row.marks[name];

@@ -3,7 +3,7 @@
 import { FORCED_OVERRIDE_SOURCE } from '../core/types.js';
 import { formatDuration, markLabel } from '../core/downtime.js';
 import { UsageError } from '../errors.js';
-import { MARKS, MEASURES, businessDaysOf, figureMs, markTitle, type ReportRow } from './model.js';
+import { MARKS, MEASURES, ROW_HEADERS, businessDaysOf, figureMs, markTitle, type ReportRow } from './model.js';
 import { businessDaysText, describeFilter, NOT_AVAILABLE, rowFlags, type RenderContext } from './format.js';
 import type { ReportSource } from './source.js';
 import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows, withSpooledRows } from './summary.js';
@@ -21,21 +21,6 @@ function mdRow(cells: string[]): string {
 function mdHeader(headers: string[]): string {
   return `${mdRow(headers)}\n|${headers.map(() => '---').join('|')}|`;
 }
-
-const FLEET_HEADERS = [
-  'migration',
-  'org',
-  'ticket',
-  'status',
-  ...MARKS.map((m) => m.label),
-  'downtime',
-  'detection lag',
-  'execution',
-  'data gap',
-  'turnaround',
-  'business days',
-  'flags',
-];
 
 function fleetRow(r: ReportRow): string[] {
   const marks = MARKS.map((m) => {
@@ -73,7 +58,7 @@ export async function renderMarkdown(source: ReportSource, ctx: RenderContext, w
       await w.line(mdHeader(SUMMARY_HEADERS));
       for (const cells of summaryRows(agg)) await w.line(mdRow(cells));
       await w.line();
-      await w.line(mdHeader(FLEET_HEADERS));
+      await w.line(mdHeader([...ROW_HEADERS, 'flags']));
       await rows.copyTo(w);
     },
   );
