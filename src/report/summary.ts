@@ -5,6 +5,7 @@ import { AggregateBuilder, aggregateRows } from './aggregate-js.js';
 import { toReportRow, type ReportRow } from './model.js';
 import { RowSpool } from './spool.js';
 import type { Aggregate, Figure, ReportQuery, ReportSource, Stats } from './source.js';
+import { count } from '../core/words.js';
 
 export const FIGURE_LABELS: Record<Figure, string> = {
   downtime: 'downtime window (legacy stopped → connection established)',
@@ -32,8 +33,7 @@ export function summaryRows(agg: Aggregate): string[][] {
 
 /** "12 migrations, 2 stalled, 1 with operator-overridden marks". */
 export function countsLine(agg: Aggregate): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${plural(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase())}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks`;
+  return `${count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase())}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks`;
 }
 
 /** The source's rows with their derived figures, one at a time. */

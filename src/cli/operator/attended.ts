@@ -10,9 +10,9 @@ import { SOLUTION_LABELS, SOLUTIONS, type Plan, type Solution } from '../../core
 import type { DriveMode } from '../../engine/index.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import type { CliContext } from '../wiring/context.js';
-import { driveJson, exitFor } from './drive.js';
+import { reportOutcome } from './drive.js';
 import { deliverToRunner } from './inbox.js';
-import { printJson, say } from '../terminal/output.js';
+import { say } from '../terminal/output.js';
 import { progressView, type ProgressView } from '../terminal/drive-progress.js';
 import type { Prompter } from '../terminal/prompts.js';
 import type { Runtime } from '../wiring/runtime.js';
@@ -66,9 +66,7 @@ export async function driveAttended(
     const result = await engine.drive(id, { mode, signal, onSnapshot });
     view.stop();
     await asker.stop();
-    const code = exitFor(ctx, result);
-    if (attend.json) printJson(ctx, driveJson(result, runtime.dbPath, code));
-    return code;
+    return reportOutcome(ctx, runtime, result, attend.json);
   } finally {
     view.stop();
     await asker.stop();

@@ -84,10 +84,15 @@ export async function driveAndReport(
       onSnapshot: view.update,
     });
     view.stop();
-    const code = exitFor(ctx, result);
-    if (opts.json) printJson(ctx, driveJson(result, runtime.dbPath, code));
-    return code;
+    return reportOutcome(ctx, runtime, result, opts.json);
   } finally {
     view.stop();
   }
+}
+
+/** The exit code of a drive, said on stderr, and with `json` its outcome as data on stdout. */
+export function reportOutcome(ctx: CliContext, runtime: Runtime, result: DriveResult, json?: boolean): number {
+  const code = exitFor(ctx, result);
+  if (json) printJson(ctx, driveJson(result, runtime.dbPath, code));
+  return code;
 }
