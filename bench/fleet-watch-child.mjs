@@ -1,5 +1,5 @@
 // The watch side of the fleet benchmark, in a process of its own so that its memory is measured alone: the
-// Scheduler of `cutover watch` (dist/cli/watch/scheduler.js) wired exactly as src/cli/commands/watch.ts wires
+// Scheduler of `cutover watch` (dist/engine/fleet/scheduler.js) wired exactly as src/cli/commands/watch.ts wires
 // it (openRuntime → runtime.engineFor(plan).drive(id, {mode: 'until-waiting'})), plus an onEvent hook that
 // records each drive start (to check the configured rate) and failures. The command's own progress printer is
 // replaced by that hook; nothing else differs. Stops on SIGTERM and prints one JSON line: `FLEET {...}`.
@@ -10,7 +10,7 @@ import { fromDist } from './lib.mjs';
 const [db, concurrency, rate] = process.argv.slice(2);
 const { openRuntime } = await fromDist('cli/wiring/runtime.js');
 const { defaultContext } = await fromDist('cli/wiring/context.js');
-const { Scheduler } = await fromDist('cli/watch/scheduler.js');
+const { Scheduler } = await fromDist('engine/fleet/scheduler.js');
 
 const controller = new AbortController();
 const ctx = defaultContext(controller.signal);

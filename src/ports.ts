@@ -1,5 +1,5 @@
 // The ports: every effect the engine needs, as narrow interfaces. Adapters implement them
-// (src/adapters/*), in-memory fakes live beside them (src/adapters/fakes) for tests.
+// (src/adapters/*), in-memory fakes for tests live in test/support/fakes.
 // Every effect port pairs its create with a reconcile lookup by this migration's marker, because XState
 // restarts in-flight promise actors on restore: an effect must always look before it creates.
 import type { Marks, MigrationStatus, StoredError } from './core/types.js';

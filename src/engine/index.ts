@@ -11,3 +11,5 @@ export { gatherFacts, legacyAudienceIds } from './preflight.js';
 export { restoreSnapshot } from './restore.js';
 export { DEFAULT_SETTINGS } from './types.js';
 export type { EngineSettings, Services } from './types.js';
+export { Scheduler } from './fleet/scheduler.js';
+export type { DriveOne, SchedulerOptions, WatchedMigration, WatchEvent, WatchSummary } from './fleet/scheduler.js';

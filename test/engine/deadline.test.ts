@@ -3,7 +3,7 @@
 // stored instant. Driven with a manual clock, restored without the WAKE kick-off (which re-checks at once).
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { FakeClock } from '../support/fakes/clock.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { migrationMachine } from '../../src/core/machine.js';
 import { retryDelayMs, stateName } from '../../src/core/machine-logic.js';

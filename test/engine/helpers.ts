@@ -3,9 +3,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
-import { fakeServices, NEW_DATA_SOURCE } from '../../src/adapters/fakes/services.js';
-import type { FakeWorld } from '../../src/adapters/fakes/services.js';
+import { FakeClock } from '../support/fakes/clock.js';
+import { fakeServices, NEW_DATA_SOURCE } from '../support/fakes/services.js';
+import type { FakeWorld } from '../support/fakes/services.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { validatePlan } from '../../src/core/plan.js';
 import type { MigrationContext } from '../../src/core/machine-types.js';

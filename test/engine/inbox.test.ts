@@ -2,7 +2,7 @@
 // drive holds the lease it takes the events posted for it, applies those its state takes, refuses the others,
 // and settles each once, with the transition it caused.
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { FakeClock } from '../support/fakes/clock.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { deliverAudiences, resolveTicket, rig, samplePlan, T0 } from './helpers.js';
 

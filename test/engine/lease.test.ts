@@ -3,7 +3,7 @@
 // current lock id.
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { FakeClock } from '../support/fakes/clock.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { LockedError } from '../../src/errors.js';
 import type { LeaseRequest } from '../../src/ports.js';

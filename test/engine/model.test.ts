@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import type { FakeWorld } from '../../src/adapters/fakes/services.js';
+import type { FakeWorld } from '../support/fakes/services.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { migrationMachine } from '../../src/core/machine.js';
 import type { MigrationContext, MigrationEvent } from '../../src/core/machine-types.js';

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { SnapshotFrom } from 'xstate';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { FakeClock } from '../support/fakes/clock.js';
 import { migrate, MIGRATIONS_DIR } from '../../src/adapters/sqlite/migrator.js';
 import { openDatabase } from '../../src/adapters/sqlite/open.js';
 import { openStore, SqliteStore } from '../../src/adapters/sqlite/store.js';

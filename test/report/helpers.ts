@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openStore, type SqliteStore } from '../../src/adapters/sqlite/store.js';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { FakeClock } from '../support/fakes/clock.js';
 import type { Marks, MigrationStatus } from '../../src/core/types.js';
 import type { CliContext } from '../../src/cli/wiring/context.js';
 import { main } from '../../src/cli/main.js';

@@ -1,7 +1,7 @@
 // The lease rules every MigrationStore must keep, run against both stores from store-contract.ts: a write made
 // under a fence is refused, with nothing written, once the migration's lease is not that fence's.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/adapters/fakes/clock.js';
+import { FakeClock } from '../support/fakes/clock.js';
 import { acquire } from '../../src/engine/lease.js';
 import { FencedError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';

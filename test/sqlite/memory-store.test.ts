@@ -1,4 +1,4 @@
-import { MemoryStore } from '../../src/adapters/fakes/memory-store.js';
+import { MemoryStore } from '../../src/adapters/memory/store.js';
 import { storeContract } from './store-contract.js';
 
 storeContract('MemoryStore', (now) => new MemoryStore(now));

@@ -1,14 +1,14 @@
-// cutover watch: drive a whole fleet of migrations from one process (scheduler in ../watch/scheduler.ts),
-// optionally woken early by signed Jira webhooks (../watch/webhook.ts). Exit codes are in the command's help
+// cutover watch: drive a whole fleet of migrations from one process (the engine's fleet scheduler, src/engine/fleet/),
+// optionally woken early by signed Jira webhooks (src/adapters/webhook/). Exit codes are in the command's help
 // (commands/index.ts): an operator stopping the watch is a clean exit, 0.
 import type { Plan } from '../../core/types.js';
 import { EXIT, UsageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { printJson, say } from '../terminal/output.js';
 import { openRuntime, type Runtime } from '../wiring/runtime.js';
-import { hhmmss, progressPrinter, summaryText } from '../watch/fleet-progress.js';
-import { Scheduler, type WatchSummary } from '../watch/scheduler.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../watch/webhook.js';
+import { hhmmss, progressPrinter, summaryText } from '../terminal/fleet-progress.js';
+import { Scheduler, type WatchSummary } from '../../engine/index.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../adapters/webhook/receiver.js';
 
 export const WEBHOOK_SECRET_ENV = 'CUTOVER_WEBHOOK_SECRET';
 

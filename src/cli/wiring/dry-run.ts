@@ -3,7 +3,7 @@
 // `{id: "dry-run-N"}`, and later reads of such an id with a synthetic object, so the effect code runs to the end
 // and shows the exact requests it would make. Nothing is persisted: the effects journal into a scratch store.
 import { createActor, toPromise, type AnyActorLogic } from 'xstate';
-import { MemoryStore } from '../../adapters/fakes/memory-store.js';
+import { MemoryStore } from '../../adapters/memory/store.js';
 import type { FetchFn } from '../../adapters/http/client.js';
 import type { Redactor } from '../../adapters/http/redact.js';
 import type { PreflightOutput } from '../../core/machine-types.js';

@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { systemClock } from '../../../src/adapters/clock.js';
 import { openStore } from '../../../src/adapters/sqlite/store.js';
 import { main } from '../../../src/cli/main.js';
-import { signBody } from '../../../src/cli/watch/signature.js';
+import { signBody } from '../../../src/adapters/webhook/signature.js';
 import { validatePlan } from '../../../src/core/plan.js';
 import { Engine } from '../../../src/engine/engine.js';
 import { DEFAULT_SETTINGS } from '../../../src/engine/types.js';

@@ -2,7 +2,7 @@
 // per drive, with when the next read is due; and once more when the reads answer again.
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { progressPrinter } from '../../../src/cli/watch/fleet-progress.js';
+import { progressPrinter } from '../../../src/cli/terminal/fleet-progress.js';
 import type { CliContext } from '../../../src/cli/wiring/context.js';
 import type { MigrationContext, WaitTrouble } from '../../../src/core/machine-types.js';
 import type { ErrorKind } from '../../../src/core/types.js';

@@ -2,7 +2,7 @@
 // the concurrency and rate limits; locks are skipped, not failures; wakes jump the queue; stop is clean.
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/adapters/clock.js';
-import { Scheduler, type SchedulerOptions, type WatchEvent } from '../../../src/cli/watch/scheduler.js';
+import { Scheduler, type SchedulerOptions, type WatchEvent } from '../../../src/engine/fleet/scheduler.js';
 import { LockedError, StoreError, UsageError } from '../../../src/errors.js';
 import { heldDrive, ListStore, record, result, until } from './stubs.js';
 

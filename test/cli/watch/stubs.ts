@@ -4,7 +4,7 @@ import type { MigrationContext } from '../../../src/core/machine-types.js';
 import type { MigrationStatus } from '../../../src/core/types.js';
 import type { DriveResult } from '../../../src/engine/engine.js';
 import type { MigrationFilter, MigrationRecord } from '../../../src/ports.js';
-import type { DriveOne } from '../../../src/cli/watch/scheduler.js';
+import type { DriveOne } from '../../../src/engine/fleet/scheduler.js';
 import type { MigrationEvent } from '../../../src/core/machine-types.js';
 
 export function record(id: string, over: Partial<MigrationRecord> & { waitUntil?: number } = {}): MigrationRecord {

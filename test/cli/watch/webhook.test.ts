@@ -1,10 +1,10 @@
 // The webhook receiver over real HTTP: only signed, well-formed, first-time deliveries wake anything.
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecentDeliveries } from '../../../src/cli/watch/recent-deliveries.js';
-import { signatureMatches, signBody } from '../../../src/cli/watch/signature.js';
-import { TokenBucket } from '../../../src/cli/watch/token-bucket.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../../../src/cli/watch/webhook.js';
+import { RecentDeliveries } from '../../../src/adapters/webhook/recent-deliveries.js';
+import { signatureMatches, signBody } from '../../../src/adapters/webhook/signature.js';
+import { TokenBucket } from '../../../src/engine/fleet/token-bucket.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../src/adapters/webhook/receiver.js';
 
 const SECRET = 'it-is-a-secret';
 

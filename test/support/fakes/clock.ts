@@ -1,7 +1,7 @@
 // A manual clock for tests. In `auto` mode every wait jumps time forward to its deadline at once, so a
 // whole migration runs to completion in milliseconds with deterministic instants; scheduled callbacks
 // (`at`) let a test make the world change when time passes a given instant.
-import type { Clock } from '../../ports.js';
+import type { Clock } from '../../../src/ports.js';
 
 interface Waiter {
   at: number;

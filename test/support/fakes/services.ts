@@ -18,7 +18,7 @@ import type {
   TicketRef,
   TicketState,
   TicketTracker,
-} from '../../ports.js';
+} from '../../../src/ports.js';
 
 export const FAKE_ECA_SPEC: ConnectionSpec = {
   id: 'eca-spec',

@@ -2,9 +2,9 @@
 // nothing new stays quiet, or a fleet of sleeping migrations would flood the terminal), every lock skip and
 // failure, every webhook wake; and the summary at the end.
 import type { CliContext } from '../wiring/context.js';
-import { say, styleFor } from '../terminal/output.js';
-import { troubleText } from '../terminal/wait-trouble.js';
-import type { WatchEvent, WatchSummary } from './scheduler.js';
+import { say, styleFor } from './output.js';
+import { troubleText } from './wait-trouble.js';
+import type { WatchEvent, WatchSummary } from '../../engine/index.js';
 
 export function hhmmss(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)}Z`;

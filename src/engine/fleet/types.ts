@@ -1,6 +1,6 @@
 // The vocabulary shared by the watch scheduler, its progress printer and the command.
 import type { MigrationEvent } from '../../core/machine-types.js';
-import type { DriveResult } from '../../engine/index.js';
+import type { DriveResult } from '../engine.js';
 
 export interface WatchedMigration {
   id: string;

@@ -4,7 +4,7 @@
 // a second, and re-reads the store now and then so that new migrations join and finished ones drop out.
 // A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`).
 import type { MigrationEvent } from '../../core/machine-types.js';
-import type { DriveResult } from '../../engine/index.js';
+import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
 import type { Clock, MigrationStore } from '../../ports.js';
 import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
