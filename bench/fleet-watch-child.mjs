@@ -24,6 +24,7 @@ const scheduler = new Scheduler({
   clock: ctx.clock,
   concurrency: Number(concurrency),
   ratePerSecond: Number(rate),
+  trackerFor: (m) => runtime.servicesFor(m.plan).tracker,
   onEvent: (e) => {
     if (e.kind === 'started') starts.push(Date.now());
     else if (e.kind === 'finished') finished++;

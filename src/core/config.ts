@@ -8,7 +8,8 @@ export type JiraFlavor = 'cloud' | 'dc';
 export type ServiceGroup = 'jira' | 'adobe';
 
 export interface ServiceConfig {
-  jira: { url: string; flavor: JiraFlavor; email?: string; token: string };
+  /** `rate`: requests per second to the Jira site, at most (the site's budget, shared by every org's client). */
+  jira: { url: string; flavor: JiraFlavor; email?: string; token: string; rate?: number };
   ims: { url: string; clientId: string; clientSecret: string; scopes: string };
   platform: { url: string; orgId: string; sandbox: string; ecaSpecName: string; ecaFlowSpecName?: string };
   aam: { url: string; dataSource: string; legacyDataSource: string };
@@ -26,6 +27,13 @@ export interface ConfigKey {
 
 /** Scopes commonly granted to AEP OAuth Server-to-Server credentials (copy yours from the Developer Console). */
 export const DEFAULT_IMS_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext';
+
+/**
+ * Requests a second this tool sends one Jira site by default. Polling 1,000 tickets a minute by batched search
+ * needs about 0.2 a second; 2 leaves room for filing tickets and the full reads of resolved ones while staying a
+ * small share of what a site serves its people (Atlassian publishes no per-site figure: see docs/configuration.md).
+ */
+export const DEFAULT_JIRA_RATE = 2;
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
@@ -48,6 +56,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     key: 'token',
     secret: true,
     description: 'Cloud API token or Data Center personal access token',
+  },
+  {
+    env: 'CUTOVER_JIRA_RATE',
+    section: 'jira',
+    key: 'rate',
+    default: String(DEFAULT_JIRA_RATE),
+    description: 'requests per second to the Jira site, at most (watch --jira-rate overrides it)',
   },
   {
     env: 'CUTOVER_IMS_URL',
@@ -165,6 +180,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): C
       flavor,
       email: v.text('CUTOVER_JIRA_EMAIL', need.has('jira') && flavor === 'cloud') || undefined,
       token: v.text('CUTOVER_JIRA_TOKEN', need.has('jira')),
+      rate: v.rate('CUTOVER_JIRA_RATE', 0.01, 1000),
     },
     ims: {
       url: v.url('CUTOVER_IMS_URL', need.has('adobe')),
@@ -336,6 +352,15 @@ class Validator {
     const n = Number(value);
     if (/^\d+$/.test(value) && n >= min && n <= max) return n;
     this.errors.push(`${env}: expected a whole number from ${min} to ${max}, found "${value}"`);
+    return Number(CONFIG_KEYS.find((k) => k.env === env)?.default ?? min);
+  }
+
+  /** A positive rate (a decimal is fine: 0.5 is one request every two seconds). */
+  rate(env: string, min: number, max: number): number {
+    const value = this.text(env, true);
+    const n = Number(value);
+    if (/^\d+(\.\d+)?$/.test(value) && n >= min && n <= max) return n;
+    this.errors.push(`${env}: expected a number of requests per second from ${min} to ${max}, found "${value}"`);
     return Number(CONFIG_KEYS.find((k) => k.env === env)?.default ?? min);
   }
 

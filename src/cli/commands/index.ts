@@ -232,6 +232,7 @@ function registerWatch(add: Add): void {
     )
     .option('--webhook-host <host>', 'address the webhook receiver listens on', '127.0.0.1')
     .option('--once', 'one pass over the migrations due now, then exit (for cron)')
+    .option('--jira-rate <r>', 'requests per second to each Jira site, at most (default: CUTOVER_JIRA_RATE, 2)')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText('after', WATCH_HELP);
 }

@@ -19,6 +19,7 @@ export interface WatchOptions extends GlobalOptions {
   webhookPort?: string;
   webhookHost?: string;
   once?: boolean;
+  jiraRate?: string;
 }
 
 interface WatchSettings {
@@ -27,6 +28,8 @@ interface WatchSettings {
   rate: number;
   once: boolean;
   webhook: { host: string; port: number; secret: string } | null;
+  /** --jira-rate: requests per second to each Jira site (the CUTOVER_JIRA_RATE key, for this watch). */
+  jiraRate?: number;
 }
 
 function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer: boolean): number {
@@ -69,7 +72,13 @@ export function watchSettings(opts: WatchOptions, env: NodeJS.ProcessEnv): Watch
     rate: positiveNumber('--rate', opts.rate, 5, false),
     once: Boolean(opts.once),
     webhook: webhookSettings(opts, env),
+    jiraRate: opts.jiraRate === undefined ? undefined : positiveNumber('--jira-rate', opts.jiraRate, 2, false),
   };
+}
+
+/** --jira-rate is the CUTOVER_JIRA_RATE key for this run: the configuration validates and applies it. */
+function withJiraRate(ctx: CliContext, rate: number | undefined): CliContext {
+  return rate === undefined ? ctx : { ...ctx, env: { ...ctx.env, CUTOVER_JIRA_RATE: String(rate) } };
 }
 
 function isLoopback(host: string): boolean {
@@ -108,12 +117,14 @@ function newScheduler(ctx: CliContext, runtime: Runtime, settings: WatchSettings
     ratePerSecond: settings.rate,
     orgId: settings.orgId,
     onEvent: progressPrinter(ctx),
+    // Due ticket polls of one Jira site are read by batch searches through the migration's own tracker.
+    trackerFor: (m) => runtime.servicesFor(m.plan as Plan).tracker,
   });
 }
 
 export default async function watch(_args: string[], opts: WatchOptions, ctx: CliContext): Promise<number> {
   const settings = watchSettings(opts, ctx.env);
-  const runtime = openRuntime(ctx, opts);
+  const runtime = openRuntime(withJiraRate(ctx, settings.jiraRate), opts);
   const scheduler = newScheduler(ctx, runtime, settings);
   let receiver: WebhookReceiver | null = null;
   // Stop taking deliveries the moment a stop is asked for; Jira retries what it could not deliver.

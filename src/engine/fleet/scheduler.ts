@@ -6,8 +6,9 @@
 import type { MigrationEvent } from '../../core/machine-types.js';
 import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
-import type { Clock, MigrationStore } from '../../ports.js';
+import type { Clock, MigrationStore, TicketTracker } from '../../ports.js';
 import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
+import { TicketBatcher } from './ticket-batch.js';
 import { TokenBucket } from './token-bucket.js';
 import {
   countOutcome,
@@ -34,6 +35,11 @@ export interface SchedulerOptions {
   /** First pause after a drive failed with an error; doubles with each failure in a row, up to an hour. */
   errorRetryMs?: number;
   onEvent?: (event: WatchEvent) => void;
+  /**
+   * The ticket tracker a migration's polls use. Given, due polls of one Jira site are read by batch searches
+   * (ticket-batch.ts); without it every poll reads its own ticket.
+   */
+  trackerFor?: (m: WatchedMigration) => TicketTracker | undefined;
 }
 
 interface Entry extends WatchedMigration {
@@ -48,6 +54,8 @@ interface Entry extends WatchedMigration {
   wake: boolean;
   /** Bumped when a drive ends, so a store read that started earlier cannot overwrite what the drive learnt. */
   generation: number;
+  /** The `dueAt` a batch search read this ticket for (ticket-batch.ts). */
+  prefetchedFor: number | null;
 }
 
 const MAX_PAUSE_MS = 60_000;
@@ -84,9 +92,20 @@ export class Scheduler {
   private dirty = false;
   private pauseAbort: AbortController | null = null;
   private watchedCount = -1;
+  private readonly batcher: TicketBatcher | null;
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
+    const { trackerFor } = options;
+    this.batcher = trackerFor
+      ? new TicketBatcher({
+          trackerFor,
+          now: () => options.clock.now(),
+          dueOf: (e) => effectiveDue(e as Entry),
+          kick: () => this.kick(),
+          emit: (event) => this.emit(event),
+        })
+      : null;
   }
 
   /** Runs until `signal` aborts (mode 'forever') or after one pass over what is due now (mode 'once'). */
@@ -114,6 +133,7 @@ export class Scheduler {
       matches = this.withTicket(key);
     }
     for (const e of matches) {
+      this.batcher?.forget(e);
       e.wake = true;
       this.emit({ kind: 'woken', id: e.id, orgId: e.orgId, ticketKey: key });
     }
@@ -168,6 +188,8 @@ export class Scheduler {
       if (due > now) return due;
       // Full: a finishing drive kicks the loop.
       if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
+      // Its site's batch search is being read: the batch kicks the loop when it ends.
+      if (this.batcher?.hold(e, idle)) continue;
       if (!this.bucket.tryTake()) return this.bucket.nextTokenAt();
       this.launch(e);
     }
@@ -278,6 +300,7 @@ export class Scheduler {
           failures: 0,
           wake: false,
           generation: 0,
+          prefetchedFor: null,
         });
       } else if (unchanged(r.id)) {
         Object.assign(known, {
