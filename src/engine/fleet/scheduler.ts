@@ -66,10 +66,10 @@ function effectiveDue(e: Entry): number {
 }
 
 /** Due ticket polls first (a resolved ticket is the critical path), then everything else due, by deadline. */
-function byUrgency(now: number) {
+function byUrgency(now: number, dueOf: (e: Entry) => number) {
   return (a: Entry, b: Entry): number => {
-    const da = effectiveDue(a);
-    const db = effectiveDue(b);
+    const da = dueOf(a);
+    const db = dueOf(b);
     if (da <= now && db <= now && a.polling !== b.polling) return a.polling ? -1 : 1;
     return da < db ? -1 : da > db ? 1 : 0;
   };
@@ -182,9 +182,13 @@ export class Scheduler {
   /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
   private launchDue(eligible: (e: Entry) => boolean): number {
     const now = this.options.clock.now();
-    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e)).sort(byUrgency(now));
+    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e));
+    // Computed once per pass: a batch search starts a little before its polls are due (ticket-batch.ts).
+    const dues = new Map(idle.map((e) => [e, effectiveDue(e) - (this.batcher?.leadMs(e) ?? 0)]));
+    const dueOf = (e: Entry) => dues.get(e) ?? effectiveDue(e);
+    idle.sort(byUrgency(now, dueOf));
     for (const e of idle) {
-      const due = effectiveDue(e);
+      const due = dueOf(e);
       if (due > now) return due;
       // Full: a finishing drive kicks the loop.
       if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
