@@ -52,15 +52,13 @@ describe('watch reads the waiting tickets of each Jira site by batch search', ()
     const from = Date.now();
     r.siteOf(deleted.orgId).control.deleteTicket(deleted.ticketKey!);
     const resolutions = new Map<string, string>();
-    resolved.forEach((m, i) =>
-      setTimeout(
-        () => {
-          const view = r.siteOf(m.orgId).control.resolveTicket(m.ticketKey!);
-          resolutions.set(m.id, utc(view.resolutiondate!));
-        },
-        (i * P) / resolved.length,
-      ),
-    );
+    for (const [i, m] of resolved.entries()) {
+      const resolve = () => {
+        const view = r.siteOf(m.orgId).control.resolveTicket(m.ticketKey!);
+        resolutions.set(m.id, utc(view.resolutiondate!));
+      };
+      setTimeout(resolve, (i * P) / resolved.length);
+    }
     await new Promise((resolve) => setTimeout(resolve, P));
     const to = Date.now();
 
