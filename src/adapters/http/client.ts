@@ -69,6 +69,16 @@ export interface HttpResponse {
   text: string;
 }
 
+/** One answer (or network failure) of one attempt, for metrics; `retry`: not the request's first attempt. */
+export interface HttpAttemptSeen {
+  service: ServiceName;
+  method: string;
+  status: number | null;
+  retry: boolean;
+}
+/** A process-wide hook (`watch --listen` counts vendor requests with it); nothing is called while unset. */
+export const httpObserver: { onAttempt?: (seen: HttpAttemptSeen) => void } = {};
+
 type Attempt =
   | { ok: true; response: HttpResponse }
   | { ok: false; failure: Failure; error: ServiceError; retryAfterMs?: number };
@@ -107,6 +117,8 @@ export class HttpClient {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(req);
+      const status = result.ok ? result.response.status : result.failure.kind === 'status' ? result.failure.status : null;
+      httpObserver.onAttempt?.({ service: this.options.service, method: req.method, status, retry: attempt > 0 });
       if (result.ok) return result.response;
       const { failure } = result;
       const unauthorized = failure.kind === 'status' && failure.status === 401;
