@@ -117,7 +117,11 @@ function stalled(input: NotificationInput): Draft | null {
   const reason = stallReasons(record, null, input.at).find((r) => r.code === 'ticket_past_sla');
   if (!reason) return null;
   // One per ticket: every later poll derives it again, and the outbox keeps the first.
-  return { type: 'ticket_stalled', cause: a.ticketKey ?? 'ticket', data: { ticketKey: a.ticketKey, reason: reason.message } };
+  return {
+    type: 'ticket_stalled',
+    cause: a.ticketKey ?? 'ticket',
+    data: { ticketKey: a.ticketKey, reason: reason.message },
+  };
 }
 
 function rollback(input: NotificationInput): Draft | null {

@@ -97,9 +97,9 @@ export class OutboxSender {
 
   private async deliver(receiver: NotificationReceiver, d: Delivery): Promise<void> {
     const o = this.options;
-    const result = await receiver.post(d.event).catch(
-      (error: unknown): PostResult => ({ ok: false, status: null, error: errorText(error) }),
-    );
+    const result = await receiver
+      .post(d.event)
+      .catch((error: unknown): PostResult => ({ ok: false, status: null, error: errorText(error) }));
     if (result.ok) {
       // The crash window the delivery id exists for: posted, not yet marked.
       failpoint(o.env ?? {}, 'notify', 'after-call');

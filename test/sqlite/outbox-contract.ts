@@ -65,7 +65,13 @@ export function outboxContract(current: Current): void {
       await store.commitTransition('m-1', transition({ outbox: [event('e1'), event('e2')] }));
       await store.commitTransition('m-2', transition({ outbox: [event('f1', 'm-2')] }));
       expect(ids(await claim('w1'))).toEqual(['e1', 'f1']);
-      await store.markDeliveryFailed({ eventId: 'e1', receiverId: 'r-a', worker: 'w1', error: 'HTTP 500', retryInMs: 60_000 });
+      await store.markDeliveryFailed({
+        eventId: 'e1',
+        receiverId: 'r-a',
+        worker: 'w1',
+        error: 'HTTP 500',
+        retryInMs: 60_000,
+      });
       await store.markDelivered('f1', 'r-a', 'w1');
       expect(await claim('w1')).toEqual([]);
       clock.set(1);
@@ -78,7 +84,13 @@ export function outboxContract(current: Current): void {
       await store.commitTransition('m-1', transition({ outbox: [event('e1')] }));
       const [a, b] = await claim('w1', ['r-a', 'r-b']);
       expect([a?.receiverId, b?.receiverId]).toEqual(['r-a', 'r-b']);
-      await store.markDeliveryFailed({ eventId: 'e1', receiverId: 'r-a', worker: 'w1', error: 'HTTP 500', retryInMs: 300_000 });
+      await store.markDeliveryFailed({
+        eventId: 'e1',
+        receiverId: 'r-a',
+        worker: 'w1',
+        error: 'HTTP 500',
+        retryInMs: 300_000,
+      });
       await store.markDelivered('e1', 'r-b', 'w1');
       const failed = await store.deliveries({ failed: true });
       expect(failed.map((d) => [d.receiverId, d.attempts, d.lastError, d.nextAttemptAt])).toEqual([

@@ -19,10 +19,11 @@ export interface Family {
   samples: Sample[];
 }
 
+/** As Prometheus reads them (Go's ParseFloat): NaN and Inf in any letter case (prom-client writes "Nan"). */
 function parseValue(raw: string, line: string): number {
-  if (raw === '+Inf') return Number.POSITIVE_INFINITY;
-  if (raw === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (raw === 'NaN') return Number.NaN;
+  if (/^\+?inf$/i.test(raw)) return Number.POSITIVE_INFINITY;
+  if (/^-inf$/i.test(raw)) return Number.NEGATIVE_INFINITY;
+  if (/^nan$/i.test(raw)) return Number.NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) throw new Error(`bad value in: ${line}`);
   return Number(raw);
 }

@@ -117,7 +117,11 @@ export class HttpClient {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(req);
-      const status = result.ok ? result.response.status : result.failure.kind === 'status' ? result.failure.status : null;
+      const status = result.ok
+        ? result.response.status
+        : result.failure.kind === 'status'
+          ? result.failure.status
+          : null;
       httpObserver.onAttempt?.({ service: this.options.service, method: req.method, status, retry: attempt > 0 });
       if (result.ok) return result.response;
       const { failure } = result;

@@ -29,7 +29,16 @@ export class MemoryOutbox {
     const seq = ++this.seq;
     const nextAttemptAt = this.nowIso();
     for (const receiverId of this.receivers) {
-      this.rows.push({ seq, event: stored, receiverId, attempts: 0, nextAttemptAt, ...unclaimed, sentAt: null, lastError: null });
+      this.rows.push({
+        seq,
+        event: stored,
+        receiverId,
+        attempts: 0,
+        nextAttemptAt,
+        ...unclaimed,
+        sentAt: null,
+        lastError: null,
+      });
     }
   }
 
@@ -43,7 +52,9 @@ export class MemoryOutbox {
     const claimed: Delivery[] = [];
     for (const receiver of c.receiverIds) {
       const unsent = this.rows.filter((r) => r.receiverId === receiver && r.sentAt === null);
-      const heads = unsent.filter((r) => !unsent.some((o) => o.event.migrationId === r.event.migrationId && o.seq < r.seq));
+      const heads = unsent.filter(
+        (r) => !unsent.some((o) => o.event.migrationId === r.event.migrationId && o.seq < r.seq),
+      );
       const due = heads.filter((r) => r.nextAttemptAt <= now && (r.claimedUntil === null || r.claimedUntil <= now));
       for (const row of due.slice(0, c.limit)) {
         Object.assign(row, { claimedBy: c.worker, claimedUntil: until });

@@ -15,7 +15,10 @@ export function storeProbe(dbPath: string, store: Pick<MigrationStore, 'summarie
       return { ok: true };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      return { ok: false, detail: `the store at ${dbPath} cannot be reached${typeof code === 'string' ? ` (${code})` : ''}` };
+      return {
+        ok: false,
+        detail: `the store at ${dbPath} cannot be reached${typeof code === 'string' ? ` (${code})` : ''}`,
+      };
     }
   };
 }

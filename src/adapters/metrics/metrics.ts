@@ -39,7 +39,11 @@ export function statusClass(status: number | null): string {
 
 const top = (state: string): string => state.split('.')[0] ?? state;
 
-function fleetGauges(client: typeof import('prom-client'), registry: Registry, source: () => Promise<MigrationSummary[]>) {
+function fleetGauges(
+  client: typeof import('prom-client'),
+  registry: Registry,
+  source: () => Promise<MigrationSummary[]>,
+) {
   const migrations = new client.Gauge({
     name: 'cutover_migrations',
     help: 'Migrations in the store, by top-level state and status',
@@ -138,11 +142,11 @@ function counters(client: typeof import('prom-client'), registry: Registry) {
   return {
     running,
     drives: counter('cutover_drives_total', 'Drives this watch finished, by outcome', ['outcome']),
-    requests: counter('cutover_vendor_requests_total', 'Vendor HTTP attempts, by service, method class and status class', [
-      'service',
-      'method_class',
-      'status',
-    ]),
+    requests: counter(
+      'cutover_vendor_requests_total',
+      'Vendor HTTP attempts, by service, method class and status class',
+      ['service', 'method_class', 'status'],
+    ),
     retries: counter('cutover_vendor_retries_total', 'Vendor HTTP attempts that were retries', ['service']),
     rateLimited: counter('cutover_vendor_rate_limited_total', 'Vendor answers 429 Too Many Requests', ['service']),
     takeovers: counter('cutover_lease_takeovers_total', 'Leases of dead runners taken over by this watch'),
@@ -158,7 +162,11 @@ function histograms(client: typeof import('prom-client'), registry: Registry): R
   const histogram = (name: string, help: string, buckets: number[]) =>
     new client.Histogram({ name, help, buckets, registers: [registry] });
   return {
-    detectionLag: histogram('cutover_detection_lag_seconds', 'Legacy pipe stopped to resolution detected', LONG_BUCKETS),
+    detectionLag: histogram(
+      'cutover_detection_lag_seconds',
+      'Legacy pipe stopped to resolution detected',
+      LONG_BUCKETS,
+    ),
     execution: histogram('cutover_cutover_execution_seconds', 'Resolution detected to flow created', SHORT_BUCKETS),
     window: histogram('cutover_downtime_window_seconds', 'Legacy pipe stopped to flow created', LONG_BUCKETS),
     firstData: histogram('cutover_time_to_first_data_seconds', 'Legacy pipe stopped to first data seen', LONG_BUCKETS),

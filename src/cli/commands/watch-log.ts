@@ -12,6 +12,7 @@ export interface LogFields {
   state?: string;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
 const ANSI = /\u001b\[[0-9;]*m/g;
 const MIGRATION_ID = /\bm-[0-9a-f]{10}\b/;
 const SERVICE = /"service":"([a-z]+)"/;

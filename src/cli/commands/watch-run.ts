@@ -40,8 +40,13 @@ async function loadListen(ctx: CliContext, store: MigrationStore, dbPath: string
     import('../../adapters/metrics/store-observer.js'),
   ]);
   const metrics = await createWatchMetrics(() => ctx.clock.now());
-  metrics.setSource(async () => (await store.summaries({})).summaries);
-  return { metrics, server, probe: storeProbe(dbPath, store), store: observedStore(store, metrics) };
+  const probe = storeProbe(dbPath, store);
+  metrics.setSource(async () => {
+    const reach = await probe();
+    if (!reach.ok) throw new Error(reach.detail);
+    return (await store.summaries({})).summaries;
+  });
+  return { metrics, server, probe, store: observedStore(store, metrics) };
 }
 
 function onEvents(ctx: CliContext, parts: Parts, metrics: WatchMetrics | null, sender: () => OutboxSender | null) {
@@ -75,6 +80,10 @@ export async function startWatchService(
   const sender = receivers.length > 0 ? newSender(ctx, store, receivers, service, metrics) : null;
   for (const r of receivers) say(ctx, `notify: ${r.id} (${r.format}) → ${r.label}`);
   let config: ReturnType<typeof readServiceConfig> | null = null;
+  const configured = () => {
+    config ??= readServiceConfig(ctx, opts);
+    return config;
+  };
   const engineFor = (plan: Plan) =>
     new Engine({
       store,
@@ -82,7 +91,7 @@ export async function startWatchService(
       clock: ctx.clock,
       logger: stderrLogger(ctx),
       holder: defaultHolder(),
-      settings: settingsFrom((config ??= readServiceConfig(ctx, opts))),
+      settings: settingsFrom(configured()),
       env: ctx.env,
     });
   let looping = false;
@@ -107,7 +116,10 @@ export async function startWatchService(
         health: listen.probe,
         looping: () => looping,
         ready: () => ready,
-        metrics: async () => ({ contentType: listen.metrics.contentType, body: await listen.metrics.registry.metrics() }),
+        metrics: async () => ({
+          contentType: listen.metrics.contentType,
+          body: await listen.metrics.registry.metrics(),
+        }),
       })
     : undefined;
   let server: { url: string; close(): Promise<void> } | null = null;
@@ -122,7 +134,8 @@ export async function startWatchService(
       say(ctx, `service listening on ${sharedUrl ?? server?.url} (GET /healthz, /readyz, /metrics)`);
     },
     async run() {
-      sending = sender?.run(senderStop.signal).catch((e: unknown) => say(ctx, `error: notifications stopped: ${e}`)) ?? null;
+      sending =
+        sender?.run(senderStop.signal).catch((e: unknown) => say(ctx, `error: notifications stopped: ${e}`)) ?? null;
       looping = true;
       try {
         return await scheduler.run(ctx.signal, settings.once ? 'once' : 'forever');

@@ -130,7 +130,9 @@ describe('cutover watch --notify', () => {
       expect(await deliver(url, key, `delivery-${i}`)).toBe(202);
     }
     // While one receiver answers 500, both migrations complete and the other receiver gets all four events.
-    await until(async () => (await Promise.all(ids.map((id) => r.store.get(id)))).every((m) => m?.status === 'completed'));
+    await until(async () =>
+      (await Promise.all(ids.map((id) => r.store.get(id)))).every((m) => m?.status === 'completed'),
+    );
     await until(() => up.received.length === 4, 20_000);
     await until(() => down.received.length >= 6, 20_000);
     expect(down.accepted()).toEqual([]);
