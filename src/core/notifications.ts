@@ -14,6 +14,8 @@ export const NOTIFICATION_TYPES = [
   'ticket_stalled',
   'rollback_started',
   'rollback_ended',
+  /** Sent only by `cutover doctor --notify-test`: no migration is involved. */
+  'test',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

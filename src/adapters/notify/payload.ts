@@ -29,6 +29,8 @@ export function headline(e: OutboxEvent): string {
       return `Rollback started for ${e.migrationId}`;
     case 'rollback_ended':
       return `Rollback ended for ${e.migrationId}`;
+    case 'test':
+      return 'cutover test notification: this receiver is reachable (nothing happened to any migration)';
   }
 }
 

@@ -125,6 +125,13 @@ function registerGuided(add: Add): void {
   const doctor = 'check the configuration and the credentials of every service, each with its fix';
   add('doctor', doctor, () => import('./doctor.js'))
     .option('--timeout <seconds>', 'fail a check not answered after this many seconds (default 10; one attempt each)')
+    .addOption(
+      new Option(
+        '--notify-test <url>',
+        'post a harmless test event to this notification receiver (repeatable)',
+      ).argParser(collect),
+    )
+    .option('--notify-format <format>', 'slack or json, for --notify-test (default: by the URL, as watch does)')
     .option('--json', 'print JSON');
 }
 
@@ -249,6 +256,14 @@ function registerWatch(add: Add): void {
     .option('--grace-seconds <s>', 'on SIGTERM, how long running drives may take to reach their next wait', '10')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText('after', WATCH_HELP);
+  add(
+    'notifications',
+    'what watch --notify sent and what is stuck (exit 3 with --failed when something is)',
+    () => import('./notifications.js'),
+  )
+    .option('--failed', 'only deliveries not sent yet that failed at least once')
+    .option('--limit <n>', 'show at most this many, newest first (default 50; 0: all)')
+    .option('--json', 'print JSON');
 }
 
 export function reasonOption(): Option {
