@@ -13,7 +13,7 @@ function setUp(): { env: NodeJS.ProcessEnv; report: string } {
   const report = path.join(dir, 'report.cjs');
   writeFileSync(
     report,
-    "process.on('exit', () => process.stderr.write(`\\nMODULES ${JSON.stringify(Object.keys(require.cache))}\\n`));",
+    "process.on('exit', () => process.stderr.write('\\nMODULES ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));",
   );
   const env = {
     ...process.env,
