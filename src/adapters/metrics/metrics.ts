@@ -39,33 +39,72 @@ export function statusClass(status: number | null): string {
 
 const top = (state: string): string => state.split('.')[0] ?? state;
 
-function fleetGauges(
-  client: typeof import('prom-client'),
-  registry: Registry,
-  source: () => Promise<MigrationSummary[]>,
-) {
-  const migrations = new client.Gauge({
-    name: 'cutover_migrations',
-    help: 'Migrations in the store, by top-level state and status',
-    labelNames: ['state', 'status'],
-    registers: [registry],
-  });
-  const waiting = new client.Gauge({
-    name: 'cutover_tickets_waiting',
-    help: 'Deprovisioning tickets filed and not yet resolved',
-    registers: [registry],
-  });
-  const oldest = new client.Gauge({
-    name: 'cutover_ticket_wait_oldest_seconds',
-    help: 'Age of the oldest ticket still waiting (0 when none waits)',
-    registers: [registry],
-  });
-  const ages = new client.Gauge({
-    name: 'cutover_ticket_wait_seconds_sum',
-    help: 'Sum of the ages of the tickets still waiting (with cutover_tickets_waiting: the mean age)',
-    registers: [registry],
-  });
-  return { migrations, waiting, oldest, ages, source };
+interface FleetView {
+  ok: boolean;
+  byState: Map<string, { state: string; status: string; n: number }>;
+  ages: number[];
+}
+
+/** One store read per scrape, shared by every fleet gauge (prom-client collects them concurrently). */
+function fleetReader(source: () => Promise<MigrationSummary[]>, now: () => number): () => Promise<FleetView> {
+  let pending: Promise<FleetView> | null = null;
+  const read = async (): Promise<FleetView> => {
+    try {
+      const summaries = await source();
+      const byState = new Map<string, { state: string; status: string; n: number }>();
+      for (const m of summaries) {
+        const key = `${top(m.state)}/${m.status}`;
+        const entry = byState.get(key) ?? { state: top(m.state), status: m.status, n: 0 };
+        entry.n++;
+        byState.set(key, entry);
+      }
+      return { ok: true, byState, ages: ticketAges(summaries, now()) };
+    } catch {
+      return { ok: false, byState: new Map(), ages: [] };
+    }
+  };
+  return () => {
+    if (!pending) {
+      pending = read();
+      // Over when this scrape's collectors have all had it.
+      void pending.then(() => setTimeout(() => (pending = null), 0));
+    }
+    return pending;
+  };
+}
+
+function fleetGauges(client: typeof import('prom-client'), registry: Registry, view: () => Promise<FleetView>): void {
+  const gauge = (name: string, help: string, set: (g: Gauge, v: FleetView) => void, labelNames: string[] = []) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        set(this, await view());
+      },
+    });
+  gauge('cutover_scrape_store_ok', '1 when this scrape could read the store, 0 when not', (g, v) =>
+    g.set(v.ok ? 1 : 0),
+  );
+  gauge(
+    'cutover_migrations',
+    'Migrations in the store, by top-level state and status',
+    (g, v) => {
+      g.reset();
+      for (const e of v.byState.values()) g.set({ state: e.state, status: e.status }, e.n);
+    },
+    ['state', 'status'],
+  );
+  gauge('cutover_tickets_waiting', 'Deprovisioning tickets filed and not yet resolved', (g, v) => g.set(v.ages.length));
+  gauge('cutover_ticket_wait_oldest_seconds', 'Age of the oldest ticket still waiting (0 when none waits)', (g, v) =>
+    g.set(v.ages.length ? Math.max(...v.ages) : 0),
+  );
+  gauge(
+    'cutover_ticket_wait_seconds_sum',
+    'Sum of the ages of the tickets still waiting (with cutover_tickets_waiting: the mean age)',
+    (g, v) => g.set(v.ages.reduce((x, y) => x + y, 0)),
+  );
 }
 
 function ticketAges(summaries: MigrationSummary[], nowMs: number): number[] {
@@ -80,30 +119,14 @@ export async function createWatchMetrics(now: () => number): Promise<WatchMetric
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'cutover_process_' });
   let read: () => Promise<MigrationSummary[]> = async () => [];
-  const fleet = fleetGauges(client, registry, () => read());
+  fleetGauges(
+    client,
+    registry,
+    fleetReader(() => read(), now),
+  );
   const c = counters(client, registry);
   const h = histograms(client, registry);
   const observed = new Set<string>();
-  // Scrape-time reads: one listing pass, no plan or snapshot parsed.
-  new client.Gauge({
-    name: 'cutover_scrape_store_ok',
-    help: '1 when this scrape could read the store, 0 when not',
-    registers: [registry],
-    async collect() {
-      try {
-        const summaries = await fleet.source();
-        fleet.migrations.reset();
-        for (const m of summaries) fleet.migrations.inc({ state: top(m.state), status: m.status });
-        const ages = ticketAges(summaries, now());
-        fleet.waiting.set(ages.length);
-        fleet.oldest.set(ages.length ? Math.max(...ages) : 0);
-        fleet.ages.set(ages.reduce((a, b) => a + b, 0));
-        this.set(1);
-      } catch {
-        this.set(0);
-      }
-    },
-  });
   return {
     registry,
     contentType: registry.contentType,
