@@ -65,26 +65,16 @@ function onEvents(ctx: CliContext, parts: Parts, metrics: WatchMetrics | null, s
   };
 }
 
-export async function startWatchService(
-  ctx: CliContext,
-  opts: GlobalOptions & { org?: string },
-  runtime: Runtime,
-  parts: Parts,
-): Promise<WatchService> {
-  const { settings, service } = parts;
-  const listen = service.listen ? await loadListen(ctx, runtime.store, runtime.dbPath) : null;
-  const metrics = listen?.metrics ?? null;
-  if (metrics) httpObserver.onAttempt = (a) => metrics.vendorAttempt(a.service, a.method, a.status, a.retry);
-  const store = listen?.store ?? runtime.store;
-  const receivers = receiversFor(service);
-  const sender = receivers.length > 0 ? newSender(ctx, store, receivers, service, metrics) : null;
-  for (const r of receivers) say(ctx, `notify: ${r.id} (${r.format}) → ${r.label}`);
+type Listen = Awaited<ReturnType<typeof loadListen>>;
+
+/** Engines over the (observed) store, one per plan's org: the configuration is read on the first drive. */
+function engines(ctx: CliContext, opts: GlobalOptions, runtime: Runtime, store: MigrationStore) {
   let config: ReturnType<typeof readServiceConfig> | null = null;
   const configured = () => {
     config ??= readServiceConfig(ctx, opts);
     return config;
   };
-  const engineFor = (plan: Plan) =>
+  return (plan: Plan) =>
     new Engine({
       store,
       services: runtime.servicesFor(plan),
@@ -94,65 +84,101 @@ export async function startWatchService(
       settings: settingsFrom(configured()),
       env: ctx.env,
     });
-  let looping = false;
-  let ready = false;
-  const onEvent = onEvents(ctx, parts, metrics, () => sender);
-  const scheduler = new Scheduler({
-    store,
-    drive: (m, options) => engineFor(m.plan as Plan).drive(m.id, { mode: 'until-waiting', ...options }),
-    clock: ctx.clock,
-    concurrency: settings.concurrency,
-    ratePerSecond: settings.rate,
-    orgId: settings.orgId,
-    graceMs: service.graceMs,
-    onEvent: (event) => {
-      if (event.kind === 'watching') ready = !ctx.signal.aborted;
-      onEvent(event);
-    },
-  });
-  ctx.signal.addEventListener('abort', () => (ready = false), { once: true });
-  const routes = listen
-    ? listen.server.serviceRoutes({
-        health: listen.probe,
-        looping: () => looping,
-        ready: () => ready,
-        metrics: async () => ({
-          contentType: listen.metrics.contentType,
-          body: await listen.metrics.registry.metrics(),
-        }),
-      })
-    : undefined;
-  let server: { url: string; close(): Promise<void> } | null = null;
-  const senderStop = new AbortController();
-  let sending: Promise<void> | null = null;
-  return {
-    scheduler,
-    routes,
-    async listen(sharedUrl) {
-      if (!listen || !routes || !service.listen) return;
-      if (!sharedUrl) server = await listen.server.startServiceServer(service.listen.host, service.listen.port, routes);
-      say(ctx, `service listening on ${sharedUrl ?? server?.url} (GET /healthz, /readyz, /metrics)`);
-    },
-    async run() {
-      sending =
-        sender?.run(senderStop.signal).catch((e: unknown) => say(ctx, `error: notifications stopped: ${e}`)) ?? null;
-      looping = true;
-      try {
-        return await scheduler.run(ctx.signal, settings.once ? 'once' : 'forever');
-      } finally {
-        looping = false;
-        ready = false;
-        // The events of the last drives: one more round, bounded by the grace period.
-        if (sender) await boundedBy(sender.drain(), Math.max(1000, service.graceMs));
-      }
-    },
-    async close() {
-      senderStop.abort();
-      await sending;
-      await server?.close();
-      if (metrics) httpObserver.onAttempt = undefined;
-    },
-  };
+}
+
+class RunningWatch implements WatchService {
+  readonly scheduler: Scheduler;
+  readonly routes: RouteHandler | undefined;
+  private readonly sender: OutboxSender | null;
+  private readonly senderStop = new AbortController();
+  private sending: Promise<void> | null = null;
+  private server: { url: string; close(): Promise<void> } | null = null;
+  private looping = false;
+  private ready = false;
+
+  constructor(
+    private readonly ctx: CliContext,
+    opts: GlobalOptions,
+    runtime: Runtime,
+    private readonly parts: Parts,
+    private readonly listening: Listen | null,
+  ) {
+    const metrics = listening?.metrics ?? null;
+    const store = listening?.store ?? runtime.store;
+    const receivers = receiversFor(parts.service);
+    this.sender = receivers.length > 0 ? newSender(ctx, store, receivers, parts.service, metrics) : null;
+    for (const r of receivers) say(ctx, `notify: ${r.id} (${r.format}) → ${r.label}`);
+    this.scheduler = this.newScheduler(store, engines(ctx, opts, runtime, store), metrics);
+    ctx.signal.addEventListener('abort', () => (this.ready = false), { once: true });
+    this.routes = listening ? this.routesFor(listening) : undefined;
+  }
+
+  private newScheduler(store: MigrationStore, engineFor: (plan: Plan) => Engine, metrics: WatchMetrics | null) {
+    const { settings, service } = this.parts;
+    const onEvent = onEvents(this.ctx, this.parts, metrics, () => this.sender);
+    return new Scheduler({
+      store,
+      drive: (m, options) => engineFor(m.plan as Plan).drive(m.id, { mode: 'until-waiting', ...options }),
+      clock: this.ctx.clock,
+      concurrency: settings.concurrency,
+      ratePerSecond: settings.rate,
+      orgId: settings.orgId,
+      graceMs: service.graceMs,
+      onEvent: (event) => {
+        if (event.kind === 'watching') this.ready = !this.ctx.signal.aborted;
+        onEvent(event);
+      },
+    });
+  }
+
+  private routesFor(l: Listen): RouteHandler {
+    return l.server.serviceRoutes({
+      health: l.probe,
+      looping: () => this.looping,
+      ready: () => this.ready,
+      metrics: async () => ({ contentType: l.metrics.contentType, body: await l.metrics.registry.metrics() }),
+    });
+  }
+
+  async listen(sharedUrl?: string): Promise<void> {
+    const at = this.parts.service.listen;
+    if (!this.listening || !this.routes || !at) return;
+    if (!sharedUrl) this.server = await this.listening.server.startServiceServer(at.host, at.port, this.routes);
+    say(this.ctx, `service listening on ${sharedUrl ?? this.server?.url} (GET /healthz, /readyz, /metrics)`);
+  }
+
+  async run(): Promise<WatchSummary> {
+    const stopped = (e: unknown) => say(this.ctx, `error: notifications stopped: ${e}`);
+    this.sending = this.sender?.run(this.senderStop.signal).catch(stopped) ?? null;
+    this.looping = true;
+    try {
+      return await this.scheduler.run(this.ctx.signal, this.parts.settings.once ? 'once' : 'forever');
+    } finally {
+      this.looping = false;
+      this.ready = false;
+      // The events of the last drives: one more round, bounded by the grace period.
+      if (this.sender) await boundedBy(this.sender.drain(), Math.max(1000, this.parts.service.graceMs));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.senderStop.abort();
+    await this.sending;
+    await this.server?.close();
+    if (this.listening) httpObserver.onAttempt = undefined;
+  }
+}
+
+export async function startWatchService(
+  ctx: CliContext,
+  opts: GlobalOptions,
+  runtime: Runtime,
+  parts: Parts,
+): Promise<WatchService> {
+  const listening = parts.service.listen ? await loadListen(ctx, runtime.store, runtime.dbPath) : null;
+  const metrics = listening?.metrics;
+  if (metrics) httpObserver.onAttempt = (a) => metrics.vendorAttempt(a.service, a.method, a.status, a.retry);
+  return new RunningWatch(ctx, opts, runtime, parts, listening);
 }
 
 function boundedBy(work: Promise<void>, ms: number): Promise<void> {
