@@ -9,6 +9,8 @@ export type { EffectDeps } from './effects.js';
 export { handoffLines } from './handoff.js';
 export { gatherFacts, legacyAudienceIds } from './preflight.js';
 export { restoreSnapshot } from './restore.js';
+export { REHEARSAL_PATHS, rehearse } from './rehearse.js';
+export type { Rehearsal, RehearsalDeps, RehearsalOptions, RehearsalPath, RehearsalRest } from './rehearse.js';
 export { DEFAULT_SETTINGS } from './types.js';
 export type { EngineSettings, Services } from './types.js';
 export { Scheduler } from './fleet/scheduler.js';
