@@ -122,7 +122,10 @@ function watchRests(actor: RehearsalActor, onStep: (step: string) => void): { ne
     next: (snapshot) => {
       const state = stateName(snapshot);
       const level = state.split('.')[0]!;
-      if (level !== top) onStep((top = level));
+      if (level !== top) {
+        top = level;
+        onStep(level);
+      }
       const resting =
         snapshot.status === 'done' ||
         snapshot.hasTag('waiting') ||
