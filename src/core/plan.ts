@@ -205,7 +205,8 @@ function audiences(c: Checker, input: Obj): string[] {
     const found = `${out.length} distinct audience ids`;
     c.error(
       'audiences',
-      `audiences has ${found}: the destination allows at most ${MAX_AUDIENCES_PER_FLOW} per dataflow (${out.length - MAX_AUDIENCES_PER_FLOW} too many)`,
+      `audiences has ${found}: the destination allows at most ${MAX_AUDIENCES_PER_FLOW} per dataflow ` +
+        `(${out.length - MAX_AUDIENCES_PER_FLOW} too many)`,
       `at most ${MAX_AUDIENCES_PER_FLOW} audience ids`,
       found,
     );
@@ -257,7 +258,8 @@ function mapping(c: Checker, item: unknown, path: string): IdentityMapping | und
   if (target && UNCONFIRMED_IDENTITIES.includes(target)) {
     c.warn(
       join(path, 'target'),
-      `${join(path, 'target')}: ${target} is in the beta table but not listed for Experience Cloud Audiences by the GA documentation; preflight checks the live spec`,
+      `${join(path, 'target')}: ${target} is in the beta table but not listed for Experience Cloud Audiences by the ` +
+        'GA documentation; preflight checks the live spec',
       'ECID, GAID, IDFA or email_lc_sha256',
       target,
     );
@@ -338,14 +340,16 @@ function polling(c: Checker, input: Obj, d: PlanDefaults): Plan['polling'] {
   if (result.verifyTimeoutMs < result.verifyIntervalMs) {
     c.error(
       'polling.verifyTimeoutMs',
-      `polling.verifyTimeoutMs (${result.verifyTimeoutMs}) must be at least polling.verifyIntervalMs (${result.verifyIntervalMs})`,
+      `polling.verifyTimeoutMs (${result.verifyTimeoutMs}) must be at least polling.verifyIntervalMs ` +
+        `(${result.verifyIntervalMs})`,
       `>= ${result.verifyIntervalMs}`,
       String(result.verifyTimeoutMs),
     );
   } else if (result.verifyTimeoutMs < 24 * HOUR) {
     c.warn(
       'polling.verifyTimeoutMs',
-      `polling.verifyTimeoutMs is ${result.verifyTimeoutMs} ms: Audience Manager may take up to 24 h to make audiences fully available, so verification may time out early`,
+      `polling.verifyTimeoutMs is ${result.verifyTimeoutMs} ms: Audience Manager may take up to 24 h to make ` +
+        'audiences fully available, so verification may time out early',
       `at least ${24 * HOUR} (24 h)`,
       String(result.verifyTimeoutMs),
     );
@@ -361,7 +365,8 @@ function acceptance(c: Checker, item: unknown, path: string): AcceptedCheck | un
     const guess = nearest(check, CHECK_IDS);
     c.warn(
       join(path, 'check'),
-      `${join(path, 'check')}: "${check}" is not a preflight check id (ignored); ${guess ? `did you mean "${guess}"?` : `known: ${CHECK_IDS.join(', ')}`}`,
+      `${join(path, 'check')}: "${check}" is not a preflight check id (ignored); ` +
+        `${guess ? `did you mean "${guess}"?` : `known: ${CHECK_IDS.join(', ')}`}`,
       guess ?? 'a preflight check id',
       check,
     );
@@ -436,7 +441,8 @@ function destination(c: Checker, input: Obj): Plan['destination'] {
     pattern: ENV_NAME_RE,
     secret: true,
     expected:
-      'the name of the environment variable that holds the bearer token (letters, digits and _, not starting with a digit; e.g. "ECA_BEARER_TOKEN"), not the token itself',
+      'the name of the environment variable that holds the bearer token (letters, digits and _, not starting with a ' +
+      'digit; e.g. "ECA_BEARER_TOKEN"), not the token itself',
   });
   return {
     name,
@@ -482,7 +488,8 @@ function jiraPlan(c: Checker, input: Obj, defaultIssueType: string): Plan['jira'
   if (existingKey && projectKey && project !== projectKey) {
     c.warn(
       'jira.existingKey',
-      `jira.existingKey ${existingKey} is in project ${project}, not jira.projectKey ${projectKey}; it is attached as is`,
+      `jira.existingKey ${existingKey} is in project ${project}, not jira.projectKey ${projectKey}; it is attached ` +
+        'as is',
       `a key in ${projectKey}`,
       existingKey,
     );

@@ -41,7 +41,9 @@ export function parseResolutionFlag(value: string | undefined): string {
 
 function explain(record: MigrationRecord) {
   return {
-    why: `set-resolution applies while waiting on the ticket, when its resolution time is unknown, or to correct it once the pipe is off; ${whereItIs(record)}`,
+    why:
+      'set-resolution applies while waiting on the ticket, when its resolution time is unknown, or to correct it ' +
+      `once the pipe is off; ${whereItIs(record)}`,
     instead: `cutover show ${record.id} says what it needs next`,
   };
 }

@@ -31,7 +31,10 @@ export function waitLine(c: MigrationContext, nowMs: number): string {
   const since = c.marks.ticket_filed?.at ?? c.ticket?.createdAt;
   const waited = since ? seconds(nowMs - Date.parse(since)) : '?';
   const status = c.lastPoll ? `status '${c.lastPoll.statusName}'` : 'not polled yet';
-  return `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ${nextCheck(c, nowMs, 'awaiting_resolution')}`;
+  return (
+    `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ` +
+    `${nextCheck(c, nowMs, 'awaiting_resolution')}`
+  );
 }
 
 function listed(items: string[], max = 3): string {
