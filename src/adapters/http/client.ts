@@ -69,15 +69,9 @@ export interface HttpResponse {
   text: string;
 }
 
-/** One answer (or network failure) of one attempt, for metrics; `retry`: not the request's first attempt. */
-export interface HttpAttemptSeen {
-  service: ServiceName;
-  method: string;
-  status: number | null;
-  retry: boolean;
-}
-/** A process-wide hook (`watch --listen` counts vendor requests with it); nothing is called while unset. */
-export const httpObserver: { onAttempt?: (seen: HttpAttemptSeen) => void } = {};
+/** Told of every attempt's answer (status null: none came); `watch --listen` counts vendor requests with it. */
+export const httpObserver: { onAttempt?: (a: HttpAttemptSeen) => void } = {};
+export type HttpAttemptSeen = { service: ServiceName; method: string; status: number | null; retry: boolean };
 
 type Attempt =
   | { ok: true; response: HttpResponse }

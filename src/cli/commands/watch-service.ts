@@ -90,12 +90,10 @@ function senderLog(ctx: CliContext, metrics: WatchMetrics | null): (e: SenderEve
   return (e) => {
     if (e.kind === 'store-failed') return say(ctx, `warning: notifications (${e.receiverId}): ${e.message}`);
     metrics?.notification(e.event.type, e.kind);
-    if (e.kind === 'sent') say(ctx, `notify: ${e.event.type} ${e.event.migrationId} sent to ${e.receiverId}`);
-    else
-      say(
-        ctx,
-        `warning: notify: ${e.event.type} ${e.event.migrationId} to ${e.receiverId} failed (${e.error}); next try in ${Math.round(e.retryInMs / 1000)} s`,
-      );
+    const what = `${e.event.type} ${e.event.migrationId}`;
+    if (e.kind === 'sent') return say(ctx, `notify: ${what} sent to ${e.receiverId}`);
+    const next = `next try in ${Math.round(e.retryInMs / 1000)} s`;
+    say(ctx, `warning: notify: ${what} to ${e.receiverId} failed (${e.error}); ${next}`);
   };
 }
 

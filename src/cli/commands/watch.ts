@@ -121,10 +121,9 @@ export default async function watch(_args: string[], opts: WatchOptions, given: 
     if (settings.webhook)
       receiver = await openReceiver(ctx, settings.webhook, scheduler, shared ? running.routes : undefined);
     if (service.listen) await running.listen(shared ? receiver?.url : undefined);
-    say(
-      ctx,
-      `watch: ${settings.once ? 'one pass' : 'running'} over ${runtime.dbPath} (concurrency ${settings.concurrency}, at most ${settings.rate} drives/s)${settings.once ? '' : '; Ctrl-C stops'}`,
-    );
+    const limits = `concurrency ${settings.concurrency}, at most ${settings.rate} drives/s`;
+    const how = settings.once ? 'one pass' : 'running';
+    say(ctx, `watch: ${how} over ${runtime.dbPath} (${limits})${settings.once ? '' : '; Ctrl-C stops'}`);
     const summary = await running.run();
     say(ctx, summaryText(summary));
     if (opts.json) printJson(ctx, summary);
