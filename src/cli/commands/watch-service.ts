@@ -1,7 +1,7 @@
 // `watch` as a service: the flags of --listen (health and metrics), --notify (the outbox sender) and
 // --log-format, and the parts they start. prom-client is imported only here, and only when --listen is given.
 import { httpReceiver, NOTIFY_SECRET_ENV, type HttpReceiver } from '../../adapters/notify/receiver.js';
-import type { NotifyFormat } from '../../adapters/notify/payload.js';
+import { formatFor, type NotifyFormat } from '../../adapters/notify/payload.js';
 import { OutboxSender, type SenderEvent } from '../../engine/index.js';
 import { UsageError } from '../../errors.js';
 import type { MigrationStore } from '../../ports.js';
@@ -47,7 +47,7 @@ function notifySettings(opts: ServiceOptions, env: NodeJS.ProcessEnv): ServiceSe
   if (format !== undefined && format !== 'slack' && format !== 'json')
     throw new UsageError(`--notify-format must be slack or json, got "${format}"`, 'e.g. --notify-format slack');
   const secret = env[NOTIFY_SECRET_ENV] || undefined;
-  const generic = urls.some((u) => (format ?? (/\/\/hooks\.slack\.com\//i.test(u) ? 'slack' : 'json')) === 'json');
+  const generic = urls.some((u) => formatFor(u, format as NotifyFormat | undefined) === 'json');
   if (generic && !secret) {
     throw new UsageError(
       `the generic JSON notifications are signed: set ${NOTIFY_SECRET_ENV}`,
@@ -87,8 +87,16 @@ export function receiversFor(settings: ServiceSettings): HttpReceiver[] {
 }
 
 function senderLog(ctx: CliContext, metrics: WatchMetrics | null): (e: SenderEvent) => void {
+  // A store that stays out of reach is said once per receiver, not once per poll.
+  const storeTrouble = new Map<string, string>();
   return (e) => {
-    if (e.kind === 'store-failed') return say(ctx, `warning: notifications (${e.receiverId}): ${e.message}`);
+    if (e.kind === 'store-failed') {
+      if (storeTrouble.get(e.receiverId) !== e.message)
+        say(ctx, `warning: notifications (${e.receiverId}): ${e.message}`);
+      storeTrouble.set(e.receiverId, e.message);
+      return;
+    }
+    storeTrouble.delete(e.receiverId);
     metrics?.notification(e.event.type, e.kind);
     const what = `${e.event.type} ${e.event.migrationId}`;
     if (e.kind === 'sent') return say(ctx, `notify: ${what} sent to ${e.receiverId}`);
