@@ -10,6 +10,8 @@ export type LogFormat = 'text' | 'json';
 export interface LogFields {
   migrationId?: string;
   state?: string;
+  /** When the text alone does not say it (a progress line about a failed drive). */
+  level?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC
@@ -51,7 +53,7 @@ class JsonLines extends Writable {
     const service = SERVICE.exec(message)?.[1];
     return {
       time: new Date(this.now()).toISOString(),
-      level: levelOf(message.replace(/^\d\d:\d\d:\d\d\s+/, '')),
+      level: this.fields.level ?? levelOf(message.replace(/^\d\d:\d\d:\d\dZ?\s+/, '')),
       message,
       ...(migrationId ? { migrationId } : {}),
       ...(this.fields.state ? { state: this.fields.state } : {}),

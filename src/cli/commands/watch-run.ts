@@ -49,12 +49,19 @@ async function loadListen(ctx: CliContext, store: MigrationStore, dbPath: string
   return { metrics, server, probe, store: observedStore(store, metrics) };
 }
 
+function levelOf(event: WatchEvent): LogFields['level'] {
+  if (event.kind === 'failed') return 'error';
+  if (event.kind === 'locked' || event.kind === 'refresh-failed') return 'warn';
+  if (event.kind === 'finished' && event.result.status === 'needs_attention') return 'warn';
+  return undefined;
+}
+
 function onEvents(ctx: CliContext, parts: Parts, metrics: WatchMetrics | null, sender: () => OutboxSender | null) {
   const print = progressPrinter(ctx);
   return (event: WatchEvent) => {
     const id = 'id' in event ? event.id : undefined;
     const state = event.kind === 'finished' ? event.result.state : undefined;
-    parts.withFields({ migrationId: id, state }, () => print(event));
+    parts.withFields({ migrationId: id, state, level: levelOf(event) }, () => print(event));
     if (event.kind === 'started') metrics?.driveStarted();
     if (event.kind === 'finished') {
       metrics?.driveEnded(event.result.status);
