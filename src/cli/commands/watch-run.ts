@@ -8,6 +8,7 @@ import { defaultHolder } from '../../adapters/account.js';
 import type { Plan } from '../../core/types.js';
 import { Engine, type OutboxSender, Scheduler, type WatchEvent, type WatchSummary } from '../../engine/index.js';
 import type { MigrationStore } from '../../ports.js';
+import { UsageError } from '../../errors.js';
 import { progressPrinter } from '../terminal/fleet-progress.js';
 import { say } from '../terminal/output.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
@@ -150,7 +151,15 @@ class RunningWatch implements WatchService {
   async listen(sharedUrl?: string): Promise<void> {
     const at = this.parts.service.listen;
     if (!this.listening || !this.routes || !at) return;
-    if (!sharedUrl) this.server = await this.listening.server.startServiceServer(at.host, at.port, this.routes);
+    if (!sharedUrl)
+      this.server = await this.listening.server
+        .startServiceServer(at.host, at.port, this.routes)
+        .catch((cause: unknown) => {
+          const why = (cause as { code?: string }).code === 'EADDRINUSE' ? 'the address is in use' : String(cause);
+          throw new UsageError(`--listen ${at.host}:${at.port}: ${why}`, 'give another port (0 picks a free one)', {
+            cause,
+          });
+        });
     say(this.ctx, `service listening on ${sharedUrl ?? this.server?.url} (GET /healthz, /readyz, /metrics)`);
   }
 

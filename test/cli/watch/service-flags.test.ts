@@ -1,5 +1,7 @@
 // The service flags of `cutover watch` refused with exit 2 and a message naming the fix, before anything starts;
 // and the Slack body as a receiver gets it (through `doctor --notify-test --notify-format slack`).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orgId, runWatch, watchRig, type WatchRig } from './emulator-harness.js';
 import { startReceiver, type TestReceiver } from './notify-receiver.js';
@@ -34,6 +36,20 @@ describe('watch service flags', () => {
       expect(await watch.exit, args.join(' ')).toBe(2);
       expect(watch.stderr()).toMatch(message);
       expect(watch.stderr()).not.toContain('ops.example.com/hook');
+    }
+  });
+
+  it('names a --listen address already in use (exit 2)', async () => {
+    rig = await watchRig([orgId(953)]);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const watch = runWatch(rig, ['--listen', `127.0.0.1:${port}`]);
+      expect(await watch.exit).toBe(2);
+      expect(watch.stderr()).toMatch(new RegExp(`--listen 127.0.0.1:${port}: the address is in use`));
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 
