@@ -152,4 +152,29 @@ describe('cutover watch --notify', () => {
     expect(watch.stderr()).toMatch(/failed \(HTTP 500\)/);
     expectNoSecret([watch.stderr(), watch.stdout(), dbBytes(r)], down.url);
   }, 90_000);
+
+  it('a migration that parks says so on Slack: the reason and the command that helps', async () => {
+    const org = orgId(705);
+    rig = await watchRig([org]);
+    const r = rig;
+    const slack = await receiver();
+    const id = await r.create(org);
+    // The platform refuses the flow: the cut-over parks in needs_attention (no secret needed for Slack bodies).
+    r.emu.control.addFault({ kind: '403', route: 'flow.flows.create' });
+    const watch = runWatch(r, ['--webhook-port', '0', '--notify', slack.url, '--notify-format', 'slack']);
+    const url = await watch.webhookUrl();
+    const key = await waitingTicket(r, id);
+    r.emu.control.resolveTicket(key);
+    expect(await deliver(url, key, 'delivery-1')).toBe(202);
+    await until(() => slack.received.length === 2, 30_000);
+    watch.stop();
+    expect(await watch.exit).toBe(0);
+
+    expect((await r.store.get(id))?.status).toBe('needs_attention');
+    expect(slack.received.map((x) => x.headers['x-cutover-event'])).toEqual(['ticket_resolved', 'needs_attention']);
+    const body = slack.received[1]?.body as unknown as { text: string; blocks: { text?: { text: string } }[] };
+    expect(body.text).toMatch(new RegExp(`^${id} needs attention: `));
+    expect(body.blocks[1]?.text?.text).toBe(`Next: \`cutover retry ${id} --reason "..."\``);
+    expect(r.emu.world(org).flows).toHaveLength(0);
+  }, 60_000);
 });
