@@ -40,6 +40,8 @@ export interface SchedulerOptions {
    * (ticket-batch.ts); without it every poll reads its own ticket.
    */
   trackerFor?: (m: WatchedMigration) => TicketTracker | undefined;
+  /** On stop, running drives get this long to reach their next wait before they are stopped mid-drive. */
+  graceMs?: number;
 }
 
 interface Entry extends WatchedMigration {
@@ -93,6 +95,7 @@ export class Scheduler {
   private pauseAbort: AbortController | null = null;
   private watchedCount = -1;
   private readonly batcher: TicketBatcher | null;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
@@ -119,6 +122,7 @@ export class Scheduler {
       signal.removeEventListener('abort', onAbort);
       this.stop();
       await Promise.allSettled(this.running.values());
+      clearTimeout(this.graceTimer);
     }
     if (this.fatal) throw this.fatal;
     return { ...this.summary };
@@ -148,7 +152,9 @@ export class Scheduler {
 
   private stop(): void {
     this.stopped = true;
-    this.drives.abort();
+    const grace = this.options.graceMs ?? 0;
+    if (grace <= 0) this.drives.abort();
+    else this.graceTimer ??= setTimeout(() => this.drives.abort(), grace);
     this.kick();
   }
 
