@@ -60,6 +60,8 @@ export interface TicketPrefetch {
   found: number;
   /** Keys the site did not return (deleted, moved, not visible): their polls GET them. */
   missing: string[];
+  /** Keys seen done: their polls read them in full, first. */
+  done: string[];
   requests: number;
 }
 

@@ -108,6 +108,9 @@ export function emulatorEnv(url: string, flavor: JiraFlavor = 'cloud'): Record<s
     CUTOVER_ORG_ID: DEMO_CREDENTIALS.orgId,
     CUTOVER_JIRA_EMAIL: DEMO_CREDENTIALS.jiraEmail,
     CUTOVER_JIRA_TOKEN: DEMO_CREDENTIALS.jiraToken,
+    // The emulator is nobody's shared Jira: the default budget (2 requests/s, kept low for a site's people) would
+    // only slow demos and tests down. Its own rate limit, when switched on, is what a test measures against.
+    CUTOVER_JIRA_RATE: '50',
   };
 }
 

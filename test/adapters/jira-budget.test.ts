@@ -85,7 +85,7 @@ describe('Jira batch status reads', () => {
     const tracker = trackerOf(emu);
     const before = emu.world().globalCounters.requests['jira.search.jql'] ?? 0;
     const read = await tracker.prefetch(keys, Date.now() + 60_000);
-    expect(read).toEqual({ found: 249, missing: [keys[3]], requests: 4 });
+    expect(read).toEqual({ found: 249, done: [keys[7]], missing: [keys[3]], requests: 4 });
     // 3 pages, plus the page whose deleted key Jira refused once.
     expect((emu.world().globalCounters.requests['jira.search.jql'] ?? 0) - before).toBe(4);
     expect(tracker.takeKnownStatus(keys[0]!, Date.now())).toMatchObject({ statusCategory: 'new', resolved: false });
@@ -112,7 +112,7 @@ describe('Jira batch status reads', () => {
       }),
     );
     const read = await tracker.prefetch(keys, Date.now() + 60_000);
-    expect(read).toEqual({ found: 3, missing: [], requests: 1 });
+    expect(read).toEqual({ found: 3, done: [], missing: [], requests: 1 });
     expect(emu.world().globalCounters.requests['jira.search.legacy']).toBe(1);
   });
 

@@ -56,7 +56,8 @@ export class JiraTracker implements TicketTracker {
     };
     const read = await readStatuses(keys, search, this.now);
     this.board.post(read.statuses.values(), validUntil);
-    return { found: read.statuses.size, missing: read.missing, requests: read.requests };
+    const done = [...read.statuses.values()].filter((s) => s.resolved).map((s) => s.key);
+    return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
   }
 
   takeKnownStatus(key: string, now: number): TicketStatus | null {

@@ -26,6 +26,8 @@ export interface BatchCandidate extends WatchedMigration {
   wake: boolean;
   /** The `dueAt` a batch read this entry's ticket for (null: none yet). */
   prefetchedFor: number | null;
+  /** A batch saw its ticket done or could not find it: its poll (a full read) goes before the others woken. */
+  first?: boolean;
 }
 
 export interface TicketBatcherOptions {
@@ -132,7 +134,12 @@ export class TicketBatcher {
       .then((read) => {
         this.took.set(site, this.options.now() - startedAt);
         // Poll every ticket read now, while its status is fresh; one whose drive has moved on is left alone.
-        for (const m of members) if (m.prefetchedFor === m.dueAt) m.wake = true;
+        const first = new Set([...read.done, ...read.missing].map((k) => k.toUpperCase()));
+        for (const m of members) {
+          if (m.prefetchedFor !== m.dueAt) continue;
+          m.wake = true;
+          m.first = first.has(m.ticketKey!.toUpperCase());
+        }
         this.options.emit({ kind: 'batch', site, keys: keys.length, ...read });
       })
       // The polls then read their tickets one by one, with the usual handling of whatever failed here.
