@@ -13,7 +13,12 @@
 // Default (part of `npm run bench`): 100 migrations, P = 10 s. --full (or BENCH_FULL=1): 1,000 migrations,
 // P = 60 s (the plan default), about 5 minutes.
 //
-// --steady resolves no ticket before every migration waits (steady state, without the set-up ramp).
+// --steady resolves no ticket before every migration waits (steady state, without the set-up ramp). It also
+// counts the ticket reads (search/jql, issue GETs, changelog pages) the emulator answers over one interval with
+// all N tickets waiting: first with the batched reads of watch (issue 17; target ⌈N/100⌉), then, in the same
+// run on the same tickets, with a watch whose every poll reads its own ticket (BENCH_FLEET_BATCH=0: ~N), then
+// the batched watch again for the resolutions and the cut-over checks. The watch runs with --jira-rate 200
+// (CUTOVER_JIRA_RATE): the emulator is nobody's shared site.
 //
 //   node bench/fleet.mjs [--full] [--steady] [--migrations N] [--poll-ms P] [--latency-ms L] [--window-ms W]
 //                        [--concurrency C] [--rate R] [--time-scale X]
