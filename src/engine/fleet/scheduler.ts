@@ -197,13 +197,17 @@ export class Scheduler {
     const dues = new Map(idle.map((e) => [e, effectiveDue(e) - (this.batcher?.leadMs(e) ?? 0)]));
     const dueOf = (e: Entry) => dues.get(e) ?? effectiveDue(e);
     idle.sort(byUrgency(now, dueOf));
+    // Batch searches start whatever the drive limits: a search is not a drive, and must not wait behind the
+    // polls an earlier batch woke. A held poll waits for its site's search, which kicks the loop when it ends.
+    const held = new Set(
+      this.batcher && !this.stopped ? idle.filter((e) => dueOf(e) <= now && this.batcher!.hold(e, idle)) : [],
+    );
     for (const e of idle) {
       const due = dueOf(e);
       if (due > now) return due;
+      if (held.has(e)) continue;
       // Full: a finishing drive kicks the loop.
       if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
-      // Its site's batch search is being read: the batch kicks the loop when it ends.
-      if (this.batcher?.hold(e, idle)) continue;
       if (!this.bucket.tryTake()) return this.bucket.nextTokenAt();
       this.launch(e);
     }
