@@ -1,10 +1,10 @@
 // Batched ticket reads for the fleet scheduler. When a ticket poll falls due, every waiting ticket of the same
 // Jira site that is due within a short window (GATHER_FRACTION of its own poll interval) is read by one batch
 // search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs; the last page is then
-// filled up with the site's tickets due soonest after them, which costs no extra request. Every ticket read is
-// then polled at once (a WAKE, as a webhook's re-check): its poll finds the status waiting for it
-// (`takeKnownStatus`), so a ticket that is not done costs no request of its own; a done one, or one the search
-// did not return (deleted, moved, not visible), is read in full by its poll as before.
+// filled up with the site's tickets due soonest after them, which costs no extra request. A done ticket, or one
+// the search did not return (deleted, moved, not visible), is polled at once (a WAKE, as a webhook's re-check)
+// and read in full as before; every other ticket read keeps its own due time, and its poll then finds the
+// status waiting for it (`takeKnownStatus`), so a ticket that is not done costs no request of its own.
 //
 // Why detection stays within the interval: a ticket read early counts its next poll from that read (the poll
 // takes the search's send instant as its own), so no two reads of a ticket are ever more than one interval
@@ -134,11 +134,13 @@ export class TicketBatcher {
       .then((read) => {
         this.took.set(site, this.options.now() - startedAt);
         // Poll every ticket read now, while its status is fresh; one whose drive has moved on is left alone.
+        // Done or missing tickets are polled at once, first (their full reads are the critical path). The others
+        // keep their own due times, within this interval: their polls then find the status read here.
         const first = new Set([...read.done, ...read.missing].map((k) => k.toUpperCase()));
         for (const m of members) {
-          if (m.prefetchedFor !== m.dueAt) continue;
+          if (m.prefetchedFor !== m.dueAt || !first.has(m.ticketKey!.toUpperCase())) continue;
           m.wake = true;
-          m.first = first.has(m.ticketKey!.toUpperCase());
+          m.first = true;
         }
         this.options.emit({ kind: 'batch', site, keys: keys.length, ...read });
       })
