@@ -1,0 +1,287 @@
+// The PostgreSQL MigrationStore (the team store). Every runner write is one statement (a function of
+// migrations/postgres: one round trip, one commit) or one short transaction; none spans a vendor call. Leases
+// are judged by the server's now(), and a fenced write is refused in its own transaction (require_holder).
+import type { Pool, PoolClient } from 'pg';
+import type {
+  EffectIntent,
+  EffectOutcome,
+  EffectRow,
+  Fence,
+  ImportedMigration,
+  InboxEvent,
+  InboxSettlement,
+  JournalEntry,
+  JournalRow,
+  Lease,
+  LeaseRequest,
+  LeaseResult,
+  MigrationFilter,
+  MigrationRecord,
+  MigrationStore,
+  MigrationSummary,
+  NewInboxEvent,
+  NewMigration,
+  Transition,
+} from '../../ports.js';
+import { utc } from '../sqlite/canonical.js';
+import {
+  type EffectRowData,
+  type JournalRowData,
+  type LeaseRowData,
+  type MarkRowData,
+  type MigrationRowData,
+  jsonOrNull,
+  toEffectRow,
+  toJournalRow,
+  toLease,
+  toRecord,
+} from '../sqlite/rows.js';
+import { duplicate, notFound, pgError } from './errors.js';
+import { importInto } from './import.js';
+import { InboxTable } from './inbox.js';
+import { intentRows, journalRows, markRows, migrationParams, summaryOf, type SummaryRow } from './params.js';
+import * as SQL from './sql.js';
+
+export interface PostgresStoreOptions {
+  /** The store's clock (epoch ms) for the contract tests; without it the server's now() judges leases. */
+  now?: () => number;
+}
+
+export class PostgresStore implements MigrationStore {
+  private readonly inbox: InboxTable;
+
+  constructor(
+    private readonly pool: Pool,
+    /** The masked URL: the only name of this store that errors and messages carry. */
+    readonly label: string,
+    private readonly options: PostgresStoreOptions = {},
+  ) {
+    this.inbox = new InboxTable(this);
+  }
+
+  /** The clock parameter of a statement: null (the server's now()) unless a clock was injected. */
+  clock(): string | null {
+    return this.options.now ? new Date(this.options.now()).toISOString() : null;
+  }
+
+  /** One statement, its failure mapped (a fenced write's error names `id`). */
+  async q<R extends object = Record<string, unknown>>(text: string, values: unknown[], id?: string): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (err) {
+      throw pgError(err, this.label, id);
+    }
+  }
+
+  /** One short transaction: committed when `fn` resolves, rolled back when it throws. */
+  async tx<T>(fn: (c: PoolClient) => Promise<T>, id?: string): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw pgError(err, this.label, id);
+    }
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw pgError(err, this.label, id);
+    } finally {
+      client.release();
+    }
+  }
+
+  async create(m: NewMigration): Promise<void> {
+    const at = utc(m.at);
+    const params = migrationParams({ ...m, plan: m.plan, snapshot: m.snapshot, at });
+    await this.tx(async (c) => {
+      if ((await c.query(SQL.INSERT_MIGRATION, params)).rowCount !== 1) throw duplicate(m.id);
+      await c.query('SELECT cutover.append_journal($1, $2)', [m.id, journalRows(m.journal)]);
+    });
+  }
+
+  async get(id: string): Promise<MigrationRecord | null> {
+    const [row] = await this.q<MigrationRowData>('SELECT * FROM cutover.migrations WHERE id = $1', [id]);
+    if (!row) return null;
+    return toRecord(row, await this.q<MarkRowData>(SQL.MARKS_OF, [[id]]));
+  }
+
+  async list(filter: MigrationFilter = {}): Promise<MigrationRecord[]> {
+    const rows = await this.q<MigrationRowData>(SQL.LIST, [filter.status ?? null, filter.orgId ?? null]);
+    const marks = await this.marksOf(rows.map((r) => r.id));
+    return rows.map((row) => toRecord(row, marks.get(row.id) ?? []));
+  }
+
+  private async marksOf(ids: string[]): Promise<Map<string, MarkRowData[]>> {
+    const groups = new Map<string, MarkRowData[]>();
+    if (ids.length === 0) return groups;
+    for (const row of await this.q<MarkRowData & { migration_id: string }>(SQL.MARKS_OF, [ids])) {
+      const group = groups.get(row.migration_id) ?? [];
+      group.push(row);
+      groups.set(row.migration_id, group);
+    }
+    return groups;
+  }
+
+  async summaries(
+    filter: MigrationFilter = {},
+    limit?: number,
+  ): Promise<{ summaries: MigrationSummary[]; total: number }> {
+    const where = [filter.status ?? null, filter.orgId ?? null];
+    const rows = await this.q<SummaryRow>(SQL.SUMMARIES, [...where, limit ?? null]);
+    const ids = rows.map((r) => r.id);
+    const marks = await this.marksOf(ids);
+    const leaseRows = await this.q<LeaseRowData>('SELECT * FROM cutover.leases WHERE migration_id = ANY($1::text[])', [
+      ids,
+    ]);
+    const leases = new Map(leaseRows.map((row) => [row.migration_id, toLease(row)]));
+    const summaries = rows.map((r) => summaryOf(r, marks.get(r.id) ?? [], leases.get(r.id) ?? null));
+    const counted = limit !== undefined && summaries.length === limit;
+    const total = counted ? (await this.q<{ n: number }>(SQL.COUNT, where))[0]!.n : summaries.length;
+    return { summaries, total };
+  }
+
+  async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
+    const at = utc(t.at);
+    const cols = {
+      machine_version: t.machineVersion,
+      xstate_version: t.xstateVersion,
+      state: t.state,
+      status: t.status,
+      attempts: t.attempts,
+      ticket_key: t.ticketKey,
+      updated_at: at,
+      progressed: t.progressed,
+    };
+    const settles = (t.settles ?? []).map((s) => ({ seq: s.seq, at: utc(s.at), outcome: JSON.stringify(s.outcome) }));
+    await this.q(
+      SQL.COMMIT_TRANSITION,
+      [
+        ...[id, fence?.nonce ?? null, this.clock(), jsonOrNull(t.snapshot), jsonOrNull(t.lastError)],
+        ...[JSON.stringify(cols), markRows(t.marks), journalRows(t.journal), intentRows(t.intents ?? [])],
+        JSON.stringify(settles),
+      ],
+      id,
+    );
+  }
+
+  async appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void> {
+    const params = [id, fence?.nonce ?? null, this.clock(), journalRows(entries)];
+    await this.q('SELECT cutover.fenced_journal($1, $2, $3, $4)', params, id);
+  }
+
+  async journal(id: string): Promise<JournalRow[]> {
+    const rows = await this.q<JournalRowData>('SELECT * FROM cutover.journal WHERE migration_id = $1 ORDER BY seq', [
+      id,
+    ]);
+    return rows.map(toJournalRow);
+  }
+
+  async recordIntent(intent: EffectIntent, fence?: Fence): Promise<void> {
+    const id = intent.migrationId;
+    const params = [id, fence?.nonce ?? null, this.clock(), intentRows([intent])];
+    await this.q('SELECT cutover.fenced_intent($1, $2, $3, $4)', params, id);
+  }
+
+  async recordOutcome(outcome: EffectOutcome, fence?: Fence): Promise<void> {
+    const id = outcome.key.split(':')[0];
+    await this.q(
+      'SELECT cutover.record_outcome($1, $2, $3, $4, $5, $6, $7)',
+      [
+        ...[outcome.key, fence?.nonce ?? null, this.clock(), utc(outcome.at)],
+        ...[outcome.status, outcome.remoteId, jsonOrNull(outcome.error)],
+      ],
+      id,
+    );
+  }
+
+  async effects(id: string): Promise<EffectRow[]> {
+    return (await this.q<EffectRowData>(SQL.SELECT_EFFECTS, [id])).map(toEffectRow);
+  }
+
+  private async requireMigration(id: string): Promise<void> {
+    if ((await this.q('SELECT 1 FROM cutover.migrations WHERE id = $1', [id])).length === 0) throw notFound(id);
+  }
+
+  async acquireLease(r: LeaseRequest): Promise<LeaseResult> {
+    if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${r.ttlMs}`);
+    await this.requireMigration(r.migrationId);
+    // A lease released between the refused upsert and the read of its holder: ask again.
+    for (;;) {
+      const params = [r.migrationId, r.nonce, r.holder, this.clock(), r.ttlMs];
+      const [granted] = await this.q<LeaseRowData>(SQL.ACQUIRE, params, r.migrationId);
+      if (granted) return { ok: true, lease: toLease(granted) };
+      const held = await this.currentLease(r.migrationId);
+      if (held) return { ok: false, heldBy: held };
+    }
+  }
+
+  async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
+    if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${ttlMs}`);
+    const result = await this.pool
+      .query(SQL.HEARTBEAT, [migrationId, nonce, this.clock(), ttlMs])
+      .catch((err: unknown) => Promise.reject(pgError(err, this.label, migrationId)));
+    return result.rowCount === 1;
+  }
+
+  async releaseLease(migrationId: string, nonce: string): Promise<void> {
+    await this.q('DELETE FROM cutover.leases WHERE migration_id = $1 AND nonce = $2', [migrationId, nonce]);
+  }
+
+  async takeOverLease(
+    migrationId: string,
+    lockId: string,
+    lease: LeaseRequest | null,
+    journal: JournalEntry[],
+  ): Promise<boolean> {
+    if (lease && lease.migrationId !== migrationId) return false;
+    return this.tx(async (c) => {
+      const changed = lease
+        ? await c.query(SQL.TAKE_OVER, [migrationId, lockId, lease.nonce, lease.holder, this.clock(), lease.ttlMs])
+        : await c.query('DELETE FROM cutover.leases WHERE migration_id = $1 AND nonce = $2', [migrationId, lockId]);
+      if (changed.rowCount !== 1) return false;
+      await c.query('SELECT cutover.append_journal($1, $2)', [migrationId, journalRows(journal)]);
+      return true;
+    }, migrationId);
+  }
+
+  async currentLease(migrationId: string): Promise<Lease | null> {
+    const [row] = await this.q<LeaseRowData>('SELECT * FROM cutover.leases WHERE migration_id = $1', [migrationId]);
+    return row ? toLease(row) : null;
+  }
+
+  postOperatorEvent(e: NewInboxEvent): Promise<number> {
+    return this.inbox.post(e);
+  }
+
+  pendingOperatorEvents(migrationId: string, now: string): Promise<InboxEvent[]> {
+    return this.inbox.pending(migrationId, now);
+  }
+
+  claimOperatorEvent(migrationId: string, seq: number, by: string, now: string, fence?: Fence): Promise<boolean> {
+    return this.inbox.claim(migrationId, seq, by, now, fence);
+  }
+
+  settleOperatorEvent(migrationId: string, settlement: InboxSettlement, fence?: Fence): Promise<boolean> {
+    return this.inbox.settle(migrationId, settlement, fence);
+  }
+
+  withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean> {
+    return this.inbox.withdraw(migrationId, seq, why, now);
+  }
+
+  operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null> {
+    return this.inbox.get(migrationId, seq);
+  }
+
+  async importMigration(m: ImportedMigration): Promise<void> {
+    await this.tx((c) => importInto(c, m), m.record.id);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => {});
+  }
+}
