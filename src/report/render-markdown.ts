@@ -67,7 +67,7 @@ export async function renderMarkdown(source: ReportSource, ctx: RenderContext, w
 /** The single-migration record for the Jira ticket. Unknown id: a usage error naming --id. */
 async function renderRecord(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   let found: ReportRow | undefined;
-  for (const row of reportRows(source, ctx.query)) found = row;
+  for await (const row of reportRows(source, ctx.query)) found = row;
   if (!found) {
     throw new UsageError(
       `--id ${ctx.query.id}: no migration with this id matches`,

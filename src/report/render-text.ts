@@ -86,7 +86,7 @@ function csvRow(row: ReportRow): (string | number | boolean | null)[] {
 /** Per-migration rows only (a CSV file is one table); missing figures are empty fields. */
 export async function renderCsv(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   await w.write(`${CSV_HEADERS.join(',')}\r\n`);
-  for (const row of reportRows(source, ctx.query)) await w.write(`${csvRow(row).map(csvCell).join(',')}\r\n`);
+  for await (const row of reportRows(source, ctx.query)) await w.write(`${csvRow(row).map(csvCell).join(',')}\r\n`);
 }
 
 // Fixed widths so the table can be streamed (an aligned table would need every row first); longer values push.

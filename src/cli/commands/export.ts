@@ -57,7 +57,7 @@ export default async function exportBundle([id]: string[], opts: ExportOptions, 
 
 /** The bundle as it will be written, after the secret scan; the database is closed again before any write. */
 async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Promise<Written> {
-  const { store, dbPath } = openReadStore(ctx, opts);
+  const { store, dbPath } = await openReadStore(ctx, opts);
   try {
     const migration = store ? await store.get(id) : null;
     if (!store || !migration)

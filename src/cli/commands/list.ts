@@ -161,7 +161,7 @@ async function selectRows(
 
 export default async function list(_args: string[], opts: ListOptions, ctx: CliContext): Promise<number> {
   const q = parseQuery(opts);
-  const { store } = openReadStore(ctx, opts);
+  const { store } = await openReadStore(ctx, opts);
   try {
     const nowMs = ctx.clock.now();
     const { rows, total } = store ? await selectRows(store, q, nowMs) : { rows: [], total: 0 };

@@ -51,7 +51,7 @@ function render(ctx: CliContext, m: MigrationRecord, lease: Lease | null, timeli
 }
 
 export default async function show([id]: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
-  const { store, dbPath } = openReadStore(ctx, opts);
+  const { store, dbPath } = await openReadStore(ctx, opts);
   try {
     const m = store ? await store.get(id!) : null;
     if (!store || !m)
