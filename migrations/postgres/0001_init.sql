@@ -110,7 +110,8 @@ CREATE INDEX operator_inbox_pending ON operator_inbox (migration_id, seq) WHERE 
 -- raises a cutover SQLSTATE the adapter maps: CTN01 no such migration (DETAIL: the id), CTF01 fenced (DETAIL:
 -- the live holder as JSON, or empty), CTE01 no intent for an outcome (DETAIL: the key).
 
--- Inside the caller's transaction: refuses, unless the lease is p_nonce's and live at p_now. FOR SHARE makes a
+-- Inside the caller's transaction: refuses, unless the lease is p_nonce's and live at p_now (null: the server's
+-- now(), which is what production passes; the contract tests pass their clock's instant). FOR SHARE makes a
 -- concurrent takeover wait for this transaction, so a write is either before the takeover or refused after it.
 CREATE FUNCTION require_holder(p_id text, p_nonce text, p_now text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -119,7 +120,7 @@ DECLARE
 BEGIN
   IF p_nonce IS NULL THEN RETURN; END IF;
   SELECT * INTO l FROM cutover.leases WHERE migration_id = p_id FOR SHARE;
-  live := FOUND AND l.expires_at > p_now;
+  live := FOUND AND l.expires_at > COALESCE(p_now, cutover.iso(now()));
   IF live AND l.nonce = p_nonce THEN RETURN; END IF;
   RAISE EXCEPTION USING ERRCODE = 'CTF01', MESSAGE = 'lease lost',
     DETAIL = CASE WHEN live THEN json_build_object('holder', l.holder, 'nonce', l.nonce)::text ELSE '' END;

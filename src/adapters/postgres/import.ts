@@ -3,6 +3,7 @@
 import type { PoolClient } from 'pg';
 import type { EffectRow, ImportedMigration } from '../../ports.js';
 import { utc } from '../sqlite/canonical.js';
+import { StoreError } from '../../errors.js';
 import { duplicate } from './errors.js';
 import { intentRows, journalRows, markRows, migrationParams } from './params.js';
 import * as SQL from './sql.js';
@@ -23,5 +24,42 @@ async function importEffect(c: PoolClient, migrationId: string, e: EffectRow): P
   await c.query(
     'UPDATE cutover.effects SET outcome_at = $2, status = $3, remote_id = $4, error = NULL WHERE key = $1',
     [e.key, utc(e.outcomeAt), e.status, e.remoteId],
+  );
+}
+
+/** What a copy did: the ids written, and the ids already there with the same content (left as they were). */
+export interface CopyResult {
+  copied: string[];
+  identical: string[];
+}
+
+/**
+ * Inside the caller's one transaction: every migration imported, or, for an id already in the store, compared
+ * (`same` says whether the stored one is identical): identical ones are skipped, any other is refused by name,
+ * and the caller's transaction rolls back everything.
+ */
+export async function copyInto(
+  c: PoolClient,
+  migrations: ImportedMigration[],
+  same: (id: string, mine: ImportedMigration) => Promise<boolean>,
+): Promise<CopyResult> {
+  const result: CopyResult = { copied: [], identical: [] };
+  for (const m of migrations) {
+    const id = m.record.id;
+    const exists = (await c.query('SELECT 1 FROM cutover.migrations WHERE id = $1', [id])).rowCount === 1;
+    if (!exists) {
+      await importInto(c, m);
+      result.copied.push(id);
+    } else if (await same(id, m)) result.identical.push(id);
+    else throw differs(id);
+  }
+  return result;
+}
+
+function differs(id: string): StoreError {
+  return new StoreError(
+    `migration ${id} is already in the team store with other content; nothing was copied`,
+    'STORE_DUPLICATE',
+    `cutover show ${id} --db URL shows the one there; copy from a file without it, or compare the two with cutover show`,
   );
 }

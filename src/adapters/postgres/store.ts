@@ -1,6 +1,7 @@
 // The PostgreSQL MigrationStore (the team store). Every runner write is one statement (a function of
 // migrations/postgres: one round trip, one commit) or one short transaction; none spans a vendor call. Leases
 // are judged by the server's now(), and a fenced write is refused in its own transaction (require_holder).
+import { isDeepStrictEqual } from 'node:util';
 import type { Pool, PoolClient } from 'pg';
 import type {
   EffectIntent,
@@ -37,7 +38,7 @@ import {
   toRecord,
 } from '../sqlite/rows.js';
 import { duplicate, notFound, pgError } from './errors.js';
-import { importInto } from './import.js';
+import { type CopyResult, copyInto, importInto } from './import.js';
 import { InboxTable } from './inbox.js';
 import { intentRows, journalRows, markRows, migrationParams, summaryOf, type SummaryRow } from './params.js';
 import * as SQL from './sql.js';
@@ -279,6 +280,23 @@ export class PostgresStore implements MigrationStore {
 
   async importMigration(m: ImportedMigration): Promise<void> {
     await this.tx((c) => importInto(c, m), m.record.id);
+  }
+
+  /**
+   * `store copy`: every migration in one transaction, all or nothing; an id already here is skipped when what is
+   * stored is identical (record, journal entries, effects) and refused by name otherwise.
+   */
+  async copyIn(migrations: ImportedMigration[]): Promise<CopyResult> {
+    return this.tx((c) => copyInto(c, migrations, (id, mine) => this.identical(id, mine)));
+  }
+
+  private async identical(id: string, mine: ImportedMigration): Promise<boolean> {
+    const [record, journal, effects] = [await this.get(id), await this.journal(id), await this.effects(id)];
+    const entries = journal.map(({ seq: _seq, migrationId: _id, ...entry }) => entry);
+    return isDeepStrictEqual(
+      { record, entries, effects },
+      { record: mine.record, entries: mine.journal, effects: mine.effects },
+    );
   }
 
   async close(): Promise<void> {

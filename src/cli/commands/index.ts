@@ -192,6 +192,14 @@ function registerSupport(add: Add): void {
     'restore a support bundle into this database; then cutover resume ID continues it',
     () => import('./import.js'),
   );
+  add(
+    'store <action>',
+    'copy: copy every migration of a local SQLite file into a PostgreSQL team store, all or nothing',
+    () => import('./store-copy.js'),
+  )
+    .option('--from <file>', 'the SQLite file to copy from')
+    .option('--to <url>', 'the team store: postgres://user@host:port/database')
+    .option('--json', 'print what was copied as JSON');
 }
 
 const WATCH_HELP = `

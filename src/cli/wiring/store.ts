@@ -64,6 +64,12 @@ export async function openReportStore(
   return { source: await openPostgresReportSource(target.url, { env: ctx.env }), dbPath: target.label, target };
 }
 
+/** The team store `store copy` writes to (opened and migrated); its copyIn is PostgreSQL's alone. */
+export async function openCopyTarget(ctx: CliContext, url: string) {
+  const { openPostgresStore } = await import('../../adapters/postgres/open.js');
+  return openPostgresStore(url, { env: ctx.env });
+}
+
 /** A store whose every method first waits for `open` (called once, on first use); close before use opens nothing. */
 export function deferredStore(open: () => Promise<MigrationStore>): MigrationStore {
   let opened: Promise<MigrationStore> | null = null;
