@@ -4,6 +4,7 @@
 // `dbPath` is the store's printable name: the file, or the URL with its password masked.
 import fs from 'node:fs';
 import { openReadOnlyStore, openStore } from '../../adapters/sqlite/store.js';
+import type { StoreProbe } from '../../adapters/store-probe.js';
 import type { MigrationStore } from '../../ports.js';
 import type { ReportSource } from '../../report/source.js';
 import { type CliContext, type GlobalOptions, type StoreTarget, storeTarget } from './context.js';
@@ -68,6 +69,17 @@ export async function openReportStore(
 export async function openCopyTarget(ctx: CliContext, url: string) {
   const { openPostgresStore } = await import('../../adapters/postgres/open.js');
   return openPostgresStore(url, { env: ctx.env });
+}
+
+/** doctor's report on the store in use: kind, location (masked), schema version, round-trip time. */
+export async function probeStore(ctx: CliContext, opts: GlobalOptions): Promise<StoreProbe> {
+  const target = storeTarget(ctx, opts);
+  if (target.kind === 'sqlite') {
+    const { probeSqlite } = await import('../../adapters/sqlite/probe.js');
+    return probeSqlite(target.file);
+  }
+  const { probePostgres } = await import('../../adapters/postgres/probe.js');
+  return probePostgres(target.url, ctx.env);
 }
 
 /** A store whose every method first waits for `open` (called once, on first use); close before use opens nothing. */
