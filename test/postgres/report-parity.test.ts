@@ -17,16 +17,33 @@ function randomMigration(i: number, rand: () => number): SeedMigration {
   const marks: Marks = {};
   if (rand() < 0.9) marks.ticket_filed = { at: iso(created + 60_000), source: 'jira.created' };
   if (rand() < 0.8) marks.legacy_stopped = { at: iso(stopped), source: 'jira.resolutiondate' };
-  if (rand() < 0.8) marks.resolution_detected = { at: iso(stopped + Math.floor(rand() * 600_000)), source: 'cutover.clock' };
+  if (rand() < 0.8)
+    marks.resolution_detected = { at: iso(stopped + Math.floor(rand() * 600_000)), source: 'cutover.clock' };
   if (rand() < 0.7)
-    marks.connection_established = { at: iso(stopped + Math.floor((rand() - 0.1) * 3_600_000)), source: 'flowservice.createdAt' };
+    marks.connection_established = {
+      at: iso(stopped + Math.floor((rand() - 0.1) * 3_600_000)),
+      source: 'flowservice.createdAt',
+    };
   if (rand() < 0.6) marks.first_data = { at: iso(stopped + Math.floor(rand() * 7_200_000)), source: 'flowservice.run' };
   if (marks.legacy_stopped && rand() < 0.1) marks.legacy_stopped.override = { by: 'ana@host', reason: 'CC said so' };
   const status = STATUSES[Math.floor(rand() * STATUSES.length)]!;
   const zone = ZONES[Math.floor(rand() * ZONES.length)];
-  const plan = { orgId: `ORG${i % 3}@AdobeOrg`, ticketSlaBusinessDays: 1 + (i % 7), ...(zone ? { sla: { timeZone: zone } } : {}) };
-  const state = status === 'waiting' ? 'awaiting_resolution.sleeping' : status === 'completed' ? 'completed' : 'staging';
-  return { id: `m-${String(i).padStart(4, '0')}`, orgId: plan.orgId, status, state, createdAt: iso(created), marks, plan };
+  const plan = {
+    orgId: `ORG${i % 3}@AdobeOrg`,
+    ticketSlaBusinessDays: 1 + (i % 7),
+    ...(zone ? { sla: { timeZone: zone } } : {}),
+  };
+  const state =
+    status === 'waiting' ? 'awaiting_resolution.sleeping' : status === 'completed' ? 'completed' : 'staging';
+  return {
+    id: `m-${String(i).padStart(4, '0')}`,
+    orgId: plan.orgId,
+    status,
+    state,
+    createdAt: iso(created),
+    marks,
+    plan,
+  };
 }
 
 describeWithPostgres('report parity between SQLite and PostgreSQL', () => {
