@@ -23,9 +23,9 @@ export const PG_PASSWORD = 's3cret-pg-pw';
 export const PG_HINT =
   'install PostgreSQL (Debian: apt-get install postgresql) or set CUTOVER_PG_BIN to its bin folder';
 
-/** The folder of initdb/pg_ctl/postgres, or null when none is installed. */
+/** The folder of initdb/pg_ctl/postgres, or null when none is installed (CUTOVER_PG_BIN, when set, is the only one). */
 export function postgresBin(env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = [env.CUTOVER_PG_BIN, ...versionedBins()].filter((d): d is string => Boolean(d));
+  const candidates = env.CUTOVER_PG_BIN ? [env.CUTOVER_PG_BIN] : versionedBins();
   return candidates.find((dir) => existsSync(path.join(dir, 'initdb'))) ?? null;
 }
 
