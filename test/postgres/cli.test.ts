@@ -87,6 +87,27 @@ describeWithPostgres('the CLI on a PostgreSQL team store', () => {
     expect((JSON.parse(run.stdout) as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('sets a new team store up in one command', async () => {
+    const fresh = await server.createDatabase('fresh');
+    const run = await rig.cli(['store', 'init'], { CUTOVER_DEBUG: 'http' }, { db: fresh });
+    printed.push(run.stdout, run.stderr);
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toBe(`store ready: ${fresh.replace(PG_PASSWORD, '****')} (schema 0001_init)\n`);
+  });
+
+  it('exports a bundle from the team store that imports into a SQLite file and into another team store', async () => {
+    const [first] = JSON.parse((await cli(['list', '--json'])).stdout) as { id: string }[];
+    const bundle = join(rig.dir, 'bundle.json');
+    expect((await cli(['export', first!.id, '--out', bundle])).code).toBe(0);
+    const local = await rig.cli(['import', bundle], {}, { db: join(rig.dir, 'imported.db') });
+    expect(local.code, describeRun(local)).toBe(0);
+    const other = await server.createDatabase('imported');
+    const team = await rig.cli(['import', bundle], {}, { db: other });
+    expect(team.code, describeRun(team)).toBe(0);
+    const shown = await rig.cli(['show', first!.id, '--json'], {}, { db: other });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: first!.id, status: 'completed' });
+  });
+
   it('printed the password nowhere, in any output of any process', () => {
     expect(printed.join('\n')).toContain('****');
     expect(printed.join('\n')).not.toContain(PG_PASSWORD);

@@ -194,8 +194,8 @@ function registerSupport(add: Add): void {
   );
   add(
     'store <action>',
-    'copy: copy every migration of a local SQLite file into a PostgreSQL team store, all or nothing',
-    () => import('./store-copy.js'),
+    'init: create the store --db names (a team store: its schema); copy: copy a SQLite file into a team store',
+    () => import('./store.js'),
   )
     .option('--from <file>', 'the SQLite file to copy from')
     .option('--to <url>', 'the team store: postgres://user@host:port/database')

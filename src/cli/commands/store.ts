@@ -1,3 +1,5 @@
+// cutover store init: creates (and migrates) the store --db names, e.g. a team store on an existing server.
+// cutover store init: creates (and migrates) the store --db names, e.g. a team store on an existing server.
 // cutover store copy --from FILE --to URL: moves a local SQLite store into the team store. Every migration with
 // its journal, effects and marks (so its leases' history: the TAKEOVER and UNLOCK rows), in one transaction on
 // the target: all of it or nothing. An id already in the team store is skipped when it is identical and refused
@@ -10,7 +12,7 @@ import { journalEntryOf } from '../support-bundle/bundle.js';
 import { count } from '../../core/words.js';
 import { out, printJson, say } from '../terminal/output.js';
 import { type CliContext, type GlobalOptions, storeLocation } from '../wiring/context.js';
-import { openCopyTarget, openReadStore } from '../wiring/store.js';
+import { openCopyTarget, openReadStore, openRuntimeStore, probeStore } from '../wiring/store.js';
 
 export interface StoreCopyOptions extends GlobalOptions {
   from?: string;
@@ -56,9 +58,23 @@ function refuseLive(live: Lease[]): void {
   );
 }
 
-export default async function storeCopy([action]: string[], opts: StoreCopyOptions, ctx: CliContext): Promise<number> {
-  if (action !== 'copy')
-    throw new UsageError(`cutover store ${action}: not a store action`, 'cutover store copy --from FILE --to URL');
+/** `cutover store init`: opens the store of --db for writing (creating and migrating it) and says so. */
+async function init(opts: StoreCopyOptions, ctx: CliContext): Promise<number> {
+  const { store, dbPath } = await openRuntimeStore(ctx, opts);
+  await store.close();
+  const probe = await probeStore(ctx, opts);
+  out(ctx, `store ready: ${dbPath} (schema ${probe.schemaVersion ?? '?'})`);
+  return 0;
+}
+
+export default async function store([action]: string[], opts: StoreCopyOptions, ctx: CliContext): Promise<number> {
+  if (action === 'init') return init(opts, ctx);
+  if (action !== 'copy') {
+    throw new UsageError(
+      `cutover store ${action}: not a store action`,
+      'use cutover store init, or cutover store copy',
+    );
+  }
   const { from, to } = locations(opts);
   const source = (await openReadStore(ctx, { db: from.file })).store;
   if (!source) throw new UsageError(`--from ${from.file}: the file holds no cutover store`);
