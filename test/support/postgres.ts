@@ -42,6 +42,8 @@ export interface PgServer {
   url(database?: string): string;
   /** A fresh, empty database; its URL. */
   createDatabase(prefix?: string): Promise<string>;
+  /** Stops the server (fast shutdown), then, when `back` resolves, starts it again on the same port and data. */
+  restart(back: Promise<unknown>): Promise<void>;
   /** Stops the server (fast shutdown) and removes its folder. */
   stop(): Promise<void>;
 }
@@ -63,7 +65,7 @@ export async function startPostgres(): Promise<PgServer> {
     ...['-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'],
   ]);
   const port = await freePort();
-  const server = serve(asPostgres, bin, data, dir, port);
+  let server = serve(asPostgres, bin, data, dir, port);
   await waitReady(bin, dir, port, server);
   const url = (database = 'postgres') =>
     `postgres://postgres:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${port}/${database}`;
@@ -74,6 +76,12 @@ export async function startPostgres(): Promise<PgServer> {
       const name = `${prefix}_${process.pid}_${++counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
       run([], path.join(bin, 'createdb'), ['-h', dir, '-p', String(port), '-U', 'postgres', name]);
       return url(name);
+    },
+    async restart(back) {
+      await stopServer(server);
+      await back;
+      server = serve(asPostgres, bin, data, dir, port);
+      await waitReady(bin, dir, port, server);
     },
     async stop() {
       await stopServer(server);

@@ -27,6 +27,18 @@ export function pgError(err: unknown, store: string, migrationId = '?'): unknown
   return err;
 }
 
+/** Refused before the statement reached the server (no server, or one starting or stopping): safe to send again. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03']);
+
+/**
+ * True when the server never ran the statement, so sending it again cannot apply it twice: the connection was
+ * refused, or the server refused it while shutting down or starting (57P01 aborts the statement's transaction).
+ * A connection lost mid-statement is not retried: the statement may have committed.
+ */
+export function notSent(err: unknown): boolean {
+  return NOT_SENT.has(String((err as PgLikeError | null)?.code ?? ''));
+}
+
 function isConnectionEnd(e: PgLikeError): boolean {
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message ?? '');
 }

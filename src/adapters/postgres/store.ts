@@ -37,7 +37,7 @@ import {
   toLease,
   toRecord,
 } from '../sqlite/rows.js';
-import { duplicate, notFound, pgError } from './errors.js';
+import { duplicate, notFound, notSent, pgError } from './errors.js';
 import { type CopyResult, copyInto, importInto } from './import.js';
 import { InboxTable } from './inbox.js';
 import { intentRows, journalRows, markRows, migrationParams, summaryOf, type SummaryRow } from './params.js';
@@ -46,7 +46,11 @@ import * as SQL from './sql.js';
 export interface PostgresStoreOptions {
   /** The store's clock (epoch ms) for the contract tests; without it the server's now() judges leases. */
   now?: () => number;
+  /** How long a statement the server never ran is sent again while the server is away (default 30 s). */
+  waitMs?: number;
 }
+
+const DEFAULT_WAIT_MS = 30_000;
 
 export class PostgresStore implements MigrationStore {
   private readonly inbox: InboxTable;
@@ -67,21 +71,28 @@ export class PostgresStore implements MigrationStore {
 
   /** One statement, its failure mapped (a fenced write's error names `id`). */
   async q<R extends object = Record<string, unknown>>(text: string, values: unknown[], id?: string): Promise<R[]> {
-    try {
-      return (await this.pool.query<R>(text, values)).rows;
-    } catch (err) {
-      throw pgError(err, this.label, id);
+    return (await this.send(() => this.pool.query<R>(text, values), id)).rows;
+  }
+
+  /**
+   * Runs `fn`, sending it again while the server is away (restarting, failing over) and never ran it, for up to
+   * `waitMs`; then, or on any other failure, throws the mapped error (the runner stops, exit 1).
+   */
+  private async send<T>(fn: () => Promise<T>, id?: string): Promise<T> {
+    const deadline = Date.now() + (this.options.waitMs ?? DEFAULT_WAIT_MS);
+    for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!notSent(err) || Date.now() + pause > deadline) throw pgError(err, this.label, id);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 
   /** One short transaction: committed when `fn` resolves, rolled back when it throws. */
   async tx<T>(fn: (c: PoolClient) => Promise<T>, id?: string): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw pgError(err, this.label, id);
-    }
+    const client = await this.send(() => this.pool.connect(), id);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -222,9 +233,8 @@ export class PostgresStore implements MigrationStore {
 
   async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
     if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${ttlMs}`);
-    const result = await this.pool
-      .query(SQL.HEARTBEAT, [migrationId, nonce, this.clock(), ttlMs])
-      .catch((err: unknown) => Promise.reject(pgError(err, this.label, migrationId)));
+    const params = [migrationId, nonce, this.clock(), ttlMs];
+    const result = await this.send(() => this.pool.query(SQL.HEARTBEAT, params), migrationId);
     return result.rowCount === 1;
   }
 
