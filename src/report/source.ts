@@ -1,6 +1,7 @@
 // The report's port: where per-migration marks come from. Both implementations (src/adapters/sqlite/report-source.ts,
 // src/adapters/postgres/report-source.ts) stream rows, asynchronously (a server store fetches them in batches over
-// a connection), so a report over 100,000 migrations never holds them all in memory; renderers see one row at a time and fold the fleet aggregate from them (aggregate-js.ts).
+// a connection), so a report over 100,000 migrations never holds them all in memory; renderers see one row at a
+// time and fold the fleet aggregate from them (aggregate-js.ts).
 import type { Marks, MigrationStatus } from '../core/types.js';
 
 export const STATUSES: readonly MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];

@@ -1,7 +1,8 @@
 // Restoring a migration (a support bundle, or `store copy`) inside the caller's transaction: the record, its
 // marks, its journal (numbered anew) and its effects, one intent per recorded attempt, then the outcome.
 import type { PoolClient } from 'pg';
-import type { EffectRow, ImportedMigration } from '../../ports.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { EffectRow, ImportedMigration, JournalRow, MigrationRecord } from '../../ports.js';
 import { utc } from '../sqlite/canonical.js';
 import { StoreError } from '../../errors.js';
 import { duplicate } from './errors.js';
@@ -60,6 +61,16 @@ function differs(id: string): StoreError {
   return new StoreError(
     `migration ${id} is already in the team store with other content; nothing was copied`,
     'STORE_DUPLICATE',
-    `cutover show ${id} --db URL shows the one there; copy from a file without it, or compare the two with cutover show`,
+    `cutover show ${id} --db URL shows the one there; copy from a file without it`,
   );
+}
+
+/** Whether a stored migration is the one being copied: the same record, journal entries (seq aside) and effects. */
+export function sameMigration(
+  mine: ImportedMigration,
+  stored: { record: MigrationRecord | null; journal: JournalRow[]; effects: EffectRow[] },
+): boolean {
+  const entries = stored.journal.map(({ seq: _seq, migrationId: _id, ...entry }) => entry);
+  const theirs = { record: stored.record, entries, effects: stored.effects };
+  return isDeepStrictEqual(theirs, { record: mine.record, entries: mine.journal, effects: mine.effects });
 }

@@ -69,7 +69,8 @@ function verify(rows: AppliedRow[], known: MigrationFile[], store: string): Set<
 async function applyAll(client: PoolClient, pending: MigrationFile[]): Promise<void> {
   await client.query('CREATE SCHEMA IF NOT EXISTS cutover');
   await client.query(
-    'CREATE TABLE IF NOT EXISTS cutover.schema_migrations (name text PRIMARY KEY, sha256 text NOT NULL, applied_at text NOT NULL)',
+    `CREATE TABLE IF NOT EXISTS cutover.schema_migrations
+       (name text PRIMARY KEY, sha256 text NOT NULL, applied_at text NOT NULL)`,
   );
   await client.query('SET LOCAL search_path TO cutover');
   for (const m of pending) {

@@ -1,7 +1,6 @@
 // The PostgreSQL MigrationStore (the team store). Every runner write is one statement (a function of
 // migrations/postgres: one round trip, one commit) or one short transaction; none spans a vendor call. Leases
 // are judged by the server's now(), and a fenced write is refused in its own transaction (require_holder).
-import { isDeepStrictEqual } from 'node:util';
 import type { Pool, PoolClient } from 'pg';
 import type {
   EffectIntent,
@@ -38,7 +37,7 @@ import {
   toRecord,
 } from '../sqlite/rows.js';
 import { duplicate, notFound, notSent, pgError } from './errors.js';
-import { type CopyResult, copyInto, importInto } from './import.js';
+import { type CopyResult, copyInto, importInto, sameMigration } from './import.js';
 import { InboxTable } from './inbox.js';
 import { intentRows, journalRows, markRows, migrationParams, summaryOf, type SummaryRow } from './params.js';
 import * as SQL from './sql.js';
@@ -301,12 +300,11 @@ export class PostgresStore implements MigrationStore {
   }
 
   private async identical(id: string, mine: ImportedMigration): Promise<boolean> {
-    const [record, journal, effects] = [await this.get(id), await this.journal(id), await this.effects(id)];
-    const entries = journal.map(({ seq: _seq, migrationId: _id, ...entry }) => entry);
-    return isDeepStrictEqual(
-      { record, entries, effects },
-      { record: mine.record, entries: mine.journal, effects: mine.effects },
-    );
+    return sameMigration(mine, {
+      record: await this.get(id),
+      journal: await this.journal(id),
+      effects: await this.effects(id),
+    });
   }
 
   async close(): Promise<void> {

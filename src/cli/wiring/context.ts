@@ -66,7 +66,10 @@ export function configFile(opts: GlobalOptions): string | undefined {
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
-/** Where the state lives: a SQLite file, or a PostgreSQL team store (its URL, and that URL with the password masked). */
+/**
+ * Where the state lives: a SQLite file, or a PostgreSQL team store. `label` is the file, or the URL with its
+ * password masked: the only form ever printed.
+ */
 export type StoreTarget =
   | { kind: 'sqlite'; file: string; label: string }
   | { kind: 'postgres'; url: string; label: string };
