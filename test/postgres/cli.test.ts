@@ -87,6 +87,16 @@ describeWithPostgres('the CLI on a PostgreSQL team store', () => {
     expect((JSON.parse(run.stdout) as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('takes the password from ~/.pgpass when neither the URL nor PGPASSWORD has one', async () => {
+    const bare = url.replace(`:${PG_PASSWORD}@`, '@');
+    const { port, pathname } = new URL(url);
+    writeFileSync(join(rig.dir, '.pgpass'), `127.0.0.1:${port}:${pathname.slice(1)}:postgres:${PG_PASSWORD}\n`, {
+      mode: 0o600,
+    });
+    const run = await rig.cli(['list', '--json'], {}, { db: bare });
+    expect(run.code, describeRun(run)).toBe(0);
+  });
+
   it('sets a new team store up in one command', async () => {
     const fresh = await server.createDatabase('fresh');
     const run = await rig.cli(['store', 'init'], { CUTOVER_DEBUG: 'http' }, { db: fresh });
