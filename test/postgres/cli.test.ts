@@ -97,6 +97,12 @@ describeWithPostgres('the CLI on a PostgreSQL team store', () => {
     expect(run.code, describeRun(run)).toBe(0);
   });
 
+  it('runs a watch pass over the team store', async () => {
+    const watch = await cli(['watch', '--once', '--json']);
+    expect(watch.code, describeRun(watch)).toBe(0);
+    expect(JSON.parse(watch.stdout)).toEqual(expect.any(Object));
+  });
+
   it('sets a new team store up in one command', async () => {
     const fresh = await server.createDatabase('fresh');
     const run = await rig.cli(['store', 'init'], { CUTOVER_DEBUG: 'http' }, { db: fresh });
