@@ -402,3 +402,16 @@ export interface ImportedMigration {
   journal: JournalEntry[];
   effects: EffectRow[];
 }
+
+/**
+ * Wakes shared by every `cutover watch` worker on one store: a Jira webhook received by any worker wakes the
+ * migrations waiting on that ticket in every worker, so the one that drives it re-checks at once. On SQLite
+ * (one machine) it stays in the process; on PostgreSQL it is LISTEN/NOTIFY.
+ */
+export interface FleetWakes {
+  /** Announces to the other workers that the ticket `ticketKey` changed (the caller wakes its own migrations). */
+  publish(ticketKey: string): Promise<void>;
+  /** Calls `onWake` for every other worker's announcement from now on, until closed. */
+  subscribe(onWake: (ticketKey: string) => void): Promise<void>;
+  close(): Promise<void>;
+}

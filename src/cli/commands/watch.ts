@@ -9,6 +9,8 @@ import { openRuntime, type Runtime } from '../wiring/runtime.js';
 import { hhmmss, progressPrinter, summaryText } from '../terminal/fleet-progress.js';
 import { Scheduler, type WatchSummary } from '../../engine/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../adapters/webhook/receiver.js';
+import type { FleetWakes } from '../../ports.js';
+import { openFleetWakes } from '../wiring/store.js';
 
 export const WEBHOOK_SECRET_ENV = 'CUTOVER_WEBHOOK_SECRET';
 
@@ -80,10 +82,15 @@ async function openReceiver(
   ctx: CliContext,
   webhook: NonNullable<WatchSettings['webhook']>,
   scheduler: Scheduler,
+  wakes: FleetWakes,
 ): Promise<WebhookReceiver> {
   const receiver = await startWebhookReceiver({
     ...webhook,
-    wake: (key) => scheduler.wakeTicket(key),
+    // This worker's migrations wake at once, and every other worker on the store is told: any may be driving it.
+    wake: (key) => {
+      wakes.publish(key).catch((err: unknown) => say(ctx, `warning: ${(err as Error).message}`));
+      return scheduler.wakeTicket(key);
+    },
     log: (line) => say(ctx, `${hhmmss(ctx.clock.now())}  ${line}`),
   });
   say(ctx, `webhook receiver listening on ${receiver.url}`);
@@ -116,11 +123,13 @@ export default async function watch(_args: string[], opts: WatchOptions, ctx: Cl
   const runtime = openRuntime(ctx, opts);
   const scheduler = newScheduler(ctx, runtime, settings);
   let receiver: WebhookReceiver | null = null;
+  const wakes = settings.once ? null : await openFleetWakes(ctx, opts);
   // Stop taking deliveries the moment a stop is asked for; Jira retries what it could not deliver.
   const closeReceiver = () => void receiver?.close();
   ctx.signal.addEventListener('abort', closeReceiver, { once: true });
   try {
-    if (settings.webhook) receiver = await openReceiver(ctx, settings.webhook, scheduler);
+    await wakes?.subscribe((key) => void scheduler.wakeTicket(key));
+    if (settings.webhook && wakes) receiver = await openReceiver(ctx, settings.webhook, scheduler, wakes);
     say(
       ctx,
       `watch: ${settings.once ? 'one pass' : 'running'} over ${runtime.dbPath} (concurrency ${settings.concurrency}, at most ${settings.rate} drives/s)${settings.once ? '' : '; Ctrl-C stops'}`,
@@ -132,6 +141,7 @@ export default async function watch(_args: string[], opts: WatchOptions, ctx: Cl
   } finally {
     ctx.signal.removeEventListener('abort', closeReceiver);
     await receiver?.close();
+    await wakes?.close();
     await runtime.close();
   }
 }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { openReadOnlyStore, openStore } from '../../adapters/sqlite/store.js';
 import type { StoreProbe } from '../../adapters/store-probe.js';
-import type { MigrationStore } from '../../ports.js';
+import type { FleetWakes, MigrationStore } from '../../ports.js';
 import type { ReportSource } from '../../report/source.js';
 import { type CliContext, type GlobalOptions, type StoreTarget, storeTarget } from './context.js';
 
@@ -80,6 +80,17 @@ export async function probeStore(ctx: CliContext, opts: GlobalOptions): Promise<
   }
   const { probePostgres } = await import('../../adapters/postgres/probe.js');
   return probePostgres(target.url, ctx.env);
+}
+
+/** The wakes `watch` workers share: in the process for a SQLite file, LISTEN/NOTIFY on a team store. */
+export async function openFleetWakes(ctx: CliContext, opts: GlobalOptions): Promise<FleetWakes> {
+  const target = storeTarget(ctx, opts);
+  if (target.kind === 'sqlite') {
+    const { LocalWakes } = await import('../../adapters/local-wakes.js');
+    return new LocalWakes();
+  }
+  const { PostgresWakes } = await import('../../adapters/postgres/wakes.js');
+  return new PostgresWakes(target.url, ctx.env);
 }
 
 /** A store whose every method first waits for `open` (called once, on first use); close before use opens nothing. */
