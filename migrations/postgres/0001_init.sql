@@ -105,6 +105,56 @@ CREATE TABLE operator_inbox (
 );
 CREATE INDEX operator_inbox_pending ON operator_inbox (migration_id, seq) WHERE settled_at IS NULL;
 
+-- Notifications, exactly once and durably (migrations/0005_outbox.sql says how): an event written in the
+-- transaction of the transition that causes it (its id is its cause), one delivery row per registered receiver
+-- in that same transaction, claimed by a sender (FOR UPDATE SKIP LOCKED, so several workers never claim one
+-- row) until it is marked sent. Receivers are known by an id (a hash of their URL), never by the URL.
+CREATE TABLE outbox (
+  seq          integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id           text NOT NULL UNIQUE,
+  migration_id text NOT NULL REFERENCES migrations (id),
+  org_id       text NOT NULL,
+  type         text NOT NULL,
+  at           text NOT NULL,
+  data         json NOT NULL
+);
+
+CREATE TABLE notify_receivers (
+  id            text PRIMARY KEY,
+  registered_at text NOT NULL
+);
+
+CREATE TABLE outbox_deliveries (
+  event_seq       integer NOT NULL REFERENCES outbox (seq),
+  receiver_id     text NOT NULL REFERENCES notify_receivers (id),
+  migration_id    text NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  next_attempt_at text NOT NULL,
+  claimed_by      text,
+  claimed_until   text,
+  sent_at         text,
+  last_error      text,
+  PRIMARY KEY (event_seq, receiver_id)
+);
+CREATE INDEX outbox_deliveries_unsent ON outbox_deliveries (receiver_id, migration_id, event_seq)
+  WHERE sent_at IS NULL;
+
+-- Outbox events: a JSON array of {id, migration_id, org_id, type, at, data}; an id already there is its cause
+-- written before, and adds nothing.
+CREATE FUNCTION insert_outbox(p_rows json, p_now text) RETURNS void LANGUAGE sql AS $$
+  WITH ins AS (
+    INSERT INTO cutover.outbox (id, migration_id, org_id, type, at, data)
+    SELECT r->>'id', r->>'migration_id', r->>'org_id', r->>'type', r->>'at', r->'data'
+    FROM json_array_elements(p_rows) WITH ORDINALITY AS e(r, n) ORDER BY e.n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING seq, migration_id
+  )
+  INSERT INTO cutover.outbox_deliveries (event_seq, receiver_id, migration_id, next_attempt_at)
+  SELECT ins.seq, nr.id, ins.migration_id, COALESCE(p_now, cutover.iso(now()))
+  FROM ins CROSS JOIN cutover.notify_receivers nr
+  ON CONFLICT DO NOTHING
+$$;
+
 -- The store's writes that a runner makes at every step, as functions: one statement, one round trip and one
 -- commit each, however many rows they touch (docs/benchmarks.md, the durable step on PostgreSQL). A failure
 -- raises a cutover SQLSTATE the adapter maps: CTN01 no such migration (DETAIL: the id), CTF01 fenced (DETAIL:
@@ -165,11 +215,11 @@ CREATE FUNCTION upsert_marks(p_id text, p_rows json, p_recorded_at text) RETURNS
     OR k.override_by IS DISTINCT FROM excluded.override_by OR k.override_reason IS DISTINCT FROM excluded.override_reason
 $$;
 
--- One transition: summary columns and snapshot, marks, journal rows, effect intents and inbox settlements
--- (a JSON array of {seq, at, outcome} with outcome as JSON text), fenced, all in the caller's one statement.
+-- One transition: summary columns and snapshot, marks, journal rows, effect intents, inbox settlements (a JSON
+-- array of {seq, at, outcome} with outcome as JSON text) and outbox events, fenced, all in one statement.
 CREATE FUNCTION commit_transition(
   p_id text, p_fence text, p_now text, p_snapshot json, p_last_error json, p_cols json,
-  p_marks json, p_journal json, p_intents json, p_settles json
+  p_marks json, p_journal json, p_intents json, p_settles json, p_outbox json
 ) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_at text := p_cols->>'updated_at';
@@ -187,6 +237,7 @@ BEGIN
   UPDATE cutover.operator_inbox i SET settled_at = s.at, outcome = s.outcome::json
   FROM json_to_recordset(p_settles) AS s(seq integer, at text, outcome text)
   WHERE i.migration_id = p_id AND i.seq = s.seq AND i.settled_at IS NULL;
+  PERFORM cutover.insert_outbox(p_outbox, p_now);
 END $$;
 
 CREATE FUNCTION record_outcome(

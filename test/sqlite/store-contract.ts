@@ -6,6 +6,7 @@ import { StoreError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { at, lease, newMigration, storeClock, T0, transition } from './helpers.js';
 import { leaseContract } from './lease-contract.js';
+import { outboxContract } from './outbox-contract.js';
 
 /**
  * `open` builds a new, empty store over the given clock: the store's own, by which it judges lease expiry. Each
@@ -443,6 +444,7 @@ export function storeContract(
     });
 
     leaseContract(() => ({ store, clock }));
+    outboxContract(() => ({ store, clock }));
 
     describe('leases', () => {
       beforeEach(async () => {

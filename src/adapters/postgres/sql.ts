@@ -27,7 +27,7 @@ export const SUMMARIES = `SELECT id, org_id, machine_version, xstate_version, st
 
 export const COUNT = `SELECT count(*)::integer AS n FROM cutover.migrations WHERE ${FILTER}`;
 
-export const COMMIT_TRANSITION = 'SELECT cutover.commit_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+export const COMMIT_TRANSITION = 'SELECT cutover.commit_transition($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 
 export const SELECT_EFFECTS = `SELECT key, migration_id, step, fingerprint, intent_at, attempts, outcome_at, status,
     remote_id FROM cutover.effects WHERE migration_id = $1 ORDER BY ord`;

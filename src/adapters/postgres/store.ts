@@ -3,6 +3,9 @@
 // are judged by the server's now(), and a fenced write is refused in its own transaction (require_holder).
 import type { Pool, PoolClient } from 'pg';
 import type {
+  Delivery,
+  DeliveryClaim,
+  DeliveryFailure,
   EffectIntent,
   EffectOutcome,
   EffectRow,
@@ -39,6 +42,7 @@ import {
 import { duplicate, notFound, notSent, pgError } from './errors.js';
 import { type CopyResult, copyInto, importInto, sameMigration } from './import.js';
 import { InboxTable } from './inbox.js';
+import { OutboxTable, outboxRows } from './outbox.js';
 import { intentRows, journalRows, markRows, migrationParams, summaryOf, type SummaryRow } from './params.js';
 import * as SQL from './sql.js';
 
@@ -53,6 +57,7 @@ const DEFAULT_WAIT_MS = 30_000;
 
 export class PostgresStore implements MigrationStore {
   private readonly inbox: InboxTable;
+  private readonly outbox: OutboxTable;
 
   constructor(
     private readonly pool: Pool,
@@ -61,6 +66,7 @@ export class PostgresStore implements MigrationStore {
     private readonly options: PostgresStoreOptions = {},
   ) {
     this.inbox = new InboxTable(this);
+    this.outbox = new OutboxTable(this);
   }
 
   /** The clock parameter of a statement: null (the server's now()) unless a clock was injected. */
@@ -173,7 +179,7 @@ export class PostgresStore implements MigrationStore {
       [
         ...[id, fence?.nonce ?? null, this.clock(), jsonOrNull(t.snapshot), jsonOrNull(t.lastError)],
         ...[JSON.stringify(cols), markRows(t.marks), journalRows(t.journal), intentRows(t.intents ?? [])],
-        JSON.stringify(settles),
+        ...[JSON.stringify(settles), outboxRows(t.outbox ?? [])],
       ],
       id,
     );
@@ -285,6 +291,26 @@ export class PostgresStore implements MigrationStore {
 
   operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null> {
     return this.inbox.get(migrationId, seq);
+  }
+
+  registerReceivers(receiverIds: string[]): Promise<void> {
+    return this.outbox.register(receiverIds);
+  }
+
+  claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
+    return this.outbox.claim(claim);
+  }
+
+  markDelivered(eventId: string, receiverId: string, worker: string): Promise<boolean> {
+    return this.outbox.delivered(eventId, receiverId, worker);
+  }
+
+  markDeliveryFailed(failure: DeliveryFailure): Promise<boolean> {
+    return this.outbox.failed(failure);
+  }
+
+  deliveries(filter: { failed?: boolean; limit?: number } = {}): Promise<Delivery[]> {
+    return this.outbox.list(filter);
   }
 
   async importMigration(m: ImportedMigration): Promise<void> {

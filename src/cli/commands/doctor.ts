@@ -14,6 +14,7 @@ import { connect } from '../wizard/connect.js';
 import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
 import type { StoreProbe } from '../../adapters/store-probe.js';
 import { probeStore } from '../wiring/store.js';
+import type { NotifyCheck } from '../../adapters/notify/test-event.js';
 
 interface ConfigReport {
   errors: string[];
@@ -107,7 +108,19 @@ async function probeAll(ctx: CliContext, loaded: LoadResult, timeoutMs: number):
   return probeCredentials(connect(ctx, config, config.platform), { timeoutMs, onStart: (line) => say(ctx, line) });
 }
 
-type Options = GlobalOptions & { timeout?: string };
+type Options = GlobalOptions & { timeout?: string; notifyTest?: string[]; notifyFormat?: string };
+
+/** --notify-test: a harmless test event to each receiver, only when asked (the module loads only then). */
+async function notifyChecks(ctx: CliContext, opts: Options, timeoutMs: number): Promise<NotifyCheck[]> {
+  const urls = opts.notifyTest ?? [];
+  if (urls.length === 0) return [];
+  const format = opts.notifyFormat;
+  if (format !== undefined && format !== 'slack' && format !== 'json')
+    throw new UsageError(`--notify-format must be slack or json, got "${format}"`, 'e.g. --notify-format slack');
+  const { checkReceivers } = await import('../../adapters/notify/test-event.js');
+  const secret = ctx.env.CUTOVER_NOTIFY_SECRET || undefined;
+  return checkReceivers(urls, { format, secret, at: new Date(ctx.clock.now()).toISOString(), timeoutMs });
+}
 
 export default async function doctor(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
   const timeoutMs = checkTimeoutMs(opts.timeout);
@@ -115,8 +128,25 @@ export default async function doctor(_args: string[], opts: Options, ctx: CliCon
   const config = configReport(loaded);
   const store = await probeStore(ctx, opts);
   const probes = await probeAll(ctx, loaded, timeoutMs);
-  const code = exitFor(config, probes, store);
-  if (opts.json) printJson(ctx, { ok: code === EXIT.ok, store, config, connectivity: probes });
-  else render(ctx, config, probes, store);
+  const receivers = await notifyChecks(ctx, opts, timeoutMs);
+  const base = exitFor(config, probes, store);
+  const code = receivers.some((r) => !r.ok) && base === EXIT.ok ? EXIT.error : base;
+  if (opts.json) {
+    const notify = opts.notifyTest ? { receivers } : {};
+    printJson(ctx, { ok: code === EXIT.ok, store, config, connectivity: probes, ...notify });
+  } else {
+    render(ctx, config, probes, store);
+    renderReceivers(ctx, receivers);
+  }
   return code;
+}
+
+function renderReceivers(ctx: CliContext, receivers: NotifyCheck[]): void {
+  if (receivers.length === 0) return;
+  const s = styleFor(ctx);
+  out(ctx, `\n${s.bold('Notification receivers')}`);
+  for (const r of receivers) {
+    out(ctx, `  ${r.ok ? s.green('✓') : s.red('✗')} ${r.title}: ${r.detail}`);
+    if (!r.ok && r.fix) out(ctx, `      fix: ${r.fix}`);
+  }
 }
