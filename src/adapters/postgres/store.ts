@@ -39,9 +39,10 @@ import {
   toLease,
   toRecord,
 } from '../sqlite/rows.js';
-import { duplicate, notFound, notSent, pgError } from './errors.js';
+import { duplicate, notSent, pgError } from './errors.js';
 import { type CopyResult, copyInto, importInto, sameMigration } from './import.js';
 import { InboxTable } from './inbox.js';
+import { LeaseTable } from './leases.js';
 import { OutboxTable, outboxRows } from './outbox.js';
 import { intentRows, journalRows, markRows, migrationParams, summaryOf, type SummaryRow } from './params.js';
 import * as SQL from './sql.js';
@@ -58,6 +59,7 @@ const DEFAULT_WAIT_MS = 30_000;
 export class PostgresStore implements MigrationStore {
   private readonly inbox: InboxTable;
   private readonly outbox: OutboxTable;
+  private readonly leases: LeaseTable;
 
   constructor(
     private readonly pool: Pool,
@@ -67,6 +69,7 @@ export class PostgresStore implements MigrationStore {
   ) {
     this.inbox = new InboxTable(this);
     this.outbox = new OutboxTable(this);
+    this.leases = new LeaseTable(this);
   }
 
   /** The clock parameter of a statement: null (the server's now()) unless a clock was injected. */
@@ -83,7 +86,7 @@ export class PostgresStore implements MigrationStore {
    * Runs `fn`, sending it again while the server is away (restarting, failing over) and never ran it, for up to
    * `waitMs`; then, or on any other failure, throws the mapped error (the runner stops, exit 1).
    */
-  private async send<T>(fn: () => Promise<T>, id?: string): Promise<T> {
+  async send<T>(fn: () => Promise<T>, id?: string): Promise<T> {
     const deadline = Date.now() + (this.options.waitMs ?? DEFAULT_WAIT_MS);
     for (let pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
       try {
@@ -93,6 +96,10 @@ export class PostgresStore implements MigrationStore {
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
+  }
+
+  query(text: string, values: unknown[]): Promise<{ rowCount: number | null }> {
+    return this.pool.query(text, values);
   }
 
   /** One short transaction: committed when `fn` resolves, rolled back when it throws. */
@@ -219,54 +226,24 @@ export class PostgresStore implements MigrationStore {
     return (await this.q<EffectRowData>(SQL.SELECT_EFFECTS, [id])).map(toEffectRow);
   }
 
-  private async requireMigration(id: string): Promise<void> {
-    if ((await this.q('SELECT 1 FROM cutover.migrations WHERE id = $1', [id])).length === 0) throw notFound(id);
+  acquireLease(r: LeaseRequest): Promise<LeaseResult> {
+    return this.leases.acquire(r);
   }
 
-  async acquireLease(r: LeaseRequest): Promise<LeaseResult> {
-    if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${r.ttlMs}`);
-    await this.requireMigration(r.migrationId);
-    // A lease released between the refused upsert and the read of its holder: ask again.
-    for (;;) {
-      const params = [r.migrationId, r.nonce, r.holder, this.clock(), r.ttlMs];
-      const [granted] = await this.q<LeaseRowData>(SQL.ACQUIRE, params, r.migrationId);
-      if (granted) return { ok: true, lease: toLease(granted) };
-      const held = await this.currentLease(r.migrationId);
-      if (held) return { ok: false, heldBy: held };
-    }
+  heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
+    return this.leases.heartbeat(migrationId, nonce, ttlMs);
   }
 
-  async heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean> {
-    if (!Number.isInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${ttlMs}`);
-    const params = [migrationId, nonce, this.clock(), ttlMs];
-    const result = await this.send(() => this.pool.query(SQL.HEARTBEAT, params), migrationId);
-    return result.rowCount === 1;
+  releaseLease(migrationId: string, nonce: string): Promise<void> {
+    return this.leases.release(migrationId, nonce);
   }
 
-  async releaseLease(migrationId: string, nonce: string): Promise<void> {
-    await this.q('DELETE FROM cutover.leases WHERE migration_id = $1 AND nonce = $2', [migrationId, nonce]);
+  takeOverLease(migrationId: string, lockId: string, lease: LeaseRequest | null, journal: JournalEntry[]) {
+    return this.leases.takeOver(migrationId, lockId, lease, journal);
   }
 
-  async takeOverLease(
-    migrationId: string,
-    lockId: string,
-    lease: LeaseRequest | null,
-    journal: JournalEntry[],
-  ): Promise<boolean> {
-    if (lease && lease.migrationId !== migrationId) return false;
-    return this.tx(async (c) => {
-      const changed = lease
-        ? await c.query(SQL.TAKE_OVER, [migrationId, lockId, lease.nonce, lease.holder, this.clock(), lease.ttlMs])
-        : await c.query('DELETE FROM cutover.leases WHERE migration_id = $1 AND nonce = $2', [migrationId, lockId]);
-      if (changed.rowCount !== 1) return false;
-      await c.query('SELECT cutover.append_journal($1, $2)', [migrationId, journalRows(journal)]);
-      return true;
-    }, migrationId);
-  }
-
-  async currentLease(migrationId: string): Promise<Lease | null> {
-    const [row] = await this.q<LeaseRowData>('SELECT * FROM cutover.leases WHERE migration_id = $1', [migrationId]);
-    return row ? toLease(row) : null;
+  currentLease(migrationId: string): Promise<Lease | null> {
+    return this.leases.current(migrationId);
   }
 
   postOperatorEvent(e: NewInboxEvent): Promise<number> {
