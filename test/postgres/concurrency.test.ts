@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PG_MIGRATIONS_DIR } from '../../src/adapters/postgres/migrator.js';
 import { openPostgresStore } from '../../src/adapters/postgres/open.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
+import { NOTIFICATION_TYPES } from '../../src/core/notifications.js';
 import { FencedError } from '../../src/errors.js';
 import { lease, newMigration, transition } from '../sqlite/helpers.js';
 import { describeWithPostgres, type PgServer, startPostgres } from '../support/postgres.js';
@@ -104,6 +105,24 @@ describeWithPostgres('PostgresStore across connections', () => {
       await fresh.commitTransition('m-1', transition(), { nonce: 'n-new' });
       expect((await fresh.get('m-1'))?.state).toBe('staging');
     });
+  });
+
+  it('never hands one outbox delivery to two workers claiming at once (FOR UPDATE SKIP LOCKED)', async () => {
+    const url = await server.createDatabase('outbox');
+    const stores = await Promise.all(Array.from({ length: 4 }, () => open(url)));
+    await stores[0]!.registerReceivers(['r1']);
+    for (let i = 0; i < 20; i++) {
+      const id = `m-${i}`;
+      await stores[0]!.create(newMigration(id));
+      const event = { id: `${id}:parked`, type: NOTIFICATION_TYPES[0], migrationId: id, orgId: 'ORG1@AdobeOrg' };
+      await stores[0]!.commitTransition(id, transition({ outbox: [{ ...event, at: transition().at, data: { i } }] }));
+    }
+    const claims = await Promise.all(
+      stores.map((s, n) => s.claimDeliveries({ receiverIds: ['r1'], worker: `w${n}`, claimMs: 60_000, limit: 20 })),
+    );
+    const ids = claims.flat().map((d) => d.event.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m-${i}:parked`).sort());
   });
 
   describe('migrations of the schema', () => {
