@@ -6,7 +6,10 @@ import { and, assign, fromPromise, not, setup } from 'xstate';
 import * as logic from './machine-logic.js';
 import * as up from './machine-updates.js';
 import * as waits from './wait-errors.js';
+import * as rb from './rollback.js';
 import type {
+  DisableOutput,
+  LegacyDataOutput,
   ActorInputs,
   FlowOutput,
   MigrationContext,
@@ -40,9 +43,23 @@ const actors = {
   checkVerification: placeholder<ActorInputs['checkVerification'], VerificationOutput>('checkVerification'),
   postHandoff: placeholder<ActorInputs['postHandoff'], void>('postHandoff'),
   withdrawTicket: placeholder<ActorInputs['withdrawTicket'], void>('withdrawTicket'),
+  disableFlow: placeholder<ActorInputs['disableFlow'], DisableOutput>('disableFlow'),
+  fileReenableTicket: placeholder<ActorInputs['fileReenableTicket'], TicketInfo>('fileReenableTicket'),
+  checkLegacyData: placeholder<ActorInputs['checkLegacyData'], LegacyDataOutput>('checkLegacyData'),
+  postRollbackHandoff: placeholder<ActorInputs['postRollbackHandoff'], void>('postRollbackHandoff'),
 };
 
 type Ctx = { context: MigrationContext };
+type RollbackEvent = Extract<MigrationEvent, { type: 'ROLLBACK' }>;
+
+/** The transition into the rollback from a state that may take it (`from` names that state for the guard). */
+function rollbackFrom(from: string) {
+  return {
+    guard: { type: 'rollbackAllowed' as const, params: { from } },
+    target: '#migration.rolling_back',
+    actions: { type: 'recordRollback' as const, params: { from } },
+  };
+}
 /** Done events of invoked actors are not in the machine's event union; their output is read through here. */
 function outputOf<T>(event: unknown): T {
   return (event as { output: T }).output;
@@ -95,7 +112,8 @@ export const migrationMachine = setup({
     context: {} as MigrationContext,
     events: {} as MigrationEvent,
     input: {} as MigrationInput,
-    tags: {} as 'waiting' | 'attention',
+    // 'finished': nothing more happens by itself (completed stays open to a forced rollback, so it is not final).
+    tags: {} as 'waiting' | 'attention' | 'finished',
   },
   actors,
   guards: {
@@ -132,6 +150,16 @@ export const migrationMachine = setup({
     skipIsForVerification: ({ context }) => context.lastError?.code === 'VERIFY_TIMEOUT',
     resolutionPending: ({ context }) =>
       context.resumeTarget === 'awaiting_resolution' || context.lastError?.code === 'RESOLUTION_TIME_UNKNOWN',
+    // The rollback's (rollback.ts). `from` is the state the event arrives in: a guard cannot read it.
+    rollbackAllowed: ({ context, event }, params: { from: string }) =>
+      rb.rollbackProblem(rb.rollbackFacts(context, params.from, event as RollbackEvent)) === null,
+    flowDisabled: ({ context }) => Boolean(context.marks.new_flow_disabled),
+    reenableFiled: ({ context }) => Boolean(context.rollback?.ticket),
+    legacyRestored: ({ context }) => Boolean(context.marks.legacy_restored),
+    reenableTimeKnown: ({ context, event }) =>
+      rb.legacyRestoredMark(context, outputOf<TicketPollOutput>(event)) !== null,
+    legacySeenEverywhere: ({ context }) => rb.unseenLegacy(context).length === 0,
+    legacyOverdue: ({ context }) => rb.legacyOverdue(context),
   },
   actions: {
     noop: () => {},
@@ -181,6 +209,24 @@ export const migrationMachine = setup({
       up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>),
     ),
     recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null, waitTrouble: null }),
+    recordRollback: assign(({ context, event }, params: { from: string }) =>
+      rb.rollbackRecorded(context, event as RollbackEvent, params.from),
+    ),
+    recordFlowDisabled: assign(({ context, event }) => rb.flowDisabledRecorded(context, outputOf<DisableOutput>(event))),
+    recordReenableTicket: assign(({ context, event }) => rb.reenableFiledRecorded(context, outputOf<TicketInfo>(event))),
+    recordReenablePoll: assign(({ context, event }) =>
+      rb.reenablePollRecorded(context, outputOf<TicketPollOutput>(event)),
+    ),
+    recordLegacyRestored: assign(({ context, event }) =>
+      rb.legacyRestoredRecorded(context, outputOf<TicketPollOutput>(event)),
+    ),
+    failReenableUnknown: assign(({ context, event }) =>
+      rb.reenableTimeUnknown(context, outputOf<TicketPollOutput>(event)),
+    ),
+    scheduleReenablePoll: assign(({ context }) => rb.reenablePollScheduled(context)),
+    recordLegacyData: assign(({ context, event }) => rb.legacyDataRecorded(context, outputOf<LegacyDataOutput>(event))),
+    scheduleLegacyCheck: assign(({ context }) => rb.legacyCheckScheduled(context)),
+    failLegacyTimeout: assign(({ context }) => rb.legacyTimedOut(context)),
   },
 }).createMachine({
   id: 'migration',
@@ -337,7 +383,7 @@ export const migrationMachine = setup({
     },
     verifying: {
       initial: 'checking',
-      on: { CONFIRM: { actions: 'recordConfirmation' } },
+      on: { CONFIRM: { actions: 'recordConfirmation' }, ROLLBACK: rollbackFrom('verifying') },
       states: {
         checking: {
           invoke: {
@@ -387,6 +433,7 @@ export const migrationMachine = setup({
     },
     retrying: {
       entry: 'scheduleRetry',
+      on: { ROLLBACK: rollbackFrom('retrying') },
       invoke: {
         id: 'waitForRetry',
         src: 'waitUntil',
@@ -408,6 +455,7 @@ export const migrationMachine = setup({
           actions: ['overrideResolution', 'clearError'],
         },
         CONFIRM: { actions: 'recordConfirmation' },
+        ROLLBACK: rollbackFrom('needs_attention'),
       },
     },
     cancelling: {
@@ -432,9 +480,123 @@ export const migrationMachine = setup({
         },
       },
     },
-    completed: { type: 'final' },
+    rolling_back: rollingBack(),
+    // Not final: a completed migration may still be rolled back with --force (machine version 2).
+    completed: { tags: ['finished'], on: { ROLLBACK: rollbackFrom('completed') } },
     cancelled: { type: 'final' },
+    rolled_back: { type: 'final' },
   },
 });
 
 export type MigrationMachine = typeof migrationMachine;
+
+/**
+ * The way back to legacy sharing: disable the new flow (if any), file the re-enable ticket, wait for Customer
+ * Care to resolve it, see the legacy data source receive the audiences again, hand off. `choosing` resumes a
+ * restored or retried rollback at the first step whose mark is missing.
+ */
+function rollingBack() {
+  const wait = (onDone: string) => ({
+    tags: ['waiting' as const],
+    invoke: { src: 'waitUntil' as const, input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone },
+    on: { WAKE: onDone },
+  });
+  return {
+    initial: 'choosing' as const,
+    states: {
+      choosing: {
+        always: [
+          { guard: 'legacyRestored' as const, target: 'checking_legacy' },
+          { guard: 'reenableFiled' as const, target: 'polling' },
+          { guard: 'flowDisabled' as const, target: 'filing' },
+          { target: 'disabling' },
+        ],
+      },
+      disabling: {
+        invoke: {
+          id: 'disableFlow',
+          src: 'disableFlow' as const,
+          input: ({ context }: Ctx) => ({
+            migrationId: context.migrationId,
+            marker: context.marker,
+            flowId: context.rollback?.flowId ?? context.remote.flowId ?? null,
+            ecaSpecId: context.remote.ecaSpecId ?? null,
+          }),
+          onDone: { target: 'filing', actions: ['recordFlowDisabled' as const, 'resetAttempts' as const] },
+          onError: failTo('rolling_back'),
+        },
+      },
+      filing: {
+        invoke: {
+          id: 'fileReenableTicket',
+          src: 'fileReenableTicket' as const,
+          input: ({ context }: Ctx) => ({
+            migrationId: context.migrationId,
+            marker: context.marker,
+            plan: context.plan,
+            deprovisioningKey: context.ticket?.key ?? null,
+            by: context.rollback?.by ?? '',
+            reason: context.rollback?.reason ?? '',
+          }),
+          onDone: { target: 'polling', actions: ['recordReenableTicket' as const, 'resetAttempts' as const] },
+          onError: failTo('rolling_back'),
+        },
+      },
+      polling: {
+        invoke: {
+          id: 'pollReenable',
+          src: 'pollTicket' as const,
+          input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.rollback!.ticket!.key }),
+          onDone: [
+            {
+              guard: and(['ticketResolved', 'reenableTimeKnown']),
+              target: 'checking_legacy',
+              actions: ['recordReenablePoll' as const, 'recordLegacyRestored' as const],
+            },
+            {
+              guard: 'ticketResolved' as const,
+              target: '#migration.needs_attention',
+              actions: ['recordReenablePoll' as const, 'failReenableUnknown' as const],
+            },
+            {
+              target: 'sleeping',
+              actions: ['recordReenablePoll' as const, 'resetAttempts' as const, 'scheduleReenablePoll' as const],
+            },
+          ],
+          onError: waitFailTo('rolling_back', 'sleeping'),
+        },
+      },
+      sleeping: wait('polling'),
+      checking_legacy: {
+        invoke: {
+          id: 'checkLegacyData',
+          src: 'checkLegacyData' as const,
+          input: ({ context }: Ctx) => ({
+            migrationId: context.migrationId,
+            plan: context.plan,
+            since: context.marks.legacy_restored!.at,
+          }),
+          onDone: { target: 'deciding', actions: ['recordLegacyData' as const, 'resetAttempts' as const] },
+          onError: waitFailTo('rolling_back', 'deciding'),
+        },
+      },
+      deciding: {
+        always: [
+          { guard: 'legacySeenEverywhere' as const, target: 'handing_off' },
+          { guard: 'legacyOverdue' as const, target: '#migration.needs_attention', actions: 'failLegacyTimeout' as const },
+          { target: 'waiting_legacy', actions: 'scheduleLegacyCheck' as const },
+        ],
+      },
+      waiting_legacy: wait('checking_legacy'),
+      handing_off: {
+        invoke: {
+          id: 'postRollbackHandoff',
+          src: 'postRollbackHandoff' as const,
+          input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, context }),
+          onDone: { target: '#migration.rolled_back', actions: 'resetAttempts' as const },
+          onError: failTo('rolling_back'),
+        },
+      },
+    },
+  };
+}
