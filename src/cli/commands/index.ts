@@ -174,6 +174,17 @@ function registerSupport(add: Add): void {
     () => import('./cancel.js'),
   ).addOption(reasonOption());
   add(
+    'rollback <id>',
+    'go back to legacy sharing once the legacy pipe is off: disable the new flow, ask Customer Care to re-enable',
+    () => import('./rollback.js'),
+  )
+    .option('--force', 'roll back a completed migration too (needs --reason)')
+    .option('--delete-connection', 'delete the disabled flow and the staged connections instead of keeping them')
+    .option('--follow', 'keep going until legacy sharing is back and seen (default in a terminal)')
+    .option('--no-follow', 'return at the first wait, exit 6 (default without a terminal)')
+    .option('--json', 'print the outcome as JSON')
+    .addOption(reasonOption());
+  add(
     'unlock <id>',
     'take over the lock of a runner that is gone, so another runner can resume',
     () => import('./unlock.js'),

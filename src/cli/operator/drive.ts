@@ -22,6 +22,9 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
     case 'cancelled':
       say(ctx, `migration ${id} cancelled`);
       return EXIT.ok;
+    case 'rolled_back':
+      say(ctx, s.green(`migration ${id} rolled back: legacy sharing is on again and seen in Audience Manager`));
+      return EXIT.ok;
     case 'waiting': {
       const trouble = troubleText(result.context);
       const state = `${result.state}${trouble ? `; ${trouble}` : ''}`;
