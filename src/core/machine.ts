@@ -212,8 +212,12 @@ export const migrationMachine = setup({
     recordRollback: assign(({ context, event }, params: { from: string }) =>
       rb.rollbackRecorded(context, event as RollbackEvent, params.from),
     ),
-    recordFlowDisabled: assign(({ context, event }) => rb.flowDisabledRecorded(context, outputOf<DisableOutput>(event))),
-    recordReenableTicket: assign(({ context, event }) => rb.reenableFiledRecorded(context, outputOf<TicketInfo>(event))),
+    recordFlowDisabled: assign(({ context, event }) =>
+      rb.flowDisabledRecorded(context, outputOf<DisableOutput>(event)),
+    ),
+    recordReenableTicket: assign(({ context, event }) =>
+      rb.reenableFiledRecorded(context, outputOf<TicketInfo>(event)),
+    ),
     recordReenablePoll: assign(({ context, event }) =>
       rb.reenablePollRecorded(context, outputOf<TicketPollOutput>(event)),
     ),
@@ -583,7 +587,11 @@ function rollingBack() {
       deciding: {
         always: [
           { guard: 'legacySeenEverywhere' as const, target: 'handing_off' },
-          { guard: 'legacyOverdue' as const, target: '#migration.needs_attention', actions: 'failLegacyTimeout' as const },
+          {
+            guard: 'legacyOverdue' as const,
+            target: '#migration.needs_attention',
+            actions: 'failLegacyTimeout' as const,
+          },
           { target: 'waiting_legacy', actions: 'scheduleLegacyCheck' as const },
         ],
       },

@@ -45,7 +45,8 @@ export function rollbackCommentMarker(marker: string): string {
 /** What was restored and what is left to clean up, posted on the re-enable ticket. */
 export function rollbackHandoffComment(ctx: MigrationContext, deleted: string[]): string {
   const m = ctx.marks;
-  const line = (label: string, name: keyof typeof m) => `${label}: ${m[name] ? `${m[name].at} (${m[name].source})` : 'n/a'}`;
+  const line = (label: string, name: keyof typeof m) =>
+    `${label}: ${m[name] ? `${m[name].at} (${m[name].source})` : 'n/a'}`;
   const r = ctx.rollback;
   const kept = [ctx.remote.flowId ?? r?.flowId, ctx.remote.targetConnectionId, ctx.remote.sourceConnectionId]
     .filter(Boolean)
@@ -74,14 +75,26 @@ export interface RollbackRequestLine {
 export function rollbackRequests(plan: Plan, marker: string, deleteConnection = false): RollbackRequestLine[] {
   const lines: RollbackRequestLine[] = [
     { step: 'disable', request: `GET /flows?property=... (the flow whose description carries [${marker}])` },
-    { step: 'disable', request: 'POST /flows/{flowId}/action?op=disable with If-Match: the flow\'s etag (re-read and retried on 412)' },
-    { step: 'reenable', request: `search for the label ${reenableLabel(marker)}, then POST /issue (${plan.jira.projectKey}): "Re-enable legacy AEP segment sharing for org ${plan.orgId}"` },
+    {
+      step: 'disable',
+      request: "POST /flows/{flowId}/action?op=disable with If-Match: the flow's etag (re-read and retried on 412)",
+    },
+    {
+      step: 'reenable',
+      request: `search for the label ${reenableLabel(marker)}, then POST /issue (${plan.jira.projectKey}): "Re-enable legacy AEP segment sharing for org ${plan.orgId}"`,
+    },
     { step: 'reenable', request: 'GET /issue/{key} every ticket interval until Customer Care resolves it' },
-    { step: 'legacy', request: 'GET /v1/segments/?dataSourceId={legacy data source} until every audience updates again' },
+    {
+      step: 'legacy',
+      request: 'GET /v1/segments/?dataSourceId={legacy data source} until every audience updates again',
+    },
     { step: 'handoff', request: `POST /issue/{key}/comment (${rollbackCommentMarker(marker)})` },
   ];
   if (deleteConnection) {
-    lines.push({ step: 'cleanup', request: 'DELETE /flows/{flowId}, /targetConnections/{id}, /sourceConnections/{id}, /connections/{id}' });
+    lines.push({
+      step: 'cleanup',
+      request: 'DELETE /flows/{flowId}, /targetConnections/{id}, /sourceConnections/{id}, /connections/{id}',
+    });
   }
   return lines;
 }

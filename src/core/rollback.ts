@@ -128,7 +128,12 @@ export function reenableFiledRecorded(ctx: MigrationContext, ticket: TicketInfo)
 }
 
 export function reenablePollRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
-  const lastPoll = { at: out.observedAt, startedAt: out.startedAt, statusName: out.statusName, statusCategory: out.statusCategory };
+  const lastPoll = {
+    at: out.observedAt,
+    startedAt: out.startedAt,
+    statusName: out.statusName,
+    statusCategory: out.statusCategory,
+  };
   return { rollback: withRollback(ctx, { lastPoll }), lastObservedAt: out.observedAt, waitTrouble: null };
 }
 
@@ -156,7 +161,11 @@ function parked(code: string, message: string, at: string): Update {
 export function reenableTimeUnknown(ctx: MigrationContext, out: TicketPollOutput): Update {
   const key = ctx.rollback?.ticket?.key ?? 'the re-enable ticket';
   const message = `${key} is done but neither its resolutiondate nor its changelog says when legacy sharing came back`;
-  return parked('REENABLE_TIME_UNKNOWN', `${message}; ask Customer Care, then cutover retry ${ctx.migrationId}`, out.observedAt);
+  return parked(
+    'REENABLE_TIME_UNKNOWN',
+    `${message}; ask Customer Care, then cutover retry ${ctx.migrationId}`,
+    out.observedAt,
+  );
 }
 
 /** The next read of the re-enable ticket: one ticket interval after the last, as for the deprovisioning ticket. */

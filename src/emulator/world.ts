@@ -110,7 +110,13 @@ export class World {
       for (const flow of org.flows.filter((f) => f.state === 'enabled' && this.isEcaFlow(org, f))) {
         org.violations.push(`legacy sharing re-enabled while flow ${flow.id} was still enabled`);
       }
-      org.legacy = { enabled: true, stoppedAt: null, stoppedByTicket: null, restoredAt: at, restoredByTicket: ticket.key };
+      org.legacy = {
+        enabled: true,
+        stoppedAt: null,
+        stoppedByTicket: null,
+        restoredAt: at,
+        restoredByTicket: ticket.key,
+      };
       this.schedule(this.options.aamPropagationMs, () => this.refreshLegacySegments(org));
     }
   }
@@ -182,7 +188,7 @@ export class World {
 
   private addRun(org: OrgWorld, flowId: string): void {
     const flow = org.flows.find((f) => f.id === flowId);
-    if (!flow || flow.state !== 'enabled') return;
+    if (flow?.state !== 'enabled') return;
     const now = Date.now();
     const run: Run = {
       id: randomUUID(),

@@ -115,7 +115,6 @@ export async function ensure<T extends { id: string }>(
   return { value: { id: made.id }, remoteId: made.id, adopted: false };
 }
 
-
 /** A comment on a ticket, once: reconciled by the marker text the comment carries. */
 export async function comment(
   deps: EffectDeps,

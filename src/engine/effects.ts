@@ -7,7 +7,7 @@ import type { ActorInputs, MigrationContext, TicketInfo } from '../core/machine-
 import { handoffComment, ticketTemplate, withdrawComment } from '../core/ticket.js';
 import { CutoverError, toStoredError } from '../errors.js';
 import type { Plan } from '../core/types.js';
-import { asData, comment, type Done, type EffectDeps, ensure, runEffect } from './effect-run.js';
+import { asData, comment, type EffectDeps, ensure, runEffect } from './effect-run.js';
 import { checkVerification, pollTicket } from './observe.js';
 import { runPreflight } from './preflight.js';
 import { rollbackActors } from './rollback-effects.js';

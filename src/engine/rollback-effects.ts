@@ -1,8 +1,19 @@
 // The rollback's effects (issue 15): disable the new flow, file the re-enable ticket, watch the legacy data source,
 // hand off (and clean up when asked). Each is intent → reconcile by marker → call → outcome, like every effect.
 import { fromPromise } from 'xstate';
-import type { ActorInputs, DisableOutput, LegacyDataOutput, MigrationContext, TicketInfo } from '../core/machine-types.js';
-import { reenableLabel, reenableTemplate, rollbackCommentMarker, rollbackHandoffComment } from '../core/rollback-ticket.js';
+import type {
+  ActorInputs,
+  DisableOutput,
+  LegacyDataOutput,
+  MigrationContext,
+  TicketInfo,
+} from '../core/machine-types.js';
+import {
+  reenableLabel,
+  reenableTemplate,
+  rollbackCommentMarker,
+  rollbackHandoffComment,
+} from '../core/rollback-ticket.js';
 import { isoNow } from '../core/time.js';
 import { CutoverError, ServiceError } from '../errors.js';
 import { asData, comment, type EffectDeps, runEffect } from './effect-run.js';
@@ -23,7 +34,11 @@ async function disableFlow(deps: EffectDeps, input: ActorInputs['disableFlow']):
     try {
       const flow = await deps.services.platform.disableFlow(flowId);
       const observedAt = isoNow(deps.clock);
-      return { value: { observedAt, flowId, disabledAt: flow.updatedAt ?? observedAt }, remoteId: flowId, adopted: false };
+      return {
+        value: { observedAt, flowId, disabledAt: flow.updatedAt ?? observedAt },
+        remoteId: flowId,
+        adopted: false,
+      };
     } catch (err) {
       // Deleted by someone meanwhile: a flow that does not exist sends nothing either.
       if (err instanceof ServiceError && err.status === 404) return { ...none, adopted: true };
@@ -37,7 +52,12 @@ async function fileReenableTicket(deps: EffectDeps, input: ActorInputs['fileReen
   const label = reenableLabel(input.marker);
   const text = reenableTemplate({ ...input, plan: input.plan });
   const jira = input.plan.jira;
-  const request = { projectKey: jira.projectKey, issueType: jira.issueType, ...text, labels: [label, ...(jira.labels ?? [])] };
+  const request = {
+    projectKey: jira.projectKey,
+    issueType: jira.issueType,
+    ...text,
+    labels: [label, ...(jira.labels ?? [])],
+  };
   return runEffect(deps, input.migrationId, 'reenable_ticket', request, async () => {
     const found = await tracker.findByLabel(label);
     const ref = found ?? (await tracker.create(request));

@@ -133,7 +133,12 @@ describe('cutover rollback against the emulator', () => {
     const id = await parkedAfterStop(rig, 'before');
     const store = openStore(rig.db);
     try {
-      const held = await store.acquireLease({ migrationId: id, nonce: 'feedfeed0001', holder: 'bo@elsewhere:7', ttlMs: 60_000 });
+      const held = await store.acquireLease({
+        migrationId: id,
+        nonce: 'feedfeed0001',
+        holder: 'bo@elsewhere:7',
+        ttlMs: 60_000,
+      });
       expect(held.ok).toBe(true);
     } finally {
       await store.close();

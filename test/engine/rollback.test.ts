@@ -8,7 +8,13 @@ import { deliverAudiences, resolveTicket, rig, samplePlan, type Rig } from './he
 const ROLLED = '2026-01-05T14:00:00.000Z';
 
 function rollback(r: Rig, extra: Partial<Extract<MigrationEvent, { type: 'ROLLBACK' }>> = {}): MigrationEvent {
-  return { type: 'ROLLBACK', by: 'admin@example.com', reason: 'the new card cannot carry them', at: new Date(r.clock.now()).toISOString(), ...extra };
+  return {
+    type: 'ROLLBACK',
+    by: 'admin@example.com',
+    reason: 'the new card cannot carry them',
+    at: new Date(r.clock.now()).toISOString(),
+    ...extra,
+  };
 }
 
 async function completed(r: Rig): Promise<string> {

@@ -138,7 +138,10 @@ export class FlowServiceClient {
   }
 
   /** DELETE a flow or connection; a 404 means it is gone already, which is what was asked. */
-  async remove(resource: 'connections' | 'sourceConnections' | 'targetConnections' | 'flows', id: string): Promise<void> {
+  async remove(
+    resource: 'connections' | 'sourceConnections' | 'targetConnections' | 'flows',
+    id: string,
+  ): Promise<void> {
     try {
       await this.http.request({ ...this.req('DELETE', `/${resource}/${encodeURIComponent(id)}`), idempotent: true });
     } catch (err) {

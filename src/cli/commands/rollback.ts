@@ -39,9 +39,21 @@ export default async function rollback([id]: string[], opts: Options, ctx: CliCo
       throw new UsageError(`cutover rollback was not applied to ${record.id}: ${problem.why}`, problem.instead);
     }
     const at = new Date(ctx.clock.now()).toISOString();
-    const event = { type: 'ROLLBACK' as const, by: ctx.actor, reason, at, force, deleteConnection: opts.deleteConnection === true };
+    const event = {
+      type: 'ROLLBACK' as const,
+      by: ctx.actor,
+      reason,
+      at,
+      force,
+      deleteConnection: opts.deleteConnection === true,
+    };
     if (!restoredSnapshot(record).can(event)) {
-      throw refused('rollback', record.id, `the machine does not take it in ${record.state}`, `cutover show ${record.id}`);
+      throw refused(
+        'rollback',
+        record.id,
+        `the machine does not take it in ${record.state}`,
+        `cutover show ${record.id}`,
+      );
     }
     const follow = opts.follow ?? followsByDefault(ctx);
     // Driven here, not posted to another runner's inbox: a rollback is refused while another runner holds the

@@ -236,7 +236,11 @@ export class FakePlatform implements DestinationPlatform {
     const flow = await this.getFlow(id);
     if (flow.state !== 'disabled') {
       this.w.count('disable');
-      Object.assign(flow, { state: 'disabled', updatedAt: this.w.iso(), etag: `"${Number(flow.etag.slice(1, -1)) + 1}"` });
+      Object.assign(flow, {
+        state: 'disabled',
+        updatedAt: this.w.iso(),
+        etag: `"${Number(flow.etag.slice(1, -1)) + 1}"`,
+      });
     }
     return flow;
   }
@@ -273,7 +277,13 @@ export class FakeDirectory implements AudienceDirectory {
     this.w.faults.check('segmentsInDataSource');
     if (dataSourceId === LEGACY_DATA_SOURCE.id) {
       const updated = this.w.legacyUpdatedAt ? { updatedAt: this.w.legacyUpdatedAt } : {};
-      return this.w.segments.map((s, i) => ({ sid: 900 + i, name: s.name, integrationCode: s.id, dataSourceId, ...updated }));
+      return this.w.segments.map((s, i) => ({
+        sid: 900 + i,
+        name: s.name,
+        integrationCode: s.id,
+        dataSourceId,
+        ...updated,
+      }));
     }
     return this.w.aamSegments.filter((s) => s.dataSourceId === dataSourceId);
   }
