@@ -45,7 +45,7 @@ function summarySection(agg: Aggregate): string {
   ].join('\n');
 }
 
-const LEGEND = `<p class="legend"><span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span><span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span><span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span></p>`;
+const LEGEND = `<p class="legend"><span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span><span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span><span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span><span><i style="background:#6c3483"></i>rolled back: total outage (legacy stopped → legacy data seen), dashed ticks at the rollback's marks</span></p>`;
 
 /** The timeline of `shown`, the first rows (at most ctx.timelineCap), on scales from the aggregate. */
 async function timelineSection(
