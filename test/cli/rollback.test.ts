@@ -26,9 +26,12 @@ async function parkedAfterStop(r: Rig, phase: 'before' | 'after'): Promise<strin
     const parked = await r.cli(['resume', id, '--follow']);
     expect(parked.code, describeRun(parked)).toBe(3);
     expect(parked.stderr).toContain('403');
+    expect(parked.stderr).toContain(`or go back to legacy sharing: cutover rollback ${id}`);
   } finally {
     stop();
   }
+  const show = await r.cli(['show', id]);
+  expect(show.stdout).toMatch(new RegExp(`next: .*go back to legacy sharing: cutover rollback ${id}`));
   return id;
 }
 
@@ -73,6 +76,10 @@ describe('cutover rollback against the emulator', () => {
     const { record } = await readRecord(rig.db, id);
     expect(world(rig).flows).toHaveLength(0);
     expect(record.marks.new_flow_disabled?.source).toBe('flowservice.no_flow');
+    const show = await rig.cli(['show', id]);
+    expect(show.stdout).toContain('next:     nothing: rolled back, legacy sharing is on again');
+    expect(show.stdout).toMatch(/rollback window\s+\S/);
+    expect(show.stdout).toMatch(/operator\s+ROLLBACK .* by \S+ — why: the Experience Cloud Audiences connection/);
   });
 
   it('disables the flow a 403 hid (created, answer lost), found by marker: its update time is the mark', async () => {

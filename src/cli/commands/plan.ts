@@ -2,6 +2,7 @@
 // services (that is how preflight knows); every write is recorded and shown instead of sent (wiring/dry-run.ts).
 // Exit 0 when nothing blocks, 3 when a check fails, 2 for a plan file that does not validate.
 import type { CheckResult } from '../../core/preflight.js';
+import { rollbackRequests, type RollbackRequestLine } from '../../core/rollback-ticket.js';
 import { ticketTemplate } from '../../core/ticket.js';
 import type { Plan } from '../../core/types.js';
 import { newMigrationId } from '../../engine/index.js';
@@ -27,6 +28,8 @@ interface DryRun {
   blocked: boolean;
   ticket: { summary: string; description: string } | { attach: string };
   requests: RecordedCall[];
+  /** What a later `cutover rollback` would request (nothing of it is rehearsed). */
+  rollback: RollbackRequestLine[];
   rehearsalError?: string;
 }
 
@@ -63,6 +66,7 @@ async function dryRun(ctx: CliContext, opts: PlanOptions, plan: Plan): Promise<D
     blocked,
     ticket,
     requests: recorder.calls,
+    rollback: rollbackRequests(plan, marker),
     ...(rehearsalError ? { rehearsalError } : {}),
   };
 }
@@ -93,6 +97,8 @@ function render(ctx: CliContext, run: DryRun, file: string): void {
       if (c.body !== undefined) out(ctx, JSON.stringify(c.body, null, 2).replace(/^/gm, '    '));
     }
   }
+  out(ctx, '\nRollback (only if asked for later, once the legacy pipe is off: cutover rollback ID --reason "...")');
+  for (const r of run.rollback) out(ctx, `  ${r.step}: ${r.request}`);
   if (run.rehearsalError) out(ctx, `\nThe rehearsal stopped early: ${run.rehearsalError}`);
   out(
     ctx,

@@ -35,6 +35,13 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
       const e = result.context.lastError;
       say(ctx, s.red(`migration ${id} needs attention: ${e?.code}: ${e?.message}`));
       say(ctx, `see: cutover show ${id}`);
+      // Parked after the legacy pipe went off (the wizard's failure screen too): offer the way back.
+      const c = result.context;
+      if ((c.marks.legacy_stopped || c.lastPoll?.statusCategory === 'done') && !c.rollback)
+        say(
+          ctx,
+          `or go back to legacy sharing: cutover rollback ${id} --reason "..." (docs/runbook.md, "Rolling back")`,
+        );
       // Rejected credentials get their own exit code: the fix is in the environment, not the migration.
       return e?.httpStatus === 401 || e?.kind === 'auth' ? EXIT.auth : EXIT.needsAttention;
     }
