@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MigrationEvent } from '../../src/core/machine-types.js';
 import { ServiceError } from '../../src/errors.js';
+import { restoreSnapshot } from '../../src/engine/restore.js';
 import { deliverAudiences, resolveTicket, rig, samplePlan, type Rig } from './helpers.js';
 
 const ROLLED = '2026-01-05T14:00:00.000Z';
@@ -106,5 +107,43 @@ describe('engine: rollback to legacy sharing', () => {
     expect(done.status).toBe('rolled_back');
     expect(done.context.marks.new_flow_disabled?.source).toBe('flowservice.no_flow');
     expect(r.services.world.flows).toHaveLength(0);
+  });
+
+  it('restores a completed snapshot of machine version 1 (final then) and can still roll it back with --force', async () => {
+    const r = rig();
+    const id = await completed(r);
+    const record = (await r.store.get(id))!;
+    const v1 = { ...(record.snapshot as Record<string, unknown>), status: 'done', output: undefined };
+    const {
+      snapshot: _s,
+      machineVersion: _m,
+      xstateVersion,
+      state,
+      status,
+      attempts,
+      lastError,
+      ticketKey,
+      marks,
+    } = record;
+    await r.store.commitTransition(id, {
+      snapshot: v1,
+      machineVersion: '1',
+      xstateVersion,
+      state,
+      status,
+      progressed: false,
+      attempts,
+      lastError,
+      ticketKey,
+      marks,
+      journal: [],
+      at: new Date(r.clock.now()).toISOString(),
+    });
+    const old = (await r.store.get(id))!;
+    expect(restoreSnapshot(old).status).toBe('active');
+    expect(() => restoreSnapshot({ ...old, machineVersion: '3' })).toThrow(/machine version 3/);
+    const rolled = await r.engine.drive(id, { mode: 'until-waiting', event: rollback(r, { force: true }) });
+    expect(rolled.state).toBe('rolling_back.sleeping');
+    expect((await r.store.get(id))!.machineVersion).toBe('2');
   });
 });
