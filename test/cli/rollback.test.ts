@@ -155,4 +155,43 @@ describe('cutover rollback against the emulator', () => {
     expect(run.stderr).toContain('bo@elsewhere:7');
     expect(world(rig).tickets).toHaveLength(1);
   });
+
+  it('rolling forward later: a new migration is refused by preflight while the kept connection exists', async () => {
+    rig = await startRig();
+    const first = await parkedAfterStop(rig, 'before');
+    const stop = customerCare(rig.emulator);
+    try {
+      const back = await rig.cli(['rollback', first, '--reason', REASON, '--follow']);
+      expect(back.code, describeRun(back)).toBe(0);
+      rig.emulator.control.clearFaults();
+      // Kept (the default): the new migration has another marker, and the card allows one connection per org.
+      const kept = await createMigration(rig);
+      const refusedRun = await rig.cli(['resume', kept, '--follow']);
+      expect(refusedRun.code, describeRun(refusedRun)).toBe(3);
+      expect(refusedRun.stderr).toContain('destination.single_connection');
+      expect(refusedRun.stderr).toContain('only one is allowed per org');
+    } finally {
+      stop();
+    }
+  });
+
+  it('rolling forward after --delete-connection: a new migration stages afresh and completes', async () => {
+    rig = await startRig();
+    const first = await parkedAfterStop(rig, 'after');
+    const stop = customerCare(rig.emulator);
+    try {
+      const back = await rig.cli(['rollback', first, '--reason', REASON, '--delete-connection', '--follow']);
+      expect(back.code, describeRun(back)).toBe(0);
+      expect(world(rig).flows).toHaveLength(0);
+      expect(world(rig).connections.target).toHaveLength(0);
+      rig.emulator.control.clearFaults();
+      const again = await createMigration(rig);
+      const runs = await resumeUntilDone(rig, again);
+      expect(runs.at(-1)!.code, runs.map(describeRun).join('\n')).toBe(0);
+    } finally {
+      stop();
+    }
+    expect(world(rig).flows.map((f) => f.state)).toEqual(['enabled']);
+    expect(world(rig).violations).toEqual([]);
+  });
 });
