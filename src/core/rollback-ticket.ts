@@ -53,7 +53,7 @@ export function rollbackHandoffComment(ctx: MigrationContext, deleted: string[])
     .join(', ');
   const cleanup = deleted.length
     ? `Deleted at the operator's request: ${deleted.join(', ')}.`
-    : `Kept for a later retry (disabled, nothing is sent): ${kept || 'none'}. A new migration adopts them by marker.`;
+    : `Kept, disabled (nothing is sent): ${kept || 'none'}. The card allows one connection per org: delete them before a new migration.`;
   return [
     'Rolled back to legacy segment sharing.',
     `Requested by ${r?.by ?? 'n/a'}: ${r?.reason ?? 'n/a'}`,
