@@ -25,7 +25,7 @@ function explain(record: MigrationRecord) {
       why:
         `the legacy pipe is already off (${off}); cancel cannot turn it back on, ` +
         'and stopping now would leave the org with no sharing at all',
-      instead: `go forward: cutover resume ${record.id} (or retry it if parked); to go back, ask Adobe Customer Care to re-enable legacy segment sharing and disable the new flow (docs/runbook.md, "Operator commands")`,
+      instead: `go forward: cutover resume ${record.id} (or retry it if parked); to go back to legacy sharing: cutover rollback ${record.id} --reason "..." (docs/runbook.md, "Rolling back")`,
     };
   }
   if (record.status === 'cancelled' || record.state.startsWith('cancelling')) {

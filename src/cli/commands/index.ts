@@ -17,7 +17,10 @@ export function registerCommands(add: Add): void {
 
 function registerCore(add: Add): void {
   add('list', 'list migrations with their state, age, last error and lock holder', () => import('./list.js'))
-    .option('--status <status>', 'only this status: active, waiting, needs_attention, completed, cancelled')
+    .option(
+      '--status <status>',
+      'only this status: active, waiting, needs_attention, completed, cancelled, rolled_back',
+    )
     .option('--org <orgId>', 'only this org')
     .option('--stalled', 'only stalled migrations, each with its reason')
     .option('--stall-hours <n>', 'no progress for this many hours counts as stalled', '24')
@@ -137,7 +140,10 @@ function registerReporting(add: Add): void {
     .option('--since <iso>', 'only migrations created at or after this instant (or yyyy-MM-dd, UTC midnight)')
     .option('--until <iso>', 'only migrations created before this instant (or yyyy-MM-dd, UTC midnight)')
     .option('--org <orgId>', 'only this org')
-    .option('--status <status>', 'only this status: active, waiting, needs_attention, completed, cancelled')
+    .option(
+      '--status <status>',
+      'only this status: active, waiting, needs_attention, completed, cancelled, rolled_back',
+    )
     .option('--id <migrationId>', 'only this migration (with --format md: its record, to paste into the ticket)')
     .option('--format <format>', 'table (default), json, csv, md or html')
     .option('--json', 'same as --format json')
