@@ -43,7 +43,10 @@ export const NOT_AVAILABLE = 'n/a';
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
-/** "850 ms", "12.3s", "4m 12.3s" (seconds padded: "4m 05.0s"), "3h 05m", "2d 3h 05m"; "-" prefix when negative; "n/a" for null/NaN. */
+/**
+ * "850 ms", "12.3s", "4m 12.3s" (seconds padded: "4m 05.0s"), "3h 05m", "2d 3h 05m"; "-" prefix when negative;
+ * "n/a" for null/NaN.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return NOT_AVAILABLE;
   if (ms < 0) return `-${formatDuration(-ms)}`;

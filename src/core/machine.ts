@@ -7,6 +7,8 @@ import * as logic from './machine-logic.js';
 import * as up from './machine-updates.js';
 import * as waits from './wait-errors.js';
 import * as rb from './rollback.js';
+import { failTo, waitFailTo, type Ctx } from './machine-transitions.js';
+import { rollingBack } from './machine-rollback.js';
 import type {
   DisableOutput,
   LegacyDataOutput,
@@ -49,7 +51,6 @@ const actors = {
   postRollbackHandoff: placeholder<ActorInputs['postRollbackHandoff'], void>('postRollbackHandoff'),
 };
 
-type Ctx = { context: MigrationContext };
 type RollbackEvent = Extract<MigrationEvent, { type: 'ROLLBACK' }>;
 
 /** The transition into the rollback from a state that may take it (`from` names that state for the guard). */
@@ -63,39 +64,6 @@ function rollbackFrom(from: string) {
 /** Done events of invoked actors are not in the machine's event union; their output is read through here. */
 function outputOf<T>(event: unknown): T {
   return (event as { output: T }).output;
-}
-
-/** Error transitions shared by every effectful step: bounded retries, then needs_attention. */
-function failTo(step: Step) {
-  return [
-    {
-      guard: { type: 'canRetry' as const },
-      target: '#migration.retrying',
-      actions: { type: 'recordError' as const, params: { step } },
-    },
-    { target: '#migration.needs_attention', actions: { type: 'recordError' as const, params: { step } } },
-  ];
-}
-
-/**
- * Error transitions of a wait's read (the ticket poll, the verification check): transient failures stay in the
- * wait (`retryTarget` sleeps until the backoff deadline), refused credentials park after a few tries with the
- * fix, anything else (a 404, a 400) takes the bounded retries of every other step.
- */
-function waitFailTo(step: WaitStep, retryTarget: string) {
-  return [
-    {
-      guard: { type: 'waitMayRetry' as const },
-      target: retryTarget,
-      actions: { type: 'recordWaitError' as const, params: { step } },
-    },
-    {
-      guard: { type: 'authRefused' as const },
-      target: '#migration.needs_attention',
-      actions: { type: 'parkOnAuth' as const, params: { step } },
-    },
-    ...failTo(step),
-  ];
 }
 
 /** Routes a retry back to the step that failed; the flow is only ever created behind the resolution guard. */
@@ -493,118 +461,3 @@ export const migrationMachine = setup({
 });
 
 export type MigrationMachine = typeof migrationMachine;
-
-/**
- * The way back to legacy sharing: disable the new flow (if any), file the re-enable ticket, wait for Customer
- * Care to resolve it, see the legacy data source receive the audiences again, hand off. `choosing` resumes a
- * restored or retried rollback at the first step whose mark is missing.
- */
-function rollingBack() {
-  const wait = (onDone: string) => ({
-    tags: ['waiting' as const],
-    invoke: { src: 'waitUntil' as const, input: ({ context }: Ctx) => ({ at: context.waitUntil! }), onDone },
-    on: { WAKE: onDone },
-  });
-  return {
-    initial: 'choosing' as const,
-    states: {
-      choosing: {
-        always: [
-          { guard: 'legacyRestored' as const, target: 'checking_legacy' },
-          { guard: 'reenableFiled' as const, target: 'polling' },
-          { guard: 'flowDisabled' as const, target: 'filing' },
-          { target: 'disabling' },
-        ],
-      },
-      disabling: {
-        invoke: {
-          id: 'disableFlow',
-          src: 'disableFlow' as const,
-          input: ({ context }: Ctx) => ({
-            migrationId: context.migrationId,
-            marker: context.marker,
-            flowId: context.rollback?.flowId ?? context.remote.flowId ?? null,
-            ecaSpecId: context.remote.ecaSpecId ?? null,
-          }),
-          onDone: { target: 'filing', actions: ['recordFlowDisabled' as const, 'resetAttempts' as const] },
-          onError: failTo('rolling_back'),
-        },
-      },
-      filing: {
-        invoke: {
-          id: 'fileReenableTicket',
-          src: 'fileReenableTicket' as const,
-          input: ({ context }: Ctx) => ({
-            migrationId: context.migrationId,
-            marker: context.marker,
-            plan: context.plan,
-            deprovisioningKey: context.ticket?.key ?? null,
-            by: context.rollback?.by ?? '',
-            reason: context.rollback?.reason ?? '',
-          }),
-          onDone: { target: 'polling', actions: ['recordReenableTicket' as const, 'resetAttempts' as const] },
-          onError: failTo('rolling_back'),
-        },
-      },
-      polling: {
-        invoke: {
-          id: 'pollReenable',
-          src: 'pollTicket' as const,
-          input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.rollback!.ticket!.key }),
-          onDone: [
-            {
-              guard: and(['ticketResolved', 'reenableTimeKnown']),
-              target: 'checking_legacy',
-              actions: ['recordReenablePoll' as const, 'recordLegacyRestored' as const],
-            },
-            {
-              guard: 'ticketResolved' as const,
-              target: '#migration.needs_attention',
-              actions: ['recordReenablePoll' as const, 'failReenableUnknown' as const],
-            },
-            {
-              target: 'sleeping',
-              actions: ['recordReenablePoll' as const, 'resetAttempts' as const, 'scheduleReenablePoll' as const],
-            },
-          ],
-          onError: waitFailTo('rolling_back', 'sleeping'),
-        },
-      },
-      sleeping: wait('polling'),
-      checking_legacy: {
-        invoke: {
-          id: 'checkLegacyData',
-          src: 'checkLegacyData' as const,
-          input: ({ context }: Ctx) => ({
-            migrationId: context.migrationId,
-            plan: context.plan,
-            since: context.marks.legacy_restored!.at,
-          }),
-          onDone: { target: 'deciding', actions: ['recordLegacyData' as const, 'resetAttempts' as const] },
-          onError: waitFailTo('rolling_back', 'deciding'),
-        },
-      },
-      deciding: {
-        always: [
-          { guard: 'legacySeenEverywhere' as const, target: 'handing_off' },
-          {
-            guard: 'legacyOverdue' as const,
-            target: '#migration.needs_attention',
-            actions: 'failLegacyTimeout' as const,
-          },
-          { target: 'waiting_legacy', actions: 'scheduleLegacyCheck' as const },
-        ],
-      },
-      waiting_legacy: wait('checking_legacy'),
-      handing_off: {
-        invoke: {
-          id: 'postRollbackHandoff',
-          src: 'postRollbackHandoff' as const,
-          input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, context }),
-          onDone: { target: '#migration.rolled_back', actions: 'resetAttempts' as const },
-          onError: failTo('rolling_back'),
-        },
-      },
-    },
-  };
-}

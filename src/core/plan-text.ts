@@ -116,7 +116,9 @@ export function jsonSyntaxIssue(body: string, source: string): Issue {
   const { line, column } = lineColumn(body, Math.max(offset, 0));
   const found = offset < 0 || offset >= body.length ? 'the end of the file' : JSON.stringify(body.charAt(offset));
   const previous = body.slice(0, Math.max(offset, 0)).trimEnd().slice(-1);
-  const message = `${source} is not valid JSON: unexpected ${found} at line ${line}, column ${column}${syntaxHint(body.charAt(offset), previous)}`;
+  const message =
+    `${source} is not valid JSON: unexpected ${found} at line ${line}, column ` +
+    `${column}${syntaxHint(body.charAt(offset), previous)}`;
   return { path: `(plan) line ${line}, column ${column}`, message, expected: 'JSON', found };
 }
 
@@ -134,21 +136,32 @@ export function describePlan(plan: Plan): string[] {
   const { destination: dest, jira, polling } = plan;
   const manual = plan.solutions.filter((s) => s !== 'audience_manager').map((s) => SOLUTION_LABELS[s]);
   const hashing = (m: Plan['identities'][number]): string => (m.applyHashing ? ' (hashed on activation)' : '');
+  const byHand = manual.length > 0 ? ` (confirmed by hand after the cut-over: ${manual.join(', ')})` : '';
+  const filing = jira.existingKey
+    ? `attach the existing ticket ${jira.existingKey}`
+    : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`;
+  const zone = plan.sla ? ` (${plan.sla.timeZone} dates)` : '';
+  const stalled = `stalled after ${plan.ticketSlaBusinessDays} business days${zone}`;
   return [
     `Organisation ${plan.orgId}, sandbox ${plan.sandbox}`,
     `Audiences (${plan.audiences.length}): ${listIds(plan.audiences)}`,
     `Identity mapping: ${plan.identities.map((m) => `${m.source} -> ${m.target}${hashing(m)}`).join('; ')}`,
-    `Solutions: ${plan.solutions.map((s) => SOLUTION_LABELS[s]).join(', ')}${manual.length > 0 ? ` (confirmed by hand after the cut-over: ${manual.join(', ')})` : ''}`,
+    `Solutions: ${plan.solutions.map((s) => SOLUTION_LABELS[s]).join(', ')}${byHand}`,
     'Will be created, before the ticket (nothing is exported yet):',
-    `  - an Experience Cloud Audiences connection "${dest.name}"${dest.accountId ? `, account ${dest.accountId}` : ''}; bearer token ${dest.tokenEnv ? `read from $${dest.tokenEnv} (never stored)` : 'none'}`,
+    '  - an Experience Cloud Audiences connection ' +
+      `"${dest.name}"${dest.accountId ? `, account ${dest.accountId}` : ''}; bearer token ` +
+      `${dest.tokenEnv ? `read from $${dest.tokenEnv} (never stored)` : 'none'}`,
     '  - its Profile Store source connection and its target connection',
-    `Jira: ${jira.existingKey ? `attach the existing ticket ${jira.existingKey}` : `file a ${jira.issueType} in ${jira.projectKey} asking Adobe to turn legacy segment sharing off`}; polled every ${formatDuration(polling.ticketIntervalMs)}, stalled after ${plan.ticketSlaBusinessDays} business days${plan.sla ? ` (${plan.sla.timeZone} dates)` : ''}`,
-    `Cut-over: the moment the ticket resolves, one call creates the dataflow with ${all(plan.audiences.length, 'audience')}; never earlier`,
-    `Verification: Audience Manager and the flow's runs polled every ${formatDuration(polling.verifyIntervalMs)}, for up to ${formatDuration(polling.verifyTimeoutMs)}`,
+    `Jira: ${filing}; polled every ${formatDuration(polling.ticketIntervalMs)}, ${stalled}`,
+    'Cut-over: the moment the ticket resolves, one call creates the dataflow with ' +
+      `${all(plan.audiences.length, 'audience')}; never earlier`,
+    `Verification: Audience Manager and the flow's runs polled every ${formatDuration(polling.verifyIntervalMs)}, ` +
+      `for up to ${formatDuration(polling.verifyTimeoutMs)}`,
     `Alerts: ${alertsLine(plan.alerts)}`,
     ...plan.acceptedChecks.map((a) => `Accepted warning ${a.check}: ${a.reason} (${a.by}, ${a.at})`),
     'Known limitations (beta):',
-    '  - Between the ticket resolution and the new connection no audience reaches the solutions: the downtime window is measured',
+    '  - Between the ticket resolution and the new connection no audience reaches the solutions: the downtime window ' +
+      'is measured',
     '  - No dataflow monitoring in beta: cutover checks Audience Manager and the flow runs itself',
     '  - No backfill in beta: populations rebuild as profiles re-qualify, so they start small',
     '  - Audience Manager permissions must be set again for the new data source (AEP permissions do not carry over)',

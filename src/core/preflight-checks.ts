@@ -46,7 +46,9 @@ const access = (id: keyof typeof REQUIRED_PERMISSIONS): CheckDef => ({
   id,
   severity: 'error',
   title: `AEP permission "${REQUIRED_PERMISSIONS[id]}"`,
-  fix: `Ask your Experience Platform product administrator to add the "${REQUIRED_PERMISSIONS[id]}" permission to a role of the technical account (Admin Console > Experience Platform > Permissions), in the plan's sandbox.`,
+  fix:
+    `Ask your Experience Platform product administrator to add the "${REQUIRED_PERMISSIONS[id]}" permission to a ` +
+    `role of the technical account (Admin Console > Experience Platform > Permissions), in the plan's sandbox.`,
 });
 
 export const CHECKS: readonly CheckDef[] = [
@@ -54,19 +56,25 @@ export const CHECKS: readonly CheckDef[] = [
     id: 'credentials.ims',
     severity: 'error',
     title: 'Adobe IMS credentials',
-    fix: "Check the IMS client id, client secret and org id in the environment or the credentials file (`cutover doctor` shows which are set); the technical account must belong to the plan's org.",
+    fix:
+      'Check the IMS client id, client secret and org id in the environment or the credentials file (`cutover ' +
+      "doctor` shows which are set); the technical account must belong to the plan's org.",
   },
   {
     id: 'credentials.jira',
     severity: 'error',
     title: 'Jira credentials',
-    fix: 'Check the Jira base URL, user and API token (Cloud) or personal access token (Data Center); `cutover doctor` calls /myself.',
+    fix:
+      'Check the Jira base URL, user and API token (Cloud) or personal access token (Data Center); `cutover ' +
+      'doctor` calls /myself.',
   },
   {
     id: 'credentials.aam',
     severity: 'error',
     title: 'Audience Manager API access',
-    fix: 'Check the Audience Manager API credentials; the account needs read access to data sources, traits and segments.',
+    fix:
+      'Check the Audience Manager API credentials; the account needs read access to data sources, traits and ' +
+      'segments.',
   },
   access('access.manage_destinations'),
   access('access.activate_destinations'),
@@ -76,25 +84,35 @@ export const CHECKS: readonly CheckDef[] = [
     id: 'licence.aam',
     severity: 'warning',
     title: 'Audience Manager licence',
-    fix: 'Confirm the org\'s Audience Manager licence with your Adobe account team, or drop the data-management use cases (usesDataManagement: false, no "analytics" solution); accept this warning with a reason if you know the answer.',
+    fix:
+      "Confirm the org's Audience Manager licence with your Adobe account team, or drop the data-management use " +
+      'cases (usesDataManagement: false, no "analytics" solution); accept this warning with a reason if you know ' +
+      'the answer.',
   },
   {
     id: 'catalogue.eca_spec',
     severity: 'error',
     title: 'Experience Cloud Audiences in the catalogue',
-    fix: 'The org must be provisioned for the Experience Cloud Audiences destination (Real-Time CDP Prime or Ultimate); ask Adobe Customer Care to enable the card for this org and sandbox.',
+    fix:
+      'The org must be provisioned for the Experience Cloud Audiences destination (Real-Time CDP Prime or ' +
+      'Ultimate); ask Adobe Customer Care to enable the card for this org and sandbox.',
   },
   {
     id: 'destination.single_connection',
     severity: 'error',
     title: 'Only one Experience Cloud Audiences connection',
-    fix: "Only one Experience Cloud Audiences connection is allowed per org (across sandboxes): delete the existing one in Destinations > Browse, or add this migration's marker to its description to adopt it.",
+    fix:
+      'Only one Experience Cloud Audiences connection is allowed per org (across sandboxes): delete the existing ' +
+      "one in Destinations > Browse, or add this migration's marker to its description to adopt it.",
   },
   {
     id: 'destination.token',
     severity: 'error',
     title: 'Destination bearer token variable set',
-    fix: 'Export the variable the plan names in destination.tokenEnv (--token-env) in the shell that runs cutover, e.g. `export NAME=...` (the token is read from it and never stored), or remove destination.tokenEnv when the destination needs no token.',
+    fix:
+      'Export the variable the plan names in destination.tokenEnv (--token-env) in the shell that runs cutover, ' +
+      'e.g. `export NAME=...` (the token is read from it and never stored), or remove destination.tokenEnv when ' +
+      'the destination needs no token.',
   },
   {
     id: 'audiences.exist',
@@ -106,13 +124,18 @@ export const CHECKS: readonly CheckDef[] = [
     id: 'identities.namespaces',
     severity: 'error',
     title: 'Source identities are namespaces of the org',
-    fix: 'Set each identities[].source to the code of an active identity namespace of the org (Identity Service; Identities > Browse in Experience Platform), spelled as its code, e.g. ECID, Email, Phone. If the list cannot be read, the technical account needs the "View Identity Namespaces" permission.',
+    fix:
+      'Set each identities[].source to the code of an active identity namespace of the org (Identity Service; ' +
+      'Identities > Browse in Experience Platform), spelled as its code, e.g. ECID, Email, Phone. If the list ' +
+      'cannot be read, the technical account needs the "View Identity Namespaces" permission.',
   },
   {
     id: 'identities.supported',
     severity: 'error',
     title: 'Mapped identities supported by the destination',
-    fix: 'Map only target identities the live destination declares (the documented set is ECID, GAID, IDFA, email_lc_sha256).',
+    fix:
+      'Map only target identities the live destination declares (the documented set is ECID, GAID, IDFA, ' +
+      'email_lc_sha256).',
   },
   {
     id: 'audiences.limit',
@@ -124,7 +147,9 @@ export const CHECKS: readonly CheckDef[] = [
     id: 'jira.project',
     severity: 'error',
     title: 'Jira project',
-    fix: 'Fix jira.projectKey in the plan, or ask a Jira administrator to let the Jira user create issues in that project.',
+    fix:
+      'Fix jira.projectKey in the plan, or ask a Jira administrator to let the Jira user create issues in that ' +
+      'project.',
   },
   {
     id: 'jira.issue_type',
@@ -142,6 +167,8 @@ export const CHECKS: readonly CheckDef[] = [
     id: 'legacy.inventory',
     severity: 'warning',
     title: 'Legacy sharing inventory',
-    fix: "Add the legacy audiences you still need to the plan's audiences, or accept the warning with a reason if stopping them is intended.",
+    fix:
+      "Add the legacy audiences you still need to the plan's audiences, or accept the warning with a reason if " +
+      'stopping them is intended.',
   },
 ];

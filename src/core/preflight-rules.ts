@@ -67,7 +67,8 @@ export function evaluateCredentials(plan: Plan, facts: PreflightFacts): Verdict[
           )
         : warn(
             'credentials.aam',
-            `Audience Manager API failed: ${aam.error}; the plan does not include audience_manager, but the legacy inventory cannot be taken`,
+            `Audience Manager API failed: ${aam.error}; the plan does not include audience_manager, but the legacy ` +
+              'inventory cannot be taken',
           ),
   ];
 }
@@ -80,7 +81,8 @@ export function evaluateAccess(facts: PreflightFacts): Verdict[] {
     if (!probe)
       return warn(
         id,
-        `"${permission}" cannot be probed by a harmless read: confirm with your product administrator that the technical account has it`,
+        `"${permission}" cannot be probed by a harmless read: confirm with your product administrator that the ` +
+          'technical account has it',
         [permission],
       );
     return probe.ok
@@ -114,7 +116,8 @@ export function evaluateLicence(plan: Plan, facts: PreflightFacts): Verdict[] {
   return [
     warn(
       id,
-      `the plan relies on ${needs}, which need an Audience Manager licence; no API can tell whether the org has one, and it is unconfirmed`,
+      `the plan relies on ${needs}, which need an Audience Manager licence; no API can tell whether the org has one, ` +
+        'and it is unconfirmed',
     ),
   ];
 }
@@ -132,7 +135,8 @@ function singleConnection(facts: PreflightFacts): Verdict {
   if (others.length > 0) {
     return fail(
       id,
-      `an Experience Cloud Audiences connection already exists without this migration's marker ${facts.marker}: ${listNames(others.map(label))}; only one is allowed per org`,
+      `an Experience Cloud Audiences connection already exists without this migration's marker ${facts.marker}: ` +
+        `${listNames(others.map(label))}; only one is allowed per org`,
       others.map((c) => c.id),
     );
   }
@@ -196,7 +200,8 @@ export function evaluateAudiences(plan: Plan, facts: PreflightFacts): Verdict[] 
       ? pass('audiences.limit', `${count(planned.length, 'audience')} (limit ${MAX_AUDIENCES_PER_FLOW} per dataflow)`)
       : fail(
           'audiences.limit',
-          `${planned.length} audiences: ${planned.length - MAX_AUDIENCES_PER_FLOW} over the limit of ${MAX_AUDIENCES_PER_FLOW} per dataflow`,
+          `${planned.length} audiences: ${planned.length - MAX_AUDIENCES_PER_FLOW} over the limit of ` +
+            `${MAX_AUDIENCES_PER_FLOW} per dataflow`,
         );
   const segments = facts.segments;
   if (isError(segments))
@@ -207,7 +212,8 @@ export function evaluateAudiences(plan: Plan, facts: PreflightFacts): Verdict[] 
     missing.length > 0
       ? fail(
           'audiences.exist',
-          `${missing.length} of ${count(planned.length, 'audience')} ${missing.length === 1 ? 'does' : 'do'} not exist in sandbox ${plan.sandbox}: ${listNames(missing)}`,
+          `${missing.length} of ${count(planned.length, 'audience')} ${missing.length === 1 ? 'does' : 'do'} not ` +
+            `exist in sandbox ${plan.sandbox}: ${listNames(missing)}`,
           missing,
         )
       : pass(
@@ -228,7 +234,8 @@ function existingTicket(plan: Plan, facts: PreflightFacts): Verdict {
   if (ticket.statusCategory === 'done') {
     return warn(
       id,
-      `${ticket.key} is already resolved: the legacy pipe may already be off, so the downtime window is open and the cut-over runs right after preflight`,
+      `${ticket.key} is already resolved: the legacy pipe may already be off, so the downtime window is open and the ` +
+        'cut-over runs right after preflight',
       [ticket.key],
     );
   }
@@ -260,7 +267,8 @@ export function evaluateJira(plan: Plan, facts: PreflightFacts): Verdict[] {
       ? pass('jira.issue_type', `issue type "${found}" exists in ${projectKey}`, [found])
       : fail(
           'jira.issue_type',
-          `issue type "${issueType}" does not exist in ${projectKey}; its issue types are: ${project.issueTypes.join(', ') || '(none)'}`,
+          `issue type "${issueType}" does not exist in ${projectKey}; its issue types are: ` +
+            `${project.issueTypes.join(', ') || '(none)'}`,
           [issueType],
         ),
     existingTicket(plan, facts),
@@ -290,7 +298,8 @@ export function evaluateLegacy(plan: Plan, facts: PreflightFacts): Verdict[] {
     return [
       warn(
         id,
-        'no legacy data source ("Adobe Experience Platform Audience Sharing" or "Experience Platform Segments") found in Audience Manager: nothing to compare the plan with',
+        'no legacy data source ("Adobe Experience Platform Audience Sharing" or "Experience Platform Segments") ' +
+          'found in Audience Manager: nothing to compare the plan with',
       ),
     ];
   }
@@ -299,7 +308,8 @@ export function evaluateLegacy(plan: Plan, facts: PreflightFacts): Verdict[] {
     return [
       warn(
         id,
-        `the plan would stop sharing ${stop.length} of the ${count(unique(legacy).length, 'audience')} the legacy pipe shares today: ${listNames(stop)}`,
+        `the plan would stop sharing ${stop.length} of the ${count(unique(legacy).length, 'audience')} the legacy ` +
+          `pipe shares today: ${listNames(stop)}`,
         stop,
       ),
     ];
@@ -307,7 +317,8 @@ export function evaluateLegacy(plan: Plan, facts: PreflightFacts): Verdict[] {
   return [
     pass(
       id,
-      `keeps ${all(keep.length, 'audience')} the legacy pipe shares today${add.length > 0 ? ` and adds ${add.length}` : ''}`,
+      `keeps ${all(keep.length, 'audience')} the legacy pipe shares ` +
+        `today${add.length > 0 ? ` and adds ${add.length}` : ''}`,
     ),
   ];
 }

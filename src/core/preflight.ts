@@ -81,7 +81,9 @@ export interface Verdict {
 function accept(result: CheckResult, acceptance: AcceptedCheck | undefined): CheckResult {
   if (!acceptance || result.status === 'pass') return result;
   if (result.status === 'fail') {
-    const refusal = `listed in acceptedChecks by ${acceptance.by}, but a failed check cannot be accepted: fix it, or an operator may run \`cutover skip ${result.id} --reason ...\``;
+    const refusal =
+      `listed in acceptedChecks by ${acceptance.by}, but a failed check cannot be accepted: fix it, or ` +
+      `an operator may run \`cutover skip ${result.id} --reason ...\``;
     return { ...result, message: `${result.message} (${refusal})` };
   }
   const { reason, by, at } = acceptance;

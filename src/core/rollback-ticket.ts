@@ -32,7 +32,8 @@ export function reenableTemplate(r: ReenableRequest): TicketText {
     `Audiences to share again (${r.plan.audiences.length}): ${r.plan.audiences.join(', ')}`,
     `Requested by ${r.by}: ${r.reason}`,
     '',
-    'The new dataflow is already disabled, so the two pipes never feed Audience Manager at once. Please resolve this ticket when legacy sharing is on again.',
+    'The new dataflow is already disabled, so the two pipes never feed Audience Manager at once.',
+    'Please resolve this ticket when legacy sharing is on again.',
     `Tracking marker: ${reenableLabel(r.marker)}`,
   ];
   return { summary, description: lines.join('\n') };
@@ -53,7 +54,8 @@ export function rollbackHandoffComment(ctx: MigrationContext, deleted: string[])
     .join(', ');
   const cleanup = deleted.length
     ? `Deleted at the operator's request: ${deleted.join(', ')}.`
-    : `Kept, disabled (nothing is sent): ${kept || 'none'}. The card allows one connection per org: delete them before a new migration.`;
+    : `Kept, disabled (nothing is sent): ${kept || 'none'}. ` +
+      'The card allows one connection per org: delete them before a new migration.';
   return [
     'Rolled back to legacy segment sharing.',
     `Requested by ${r?.by ?? 'n/a'}: ${r?.reason ?? 'n/a'}`,
@@ -81,7 +83,9 @@ export function rollbackRequests(plan: Plan, marker: string, deleteConnection = 
     },
     {
       step: 'reenable',
-      request: `search for the label ${reenableLabel(marker)}, then POST /issue (${plan.jira.projectKey}): "Re-enable legacy AEP segment sharing for org ${plan.orgId}"`,
+      request:
+        `search for the label ${reenableLabel(marker)}, then POST /issue (${plan.jira.projectKey}): ` +
+        `"Re-enable legacy AEP segment sharing for org ${plan.orgId}"`,
     },
     { step: 'reenable', request: 'GET /issue/{key} every ticket interval until Customer Care resolves it' },
     {

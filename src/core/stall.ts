@@ -56,7 +56,10 @@ export interface StallOptions {
 
 const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled', 'rolled_back']);
 
-/** The plan's own service level when it states a usable one (a whole number of days); the documented default otherwise. */
+/**
+ * The plan's own service level when it states a usable one (a whole number of days); the documented default
+ * otherwise.
+ */
 export function slaBusinessDays(planDays: unknown): number {
   return typeof planDays === 'number' && Number.isInteger(planDays) && planDays >= 0
     ? planDays
@@ -118,7 +121,8 @@ function runnerReason(m: StallRecord, lease: StallLease | null, nowMs: number): 
   if (!lease || FINAL.has(m.status) || Date.parse(lease.expiresAt) >= nowMs) return null;
   return {
     code: 'dead_runner',
-    message: `runner ${lease.holder} (lock id ${lease.nonce}) stopped heartbeating; its lease expired ${lease.expiresAt}`,
+    message:
+      `runner ${lease.holder} (lock id ${lease.nonce}) stopped heartbeating; its lease expired ` + `${lease.expiresAt}`,
   };
 }
 

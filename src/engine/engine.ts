@@ -22,7 +22,9 @@ import { restoreSnapshot } from './restore.js';
 import type { EngineSettings, Services } from './types.js';
 import { stateName } from '../core/machine-logic.js';
 
-type Snapshot = SnapshotFrom<MigrationMachine>;
+/** A migration's machine snapshot, as a drive's `onSnapshot` sees it. */
+export type MigrationSnapshot = SnapshotFrom<MigrationMachine>;
+type Snapshot = MigrationSnapshot;
 
 export interface EngineDeps {
   store: MigrationStore;
@@ -55,6 +57,27 @@ export interface DriveResult {
 
 export function newMigrationId(): string {
   return `m-${randomBytes(5).toString('hex')}`;
+}
+
+/** A stored migration's machine state, restored (versions checked) but never started: guards are evaluated on it. */
+function restoredState(record: MigrationRecord): Snapshot {
+  return createActor(migrationMachine, {
+    snapshot: restoreSnapshot(record) as never,
+    input: { migrationId: record.id, plan: record.plan as Plan },
+  }).getSnapshot();
+}
+
+/**
+ * Whether the stored migration's current state takes the operator event. The machine silently ignores an event its
+ * state does not accept, so a front end asks this first and refuses the command instead of driving for nothing.
+ */
+export function checkOperatorEvent(record: MigrationRecord, event: MigrationEvent): boolean {
+  return restoredState(record).can(event);
+}
+
+/** The machine context of a stored migration (what its operator commands explain themselves with). */
+export function storedContext(record: MigrationRecord): MigrationContext {
+  return restoredState(record).context;
 }
 
 export class Engine {

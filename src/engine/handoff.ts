@@ -7,7 +7,8 @@ export function handoffLines(ctx: MigrationContext): string[] {
   const text = (x: { text: string } | null) => x?.text ?? 'n/a';
   return [
     `Downtime window (legacy stopped -> new connection): ${text(d.window)}`,
-    `Detection lag: ${text(d.detectionLag)}; cut-over execution: ${text(d.executionTime)}; data gap: ${text(d.dataGap)}`,
+    `Detection lag: ${text(d.detectionLag)}; cut-over execution: ${text(d.executionTime)}; data gap: ` +
+      `${text(d.dataGap)}`,
     `Audiences moved: ${ctx.plan.audiences.length}`,
   ];
 }

@@ -2,13 +2,15 @@
 // happens through these: create and drive it under a fenced lease, deliver an operator event to the runner that
 // holds it, gather preflight facts, and the effect actors a dry run provides against recording stand-ins.
 // Pure helpers front ends also need (state names, versions) live in src/core and are imported from there.
-export { Engine, newMigrationId } from './engine.js';
-export type { DriveMode, DriveOptions, DriveResult, EngineDeps } from './engine.js';
+export { checkOperatorEvent, Engine, newMigrationId, storedContext } from './engine.js';
+export type { DriveMode, DriveOptions, DriveResult, EngineDeps, MigrationSnapshot } from './engine.js';
 export { effectActors } from './effects.js';
 export type { EffectDeps } from './effects.js';
 export { handoffLines } from './handoff.js';
 export { gatherFacts, legacyAudienceIds } from './preflight.js';
 export { restoreSnapshot } from './restore.js';
+export { REHEARSAL_PATHS, rehearse } from './rehearse.js';
+export type { Rehearsal, RehearsalDeps, RehearsalOptions, RehearsalPath, RehearsalRest } from './rehearse.js';
 export { DEFAULT_SETTINGS } from './types.js';
 export type { EngineSettings, Services } from './types.js';
 export { Scheduler } from './fleet/scheduler.js';

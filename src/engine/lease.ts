@@ -47,9 +47,11 @@ export async function acquire(
     return { lease, tookOverFrom: held };
   }
   throw new LockedError(
-    `migration ${migrationId} is being driven by ${held.holder} since ${held.acquiredAt} (lock id ${held.nonce}, expires ${held.expiresAt})`,
+    `migration ${migrationId} is being driven by ${held.holder} since ${held.acquiredAt} (lock id ${held.nonce}, ` +
+      `expires ${held.expiresAt})`,
     'LOCKED',
-    `wait for it to finish, or if that runner is gone: cutover unlock ${migrationId} --lock-id ${held.nonce} --reason "..."`,
+    `wait for it to finish, or if that runner is gone: cutover unlock ${migrationId} --lock-id ${held.nonce} ` +
+      '--reason "..."',
   );
 }
 

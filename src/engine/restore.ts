@@ -34,7 +34,8 @@ export function restoreSnapshot(record: MigrationRecord): PersistedMigration {
     );
   if (record.xstateVersion !== XSTATE_VERSION) {
     throw new StoreError(
-      `migration ${record.id} was saved with xstate ${record.xstateVersion}; this cutover runs xstate ${XSTATE_VERSION} and will not guess at a different persisted format`,
+      `migration ${record.id} was saved with xstate ${record.xstateVersion}; this cutover runs xstate ` +
+        `${XSTATE_VERSION} and will not guess at a different persisted format`,
       'XSTATE_VERSION',
       'resume it with the cutover release that saved it (cutover export/import keeps the versions)',
     );
@@ -51,7 +52,8 @@ export function restoreSnapshot(record: MigrationRecord): PersistedMigration {
 
 function versionError(record: MigrationRecord): StoreError {
   return new StoreError(
-    `migration ${record.id} was saved by machine version ${record.machineVersion}; this cutover has machine version ${MACHINE_VERSION}`,
+    `migration ${record.id} was saved by machine version ${record.machineVersion}; this cutover has machine version ` +
+      `${MACHINE_VERSION}`,
     'MACHINE_VERSION',
     'upgrade cutover to the release that saved it',
   );

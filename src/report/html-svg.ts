@@ -137,9 +137,9 @@ function rollbackParts(r: ReportRow, scale: TimelineScale): string[] {
     if (!mark || !Number.isFinite(ms) || ms < 0) continue;
     const x = ZERO_X + Math.min(RIGHT_WIDTH, (ms / scale.afterMs) * RIGHT_WIDTH);
     const title = `${label}: ${mark.at} (${mark.source}), +${formatDuration(ms)}`;
-    parts.push(
-      `<line class="rb-mark" data-mark="${name}" x1="${x.toFixed(1)}" y1="3" x2="${x.toFixed(1)}" y2="32"><title>${escapeHtml(title)}</title></line>`,
-    );
+    const at = x.toFixed(1);
+    const line = `<line class="rb-mark" data-mark="${name}" x1="${at}" y1="3" x2="${at}" y2="32">`;
+    parts.push(`${line}<title>${escapeHtml(title)}</title></line>`);
   }
   return parts;
 }

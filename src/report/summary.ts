@@ -36,7 +36,8 @@ export function summaryRows(agg: Aggregate): string[][] {
 /** "12 migrations, 2 stalled, 1 with operator-overridden marks, 1 rolled back". */
 export function countsLine(agg: Aggregate): string {
   const rolledBack = agg.rolledBack > 0 ? `, ${agg.rolledBack} rolled back` : '';
-  return `${count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase())}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks${rolledBack}`;
+  const migrations = count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase());
+  return `${migrations}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks${rolledBack}`;
 }
 
 /** The source's rows with their derived figures, one at a time. */

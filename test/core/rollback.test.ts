@@ -46,7 +46,7 @@ describe('rollbackProblem', () => {
 });
 
 describe('rollback figures', () => {
-  it('rollback window = new flow disabled → legacy restored; total outage = legacy stopped → legacy data seen', () => {
+  it('rollback window: flow disabled → legacy restored; total outage: legacy stopped → data seen', () => {
     const marks: Marks = {
       ...STOPPED,
       rollback_requested: { at: '2026-01-05T12:00:00.000Z', source: 'cutover.operator' },

@@ -23,7 +23,7 @@ async function disable(flowId: string): Promise<number> {
 }
 
 describe('emulator: re-enabling legacy sharing', () => {
-  it('a resolved re-enable ticket turns legacy sharing back on; legacy segments update again after the delay', async () => {
+  it('a resolved re-enable ticket turns legacy sharing back on; legacy segments update later', async () => {
     h = await start({ timeScale: 0.05, delays: { aamPropagationMs: 2000, firstRunMs: 100_000 } });
     const stop = await fileTicket(`Deprovision legacy AEP segment sharing for org ${ORG}`);
     h.emu.control.resolveTicket(stop, { resolutiondate: '2026-03-04T05:00:00.000+0000' });

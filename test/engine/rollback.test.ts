@@ -42,7 +42,7 @@ function reenable(r: Rig, at = ROLLED): void {
 }
 
 describe('engine: rollback to legacy sharing', () => {
-  it('rolls a completed migration back with --force: flow disabled, one re-enable ticket, legacy seen again', async () => {
+  it('rolls a completed migration back with force: flow disabled, one re-enable ticket', async () => {
     const r = rig();
     const id = await completed(r);
     r.clock.set(Date.parse('2026-01-05T13:00:00Z'));
@@ -87,7 +87,7 @@ describe('engine: rollback to legacy sharing', () => {
     expect(result.context.rollback ?? null).toBeNull();
   });
 
-  it('rolls back a migration parked on a refused flow create: no flow to disable, the read that proved it', async () => {
+  it('rolls back a migration parked on a refused flow create: no flow to disable', async () => {
     const r = rig();
     const plan = samplePlan();
     const id = await r.engine.create(plan, 'admin@example.com');
@@ -109,7 +109,7 @@ describe('engine: rollback to legacy sharing', () => {
     expect(r.services.world.flows).toHaveLength(0);
   });
 
-  it('restores a completed snapshot of machine version 1 (final then) and can still roll it back with --force', async () => {
+  it('restores a completed snapshot of machine version 1 (final then) and rolls it back', async () => {
     const r = rig();
     const id = await completed(r);
     const record = (await r.store.get(id))!;

@@ -13,7 +13,7 @@ const at = (minutes: number) => new Date(Date.parse(BASE) + minutes * 60_000).to
 let source: SqliteReportSource;
 let file: string;
 
-/** Stopped at +1 day; rollback asked at +1d 2h, flow disabled a minute later, legacy back at +1d 5h, seen at +1d 5h 10m. */
+/** Stopped at +1d; rollback asked at +1d 2h, flow disabled 1 min later, legacy back at +1d 5h, seen 10 min after. */
 function rolledBackMarks(): Marks {
   return {
     ...marksAt(BASE, { filed: 0, stopped: 1440, detected: 1441 }),

@@ -48,6 +48,7 @@ describe('cutover plan', () => {
       '/flowservice/targetConnections',
       '/rest/api/3/issue',
       '/flowservice/flows',
+      '/comment',
     ]) {
       expect(run.stdout).toMatch(new RegExp(`POST http://127\\.0\\.0\\.1:\\d+\\S*${path}\\n`));
     }
@@ -61,6 +62,8 @@ describe('cutover plan', () => {
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as {
       blocked: boolean;
+      steps: string[];
+      endState: string;
       requests: { step: string; method: string; url: string; body: unknown }[];
     };
     expect(out.blocked).toBe(false);
@@ -71,7 +74,21 @@ describe('cutover plan', () => {
       'staging',
       'filing',
       'cutting_over',
+      'handoff',
     ]);
+    // The machine's own path, rehearsed to its end: no step list is kept by hand anywhere.
+    expect(out.steps).toEqual([
+      'draft',
+      'preflight',
+      'staging',
+      'filing',
+      'awaiting_resolution',
+      'cutting_over',
+      'verifying',
+      'handoff',
+      'completed',
+    ]);
+    expect(out.endState).toBe('completed');
     expect(run.stdout).not.toContain('super-secret-bearer-token');
     expect(run.stdout).not.toContain('p8e-demo-secret');
     expect(JSON.stringify(out.requests[0]!.body)).toContain('REDACTED');

@@ -25,7 +25,9 @@ function explain(record: MigrationRecord) {
       why:
         `the legacy pipe is already off (${off}); cancel cannot turn it back on, ` +
         'and stopping now would leave the org with no sharing at all',
-      instead: `go forward: cutover resume ${record.id} (or retry it if parked); to go back to legacy sharing: cutover rollback ${record.id} --reason "..." (docs/runbook.md, "Rolling back")`,
+      instead:
+        `go forward: cutover resume ${record.id} (or retry it if parked); to go back to legacy sharing: ` +
+        `cutover rollback ${record.id} --reason "..." (docs/runbook.md, "Rolling back")`,
     };
   }
   if (record.status === 'cancelled' || record.state.startsWith('cancelling')) {

@@ -65,7 +65,8 @@ function printSummary(
   out(ctx, `  data gap                 ${measureText(d.dataGap)}`);
   out(
     ctx,
-    `\n  emulator says: ticket resolutiondate ${truth.resolutiondate ?? 'n/a'}, flow createdAt ${truth.flowCreatedAt ? new Date(truth.flowCreatedAt).toISOString() : 'n/a'}`,
+    `\n  emulator says: ticket resolutiondate ${truth.resolutiondate ?? 'n/a'}, flow createdAt ` +
+      `${truth.flowCreatedAt ? new Date(truth.flowCreatedAt).toISOString() : 'n/a'}`,
   );
 }
 
@@ -95,7 +96,8 @@ export default async function demo(
     const id = await engine.create(plan, ctx.actor);
     say(
       ctx,
-      `migration ${id}: ${plan.audiences.length} audiences; Customer Care will resolve the ticket ${Number(opts.resolveAfterMs ?? 3000) / 1000}s after it is filed`,
+      `migration ${id}: ${plan.audiences.length} audiences; Customer Care will resolve the ticket ` +
+        `${Number(opts.resolveAfterMs ?? 3000) / 1000}s after it is filed`,
     );
     let scheduled = false;
     const progress = progressView(ctx);

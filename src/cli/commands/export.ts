@@ -74,9 +74,11 @@ async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Pro
     const leaks = findSecrets(bundle, knownSecrets(ctx, opts, migration));
     if (leaks.length > 0) {
       throw new CutoverError(
-        `refusing to export ${id}: a configured secret value appears in ${leaks.slice(0, 5).join(', ')}${leaks.length > 5 ? ` and ${leaks.length - 5} more` : ''}`,
+        `refusing to export ${id}: a configured secret value appears in ` +
+          `${leaks.slice(0, 5).join(', ')}${leaks.length > 5 ? ` and ${leaks.length - 5} more` : ''}`,
         'SECRET_IN_BUNDLE',
-        'nothing was written; rotate that secret (it is stored in the database) and tell the cutover maintainers where it came from',
+        'nothing was written; rotate that secret (it is stored in the database) and tell the cutover maintainers ' +
+          'where it came from',
       );
     }
     return { text: `${JSON.stringify(bundle, null, 2)}\n`, exportedAt };

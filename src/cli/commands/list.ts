@@ -78,7 +78,10 @@ function listRow(m: MigrationSummary, nowMs: number, now: string, stallHours?: n
 
 function lockText(lock: LockView | null): string {
   if (!lock) return '-';
-  return `${lock.holder} [${lock.lockId}] since ${lock.since}, expires ${lock.expiresAt}${lock.expired ? ' (expired)' : ''}`;
+  return (
+    `${lock.holder} [${lock.lockId}] since ${lock.since}, expires ` +
+    `${lock.expiresAt}${lock.expired ? ' (expired)' : ''}`
+  );
 }
 
 function renderTable(ctx: CliContext, rows: ListRow[], nowMs: number, withReasons: boolean): void {
@@ -171,7 +174,8 @@ export default async function list(_args: string[], opts: ListOptions, ctx: CliC
     if (rows.length < total)
       say(
         ctx,
-        `showing ${rows.length} of ${total}${q.stalled ? ' stalled' : ''} migrations, most recently updated first; --limit 0 shows all`,
+        `showing ${rows.length} of ${total}${q.stalled ? ' stalled' : ''} migrations, most recently updated first; ` +
+          '--limit 0 shows all',
       );
     return 0;
   } finally {

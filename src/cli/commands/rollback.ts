@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import { driveAndReport } from '../operator/drive.js';
 import { requireReason } from '../operator/reason.js';
-import { refused, restoredSnapshot, storedContext } from '../operator/operator-event.js';
+import { checkOperatorEvent, refused, storedContext } from '../operator/operator-event.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { openRuntime } from '../wiring/runtime.js';
 import { followsByDefault } from './resume.js';
@@ -47,7 +47,7 @@ export default async function rollback([id]: string[], opts: Options, ctx: CliCo
       force,
       deleteConnection: opts.deleteConnection === true,
     };
-    if (!restoredSnapshot(record).can(event)) {
+    if (!checkOperatorEvent(record, event)) {
       throw refused(
         'rollback',
         record.id,

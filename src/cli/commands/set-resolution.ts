@@ -13,7 +13,7 @@ import { UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { requireReason } from '../operator/reason.js';
-import { restoredSnapshot, sendOperatorEvent, storedContext, whereItIs } from '../operator/operator-event.js';
+import { checkOperatorEvent, sendOperatorEvent, storedContext, whereItIs } from '../operator/operator-event.js';
 import { say } from '../terminal/output.js';
 import { openRuntime, type Runtime } from '../wiring/runtime.js';
 
@@ -41,7 +41,9 @@ export function parseResolutionFlag(value: string | undefined): string {
 
 function explain(record: MigrationRecord) {
   return {
-    why: `set-resolution applies while waiting on the ticket, when its resolution time is unknown, or to correct it once the pipe is off; ${whereItIs(record)}`,
+    why:
+      'set-resolution applies while waiting on the ticket, when its resolution time is unknown, or to correct it ' +
+      `once the pipe is off; ${whereItIs(record)}`,
     instead: `cutover show ${record.id} says what it needs next`,
   };
 }
@@ -84,7 +86,7 @@ function stateTakesIt(record: MigrationRecord, event: SetResolution): boolean {
   const context = storedContext(record);
   const done: TicketEvidence = { statusName: 'Done', statusCategory: 'done', source: 'jira', observedAt: event.at };
   const resolvedAt = context.marks.ticket_filed?.at ?? event.at;
-  return restoredSnapshot(record).can({ ...event, resolvedAt, force: true, ticketStatus: done });
+  return checkOperatorEvent(record, { ...event, resolvedAt, force: true, ticketStatus: done });
 }
 
 type Checked = Promise<SetResolution>;

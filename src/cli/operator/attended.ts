@@ -2,8 +2,7 @@
 // solution without an API check it asks the person at the terminal to confirm it (or confirms what --confirm
 // named, without a terminal). The answer is an ordinary CONFIRM sent through the store's inbox to this very
 // drive, so it is checked, journaled and settled exactly like a `cutover confirm` from another terminal.
-import type { SnapshotFrom } from 'xstate';
-import type { MigrationMachine } from '../../core/machine.js';
+import type { MigrationSnapshot } from '../../engine/index.js';
 import { missingConfirmations, stateName } from '../../core/machine-logic.js';
 import type { MigrationEvent } from '../../core/machine-types.js';
 import { SOLUTION_LABELS, SOLUTIONS, type Plan, type Solution } from '../../core/types.js';
@@ -17,7 +16,7 @@ import { progressView, type ProgressView } from '../terminal/drive-progress.js';
 import type { Prompter } from '../terminal/prompts.js';
 import type { Runtime } from '../wiring/runtime.js';
 
-type Snapshot = SnapshotFrom<MigrationMachine>;
+type Snapshot = MigrationSnapshot;
 
 export interface Attendance {
   /** Asks at the terminal; null without one. */

@@ -1,13 +1,12 @@
 // Sends one operator event (skip, set-resolution, confirm, cancel) to a migration and proves it was taken.
 // The machine silently ignores an event its current state does not accept; an operator must never be told
-// "done" when nothing happened. So the event is checked against the restored snapshot before anything is
-// driven (a refused event restarts nothing), and the journal is checked afterwards for its operator row.
+// "done" when nothing happened. So the engine checks the event against the stored state before anything is
+// driven (checkOperatorEvent: a refused event restarts nothing), and the journal is checked afterwards for its
+// operator row.
 // When another runner drives the migration, the event goes to that runner through the store's inbox and the
 // command reports what the runner made of it.
-import { createActor } from 'xstate';
-import { migrationMachine } from '../../core/machine.js';
-import type { MigrationContext, MigrationEvent } from '../../core/machine-types.js';
-import { restoreSnapshot } from '../../engine/index.js';
+import type { MigrationEvent } from '../../core/machine-types.js';
+import { checkOperatorEvent } from '../../engine/index.js';
 import { CutoverError, EXIT, LockedError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import type { CliContext } from '../wiring/context.js';
@@ -16,17 +15,7 @@ import { deliverToRunner, type Delivery } from './inbox.js';
 import { say } from '../terminal/output.js';
 import type { Runtime } from '../wiring/runtime.js';
 
-/** The restored machine snapshot of a stored migration: guards are evaluated on it, nothing is started. */
-export function restoredSnapshot(record: MigrationRecord) {
-  return createActor(migrationMachine, {
-    snapshot: restoreSnapshot(record) as never,
-    input: { migrationId: record.id, plan: record.plan as never },
-  }).getSnapshot();
-}
-
-export function storedContext(record: MigrationRecord): MigrationContext {
-  return restoredSnapshot(record).context;
-}
+export { checkOperatorEvent, storedContext } from '../../engine/index.js';
 
 export function refused(command: string, id: string, why: string, instead: string): CutoverError {
   return new CutoverError(`cutover ${command} was not applied to ${id}: ${why}`, 'EVENT_REFUSED', instead);
@@ -47,7 +36,7 @@ export async function sendOperatorEvent(
   send: OperatorSend,
 ): Promise<number> {
   const record = await runtime.load(id);
-  if (!restoredSnapshot(record).can(send.event)) {
+  if (!checkOperatorEvent(record, send.event)) {
     const { why, instead } = send.explain(record);
     throw refused(send.command, id, why, instead);
   }

@@ -2,8 +2,7 @@
 // world a live line saying what it waits for (the ticket's status; the audiences not seen yet and the solutions
 // awaiting confirmation, with the command that confirms them), redrawn every second on a terminal, or one plain
 // line whenever what it waits for changes elsewhere (no spinners off a terminal).
-import type { SnapshotFrom } from 'xstate';
-import type { MigrationMachine } from '../../core/machine.js';
+import type { MigrationSnapshot } from '../../engine/index.js';
 import { missingConfirmations, unseenAudiences, stateName } from '../../core/machine-logic.js';
 import type { MigrationContext, WaitStep } from '../../core/machine-types.js';
 import { SOLUTION_LABELS, type Solution } from '../../core/types.js';
@@ -11,7 +10,7 @@ import type { CliContext } from '../wiring/context.js';
 import { say, styleFor } from './output.js';
 import { troubleText } from './wait-trouble.js';
 
-type Snapshot = SnapshotFrom<MigrationMachine>;
+type Snapshot = MigrationSnapshot;
 
 function seconds(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -32,7 +31,10 @@ export function waitLine(c: MigrationContext, nowMs: number): string {
   const since = c.marks.ticket_filed?.at ?? c.ticket?.createdAt;
   const waited = since ? seconds(nowMs - Date.parse(since)) : '?';
   const status = c.lastPoll ? `status '${c.lastPoll.statusName}'` : 'not polled yet';
-  return `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ${nextCheck(c, nowMs, 'awaiting_resolution')}`;
+  return (
+    `waiting for ${c.ticket?.key ?? 'the ticket'} (${status}) · waited ${waited} · ` +
+    `${nextCheck(c, nowMs, 'awaiting_resolution')}`
+  );
 }
 
 function listed(items: string[], max = 3): string {

@@ -63,7 +63,8 @@ function describeFinish(event: Extract<WatchEvent, { kind: 'finished' }>, s: Ret
       return 'cancelled';
     case 'needs_attention':
       return s.red(
-        `needs attention: ${result.context.lastError?.code}: ${result.context.lastError?.message}; see: cutover show ${result.id}`,
+        `needs attention: ${result.context.lastError?.code}: ${result.context.lastError?.message}; see: cutover show ` +
+          `${result.id}`,
       );
     case 'interrupted':
       return `stopped in ${result.state}; nothing is lost`;

@@ -5,7 +5,8 @@ import type { Lease, MigrationRecord } from '../../ports.js';
 function orRollBack(m: MigrationRecord, action: string): string {
   const off = Boolean(m.marks.legacy_stopped) || m.lastError?.code === 'RESOLUTION_TIME_UNKNOWN';
   if (!off || m.marks.rollback_requested) return action;
-  return `${action}; or, if the new connection cannot carry the audiences, go back to legacy sharing: cutover rollback ${m.id} --reason "..."`;
+  const back = `cutover rollback ${m.id} --reason "..."`;
+  return `${action}; or, if the new connection cannot carry the audiences, go back to legacy sharing: ${back}`;
 }
 
 function forAttention(m: MigrationRecord): string {
@@ -28,7 +29,7 @@ function attentionFix(m: MigrationRecord): string {
     case 'REENABLE_TIME_UNKNOWN':
       return `ask Customer Care when legacy sharing came back on, then cutover retry ${m.id} --reason "..."`;
     case 'LEGACY_NOT_SEEN':
-      return `check with Customer Care that legacy sharing is on for the org, then cutover retry ${m.id} --reason "..."`;
+      return `ask Customer Care whether legacy sharing is on for the org, then cutover retry ${m.id} --reason "..."`;
     case 'RESOLUTION_TIME_UNKNOWN':
       return `find when the legacy pipe stopped (ask Customer Care), then cutover set-resolution ${m.id} --at ISO --reason "..."`;
     default:
@@ -38,10 +39,12 @@ function attentionFix(m: MigrationRecord): string {
 
 function forWaiting(m: MigrationRecord): string {
   if (m.state === 'rolling_back.sleeping') {
-    return `rolling back: waiting for Customer Care to resolve the re-enable ticket ${m.ticketKey ?? ''}: cutover resume ${m.id} --follow (or cutover watch)`;
+    const resume = `cutover resume ${m.id} --follow`;
+    return `rolling back: waiting for Customer Care to resolve the re-enable ticket ${m.ticketKey ?? ''}: ${resume}`;
   }
   if (m.state.startsWith('rolling_back')) {
-    return `rolling back: waiting for the legacy data source to receive the audiences again: cutover resume ${m.id} --follow`;
+    const resume = `cutover resume ${m.id} --follow`;
+    return `rolling back: waiting for the legacy data source to receive the audiences again: ${resume}`;
   }
   if (m.state.startsWith('awaiting_resolution')) {
     return `waiting for Customer Care to resolve ${m.ticketKey ?? 'the ticket'}: cutover resume ${m.id} --follow (or cutover watch); if it was resolved without a date: cutover set-resolution ${m.id} --at ISO --reason "..."`;
@@ -62,9 +65,15 @@ export function nextAction(m: MigrationRecord, lock?: { lease: Lease | null; now
   if (locked) return locked;
   switch (m.status) {
     case 'completed':
-      return `nothing: the migration is complete (cutover report shows its downtime; to go back anyway: cutover rollback ${m.id} --force --reason "...")`;
+      return (
+        'nothing: the migration is complete (cutover report shows its downtime; ' +
+        `to go back anyway: cutover rollback ${m.id} --force --reason "...")`
+      );
     case 'rolled_back':
-      return 'nothing: rolled back, legacy sharing is on again (to move later, start a new migration: docs/runbook.md, "Rolling back")';
+      return (
+        'nothing: rolled back, legacy sharing is on again ' +
+        '(to move later, start a new migration: docs/runbook.md, "Rolling back")'
+      );
     case 'cancelled':
       return 'nothing: the migration was cancelled';
     case 'waiting':

@@ -1,14 +1,13 @@
-// The dry run behind `cutover plan`: the real service clients and the real effect code, over a fetch that lets
-// reads through and records every write without sending it. Writes are answered with a synthetic 201
-// `{id: "dry-run-N"}`, and later reads of such an id with a synthetic object, so the effect code runs to the end
-// and shows the exact requests it would make. Nothing is persisted: the effects journal into a scratch store.
-import { createActor, toPromise, type AnyActorLogic } from 'xstate';
+// The dry run behind `cutover plan`: the real service clients and the engine's rehearsal (the real machine and its
+// real effects), over a fetch that lets reads through and records every write without sending it. Writes are
+// answered with a synthetic 201 `{id: "dry-run-N"}`, and later reads of such an id with a synthetic object, so the
+// effect code runs to the end and shows the exact requests it would make. Nothing is persisted: the rehearsal
+// writes its record, intents and outcomes into a scratch in-memory store.
 import { MemoryStore } from '../../adapters/memory/store.js';
 import type { FetchFn } from '../../adapters/http/client.js';
 import type { Redactor } from '../../adapters/http/redact.js';
-import type { PreflightOutput } from '../../core/machine-types.js';
 import type { Plan } from '../../core/types.js';
-import { effectActors, handoffLines } from '../../engine/index.js';
+import { rehearse, type Rehearsal, type RehearsalOptions } from '../../engine/index.js';
 import type { CliContext } from './context.js';
 import type { Connection } from '../wizard/connect.js';
 
@@ -85,68 +84,28 @@ export class RecordingFetch {
   };
 }
 
-type Input = Record<string, unknown>;
-const runActor = (logic: AnyActorLogic, input: Input): Promise<unknown> =>
-  toPromise(createActor(logic, { input }).start());
-
 /**
- * Runs staging, filing and the cut-over's flow creation, in the engine's order, against services built on a
- * RecordingFetch. Needs the spec ids preflight found; placeholders stand in when preflight could not find them.
+ * The engine's rehearsal of `start` against services built on a RecordingFetch, in a scratch in-memory store:
+ * each recorded request is filed under the machine's step that made it.
  */
-export async function rehearseEffects(
+export function rehearseOnRecorder(
   ctx: CliContext,
   conn: Connection,
   recorder: RecordingFetch,
   plan: Plan,
-  id: string,
-  found: PreflightOutput,
-): Promise<void> {
-  const store = new MemoryStore();
-  const at = new Date(ctx.clock.now()).toISOString();
-  await store.create({
-    id,
-    orgId: plan.orgId,
-    plan,
-    machineVersion: 'dry-run',
-    xstateVersion: 'dry-run',
-    state: 'draft',
-    status: 'active',
-    at,
-    journal: [],
-  });
-  const actors = effectActors(
-    {
-      store,
-      services: conn.services,
-      clock: ctx.clock,
-      settings: conn.settings,
-      env: ctx.env,
-      flushed: async () => {},
-    },
-    handoffLines,
-  );
-  const marker = `cutover-${id}`;
-  const ecaSpecId = found.ecaSpecId ?? '<experience-cloud-audiences-spec-id>';
-  const common = { migrationId: id, marker, plan };
-  recorder.step = 'staging';
-  const base = (await runActor(actors.ensureBaseConnection, { ...common, ecaSpecId })) as { id: string };
-  const source = (await runActor(actors.ensureSourceConnection, { ...common, baseConnectionId: base.id })) as {
-    id: string;
+  options: Omit<RehearsalOptions, 'onStep'>,
+): Promise<Rehearsal> {
+  const deps = {
+    store: new MemoryStore(),
+    services: conn.services,
+    clock: ctx.clock,
+    settings: conn.settings,
+    env: ctx.env,
   };
-  const target = (await runActor(actors.ensureTargetConnection, {
-    ...common,
-    ecaSpecId,
-    baseConnectionId: base.id,
-  })) as { id: string };
-  recorder.step = 'filing';
-  await runActor(actors.fileTicket, common);
-  recorder.step = 'cutting_over';
-  await runActor(actors.createFlow, {
-    ...common,
-    ecaSpecId,
-    flowSpecId: found.flowSpecId ?? '<experience-cloud-audiences-flow-spec-id>',
-    sourceConnectionId: source.id,
-    targetConnectionId: target.id,
-    legacyStoppedAt: at,
+  return rehearse(deps, plan, {
+    ...options,
+    onStep: (step) => {
+      recorder.step = step;
+    },
   });
 }

@@ -20,22 +20,28 @@ export interface ProbeResult {
 const FIXES: Record<ProbeResult['id'], { rejected: string; other: string }> = {
   ims: {
     rejected:
-      'IMS refused the client credentials: copy the client id and secret of the OAuth Server-to-Server credential from the Adobe Developer Console into CUTOVER_CLIENT_ID / CUTOVER_CLIENT_SECRET, and check CUTOVER_IMS_SCOPES.',
+      'IMS refused the client credentials: copy the client id and secret of the OAuth Server-to-Server credential ' +
+      'from the Adobe Developer Console into CUTOVER_CLIENT_ID / CUTOVER_CLIENT_SECRET, and check ' +
+      'CUTOVER_IMS_SCOPES.',
     other: 'Check CUTOVER_IMS_URL (https://ims-na1.adobelogin.com) and your network or proxy.',
   },
   jira: {
     rejected:
-      'Jira refused the credentials: for Jira Cloud set CUTOVER_JIRA_EMAIL and an API token (id.atlassian.com > Security > API tokens) in CUTOVER_JIRA_TOKEN; for Data Center set CUTOVER_JIRA_FLAVOR=dc and a personal access token.',
+      'Jira refused the credentials: for Jira Cloud set CUTOVER_JIRA_EMAIL and an API token (id.atlassian.com > ' +
+      'Security > API tokens) in CUTOVER_JIRA_TOKEN; for Data Center set CUTOVER_JIRA_FLAVOR=dc and a personal ' +
+      'access token.',
     other: 'Check CUTOVER_JIRA_URL (your site, e.g. https://example.atlassian.net) and CUTOVER_JIRA_FLAVOR.',
   },
   aep: {
     rejected:
-      'Experience Platform refused the token: add the technical account to an AEP product profile for the org and sandbox, and check CUTOVER_ORG_ID.',
+      'Experience Platform refused the token: add the technical account to an AEP product profile for the org and ' +
+      'sandbox, and check CUTOVER_ORG_ID.',
     other: 'Check CUTOVER_PLATFORM_URL (https://platform.adobe.io), CUTOVER_ORG_ID and CUTOVER_SANDBOX.',
   },
   aam: {
     rejected:
-      'Audience Manager refused the token: add the Audience Manager API to the Developer Console project and give the technical account read access to data sources.',
+      'Audience Manager refused the token: add the Audience Manager API to the Developer Console project and give ' +
+      'the technical account read access to data sources.',
     other: 'Check CUTOVER_AAM_URL (https://aam.adobe.io).',
   },
 };

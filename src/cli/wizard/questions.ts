@@ -70,7 +70,9 @@ export function askSolutions(ask: Asker, opts: StartOptions): Promise<Solution[]
     field: 'solutions',
     message: 'Which solutions must see the audiences?',
     required: true,
-    help: 'Only Audience Manager can be verified by API; the others are confirmed by hand after the cut-over (cutover confirm).\nAnalytics needs an Audience Manager licence.',
+    help:
+      'Only Audience Manager can be verified by API; the others are confirmed by hand after the cut-over ' +
+      '(cutover confirm).\nAnalytics needs an Audience Manager licence.',
     choices: SOLUTIONS.map((s) => ({ value: s, name: SOLUTION_LABELS[s], checked: s === 'audience_manager' })),
   });
 }
@@ -89,8 +91,12 @@ export async function askAudiences(ask: Asker, opts: StartOptions, conn: Connect
     required: true,
     field: 'audiences',
     validate: (ids) => checkField('audiences', ids),
-    message: `Audiences to share (${segments.length} in the sandbox; ${shared.size} shared by the legacy pipe today, preselected)`,
-    help: 'The new card lets you choose: keep what the legacy pipe shares (the default), narrow it, or add more. At most 250.',
+    message:
+      `Audiences to share (${segments.length} in the sandbox; ${shared.size} shared by the legacy pipe today, ` +
+      'preselected)',
+    help:
+      'The new card lets you choose: keep what the legacy pipe shares (the default), narrow it, or add more. At ' +
+      'most 250.',
     choices: segments.map((s) => ({
       value: s.id,
       name: `${s.name}  ${s.id}${shared.has(s.id) ? '  [legacy]' : ''}`,
@@ -122,7 +128,9 @@ export async function askIdentities(ask: Asker, opts: StartOptions, conn: Connec
     flag: '--identity <source:target[:hash]>',
     message: 'Identities to map',
     required: true,
-    help: 'The product table lists six target identities; those the live destination spec does not declare cannot be chosen.',
+    help:
+      'The product table lists six target identities; those the live destination spec does not declare cannot be ' +
+      'chosen.',
     choices: IDENTITIES.map((id) => ({
       value: id,
       name: `${id}  (${IDENTITY_HELP[id].description})`,
@@ -219,7 +227,8 @@ export async function askJira(
   const jira: JiraPlan = { projectKey, issueType };
   const text = ticketTemplate({ ...draft, jira } as Plan, marker);
   ask.note(
-    `  Ticket preview (labelled ${marker}):\n    Summary: ${text.summary}\n${text.description.replace(/^/gm, '    | ')}`,
+    `  Ticket preview (labelled ${marker}):\n    Summary: ` +
+      `${text.summary}\n${text.description.replace(/^/gm, '    | ')}`,
   );
   return jira;
 }
@@ -231,7 +240,9 @@ export async function askDataManagement(ask: Asker, opts: StartOptions): Promise
     field: 'usesDataManagement',
     message: 'Will you use the audiences for Audience Manager data-management use cases?',
     default: false,
-    help: 'Third-party data, look-alike modelling, cookie destinations: these need an Audience Manager licence (sharing to Target, Advertising Cloud or Marketo does not).',
+    help:
+      'Third-party data, look-alike modelling, cookie destinations: these need an Audience Manager licence ' +
+      '(sharing to Target, Advertising Cloud or Marketo does not).',
   });
   if (!uses) return { uses, licensed: false };
   const kept = ask.draft?.get('acceptedChecks');
