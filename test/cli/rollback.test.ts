@@ -2,12 +2,15 @@
 // flow create is refused for good (403) is rolled back: the flow (if any) disabled, one re-enable ticket, legacy
 // sharing on again in the emulator's world, the marks equal to the emulator's own instants, status rolled_back.
 // And the refusals: before the legacy pipe is off, on a completed migration without --force, under another lease.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/adapters/sqlite/store.js';
 import { DEMO_CREDENTIALS } from '../../src/emulator/index.js';
 import { describeRun } from '../reliability/harness/cli.js';
 import { createMigration, customerCare, resumeUntilDone, startRig, type Rig } from '../reliability/harness/rig.js';
 import { counts, jiraInstant, readRecord } from '../reliability/harness/world.js';
+import { emulatorPlan } from '../integration/helpers.js';
 
 let rig: Rig | null = null;
 afterEach(async () => {
@@ -193,5 +196,20 @@ describe('cutover rollback against the emulator', () => {
     }
     expect(world(rig).flows.map((f) => f.state)).toEqual(['enabled']);
     expect(world(rig).violations).toEqual([]);
+  });
+
+  it('plan lists what a rollback would request, and sends none of it', async () => {
+    rig = await startRig();
+    const { polling: _fast, ...plan } = emulatorPlan(rig.emulator);
+    const file = join(rig.dir, 'plan.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const run = await rig.cli(['plan', '--plan', file]);
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toContain('Rollback (only if asked for later, once the legacy pipe is off');
+    expect(run.stdout).toMatch(/disable: POST \/flows\/\{flowId\}\/action\?op=disable with If-Match/);
+    expect(run.stdout).toMatch(/reenable: search for the label cutover-m-[0-9a-f]{10}-reenable/);
+    expect(world(rig).tickets).toHaveLength(0);
+    const json = await rig.cli(['plan', '--plan', file, '--json']);
+    expect(JSON.parse(json.stdout).rollback.map((r: { step: string }) => r.step)).toContain('legacy');
   });
 });
