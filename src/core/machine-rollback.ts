@@ -19,8 +19,8 @@ export function rollingBack() {
     states: {
       choosing: {
         always: [
-          { guard: 'legacyRestored' as const, target: 'checking_legacy' },
-          { guard: 'reenableFiled' as const, target: 'polling' },
+          { guard: 'legacyRestored' as const, target: 'legacy' },
+          { guard: 'reenableFiled' as const, target: 'reenable' },
           { guard: 'flowDisabled' as const, target: 'filing' },
           { target: 'disabling' },
         ],
@@ -51,60 +51,72 @@ export function rollingBack() {
             by: context.rollback?.by ?? '',
             reason: context.rollback?.reason ?? '',
           }),
-          onDone: { target: 'polling', actions: ['recordReenableTicket' as const, 'resetAttempts' as const] },
+          onDone: { target: 'reenable', actions: ['recordReenableTicket' as const, 'resetAttempts' as const] },
           onError: failTo('rolling_back'),
         },
       },
-      polling: {
-        invoke: {
-          id: 'pollReenable',
-          src: 'pollTicket' as const,
-          input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.rollback!.ticket!.key }),
-          onDone: [
-            {
-              guard: and(['ticketResolved', 'reenableTimeKnown']),
-              target: 'checking_legacy',
-              actions: ['recordReenablePoll' as const, 'recordLegacyRestored' as const],
+      // The re-enable ticket, waited on as the deprovisioning ticket is: `rolling_back.reenable.sleeping`.
+      reenable: {
+        initial: 'polling' as const,
+        states: {
+          polling: {
+            invoke: {
+              id: 'pollReenable',
+              src: 'pollTicket' as const,
+              input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.rollback!.ticket!.key }),
+              onDone: [
+                {
+                  guard: and(['ticketResolved', 'reenableTimeKnown']),
+                  target: '#migration.rolling_back.legacy',
+                  actions: ['recordReenablePoll' as const, 'recordLegacyRestored' as const],
+                },
+                {
+                  guard: 'ticketResolved' as const,
+                  target: '#migration.needs_attention',
+                  actions: ['recordReenablePoll' as const, 'failReenableUnknown' as const],
+                },
+                {
+                  target: 'sleeping',
+                  actions: ['recordReenablePoll' as const, 'resetAttempts' as const, 'scheduleReenablePoll' as const],
+                },
+              ],
+              onError: waitFailTo('rolling_back', 'sleeping'),
             },
-            {
-              guard: 'ticketResolved' as const,
-              target: '#migration.needs_attention',
-              actions: ['recordReenablePoll' as const, 'failReenableUnknown' as const],
-            },
-            {
-              target: 'sleeping',
-              actions: ['recordReenablePoll' as const, 'resetAttempts' as const, 'scheduleReenablePoll' as const],
-            },
-          ],
-          onError: waitFailTo('rolling_back', 'sleeping'),
-        },
-      },
-      sleeping: wait('polling'),
-      checking_legacy: {
-        invoke: {
-          id: 'checkLegacyData',
-          src: 'checkLegacyData' as const,
-          input: ({ context }: Ctx) => ({
-            migrationId: context.migrationId,
-            plan: context.plan,
-            since: context.marks.legacy_restored!.at,
-          }),
-          onDone: { target: 'deciding', actions: ['recordLegacyData' as const, 'resetAttempts' as const] },
-          onError: waitFailTo('rolling_back', 'deciding'),
-        },
-      },
-      deciding: {
-        always: [
-          { guard: 'legacySeenEverywhere' as const, target: 'handing_off' },
-          {
-            guard: 'legacyOverdue' as const,
-            target: '#migration.needs_attention',
-            actions: 'failLegacyTimeout' as const,
           },
-          { target: 'waiting_legacy', actions: 'scheduleLegacyCheck' as const },
-        ],
+          sleeping: wait('polling'),
+        },
       },
-      waiting_legacy: wait('checking_legacy'),
+      // Legacy sharing back on: the legacy data source must update every audience again.
+      legacy: {
+        initial: 'checking' as const,
+        states: {
+          checking: {
+            invoke: {
+              id: 'checkLegacyData',
+              src: 'checkLegacyData' as const,
+              input: ({ context }: Ctx) => ({
+                migrationId: context.migrationId,
+                plan: context.plan,
+                since: context.marks.legacy_restored!.at,
+              }),
+              onDone: { target: 'deciding', actions: ['recordLegacyData' as const, 'resetAttempts' as const] },
+              onError: waitFailTo('rolling_back', 'deciding'),
+            },
+          },
+          deciding: {
+            always: [
+              { guard: 'legacySeenEverywhere' as const, target: '#migration.rolling_back.handing_off' },
+              {
+                guard: 'legacyOverdue' as const,
+                target: '#migration.needs_attention',
+                actions: 'failLegacyTimeout' as const,
+              },
+              { target: 'sleeping', actions: 'scheduleLegacyCheck' as const },
+            ],
+          },
+          sleeping: wait('checking'),
+        },
+      },
       handing_off: {
         invoke: {
           id: 'postRollbackHandoff',

@@ -73,7 +73,7 @@ export function slaTimeZone(planZone: unknown): string {
 
 /** Waiting on Customer Care: the deprovisioning ticket, or during a rollback the re-enable ticket. */
 function waitingOnTicket(m: StallRecord): boolean {
-  if (m.state === 'rolling_back.sleeping') return Boolean(m.marks.reenable_filed) && !m.marks.legacy_restored;
+  if (m.state === 'rolling_back.reenable.sleeping') return Boolean(m.marks.reenable_filed) && !m.marks.legacy_restored;
   return m.state.startsWith('awaiting_resolution') && Boolean(m.marks.ticket_filed) && !m.marks.legacy_stopped;
 }
 

@@ -389,7 +389,7 @@ describe('Flow Service contract', () => {
     'disables a flow under its etag: a 412 re-reads it and retries; a disabled flow is left alone',
     async () => {
       imsRoute(server);
-      let flow = { ...flowFixture('f1', ['a'], '"v1"'), state: 'enabled' };
+      let flow: Record<string, unknown> = { ...flowFixture('f1', ['a'], '"v1"'), state: 'enabled' };
       server.on('GET', `${FS}/flows/f1`, (_q, res) => json(res, 200, { items: [flow] }));
       server.on('POST', `${FS}/flows/f1/action`, (req, res) => {
         if (req.headers['if-match'] === '"v1"') {

@@ -8,7 +8,7 @@ const filed = '2026-01-05T09:00:00.000Z';
 function rollingBack(over: Partial<StallRecord> = {}): StallRecord {
   return {
     id: 'm-1',
-    state: 'rolling_back.sleeping',
+    state: 'rolling_back.reenable.sleeping',
     status: 'waiting',
     progressAt: filed,
     lastError: null,

@@ -47,7 +47,7 @@ describe('engine: rollback to legacy sharing', () => {
     const id = await completed(r);
     r.clock.set(Date.parse('2026-01-05T13:00:00Z'));
     const waiting = await r.engine.drive(id, { mode: 'until-waiting', event: rollback(r, { force: true }) });
-    expect(waiting.state).toBe('rolling_back.sleeping');
+    expect(waiting.state).toBe('rolling_back.reenable.sleeping');
     expect(r.services.world.flows[0]!.state).toBe('disabled');
     const tickets = r.services.world.tickets;
     expect(tickets.map((t) => t.labels[0])).toEqual([`cutover-${id}`, `cutover-${id}-reenable`]);
@@ -143,7 +143,7 @@ describe('engine: rollback to legacy sharing', () => {
     expect(restoreSnapshot(old).status).toBe('active');
     expect(() => restoreSnapshot({ ...old, machineVersion: '3' })).toThrow(/machine version 3/);
     const rolled = await r.engine.drive(id, { mode: 'until-waiting', event: rollback(r, { force: true }) });
-    expect(rolled.state).toBe('rolling_back.sleeping');
+    expect(rolled.state).toBe('rolling_back.reenable.sleeping');
     expect((await r.store.get(id))!.machineVersion).toBe('2');
   });
 });

@@ -38,7 +38,7 @@ function attentionFix(m: MigrationRecord): string {
 }
 
 function forWaiting(m: MigrationRecord): string {
-  if (m.state === 'rolling_back.sleeping') {
+  if (m.state === 'rolling_back.reenable.sleeping') {
     const resume = `cutover resume ${m.id} --follow`;
     return `rolling back: waiting for Customer Care to resolve the re-enable ticket ${m.ticketKey ?? ''}: ${resume}`;
   }
