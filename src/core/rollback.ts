@@ -80,6 +80,9 @@ export function rollbackFacts(ctx: MigrationContext, state: string, e: RollbackE
   return { id, state, marks, lastPoll, rollback, force: e.force === true, reason: e.reason };
 }
 
+/** A step that went well: no error, no retry count, no deadline or wait trouble left from before. */
+const cleared = { lastError: null, attempts: 0, resumeTarget: null, waitUntil: null, waitTrouble: null };
+
 export function rollbackRecorded(ctx: MigrationContext, e: RollbackEvent, from: string): Update {
   const rollback: RollbackState = {
     by: e.by,
@@ -101,8 +104,6 @@ export function rollbackRecorded(ctx: MigrationContext, e: RollbackEvent, from: 
     ...cleared,
   };
 }
-
-const cleared = { lastError: null, attempts: 0, resumeTarget: null, waitUntil: null, waitTrouble: null };
 
 function withRollback(ctx: MigrationContext, change: Partial<RollbackState>): RollbackState {
   return { ...(ctx.rollback as RollbackState), ...change };
