@@ -3,6 +3,7 @@
 // Every effect port pairs its create with a reconcile lookup by this migration's marker, because XState
 // restarts in-flight promise actors on restore: an effect must always look before it creates.
 import type { Marks, MigrationStatus, StoredError } from './core/types.js';
+import type { OutboxEvent } from './core/notifications.js';
 
 // ---------------------------------------------------------------------------------------------- clock, log
 export interface Clock {
@@ -237,6 +238,8 @@ export interface Transition {
   intents?: EffectIntent[];
   /** Inbox events this transition took, settled in the same transaction (see `postOperatorEvent`). */
   settles?: InboxSettlement[];
+  /** Notifications this transition causes (core/notifications.ts), written to the outbox in the same transaction. */
+  outbox?: OutboxEvent[];
 }
 
 /** What became of an operator event posted to the inbox of a migration another runner drives. */
@@ -403,6 +406,24 @@ export interface MigrationStore {
   /** The poster gives up: settles an unclaimed event as withdrawn; false when a runner claimed it first. */
   withdrawOperatorEvent(migrationId: string, seq: number, why: string, now: string): Promise<boolean>;
   operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null>;
+  /**
+   * Registers notification receivers (by id: a hash, never a URL) so that every outbox event written from now on
+   * gets a delivery row for each of them, in the event's transaction. Idempotent.
+   */
+  registerReceivers(receiverIds: string[]): Promise<void>;
+  /**
+   * Claims up to `limit` due deliveries for each of these receivers, for `claimMs` by the store's clock: for each
+   * receiver and migration only the oldest unsent one (a receiver sees a migration's events in order), unsent,
+   * due, and not claimed by a live claim. A PostgreSQL store does this with `SELECT ... FOR UPDATE SKIP LOCKED`
+   * on the delivery rows, so that several workers never claim the same row.
+   */
+  claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]>;
+  /** Marks a delivery sent; false (nothing written) when it is not `worker`'s live claim or was sent already. */
+  markDelivered(eventId: string, receiverId: string, worker: string): Promise<boolean>;
+  /** Records a failed attempt and when to try again (`retryInMs` from the store's now); releases the claim. */
+  markDeliveryFailed(failure: DeliveryFailure): Promise<boolean>;
+  /** Deliveries, newest event first: all of them, or (`failed`) the unsent ones that failed at least once. */
+  deliveries(filter?: { failed?: boolean; limit?: number }): Promise<Delivery[]>;
   /** Restores a migration from a support bundle, all of it or none of it (refused when the id exists). */
   importMigration(m: ImportedMigration): Promise<void>;
   close(): Promise<void>;
@@ -413,4 +434,33 @@ export interface ImportedMigration {
   /** Journal entries in order; this database numbers them anew. */
   journal: JournalEntry[];
   effects: EffectRow[];
+}
+
+export interface DeliveryClaim {
+  receiverIds: string[];
+  /** Who claims (user@host:pid): only this worker may mark the claimed rows. */
+  worker: string;
+  claimMs: number;
+  limit: number;
+}
+
+/** One outbox event for one receiver. */
+export interface Delivery {
+  event: OutboxEvent;
+  receiverId: string;
+  attempts: number;
+  nextAttemptAt: string;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+  sentAt: string | null;
+  /** The last failure, as text that holds no URL or secret (e.g. "HTTP 500"). */
+  lastError: string | null;
+}
+
+export interface DeliveryFailure {
+  eventId: string;
+  receiverId: string;
+  worker: string;
+  error: string;
+  retryInMs: number;
 }

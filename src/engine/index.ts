@@ -15,3 +15,5 @@ export { DEFAULT_SETTINGS } from './types.js';
 export type { EngineSettings, Services } from './types.js';
 export { Scheduler } from './fleet/scheduler.js';
 export type { DriveOne, SchedulerOptions, WatchedMigration, WatchEvent, WatchSummary } from './fleet/scheduler.js';
+export { OutboxSender, retryDelay, SENDER_DEFAULTS } from './notify-sender.js';
+export type { NotificationReceiver, PostResult, SenderEvent, SenderOptions } from './notify-sender.js';

@@ -9,6 +9,7 @@ import type { MigrationStatus } from '../core/types.js';
 import { stateName } from '../core/machine-logic.js';
 import { waitedTicketKey } from '../core/rollback.js';
 import type { EffectIntent, InboxSettlement, JournalEntry, MigrationStore } from '../ports.js';
+import { type MigrationView, notificationsFor, type OutboxEvent } from '../core/notifications.js';
 
 type Snapshot = SnapshotFrom<MigrationMachine>;
 
@@ -76,6 +77,35 @@ function waitTroubleRows(before: WaitTrouble | null, after: WaitTrouble | null, 
   return rows;
 }
 
+function viewOf(state: string, status: MigrationStatus, ctx: MigrationContext): MigrationView {
+  return { state, status, marks: ctx.marks, lastError: ctx.lastError, ticketKey: ctx.ticket?.key ?? null };
+}
+
+/** The restored snapshot's status, for the first transition's "before" (null when it cannot be resolved). */
+function restoredStatus(restored: { value: unknown; context: MigrationContext }): MigrationStatus | null {
+  try {
+    return statusOf(migrationMachine.resolveState(restored as Parameters<typeof migrationMachine.resolveState>[0]));
+  } catch {
+    return null;
+  }
+}
+
+/** The notifications of a transition (core/notifications.ts), for the outbox in the transition's transaction. */
+function outboxFor(id: string, before: MigrationView | null, after: MigrationView, ctx: MigrationContext, at: string) {
+  const plan = ctx.plan as { orgId: string; ticketSlaBusinessDays?: unknown; sla?: { timeZone?: unknown } };
+  const days = plan.ticketSlaBusinessDays;
+  const zone = plan.sla?.timeZone;
+  return notificationsFor({
+    migrationId: id,
+    orgId: plan.orgId,
+    slaBusinessDays: typeof days === 'number' && Number.isInteger(days) ? days : null,
+    slaTimeZone: typeof zone === 'string' ? zone : null,
+    before,
+    after,
+    at,
+  });
+}
+
 interface Rider {
   intent: EffectIntent;
   resolve: (attempts: number) => void;
@@ -91,6 +121,7 @@ export class Persister {
   private lastState: string;
   private lastContext: MigrationContext | null;
   private lastJson = '';
+  private lastView: MigrationView | null;
 
   constructor(
     private readonly store: MigrationStore,
@@ -101,6 +132,8 @@ export class Persister {
     this.lastState = stateName(restored);
     this.lastContext = restored.context;
     this.lastJson = JSON.stringify(restored);
+    const status = restoredStatus(restored);
+    this.lastView = status ? viewOf(this.lastState, status, restored.context) : null;
   }
 
   /** Queues the snapshot an event produced; a no-op when nothing persisted would change. */
@@ -116,12 +149,14 @@ export class Persister {
     const progressed =
       state.split('.')[0] !== this.lastState.split('.')[0] || journal.some((j) => j.name.startsWith('mark:'));
     const ctx = snapshot.context;
+    const view = viewOf(state, statusOf(snapshot), ctx);
+    const outbox: OutboxEvent[] = outboxFor(this.migrationId, this.lastView, view, ctx, at);
     const transition = {
       snapshot: JSON.parse(json) as unknown,
       machineVersion: MACHINE_VERSION,
       xstateVersion: XSTATE_VERSION,
       state,
-      status: statusOf(snapshot),
+      status: view.status,
       progressed,
       attempts: ctx.attempts,
       lastError: ctx.lastError,
@@ -130,7 +165,9 @@ export class Persister {
       marks: ctx.marks,
       journal,
       at,
+      outbox,
     };
+    this.lastView = view;
     this.lastJson = json;
     this.lastState = state;
     this.lastContext = ctx;

@@ -18,6 +18,8 @@ import type {
   ImportedMigration,
   InboxSettlement,
   NewInboxEvent,
+  DeliveryClaim,
+  DeliveryFailure,
 } from '../../src/ports.js';
 import { deliverAudiences, persisted, referenceRun, resolveTicket, rig, samplePlan, tempDb } from './helpers.js';
 import { stateName } from '../../src/core/machine-logic.js';
@@ -70,6 +72,21 @@ class DyingStore implements MigrationStore {
   }
   effects(id: string) {
     return this.inner.effects(id);
+  }
+  registerReceivers(ids: string[]) {
+    return this.write(() => this.inner.registerReceivers(ids));
+  }
+  claimDeliveries(claim: DeliveryClaim) {
+    return this.write(() => this.inner.claimDeliveries(claim));
+  }
+  markDelivered(eventId: string, receiverId: string, worker: string) {
+    return this.write(() => this.inner.markDelivered(eventId, receiverId, worker));
+  }
+  markDeliveryFailed(failure: DeliveryFailure) {
+    return this.write(() => this.inner.markDeliveryFailed(failure));
+  }
+  deliveries(filter?: { failed?: boolean; limit?: number }) {
+    return this.inner.deliveries(filter);
   }
   acquireLease(lease: LeaseRequest) {
     return this.write(() => this.inner.acquireLease(lease));

@@ -41,8 +41,15 @@ describe('migrator', () => {
         '0002_listing_index',
         '0003_operator_inbox',
         '0004_listing_time_zone',
+        '0005_outbox',
       ]);
-      expect(migrate(db)).toEqual(['0001_init', '0002_listing_index', '0003_operator_inbox', '0004_listing_time_zone']);
+      expect(migrate(db)).toEqual([
+        '0001_init',
+        '0002_listing_index',
+        '0003_operator_inbox',
+        '0004_listing_time_zone',
+        '0005_outbox',
+      ]);
       expect(migrate(db)).toEqual([]);
       expect(pendingMigrations(db)).toEqual([]);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();

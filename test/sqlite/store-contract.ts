@@ -5,6 +5,7 @@ import { StoreError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { at, lease, newMigration, storeClock, T0, transition } from './helpers.js';
 import { leaseContract } from './lease-contract.js';
+import { outboxContract } from './outbox-contract.js';
 
 /** `open` builds the store over the given clock: the store's own, by which it judges lease expiry. */
 export function storeContract(name: string, open: (now: () => number) => MigrationStore): void {
@@ -436,6 +437,7 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
     });
 
     leaseContract(() => ({ store, clock }));
+    outboxContract(() => ({ store, clock }));
 
     describe('leases', () => {
       beforeEach(async () => {

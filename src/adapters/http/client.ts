@@ -69,6 +69,10 @@ export interface HttpResponse {
   text: string;
 }
 
+/** Told of every attempt's answer (status null: none came); `watch --listen` counts vendor requests with it. */
+export const httpObserver: { onAttempt?: (a: HttpAttemptSeen) => void } = {};
+export type HttpAttemptSeen = { service: ServiceName; method: string; status: number | null; retry: boolean };
+
 type Attempt =
   | { ok: true; response: HttpResponse }
   | { ok: false; failure: Failure; error: ServiceError; retryAfterMs?: number };
@@ -107,6 +111,12 @@ export class HttpClient {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(req);
+      const status = result.ok
+        ? result.response.status
+        : result.failure.kind === 'status'
+          ? result.failure.status
+          : null;
+      httpObserver.onAttempt?.({ service: this.options.service, method: req.method, status, retry: attempt > 0 });
       if (result.ok) return result.response;
       const { failure } = result;
       const unauthorized = failure.kind === 'status' && failure.status === 401;

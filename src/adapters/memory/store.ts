@@ -3,6 +3,9 @@
 // the way out, so tests catch both unserialisable data and aliasing.
 import { FencedError, StoreError } from '../../errors.js';
 import type {
+  Delivery,
+  DeliveryClaim,
+  DeliveryFailure,
   EffectIntent,
   EffectOutcome,
   EffectRow,
@@ -25,6 +28,7 @@ import type {
 } from '../../ports.js';
 import type { Marks } from '../../core/types.js';
 import { canonicalMark, stampedLease, utc } from '../sqlite/canonical.js';
+import { MemoryOutbox } from './outbox.js';
 
 const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -39,9 +43,12 @@ export class MemoryStore implements MigrationStore {
   private readonly inbox: InboxEvent[] = [];
   private seq = 0;
   private inboxSeq = 0;
+  private readonly outbox: MemoryOutbox;
 
   /** `now` is the store's own clock (epoch ms), by which it judges lease expiry. */
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.outbox = new MemoryOutbox(now);
+  }
 
   async create(m: NewMigration): Promise<void> {
     if (this.migrations.has(m.id)) throw new StoreError(`migration ${m.id} already exists`, 'STORE_DUPLICATE');
@@ -115,10 +122,12 @@ export class MemoryStore implements MigrationStore {
     };
     const journal = this.journalRows(id, t.journal);
     const settles = (t.settles ?? []).map((x) => ({ ...viaJson(x), at: utc(x.at) }));
+    for (const event of t.outbox ?? []) utc(event.at); // an unreadable instant fails before anything changes
     this.migrations.set(id, next);
     this.rows.push(...journal);
     for (const intent of t.intents ?? []) await this.recordIntent(intent);
     for (const settlement of settles) this.settleNow(id, settlement);
+    for (const event of t.outbox ?? []) this.outbox.insert(event);
   }
 
   async appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void> {
@@ -242,6 +251,26 @@ export class MemoryStore implements MigrationStore {
     if (!row || row.settledAt !== null) return false;
     Object.assign(row, { settledAt: settlement.at, outcome: settlement.outcome });
     return true;
+  }
+
+  async registerReceivers(receiverIds: string[]): Promise<void> {
+    this.outbox.register(receiverIds);
+  }
+
+  async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
+    return this.outbox.claim(claim);
+  }
+
+  async markDelivered(eventId: string, receiverId: string, worker: string): Promise<boolean> {
+    return this.outbox.delivered(eventId, receiverId, worker);
+  }
+
+  async markDeliveryFailed(failure: DeliveryFailure): Promise<boolean> {
+    return this.outbox.failed(failure);
+  }
+
+  async deliveries(filter: { failed?: boolean; limit?: number } = {}): Promise<Delivery[]> {
+    return this.outbox.list(filter);
   }
 
   async close(): Promise<void> {}

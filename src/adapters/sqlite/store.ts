@@ -3,6 +3,9 @@
 import fs from 'node:fs';
 import { StoreError } from '../../errors.js';
 import type {
+  Delivery,
+  DeliveryClaim,
+  DeliveryFailure,
   EffectIntent,
   EffectOutcome,
   EffectRow,
@@ -26,6 +29,7 @@ import type {
 import { utc } from './canonical.js';
 import { InboxTable } from './inbox.js';
 import { LeaseTable } from './leases.js';
+import { OutboxTable } from './outbox.js';
 import { checkDatabaseFile, migrate, MIGRATIONS_DIR } from './migrator.js';
 import { assertSqliteFile, openDatabase, secureSidecars, type SqliteDatabase } from './open.js';
 import { openForReading } from './read-open.js';
@@ -105,6 +109,7 @@ export class SqliteStore implements MigrationStore {
   private readonly sql: Statements;
   private readonly leases: LeaseTable;
   private readonly inbox: InboxTable;
+  private readonly outbox: OutboxTable;
   private summaryReader?: SummaryReader;
 
   constructor(
@@ -114,6 +119,7 @@ export class SqliteStore implements MigrationStore {
     this.sql = prepareStatements(db);
     this.leases = new LeaseTable(db, now);
     this.inbox = new InboxTable(db);
+    this.outbox = new OutboxTable(db, now);
   }
 
   async create(m: NewMigration): Promise<void> {
@@ -182,6 +188,7 @@ export class SqliteStore implements MigrationStore {
       this.insertJournal(id, t.journal);
       for (const intent of t.intents ?? []) this.insertIntent(intent);
       for (const settlement of t.settles ?? []) this.inbox.settleWithin(id, settlement);
+      for (const event of t.outbox ?? []) this.outbox.insertWithin(event);
     });
   }
 
@@ -299,6 +306,26 @@ export class SqliteStore implements MigrationStore {
 
   async operatorEvent(migrationId: string, seq: number): Promise<InboxEvent | null> {
     return this.inbox.get(migrationId, seq);
+  }
+
+  async registerReceivers(receiverIds: string[]): Promise<void> {
+    this.outbox.register(receiverIds);
+  }
+
+  async claimDeliveries(claim: DeliveryClaim): Promise<Delivery[]> {
+    return this.outbox.claim(claim);
+  }
+
+  async markDelivered(eventId: string, receiverId: string, worker: string): Promise<boolean> {
+    return this.outbox.delivered(eventId, receiverId, worker);
+  }
+
+  async markDeliveryFailed(failure: DeliveryFailure): Promise<boolean> {
+    return this.outbox.failed(failure);
+  }
+
+  async deliveries(filter: { failed?: boolean; limit?: number } = {}): Promise<Delivery[]> {
+    return this.outbox.list(filter);
   }
 
   async close(): Promise<void> {

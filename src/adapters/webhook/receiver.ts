@@ -22,6 +22,8 @@ export interface WebhookOptions {
   log?: (line: string) => void;
   maxBodyBytes?: number;
   deliveries?: RecentDeliveries;
+  /** Other routes on the same port (`watch --listen`): true when it answered the request itself. */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface WebhookReceiver {
@@ -130,6 +132,7 @@ function send(res: ServerResponse, { status, body }: Answer, close = false): voi
 
 function requestListener(options: WebhookOptions, deliveries: RecentDeliveries) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (options.routes?.(req, res)) return;
     handle(req, options, deliveries).then(
       (a) => send(res, a),
       (error: unknown) => {

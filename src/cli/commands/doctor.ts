@@ -12,6 +12,7 @@ import { configFile, type CliContext, type GlobalOptions } from '../wiring/conte
 import { out, printJson, say, styleFor } from '../terminal/output.js';
 import { connect } from '../wizard/connect.js';
 import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
+import type { NotifyCheck } from '../../adapters/notify/test-event.js';
 
 interface ConfigReport {
   errors: string[];
@@ -92,14 +93,43 @@ async function probeAll(ctx: CliContext, loaded: LoadResult, timeoutMs: number):
   return probeCredentials(connect(ctx, config, config.platform), { timeoutMs, onStart: (line) => say(ctx, line) });
 }
 
-type Options = GlobalOptions & { timeout?: string };
+type Options = GlobalOptions & { timeout?: string; notifyTest?: string[]; notifyFormat?: string };
+
+/** --notify-test: a harmless test event to each receiver, only when asked (the module loads only then). */
+async function notifyChecks(ctx: CliContext, opts: Options, timeoutMs: number): Promise<NotifyCheck[]> {
+  const urls = opts.notifyTest ?? [];
+  if (urls.length === 0) return [];
+  const format = opts.notifyFormat;
+  if (format !== undefined && format !== 'slack' && format !== 'json')
+    throw new UsageError(`--notify-format must be slack or json, got "${format}"`, 'e.g. --notify-format slack');
+  const { checkReceivers } = await import('../../adapters/notify/test-event.js');
+  const secret = ctx.env.CUTOVER_NOTIFY_SECRET || undefined;
+  return checkReceivers(urls, { format, secret, at: new Date(ctx.clock.now()).toISOString(), timeoutMs });
+}
 
 export default async function doctor(_args: string[], opts: Options, ctx: CliContext): Promise<number> {
   const timeoutMs = checkTimeoutMs(opts.timeout);
   const loaded = loadConfig({ env: ctx.env, configPath: configFile(opts) });
   const config = configReport(loaded);
   const probes = await probeAll(ctx, loaded, timeoutMs);
-  if (opts.json) printJson(ctx, { ok: exitFor(config, probes) === EXIT.ok, config, connectivity: probes });
-  else render(ctx, config, probes);
-  return exitFor(config, probes);
+  const receivers = await notifyChecks(ctx, opts, timeoutMs);
+  const code =
+    receivers.some((r) => !r.ok) && exitFor(config, probes) === EXIT.ok ? EXIT.error : exitFor(config, probes);
+  if (opts.json)
+    printJson(ctx, { ok: code === EXIT.ok, config, connectivity: probes, ...(opts.notifyTest ? { receivers } : {}) });
+  else {
+    render(ctx, config, probes);
+    renderReceivers(ctx, receivers);
+  }
+  return code;
+}
+
+function renderReceivers(ctx: CliContext, receivers: NotifyCheck[]): void {
+  if (receivers.length === 0) return;
+  const s = styleFor(ctx);
+  out(ctx, `\n${s.bold('Notification receivers')}`);
+  for (const r of receivers) {
+    out(ctx, `  ${r.ok ? s.green('✓') : s.red('✗')} ${r.title}: ${r.detail}`);
+    if (!r.ok && r.fix) out(ctx, `      fix: ${r.fix}`);
+  }
 }

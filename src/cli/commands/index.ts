@@ -128,6 +128,13 @@ function registerGuided(add: Add): void {
   const doctor = 'check the configuration and the credentials of every service, each with its fix';
   add('doctor', doctor, () => import('./doctor.js'))
     .option('--timeout <seconds>', 'fail a check not answered after this many seconds (default 10; one attempt each)')
+    .addOption(
+      new Option(
+        '--notify-test <url>',
+        'post a harmless test event to this notification receiver (repeatable)',
+      ).argParser(collect),
+    )
+    .option('--notify-format <format>', 'slack or json, for --notify-test (default: by the URL, as watch does)')
     .option('--json', 'print JSON');
 }
 
@@ -223,6 +230,14 @@ waits on makes it re-read the ticket at once; the resolution time always comes f
 from the delivery. It listens on 127.0.0.1 unless --webhook-host says otherwise: expose it through your own
 tunnel. Any path is accepted.
 
+As a service (docs/operating-watch.md): --listen HOST:PORT serves GET /healthz, /readyz and /metrics
+(Prometheus); it may be the webhook receiver's address. --notify URL (repeatable) posts an event when a ticket
+resolves, a cut-over completes, a migration needs attention, a ticket passes its service level, a rollback
+starts or ends: a Slack body for hooks.slack.com URLs (or --notify-format slack), else a JSON event signed with
+CUTOVER_NOTIFY_SECRET (X-Cutover-Signature-256). Each event is delivered once per receiver, retried with
+backoff; cutover notifications lists them. SIGTERM drains: no new drive starts, running ones get
+--grace-seconds to reach their next wait, then the watch exits 0.
+
 Exit codes: 0 when stopped by Ctrl-C or SIGTERM (running drives are saved and their locks released; a
 stopped watch is not an error), or after --once; with --once, 3 if a migration it drove now needs attention
 and 1 if a drive failed with an error (failures take precedence); 2 for bad flags or configuration
@@ -232,6 +247,7 @@ Examples:
   cutover watch --concurrency 4 --rate 2
   CUTOVER_WEBHOOK_SECRET=... cutover watch --webhook-port 8787
   cutover watch --once          # one pass, e.g. from cron
+  CUTOVER_NOTIFY_SECRET=... cutover watch --listen 127.0.0.1:9464 --notify https://ops.example/hooks/cutover
 `;
 
 function registerWatch(add: Add): void {
@@ -249,8 +265,22 @@ function registerWatch(add: Add): void {
     )
     .option('--webhook-host <host>', 'address the webhook receiver listens on', '127.0.0.1')
     .option('--once', 'one pass over the migrations due now, then exit (for cron)')
+    .option('--listen <host:port>', 'serve /healthz, /readyz and /metrics here (127.0.0.1 unless a host is given)')
+    .addOption(new Option('--notify <url>', 'post notifications to this URL (repeatable)').argParser(collect))
+    .option('--notify-format <format>', 'slack or json (default: slack for hooks.slack.com URLs, else json)')
+    .option('--notify-retry-ms <ms>', 'first pause after a failed post; doubles per failure (default 5000)')
+    .option('--log-format <format>', 'text (default) or json: one JSON object per line on stderr')
+    .option('--grace-seconds <s>', 'on SIGTERM, how long running drives may take to reach their next wait', '10')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText('after', WATCH_HELP);
+  add(
+    'notifications',
+    'what watch --notify sent and what is stuck (exit 3 with --failed when something is)',
+    () => import('./notifications.js'),
+  )
+    .option('--failed', 'only deliveries not sent yet that failed at least once')
+    .option('--limit <n>', 'show at most this many, newest first (default 50; 0: all)')
+    .option('--json', 'print JSON');
 }
 
 export function reasonOption(): Option {

@@ -1,18 +1,21 @@
 // cutover watch: drive a whole fleet of migrations from one process (the engine's fleet scheduler, src/engine/fleet/),
 // optionally woken early by signed Jira webhooks (src/adapters/webhook/). Exit codes are in the command's help
 // (commands/index.ts): an operator stopping the watch is a clean exit, 0.
-import type { Plan } from '../../core/types.js';
 import { EXIT, UsageError } from '../../errors.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { printJson, say } from '../terminal/output.js';
-import { openRuntime, type Runtime } from '../wiring/runtime.js';
-import { hhmmss, progressPrinter, summaryText } from '../terminal/fleet-progress.js';
-import { Scheduler, type WatchSummary } from '../../engine/index.js';
+import { openRuntime } from '../wiring/runtime.js';
+import { hhmmss, summaryText } from '../terminal/fleet-progress.js';
+import type { Scheduler, WatchSummary } from '../../engine/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../adapters/webhook/receiver.js';
+import type { RouteHandler } from '../../adapters/metrics/server.js';
+import { watchLog } from './watch-log.js';
+import { type ServiceOptions, secretsOf, serviceSettings } from './watch-service.js';
+import { startWatchService, type WatchService } from './watch-run.js';
 
 export const WEBHOOK_SECRET_ENV = 'CUTOVER_WEBHOOK_SECRET';
 
-export interface WatchOptions extends GlobalOptions {
+export interface WatchOptions extends GlobalOptions, ServiceOptions {
   org?: string;
   concurrency?: string;
   rate?: string;
@@ -80,9 +83,11 @@ async function openReceiver(
   ctx: CliContext,
   webhook: NonNullable<WatchSettings['webhook']>,
   scheduler: Scheduler,
+  routes?: RouteHandler,
 ): Promise<WebhookReceiver> {
   const receiver = await startWebhookReceiver({
     ...webhook,
+    routes,
     wake: (key) => scheduler.wakeTicket(key),
     log: (line) => say(ctx, `${hhmmss(ctx.clock.now())}  ${line}`),
   });
@@ -99,39 +104,38 @@ function exitCodeFor(summary: WatchSummary, once: boolean): number {
   return EXIT.ok;
 }
 
-function newScheduler(ctx: CliContext, runtime: Runtime, settings: WatchSettings): Scheduler {
-  return new Scheduler({
-    store: runtime.store,
-    drive: (m, options) => runtime.engineFor(m.plan as Plan).drive(m.id, { mode: 'until-waiting', ...options }),
-    clock: ctx.clock,
-    concurrency: settings.concurrency,
-    ratePerSecond: settings.rate,
-    orgId: settings.orgId,
-    onEvent: progressPrinter(ctx),
-  });
-}
-
-export default async function watch(_args: string[], opts: WatchOptions, ctx: CliContext): Promise<number> {
-  const settings = watchSettings(opts, ctx.env);
+export default async function watch(_args: string[], opts: WatchOptions, given: CliContext): Promise<number> {
+  const settings = watchSettings(opts, given.env);
+  const service = serviceSettings(opts, given.env, settings.once);
+  const { ctx, withFields } = watchLog(given, service.logFormat, secretsOf(service, given.env));
   const runtime = openRuntime(ctx, opts);
-  const scheduler = newScheduler(ctx, runtime, settings);
+  let running: WatchService | null = null;
   let receiver: WebhookReceiver | null = null;
   // Stop taking deliveries the moment a stop is asked for; Jira retries what it could not deliver.
   const closeReceiver = () => void receiver?.close();
   ctx.signal.addEventListener('abort', closeReceiver, { once: true });
   try {
-    if (settings.webhook) receiver = await openReceiver(ctx, settings.webhook, scheduler);
-    say(
-      ctx,
-      `watch: ${settings.once ? 'one pass' : 'running'} over ${runtime.dbPath} (concurrency ${settings.concurrency}, at most ${settings.rate} drives/s)${settings.once ? '' : '; Ctrl-C stops'}`,
-    );
-    const summary = await scheduler.run(ctx.signal, settings.once ? 'once' : 'forever');
+    running = await startWatchService(ctx, opts, runtime, { settings, service, withFields });
+    const { scheduler } = running;
+    const shared = Boolean(settings.webhook && service.listen && sameAddress(settings.webhook, service.listen));
+    if (settings.webhook)
+      receiver = await openReceiver(ctx, settings.webhook, scheduler, shared ? running.routes : undefined);
+    if (service.listen) await running.listen(shared ? receiver?.url : undefined);
+    const limits = `concurrency ${settings.concurrency}, at most ${settings.rate} drives/s`;
+    const how = settings.once ? 'one pass' : 'running';
+    say(ctx, `watch: ${how} over ${runtime.dbPath} (${limits})${settings.once ? '' : '; Ctrl-C stops'}`);
+    const summary = await running.run();
     say(ctx, summaryText(summary));
     if (opts.json) printJson(ctx, summary);
     return exitCodeFor(summary, settings.once);
   } finally {
     ctx.signal.removeEventListener('abort', closeReceiver);
     await receiver?.close();
+    await running?.close();
     await runtime.close();
   }
+}
+
+function sameAddress(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  return a.host === b.host && a.port === b.port && a.port !== 0;
 }

@@ -34,6 +34,8 @@ export interface SchedulerOptions {
   /** First pause after a drive failed with an error; doubles with each failure in a row, up to an hour. */
   errorRetryMs?: number;
   onEvent?: (event: WatchEvent) => void;
+  /** On stop, running drives get this long to reach their next wait before they are stopped mid-drive. */
+  graceMs?: number;
 }
 
 interface Entry extends WatchedMigration {
@@ -84,6 +86,7 @@ export class Scheduler {
   private dirty = false;
   private pauseAbort: AbortController | null = null;
   private watchedCount = -1;
+  private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
@@ -100,6 +103,7 @@ export class Scheduler {
       signal.removeEventListener('abort', onAbort);
       this.stop();
       await Promise.allSettled(this.running.values());
+      clearTimeout(this.graceTimer);
     }
     if (this.fatal) throw this.fatal;
     return { ...this.summary };
@@ -128,7 +132,9 @@ export class Scheduler {
 
   private stop(): void {
     this.stopped = true;
-    this.drives.abort();
+    const grace = this.options.graceMs ?? 0;
+    if (grace <= 0) this.drives.abort();
+    else this.graceTimer ??= setTimeout(() => this.drives.abort(), grace);
     this.kick();
   }
 

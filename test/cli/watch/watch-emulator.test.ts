@@ -90,7 +90,8 @@ describe('cutover watch against the emulator', () => {
     const ids = await Promise.all(orgs.map((o) => r.create(o)));
     // Slow vendors: the drives are still in flight when the stop comes.
     r.emu.control.setLatency(400);
-    const watch = runWatch(r, ['--webhook-port', '0', '--concurrency', '2', '--rate', '10']);
+    // No grace period: the drives are stopped mid-drive (the drain is tested in watch-service.test.ts).
+    const watch = runWatch(r, ['--webhook-port', '0', '--concurrency', '2', '--rate', '10', '--grace-seconds', '0']);
     const url = await watch.webhookUrl();
     await until(async () =>
       (await Promise.all(ids.map((id) => r.store.currentLease(id)))).some((lease) => lease !== null),
