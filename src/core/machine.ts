@@ -6,7 +6,12 @@ import { and, assign, fromPromise, not, setup } from 'xstate';
 import * as logic from './machine-logic.js';
 import * as up from './machine-updates.js';
 import * as waits from './wait-errors.js';
+import * as rb from './rollback.js';
+import { failTo, waitFailTo, type Ctx } from './machine-transitions.js';
+import { rollingBack } from './machine-rollback.js';
 import type {
+  DisableOutput,
+  LegacyDataOutput,
   ActorInputs,
   FlowOutput,
   MigrationContext,
@@ -40,45 +45,25 @@ const actors = {
   checkVerification: placeholder<ActorInputs['checkVerification'], VerificationOutput>('checkVerification'),
   postHandoff: placeholder<ActorInputs['postHandoff'], void>('postHandoff'),
   withdrawTicket: placeholder<ActorInputs['withdrawTicket'], void>('withdrawTicket'),
+  disableFlow: placeholder<ActorInputs['disableFlow'], DisableOutput>('disableFlow'),
+  fileReenableTicket: placeholder<ActorInputs['fileReenableTicket'], TicketInfo>('fileReenableTicket'),
+  checkLegacyData: placeholder<ActorInputs['checkLegacyData'], LegacyDataOutput>('checkLegacyData'),
+  postRollbackHandoff: placeholder<ActorInputs['postRollbackHandoff'], void>('postRollbackHandoff'),
 };
 
-type Ctx = { context: MigrationContext };
+type RollbackEvent = Extract<MigrationEvent, { type: 'ROLLBACK' }>;
+
+/** The transition into the rollback from a state that may take it (`from` names that state for the guard). */
+function rollbackFrom(from: string) {
+  return {
+    guard: { type: 'rollbackAllowed' as const, params: { from } },
+    target: '#migration.rolling_back',
+    actions: { type: 'recordRollback' as const, params: { from } },
+  };
+}
 /** Done events of invoked actors are not in the machine's event union; their output is read through here. */
 function outputOf<T>(event: unknown): T {
   return (event as { output: T }).output;
-}
-
-/** Error transitions shared by every effectful step: bounded retries, then needs_attention. */
-function failTo(step: Step) {
-  return [
-    {
-      guard: { type: 'canRetry' as const },
-      target: '#migration.retrying',
-      actions: { type: 'recordError' as const, params: { step } },
-    },
-    { target: '#migration.needs_attention', actions: { type: 'recordError' as const, params: { step } } },
-  ];
-}
-
-/**
- * Error transitions of a wait's read (the ticket poll, the verification check): transient failures stay in the
- * wait (`retryTarget` sleeps until the backoff deadline), refused credentials park after a few tries with the
- * fix, anything else (a 404, a 400) takes the bounded retries of every other step.
- */
-function waitFailTo(step: WaitStep, retryTarget: string) {
-  return [
-    {
-      guard: { type: 'waitMayRetry' as const },
-      target: retryTarget,
-      actions: { type: 'recordWaitError' as const, params: { step } },
-    },
-    {
-      guard: { type: 'authRefused' as const },
-      target: '#migration.needs_attention',
-      actions: { type: 'parkOnAuth' as const, params: { step } },
-    },
-    ...failTo(step),
-  ];
 }
 
 /** Routes a retry back to the step that failed; the flow is only ever created behind the resolution guard. */
@@ -95,7 +80,8 @@ export const migrationMachine = setup({
     context: {} as MigrationContext,
     events: {} as MigrationEvent,
     input: {} as MigrationInput,
-    tags: {} as 'waiting' | 'attention',
+    // 'finished': nothing more happens by itself (completed stays open to a forced rollback, so it is not final).
+    tags: {} as 'waiting' | 'attention' | 'finished',
   },
   actors,
   guards: {
@@ -132,6 +118,16 @@ export const migrationMachine = setup({
     skipIsForVerification: ({ context }) => context.lastError?.code === 'VERIFY_TIMEOUT',
     resolutionPending: ({ context }) =>
       context.resumeTarget === 'awaiting_resolution' || context.lastError?.code === 'RESOLUTION_TIME_UNKNOWN',
+    // The rollback's (rollback.ts). `from` is the state the event arrives in: a guard cannot read it.
+    rollbackAllowed: ({ context, event }, params: { from: string }) =>
+      rb.rollbackProblem(rb.rollbackFacts(context, params.from, event as RollbackEvent)) === null,
+    flowDisabled: ({ context }) => Boolean(context.marks.new_flow_disabled),
+    reenableFiled: ({ context }) => Boolean(context.rollback?.ticket),
+    legacyRestored: ({ context }) => Boolean(context.marks.legacy_restored),
+    reenableTimeKnown: ({ context, event }) =>
+      rb.legacyRestoredMark(context, outputOf<TicketPollOutput>(event)) !== null,
+    legacySeenEverywhere: ({ context }) => rb.unseenLegacy(context).length === 0,
+    legacyOverdue: ({ context }) => rb.legacyOverdue(context),
   },
   actions: {
     noop: () => {},
@@ -181,6 +177,28 @@ export const migrationMachine = setup({
       up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>),
     ),
     recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null, waitTrouble: null }),
+    recordRollback: assign(({ context, event }, params: { from: string }) =>
+      rb.rollbackRecorded(context, event as RollbackEvent, params.from),
+    ),
+    recordFlowDisabled: assign(({ context, event }) =>
+      rb.flowDisabledRecorded(context, outputOf<DisableOutput>(event)),
+    ),
+    recordReenableTicket: assign(({ context, event }) =>
+      rb.reenableFiledRecorded(context, outputOf<TicketInfo>(event)),
+    ),
+    recordReenablePoll: assign(({ context, event }) =>
+      rb.reenablePollRecorded(context, outputOf<TicketPollOutput>(event)),
+    ),
+    recordLegacyRestored: assign(({ context, event }) =>
+      rb.legacyRestoredRecorded(context, outputOf<TicketPollOutput>(event)),
+    ),
+    failReenableUnknown: assign(({ context, event }) =>
+      rb.reenableTimeUnknown(context, outputOf<TicketPollOutput>(event)),
+    ),
+    scheduleReenablePoll: assign(({ context }) => rb.reenablePollScheduled(context)),
+    recordLegacyData: assign(({ context, event }) => rb.legacyDataRecorded(context, outputOf<LegacyDataOutput>(event))),
+    scheduleLegacyCheck: assign(({ context }) => rb.legacyCheckScheduled(context)),
+    failLegacyTimeout: assign(({ context }) => rb.legacyTimedOut(context)),
   },
 }).createMachine({
   id: 'migration',
@@ -337,7 +355,7 @@ export const migrationMachine = setup({
     },
     verifying: {
       initial: 'checking',
-      on: { CONFIRM: { actions: 'recordConfirmation' } },
+      on: { CONFIRM: { actions: 'recordConfirmation' }, ROLLBACK: rollbackFrom('verifying') },
       states: {
         checking: {
           invoke: {
@@ -387,6 +405,7 @@ export const migrationMachine = setup({
     },
     retrying: {
       entry: 'scheduleRetry',
+      on: { ROLLBACK: rollbackFrom('retrying') },
       invoke: {
         id: 'waitForRetry',
         src: 'waitUntil',
@@ -408,6 +427,7 @@ export const migrationMachine = setup({
           actions: ['overrideResolution', 'clearError'],
         },
         CONFIRM: { actions: 'recordConfirmation' },
+        ROLLBACK: rollbackFrom('needs_attention'),
       },
     },
     cancelling: {
@@ -432,8 +452,11 @@ export const migrationMachine = setup({
         },
       },
     },
-    completed: { type: 'final' },
+    rolling_back: rollingBack(),
+    // Not final: a completed migration may still be rolled back with --force (machine version 2).
+    completed: { tags: ['finished'], on: { ROLLBACK: rollbackFrom('completed') } },
     cancelled: { type: 'final' },
+    rolled_back: { type: 'final' },
   },
 });
 

@@ -21,6 +21,7 @@ svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-
 svg text.label { font-weight: 600; } svg text.sub { fill: var(--muted); } svg text.na { fill: var(--muted); font-style: italic; }
 svg text.override { fill: #8e44ad; } svg tspan.stalled { fill: #b7791f; }
 rect.wait { fill: var(--wait); } rect.down { fill: var(--down); } rect.gap { fill: var(--gap); } rect.hist { fill: var(--down); }
+rect.outage { fill: #6c3483; } line.rb-mark { stroke: #6c3483; stroke-width: 2; stroke-dasharray: 3 2; }
 line.zero { stroke: var(--ink); stroke-width: 1; } line.axis { stroke: var(--rule); }
 table.rows { font-size: 12px; } table.rows td { white-space: nowrap; }
 p.note { color: var(--muted); }

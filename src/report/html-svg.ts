@@ -40,7 +40,7 @@ export function timelineScale(agg: Aggregate): TimelineScale {
   const f = agg.figures;
   return {
     waitMs: Math.max(f.turnaroundMs.max ?? 0, 1),
-    afterMs: Math.max(f.downtime.max ?? 0, f.dataGap.max ?? 0, 1),
+    afterMs: Math.max(f.downtime.max ?? 0, f.dataGap.max ?? 0, f.totalOutage.max ?? 0, 1),
   };
 }
 
@@ -99,10 +99,48 @@ function rowBars(r: ReportRow, scale: TimelineScale): string[] {
     parts.push(
       bar('gap', ZERO_X, 20, barWidth(gap, scale.afterMs, RIGHT_WIDTH), 8, `data gap: ${formatDuration(gap)}`),
     );
-  const missing = [window === null ? 'window n/a' : '', gap === null ? 'data gap n/a' : ''].filter(Boolean);
+  parts.push(...rollbackParts(r, scale));
+  const rolledBack = Boolean(r.marks.rollback_requested);
+  const missing = [
+    window === null && !rolledBack ? 'window n/a' : '',
+    gap === null && !rolledBack ? 'data gap n/a' : '',
+  ].filter(Boolean);
   const negative = [wait, window, gap].some((v) => v !== null && v < 0) ? ['negative interval'] : [];
   const note = [...missing, ...negative].join(', ');
   if (note) parts.push(`<text class="na" x="${ZERO_X + 6}" y="31">${escapeHtml(note)}</text>`);
+  return parts;
+}
+
+const ROLLBACK_TICKS = [
+  ['rollback_requested', 'rollback requested'],
+  ['new_flow_disabled', 'new flow disabled'],
+  ['legacy_restored', 'legacy restored'],
+  ['legacy_data_seen', 'legacy data seen'],
+] as const;
+
+/**
+ * A rolled-back migration's way back: the total outage as a thin bar (legacy stopped → legacy data seen) and a
+ * tick at each of the rollback's marks, on the same right-hand scale as the downtime window.
+ */
+function rollbackParts(r: ReportRow, scale: TimelineScale): string[] {
+  const stopped = Date.parse(r.marks.legacy_stopped?.at ?? '');
+  if (!r.marks.rollback_requested || !Number.isFinite(stopped)) return [];
+  const parts: string[] = [];
+  const outage = figureMs(r, 'totalOutage');
+  if (outage !== null && outage >= 0) {
+    const w = barWidth(outage, scale.afterMs, RIGHT_WIDTH);
+    parts.push(bar('outage', ZERO_X, 28, w, 4, `total outage (rolled back): ${formatDuration(outage)}`));
+  }
+  for (const [name, label] of ROLLBACK_TICKS) {
+    const mark = r.marks[name];
+    const ms = mark ? Date.parse(mark.at) - stopped : Number.NaN;
+    if (!mark || !Number.isFinite(ms) || ms < 0) continue;
+    const x = ZERO_X + Math.min(RIGHT_WIDTH, (ms / scale.afterMs) * RIGHT_WIDTH);
+    const title = `${label}: ${mark.at} (${mark.source}), +${formatDuration(ms)}`;
+    const at = x.toFixed(1);
+    const line = `<line class="rb-mark" data-mark="${name}" x1="${at}" y1="3" x2="${at}" y2="32">`;
+    parts.push(`${line}<title>${escapeHtml(title)}</title></line>`);
+  }
   return parts;
 }
 

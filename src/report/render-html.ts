@@ -46,6 +46,9 @@ function summarySection(agg: Aggregate): string {
 }
 
 const LEGEND = `<p class="legend"><span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span><span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span><span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span></p>`;
+const ROLLBACK_LEGEND =
+  '<p class="legend"><span><i style="background:#6c3483"></i>rolled back: total outage ' +
+  "(legacy stopped → legacy data seen), dashed ticks at the rollback's marks</span></p>";
 
 /** The timeline of `shown`, the first rows (at most ctx.timelineCap), on scales from the aggregate. */
 async function timelineSection(
@@ -57,6 +60,7 @@ async function timelineSection(
   const scale = timelineScale(agg);
   await w.line('<h2>Timeline</h2>');
   await w.line(LEGEND);
+  if (agg.rolledBack > 0) await w.line(ROLLBACK_LEGEND);
   if (agg.count > ctx.timelineCap) {
     await w.line(
       `<p class="note">The timeline shows the first ${ctx.timelineCap.toLocaleString('en')} of ${agg.count.toLocaleString('en')} migrations (oldest first); the table below lists every one.</p>`,

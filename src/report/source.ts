@@ -4,7 +4,14 @@
 // time and fold the fleet aggregate from them (aggregate-js.ts).
 import type { Marks, MigrationStatus } from '../core/types.js';
 
-export const STATUSES: readonly MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
+export const STATUSES: readonly MigrationStatus[] = [
+  'active',
+  'waiting',
+  'needs_attention',
+  'completed',
+  'cancelled',
+  'rolled_back',
+];
 
 /** Which migrations a report covers. Every field narrows; an absent field does not. */
 export interface ReportFilter {
@@ -60,6 +67,8 @@ export const FIGURES = [
   'dataGap',
   'turnaroundMs',
   'turnaroundBusinessDays',
+  'rollbackWindow',
+  'totalOutage',
 ] as const;
 export type Figure = (typeof FIGURES)[number];
 
@@ -79,6 +88,8 @@ export interface Aggregate {
   stalled: number;
   /** Migrations with at least one operator-overridden mark. */
   overridden: number;
+  /** Migrations rolled back to legacy sharing (status rolled_back): counted apart from the completed ones. */
+  rolledBack: number;
   figures: Record<Figure, Stats>;
   /** Downtime windows (legacy stopped -> connection established). */
   histogram: HistogramBucket[];

@@ -14,6 +14,8 @@ export const FIGURE_LABELS: Record<Figure, string> = {
   dataGap: 'data gap (legacy stopped → first data)',
   turnaroundMs: 'ticket turnaround, calendar (ticket filed → legacy stopped)',
   turnaroundBusinessDays: 'ticket turnaround, business days',
+  rollbackWindow: 'rollback window (new flow disabled → legacy restored)',
+  totalOutage: 'total outage, rolled back (legacy stopped → legacy data seen)',
 };
 
 export const SUMMARY_HEADERS = ['figure', 'count', 'median', 'p95', 'max', 'total'];
@@ -31,9 +33,11 @@ export function summaryRows(agg: Aggregate): string[][] {
   });
 }
 
-/** "12 migrations, 2 stalled, 1 with operator-overridden marks". */
+/** "12 migrations, 2 stalled, 1 with operator-overridden marks, 1 rolled back". */
 export function countsLine(agg: Aggregate): string {
-  return `${count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase())}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks`;
+  const rolledBack = agg.rolledBack > 0 ? `, ${agg.rolledBack} rolled back` : '';
+  const migrations = count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase());
+  return `${migrations}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks${rolledBack}`;
 }
 
 /** The source's rows with their derived figures, one at a time. */

@@ -8,7 +8,7 @@ import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { age, out, printJson, say, table } from '../terminal/output.js';
 import { openReadStore } from '../wiring/store.js';
 
-const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
+const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled', 'rolled_back'];
 
 interface ListOptions extends GlobalOptions {
   status?: string;
