@@ -1,7 +1,7 @@
 // What only a server store has to get right: two connections (two runners on two machines) racing for one
 // lease, taking over under contention, fencing across connections; leases on the server's clock; and the
 // migrator's rules when two workers start at once or the schema is not this code's.
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -160,8 +160,14 @@ describeWithPostgres('PostgresStore across connections', () => {
   });
 });
 
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 function copyOf(dir: string): string {
   const copy = mkdtempSync(path.join(os.tmpdir(), 'cutover-pg-migrations-'));
+  copies.push(copy);
   for (const f of readdirSync(dir)) copyFileSync(path.join(dir, f), path.join(copy, f));
   return copy;
 }
