@@ -1,5 +1,7 @@
-// Transitions shared by the machine's states (machine.ts, machine-rollback.ts): what an effect's failure does.
+// Transitions shared by the machine's states (machine.ts and its machine-*.ts state modules): what an effect's
+// failure does, the way into the rollback, and the routes a retry takes back.
 import type { MigrationContext, Step, WaitStep } from './machine-types.js';
+import { STEPS } from './machine-types.js';
 
 export type Ctx = { context: MigrationContext };
 
@@ -34,4 +36,22 @@ export function waitFailTo(step: WaitStep, retryTarget: string) {
     },
     ...failTo(step),
   ];
+}
+
+/** The transition into the rollback from a state that may take it (`from` names that state for the guard). */
+export function rollbackFrom(from: string) {
+  return {
+    guard: { type: 'rollbackAllowed' as const, params: { from } },
+    target: '#migration.rolling_back',
+    actions: { type: 'recordRollback' as const, params: { from } },
+  };
+}
+
+/** Routes a retry back to the step that failed; the flow is only ever created behind the resolution guard. */
+export function resumeRoutes(actions: 'clearError' | 'noop') {
+  return STEPS.map((step) => ({
+    guard: { type: 'resumeTargetIs' as const, params: { step } },
+    target: `#migration.${step}`,
+    actions: { type: actions },
+  }));
 }

@@ -36,7 +36,10 @@ export interface TicketInfo {
 
 export interface LastPoll {
   at: string;
-  /** When the poll was sent: the next one is timed from here (less the round trip), so latency does not stretch the period. */
+  /**
+   * When the poll was sent: the next one is timed from here (less the round trip), so latency does not stretch
+   * the period.
+   */
   startedAt?: string;
   statusName: string;
   statusCategory: string;

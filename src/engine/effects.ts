@@ -49,7 +49,8 @@ function destinationToken(env: EffectDeps['env'], plan: Plan): string | undefine
   if (name === undefined) return undefined;
   const token = env[name];
   if (token === undefined || token === '') {
-    const message = `destination.tokenEnv names $${name}, which is not set in this environment: no connection was created`;
+    const message =
+      `destination.tokenEnv names $${name}, which is not set in this environment: ` + 'no connection was created';
     throw new CutoverError(
       message,
       'TOKEN_ENV_UNSET',

@@ -50,7 +50,8 @@ function barWidth(ms: number, scaleMs: number, full: number): number {
 }
 
 function bar(cls: string, x: number, y: number, width: number, height: number, title: string): string {
-  return `<rect class="${cls}" x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${height}"><title>${escapeHtml(title)}</title></rect>`;
+  const box = `x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${height}"`;
+  return `<rect class="${cls}" ${box}><title>${escapeHtml(title)}</title></rect>`;
 }
 
 export function timelineAxis(scale: TimelineScale): string {
@@ -58,13 +59,15 @@ export function timelineAxis(scale: TimelineScale): string {
   const text = (x: number, y: number, anchor: string, s: string, cls = '') =>
     `<text${cls ? ` class="${cls}"` : ''} x="${x.toFixed(1)}" y="${y}" text-anchor="${anchor}">${escapeHtml(s)}</text>`;
   return [
-    `<svg class="tl-axis" width="${t.width}" height="40" viewBox="0 0 ${t.width} 40" role="img" aria-label="timeline axis">`,
+    `<svg class="tl-axis" width="${t.width}" height="40" viewBox="0 0 ${t.width} 40" ` +
+      'role="img" aria-label="timeline axis">',
     text(ZERO_X - 6, 12, 'end', '← waiting on the ticket', 'label'),
     text(ZERO_X + 6, 12, 'start', 'downtime window, data gap →', 'label'),
     text(t.plotLeft, 27, 'start', `−${formatDuration(scale.waitMs)}`, 'sub'),
     text(ZERO_X, 27, 'middle', 'legacy stopped', 'sub'),
     text(t.plotRight, 27, 'end', `+${formatDuration(scale.afterMs)}`, 'sub'),
-    `<line class="axis" x1="${t.plotLeft}" y1="34" x2="${t.plotRight}" y2="34"/><line class="zero" x1="${ZERO_X}" y1="30" x2="${ZERO_X}" y2="40"/>`,
+    `<line class="axis" x1="${t.plotLeft}" y1="34" x2="${t.plotRight}" y2="34"/>`,
+    `<line class="zero" x1="${ZERO_X}" y1="30" x2="${ZERO_X}" y2="40"/>`,
     '</svg>',
   ].join('');
 }
@@ -154,16 +157,26 @@ export function timelineRow(r: ReportRow, scale: TimelineScale): string {
   const overrides = r.overridden.map((n) => MARKS.find((m) => m.name === n)?.label ?? n);
   const label = `${r.id} · ${r.orgId} · ${r.ticketKey ?? 'no ticket'}`;
   return [
-    `<svg class="tl-row" data-migration-id="${escapeHtml(r.id)}" width="${t.width}" height="${t.rowHeight}" viewBox="0 0 ${t.width} ${t.rowHeight}" role="img" aria-label="${escapeHtml(label)}">`,
-    `<text class="label" x="0" y="15">${escapeHtml(r.id)}${r.stalled ? '<tspan class="stalled"> · stalled</tspan>' : ''}</text>`,
+    `<svg class="tl-row" data-migration-id="${escapeHtml(r.id)}" width="${t.width}" height="${t.rowHeight}" ` +
+      `viewBox="0 0 ${t.width} ${t.rowHeight}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<text class="label" x="0" y="15">${escapeHtml(r.id)}`,
+    r.stalled ? '<tspan class="stalled"> · stalled</tspan>' : '',
+    '</text>',
     `<text class="sub" x="0" y="29">${escapeHtml(`${r.orgId} · ${r.ticketKey ?? 'no ticket'}`)}</text>`,
     `<line class="zero" x1="${ZERO_X}" y1="2" x2="${ZERO_X}" y2="${t.rowHeight - 2}"/>`,
     ...rowBars(r, scale),
-    overrides.length > 0
-      ? `<text class="override" x="${t.plotRight + 8}" y="15">${forcedIn(r) ? 'FORCED ' : ''}operator override</text><text class="override sub" x="${t.plotRight + 8}" y="29">${escapeHtml(overrides.join(', '))}</text>`
-      : '',
+    overrides.length > 0 ? overrideNote(overrides, forcedIn(r)) : '',
     '</svg>',
   ].join('');
+}
+
+/** The note right of a row's bars naming the marks an operator overrode (FORCED when a mark was forced). */
+function overrideNote(overrides: readonly string[], forced: boolean): string {
+  const x = TIMELINE.plotRight + 8;
+  return (
+    `<text class="override" x="${x}" y="15">${forced ? 'FORCED ' : ''}operator override</text>` +
+    `<text class="override sub" x="${x}" y="29">${escapeHtml(overrides.join(', '))}</text>`
+  );
 }
 
 /** Vertical bars, one per bucket, each with its count above and its range below. */
@@ -177,11 +190,18 @@ export function histogramSvg(buckets: readonly HistogramBucket[]): string {
     const h = (b.count / top) * (height - 60);
     const x = i * slot + 8;
     const y = height - 30 - h;
+    const histWidth = (slot - 16).toFixed(1);
+    const mid = (x + (slot - 16) / 2).toFixed(1);
     return [
-      `<rect class="hist" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot - 16).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(`${b.label}: ${b.count}`)}</title></rect>`,
-      `<text x="${(x + (slot - 16) / 2).toFixed(1)}" y="${(y - 5).toFixed(1)}" text-anchor="middle">${b.count}</text>`,
-      `<text class="sub" x="${(x + (slot - 16) / 2).toFixed(1)}" y="${height - 12}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
+      `<rect class="hist" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${histWidth}" height="${h.toFixed(1)}">`,
+      `<title>${escapeHtml(`${b.label}: ${b.count}`)}</title></rect>`,
+      `<text x="${mid}" y="${(y - 5).toFixed(1)}" text-anchor="middle">${b.count}</text>`,
+      `<text class="sub" x="${mid}" y="${height - 12}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
     ].join('');
   });
-  return `<svg class="histogram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="histogram of downtime windows">${bars.join('')}<line class="axis" x1="0" y1="${height - 30}" x2="${width}" y2="${height - 30}"/></svg>`;
+  const open =
+    `<svg class="histogram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    'role="img" aria-label="histogram of downtime windows">';
+  const axis = `<line class="axis" x1="0" y1="${height - 30}" x2="${width}" y2="${height - 30}"/>`;
+  return `${open}${bars.join('')}${axis}</svg>`;
 }

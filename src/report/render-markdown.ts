@@ -90,7 +90,8 @@ export function recordLines(r: ReportRow, now: string): string[] {
   return [
     `### Downtime record: migration ${r.id}`,
     '',
-    `Org ${r.orgId}, ticket ${r.ticketKey ?? NOT_AVAILABLE}, status ${r.status} (${r.state})${r.stalled ? `, **stalled**: ${r.stalledReason}` : ''}.`,
+    `Org ${r.orgId}, ticket ${r.ticketKey ?? NOT_AVAILABLE}, status ${r.status} (${r.state})` +
+      `${r.stalled ? `, **stalled**: ${r.stalledReason}` : ''}.`,
     '',
     mdHeader(['mark', 'instant (UTC) and source of truth']),
     ...MARKS.map((m) => mdRow([m.label, markLabel(r.marks[m.name])])),
@@ -104,6 +105,7 @@ export function recordLines(r: ReportRow, now: string): string[] {
     ]),
     '',
     ...(r.downtime.notes.length > 0 ? [`Not available: ${r.downtime.notes.join('; ')}.`, ''] : []),
-    `_Computed by cutover report at ${now} from the stored marks only; business days exclude weekends and listed holidays (${r.slaTimeZone ?? 'UTC'} dates)._`,
+    `_Computed by cutover report at ${now} from the stored marks only; ` +
+      `business days exclude weekends and listed holidays (${r.slaTimeZone ?? 'UTC'} dates)._`,
   ];
 }

@@ -17,9 +17,15 @@ function attentionFix(m: MigrationRecord): string {
   const e = m.lastError;
   switch (e?.code) {
     case 'PREFLIGHT_FAILED':
-      return `fix the failed checks, then cutover retry ${m.id} --reason "..." (or accept one: cutover skip ${m.id} --check ID --reason "...")`;
+      return (
+        `fix the failed checks, then cutover retry ${m.id} --reason "..." ` +
+        `(or accept one: cutover skip ${m.id} --check ID --reason "...")`
+      );
     case 'VERIFY_TIMEOUT':
-      return `check the solutions by hand, then cutover confirm ${m.id} --solution S --reason "..." or cutover skip ${m.id} --check verification --reason "..."`;
+      return (
+        `check the solutions by hand, then cutover confirm ${m.id} --solution S --reason "..." ` +
+        `or cutover skip ${m.id} --check verification --reason "..."`
+      );
     case 'RESOLUTION_OUT_OF_BOUNDS':
       return (
         "Jira's resolution times are implausible (see the error): " +
@@ -31,7 +37,10 @@ function attentionFix(m: MigrationRecord): string {
     case 'LEGACY_NOT_SEEN':
       return `ask Customer Care whether legacy sharing is on for the org, then cutover retry ${m.id} --reason "..."`;
     case 'RESOLUTION_TIME_UNKNOWN':
-      return `find when the legacy pipe stopped (ask Customer Care), then cutover set-resolution ${m.id} --at ISO --reason "..."`;
+      return (
+        'find when the legacy pipe stopped (ask Customer Care), ' +
+        `then cutover set-resolution ${m.id} --at ISO --reason "..."`
+      );
     default:
       return `fix the cause (${e?.code ?? 'unknown'}: see the error above), then cutover retry ${m.id} --reason "..."`;
   }
@@ -47,9 +56,16 @@ function forWaiting(m: MigrationRecord): string {
     return `rolling back: waiting for the legacy data source to receive the audiences again: ${resume}`;
   }
   if (m.state.startsWith('awaiting_resolution')) {
-    return `waiting for Customer Care to resolve ${m.ticketKey ?? 'the ticket'}: cutover resume ${m.id} --follow (or cutover watch); if it was resolved without a date: cutover set-resolution ${m.id} --at ISO --reason "..."`;
+    return (
+      `waiting for Customer Care to resolve ${m.ticketKey ?? 'the ticket'}: ` +
+      `cutover resume ${m.id} --follow (or cutover watch); ` +
+      `if it was resolved without a date: cutover set-resolution ${m.id} --at ISO --reason "..."`
+    );
   }
-  return `waiting for the audiences to reach Audience Manager: cutover resume ${m.id} --follow (solutions without an API: cutover confirm ${m.id} --solution S --reason "...")`;
+  return (
+    `waiting for the audiences to reach Audience Manager: cutover resume ${m.id} --follow ` +
+    `(solutions without an API: cutover confirm ${m.id} --solution S --reason "...")`
+  );
 }
 
 /** A live lock means someone is driving it now; an expired one means its runner died and resume takes over. */
@@ -57,7 +73,10 @@ function forLock(m: MigrationRecord, lease: Lease, nowMs: number): string | null
   if (m.status === 'completed' || m.status === 'cancelled' || m.status === 'rolled_back') return null;
   if (Date.parse(lease.expiresAt) < nowMs)
     return `its runner ${lease.holder} is gone (lease expired ${lease.expiresAt}): cutover resume ${m.id} takes over`;
-  return `being driven by ${lease.holder} since ${lease.acquiredAt}: wait, or if that runner is gone: cutover unlock ${m.id} --lock-id ${lease.nonce} --reason "..."`;
+  return (
+    `being driven by ${lease.holder} since ${lease.acquiredAt}: wait, ` +
+    `or if that runner is gone: cutover unlock ${m.id} --lock-id ${lease.nonce} --reason "..."`
+  );
 }
 
 export function nextAction(m: MigrationRecord, lock?: { lease: Lease | null; nowMs: number }): string {
