@@ -2,7 +2,7 @@
 // Scheduler of `cutover watch` (dist/engine/fleet/scheduler.js) wired exactly as src/cli/commands/watch.ts wires
 // it (openRuntime → runtime.engineFor(plan).drive(id, {mode: 'until-waiting'})), plus an onEvent hook that
 // records each drive start (to check the configured rate) and failures. The command's own progress printer is
-// replaced by that hook; nothing else differs. Stops on SIGTERM and prints one JSON line: `FLEET {...}`.
+// replaced by that hook; nothing else differs. BENCH_FLEET_BATCH=0 turns the batched ticket reads off. Stops on SIGTERM and prints one JSON line: `FLEET {...}`.
 //
 //   node bench/fleet-watch-child.mjs DB CONCURRENCY RATE     (environment: the CUTOVER_* of the emulator)
 import { fromDist } from './lib.mjs';
@@ -24,6 +24,8 @@ const scheduler = new Scheduler({
   clock: ctx.clock,
   concurrency: Number(concurrency),
   ratePerSecond: Number(rate),
+  // BENCH_FLEET_BATCH=0: every poll reads its own ticket (the scheduler before issue 17), for the baseline.
+  ...(process.env.BENCH_FLEET_BATCH === '0' ? {} : { trackerFor: (m) => runtime.servicesFor(m.plan).tracker }),
   onEvent: (e) => {
     if (e.kind === 'started') starts.push(Date.now());
     else if (e.kind === 'finished') finished++;

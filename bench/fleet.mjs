@@ -13,7 +13,12 @@
 // Default (part of `npm run bench`): 100 migrations, P = 10 s. --full (or BENCH_FULL=1): 1,000 migrations,
 // P = 60 s (the plan default), about 5 minutes.
 //
-// --steady resolves no ticket before every migration waits (steady state, without the set-up ramp).
+// --steady resolves no ticket before every migration waits (steady state, without the set-up ramp). It also
+// counts the ticket reads (search/jql, issue GETs, changelog pages) the emulator answers over one interval with
+// all N tickets waiting: first with the batched reads of watch (issue 17; target ⌈N/100⌉), then, in the same
+// run on the same tickets, with a watch whose every poll reads its own ticket (BENCH_FLEET_BATCH=0: ~N), then
+// the batched watch again for the resolutions and the cut-over checks. The watch runs with --jira-rate 200
+// (CUTOVER_JIRA_RATE): the emulator is nobody's shared site.
 //
 //   node bench/fleet.mjs [--full] [--steady] [--migrations N] [--poll-ms P] [--latency-ms L] [--window-ms W]
 //                        [--concurrency C] [--rate R] [--time-scale X]
@@ -57,6 +62,9 @@ const STEADY = argFlag('--steady');
 // The emulator's time scale (its default, 0.5: audiences reach Audience Manager about two seconds after the
 // flow is created), so a cut-over drive stops at verifying.sleeping as it would against the real services.
 const TIME_SCALE = Number(argValue('--time-scale', 0.5));
+// The watch's Jira budget (CUTOVER_JIRA_RATE): the emulator is nobody's shared site, and the set-up of N
+// migrations files N tickets; the reads per interval are what this benchmark counts, not their rate.
+const JIRA_RATE = Number(argValue('--jira-rate', 200));
 const MEMORY_LIMIT = 300 * 1024 * 1024;
 
 const { emulatorEnv } = await fromDist('emulator/index.js');
@@ -84,16 +92,29 @@ try {
   console.log(`  created ${N} drafts in ${ms(performance.now() - t0)}`);
 
   // 2. The watch, in its own process; its peak RSS is the kernel's high-water mark.
-  const env = { ...process.env, ...emulatorEnv(emulator.url), CUTOVER_HTTP_TIMEOUT_MS: '10000', NO_COLOR: '1' };
-  watch = spawn(process.execPath, [path.join(ROOT, 'bench', 'fleet-watch-child.mjs'), dbFile, String(C), String(R)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = {
+    ...process.env,
+    ...emulatorEnv(emulator.url),
+    CUTOVER_HTTP_TIMEOUT_MS: '10000',
+    CUTOVER_JIRA_RATE: String(JIRA_RATE),
+    NO_COLOR: '1',
+  };
   let watchOut = '';
   let watchErr = '';
-  watch.stdout.on('data', (d) => (watchOut += d));
-  watch.stderr.on('data', (d) => (watchErr += d));
-  const watchExit = new Promise((resolve) => watch.on('close', resolve));
+  let watchExit = null;
+  const startWatch = (batch = true) => {
+    watchOut = '';
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bench', 'fleet-watch-child.mjs'), dbFile, String(C), String(R)],
+      { env: { ...env, BENCH_FLEET_BATCH: batch ? '1' : '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout.on('data', (d) => (watchOut += d));
+    child.stderr.on('data', (d) => (watchErr += d));
+    watchExit = new Promise((resolve) => child.on('close', resolve));
+    return child;
+  };
+  watch = startWatch();
   let peakRss = 0;
   const readHwm = () => {
     try {
@@ -104,6 +125,17 @@ try {
     }
   };
   const hwmTimer = setInterval(readHwm, 200);
+  // Ticket reads (batch searches, single GETs, changelog pages) the emulator has answered so far.
+  const ticketReads = async () => {
+    const r = (await emulator.world(orgs[0])).globalCounters.requests;
+    return (r['jira.search.jql'] ?? 0) + (r['jira.issue.get'] ?? 0) + (r['jira.changelog'] ?? 0);
+  };
+  const readsOverOneInterval = async () => {
+    const before = await ticketReads();
+    await sleep(P);
+    return (await ticketReads()) - before;
+  };
+  const requestFigures = { batched: null, single: null };
 
   // 3. Customer Care: resolve each ticket at a random instant within W of its migration waiting on it.
   const ro = new Database(dbFile, { readonly: true });
@@ -128,7 +160,7 @@ try {
     const waitingNow = waitingStmt.all();
     for (const row of waitingNow) {
       if (scheduled.has(row.id)) continue;
-      if (STEADY && waitingNow.length < N) break;
+      if (STEADY && (waitingNow.length < N || requestFigures.batched === null)) break;
       const delay = Math.random() * W;
       scheduled.set(row.id, { org: row.org_id, key: row.ticket_key, resolvedAt: null });
       resolveTimers.push(
@@ -141,6 +173,26 @@ try {
     if (allWaitingAt === null && scheduled.size === N) {
       allWaitingAt = Date.now();
       console.log(`  every migration staged, filed and waiting after ${ms(allWaitingAt - started)}`);
+    }
+    if (STEADY && requestFigures.batched === null && waitingNow.length === N) {
+      // N waiting tickets, none resolving: one interval for the fleet's groups to merge, then one measured;
+      // then the same interval with every poll reading its own ticket (the scheduler before the batching).
+      await sleep(P);
+      requestFigures.batched = await readsOverOneInterval();
+      watch.kill('SIGTERM');
+      await watchExit;
+      watch = startWatch(false);
+      await sleep(P / 2);
+      requestFigures.single = await readsOverOneInterval();
+      watch.kill('SIGTERM');
+      await watchExit;
+      watch = startWatch(true);
+      // Customer Care starts once the batched watch has run an interval again (its start-up is not measured).
+      await sleep(P);
+      console.log(
+        `  ticket reads in one interval, ${N} waiting: ${requestFigures.batched} batched, ${requestFigures.single} one GET per ticket`,
+      );
+      continue;
     }
     cut = cutStmt.get().n;
     const attention = attentionStmt.all();
@@ -225,6 +277,8 @@ try {
     watchSummary: fleet?.summary ?? null,
     failures: fleet?.failureCount ?? null,
     httpRequestsPerSecond: { median: median(requestRates), max: max(requestRates) },
+    ticketReadsPerInterval: requestFigures,
+    ticketReadsTarget: Math.ceil(N / 100),
     duplicates,
   };
   console.log(`\n  baseline: P = ${P} ms, L = ${L} ms; budget P + 5L = ${budget} ms`);
@@ -287,6 +341,16 @@ try {
     ),
     check('watch peak RSS', mb(peakRss), '≤ 300 MB', peakRss > 0 && peakRss <= MEMORY_LIMIT),
     check('orgs with a duplicate write', duplicates, '0', duplicates === 0),
+    ...(STEADY
+      ? [
+          check(
+            `ticket reads per interval, ${N} waiting (batched)`,
+            requestFigures.batched,
+            `≤ ⌈N/100⌉ = ${Math.ceil(N / 100)} (one GET per ticket: ${requestFigures.single})`,
+            requestFigures.batched !== null && requestFigures.batched <= Math.ceil(N / 100),
+          ),
+        ]
+      : []),
   ];
   finish('fleet', { machine: machine(), figures, checks });
 } finally {

@@ -42,6 +42,29 @@ export interface TicketState extends TicketRef {
   doneTransitionAt: string | null;
 }
 
+/** A ticket's status as a batch search read it (no changelog): enough to tell that it is not done yet. */
+export interface TicketStatus {
+  key: string;
+  statusName: string;
+  statusCategory: string;
+  resolved: boolean;
+  resolutionDate: string | null;
+  /** Epoch ms the search was sent and answered: the poll that uses this status counts from them. */
+  sentAt: number;
+  observedAt: number;
+}
+
+/** What one batch read of a site did. */
+export interface TicketPrefetch {
+  /** Keys read and found; the not-done ones are left for the polls that follow (`takeKnownStatus`). */
+  found: number;
+  /** Keys the site did not return (deleted, moved, not visible): their polls GET them. */
+  missing: string[];
+  /** Keys seen done: their polls read them in full, first. */
+  done: string[];
+  requests: number;
+}
+
 export interface NewTicket {
   projectKey: string;
   issueType: string;
@@ -62,6 +85,15 @@ export interface TicketTracker {
   /** Reconcile lookup for comments: true when a comment containing the marker text exists. */
   hasComment(key: string, marker: string): Promise<boolean>;
   comment(key: string, text: string): Promise<void>;
+  /** The Jira site (its base URL): trackers of one site share its batch reads and its request budget. */
+  readonly site?: string;
+  /**
+   * Fleet reads (`watch`): the status of many tickets in a few searches. The not-done answers stay valid for
+   * the ticket polls until `validUntil` (epoch ms); a done ticket is left to its poll's full read.
+   */
+  prefetch?(keys: string[], validUntil: number): Promise<TicketPrefetch>;
+  /** A not-done status a batch read left for this ticket, taken once; null: the poll reads the ticket itself. */
+  takeKnownStatus?(key: string, now: number): TicketStatus | null;
 }
 
 // ---------------------------------------------------------------------------------------------- AEP

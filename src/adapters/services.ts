@@ -2,7 +2,7 @@
 // secret (IMS tokens are added as they are issued), one IMS token cache shared by AEP and Audience Manager, and
 // one HTTP client per service, all with the same timeout, retry and debug settings.
 import type { ServiceConfig } from '../core/config.js';
-import { secretValues } from '../core/config.js';
+import { DEFAULT_JIRA_RATE, secretValues } from '../core/config.js';
 import type { Clock, Logger } from '../ports.js';
 import { AamDirectory } from './aam/client.js';
 import { FlowServiceClient } from './aep/flow-service.js';
@@ -11,6 +11,7 @@ import { ImsTokenProvider } from './aep/ims.js';
 import { AepPlatform } from './aep/platform.js';
 import { SegmentationClient } from './aep/segmentation.js';
 import { HttpClient, type AuthProvider, type FetchFn, type HttpClientOptions, type SleepFn } from './http/client.js';
+import { siteBudget } from './http/budget.js';
 import { Redactor } from './http/redact.js';
 import { JiraTracker } from './jira/client.js';
 
@@ -41,8 +42,14 @@ export function createServices(config: ServiceConfig, deps: ServiceDeps): Servic
   const now = deps.clock ? () => deps.clock!.now() : Date.now;
   const sleep: SleepFn | undefined =
     deps.sleep ?? (deps.clock ? (ms) => deps.clock!.sleepUntil(deps.clock!.now() + ms) : undefined);
-  const common = (service: HttpClientOptions['service'], baseUrl: string, auth?: AuthProvider): HttpClient =>
+  const common = (
+    service: HttpClientOptions['service'],
+    baseUrl: string,
+    auth?: AuthProvider,
+    budget?: HttpClientOptions['budget'],
+  ): HttpClient =>
     new HttpClient({
+      budget,
       service,
       baseUrl,
       auth,
@@ -67,7 +74,17 @@ export function createServices(config: ServiceConfig, deps: ServiceDeps): Servic
   const aep = common('aep', config.platform.url, aepAuth);
 
   return {
-    tracker: new JiraTracker(common('jira', config.jira.url, jiraAuth(config)), config.jira.flavor),
+    // One budget per Jira site, shared by the clients of every org (watch builds one per org and sandbox).
+    tracker: new JiraTracker(
+      common(
+        'jira',
+        config.jira.url,
+        jiraAuth(config),
+        siteBudget(config.jira.url, config.jira.rate ?? DEFAULT_JIRA_RATE, now),
+      ),
+      config.jira.flavor,
+      now,
+    ),
     platform: new AepPlatform(
       new FlowServiceClient(aep),
       new SegmentationClient(aep),

@@ -78,6 +78,15 @@ export class Validator {
     return Number(this.keys.find((k) => k.env === env)?.default ?? min);
   }
 
+  /** A positive rate (a decimal is fine: 0.5 is one request every two seconds). CUTOVER_JIRA_RATE (issue 17). */
+  rate(env: string, min: number, max: number): number {
+    const value = this.text(env, true);
+    const n = Number(value);
+    if (/^\d+(\.\d+)?$/.test(value) && n >= min && n <= max) return n;
+    this.errors.push(`${env}: expected a number of requests per second from ${min} to ${max}, found "${value}"`);
+    return Number(this.keys.find((k) => k.env === env)?.default ?? min);
+  }
+
   /** IMS wants a comma-separated list; space-separated input is fixed up with a warning. */
   scopes(env: string): string {
     const value = this.text(env, true);

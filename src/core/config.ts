@@ -10,7 +10,8 @@ export type JiraFlavor = 'cloud' | 'dc';
 export type ServiceGroup = 'jira' | 'adobe';
 
 export interface ServiceConfig {
-  jira: { url: string; flavor: JiraFlavor; email?: string; token: string };
+  /** `rate`: requests per second to the Jira site, at most (the site's budget, shared by every org's client). */
+  jira: { url: string; flavor: JiraFlavor; email?: string; token: string; rate?: number };
   ims: { url: string; clientId: string; clientSecret: string; scopes: string };
   platform: { url: string; orgId: string; sandbox: string; ecaSpecName: string; ecaFlowSpecName?: string };
   aam: { url: string; dataSource: string; legacyDataSource: string };
@@ -28,6 +29,13 @@ export interface ConfigKey {
 
 /** Scopes commonly granted to AEP OAuth Server-to-Server credentials (copy yours from the Developer Console). */
 export const DEFAULT_IMS_SCOPES = 'openid,AdobeID,read_organizations,additional_info.projectedProductContext';
+
+/**
+ * Requests a second this tool sends one Jira site by default. Polling 1,000 tickets a minute by batched search
+ * needs about 0.2 a second; 2 leaves room for filing tickets and the full reads of resolved ones while staying a
+ * small share of what a site serves its people (Atlassian publishes no per-site figure: see docs/configuration.md).
+ */
+export const DEFAULT_JIRA_RATE = 2;
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
@@ -50,6 +58,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     key: 'token',
     secret: true,
     description: 'Cloud API token or Data Center personal access token',
+  },
+  {
+    env: 'CUTOVER_JIRA_RATE',
+    section: 'jira',
+    key: 'rate',
+    default: String(DEFAULT_JIRA_RATE),
+    description: 'requests per second to the Jira site, at most (watch --jira-rate overrides it)',
   },
   {
     env: 'CUTOVER_IMS_URL',
@@ -167,6 +182,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions = {}): C
       flavor,
       email: v.text('CUTOVER_JIRA_EMAIL', need.has('jira') && flavor === 'cloud') || undefined,
       token: v.text('CUTOVER_JIRA_TOKEN', need.has('jira')),
+      rate: v.rate('CUTOVER_JIRA_RATE', 0.01, 1000),
     },
     ims: {
       url: v.url('CUTOVER_IMS_URL', need.has('adobe')),

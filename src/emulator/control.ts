@@ -16,6 +16,8 @@
  *                                          the time of its changelog's move to Done (a skewed or edited site)
  *   POST   /_emulator/tokens/expire                expire every IMS token issued so far
  *   POST   /_emulator/jira/flavor    {flavor}      switch between 'cloud' and 'dc'
+ *   POST   /_emulator/jira/rate-limit {limit, windowMs?} | {limit: null}   the site's burst limit (429 past it)
+ *   DELETE /_emulator/tickets/KEY                 the ticket is gone (deleted or moved): reads answer 404
  */
 import type { Ctx, Reply } from './http.js';
 import { isRecord, json, parseJsonBody } from './http.js';
@@ -26,12 +28,15 @@ import { isValidOffset, STATUSES } from './tickets.js';
 import type { World } from './world.js';
 import { ticketView, worldState, type TicketView, type WorldState } from './world-state.js';
 import type { JiraFlavor } from './jira.js';
+import type { JiraRateLimit, JiraRateLimiter } from './jira-rate.js';
 import type { Router } from './router.js';
 
 export interface EmulatorSettings {
   latencyMs: number;
   jiraFlavor: JiraFlavor;
   defaultOrg: string;
+  /** The site's burst limit (jira-rate.ts); off unless configured. */
+  jiraRate: JiraRateLimiter;
 }
 
 export interface ResolveOptions {
@@ -70,6 +75,10 @@ export interface EmulatorControl {
   reset(): void;
   expireTokens(): number;
   setJiraFlavor(flavor: JiraFlavor): void;
+  /** Limits this Jira site to `limit` requests a window (429 past it); null turns limiting off. */
+  setJiraRateLimit(limit: JiraRateLimit | null): void;
+  /** The ticket disappears (deleted, or moved where the caller cannot see it): every read answers 404. */
+  deleteTicket(key: string): void;
 }
 
 function parseInstant(value: string | number | undefined): number {
@@ -143,8 +152,20 @@ export function createControl(
       faults.clear();
       tokens.clear();
       settings.latencyMs = 0;
+      settings.jiraRate.configure(null);
     },
     expireTokens: () => tokens.expire(),
+    setJiraRateLimit(limit) {
+      try {
+        settings.jiraRate.configure(limit);
+      } catch (error) {
+        throw new ControlError(400, error instanceof Error ? error.message : String(error));
+      }
+    },
+    deleteTicket(key) {
+      const t = ticket(key);
+      world.tickets.splice(world.tickets.indexOf(t), 1);
+    },
     setJiraFlavor(flavor) {
       if (flavor !== 'cloud' && flavor !== 'dc') throw new ControlError(400, 'flavor must be cloud or dc');
       settings.jiraFlavor = flavor;
@@ -191,4 +212,8 @@ export function addControlRoutes(router: Router, control: EmulatorControl, setti
   );
   add('POST', '/tokens/expire', 'tokens.expire', () => ({ expired: control.expireTokens() }));
   add('POST', '/jira/flavor', 'jira.flavor', (_ctx, body) => control.setJiraFlavor(body.flavor as JiraFlavor));
+  add('POST', '/jira/rate-limit', 'jira.rateLimit', (_ctx, body) =>
+    control.setJiraRateLimit(body.limit === null ? null : (body as unknown as JiraRateLimit)),
+  );
+  add('DELETE', '/tickets/:key', 'tickets.delete', (ctx) => control.deleteTicket(ctx.params.key ?? ''));
 }

@@ -11,6 +11,7 @@ import { DEFAULT_DELAYS, DEFAULT_TIME_SCALE, DEMO_CREDENTIALS } from './constant
 import { addControlRoutes, createControl, type EmulatorControl, type EmulatorSettings } from './control.js';
 import { FaultRegistry } from './faults.js';
 import type { JiraFlavor } from './jira.js';
+import { JiraRateLimiter, type JiraRateLimit } from './jira-rate.js';
 import { addVendorRoutes } from './routes.js';
 import { Router } from './router.js';
 import { listen } from './server.js';
@@ -31,6 +32,7 @@ export {
 export type { EmulatorControl, ResolveOptions, TicketTimes } from './control.js';
 export type { FaultKind, FaultRule } from './faults.js';
 export type { JiraFlavor } from './jira.js';
+export type { JiraRateLimit } from './jira-rate.js';
 export type { WorldState, TicketView } from './world-state.js';
 
 export interface EmulatorOptions {
@@ -43,6 +45,8 @@ export interface EmulatorOptions {
   /** Multiplies every simulated delay (default 0.5: the world settles in about two seconds). */
   timeScale?: number;
   jiraFlavor?: JiraFlavor;
+  /** Jira's burst limit for this site (one emulator is one site); off by default. */
+  jiraRateLimit?: JiraRateLimit;
   /** Customer Care resolves every new ticket after this many emulated ms (scaled); null = never. */
   autoResolveAfterMs?: number | null;
   /** Orgs to seed up front (others are seeded on first use); the first is the default org. */
@@ -78,7 +82,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     jiraFlavor: options.jiraFlavor ?? 'cloud',
     defaultOrg,
+    jiraRate: new JiraRateLimiter(),
   };
+  if (options.jiraRateLimit) settings.jiraRate.configure(options.jiraRateLimit);
   const control = createControl(world, faults, tokens, settings);
   const router = new Router();
   addControlRoutes(router, control, settings);
@@ -102,6 +108,9 @@ export function emulatorEnv(url: string, flavor: JiraFlavor = 'cloud'): Record<s
     CUTOVER_ORG_ID: DEMO_CREDENTIALS.orgId,
     CUTOVER_JIRA_EMAIL: DEMO_CREDENTIALS.jiraEmail,
     CUTOVER_JIRA_TOKEN: DEMO_CREDENTIALS.jiraToken,
+    // The emulator is nobody's shared Jira: the default budget (2 requests/s, kept low for a site's people) would
+    // only slow demos and tests down. Its own rate limit, when switched on, is what a test measures against.
+    CUTOVER_JIRA_RATE: '50',
   };
 }
 

@@ -94,6 +94,24 @@ function sorter(orderBy: string | undefined): (a: Ticket, b: Ticket) => number {
   return (a, b) => sign * (key(a) - key(b));
 }
 
+/**
+ * Keys a `key`/`issuekey` clause names that match no ticket (deleted, moved, never existed). Jira validates
+ * them strictly and refuses the whole query, one message per key, rather than leaving them out.
+ */
+export function unknownKeys(jql: string | undefined, exists: (key: string) => boolean): string[] {
+  const out: string[] = [];
+  const clauses = (jql ?? '').matchAll(/\b(?:key|issuekey)\s*(?:=|\bin\b)\s*(\([^)]*\)|"[^"]*"|'[^']*'|[^\s)]+)/gi);
+  for (const [, raw = ''] of clauses) {
+    const values = raw.startsWith('(') ? listValues(raw) : [unquote(raw)];
+    for (const key of values) if (/^[A-Z][A-Z0-9_]*-\d+$/i.test(key) && !exists(key)) out.push(key.toUpperCase());
+  }
+  return out;
+}
+
+export function unknownKeyMessage(key: string): string {
+  return `An issue with key '${key}' does not exist for field 'key'.`;
+}
+
 export function encodePageToken(offset: number): string {
   return Buffer.from(`jql-page:${offset}`).toString('base64url');
 }

@@ -12,7 +12,15 @@ import { JIRA_PROJECT } from './constants.js';
 import type { Ticket } from './model.js';
 import { ISSUE_TYPES, RESOLUTIONS, availableTransitions, moveTicket, orgIdsIn } from './tickets.js';
 import { isAdf, renderComment, renderHistory, renderIssue, statusDetails, user, type JiraView } from './jira-render.js';
-import { decodePageToken, encodePageToken, JqlError, parseJql, SEARCH_GONE_MESSAGE } from './jira-search.js';
+import {
+  decodePageToken,
+  encodePageToken,
+  JqlError,
+  parseJql,
+  SEARCH_GONE_MESSAGE,
+  unknownKeyMessage,
+  unknownKeys,
+} from './jira-search.js';
 import type { World } from './world.js';
 
 export type JiraFlavor = 'cloud' | 'dc';
@@ -142,13 +150,22 @@ function validateCreate(fields: Record<string, unknown>, v: JiraView): Record<st
   return errors;
 }
 
+/** The last ticket number issued per world: a deleted ticket's key is never issued again (empty after a reset). */
+const lastNumber = new WeakMap<World, number>();
+
+function nextTicketNumber(world: World): number {
+  const n = world.tickets.length === 0 ? 1 : Math.max(world.tickets.length, lastNumber.get(world) ?? 0) + 1;
+  lastNumber.set(world, n);
+  return n;
+}
+
 function createIssue(ctx: Ctx, world: World, v: JiraView): Reply {
   const input = parseJsonBody(ctx);
   const fields = isRecord(input) && isRecord(input.fields) ? input.fields : undefined;
   if (!fields) return errorCollection(400, ['Issue body must contain a fields object.']);
   const errors = validateCreate(fields, v);
   if (Object.keys(errors).length > 0) return errorCollection(400, [], errors);
-  const n = world.tickets.length + 1;
+  const n = nextTicketNumber(world);
   const now = Date.now();
   const type = fields.issuetype as { name?: unknown; id?: unknown };
   const labels = (fields.labels as string[] | undefined) ?? [];
@@ -235,7 +252,10 @@ function searchInput(ctx: Ctx): Record<string, unknown> {
 
 function runQuery(world: World, input: Record<string, unknown>): Ticket[] | Reply {
   try {
-    const { filter, sort } = parseJql(typeof input.jql === 'string' ? input.jql : undefined);
+    const jql = typeof input.jql === 'string' ? input.jql : undefined;
+    const { filter, sort } = parseJql(jql);
+    const unknown = unknownKeys(jql, (key) => world.findTicket(key) !== undefined);
+    if (unknown.length > 0) return errorCollection(400, unknown.map(unknownKeyMessage));
     return world.tickets.filter(filter).sort(sort);
   } catch (error) {
     if (error instanceof JqlError) return errorCollection(400, [error.message]);

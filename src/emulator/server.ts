@@ -100,6 +100,17 @@ async function pipeline(ctx: Ctx, handler: Handler, deps: ServerDeps): Promise<R
     const early = faultBefore(ctx, rule, deps);
     if (early) return early;
   }
+  if (ctx.service === 'jira') {
+    // The site's burst limit (jira-rate.ts), before auth as Atlassian's edge does it; its headers on every answer.
+    const limited = deps.settings.jiraRate.take(Date.now());
+    if (limited) deps.world.count('faults', 'jira.rate_limited');
+    const reply = limited ?? (await answer(ctx, handler, deps, rule));
+    return { ...reply, headers: { ...reply.headers, ...deps.settings.jiraRate.headers() } };
+  }
+  return answer(ctx, handler, deps, rule);
+}
+
+async function answer(ctx: Ctx, handler: Handler, deps: ServerDeps, rule: FaultRule | undefined): Promise<Reply> {
   const refused = authFor(ctx, deps) ?? contentTypeError(ctx);
   if (refused) return refused;
   const reply = await handler(ctx);

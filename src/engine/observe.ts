@@ -5,8 +5,23 @@ import type { Plan } from '../core/types.js';
 import type { EffectDeps } from './effects.js';
 
 export async function pollTicket(deps: EffectDeps, key: string): Promise<TicketPollOutput> {
+  const { tracker } = deps.services;
+  // Under `watch` a batch search may have just read this ticket: not done, it needs no request of its own.
+  // Its send and answer instants are the poll's, so the next poll is due one interval after that search.
+  const known = tracker.takeKnownStatus?.(key, deps.clock.now());
+  if (known && !known.resolved) {
+    return {
+      startedAt: new Date(known.sentAt).toISOString(),
+      observedAt: new Date(known.observedAt).toISOString(),
+      statusName: known.statusName,
+      statusCategory: known.statusCategory,
+      resolved: false,
+      resolutionDate: null,
+      doneTransitionAt: null,
+    };
+  }
   const startedAt = isoNow(deps.clock);
-  const t = await deps.services.tracker.get(key);
+  const t = await tracker.get(key);
   return {
     startedAt,
     observedAt: isoNow(deps.clock),

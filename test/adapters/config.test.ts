@@ -37,6 +37,16 @@ describe('validateConfig', () => {
     expect(config.platform.ecaFlowSpecName).toBeUndefined();
   });
 
+  it('reads the Jira site budget (requests per second), 2 by default, refusing what is not a positive rate', () => {
+    expect(validateConfig(complete).config.jira.rate).toBe(2);
+    expect(validateConfig({ ...complete, CUTOVER_JIRA_RATE: '0.5' }).config.jira.rate).toBe(0.5);
+    for (const bad of ['0', '-1', 'fast', '5000']) {
+      expect(validateConfig({ ...complete, CUTOVER_JIRA_RATE: bad }).errors).toEqual([
+        `CUTOVER_JIRA_RATE: expected a number of requests per second from 0.01 to 1000, found "${bad}"`,
+      ]);
+    }
+  });
+
   it('names the key, the expectation and the finding', () => {
     const { errors } = validateConfig({
       ...complete,
@@ -111,7 +121,7 @@ describe('validateConfig', () => {
       'f.json',
     );
     expect(raw).toEqual({ CUTOVER_JIRA_URL: 'https://x.atlassian.net', CUTOVER_HTTP_RETRIES: '2' });
-    expect(errors).toEqual(['f.json: jira.tokn: unknown setting (known: url, flavor, email, token)']);
+    expect(errors).toEqual(['f.json: jira.tokn: unknown setting (known: url, flavor, email, token, rate)']);
   });
 });
 

@@ -4,6 +4,7 @@
 // retry.ts.
 import { ServiceError, type BodyProblem } from '../../errors.js';
 import type { Logger } from '../../ports.js';
+import type { SiteBudget } from './budget.js';
 import { Redactor } from './redact.js';
 import {
   backoffMs,
@@ -48,6 +49,8 @@ export interface HttpClientOptions {
   auth?: AuthProvider;
   /** Headers sent on every request (e.g. x-api-key, x-gw-ims-org-id). */
   defaultHeaders?: Record<string, string>;
+  /** The site's shared request budget (Jira): every attempt waits for it, every answer informs it. */
+  budget?: SiteBudget;
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -185,6 +188,8 @@ export class HttpClient {
   }
 
   private async attempt(req: HttpRequest): Promise<Attempt> {
+    // The budget wait comes before the timeout starts: waiting our turn is not the site being slow.
+    await this.options.budget?.acquire(this.sleep);
     const url = this.url(req);
     const init = await this.init(req);
     const timeoutMs = this.options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
@@ -200,6 +205,7 @@ export class HttpClient {
       const res = await this.fetchFn(url, { ...init, signal: controller.signal });
       const text = await res.text(); // read under the same timeout: a body that never ends is a hang too
       const response: HttpResponse = { status: res.status, headers: res.headers, text };
+      this.options.budget?.observe(res.status, res.headers);
       this.logResponse(req, url, response, this.now() - started);
       if (res.status >= 200 && res.status < 300) return { ok: true, response };
       return this.statusFailure(req, response);

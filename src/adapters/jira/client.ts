@@ -3,9 +3,10 @@
 //               the paginated /issue/{key}/changelog when the embedded one is capped.
 //   Data Center /rest/api/2, Bearer personal access token, plain-string bodies, /search with startAt, and only
 //               the embedded changelog (DC has no /changelog endpoint).
-import type { NewTicket, TicketRef, TicketState, TicketTracker } from '../../ports.js';
+import type { NewTicket, TicketPrefetch, TicketRef, TicketState, TicketStatus, TicketTracker } from '../../ports.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
 import { adfToText, textToAdf } from './adf.js';
+import { BATCH_FIELDS, readStatuses, statusBoard, type StatusBoard, type StatusIssue } from './batch.js';
 import { latestDoneTransition, type ChangeHistory } from './changelog.js';
 import { jiraTimestampToUtc, optionalJiraTimestamp } from './time.js';
 
@@ -34,12 +35,33 @@ interface Transition {
 
 export class JiraTracker implements TicketTracker {
   private readonly api: string;
+  readonly site: string;
+  private readonly board: StatusBoard;
 
   constructor(
     private readonly http: HttpClient,
     readonly flavor: JiraFlavor,
+    private readonly now: () => number = Date.now,
   ) {
     this.api = flavor === 'cloud' ? '/rest/api/3' : '/rest/api/2';
+    this.site = http.baseUrl;
+    this.board = statusBoard(this.site);
+  }
+
+  async prefetch(keys: string[], validUntil: number): Promise<TicketPrefetch> {
+    const search = async (jql: string, limit: number) => {
+      let requests = 0;
+      const issues = await this.search(jql, BATCH_FIELDS, limit, () => requests++);
+      return { issues: issues as StatusIssue[], requests };
+    };
+    const read = await readStatuses(keys, search, this.now);
+    this.board.post(read.statuses.values(), validUntil);
+    const done = [...read.statuses.values()].filter((s) => s.resolved).map((s) => s.key);
+    return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
+  }
+
+  takeKnownStatus(key: string, now: number): TicketStatus | null {
+    return this.board.take(key, now);
   }
 
   /**
@@ -175,16 +197,19 @@ export class JiraTracker implements TicketTracker {
   }
 
   /** Issues matching a JQL query, oldest pages first, stopping once `limit` are read. */
-  async search(jql: string, fields: string[], limit: number): Promise<Issue[]> {
-    return this.flavor === 'cloud' ? this.searchCloud(jql, fields, limit) : this.searchDc(jql, fields, limit);
+  async search(jql: string, fields: string[], limit: number, onRequest: () => void = () => {}): Promise<Issue[]> {
+    return this.flavor === 'cloud'
+      ? this.searchCloud(jql, fields, limit, onRequest)
+      : this.searchDc(jql, fields, limit, onRequest);
   }
 
-  private async searchCloud(jql: string, fields: string[], limit: number): Promise<Issue[]> {
+  private async searchCloud(jql: string, fields: string[], limit: number, onRequest: () => void): Promise<Issue[]> {
     const out: Issue[] = [];
     const seen = new Set<string>();
     let nextPageToken: string | undefined;
     for (let page = 0; page < MAX_PAGES && out.length < limit; page++) {
       const query = { jql, fields: fields.join(','), maxResults: Math.min(100, limit), nextPageToken };
+      onRequest();
       const body = await this.http.json<{ issues?: Issue[]; nextPageToken?: string }>(
         this.getReq('/search/jql', query),
       );
@@ -197,11 +222,12 @@ export class JiraTracker implements TicketTracker {
     return out.slice(0, limit);
   }
 
-  private async searchDc(jql: string, fields: string[], limit: number): Promise<Issue[]> {
+  private async searchDc(jql: string, fields: string[], limit: number, onRequest: () => void): Promise<Issue[]> {
     const out: Issue[] = [];
     let startAt = 0;
     for (let page = 0; page < MAX_PAGES && out.length < limit; page++) {
       const query = { jql, fields: fields.join(','), startAt, maxResults: Math.min(100, limit) };
+      onRequest();
       const body = await this.http.json<{ issues?: Issue[]; total?: number }>(this.getReq('/search', query));
       const issues = body.issues ?? [];
       out.push(...issues);

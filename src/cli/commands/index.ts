@@ -273,6 +273,7 @@ function registerWatch(add: Add): void {
     )
     .option('--webhook-host <host>', 'address the webhook receiver listens on', '127.0.0.1')
     .option('--once', 'one pass over the migrations due now, then exit (for cron)')
+    .option('--jira-rate <r>', 'requests per second to each Jira site, at most (default: CUTOVER_JIRA_RATE, 2)')
     .option('--listen <host:port>', 'serve /healthz, /readyz and /metrics here (127.0.0.1 unless a host is given)')
     .addOption(new Option('--notify <url>', 'post notifications to this URL (repeatable)').argParser(collect))
     .option('--notify-format <format>', 'slack or json (default: slack for hooks.slack.com URLs, else json)')

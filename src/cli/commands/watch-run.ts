@@ -116,12 +116,17 @@ class RunningWatch implements WatchService {
     const receivers = receiversFor(parts.service);
     this.sender = receivers.length > 0 ? newSender(ctx, store, receivers, parts.service, metrics) : null;
     for (const r of receivers) say(ctx, `notify: ${r.id} (${r.format}) → ${r.label}`);
-    this.scheduler = this.newScheduler(store, engines(ctx, opts, runtime, store), metrics);
+    this.scheduler = this.newScheduler(store, engines(ctx, opts, runtime, store), metrics, runtime);
     ctx.signal.addEventListener('abort', () => (this.ready = false), { once: true });
     this.routes = listening ? this.routesFor(listening) : undefined;
   }
 
-  private newScheduler(store: MigrationStore, engineFor: (plan: Plan) => Engine, metrics: WatchMetrics | null) {
+  private newScheduler(
+    store: MigrationStore,
+    engineFor: (plan: Plan) => Engine,
+    metrics: WatchMetrics | null,
+    runtime: Runtime,
+  ) {
     const { settings, service } = this.parts;
     const onEvent = onEvents(this.ctx, this.parts, metrics, () => this.sender);
     return new Scheduler({
@@ -132,6 +137,8 @@ class RunningWatch implements WatchService {
       ratePerSecond: settings.rate,
       orgId: settings.orgId,
       graceMs: service.graceMs,
+      // Due ticket polls of one Jira site are read by batch searches through the migration's tracker (issue 17).
+      trackerFor: (m) => runtime.servicesFor(m.plan as Plan).tracker,
       onEvent: (event) => {
         if (event.kind === 'watching') this.ready = !this.ctx.signal.aborted;
         onEvent(event);

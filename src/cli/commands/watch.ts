@@ -24,6 +24,7 @@ export interface WatchOptions extends GlobalOptions, ServiceOptions {
   webhookPort?: string;
   webhookHost?: string;
   once?: boolean;
+  jiraRate?: string;
 }
 
 interface WatchSettings {
@@ -32,6 +33,8 @@ interface WatchSettings {
   rate: number;
   once: boolean;
   webhook: { host: string; port: number; secret: string } | null;
+  /** --jira-rate: requests per second to each Jira site (the CUTOVER_JIRA_RATE key, for this watch). */
+  jiraRate?: number;
 }
 
 function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer: boolean): number {
@@ -74,7 +77,13 @@ export function watchSettings(opts: WatchOptions, env: NodeJS.ProcessEnv): Watch
     rate: positiveNumber('--rate', opts.rate, 5, false),
     once: Boolean(opts.once),
     webhook: webhookSettings(opts, env),
+    jiraRate: opts.jiraRate === undefined ? undefined : positiveNumber('--jira-rate', opts.jiraRate, 2, false),
   };
+}
+
+/** --jira-rate is the CUTOVER_JIRA_RATE key for this run: the configuration validates and applies it. */
+function withJiraRate(ctx: CliContext, rate: number | undefined): CliContext {
+  return rate === undefined ? ctx : { ...ctx, env: { ...ctx.env, CUTOVER_JIRA_RATE: String(rate) } };
 }
 
 function isLoopback(host: string): boolean {
@@ -115,7 +124,7 @@ export default async function watch(_args: string[], opts: WatchOptions, given: 
   const settings = watchSettings(opts, given.env);
   const service = serviceSettings(opts, given.env, settings.once);
   const { ctx, withFields } = watchLog(given, service.logFormat, secretsOf(service, given.env));
-  const runtime = openRuntime(ctx, opts);
+  const runtime = openRuntime(withJiraRate(ctx, settings.jiraRate), opts);
   let running: WatchService | null = null;
   let receiver: WebhookReceiver | null = null;
   const wakes = settings.once ? null : await openFleetWakes(ctx, opts);

@@ -6,8 +6,9 @@
 import type { MigrationEvent } from '../../core/machine-types.js';
 import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
-import type { Clock, MigrationStore } from '../../ports.js';
+import type { Clock, MigrationStore, TicketTracker } from '../../ports.js';
 import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
+import { TicketBatcher } from './ticket-batch.js';
 import { TokenBucket } from './token-bucket.js';
 import {
   countOutcome,
@@ -34,6 +35,11 @@ export interface SchedulerOptions {
   /** First pause after a drive failed with an error; doubles with each failure in a row, up to an hour. */
   errorRetryMs?: number;
   onEvent?: (event: WatchEvent) => void;
+  /**
+   * The ticket tracker a migration's polls use. Given, due polls of one Jira site are read by batch searches
+   * (ticket-batch.ts); without it every poll reads its own ticket.
+   */
+  trackerFor?: (m: WatchedMigration) => TicketTracker | undefined;
   /** On stop, running drives get this long to reach their next wait before they are stopped mid-drive. */
   graceMs?: number;
 }
@@ -50,6 +56,10 @@ interface Entry extends WatchedMigration {
   wake: boolean;
   /** Bumped when a drive ends, so a store read that started earlier cannot overwrite what the drive learnt. */
   generation: number;
+  /** The `dueAt` a batch search read this ticket for (ticket-batch.ts). */
+  prefetchedFor: number | null;
+  /** Its poll goes before the others a batch woke (ticket-batch.ts). */
+  first?: boolean;
 }
 
 const MAX_PAUSE_MS = 60_000;
@@ -60,11 +70,13 @@ function effectiveDue(e: Entry): number {
 }
 
 /** Due ticket polls first (a resolved ticket is the critical path), then everything else due, by deadline. */
-function byUrgency(now: number) {
+function byUrgency(now: number, dueOf: (e: Entry) => number) {
   return (a: Entry, b: Entry): number => {
-    const da = effectiveDue(a);
-    const db = effectiveDue(b);
+    const da = dueOf(a);
+    const db = dueOf(b);
     if (da <= now && db <= now && a.polling !== b.polling) return a.polling ? -1 : 1;
+    // Of the polls a batch woke, those of done or missing tickets (full reads) go first: the critical path.
+    if (da === db && Boolean(a.first) !== Boolean(b.first)) return a.first ? -1 : 1;
     return da < db ? -1 : da > db ? 1 : 0;
   };
 }
@@ -86,10 +98,21 @@ export class Scheduler {
   private dirty = false;
   private pauseAbort: AbortController | null = null;
   private watchedCount = -1;
+  private readonly batcher: TicketBatcher | null;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
+    const { trackerFor } = options;
+    this.batcher = trackerFor
+      ? new TicketBatcher({
+          trackerFor,
+          now: () => options.clock.now(),
+          dueOf: (e) => effectiveDue(e as Entry),
+          kick: () => this.kick(),
+          emit: (event) => this.emit(event),
+        })
+      : null;
   }
 
   /** Runs until `signal` aborts (mode 'forever') or after one pass over what is due now (mode 'once'). */
@@ -118,6 +141,7 @@ export class Scheduler {
       matches = this.withTicket(key);
     }
     for (const e of matches) {
+      this.batcher?.forget(e);
       e.wake = true;
       this.emit({ kind: 'woken', id: e.id, orgId: e.orgId, ticketKey: key });
     }
@@ -168,10 +192,20 @@ export class Scheduler {
   /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
   private launchDue(eligible: (e: Entry) => boolean): number {
     const now = this.options.clock.now();
-    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e)).sort(byUrgency(now));
+    const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e));
+    // Computed once per pass: a batch search starts a little before its polls are due (ticket-batch.ts).
+    const dues = new Map(idle.map((e) => [e, effectiveDue(e) - (this.batcher?.leadMs(e) ?? 0)]));
+    const dueOf = (e: Entry) => dues.get(e) ?? effectiveDue(e);
+    idle.sort(byUrgency(now, dueOf));
+    // Batch searches start whatever the drive limits: a search is not a drive, and must not wait behind the
+    // polls an earlier batch woke. A held poll waits for its site's search, which kicks the loop when it ends.
+    const held = new Set(
+      this.batcher && !this.stopped ? idle.filter((e) => dueOf(e) <= now && this.batcher!.hold(e, idle)) : [],
+    );
     for (const e of idle) {
-      const due = effectiveDue(e);
+      const due = dueOf(e);
       if (due > now) return due;
+      if (held.has(e)) continue;
       // Full: a finishing drive kicks the loop.
       if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
       if (!this.bucket.tryTake()) return this.bucket.nextTokenAt();
@@ -183,6 +217,7 @@ export class Scheduler {
   private launch(e: Entry): void {
     const woken = e.wake;
     e.wake = false;
+    e.first = false;
     this.summary.drives++;
     this.emit({ kind: 'started', id: e.id, orgId: e.orgId, woken });
     const event: MigrationEvent | undefined = woken ? { type: 'WAKE' } : undefined;
@@ -284,6 +319,7 @@ export class Scheduler {
           failures: 0,
           wake: false,
           generation: 0,
+          prefetchedFor: null,
         });
       } else if (unchanged(r.id)) {
         Object.assign(known, {

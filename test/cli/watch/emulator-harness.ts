@@ -43,6 +43,8 @@ export async function watchRig(orgs: string[]): Promise<WatchRig> {
     XDG_CONFIG_HOME: join(dir, 'config'),
     CUTOVER_DB: dbFile,
     CUTOVER_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    // The emulator is no one's shared Jira: no need to keep most of its capacity free (CUTOVER_JIRA_RATE).
+    CUTOVER_JIRA_RATE: '200',
   };
   // Engine.create touches no service: any services will do.
   const engine = new Engine({

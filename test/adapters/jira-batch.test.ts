@@ -1,0 +1,68 @@
+// Batched status reads against Atlassian's OpenAPI document: the client's search/jql requests use only documented
+// query parameters and fields, and the emulator's answers (key in (...), field selection, the 400 for a deleted
+// key) are valid SearchAndReconcileResults / ErrorCollection bodies.
+import { afterEach, expect } from 'vitest';
+import { systemClock } from '../../src/adapters/clock.js';
+import { createServices } from '../../src/adapters/services.js';
+import { validateConfig } from '../../src/core/config.js';
+import { emulatorEnv, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { Logger } from '../../src/ports.js';
+import { findOperation, validateResponse } from '../support/openapi.js';
+import { itWithSpecs } from '../support/specs.js';
+
+const SPEC = 'jira-cloud-platform-v3.json';
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+let emu: Emulator | null = null;
+afterEach(async () => {
+  await emu?.close();
+  emu = null;
+});
+
+interface Seen {
+  url: URL;
+  status: number;
+  body: unknown;
+}
+
+itWithSpecs('batch search requests and answers follow the Jira Cloud v3 document', async () => {
+  emu = await startEmulator({ port: 0 });
+  const seen: Seen[] = [];
+  const recording: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    const url = new URL(String(input));
+    if (url.pathname.endsWith('/search/jql')) seen.push({ url, status: res.status, body: await res.clone().json() });
+    return res;
+  };
+  const { config } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_JIRA_RATE: '1000' });
+  const tracker = createServices(config, { logger: quiet, clock: systemClock, fetch: recording }).tracker;
+  const keys: string[] = [];
+  for (let i = 0; i < 5; i++)
+    keys.push(
+      (await tracker.create({ projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] }))
+        .key,
+    );
+  emu.control.resolveTicket(keys[1]!);
+  emu.control.deleteTicket(keys[2]!);
+  const read = await tracker.prefetch(keys, Date.now() + 60_000);
+  expect(read.missing).toEqual([keys[2]]);
+
+  const operation = findOperation(SPEC, 'GET', '/rest/api/3/search/jql');
+  expect(operation).not.toBeNull();
+  const documented = new Set((operation!.operation.parameters as { name: string }[]).map((p) => p.name));
+  expect(seen.map((s) => s.status)).toEqual([400, 200]);
+  for (const s of seen) {
+    for (const name of s.url.searchParams.keys()) expect(documented, `query parameter ${name}`).toContain(name);
+    expect(s.url.searchParams.get('fields')).toBe('status,resolution,resolutiondate,updated');
+    expect(Number(s.url.searchParams.get('maxResults'))).toBeLessThanOrEqual(100);
+    expect(validateResponse(SPEC, 'GET', '/rest/api/3/search/jql', s.status, s.body)).toEqual({ ok: true, errors: [] });
+  }
+  expect(seen[0]!.body).toEqual({
+    errorMessages: [`An issue with key '${keys[2]}' does not exist for field 'key'.`],
+    errors: {},
+  });
+  const issues = (seen[1]!.body as { issues: { key: string; fields: Record<string, unknown> }[] }).issues;
+  expect(issues.map((i) => i.key).sort()).toEqual(keys.filter((k) => k !== keys[2]).sort());
+  for (const issue of issues) {
+    expect(Object.keys(issue.fields).sort()).toEqual(['resolution', 'resolutiondate', 'status', 'updated']);
+  }
+});
