@@ -5,14 +5,23 @@
 //   node bench/run.mjs --full          also the 100,000-migration report and the 1,000-migration fleet
 //                                      (BENCH_FULL=1 does the same), ~15 minutes more on a 2-core machine
 //   node bench/run.mjs durable-step    only the named ones (cutover-path, cli-start, durable-step,
-//                                      report-scale, fleet)
+//                                      report-scale, fleet, pg-durable-step, pg-report-scale; the pg-* ones
+//                                      start a throwaway PostgreSQL server, or use BENCH_PG_URL)
 //   --json FILE                        also write every result as JSON
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { argValue, fromDist, machine, ROOT, tempDir } from './lib.mjs';
 
-const ALL = ['durable-step', 'cli-start', 'cutover-path', 'report-scale', 'fleet'];
+const ALL = [
+  'durable-step',
+  'cli-start',
+  'cutover-path',
+  'report-scale',
+  'fleet',
+  'pg-durable-step',
+  'pg-report-scale',
+];
 const full = process.argv.includes('--full') || process.env.BENCH_FULL === '1';
 const jsonOut = argValue('--json', null);
 const named = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--json');

@@ -114,6 +114,8 @@ export interface RemoteObject {
 
 export interface Flow extends RemoteObject {
   createdAt: string;
+  /** The flow's own last update (UTC ISO), when the service reports it: a disable's instant. */
+  updatedAt?: string;
   state: 'enabled' | 'disabled';
   segmentIds: string[];
   etag: string;
@@ -179,6 +181,14 @@ export interface DestinationPlatform {
   findFlowByMarker(targetSpecId: string, marker: string): Promise<Flow | null>;
   createFlow(input: NewFlow): Promise<Flow>;
   getFlow(id: string): Promise<Flow>;
+  /**
+   * Disables the flow with its current etag in If-Match, re-reading it and retrying on 412; a flow already
+   * disabled is left as it is. Returns the flow as it stands afterwards (its updatedAt is when it was disabled).
+   */
+  disableFlow(id: string): Promise<Flow>;
+  /** Deletes a flow or a connection; one that is already gone (404) counts as deleted. */
+  deleteFlow(id: string): Promise<void>;
+  deleteConnection(kind: ConnectionKind, id: string): Promise<void>;
   listRuns(flowId: string): Promise<FlowRun[]>;
   listSegments(): Promise<Segment[]>;
   /** The org's identity namespaces, standard and custom (Identity Service `GET /idnamespace/identities`). */
@@ -199,6 +209,8 @@ export interface AamSegment {
   dataSourceId: number;
   /** UTC ISO-8601. */
   createdAt?: string;
+  /** UTC ISO-8601: when the segment last changed (a legacy segment updates while legacy sharing feeds it). */
+  updatedAt?: string;
 }
 
 export interface AudienceDirectory {
@@ -483,4 +495,17 @@ export interface DeliveryFailure {
   worker: string;
   error: string;
   retryInMs: number;
+}
+
+/**
+ * Wakes shared by every `cutover watch` worker on one store: a Jira webhook received by any worker wakes the
+ * migrations waiting on that ticket in every worker, so the one that drives it re-checks at once. On SQLite
+ * (one machine) it stays in the process; on PostgreSQL it is LISTEN/NOTIFY.
+ */
+export interface FleetWakes {
+  /** Announces to the other workers that the ticket `ticketKey` changed (the caller wakes its own migrations). */
+  publish(ticketKey: string): Promise<void>;
+  /** Calls `onWake` for every other worker's announcement from now on, until closed. */
+  subscribe(onWake: (ticketKey: string) => void): Promise<void>;
+  close(): Promise<void>;
 }

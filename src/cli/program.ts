@@ -36,7 +36,10 @@ export function createProgram(ctx: CliContext, result: ProgramResult, version: s
       'Migrate an AEP org from legacy segment sharing to the Experience Cloud Audiences destination, durably.',
     )
     .version(version, '-V, --version')
-    .option('--db <file>', 'state database (default: $CUTOVER_DB or ~/.local/share/cutover/state.db)')
+    .option(
+      '--db <file|url>',
+      'state store: a SQLite file or a postgres:// URL (default: $CUTOVER_DB or ~/.local/share/cutover/state.db)',
+    )
     .option('--config <file>', 'configuration file (default: $CUTOVER_CONFIG or ~/.config/cutover/config.json)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.io.stdout.write(s), writeErr: (s) => ctx.io.stderr.write(s) })

@@ -33,6 +33,10 @@ export interface Downtime {
   turnaroundBusinessDays: BusinessDaysMeasure | null;
   /** Why a measure is null: a mark missing or unreadable. */
   notes: string[];
+  /** Rolled back only: new_flow_disabled -> legacy_restored, the time with neither pipe on after the way back began. */
+  rollbackWindow?: Measure | null;
+  /** Rolled back only: legacy_stopped -> legacy_data_seen, the whole time no audience reached Audience Manager. */
+  totalOutage?: Measure | null;
 }
 
 export const NOT_AVAILABLE = 'n/a';
@@ -81,7 +85,13 @@ const SLOT: Record<MarkName, number> = {
   resolution_detected: 2,
   connection_established: 3,
   first_data: 4,
+  rollback_requested: 5,
+  new_flow_disabled: 6,
+  reenable_filed: 7,
+  legacy_restored: 8,
+  legacy_data_seen: 9,
 };
+const SLOTS = 10;
 
 /**
  * Each mark's instant, parsed once per computeDowntime call (a mark takes part in up to four figures). The note
@@ -90,7 +100,7 @@ const SLOT: Record<MarkName, number> = {
 class Instants {
   readonly notes: string[] = [];
   /** undefined: not read yet; null: missing or unreadable. */
-  private readonly parsed: (number | null | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
+  private readonly parsed: (number | null | undefined)[] = new Array(SLOTS).fill(undefined);
 
   constructor(private readonly marks: Marks) {}
 
@@ -166,6 +176,16 @@ export function computeDowntime(
       timeZone: opts.timeZone,
     }),
     notes: instants.notes,
+    ...rollbackMeasures(marks, instants),
+  };
+}
+
+/** Present only when a rollback was requested, so a migration that never rolled back has no "missing" notes for it. */
+function rollbackMeasures(marks: Marks, instants: Instants): Pick<Downtime, 'rollbackWindow' | 'totalOutage'> {
+  if (!marks.rollback_requested) return {};
+  return {
+    rollbackWindow: measure(instants, 'new_flow_disabled', 'legacy_restored'),
+    totalOutage: measure(instants, 'legacy_stopped', 'legacy_data_seen'),
   };
 }
 

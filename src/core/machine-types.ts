@@ -4,7 +4,7 @@ import type { TicketEvidence } from './resolution.js';
 import type { ErrorKind, Marks, Plan, Solution, StoredError } from './types.js';
 
 /** Bumped whenever a persisted snapshot of an older machine could not be restored as it is. */
-export const MACHINE_VERSION = '1';
+export const MACHINE_VERSION = '2';
 
 /**
  * The xstate version persisted snapshots were written with. xstate is pinned exactly in package.json because its
@@ -22,6 +22,7 @@ export const STEPS = [
   'verifying',
   'handoff',
   'cancelling',
+  'rolling_back',
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -35,14 +36,17 @@ export interface TicketInfo {
 
 export interface LastPoll {
   at: string;
-  /** When the poll was sent: the next one is timed from here (less the round trip), so latency does not stretch the period. */
+  /**
+   * When the poll was sent: the next one is timed from here (less the round trip), so latency does not stretch
+   * the period.
+   */
   startedAt?: string;
   statusName: string;
   statusCategory: string;
 }
 
 /** The two waits on the outside world, where a failed read is retried for as long as the wait lasts. */
-export type WaitStep = 'awaiting_resolution' | 'verifying';
+export type WaitStep = 'awaiting_resolution' | 'verifying' | 'rolling_back';
 
 /** A run of failed reads during a wait, from the first failure until a read succeeds again. */
 export interface WaitTrouble {
@@ -90,6 +94,30 @@ export interface MigrationContext {
   resumeTarget: Step | null;
   /** Failed reads of the current wait, retried while it lasts; absent in snapshots older than this field. */
   waitTrouble?: WaitTrouble | null;
+  /** The way back to legacy sharing, once an operator asked for it (core/rollback.ts); absent before machine 2. */
+  rollback?: RollbackState | null;
+}
+
+/** What a rollback has asked for and seen so far: enough for a restored run to carry on where it was. */
+export interface RollbackState {
+  by: string;
+  reason: string;
+  at: string;
+  /** A completed migration is rolled back only with --force (and a reason). */
+  force: boolean;
+  /** Delete the disabled flow and the staged connections at hand-off instead of keeping them for a retry. */
+  deleteConnection: boolean;
+  /** The state the migration was in when the rollback was asked for. */
+  from: string;
+  /** The new flow that was disabled; null when none existed. */
+  flowId: string | null;
+  /** The re-enable ticket (legacy sharing back on), once filed. */
+  ticket: TicketInfo | null;
+  lastPoll: LastPoll | null;
+  /** Deadline (epoch ms) for the legacy data source to receive the audiences again. */
+  legacyDeadline: number | null;
+  /** Audience id → when the legacy data source was seen updating it after legacy sharing came back. */
+  seenLegacy: Record<string, string>;
 }
 
 export interface MigrationInput {
@@ -121,6 +149,18 @@ export interface TicketPollOutput {
 export interface FlowOutput {
   id: string;
   createdAt: string;
+}
+export interface DisableOutput {
+  observedAt: string;
+  /** The flow disabled (found by id or by marker); null when this migration has no flow. */
+  flowId: string | null;
+  /** The flow's own update time after the disable; null without a flow. */
+  disabledAt: string | null;
+}
+export interface LegacyDataOutput {
+  observedAt: string;
+  /** Audience id → the legacy data source's update time of its segment, when at or after `since`. */
+  seen: Record<string, string>;
 }
 export interface VerificationOutput {
   observedAt: string;
@@ -154,6 +194,10 @@ export interface ActorInputs {
   checkVerification: { migrationId: string; flowId: string; plan: Plan };
   postHandoff: StepInput & { ticketKey: string | null; context: MigrationContext };
   withdrawTicket: StepInput & { ticketKey: string; reason: string };
+  disableFlow: StepInput & { flowId: string | null; ecaSpecId: string | null };
+  fileReenableTicket: StepInput & { plan: Plan; deprovisioningKey: string | null; by: string; reason: string };
+  checkLegacyData: { migrationId: string; plan: Plan; since: string };
+  postRollbackHandoff: StepInput & { context: MigrationContext };
 }
 
 // ---------------------------------------------------------------------------------------------- events
@@ -169,7 +213,8 @@ export type MigrationEvent =
   | ({ type: 'CONFIRM'; solution: Solution; note?: string } & OperatorFields)
   | ({ type: 'RETRY' } & OperatorFields)
   | ({ type: 'SKIP'; check: string } & OperatorFields)
-  | ({ type: 'CANCEL' } & OperatorFields);
+  | ({ type: 'CANCEL' } & OperatorFields)
+  | ({ type: 'ROLLBACK'; force?: boolean; deleteConnection?: boolean } & OperatorFields);
 
 /**
  * Whether each event type is an operator's (it carries OperatorFields: who and why). A record over every
@@ -185,6 +230,7 @@ const IS_OPERATOR_EVENT: {
   RETRY: true,
   SKIP: true,
   CANCEL: true,
+  ROLLBACK: true,
 };
 export type OperatorEventType = Extract<MigrationEvent, OperatorFields>['type'];
 export const OPERATOR_EVENT_TYPES = Object.keys(IS_OPERATOR_EVENT).filter(

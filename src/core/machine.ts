@@ -1,13 +1,21 @@
 // The migration lifecycle (DESIGN §2) as one XState machine. Pure: every effect is a named actor whose
-// implementation the engine provides with `machine.provide`; the placeholders here only say what each
-// actor takes and gives. Deadlines live in context (`waitUntil`) instead of `after` delays, because
-// delayed events are lost on restore while context is not.
-import { and, assign, fromPromise, not, setup } from 'xstate';
+// implementation the engine provides with `machine.provide`; the placeholders (machine-actors.ts) only say what
+// each actor takes and gives. Deadlines live in context (`waitUntil`) instead of `after` delays, because
+// delayed events are lost on restore while context is not. This file names the guards and actions; the states
+// of each phase are built in machine-staging.ts, machine-cutover.ts and machine-rollback.ts.
+import { and, assign, setup } from 'xstate';
 import * as logic from './machine-logic.js';
 import * as up from './machine-updates.js';
 import * as waits from './wait-errors.js';
+import * as rb from './rollback.js';
+import { actors } from './machine-actors.js';
+import { type Ctx, failTo, resumeRoutes, rollbackFrom } from './machine-transitions.js';
+import { filingState, preflightState, stagingState } from './machine-staging.js';
+import { awaitingResolutionState, cuttingOverState, verifyingState } from './machine-cutover.js';
+import { rollingBack } from './machine-rollback.js';
 import type {
-  ActorInputs,
+  DisableOutput,
+  LegacyDataOutput,
   FlowOutput,
   MigrationContext,
   MigrationEvent,
@@ -20,74 +28,12 @@ import type {
   VerificationOutput,
   WaitStep,
 } from './machine-types.js';
-import { STEPS } from './machine-types.js';
 
-function placeholder<I, O>(name: string) {
-  return fromPromise<O, I>(async () => {
-    throw new Error(`actor ${name} was not provided: the engine must call machine.provide()`);
-  });
-}
+type RollbackEvent = Extract<MigrationEvent, { type: 'ROLLBACK' }>;
 
-const actors = {
-  runPreflight: placeholder<ActorInputs['runPreflight'], PreflightOutput>('runPreflight'),
-  ensureBaseConnection: placeholder<ActorInputs['ensureBaseConnection'], RemoteIdOutput>('ensureBaseConnection'),
-  ensureSourceConnection: placeholder<ActorInputs['ensureSourceConnection'], RemoteIdOutput>('ensureSourceConnection'),
-  ensureTargetConnection: placeholder<ActorInputs['ensureTargetConnection'], RemoteIdOutput>('ensureTargetConnection'),
-  fileTicket: placeholder<ActorInputs['fileTicket'], TicketInfo>('fileTicket'),
-  pollTicket: placeholder<ActorInputs['pollTicket'], TicketPollOutput>('pollTicket'),
-  waitUntil: placeholder<ActorInputs['waitUntil'], void>('waitUntil'),
-  createFlow: placeholder<ActorInputs['createFlow'], FlowOutput>('createFlow'),
-  checkVerification: placeholder<ActorInputs['checkVerification'], VerificationOutput>('checkVerification'),
-  postHandoff: placeholder<ActorInputs['postHandoff'], void>('postHandoff'),
-  withdrawTicket: placeholder<ActorInputs['withdrawTicket'], void>('withdrawTicket'),
-};
-
-type Ctx = { context: MigrationContext };
 /** Done events of invoked actors are not in the machine's event union; their output is read through here. */
 function outputOf<T>(event: unknown): T {
   return (event as { output: T }).output;
-}
-
-/** Error transitions shared by every effectful step: bounded retries, then needs_attention. */
-function failTo(step: Step) {
-  return [
-    {
-      guard: { type: 'canRetry' as const },
-      target: '#migration.retrying',
-      actions: { type: 'recordError' as const, params: { step } },
-    },
-    { target: '#migration.needs_attention', actions: { type: 'recordError' as const, params: { step } } },
-  ];
-}
-
-/**
- * Error transitions of a wait's read (the ticket poll, the verification check): transient failures stay in the
- * wait (`retryTarget` sleeps until the backoff deadline), refused credentials park after a few tries with the
- * fix, anything else (a 404, a 400) takes the bounded retries of every other step.
- */
-function waitFailTo(step: WaitStep, retryTarget: string) {
-  return [
-    {
-      guard: { type: 'waitMayRetry' as const },
-      target: retryTarget,
-      actions: { type: 'recordWaitError' as const, params: { step } },
-    },
-    {
-      guard: { type: 'authRefused' as const },
-      target: '#migration.needs_attention',
-      actions: { type: 'parkOnAuth' as const, params: { step } },
-    },
-    ...failTo(step),
-  ];
-}
-
-/** Routes a retry back to the step that failed; the flow is only ever created behind the resolution guard. */
-function resumeRoutes(actions: 'clearError' | 'noop') {
-  return STEPS.map((step) => ({
-    guard: { type: 'resumeTargetIs' as const, params: { step } },
-    target: `#migration.${step}`,
-    actions: { type: actions },
-  }));
 }
 
 export const migrationMachine = setup({
@@ -95,7 +41,8 @@ export const migrationMachine = setup({
     context: {} as MigrationContext,
     events: {} as MigrationEvent,
     input: {} as MigrationInput,
-    tags: {} as 'waiting' | 'attention',
+    // 'finished': nothing more happens by itself (completed stays open to a forced rollback, so it is not final).
+    tags: {} as 'waiting' | 'attention' | 'finished',
   },
   actors,
   guards: {
@@ -132,6 +79,16 @@ export const migrationMachine = setup({
     skipIsForVerification: ({ context }) => context.lastError?.code === 'VERIFY_TIMEOUT',
     resolutionPending: ({ context }) =>
       context.resumeTarget === 'awaiting_resolution' || context.lastError?.code === 'RESOLUTION_TIME_UNKNOWN',
+    // The rollback's (rollback.ts). `from` is the state the event arrives in: a guard cannot read it.
+    rollbackAllowed: ({ context, event }, params: { from: string }) =>
+      rb.rollbackProblem(rb.rollbackFacts(context, params.from, event as RollbackEvent)) === null,
+    flowDisabled: ({ context }) => Boolean(context.marks.new_flow_disabled),
+    reenableFiled: ({ context }) => Boolean(context.rollback?.ticket),
+    legacyRestored: ({ context }) => Boolean(context.marks.legacy_restored),
+    reenableTimeKnown: ({ context, event }) =>
+      rb.legacyRestoredMark(context, outputOf<TicketPollOutput>(event)) !== null,
+    legacySeenEverywhere: ({ context }) => rb.unseenLegacy(context).length === 0,
+    legacyOverdue: ({ context }) => rb.legacyOverdue(context),
   },
   actions: {
     noop: () => {},
@@ -181,6 +138,28 @@ export const migrationMachine = setup({
       up.skipRecorded(context, event as Extract<MigrationEvent, { type: 'SKIP' }>),
     ),
     recordCancel: assign({ resumeTarget: 'cancelling' as const, waitUntil: null, waitTrouble: null }),
+    recordRollback: assign(({ context, event }, params: { from: string }) =>
+      rb.rollbackRecorded(context, event as RollbackEvent, params.from),
+    ),
+    recordFlowDisabled: assign(({ context, event }) =>
+      rb.flowDisabledRecorded(context, outputOf<DisableOutput>(event)),
+    ),
+    recordReenableTicket: assign(({ context, event }) =>
+      rb.reenableFiledRecorded(context, outputOf<TicketInfo>(event)),
+    ),
+    recordReenablePoll: assign(({ context, event }) =>
+      rb.reenablePollRecorded(context, outputOf<TicketPollOutput>(event)),
+    ),
+    recordLegacyRestored: assign(({ context, event }) =>
+      rb.legacyRestoredRecorded(context, outputOf<TicketPollOutput>(event)),
+    ),
+    failReenableUnknown: assign(({ context, event }) =>
+      rb.reenableTimeUnknown(context, outputOf<TicketPollOutput>(event)),
+    ),
+    scheduleReenablePoll: assign(({ context }) => rb.reenablePollScheduled(context)),
+    recordLegacyData: assign(({ context, event }) => rb.legacyDataRecorded(context, outputOf<LegacyDataOutput>(event))),
+    scheduleLegacyCheck: assign(({ context }) => rb.legacyCheckScheduled(context)),
+    failLegacyTimeout: assign(({ context }) => rb.legacyTimedOut(context)),
   },
 }).createMachine({
   id: 'migration',
@@ -192,185 +171,12 @@ export const migrationMachine = setup({
   },
   states: {
     draft: { on: { START: 'preflight' } },
-    preflight: {
-      invoke: {
-        id: 'runPreflight',
-        src: 'runPreflight',
-        input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, plan: context.plan }),
-        onDone: [
-          { guard: 'preflightBlocks', target: 'needs_attention', actions: 'failPreflight' },
-          { guard: not('preflightFoundSpecs'), target: 'needs_attention', actions: 'failPreflight' },
-          { target: 'staging', actions: ['recordPreflight', 'resetAttempts'] },
-        ],
-        onError: failTo('preflight'),
-      },
-    },
-    staging: {
-      initial: 'choosing',
-      states: {
-        // Resume re-enters staging here and skips what a previous run already created.
-        choosing: {
-          always: [
-            { guard: not('hasBase'), target: 'base' },
-            { guard: not('hasSource'), target: 'source' },
-            { guard: not('hasTarget'), target: 'target' },
-            { target: '#migration.filing' },
-          ],
-        },
-        base: {
-          invoke: {
-            id: 'ensureBaseConnection',
-            src: 'ensureBaseConnection',
-            input: ({ context }: Ctx) => ({
-              migrationId: context.migrationId,
-              marker: context.marker,
-              plan: context.plan,
-              ecaSpecId: context.remote.ecaSpecId!,
-            }),
-            onDone: { target: 'choosing', actions: ['recordBase', 'resetAttempts'] },
-            onError: failTo('staging'),
-          },
-        },
-        source: {
-          invoke: {
-            id: 'ensureSourceConnection',
-            src: 'ensureSourceConnection',
-            input: ({ context }: Ctx) => ({
-              migrationId: context.migrationId,
-              marker: context.marker,
-              baseConnectionId: context.remote.baseConnectionId!,
-            }),
-            onDone: { target: 'choosing', actions: ['recordSource', 'resetAttempts'] },
-            onError: failTo('staging'),
-          },
-        },
-        target: {
-          invoke: {
-            id: 'ensureTargetConnection',
-            src: 'ensureTargetConnection',
-            input: ({ context }: Ctx) => ({
-              migrationId: context.migrationId,
-              marker: context.marker,
-              plan: context.plan,
-              ecaSpecId: context.remote.ecaSpecId!,
-              baseConnectionId: context.remote.baseConnectionId!,
-            }),
-            onDone: { target: 'choosing', actions: ['recordTarget', 'resetAttempts'] },
-            onError: failTo('staging'),
-          },
-        },
-      },
-    },
-    filing: {
-      invoke: {
-        id: 'fileTicket',
-        src: 'fileTicket',
-        input: ({ context }: Ctx) => ({ migrationId: context.migrationId, marker: context.marker, plan: context.plan }),
-        onDone: { target: 'awaiting_resolution', actions: ['recordTicket', 'resetAttempts'] },
-        onError: failTo('filing'),
-      },
-    },
-    awaiting_resolution: {
-      initial: 'polling',
-      on: { SET_RESOLUTION: { guard: 'overrideAllowed', target: 'cutting_over', actions: 'overrideResolution' } },
-      states: {
-        polling: {
-          invoke: {
-            id: 'pollTicket',
-            src: 'pollTicket',
-            input: ({ context }: Ctx) => ({ migrationId: context.migrationId, key: context.ticket!.key }),
-            onDone: [
-              {
-                guard: and(['ticketResolved', 'resolutionTimeKnown']),
-                target: '#migration.cutting_over',
-                actions: ['recordPoll', 'recordResolution', 'resetAttempts'],
-              },
-              {
-                guard: 'ticketResolved',
-                target: '#migration.needs_attention',
-                actions: ['recordPoll', 'failResolutionUnknown'],
-              },
-              { target: 'sleeping', actions: ['recordPoll', 'resetAttempts', 'schedulePoll'] },
-            ],
-            // Never towards cutting_over: a failed read is not a resolution, whatever it answered.
-            onError: waitFailTo('awaiting_resolution', 'sleeping'),
-          },
-        },
-        sleeping: {
-          tags: ['waiting'],
-          invoke: {
-            id: 'waitForPoll',
-            src: 'waitUntil',
-            input: ({ context }: Ctx) => ({ at: context.waitUntil! }),
-            onDone: 'polling',
-          },
-          on: { WAKE: 'polling' },
-        },
-      },
-    },
-    cutting_over: {
-      initial: 'guarding',
-      states: {
-        // The one rule that matters most: never create the flow while the legacy pipe may still be on.
-        guarding: {
-          always: [{ guard: 'legacyStopped', target: 'creating' }, { target: '#migration.awaiting_resolution' }],
-        },
-        creating: {
-          invoke: {
-            id: 'createFlow',
-            src: 'createFlow',
-            input: ({ context }: Ctx) => ({
-              migrationId: context.migrationId,
-              marker: context.marker,
-              plan: context.plan,
-              flowSpecId: context.remote.flowSpecId!,
-              ecaSpecId: context.remote.ecaSpecId!,
-              sourceConnectionId: context.remote.sourceConnectionId!,
-              targetConnectionId: context.remote.targetConnectionId!,
-              legacyStoppedAt: context.marks.legacy_stopped!.at,
-            }),
-            onDone: { target: '#migration.verifying', actions: ['recordFlow', 'resetAttempts'] },
-            onError: failTo('cutting_over'),
-          },
-        },
-      },
-    },
-    verifying: {
-      initial: 'checking',
-      on: { CONFIRM: { actions: 'recordConfirmation' } },
-      states: {
-        checking: {
-          invoke: {
-            id: 'checkVerification',
-            src: 'checkVerification',
-            input: ({ context }: Ctx) => ({
-              migrationId: context.migrationId,
-              flowId: context.remote.flowId!,
-              plan: context.plan,
-            }),
-            onDone: { target: 'deciding', actions: ['recordVerification', 'resetAttempts'] },
-            onError: waitFailTo('verifying', 'deciding'),
-          },
-        },
-        deciding: {
-          always: [
-            { guard: 'verificationComplete', target: '#migration.handoff' },
-            { guard: 'verificationOverdue', target: '#migration.needs_attention', actions: 'failVerifyTimeout' },
-            { target: 'sleeping', actions: 'scheduleVerify' },
-          ],
-        },
-        sleeping: {
-          tags: ['waiting'],
-          invoke: {
-            id: 'waitForVerify',
-            src: 'waitUntil',
-            input: ({ context }: Ctx) => ({ at: context.waitUntil! }),
-            onDone: 'checking',
-          },
-          on: { CONFIRM: { target: 'deciding', actions: 'recordConfirmation' }, WAKE: 'checking' },
-        },
-      },
-    },
+    preflight: preflightState(),
+    staging: stagingState(),
+    filing: filingState(),
+    awaiting_resolution: awaitingResolutionState(),
+    cutting_over: cuttingOverState(),
+    verifying: verifyingState(),
     handoff: {
       invoke: {
         id: 'postHandoff',
@@ -387,6 +193,7 @@ export const migrationMachine = setup({
     },
     retrying: {
       entry: 'scheduleRetry',
+      on: { ROLLBACK: rollbackFrom('retrying') },
       invoke: {
         id: 'waitForRetry',
         src: 'waitUntil',
@@ -408,6 +215,7 @@ export const migrationMachine = setup({
           actions: ['overrideResolution', 'clearError'],
         },
         CONFIRM: { actions: 'recordConfirmation' },
+        ROLLBACK: rollbackFrom('needs_attention'),
       },
     },
     cancelling: {
@@ -432,8 +240,11 @@ export const migrationMachine = setup({
         },
       },
     },
-    completed: { type: 'final' },
+    rolling_back: rollingBack(),
+    // Not final: a completed migration may still be rolled back with --force (machine version 2).
+    completed: { tags: ['finished'], on: { ROLLBACK: rollbackFrom('completed') } },
     cancelled: { type: 'final' },
+    rolled_back: { type: 'final' },
   },
 });
 

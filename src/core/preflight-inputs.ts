@@ -3,7 +3,7 @@
 // created with no auth; a flow mapping a namespace the org does not have), so both are failures, not warnings.
 import type { Plan } from './types.js';
 import type { PreflightFacts, Verdict } from './preflight.js';
-import { listNames } from './preflight-rules.js';
+import { listNames } from './preflight-verdict.js';
 
 const isError = (f: unknown): f is { error: string } =>
   typeof f === 'object' && f !== null && !Array.isArray(f) && typeof (f as { error?: unknown }).error === 'string';

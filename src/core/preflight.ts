@@ -5,15 +5,8 @@
 // and 'warn' for a warning-severity one: what was not verified is never reported as passed.
 import type { AcceptedCheck, Plan } from './types.js';
 import { CHECKS, type CheckId } from './preflight-checks.js';
-import {
-  evaluateAccess,
-  evaluateAudiences,
-  evaluateCatalogue,
-  evaluateCredentials,
-  evaluateJira,
-  evaluateLegacy,
-  evaluateLicence,
-} from './preflight-rules.js';
+import { evaluateAccess, evaluateCatalogue, evaluateCredentials, evaluateLicence } from './preflight-rules.js';
+import { evaluateAudiences, evaluateJira, evaluateLegacy } from './preflight-rules-plan.js';
 import { evaluateNamespaces, evaluateToken, type NamespaceFact } from './preflight-inputs.js';
 
 export {
@@ -24,7 +17,7 @@ export {
   type CheckDef,
   type CheckId,
 } from './preflight-checks.js';
-export { legacyDiff } from './preflight-rules.js';
+export { legacyDiff } from './preflight-rules-plan.js';
 export type { NamespaceFact } from './preflight-inputs.js';
 
 export type Gathered<T> = T | { error: string };

@@ -54,7 +54,7 @@ export interface StallOptions {
   timeZone?: string;
 }
 
-const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled']);
+const FINAL: ReadonlySet<MigrationStatus> = new Set(['completed', 'cancelled', 'rolled_back']);
 
 /**
  * The plan's own service level when it states a usable one (a whole number of days); the documented default
@@ -71,7 +71,9 @@ export function slaTimeZone(planZone: unknown): string {
   return isTimeZone(planZone) ? planZone : DEFAULT_TIME_ZONE;
 }
 
+/** Waiting on Customer Care: the deprovisioning ticket, or during a rollback the re-enable ticket. */
 function waitingOnTicket(m: StallRecord): boolean {
+  if (m.state === 'rolling_back.reenable.sleeping') return Boolean(m.marks.reenable_filed) && !m.marks.legacy_restored;
   return m.state.startsWith('awaiting_resolution') && Boolean(m.marks.ticket_filed) && !m.marks.legacy_stopped;
 }
 
@@ -82,7 +84,7 @@ interface SlaCalendar {
 }
 
 function ticketReason(m: StallRecord, nowMs: number, sla: SlaCalendar): StallReason | null {
-  const filed = m.marks.ticket_filed;
+  const filed = m.state.startsWith('rolling_back') ? m.marks.reenable_filed : m.marks.ticket_filed;
   if (!waitingOnTicket(m) || !filed) return null;
   const filedMs = parseInstant(filed.at);
   const slaDays = sla.days;

@@ -126,7 +126,14 @@ export type MarkName =
   | 'legacy_stopped'
   | 'resolution_detected'
   | 'connection_established'
-  | 'first_data';
+  | 'first_data'
+  // The rollback's marks (core/rollback.ts): who asked, the new flow switched off, the re-enable ticket filed and
+  // resolved (legacy sharing back on), and the legacy data source seen receiving the audiences again.
+  | 'rollback_requested'
+  | 'new_flow_disabled'
+  | 'reenable_filed'
+  | 'legacy_restored'
+  | 'legacy_data_seen';
 
 export interface Mark {
   at: string;
@@ -144,7 +151,7 @@ export const FORCED_OVERRIDE_SOURCE = 'operator.forced';
 
 export type Marks = Partial<Record<MarkName, Mark>>;
 
-export type MigrationStatus = 'active' | 'waiting' | 'needs_attention' | 'completed' | 'cancelled';
+export type MigrationStatus = 'active' | 'waiting' | 'needs_attention' | 'completed' | 'cancelled' | 'rolled_back';
 
 export interface Actor {
   /** user@host, for the journal. */

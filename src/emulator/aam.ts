@@ -81,7 +81,7 @@ function renderSegment(o: OrgWorld, s: AamSegment): Record<string, unknown> {
     mergeRuleDataSourceId: 0,
     status: 'ACTIVE',
     createTime: s.createTime,
-    updateTime: s.createTime,
+    updateTime: s.updateTime ?? s.createTime,
   };
 }
 

@@ -150,7 +150,8 @@ function truncate(after: Reply | undefined): Reply {
 
 function preconditionFailed(): Reply {
   const message =
-    'Supplied version=["00000000-0000-0200-0000-000000000000"] does not match the current version on entity=["00000000-0000-0200-0000-000000000001"]';
+    'Supplied version=["00000000-0000-0200-0000-000000000000"] does not match ' +
+    'the current version on entity=["00000000-0000-0200-0000-000000000001"]';
   return json(412, {
     type: 'https://ns.adobe.com/aep/errors/FLOW-1404-412',
     title: 'Version not matching',

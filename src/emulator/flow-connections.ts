@@ -15,7 +15,8 @@ import { quotedEtag, type World } from './world.js';
 type Kind = 'connections' | 'sourceConnections' | 'targetConnections';
 
 export const ECA_SINGLE_MESSAGE =
-  'Currently, a single Experience Cloud Audiences destination is supported. Attempting to configure a second destination connection will result in an error.';
+  'Currently, a single Experience Cloud Audiences destination is supported. ' +
+  'Attempting to configure a second destination connection will result in an error.';
 
 function body(ctx: Ctx): Record<string, unknown> | Reply {
   const parsed = parseJsonBody(ctx);

@@ -11,7 +11,8 @@ import { JIRA_PROJECT } from './constants.js';
 import { statusById } from './tickets.js';
 
 export const SEARCH_GONE_MESSAGE =
-  'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046';
+  'The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. ' +
+  'A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046';
 
 type Predicate = (t: Ticket) => boolean;
 

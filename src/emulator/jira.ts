@@ -200,7 +200,9 @@ function changelogPage(ctx: Ctx, t: Ticket, v: JiraView): Reply {
   const nextPage = isLast
     ? {}
     : {
-        nextPage: `${v.base}/rest/api/${v.v}/issue/${t.key}/changelog?maxResults=${maxResults}&startAt=${startAt + maxResults}`,
+        nextPage:
+          `${v.base}/rest/api/${v.v}/issue/${t.key}/changelog` +
+          `?maxResults=${maxResults}&startAt=${startAt + maxResults}`,
       };
   return json(200, { self, ...nextPage, maxResults, startAt, total: t.histories.length, isLast, values });
 }

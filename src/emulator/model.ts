@@ -91,6 +91,8 @@ export interface AamSegment {
   integrationCode: string;
   segmentRule: string;
   createTime: number;
+  /** Last update (epoch ms); a legacy segment updates again once legacy sharing is back on. Absent: createTime. */
+  updateTime?: number;
 }
 
 export interface ChangeItem {
@@ -147,6 +149,9 @@ export interface LegacySharing {
   enabled: boolean;
   stoppedAt: number | null;
   stoppedByTicket: string | null;
+  /** When a resolved re-enable ticket turned legacy sharing back on, and which ticket. */
+  restoredAt?: number | null;
+  restoredByTicket?: string | null;
 }
 
 /** An identity namespace as Identity Service lists it (`GET /data/core/idnamespace/identities`). */

@@ -28,6 +28,7 @@ export interface AamSegmentView {
   name: string;
   integrationCode: string;
   createTime: number;
+  updateTime: number;
 }
 
 export interface WorldState {
@@ -37,6 +38,9 @@ export interface WorldState {
     stoppedAt: string | null;
     stoppedAtMs: number | null;
     stoppedByTicket: string | null;
+    restoredAt: string | null;
+    restoredAtMs: number | null;
+    restoredByTicket: string | null;
   };
   audiences: Array<{ id: string; name: string }>;
   connections: { base: unknown[]; source: unknown[]; target: unknown[] };
@@ -46,6 +50,7 @@ export interface WorldState {
     state: string;
     etag: string;
     createdAt: number;
+    updatedAt: number;
     requestReceivedAt: number;
     flowSpecId: string;
     segmentIds: string[];
@@ -85,7 +90,13 @@ export function ticketView(t: Ticket): TicketView {
 function segmentsIn(org: OrgWorld, dataSourceId: number): AamSegmentView[] {
   return org.aam.segments
     .filter((s) => s.dataSourceId === dataSourceId)
-    .map((s) => ({ sid: s.sid, name: s.name, integrationCode: s.integrationCode, createTime: s.createTime }));
+    .map((s) => ({
+      sid: s.sid,
+      name: s.name,
+      integrationCode: s.integrationCode,
+      createTime: s.createTime,
+      updateTime: s.updateTime ?? s.createTime,
+    }));
 }
 
 export function worldState(world: World, orgId: string): WorldState {
@@ -97,6 +108,9 @@ export function worldState(world: World, orgId: string): WorldState {
       stoppedAt: org.legacy.stoppedAt === null ? null : new Date(org.legacy.stoppedAt).toISOString(),
       stoppedAtMs: org.legacy.stoppedAt,
       stoppedByTicket: org.legacy.stoppedByTicket,
+      restoredAt: org.legacy.restoredAt ? new Date(org.legacy.restoredAt).toISOString() : null,
+      restoredAtMs: org.legacy.restoredAt ?? null,
+      restoredByTicket: org.legacy.restoredByTicket ?? null,
     },
     audiences: org.audiences.map((a) => ({ id: a.id, name: a.name })),
     connections: {
@@ -110,6 +124,7 @@ export function worldState(world: World, orgId: string): WorldState {
       state: f.state,
       etag: f.etag,
       createdAt: f.createdAt,
+      updatedAt: f.updatedAt,
       requestReceivedAt: f.requestReceivedAt,
       flowSpecId: f.flowSpec.id,
       segmentIds: selectedSegmentIds(f),

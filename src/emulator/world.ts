@@ -3,11 +3,14 @@
  * together. Resolving a ticket stops legacy sharing for the org it names; creating (or widening) the
  * Experience Cloud Audiences flow makes its audiences appear in Audience Manager's "Experience Platform
  * Segments" data source after a delay, and a successful run appear. Delays are scaled by `timeScale`.
+ * A re-enable request (a ticket whose summary asks to re-enable legacy sharing), once resolved, turns legacy
+ * sharing back on: the legacy data source's segments update again after the propagation delay. A disabled flow
+ * sends nothing (no propagation, no runs).
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_DELAYS, ECA_CONNECTION_SPEC_ID } from './constants.js';
 import type { Counters, Flow, OrgWorld, Run, Ticket } from './model.js';
-import { ecaDataSource, seedOrg } from './seed.js';
+import { ecaDataSource, legacyDataSource, seedOrg } from './seed.js';
 import { moveTicket, STATUSES } from './tickets.js';
 
 export interface WorldOptions {
@@ -82,7 +85,7 @@ export class World {
 
   /** Moves the ticket to Done at `at` (once) and stops legacy sharing for the orgs it names. */
   resolveTicket(ticket: Ticket, at: number, resolution = 'Done'): void {
-    if (moveTicket(ticket, STATUSES.done, at, resolution)) this.stopLegacy(ticket, at);
+    if (moveTicket(ticket, STATUSES.done, at, resolution)) this.actOnResolution(ticket, at);
   }
 
   reopenTicket(ticket: Ticket, at: number): void {
@@ -91,7 +94,39 @@ export class World {
 
   /** Called by the Jira transition route too, so a client that closes its own ticket has the same effect. */
   afterTransition(ticket: Ticket, enteredDone: boolean): void {
-    if (enteredDone && ticket.resolutiondate !== null) this.stopLegacy(ticket, ticket.resolutiondate);
+    if (enteredDone && ticket.resolutiondate !== null) this.actOnResolution(ticket, ticket.resolutiondate);
+  }
+
+  /** Customer Care does what the ticket asks: turn legacy sharing off, or (a re-enable request) back on. */
+  private actOnResolution(ticket: Ticket, at: number): void {
+    if (isReenableRequest(ticket)) this.restoreLegacy(ticket, at);
+    else this.stopLegacy(ticket, at);
+  }
+
+  private restoreLegacy(ticket: Ticket, at: number): void {
+    for (const orgId of ticket.orgIds) {
+      const org = this.org(orgId);
+      if (org.legacy.enabled) continue;
+      for (const flow of org.flows.filter((f) => f.state === 'enabled' && this.isEcaFlow(org, f))) {
+        org.violations.push(`legacy sharing re-enabled while flow ${flow.id} was still enabled`);
+      }
+      org.legacy = {
+        enabled: true,
+        stoppedAt: null,
+        stoppedByTicket: null,
+        restoredAt: at,
+        restoredByTicket: ticket.key,
+      };
+      this.schedule(this.options.aamPropagationMs, () => this.refreshLegacySegments(org));
+    }
+  }
+
+  /** Legacy sharing feeds the legacy data source again: its segments update. */
+  private refreshLegacySegments(org: OrgWorld): void {
+    if (!org.legacy.enabled) return;
+    const legacy = legacyDataSource(org).dataSourceId;
+    const now = Date.now();
+    for (const s of org.aam.segments) if (s.dataSourceId === legacy) s.updateTime = now;
   }
 
   private stopLegacy(ticket: Ticket, at: number): void {
@@ -119,7 +154,7 @@ export class World {
   }
 
   private propagateToAam(org: OrgWorld, flowId: string, segmentIds: string[]): void {
-    if (!org.flows.some((f) => f.id === flowId)) return;
+    if (!org.flows.some((f) => f.id === flowId && f.state === 'enabled')) return;
     const target = ecaDataSource(org);
     for (const segmentId of segmentIds) {
       if (org.aam.segments.some((s) => s.dataSourceId === target.dataSourceId && s.integrationCode === segmentId))
@@ -153,7 +188,7 @@ export class World {
 
   private addRun(org: OrgWorld, flowId: string): void {
     const flow = org.flows.find((f) => f.id === flowId);
-    if (!flow) return;
+    if (flow?.state !== 'enabled') return;
     const now = Date.now();
     const run: Run = {
       id: randomUUID(),
@@ -170,6 +205,11 @@ export class World {
     };
     org.runs.push(run);
   }
+}
+
+/** Customer Care reads the ticket: one asking to re-enable legacy sharing undoes a deprovisioning. */
+export function isReenableRequest(ticket: Ticket): boolean {
+  return /\bre-?enable\b/i.test(ticket.summary);
 }
 
 /** The AEP segment ids the flow's first transformation selects. */

@@ -198,7 +198,7 @@ export class Engine {
 
 /** What a drive sends first when no operator event is given: start a draft, re-check a wait now. */
 function kickOff(snapshot: Snapshot): MigrationEvent | null {
-  if (snapshot.status === 'done') return null;
+  if (snapshot.status === 'done' || snapshot.hasTag('finished')) return null;
   return stateName(snapshot) === 'draft' ? { type: 'START' } : { type: 'WAKE' };
 }
 
@@ -240,7 +240,8 @@ function watchForStop(
       if (leaseLost()) return resolve('lease-lost');
       if (snapshot.status === 'error')
         return reject(new CutoverError(`the migration machine failed: ${String(snapshot.error)}`, 'MACHINE_ERROR'));
-      if (snapshot.status === 'done' || snapshot.hasTag('attention')) return resolve('stopped');
+      if (snapshot.status === 'done' || snapshot.hasTag('finished') || snapshot.hasTag('attention'))
+        return resolve('stopped');
       if (snapshot.hasTag('waiting') && options.mode === 'until-waiting') return resolve('stopped');
     };
     actor.subscribe({ next: (snapshot) => check(snapshot), error: reject });

@@ -7,6 +7,7 @@ import { MACHINE_VERSION, OPERATOR_EVENT_TYPES, XSTATE_VERSION } from '../core/m
 import type { MigrationContext, WaitTrouble } from '../core/machine-types.js';
 import type { MigrationStatus } from '../core/types.js';
 import { stateName } from '../core/machine-logic.js';
+import { waitedTicketKey } from '../core/rollback.js';
 import type { EffectIntent, InboxSettlement, JournalEntry, MigrationStore } from '../ports.js';
 import { type MigrationView, notificationsFor, type OutboxEvent } from '../core/notifications.js';
 
@@ -19,6 +20,7 @@ export function statusOf(snapshot: Snapshot): MigrationStatus {
   const top = stateName(snapshot).split('.')[0];
   if (top === 'completed') return 'completed';
   if (top === 'cancelled') return 'cancelled';
+  if (top === 'rolled_back') return 'rolled_back';
   if (snapshot.hasTag('attention')) return 'needs_attention';
   if (snapshot.hasTag('waiting')) return 'waiting';
   return 'active';
@@ -158,7 +160,8 @@ export class Persister {
       progressed,
       attempts: ctx.attempts,
       lastError: ctx.lastError,
-      ticketKey: ctx.ticket?.key ?? null,
+      // The ticket being waited on (the re-enable ticket during a rollback): what a webhook wakes and list shows.
+      ticketKey: waitedTicketKey(ctx),
       marks: ctx.marks,
       journal,
       at,

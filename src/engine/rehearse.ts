@@ -126,13 +126,11 @@ function watchRests(actor: RehearsalActor, onStep: (step: string) => void): { ne
         top = level;
         onStep(level);
       }
+      // 'finished': completed is not a final state since machine version 2 (a forced rollback may leave it).
+      const done = snapshot.status === 'done' || snapshot.hasTag('finished');
       const resting =
-        snapshot.status === 'done' ||
-        snapshot.hasTag('waiting') ||
-        snapshot.hasTag('attention') ||
-        level === 'retrying' ||
-        state === 'draft';
-      if (resting) rests.push({ state, done: snapshot.status === 'done', context: snapshot.context });
+        done || snapshot.hasTag('waiting') || snapshot.hasTag('attention') || level === 'retrying' || state === 'draft';
+      if (resting) rests.push({ state, done, context: snapshot.context });
       wake?.();
     },
     error: (err) => {

@@ -12,8 +12,18 @@ export interface PersistedMigration {
   [key: string]: unknown;
 }
 
-/** Code that upgrades a snapshot from machine version N to N+1, keyed by N. None are needed yet. */
-const SNAPSHOT_UPGRADES: Record<string, (snapshot: PersistedMigration) => PersistedMigration> = {};
+/**
+ * Code that upgrades a snapshot from machine version N to N+1, keyed by N.
+ * 1 → 2 (rollback): `completed` is no longer a final state (a forced rollback may leave it), so a completed
+ * snapshot's xstate status `done` becomes `active`; every other snapshot restores as it is (`rollback` is optional).
+ */
+const SNAPSHOT_UPGRADES: Record<string, (snapshot: PersistedMigration) => PersistedMigration> = {
+  '1': (snapshot) => {
+    if (snapshot.value !== 'completed' || snapshot.status !== 'done') return snapshot;
+    const { output: _output, ...rest } = snapshot;
+    return { ...rest, status: 'active' } as PersistedMigration;
+  },
+};
 
 export function restoreSnapshot(record: MigrationRecord): PersistedMigration {
   if (!record.snapshot)

@@ -56,6 +56,7 @@ export class AggregateBuilder {
   private count = 0;
   private stalled = 0;
   private overridden = 0;
+  private rolledBack = 0;
   private readonly values = FIGURES.map(() => new FigureValues());
   private readonly buckets = BUCKETS.map(() => 0);
 
@@ -63,6 +64,7 @@ export class AggregateBuilder {
     this.count++;
     if (row.stalled) this.stalled++;
     if (row.overridden.length > 0) this.overridden++;
+    if (row.status === 'rolled_back') this.rolledBack++;
     FIGURES.forEach((f, i) => {
       const v = figureOf(row, f);
       if (v !== null) this.values[i]?.push(v);
@@ -79,7 +81,8 @@ export class AggregateBuilder {
       figures[f] = (this.values[i] as FigureValues).stats();
     });
     const histogram = BUCKETS.map((b, i) => ({ ...b, count: this.buckets[i] ?? 0 }));
-    return { count: this.count, stalled: this.stalled, overridden: this.overridden, figures, histogram };
+    const { count, stalled, overridden, rolledBack } = this;
+    return { count, stalled, overridden, rolledBack, figures, histogram };
   }
 }
 

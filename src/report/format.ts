@@ -78,6 +78,8 @@ export function rowData(row: ReportRow) {
       dataGapMs: figureMs(row, 'dataGap'),
       turnaroundMs: figureMs(row, 'turnaroundMs'),
       turnaroundBusinessDays: businessDaysOf(row),
+      rollbackWindowMs: figureMs(row, 'rollbackWindow'),
+      totalOutageMs: figureMs(row, 'totalOutage'),
     },
     negative: negativeFigures(row),
     stalled: row.stalled,

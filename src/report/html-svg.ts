@@ -40,7 +40,7 @@ export function timelineScale(agg: Aggregate): TimelineScale {
   const f = agg.figures;
   return {
     waitMs: Math.max(f.turnaroundMs.max ?? 0, 1),
-    afterMs: Math.max(f.downtime.max ?? 0, f.dataGap.max ?? 0, 1),
+    afterMs: Math.max(f.downtime.max ?? 0, f.dataGap.max ?? 0, f.totalOutage.max ?? 0, 1),
   };
 }
 
@@ -50,7 +50,8 @@ function barWidth(ms: number, scaleMs: number, full: number): number {
 }
 
 function bar(cls: string, x: number, y: number, width: number, height: number, title: string): string {
-  return `<rect class="${cls}" x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${height}"><title>${escapeHtml(title)}</title></rect>`;
+  const box = `x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${height}"`;
+  return `<rect class="${cls}" ${box}><title>${escapeHtml(title)}</title></rect>`;
 }
 
 export function timelineAxis(scale: TimelineScale): string {
@@ -58,13 +59,15 @@ export function timelineAxis(scale: TimelineScale): string {
   const text = (x: number, y: number, anchor: string, s: string, cls = '') =>
     `<text${cls ? ` class="${cls}"` : ''} x="${x.toFixed(1)}" y="${y}" text-anchor="${anchor}">${escapeHtml(s)}</text>`;
   return [
-    `<svg class="tl-axis" width="${t.width}" height="40" viewBox="0 0 ${t.width} 40" role="img" aria-label="timeline axis">`,
+    `<svg class="tl-axis" width="${t.width}" height="40" viewBox="0 0 ${t.width} 40" ` +
+      'role="img" aria-label="timeline axis">',
     text(ZERO_X - 6, 12, 'end', '← waiting on the ticket', 'label'),
     text(ZERO_X + 6, 12, 'start', 'downtime window, data gap →', 'label'),
     text(t.plotLeft, 27, 'start', `−${formatDuration(scale.waitMs)}`, 'sub'),
     text(ZERO_X, 27, 'middle', 'legacy stopped', 'sub'),
     text(t.plotRight, 27, 'end', `+${formatDuration(scale.afterMs)}`, 'sub'),
-    `<line class="axis" x1="${t.plotLeft}" y1="34" x2="${t.plotRight}" y2="34"/><line class="zero" x1="${ZERO_X}" y1="30" x2="${ZERO_X}" y2="40"/>`,
+    `<line class="axis" x1="${t.plotLeft}" y1="34" x2="${t.plotRight}" y2="34"/>`,
+    `<line class="zero" x1="${ZERO_X}" y1="30" x2="${ZERO_X}" y2="40"/>`,
     '</svg>',
   ].join('');
 }
@@ -99,10 +102,48 @@ function rowBars(r: ReportRow, scale: TimelineScale): string[] {
     parts.push(
       bar('gap', ZERO_X, 20, barWidth(gap, scale.afterMs, RIGHT_WIDTH), 8, `data gap: ${formatDuration(gap)}`),
     );
-  const missing = [window === null ? 'window n/a' : '', gap === null ? 'data gap n/a' : ''].filter(Boolean);
+  parts.push(...rollbackParts(r, scale));
+  const rolledBack = Boolean(r.marks.rollback_requested);
+  const missing = [
+    window === null && !rolledBack ? 'window n/a' : '',
+    gap === null && !rolledBack ? 'data gap n/a' : '',
+  ].filter(Boolean);
   const negative = [wait, window, gap].some((v) => v !== null && v < 0) ? ['negative interval'] : [];
   const note = [...missing, ...negative].join(', ');
   if (note) parts.push(`<text class="na" x="${ZERO_X + 6}" y="31">${escapeHtml(note)}</text>`);
+  return parts;
+}
+
+const ROLLBACK_TICKS = [
+  ['rollback_requested', 'rollback requested'],
+  ['new_flow_disabled', 'new flow disabled'],
+  ['legacy_restored', 'legacy restored'],
+  ['legacy_data_seen', 'legacy data seen'],
+] as const;
+
+/**
+ * A rolled-back migration's way back: the total outage as a thin bar (legacy stopped → legacy data seen) and a
+ * tick at each of the rollback's marks, on the same right-hand scale as the downtime window.
+ */
+function rollbackParts(r: ReportRow, scale: TimelineScale): string[] {
+  const stopped = Date.parse(r.marks.legacy_stopped?.at ?? '');
+  if (!r.marks.rollback_requested || !Number.isFinite(stopped)) return [];
+  const parts: string[] = [];
+  const outage = figureMs(r, 'totalOutage');
+  if (outage !== null && outage >= 0) {
+    const w = barWidth(outage, scale.afterMs, RIGHT_WIDTH);
+    parts.push(bar('outage', ZERO_X, 28, w, 4, `total outage (rolled back): ${formatDuration(outage)}`));
+  }
+  for (const [name, label] of ROLLBACK_TICKS) {
+    const mark = r.marks[name];
+    const ms = mark ? Date.parse(mark.at) - stopped : Number.NaN;
+    if (!mark || !Number.isFinite(ms) || ms < 0) continue;
+    const x = ZERO_X + Math.min(RIGHT_WIDTH, (ms / scale.afterMs) * RIGHT_WIDTH);
+    const title = `${label}: ${mark.at} (${mark.source}), +${formatDuration(ms)}`;
+    const at = x.toFixed(1);
+    const line = `<line class="rb-mark" data-mark="${name}" x1="${at}" y1="3" x2="${at}" y2="32">`;
+    parts.push(`${line}<title>${escapeHtml(title)}</title></line>`);
+  }
   return parts;
 }
 
@@ -116,16 +157,26 @@ export function timelineRow(r: ReportRow, scale: TimelineScale): string {
   const overrides = r.overridden.map((n) => MARKS.find((m) => m.name === n)?.label ?? n);
   const label = `${r.id} · ${r.orgId} · ${r.ticketKey ?? 'no ticket'}`;
   return [
-    `<svg class="tl-row" data-migration-id="${escapeHtml(r.id)}" width="${t.width}" height="${t.rowHeight}" viewBox="0 0 ${t.width} ${t.rowHeight}" role="img" aria-label="${escapeHtml(label)}">`,
-    `<text class="label" x="0" y="15">${escapeHtml(r.id)}${r.stalled ? '<tspan class="stalled"> · stalled</tspan>' : ''}</text>`,
+    `<svg class="tl-row" data-migration-id="${escapeHtml(r.id)}" width="${t.width}" height="${t.rowHeight}" ` +
+      `viewBox="0 0 ${t.width} ${t.rowHeight}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<text class="label" x="0" y="15">${escapeHtml(r.id)}`,
+    r.stalled ? '<tspan class="stalled"> · stalled</tspan>' : '',
+    '</text>',
     `<text class="sub" x="0" y="29">${escapeHtml(`${r.orgId} · ${r.ticketKey ?? 'no ticket'}`)}</text>`,
     `<line class="zero" x1="${ZERO_X}" y1="2" x2="${ZERO_X}" y2="${t.rowHeight - 2}"/>`,
     ...rowBars(r, scale),
-    overrides.length > 0
-      ? `<text class="override" x="${t.plotRight + 8}" y="15">${forcedIn(r) ? 'FORCED ' : ''}operator override</text><text class="override sub" x="${t.plotRight + 8}" y="29">${escapeHtml(overrides.join(', '))}</text>`
-      : '',
+    overrides.length > 0 ? overrideNote(overrides, forcedIn(r)) : '',
     '</svg>',
   ].join('');
+}
+
+/** The note right of a row's bars naming the marks an operator overrode (FORCED when a mark was forced). */
+function overrideNote(overrides: readonly string[], forced: boolean): string {
+  const x = TIMELINE.plotRight + 8;
+  return (
+    `<text class="override" x="${x}" y="15">${forced ? 'FORCED ' : ''}operator override</text>` +
+    `<text class="override sub" x="${x}" y="29">${escapeHtml(overrides.join(', '))}</text>`
+  );
 }
 
 /** Vertical bars, one per bucket, each with its count above and its range below. */
@@ -139,11 +190,18 @@ export function histogramSvg(buckets: readonly HistogramBucket[]): string {
     const h = (b.count / top) * (height - 60);
     const x = i * slot + 8;
     const y = height - 30 - h;
+    const histWidth = (slot - 16).toFixed(1);
+    const mid = (x + (slot - 16) / 2).toFixed(1);
     return [
-      `<rect class="hist" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(slot - 16).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(`${b.label}: ${b.count}`)}</title></rect>`,
-      `<text x="${(x + (slot - 16) / 2).toFixed(1)}" y="${(y - 5).toFixed(1)}" text-anchor="middle">${b.count}</text>`,
-      `<text class="sub" x="${(x + (slot - 16) / 2).toFixed(1)}" y="${height - 12}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
+      `<rect class="hist" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${histWidth}" height="${h.toFixed(1)}">`,
+      `<title>${escapeHtml(`${b.label}: ${b.count}`)}</title></rect>`,
+      `<text x="${mid}" y="${(y - 5).toFixed(1)}" text-anchor="middle">${b.count}</text>`,
+      `<text class="sub" x="${mid}" y="${height - 12}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
     ].join('');
   });
-  return `<svg class="histogram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="histogram of downtime windows">${bars.join('')}<line class="axis" x1="0" y1="${height - 30}" x2="${width}" y2="${height - 30}"/></svg>`;
+  const open =
+    `<svg class="histogram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    'role="img" aria-label="histogram of downtime windows">';
+  const axis = `<line class="axis" x1="0" y1="${height - 30}" x2="${width}" y2="${height - 30}"/>`;
+  return `${open}${bars.join('')}${axis}</svg>`;
 }

@@ -13,7 +13,14 @@ export const MARKS: readonly { name: MarkName; label: string }[] = [
   { name: 'resolution_detected', label: 'resolution detected' },
   { name: 'connection_established', label: 'connection established' },
   { name: 'first_data', label: 'first data' },
+  { name: 'rollback_requested', label: 'rollback requested' },
+  { name: 'new_flow_disabled', label: 'new flow disabled' },
+  { name: 'legacy_restored', label: 'legacy restored' },
+  { name: 'legacy_data_seen', label: 'legacy data seen' },
 ];
+
+/** The cut-over's own marks (the terminal table shows only these; the rollback's have their figures there). */
+export const CUTOVER_MARKS = MARKS.slice(0, 5);
 
 /** The column headers of a row of the report, in the order the renderers print its cells. */
 export const ROW_HEADERS = [
@@ -27,6 +34,8 @@ export const ROW_HEADERS = [
   'execution',
   'data gap',
   'turnaround',
+  'rollback window',
+  'total outage',
   'business days',
 ];
 
@@ -42,6 +51,8 @@ export const MEASURES = [
   { key: 'executionTime', label: 'execution time', field: 'executionTime' },
   { key: 'dataGap', label: 'data gap', field: 'dataGap' },
   { key: 'turnaroundMs', label: 'ticket turnaround', field: 'turnaroundCalendar' },
+  { key: 'rollbackWindow', label: 'rollback window', field: 'rollbackWindow' },
+  { key: 'totalOutage', label: 'total outage', field: 'totalOutage' },
 ] as const satisfies readonly { key: string; label: string; field: keyof Downtime }[];
 
 export interface ReportRow extends MigrationMarks {
@@ -87,7 +98,7 @@ function stalledBecause(m: MigrationMarks, query: Pick<ReportQuery, 'now' | 'hol
 }
 
 /** A measure's milliseconds, or null when a mark is missing. */
-export function msOf(measure: Measure | null): number | null {
+export function msOf(measure: Measure | null | undefined): number | null {
   return measure ? measure.ms : null;
 }
 

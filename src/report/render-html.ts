@@ -23,13 +23,22 @@ function head(ctx: RenderContext, agg: Aggregate): string {
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     // No network at all, even if someone edits the file later: the policy forbids every fetch.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<meta http-equiv="Content-Security-Policy" ' +
+      `content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<title>cutover downtime report</title>',
     `<style>${HTML_STYLE}</style></head><body>`,
     '<h1>Downtime report</h1>',
     `<p class="meta">Scope: ${escapeHtml(describeFilter(ctx.query))}. ${escapeHtml(countsLine(agg))}.</p>`,
-    `<p class="meta">Generated ${escapeHtml(ctx.query.now)}. All instants UTC; durations computed from stored marks only. Business days exclude weekends${ctx.query.holidays.length > 0 ? ` and ${ctx.query.holidays.length} listed holidays` : ''}.</p>`,
+    generatedLine(ctx),
   ].join('\n');
+}
+
+function generatedLine(ctx: RenderContext): string {
+  const holidays = ctx.query.holidays.length > 0 ? ` and ${ctx.query.holidays.length} listed holidays` : '';
+  return (
+    `<p class="meta">Generated ${escapeHtml(ctx.query.now)}. All instants UTC; ` +
+    `durations computed from stored marks only. Business days exclude weekends${holidays}.</p>`
+  );
 }
 
 function summarySection(agg: Aggregate): string {
@@ -39,13 +48,21 @@ function summarySection(agg: Aggregate): string {
   return [
     '<h2>Aggregate</h2>',
     `<table class="summary">${thead(SUMMARY_HEADERS)}<tbody>${rows.join('')}</tbody></table>`,
-    `<p class="note">Median and p95 are nearest-rank over the migrations that have the figure (count); stalled = needs attention, or waiting past the ticket's SLA.</p>`,
+    '<p class="note">Median and p95 are nearest-rank over the migrations that have the figure (count); ' +
+      "stalled = needs attention, or waiting past the ticket's SLA.</p>",
     '<h2>Downtime windows</h2>',
     histogramSvg(agg.histogram),
   ].join('\n');
 }
 
-const LEGEND = `<p class="legend"><span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span><span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span><span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span></p>`;
+const LEGEND =
+  '<p class="legend">' +
+  '<span><i style="background:var(--wait)"></i>waiting on the ticket (filed → legacy stopped)</span>' +
+  '<span><i style="background:var(--down)"></i>downtime window (legacy stopped → connection established)</span>' +
+  '<span><i style="background:var(--gap)"></i>data gap (legacy stopped → first data)</span></p>';
+const ROLLBACK_LEGEND =
+  '<p class="legend"><span><i style="background:#6c3483"></i>rolled back: total outage ' +
+  "(legacy stopped → legacy data seen), dashed ticks at the rollback's marks</span></p>";
 
 /** The timeline of `shown`, the first rows (at most ctx.timelineCap), on scales from the aggregate. */
 async function timelineSection(
@@ -57,9 +74,11 @@ async function timelineSection(
   const scale = timelineScale(agg);
   await w.line('<h2>Timeline</h2>');
   await w.line(LEGEND);
+  if (agg.rolledBack > 0) await w.line(ROLLBACK_LEGEND);
   if (agg.count > ctx.timelineCap) {
     await w.line(
-      `<p class="note">The timeline shows the first ${ctx.timelineCap.toLocaleString('en')} of ${agg.count.toLocaleString('en')} migrations (oldest first); the table below lists every one.</p>`,
+      `<p class="note">The timeline shows the first ${ctx.timelineCap.toLocaleString('en')} ` +
+        `of ${agg.count.toLocaleString('en')} migrations (oldest first); the table below lists every one.</p>`,
     );
   }
   await w.line(`<div class="timeline" id="timeline">${timelineAxis(scale)}`);
@@ -72,13 +91,23 @@ function markCell(row: ReportRow, name: (typeof MARKS)[number]['name']): string 
   if (!mark) return td(NOT_AVAILABLE);
   const override = overrideText(mark);
   const title = `source: ${mark.source}`;
-  return `<td title="${escapeHtml(title)}">${escapeHtml(mark.at)}${override ? `<br><span class="override">${escapeHtml(override)}</span>` : ''}</td>`;
+  const note = override ? `<br><span class="override">${escapeHtml(override)}</span>` : '';
+  return `<td title="${escapeHtml(title)}">${escapeHtml(mark.at)}${note}</td>`;
 }
 
 function tableRow(r: ReportRow): string {
   const status = r.stalled ? `${r.status} (stalled)` : r.status;
   const figures = MEASURES.map((m) => td(formatDuration(figureMs(r, m.key)), 'num'));
-  return `<tr>${td(r.id)}${td(r.orgId)}${td(r.ticketKey ?? NOT_AVAILABLE)}${td(status, r.stalled ? 'stalled' : '')}${MARKS.map((m) => markCell(r, m.name)).join('')}${figures.join('')}${td(String(businessDaysOf(r) ?? NOT_AVAILABLE), 'num')}</tr>`;
+  const cells = [
+    td(r.id),
+    td(r.orgId),
+    td(r.ticketKey ?? NOT_AVAILABLE),
+    td(status, r.stalled ? 'stalled' : ''),
+    ...MARKS.map((m) => markCell(r, m.name)),
+    ...figures,
+    td(String(businessDaysOf(r) ?? NOT_AVAILABLE), 'num'),
+  ];
+  return `<tr>${cells.join('')}</tr>`;
 }
 
 export async function renderHtml(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {

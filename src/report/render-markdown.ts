@@ -67,7 +67,7 @@ export async function renderMarkdown(source: ReportSource, ctx: RenderContext, w
 /** The single-migration record for the Jira ticket. Unknown id: a usage error naming --id. */
 async function renderRecord(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   let found: ReportRow | undefined;
-  for (const row of reportRows(source, ctx.query)) found = row;
+  for await (const row of reportRows(source, ctx.query)) found = row;
   if (!found) {
     throw new UsageError(
       `--id ${ctx.query.id}: no migration with this id matches`,
@@ -90,7 +90,8 @@ export function recordLines(r: ReportRow, now: string): string[] {
   return [
     `### Downtime record: migration ${r.id}`,
     '',
-    `Org ${r.orgId}, ticket ${r.ticketKey ?? NOT_AVAILABLE}, status ${r.status} (${r.state})${r.stalled ? `, **stalled**: ${r.stalledReason}` : ''}.`,
+    `Org ${r.orgId}, ticket ${r.ticketKey ?? NOT_AVAILABLE}, status ${r.status} (${r.state})` +
+      `${r.stalled ? `, **stalled**: ${r.stalledReason}` : ''}.`,
     '',
     mdHeader(['mark', 'instant (UTC) and source of truth']),
     ...MARKS.map((m) => mdRow([m.label, markLabel(r.marks[m.name])])),
@@ -104,6 +105,7 @@ export function recordLines(r: ReportRow, now: string): string[] {
     ]),
     '',
     ...(r.downtime.notes.length > 0 ? [`Not available: ${r.downtime.notes.join('; ')}.`, ''] : []),
-    `_Computed by cutover report at ${now} from the stored marks only; business days exclude weekends and listed holidays (${r.slaTimeZone ?? 'UTC'} dates)._`,
+    `_Computed by cutover report at ${now} from the stored marks only; ` +
+      `business days exclude weekends and listed holidays (${r.slaTimeZone ?? 'UTC'} dates)._`,
   ];
 }

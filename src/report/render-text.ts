@@ -3,7 +3,7 @@
 // withSpooledRows). CSV has no aggregate and streams its rows straight to the writer.
 import { FORCED_OVERRIDE_SOURCE } from '../core/types.js';
 import { formatDuration } from '../core/downtime.js';
-import { MARKS, businessDaysOf, figureMs, type ReportRow } from './model.js';
+import { CUTOVER_MARKS, MARKS, businessDaysOf, figureMs, type ReportRow } from './model.js';
 import { compactInstant, describeFilter, rowData, rowFlags, type RenderContext } from './format.js';
 import type { ReportSource } from './source.js';
 import { countsLine, reportRows, SUMMARY_HEADERS, summaryRows, withSpooledRows } from './summary.js';
@@ -40,6 +40,8 @@ export const CSV_HEADERS = [
   'data_gap_ms',
   'turnaround_ms',
   'turnaround_business_days',
+  'rollback_window_ms',
+  'total_outage_ms',
   'stalled',
   'overridden',
   'override_reasons',
@@ -76,6 +78,8 @@ function csvRow(row: ReportRow): (string | number | boolean | null)[] {
     figureMs(row, 'dataGap'),
     figureMs(row, 'turnaroundMs'),
     businessDaysOf(row),
+    figureMs(row, 'rollbackWindow'),
+    figureMs(row, 'totalOutage'),
     row.stalled,
     row.overridden.join(';') || null,
     reasons.join('; ') || null,
@@ -86,7 +90,7 @@ function csvRow(row: ReportRow): (string | number | boolean | null)[] {
 /** Per-migration rows only (a CSV file is one table); missing figures are empty fields. */
 export async function renderCsv(source: ReportSource, ctx: RenderContext, w: ReportWriter): Promise<void> {
   await w.write(`${CSV_HEADERS.join(',')}\r\n`);
-  for (const row of reportRows(source, ctx.query)) await w.write(`${csvRow(row).map(csvCell).join(',')}\r\n`);
+  for await (const row of reportRows(source, ctx.query)) await w.write(`${csvRow(row).map(csvCell).join(',')}\r\n`);
 }
 
 // Fixed widths so the table can be streamed (an aligned table would need every row first); longer values push.
@@ -95,7 +99,7 @@ const TABLE_COLUMNS: { header: string; width: number; cell: (r: ReportRow) => st
   { header: 'ORG', width: 22, cell: (r) => r.orgId },
   { header: 'TICKET', width: 10, cell: (r) => r.ticketKey ?? 'n/a' },
   { header: 'STATUS', width: 15, cell: (r) => r.status },
-  ...MARKS.map((m) => ({
+  ...CUTOVER_MARKS.map((m) => ({
     header: m.label.toUpperCase(),
     width: 21,
     cell: (r: ReportRow) => compactInstant(r.marks[m.name]) + (r.marks[m.name]?.override ? '*' : ''),
@@ -106,6 +110,8 @@ const TABLE_COLUMNS: { header: string; width: number; cell: (r: ReportRow) => st
   { header: 'DATA GAP', width: 12, cell: (r) => formatDuration(figureMs(r, 'dataGap')) },
   { header: 'TURNAROUND', width: 12, cell: (r) => formatDuration(figureMs(r, 'turnaroundMs')) },
   { header: 'BDAYS', width: 6, cell: (r) => String(businessDaysOf(r) ?? 'n/a') },
+  { header: 'ROLLBACK', width: 12, cell: (r) => formatDuration(figureMs(r, 'rollbackWindow')) },
+  { header: 'OUTAGE', width: 12, cell: (r) => formatDuration(figureMs(r, 'totalOutage')) },
   { header: 'FLAGS', width: 0, cell: (r) => rowFlags(r).join(' ') },
 ];
 

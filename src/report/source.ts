@@ -1,9 +1,17 @@
-// The report's port: where per-migration marks come from. The SQLite implementation
-// (src/adapters/sqlite/report-source.ts) streams rows, so a report over 100,000 migrations never holds them all in
-// memory; renderers see one row at a time and fold the fleet aggregate from them (aggregate-js.ts).
+// The report's port: where per-migration marks come from. Both implementations (src/adapters/sqlite/report-source.ts,
+// src/adapters/postgres/report-source.ts) stream rows, asynchronously (a server store fetches them in batches over
+// a connection), so a report over 100,000 migrations never holds them all in memory; renderers see one row at a
+// time and fold the fleet aggregate from them (aggregate-js.ts).
 import type { Marks, MigrationStatus } from '../core/types.js';
 
-export const STATUSES: readonly MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
+export const STATUSES: readonly MigrationStatus[] = [
+  'active',
+  'waiting',
+  'needs_attention',
+  'completed',
+  'cancelled',
+  'rolled_back',
+];
 
 /** Which migrations a report covers. Every field narrows; an absent field does not. */
 export interface ReportFilter {
@@ -59,6 +67,8 @@ export const FIGURES = [
   'dataGap',
   'turnaroundMs',
   'turnaroundBusinessDays',
+  'rollbackWindow',
+  'totalOutage',
 ] as const;
 export type Figure = (typeof FIGURES)[number];
 
@@ -78,6 +88,8 @@ export interface Aggregate {
   stalled: number;
   /** Migrations with at least one operator-overridden mark. */
   overridden: number;
+  /** Migrations rolled back to legacy sharing (status rolled_back): counted apart from the completed ones. */
+  rolledBack: number;
   figures: Record<Figure, Stats>;
   /** Downtime windows (legacy stopped -> connection established). */
   histogram: HistogramBucket[];
@@ -85,10 +97,10 @@ export interface Aggregate {
 
 export interface ReportSource {
   /** Every matching migration, streamed in a stable order (created, then id). Iterate once per call. */
-  rows(query: ReportQuery): Iterable<MigrationMarks>;
+  rows(query: ReportQuery): AsyncIterable<MigrationMarks>;
   /** Runs `fn` in one read snapshot: every statement a report runs sees the same data. */
   snapshot<T>(fn: () => Promise<T>): Promise<T>;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** Histogram edges of downtime windows, in ms: human-sized buckets rather than equal widths. */

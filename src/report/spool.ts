@@ -16,7 +16,7 @@ import type { ReportWriter } from './writer.js';
 
 /** Bytes gathered before one write to the file. */
 const WRITE_CHUNK = 192 * 1024;
-/** Bytes read back per chunk handed to the report's writer: large, as the copy runs after all the work, not beside it. */
+/** Bytes read back per chunk for the report's writer: large, as the copy runs after all the work, not beside it. */
 const READ_CHUNK = 1024 * 1024;
 /** A UTF-16 code unit never takes more than 3 bytes of UTF-8. */
 const MAX_UTF8_PER_UNIT = 3;

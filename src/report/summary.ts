@@ -1,7 +1,7 @@
 // The aggregate as rows of text, shared by the table, Markdown and HTML renderers, and the one pass over the rows
 // that folds the aggregate while rendering them.
 import { formatDuration } from '../core/downtime.js';
-import { AggregateBuilder, aggregateRows } from './aggregate-js.js';
+import { AggregateBuilder } from './aggregate-js.js';
 import { toReportRow, type ReportRow } from './model.js';
 import { RowSpool } from './spool.js';
 import type { Aggregate, Figure, ReportQuery, ReportSource, Stats } from './source.js';
@@ -14,6 +14,8 @@ export const FIGURE_LABELS: Record<Figure, string> = {
   dataGap: 'data gap (legacy stopped → first data)',
   turnaroundMs: 'ticket turnaround, calendar (ticket filed → legacy stopped)',
   turnaroundBusinessDays: 'ticket turnaround, business days',
+  rollbackWindow: 'rollback window (new flow disabled → legacy restored)',
+  totalOutage: 'total outage, rolled back (legacy stopped → legacy data seen)',
 };
 
 export const SUMMARY_HEADERS = ['figure', 'count', 'median', 'p95', 'max', 'total'];
@@ -31,19 +33,23 @@ export function summaryRows(agg: Aggregate): string[][] {
   });
 }
 
-/** "12 migrations, 2 stalled, 1 with operator-overridden marks". */
+/** "12 migrations, 2 stalled, 1 with operator-overridden marks, 1 rolled back". */
 export function countsLine(agg: Aggregate): string {
-  return `${count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase())}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks`;
+  const rolledBack = agg.rolledBack > 0 ? `, ${agg.rolledBack} rolled back` : '';
+  const migrations = count(agg.count, 'migration').replace(/^./, (c) => c.toUpperCase());
+  return `${migrations}, ${agg.stalled} stalled, ${agg.overridden} with operator-overridden marks${rolledBack}`;
 }
 
 /** The source's rows with their derived figures, one at a time. */
-export function* reportRows(source: ReportSource, query: ReportQuery): Iterable<ReportRow> {
-  for (const m of source.rows(query)) yield toReportRow(m, query);
+export async function* reportRows(source: ReportSource, query: ReportQuery): AsyncIterable<ReportRow> {
+  for await (const m of source.rows(query)) yield toReportRow(m, query);
 }
 
 /** The aggregate alone: one pass over the rows, rendering nothing. */
-export function aggregateOf(source: ReportSource, query: ReportQuery): Aggregate {
-  return aggregateRows(reportRows(source, query));
+export async function aggregateOf(source: ReportSource, query: ReportQuery): Promise<Aggregate> {
+  const builder = new AggregateBuilder();
+  for await (const row of reportRows(source, query)) builder.add(row);
+  return builder.result();
 }
 
 /**
@@ -61,7 +67,7 @@ export async function withSpooledRows(
   const spool = new RowSpool();
   try {
     const builder = new AggregateBuilder();
-    for (const row of reportRows(source, query)) {
+    for await (const row of reportRows(source, query)) {
       builder.add(row);
       each?.(row);
       spool.write(render(row));

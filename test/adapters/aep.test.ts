@@ -328,6 +328,8 @@ describe('Flow Service contract', () => {
     };
     server.on('GET', `${FS}/runs`, (_q, res) => json(res, 200, runs));
     server.on('POST', `${FS}/flows/f1/action`, (_q, res) => json(res, 200, { id: 'f1', etag: '"e2"' }));
+    const enabled = { ...flowFixture('f1', ['a'], '"e1"'), state: 'enabled', updatedAt: 1772449200456 };
+    server.on('GET', `${FS}/flows/f1`, (_q, res) => json(res, 200, { items: [enabled] }));
     const { platform } = services();
     const [run] = await platform.listRuns('f1');
     expect(run).toMatchObject({
@@ -338,9 +340,12 @@ describe('Flow Service contract', () => {
     expect(server.requests.at(-1)!.query.get('property')).toBe('flowId==f1');
     expect(validateResponse(CORE, 'GET', '/runs', 200, runs)).toEqual(ok);
     await platform.enableFlow('f1');
-    await platform.disableFlow('f1');
+    // The rollback's disable: read the flow, send its etag in If-Match, return the flow as it stands after.
+    const after = await platform.disableFlow('f1');
+    expect(after.updatedAt).toBe('2026-03-02T11:00:00.456Z');
     const actions = server.requests.filter((r) => r.path === `${FS}/flows/f1/action`);
     expect(actions.map((r) => r.query.get('op'))).toEqual(['enable', 'disable']);
+    expect(actions[1]!.headers['if-match']).toBe('"e1"');
     expect(actions.every((r) => r.body === '')).toBe(true);
     expect(validateResponse(CORE, 'POST', '/flows/f1/action', 200, { id: 'f1', etag: '"e2"' })).toEqual(ok);
   });
@@ -379,6 +384,28 @@ describe('Flow Service contract', () => {
     for (const p of patches) expect(validateRequestBody(DEST, 'PATCH', p.path, p.json)).toEqual(ok);
     expect(flow).toMatchObject({ segmentIds: ['seg-a', 'seg-b', 'seg-c'], etag: '"v3"' });
   });
+
+  itWithSpecs(
+    'disables a flow under its etag: a 412 re-reads it and retries; a disabled flow is left alone',
+    async () => {
+      imsRoute(server);
+      let flow: Record<string, unknown> = { ...flowFixture('f1', ['a'], '"v1"'), state: 'enabled' };
+      server.on('GET', `${FS}/flows/f1`, (_q, res) => json(res, 200, { items: [flow] }));
+      server.on('POST', `${FS}/flows/f1/action`, (req, res) => {
+        if (req.headers['if-match'] === '"v1"') {
+          flow = { ...flow, etag: '"v2"', version: '"v2"' }; // someone else changed it in between
+          return json(res, 412, { errorMessage: 'Supplied version=["v1"] does not match the current version' });
+        }
+        flow = { ...flow, state: 'disabled', etag: '"v3"', version: '"v3"' };
+        json(res, 200, { id: 'f1', etag: '"v3"' });
+      });
+      const { platform } = services();
+      expect(await platform.disableFlow('f1')).toMatchObject({ state: 'disabled', etag: '"v3"' });
+      expect(await platform.disableFlow('f1')).toMatchObject({ state: 'disabled' });
+      const actions = server.requests.filter((r) => r.method === 'POST' && r.path === `${FS}/flows/f1/action`);
+      expect(actions.map((r) => r.headers['if-match'])).toEqual(['"v1"', '"v2"']);
+    },
+  );
 
   itWithSpecs('gives up after repeated 412s with the vendor message', async () => {
     imsRoute(server);

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SupportBundle } from '../../src/cli/support-bundle/bundle.js';
+import { MACHINE_VERSION } from '../../src/core/machine-types.js';
 import { HOUR, resolveTicket, rig, samplePlan, T0, type Rig } from './helpers.js';
 
 const LAUNCHER = join(resolve(import.meta.dirname, '../..'), 'bin/cutover.cjs');
@@ -62,7 +63,9 @@ const EDITS: [string, Edit, RegExp][] = [
     (b) => {
       b.migration.machineVersion = '7';
     },
-    /machine version: the record says 7, but the snapshot was exported by machine version 1/,
+    new RegExp(
+      `machine version: the record says 7, but the snapshot was exported by machine version ${MACHINE_VERSION}`,
+    ),
   ],
   [
     'a journal row of another migration',

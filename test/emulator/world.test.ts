@@ -126,6 +126,9 @@ describe('control world state', () => {
       stoppedAt: null,
       stoppedAtMs: null,
       stoppedByTicket: null,
+      restoredAt: null,
+      restoredAtMs: null,
+      restoredByTicket: null,
     });
   });
 

@@ -23,7 +23,7 @@ import type { Logger, MigrationStore } from '../../src/ports.js';
 export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A plan for an emulated org, with polling fast enough for tests (below what a plan file may ask for). */
-export function emulatorPlan(emulator: Emulator, orgId = DEMO_CREDENTIALS.orgId): Plan {
+export function emulatorPlan(emulator: Emulator, orgId: string = DEMO_CREDENTIALS.orgId): Plan {
   const world = emulator.world(orgId);
   const audiences = world.aam.legacySegments.map((s) => s.integrationCode).filter((c): c is string => Boolean(c));
   const { plan, errors } = validatePlan({

@@ -1,5 +1,6 @@
 // The figures of the report over seeded migrations: offsets normalised to UTC, DST, business days, missing
 // marks, overrides, stalled, filters, and the nearest-rank quantiles and histogram folded from the rows.
+import { collect } from '../support/collect.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openReportSource, type SqliteReportSource } from '../../src/adapters/sqlite/report-source.js';
 import { toReportRow, type ReportRow } from '../../src/report/model.js';
@@ -15,8 +16,8 @@ async function open(migrations: SeedMigration[]): Promise<SqliteReportSource> {
   return source;
 }
 
-function rowsOf(s: SqliteReportSource, q: ReportQuery = query()): ReportRow[] {
-  return [...s.rows(q)].map((m) => toReportRow(m, q));
+async function rowsOf(s: SqliteReportSource, q: ReportQuery = query()): Promise<ReportRow[]> {
+  return (await collect(s.rows(q))).map((m) => toReportRow(m, q));
 }
 
 describe('report figures', () => {
@@ -33,7 +34,7 @@ describe('report figures', () => {
         },
       },
     ]);
-    const [row] = rowsOf(s);
+    const [row] = await rowsOf(s);
     expect(row?.marks.ticket_filed?.at).toBe('2026-03-02T09:00:00.000Z');
     expect(row?.marks.legacy_stopped?.at).toBe('2026-03-03T09:00:00.000Z');
     expect(row?.downtime.window?.ms).toBe(3 * 60_000);
@@ -41,7 +42,7 @@ describe('report figures', () => {
     expect(row?.downtime.executionTime?.ms).toBe(90_000);
     expect(row?.downtime.dataGap?.ms).toBe(45 * 60_000);
     expect(row?.downtime.turnaroundCalendar?.ms).toBe(24 * 3_600_000);
-    const agg = aggregateOf(s, query());
+    const agg = await aggregateOf(s, query());
     expect(agg.figures.downtime).toEqual({ count: 1, median: 180_000, p95: 180_000, max: 180_000, total: 180_000 });
     expect(agg.figures.turnaroundMs.max).toBe(24 * 3_600_000);
   });
@@ -57,8 +58,8 @@ describe('report figures', () => {
         },
       },
     ]);
-    expect(rowsOf(s)[0]?.downtime.window?.ms).toBe(3_600_000);
-    expect(aggregateOf(s, query()).figures.downtime.total).toBe(3_600_000);
+    expect((await rowsOf(s))[0]?.downtime.window?.ms).toBe(3_600_000);
+    expect((await aggregateOf(s, query())).figures.downtime.total).toBe(3_600_000);
   });
 
   it('counts business days across a weekend, and a holiday when given', async () => {
@@ -71,11 +72,11 @@ describe('report figures', () => {
         },
       },
     ]);
-    expect(rowsOf(s)[0]?.downtime.turnaroundBusinessDays?.days).toBe(2);
-    expect(aggregateOf(s, query()).figures.turnaroundBusinessDays.median).toBe(2);
+    expect((await rowsOf(s))[0]?.downtime.turnaroundBusinessDays?.days).toBe(2);
+    expect((await aggregateOf(s, query())).figures.turnaroundBusinessDays.median).toBe(2);
     const withHoliday = query({ holidays: ['2026-03-09'] });
-    expect(rowsOf(s, withHoliday)[0]?.downtime.turnaroundBusinessDays?.days).toBe(1);
-    expect(aggregateOf(s, withHoliday).figures.turnaroundBusinessDays.median).toBe(1);
+    expect((await rowsOf(s, withHoliday))[0]?.downtime.turnaroundBusinessDays?.days).toBe(1);
+    expect((await aggregateOf(s, withHoliday)).figures.turnaroundBusinessDays.median).toBe(1);
   });
 
   it('leaves a figure out (null, not 0) when one of its marks is missing', async () => {
@@ -83,13 +84,13 @@ describe('report figures', () => {
       { id: 'partial', status: 'needs_attention', marks: marksAt('2026-03-02T09:00:00Z', { filed: 0, stopped: 60 }) },
       { id: 'none', status: 'active', marks: {} },
     ]);
-    const rows = rowsOf(s);
+    const rows = await rowsOf(s);
     const partial = rows.find((r) => r.id === 'partial');
     const none = rows.find((r) => r.id === 'none');
     expect(partial?.downtime.window).toBeNull();
     expect(partial?.downtime.turnaroundCalendar?.ms).toBe(3_600_000);
     expect(none?.downtime.turnaroundBusinessDays).toBeNull();
-    const agg = aggregateOf(s, query());
+    const agg = await aggregateOf(s, query());
     expect(agg.count).toBe(2);
     expect(agg.figures.downtime).toEqual({ count: 0, median: null, p95: null, max: null, total: null });
     expect(agg.figures.turnaroundMs.count).toBe(1);
@@ -103,9 +104,12 @@ describe('report figures', () => {
       { id: 'o', marks },
       { id: 'p', marks: marksAt('2026-03-02T09:00:00Z', { filed: 0 }) },
     ]);
-    expect(rowsOf(s)[0]?.overridden).toEqual(['legacy_stopped']);
-    expect(rowsOf(s)[0]?.marks.legacy_stopped?.override).toEqual({ by: 'ana', reason: 'resolutiondate set late' });
-    expect(aggregateOf(s, query()).overridden).toBe(1);
+    expect((await rowsOf(s))[0]?.overridden).toEqual(['legacy_stopped']);
+    expect((await rowsOf(s))[0]?.marks.legacy_stopped?.override).toEqual({
+      by: 'ana',
+      reason: 'resolutiondate set late',
+    });
+    expect((await aggregateOf(s, query())).overridden).toBe(1);
   });
 
   it('counts as stalled: needs_attention, and waiting past the plan SLA measured from the injected now', async () => {
@@ -118,13 +122,11 @@ describe('report figures', () => {
       { id: 'no-ticket', status: 'waiting' },
       { id: 'done', status: 'completed', marks: filed('2026-01-01T12:00:00Z') },
     ]);
-    const stalled = rowsOf(s)
-      .filter((r) => r.stalled)
-      .map((r) => r.id);
+    const stalled = (await rowsOf(s)).filter((r) => r.stalled).map((r) => r.id);
     expect(stalled.sort()).toEqual(['attention', 'late', 'tight-sla']);
-    expect(aggregateOf(s, query()).stalled).toBe(3);
+    expect((await aggregateOf(s, query())).stalled).toBe(3);
     // "now" only decides stalled: earlier, the late ticket was still within its SLA; no figure changes.
-    expect(aggregateOf(s, query({ now: '2026-03-23T12:00:00Z' })).stalled).toBe(1);
+    expect((await aggregateOf(s, query({ now: '2026-03-23T12:00:00Z' }))).stalled).toBe(1);
   });
 
   it('filters by --since/--until (created, half-open), --org, --status and --id', async () => {
@@ -134,16 +136,16 @@ describe('report figures', () => {
       { id: 'c', orgId: 'B@AdobeOrg', createdAt: '2026-02-15T00:00:00+0100', status: 'completed' },
       { id: 'd', orgId: 'B@AdobeOrg', createdAt: '2026-03-01T00:00:00Z', status: 'completed' },
     ]);
-    const ids = (q: Partial<ReportQuery>) => [...s.rows(query(q))].map((r) => r.id);
-    expect(ids({})).toEqual(['a', 'b', 'c', 'd']);
-    expect(ids({ since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' })).toEqual(['b', 'c']);
-    expect(ids({ orgId: 'B@AdobeOrg' })).toEqual(['c', 'd']);
-    expect(ids({ status: 'completed', orgId: 'A@AdobeOrg' })).toEqual(['a']);
-    expect(ids({ id: 'c' })).toEqual(['c']);
-    expect(aggregateOf(s, query({ orgId: 'B@AdobeOrg' })).count).toBe(2);
-    expect(aggregateOf(s, query({ since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' })).count).toBe(
-      2,
-    );
+    const ids = async (q: Partial<ReportQuery>) => (await collect(s.rows(query(q)))).map((r) => r.id);
+    expect(await ids({})).toEqual(['a', 'b', 'c', 'd']);
+    expect(await ids({ since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' })).toEqual(['b', 'c']);
+    expect(await ids({ orgId: 'B@AdobeOrg' })).toEqual(['c', 'd']);
+    expect(await ids({ status: 'completed', orgId: 'A@AdobeOrg' })).toEqual(['a']);
+    expect(await ids({ id: 'c' })).toEqual(['c']);
+    expect((await aggregateOf(s, query({ orgId: 'B@AdobeOrg' }))).count).toBe(2);
+    expect(
+      (await aggregateOf(s, query({ since: '2026-02-01T00:00:00.000Z', until: '2026-03-01T00:00:00.000Z' }))).count,
+    ).toBe(2);
   });
 
   it('computes nearest-rank median and p95, max, total and the histogram', async () => {
@@ -155,7 +157,7 @@ describe('report figures', () => {
         marks: marksAt(base, { stopped: 0, connected: w }),
       })),
     );
-    const agg = aggregateOf(s, query());
+    const agg = await aggregateOf(s, query());
     expect(agg.figures.downtime).toEqual({
       count: 12,
       median: 5 * 60_000,

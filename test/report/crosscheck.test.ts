@@ -3,6 +3,7 @@
 // rows: ~500 random migrations (random offsets, missing marks, negative intervals, overrides, statuses, SLAs),
 // several filters, holidays.
 import path from 'node:path';
+import { collect } from '../support/collect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReportSource, type SqliteReportSource } from '../../src/adapters/sqlite/report-source.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
@@ -81,16 +82,16 @@ const QUERIES: [string, Partial<ReportQuery>][] = [
 ];
 
 describe('the folded aggregate = the SQL aggregate = a reference over the rows', () => {
-  it.each(QUERIES)('%s', (_name, over) => {
+  it.each(QUERIES)('%s', async (_name, over) => {
     const q = query(over);
-    const folded = aggregateOf(source, q);
+    const folded = await aggregateOf(source, q);
     expect(folded).toEqual(sqlAggregate(file, q));
-    expect(folded).toEqual(referenceAggregate([...source.rows(q)].map((m) => toReportRow(m, q))));
+    expect(folded).toEqual(referenceAggregate((await collect(source.rows(q))).map((m) => toReportRow(m, q))));
     if (over.orgId !== 'NOBODY@AdobeOrg') expect(folded.figures.downtime.count).toBeGreaterThan(0);
   });
 
-  it('covers the interesting cases (negative windows, overrides, stalled)', () => {
-    const agg = aggregateOf(source, query());
+  it('covers the interesting cases (negative windows, overrides, stalled)', async () => {
+    const agg = await aggregateOf(source, query());
     expect(agg.count).toBe(500);
     expect(agg.histogram[0]?.count).toBeGreaterThan(0);
     expect(agg.overridden).toBeGreaterThan(0);

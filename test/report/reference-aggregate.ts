@@ -33,6 +33,7 @@ export function referenceAggregate(rows: ReportRow[]): Aggregate {
     count: rows.length,
     stalled: count((r) => r.stalled),
     overridden: count((r) => r.overridden.length > 0),
+    rolledBack: count((r) => r.status === 'rolled_back'),
     figures,
     histogram,
   } as Aggregate;

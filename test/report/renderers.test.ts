@@ -50,6 +50,8 @@ describe('renderers', () => {
       dataGapMs: null,
       turnaroundMs: null,
       turnaroundBusinessDays: null,
+      rollbackWindowMs: null,
+      totalOutageMs: null,
     });
     expect(waiting.marks.legacy_stopped).toBeNull();
     expect(doc.migrations[1].marks.legacy_stopped.override.by).toBe('ana@ops');

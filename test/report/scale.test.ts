@@ -78,8 +78,8 @@ afterAll(() => source?.close());
 
 describe(`report over ${MIGRATIONS.toLocaleString('en')} migrations`, () => {
   // Its time is measured by the benchmarks (bench/), never asserted here.
-  it('aggregates every migration', () => {
-    const agg = aggregateOf(source, query());
+  it('aggregates every migration', async () => {
+    const agg = await aggregateOf(source, query());
     expect(agg.count).toBe(MIGRATIONS);
     expect(agg.figures.downtime.count).toBe(MIGRATIONS * 0.9);
     expect(agg.stalled).toBe(MIGRATIONS / 10);
@@ -90,9 +90,9 @@ describe(`report over ${MIGRATIONS.toLocaleString('en')} migrations`, () => {
     async (format) => {
       const sink = new MeasuringSink();
       const sampled: ReportSource = {
-        *rows(q) {
+        async *rows(q) {
           let n = 0;
-          for (const row of source.rows(q)) {
+          for await (const row of source.rows(q)) {
             if (++n % 1_000 === 0) sink.peakHeap = Math.max(sink.peakHeap, process.memoryUsage().heapUsed);
             yield row;
           }

@@ -21,6 +21,11 @@ const ALIAS: Record<MarkName, string> = {
   resolution_detected: 'd',
   connection_established: 'c',
   first_data: 'x',
+  rollback_requested: 'q',
+  new_flow_disabled: 'n',
+  reenable_filed: 'e',
+  legacy_restored: 'r',
+  legacy_data_seen: 'l',
 };
 const MARK_NAMES = Object.keys(ALIAS) as MarkName[];
 const BUCKETS = histogramBuckets();
@@ -53,9 +58,13 @@ const AGGREGATE_SQL = `WITH measures AS MATERIALIZED (SELECT
          ELSE 0 END AS stalled,
     ${ms('s', 'c')} AS downtime, ${ms('s', 'd')} AS detectionLag, ${ms('d', 'c')} AS executionTime,
     ${ms('s', 'x')} AS dataGap, ${ms('f', 's')} AS turnaroundMs,
-    cutover_business_days(f.at, s.at, @holidays) AS turnaroundBusinessDays
+    cutover_business_days(f.at, s.at, @holidays) AS turnaroundBusinessDays,
+    CASE WHEN q.at IS NOT NULL THEN ${ms('n', 'r')} END AS rollbackWindow,
+    CASE WHEN q.at IS NOT NULL THEN ${ms('s', 'l')} END AS totalOutage,
+    m.status = 'rolled_back' AS rolledBack
   ${FROM}),
   stats AS MATERIALIZED (SELECT count(*) AS count, coalesce(sum(stalled), 0) AS stalled, coalesce(sum(overridden), 0) AS overridden,
+  coalesce(sum(rolledBack), 0) AS rolledBack,
   ${FIGURES.map((f) => `count(${f}) AS ${f}_count, max(${f}) AS ${f}_max, sum(${f}) AS ${f}_total`).join(',\n  ')},
   ${BUCKETS.map((b, i) => `coalesce(sum(${bucketTest(b.fromMs, b.toMs)}), 0) AS bucket_${i}`).join(',\n  ')}
   FROM measures)
@@ -111,7 +120,8 @@ export function sqlAggregate(file: string, q: ReportQuery): Aggregate {
     const row = db.prepare<[SqlRow], SqlRow>(AGGREGATE_SQL).get(params) ?? {};
     const figures = Object.fromEntries(FIGURES.map((f) => [f, figureStats(f, row)])) as Record<Figure, Stats>;
     const histogram = BUCKETS.map((b, i) => ({ ...b, count: num(row[`bucket_${i}`]) }));
-    return { count: num(row.count), stalled: num(row.stalled), overridden: num(row.overridden), figures, histogram };
+    const [count, stalled, overridden, rolledBack] = [row.count, row.stalled, row.overridden, row.rolledBack].map(num);
+    return { count: count!, stalled: stalled!, overridden: overridden!, rolledBack: rolledBack!, figures, histogram };
   } finally {
     db.close();
   }

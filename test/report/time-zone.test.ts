@@ -2,6 +2,7 @@
 // turnaround and "stalled") and in `cutover list --stalled`. Two migrations with identical marks, one plan in UTC
 // and one in Los Angeles: a ticket filed Friday 17:00 PST (Saturday 01:00 UTC), before and after the US DST
 // change of Sunday 8 March 2026.
+import { collect } from '../support/collect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReportSource, type SqliteReportSource } from '../../src/adapters/sqlite/report-source.js';
 import type { ListRow } from '../../src/cli/commands/list.js';
@@ -35,23 +36,23 @@ beforeAll(async () => {
 });
 afterAll(() => source.close());
 
-const rows = (now: string) => {
+const rows = async (now: string) => {
   const q = query({ now });
-  return new Map([...source.rows(q)].map((m) => [m.id, toReportRow(m, q)] as const));
+  return new Map((await collect(source.rows(q))).map((m) => [m.id, toReportRow(m, q)] as const));
 };
 
 describe("business days in the plan's time zone", () => {
-  it('counts the turnaround on Los Angeles dates: Friday to Monday is 1 business day there, 2 in UTC', () => {
-    const byId = rows(MONDAY_NOON_LA);
+  it('counts the turnaround on Los Angeles dates: Friday to Monday is 1 business day there, 2 in UTC', async () => {
+    const byId = await rows(MONDAY_NOON_LA);
     expect(byId.get('done-la')!.downtime.turnaroundBusinessDays?.days).toBe(1);
     expect(byId.get('done-utc')!.downtime.turnaroundBusinessDays?.days).toBe(2);
   });
 
-  it('judges "stalled" on the zone\'s deadline: Monday noon in Los Angeles is within a 1-day SLA there', () => {
-    const byId = rows(MONDAY_NOON_LA);
+  it('judges "stalled" on the zone\'s deadline: Monday noon in Los Angeles is within a 1-day SLA there', async () => {
+    const byId = await rows(MONDAY_NOON_LA);
     expect(byId.get('wait-utc')!.stalledReason).toBe('ticket open longer than its 1 business-day SLA');
     expect(byId.get('wait-la')!.stalled).toBe(false);
-    expect(rows('2026-03-10T00:00:01.000Z').get('wait-la')!.stalled).toBe(true); // Monday 17:00:01 PDT
+    expect((await rows('2026-03-10T00:00:01.000Z')).get('wait-la')!.stalled).toBe(true); // Monday 17:00:01 PDT
   });
 
   it('prints those figures in the JSON report', async () => {

@@ -126,6 +126,19 @@ describe('check-architecture', () => {
     );
   });
 
+  it('with --max-file-warn, lists long files as warnings but still fails on a long line', () => {
+    const long = `export const s = '${'x'.repeat(120)}';\n`;
+    const big = { ...CLEAN, 'src/core/big.ts': 'export {};\n'.repeat(301) };
+    const filesOnly = run(tree(big), '--max-file-warn');
+    expect(filesOnly.code, filesOnly.stderr).toBe(0);
+    expect(filesOnly.stderr).toContain('warning: src/core/big.ts: 301 lines (aim for at most 300)');
+    expect(filesOnly.stderr).toContain('(file sizes reported, not enforced): ok');
+    const withLong = run(tree({ ...big, 'src/core/long.ts': long }), '--max-file-warn');
+    expect(withLong.code).toBe(1);
+    expect(withLong.stderr).toContain('error: src/core/long.ts:1: 140 characters (at most 120)');
+    expect(withLong.stderr).toContain('FAILED');
+  });
+
   it("passes on this repository's own src/ (import rules; sizes as lint runs it)", () => {
     const r = run(ROOT, '--max-line-warn');
     expect(r.stderr).toContain('0 import-rule violation(s)');

@@ -45,16 +45,17 @@ export function leaseContract(current: Current): void {
       const posted = { migrationId: 'm-1', event, postedAt: at(1), postedBy: 'bo', expiresAt: at(9) };
       const seq = await store.postOperatorEvent(posted);
       const before = await written();
+      // One at a time: a store that answers over a connection would otherwise reject before anyone listens.
       const refusals = [
-        store.commitTransition('m-1', transition({ at: at(2), intents: [intent], settles: [] }), stale),
-        store.appendJournal('m-1', [entry], stale),
-        store.recordIntent(intent, stale),
-        store.recordOutcome({ key: intent.key, status: 'created', remoteId: 'flow-1', at: at(3) }, stale),
-        store.claimOperatorEvent('m-1', seq, 'cy@host-c:3', at(2), stale),
-        store.settleOperatorEvent('m-1', { seq, at: at(2), outcome: { status: 'withdrawn', why: 'x' } }, stale),
+        () => store.commitTransition('m-1', transition({ at: at(2), intents: [intent], settles: [] }), stale),
+        () => store.appendJournal('m-1', [entry], stale),
+        () => store.recordIntent(intent, stale),
+        () => store.recordOutcome({ key: intent.key, status: 'created', remoteId: 'flow-1', at: at(3) }, stale),
+        () => store.claimOperatorEvent('m-1', seq, 'cy@host-c:3', at(2), stale),
+        () => store.settleOperatorEvent('m-1', { seq, at: at(2), outcome: { status: 'withdrawn', why: 'x' } }, stale),
       ];
       for (const refusal of refusals) {
-        const err = await refusal.then(
+        const err = await refusal().then(
           () => null,
           (e: unknown) => e,
         );

@@ -1,5 +1,6 @@
-// The behaviour every MigrationStore must have. Run against the SQLite store and the in-memory fake, so the
-// fake that other tests rely on is proven to behave like the real adapter.
+// The behaviour every MigrationStore must have. Run against the SQLite store, the PostgreSQL store
+// (test/postgres/store.test.ts) and the in-memory fake, so the fake that other tests rely on is proven to behave
+// like the real adapters.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
@@ -7,14 +8,20 @@ import { at, lease, newMigration, storeClock, T0, transition } from './helpers.j
 import { leaseContract } from './lease-contract.js';
 import { outboxContract } from './outbox-contract.js';
 
-/** `open` builds the store over the given clock: the store's own, by which it judges lease expiry. */
-export function storeContract(name: string, open: (now: () => number) => MigrationStore): void {
+/**
+ * `open` builds a new, empty store over the given clock: the store's own, by which it judges lease expiry. Each
+ * call is a separate store (a new file, a new database).
+ */
+export function storeContract(
+  name: string,
+  open: (now: () => number) => MigrationStore | Promise<MigrationStore>,
+): void {
   describe(`${name}: MigrationStore contract`, () => {
     let store: MigrationStore;
     let clock: ReturnType<typeof storeClock>;
-    beforeEach(() => {
+    beforeEach(async () => {
       clock = storeClock();
-      store = open(clock.now);
+      store = await open(clock.now);
     });
     afterEach(async () => {
       await store.close();
@@ -310,7 +317,7 @@ export function storeContract(name: string, open: (now: () => number) => Migrati
 
       it('restores the record, marks, journal and effects of another database as they were', async () => {
         const bundle = await exported();
-        const other = open(clock.now);
+        const other = await open(clock.now);
         await other.importMigration(bundle);
         expect(await other.get('m-src')).toEqual(bundle.record);
         expect((await other.journal('m-src')).map((j) => j.name)).toEqual(bundle.journal.map((j) => j.name));

@@ -185,31 +185,22 @@ describe('flags and variables that fell back to defaults', () => {
     expect(existsSync(join(t.dir, 'nowhere'))).toBe(false);
   });
 
-  it.each(['postgres://ops:s3cret@db.example:5432/cutover', 'postgresql://db.example/cutover'])(
-    '--db %s is refused before anything runs: no server store yet, nothing created, no password shown',
+  it.each(['postgres://ops:s3cret@127.0.0.1:1/cutover', 'postgresql://ops:s3cret@127.0.0.1:1/cutover'])(
+    '--db %s names a team store: an unreachable one is a clear error, nothing created, no password shown',
     async (url) => {
       const before = await creates();
-      const run = await runCli(
-        ['--db', url, 'start', '--plan', planFile('good', JSON.stringify(base)), '--yes'],
-        t.env,
-      );
-      expect(run.stderr).toMatch(/error: --db postgres(ql)?:\/\/…: a PostgreSQL server store is not supported yet/);
-      expect(run.stderr).not.toContain('s3cret');
-      expect(run.stderr).not.toContain('Preflight');
-      expect(run.code).toBe(2);
+      // report used to create its database when missing: a folder named "postgres:" appeared here.
+      const report = await runCli(['--db', url, 'report'], t.env);
+      expect(report.stderr).toMatch(/cannot reach the store postgres(ql)?:\/\/ops:\*\*\*\*@127\.0\.0\.1:1\/cutover/);
+      expect(report.stderr).not.toContain('s3cret');
+      expect(report.code).toBe(1);
       expect(existsSync(join(ROOT, 'postgres:'))).toBe(false);
       expect(existsSync(join(ROOT, 'postgresql:'))).toBe(false);
       expect(await creates()).toEqual(before);
-      // report creates its database when missing: before the fix, a folder named "postgres:" appeared here.
-      const report = await runCli(['--db', url, 'report'], t.env);
-      expect(report.code).toBe(2);
-      expect(existsSync(join(ROOT, 'postgres:'))).toBe(false);
-      expect(existsSync(join(ROOT, 'postgresql:'))).toBe(false);
-      const env = await runCli(['report'], { ...t.env, CUTOVER_DB: url });
-      expect(env.stderr).toMatch(
-        /error: CUTOVER_DB postgres(ql)?:\/\/…: a PostgreSQL server store is not supported yet/,
-      );
-      expect(env.code).toBe(2);
+      const env = await runCli(['list'], { ...t.env, CUTOVER_DB: url });
+      expect(env.stderr).toMatch(/cannot reach the store postgres(ql)?:\/\/ops:\*\*\*\*@/);
+      expect(env.stderr + env.stdout).not.toContain('s3cret');
+      expect(env.code).toBe(1);
     },
   );
 });

@@ -102,6 +102,7 @@ function unwrap(body: unknown): { items: Raw[]; total?: number } | null {
 
 function toSegment(raw: Raw): AamSegment {
   const created = Number(raw.createTime);
+  const updated = Number(raw.updateTime);
   return {
     sid: Number(raw.sid),
     name: String(raw.name ?? ''),
@@ -109,6 +110,9 @@ function toSegment(raw: Raw): AamSegment {
     dataSourceId: Number(raw.dataSourceId),
     ...(Number.isFinite(created) && raw.createTime !== undefined && raw.createTime !== null
       ? { createdAt: new Date(created).toISOString() }
+      : {}),
+    ...(Number.isFinite(updated) && raw.updateTime !== undefined && raw.updateTime !== null
+      ? { updatedAt: new Date(updated).toISOString() }
       : {}),
   };
 }

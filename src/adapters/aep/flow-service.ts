@@ -110,10 +110,43 @@ export class FlowServiceClient {
     }
   }
 
-  /** POST /flows/{id}/action?op=enable|disable. Repeating it leaves the same state, so it may be retried. */
-  async flowAction(id: string, op: 'enable' | 'disable'): Promise<void> {
+  /**
+   * POST /flows/{id}/action?op=enable|disable, with the quoted etag in If-Match when given. Repeating it leaves
+   * the same state, so it may be retried.
+   */
+  async flowAction(id: string, op: 'enable' | 'disable', etag?: string): Promise<void> {
     const req = this.req('POST', `/flows/${encodeURIComponent(id)}/action`, { op });
+    if (etag !== undefined) req.headers = { 'If-Match': quoteEtag(etag) };
     await this.http.request({ ...req, idempotent: true });
+  }
+
+  /**
+   * Switches a flow to `state` under its current etag: read, act with If-Match, and after a 412 (someone changed the
+   * flow in between) read again and retry. A flow already in that state is not touched. Returns the flow afterwards.
+   */
+  async setFlowState(id: string, state: 'enabled' | 'disabled'): Promise<Raw> {
+    for (let conflict = 0; ; conflict++) {
+      const flow = await this.getFlow(id);
+      if (flow.state === state) return flow;
+      try {
+        await this.flowAction(id, state === 'enabled' ? 'enable' : 'disable', String(flow.etag ?? ''));
+        return await this.getFlow(id);
+      } catch (err) {
+        if (!(err instanceof ServiceError) || err.status !== 412 || conflict + 1 >= MAX_ETAG_CONFLICTS) throw err;
+      }
+    }
+  }
+
+  /** DELETE a flow or connection; a 404 means it is gone already, which is what was asked. */
+  async remove(
+    resource: 'connections' | 'sourceConnections' | 'targetConnections' | 'flows',
+    id: string,
+  ): Promise<void> {
+    try {
+      await this.http.request({ ...this.req('DELETE', `/${resource}/${encodeURIComponent(id)}`), idempotent: true });
+    } catch (err) {
+      if (!(err instanceof ServiceError) || err.status !== 404) throw err;
+    }
   }
 
   req(

@@ -24,6 +24,7 @@ export function toFlow(raw: Raw): Flow {
   return {
     ...base,
     createdAt: base.createdAt ?? '',
+    ...(epochMsToIso(raw.updatedAt) ? { updatedAt: epochMsToIso(raw.updatedAt) } : {}),
     state: raw.state === 'enabled' ? 'enabled' : 'disabled',
     segmentIds: segmentSelectors(raw).map((s) => s.id),
     etag: String(raw.etag ?? raw.version ?? ''),

@@ -202,8 +202,16 @@ export class AepPlatform implements DestinationPlatform {
     await this.flows.flowAction(flowId, 'enable');
   }
 
-  async disableFlow(flowId: string): Promise<void> {
-    await this.flows.flowAction(flowId, 'disable');
+  async disableFlow(flowId: string): Promise<Flow> {
+    return toFlow(await this.flows.setFlowState(flowId, 'disabled'));
+  }
+
+  async deleteFlow(flowId: string): Promise<void> {
+    await this.flows.remove('flows', flowId);
+  }
+
+  async deleteConnection(kind: ConnectionKind, id: string): Promise<void> {
+    await this.flows.remove(RESOURCE[kind], id);
   }
 }
 

@@ -145,7 +145,10 @@ export class JiraTracker implements TicketTracker {
     };
   }
 
-  /** GET an issue. Its `created` is the ticket_filed mark: an answer without a readable one is refused here, naming Jira. */
+  /**
+   * GET an issue. Its `created` is the ticket_filed mark: an answer without a readable one is refused here,
+   * naming Jira.
+   */
   private async readIssue(key: string, query: Record<string, string>): Promise<Issue> {
     const req = this.getReq(`/issue/${encodeURIComponent(key)}`, query);
     const issue = await this.http.json<Issue>(req);

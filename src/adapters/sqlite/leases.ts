@@ -23,7 +23,8 @@ export class LeaseTable {
           `INSERT INTO leases (migration_id, nonce, holder, acquired_at, heartbeat_at, expires_at)
            VALUES (@migration_id, @nonce, @holder, @acquired_at, @heartbeat_at, @expires_at)
            ON CONFLICT (migration_id) DO UPDATE SET nonce = excluded.nonce, holder = excluded.holder,
-             acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
+             acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at,
+             expires_at = excluded.expires_at`,
         ),
       takeOver: () =>
         db.prepare<[LeaseRowData & { lock_id: string }]>(

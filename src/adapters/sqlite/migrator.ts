@@ -120,7 +120,8 @@ export function migrate(db: SqliteDatabase, dir: string = MIGRATIONS_DIR): strin
 function applyOne(db: SqliteDatabase, m: MigrationFile): boolean {
   const run = db.transaction((): boolean => {
     db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+      'CREATE TABLE IF NOT EXISTS schema_migrations ' +
+        '(name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
     );
     // Another process may have applied it between our check and this write lock.
     if (db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?').get(m.name)) return false;
@@ -166,7 +167,8 @@ function schemaNewer(file: string, name: string): StoreError {
 function editedMigration(file: string, m: MigrationFile, recorded: string): StoreError {
   return new StoreError(
     `${m.file} was changed after it was applied to ${file} ` +
-      `(sha256 recorded ${recorded.slice(0, 12)}…, file now ${m.sha256.slice(0, 12)}…); the database was left unchanged`,
+      `(sha256 recorded ${recorded.slice(0, 12)}…, file now ${m.sha256.slice(0, 12)}…); ` +
+      'the database was left unchanged',
     'STORE_MIGRATION_EDITED',
     `restore ${path.basename(m.file)} to its released content; schema changes belong in a new migration file`,
   );

@@ -1,10 +1,9 @@
 // The report's SQL (DESIGN §3 marks of each migration). Rows are streamed with stmt.iterate(), one at a time in
 // raw mode; the aggregate is folded in JavaScript from the same rows (report/aggregate-js.ts), in the pass that
 // renders them, so the report reads the database once.
-import { slaBusinessDays, slaTimeZone } from '../../core/stall.js';
-import type { Mark, MarkName, Marks, MigrationStatus } from '../../core/types.js';
 import type { MigrationMarks, ReportQuery, ReportSource } from '../../report/source.js';
 import { checkDatabaseFile, migrate } from './migrator.js';
+import { type RowTuple, toMigrationMarks } from './report-rows.js';
 import { openDatabase, type SqliteDatabase } from './open.js';
 import { storageError } from './storage-errors.js';
 
@@ -57,7 +56,7 @@ export class SqliteReportSource implements ReportSource {
     this.rowsStmt = db.prepare<[SqlRow], RowTuple>(ROWS_SQL).raw(true);
   }
 
-  *rows(query: ReportQuery): Iterable<MigrationMarks> {
+  async *rows(query: ReportQuery): AsyncIterable<MigrationMarks> {
     for (const row of this.rowsStmt.iterate(filterParams(query))) yield toMigrationMarks(row);
   }
 
@@ -85,44 +84,4 @@ function filterParams(q: ReportQuery): SqlRow {
     status: q.status ?? null,
     id: q.id ?? null,
   };
-}
-
-type PackedMark = [at: string, source: string, overrideBy: string | null, overrideReason: string | null];
-
-/** A row of ROWS_SQL in raw mode: its columns in SELECT order. */
-type RowTuple = [
-  id: string,
-  orgId: string,
-  status: string,
-  state: string,
-  ticketKey: string | null,
-  createdAt: string,
-  sla: unknown,
-  zone: unknown,
-  marks: string | null,
-];
-
-/** The migration's summary and marks; marks are built as rows.ts toMarks builds them, without the row objects. */
-function toMigrationMarks(row: RowTuple): MigrationMarks {
-  const [id, orgId, status, state, ticketKey, createdAt, sla, zone, packedMarks] = row;
-  const packed = JSON.parse(packedMarks ?? '{}') as Record<string, PackedMark>;
-  const marks: Marks = {};
-  for (const name in packed) {
-    const [at, source, by, reason] = packed[name] as PackedMark;
-    const mark: Mark = { at, source };
-    if (by !== null) mark.override = { by, reason: reason ?? '' };
-    marks[name as MarkName] = mark;
-  }
-  const result: MigrationMarks = {
-    id: String(id),
-    orgId: String(orgId),
-    status: status as MigrationStatus,
-    state: String(state),
-    ticketKey,
-    createdAt: String(createdAt),
-    slaBusinessDays: status === 'waiting' ? slaBusinessDays(sla) : null,
-    marks,
-  };
-  if (zone !== null) result.slaTimeZone = slaTimeZone(zone);
-  return result;
 }

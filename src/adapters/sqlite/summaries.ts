@@ -12,7 +12,9 @@ const FILTER = '(@status IS NULL OR status = @status) AND (@org_id IS NULL OR or
 // LIMIT -1 is SQLite's "no limit".
 const PAGE = `FROM migrations INDEXED BY migrations_listing WHERE ${FILTER} ORDER BY updated_at DESC, id LIMIT @limit`;
 // Must stay the indexed expressions of migrations/0004 word for word, or SQLite reads the table instead.
-const PLAN_SLA = `(CASE json_type(plan, '$.ticketSlaBusinessDays') WHEN 'integer' THEN json_extract(plan, '$.ticketSlaBusinessDays') END)`;
+const PLAN_SLA =
+  "(CASE json_type(plan, '$.ticketSlaBusinessDays') WHEN 'integer' " +
+  "THEN json_extract(plan, '$.ticketSlaBusinessDays') END)";
 const PLAN_ZONE = `(CASE json_type(plan, '$.sla.timeZone') WHEN 'text' THEN json_extract(plan, '$.sla.timeZone') END)`;
 
 type SummaryRowData = SummaryColumns & { plan_sla: number | null; plan_zone: string | null };

@@ -26,8 +26,8 @@ function explain(record: MigrationRecord) {
         `the legacy pipe is already off (${off}); cancel cannot turn it back on, ` +
         'and stopping now would leave the org with no sharing at all',
       instead:
-        `go forward: cutover resume ${record.id} (or retry it if parked); to go back, ask Adobe Customer Care ` +
-        'to re-enable legacy segment sharing and disable the new flow (docs/runbook.md, "Operator commands")',
+        `go forward: cutover resume ${record.id} (or retry it if parked); to go back to legacy sharing: ` +
+        `cutover rollback ${record.id} --reason "..." (docs/runbook.md, "Rolling back")`,
     };
   }
   if (record.status === 'cancelled' || record.state.startsWith('cancelling')) {

@@ -8,7 +8,7 @@ import { computeDowntime, markLabel, measureText } from '../../core/downtime.js'
 import { validatePlan } from '../../core/plan.js';
 import type { MarkName } from '../../core/types.js';
 import type { DriveResult } from '../../engine/index.js';
-import { databaseFile, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { storeLocation, type CliContext, type GlobalOptions } from '../wiring/context.js';
 import { exitFor } from '../operator/drive.js';
 import { out, printJson, say } from '../terminal/output.js';
 import { progressView } from '../terminal/drive-progress.js';
@@ -75,11 +75,13 @@ export default async function demo(
   opts: DemoOptions & { json?: boolean },
   ctx: CliContext,
 ): Promise<number> {
-  if (opts.db !== undefined) databaseFile(opts.db, '--db');
+  // A team store's URL is printed with its password masked (label), never as given.
+  const given = opts.db !== undefined ? storeLocation(opts.db, '--db') : null;
   const { startEmulator, emulatorEnv, DEMO_CREDENTIALS } = await import('../../emulator/index.js');
   const emulator = await startEmulator({ port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'cutover-demo-'));
   const db = opts.db ?? join(dir, 'state.db');
+  const dbLabel = given?.label ?? db;
   // The demo ignores the user's own configuration: everything points at the emulator.
   writeFileSync(join(dir, 'config.json'), '{}\n', { mode: 0o600 });
   const demoCtx: CliContext = {
@@ -88,7 +90,7 @@ export default async function demo(
   };
   const runtime = openRuntime(demoCtx, { ...opts, db });
   try {
-    say(ctx, `emulator on ${emulator.url}; state database ${db}`);
+    say(ctx, `emulator on ${emulator.url}; state database ${dbLabel}`);
     const world = emulator.world(DEMO_CREDENTIALS.orgId);
     const audiences = world.aam.legacySegments.map((s) => s.integrationCode).filter((c): c is string => Boolean(c));
     const plan = demoPlan(DEMO_CREDENTIALS.orgId, audiences.length > 0 ? audiences : world.audiences.map((a) => a.id));
@@ -122,7 +124,7 @@ export default async function demo(
       printJson(ctx, {
         id: result.id,
         status: result.status,
-        db,
+        db: dbLabel,
         marks: result.context.marks,
         downtime: computeDowntime(result.context.marks),
         emulator: truth,

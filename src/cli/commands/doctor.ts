@@ -12,6 +12,8 @@ import { configFile, type CliContext, type GlobalOptions } from '../wiring/conte
 import { out, printJson, say, styleFor } from '../terminal/output.js';
 import { connect } from '../wizard/connect.js';
 import { probeCredentials, type ProbeResult } from '../wizard/probes.js';
+import type { StoreProbe } from '../../adapters/store-probe.js';
+import { probeStore } from '../wiring/store.js';
 import type { NotifyCheck } from '../../adapters/notify/test-event.js';
 
 interface ConfigReport {
@@ -49,13 +51,26 @@ function configuredValue(loaded: LoadResult, env: string): string | null {
   return value === undefined || value === '' ? null : String(value);
 }
 
-function exitFor(config: ConfigReport, probes: ProbeResult[]): number {
+function exitFor(config: ConfigReport, probes: ProbeResult[], store: StoreProbe): number {
   if (probes.some((p) => p.rejected)) return EXIT.auth;
-  return config.errors.length === 0 && probes.length > 0 && probes.every((p) => p.ok) ? EXIT.ok : EXIT.error;
+  const fine = config.errors.length === 0 && probes.length > 0 && probes.every((p) => p.ok) && store.ok;
+  return fine ? EXIT.ok : EXIT.error;
 }
 
-function render(ctx: CliContext, config: ConfigReport, probes: ProbeResult[]): void {
+function renderStore(ctx: CliContext, store: StoreProbe): void {
   const s = styleFor(ctx);
+  const kind = store.kind === 'postgres' ? 'PostgreSQL team store' : 'SQLite file';
+  out(ctx, s.bold('State store'));
+  out(ctx, `  ${store.ok ? s.green('✓') : s.red('✗')} ${kind} ${store.location}`);
+  out(ctx, `    ${store.detail} (this cutover ships ${store.latestVersion})`);
+  if (store.roundTripMs !== null) out(ctx, `    round trip ${store.roundTripMs} ms`);
+  if (!store.ok && store.fix) out(ctx, `      fix: ${store.fix}`);
+  out(ctx);
+}
+
+function render(ctx: CliContext, config: ConfigReport, probes: ProbeResult[], store: StoreProbe): void {
+  const s = styleFor(ctx);
+  renderStore(ctx, store);
   out(ctx, s.bold('Configuration'));
   if (config.file)
     out(ctx, `  file ${config.file.path} (mode ${config.file.mode ?? '?'})${config.file.used ? '' : ': NOT used'}`);
@@ -111,14 +126,16 @@ export default async function doctor(_args: string[], opts: Options, ctx: CliCon
   const timeoutMs = checkTimeoutMs(opts.timeout);
   const loaded = loadConfig({ env: ctx.env, configPath: configFile(opts) });
   const config = configReport(loaded);
+  const store = await probeStore(ctx, opts);
   const probes = await probeAll(ctx, loaded, timeoutMs);
   const receivers = await notifyChecks(ctx, opts, timeoutMs);
-  const code =
-    receivers.some((r) => !r.ok) && exitFor(config, probes) === EXIT.ok ? EXIT.error : exitFor(config, probes);
-  if (opts.json)
-    printJson(ctx, { ok: code === EXIT.ok, config, connectivity: probes, ...(opts.notifyTest ? { receivers } : {}) });
-  else {
-    render(ctx, config, probes);
+  const base = exitFor(config, probes, store);
+  const code = receivers.some((r) => !r.ok) && base === EXIT.ok ? EXIT.error : base;
+  if (opts.json) {
+    const notify = opts.notifyTest ? { receivers } : {};
+    printJson(ctx, { ok: code === EXIT.ok, store, config, connectivity: probes, ...notify });
+  } else {
+    render(ctx, config, probes, store);
     renderReceivers(ctx, receivers);
   }
   return code;

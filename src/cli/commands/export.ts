@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../adapters/config-load.js';
+import { urlPassword } from '../../adapters/postgres/url.js';
 import { isoNow } from '../../core/time.js';
 import { secretValues } from '../../core/config.js';
 import { CutoverError, UsageError } from '../../errors.js';
 import type { MigrationRecord } from '../../ports.js';
 import { buildBundle, findSecrets } from '../support-bundle/bundle.js';
-import { configFile, nonEmptyFlag, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { configFile, nonEmptyFlag, storeTarget, type CliContext, type GlobalOptions } from '../wiring/context.js';
 import { printJson, say } from '../terminal/output.js';
 import { openReadStore } from '../wiring/store.js';
 import { VERSION } from '../version.js';
@@ -34,6 +35,10 @@ export function knownSecrets(ctx: CliContext, opts: GlobalOptions, record: Migra
   const tokenEnv = (record.plan as { destination?: { tokenEnv?: unknown } } | null)?.destination?.tokenEnv;
   const token = typeof tokenEnv === 'string' ? ctx.env[tokenEnv] : undefined;
   if (token) secrets.push(token);
+  // The store's password (in --db/CUTOVER_DB, or PGPASSWORD) must not travel in a bundle either.
+  const target = storeTarget(ctx, opts);
+  const storePassword = target.kind === 'postgres' ? (urlPassword(target.url) ?? ctx.env.PGPASSWORD) : undefined;
+  if (storePassword) secrets.push(storePassword);
   return secrets;
 }
 
@@ -57,7 +62,7 @@ export default async function exportBundle([id]: string[], opts: ExportOptions, 
 
 /** The bundle as it will be written, after the secret scan; the database is closed again before any write. */
 async function bundleText(id: string, opts: ExportOptions, ctx: CliContext): Promise<Written> {
-  const { store, dbPath } = openReadStore(ctx, opts);
+  const { store, dbPath } = await openReadStore(ctx, opts);
   try {
     const migration = store ? await store.get(id) : null;
     if (!store || !migration)

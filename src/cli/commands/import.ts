@@ -33,7 +33,7 @@ function readBundle(file: string): SupportBundle {
 export default async function importBundle([file]: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
   const bundle = readBundle(file!);
   const id = bundle.migration.id;
-  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  const { store, dbPath } = await openRuntimeStore(ctx, opts);
   try {
     if (await store.get(id)) {
       throw new CutoverError(

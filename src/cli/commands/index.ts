@@ -17,7 +17,10 @@ export function registerCommands(add: Add): void {
 
 function registerCore(add: Add): void {
   add('list', 'list migrations with their state, age, last error and lock holder', () => import('./list.js'))
-    .option('--status <status>', 'only this status: active, waiting, needs_attention, completed, cancelled')
+    .option(
+      '--status <status>',
+      'only this status: active, waiting, needs_attention, completed, cancelled, rolled_back',
+    )
     .option('--org <orgId>', 'only this org')
     .option('--stalled', 'only stalled migrations, each with its reason')
     .option('--stall-hours <n>', 'no progress for this many hours counts as stalled', '24')
@@ -144,7 +147,10 @@ function registerReporting(add: Add): void {
     .option('--since <iso>', 'only migrations created at or after this instant (or yyyy-MM-dd, UTC midnight)')
     .option('--until <iso>', 'only migrations created before this instant (or yyyy-MM-dd, UTC midnight)')
     .option('--org <orgId>', 'only this org')
-    .option('--status <status>', 'only this status: active, waiting, needs_attention, completed, cancelled')
+    .option(
+      '--status <status>',
+      'only this status: active, waiting, needs_attention, completed, cancelled, rolled_back',
+    )
     .option('--id <migrationId>', 'only this migration (with --format md: its record, to paste into the ticket)')
     .option('--format <format>', 'table (default), json, csv, md or html')
     .option('--json', 'same as --format json')
@@ -181,6 +187,17 @@ function registerSupport(add: Add): void {
     () => import('./cancel.js'),
   ).addOption(reasonOption());
   add(
+    'rollback <id>',
+    'go back to legacy sharing once the legacy pipe is off: disable the new flow, ask Customer Care to re-enable',
+    () => import('./rollback.js'),
+  )
+    .option('--force', 'roll back a completed migration too (needs --reason)')
+    .option('--delete-connection', 'delete the disabled flow and the staged connections instead of keeping them')
+    .option('--follow', 'keep going until legacy sharing is back and seen (default in a terminal)')
+    .option('--no-follow', 'return at the first wait, exit 6 (default without a terminal)')
+    .option('--json', 'print the outcome as JSON')
+    .addOption(reasonOption());
+  add(
     'unlock <id>',
     'take over the lock of a runner that is gone, so another runner can resume',
     () => import('./unlock.js'),
@@ -199,6 +216,14 @@ function registerSupport(add: Add): void {
     'restore a support bundle into this database; then cutover resume ID continues it',
     () => import('./import.js'),
   );
+  add(
+    'store <action>',
+    'init: create the store --db names (a team store: its schema); copy: copy a SQLite file into a team store',
+    () => import('./store.js'),
+  )
+    .option('--from <file>', 'the SQLite file to copy from')
+    .option('--to <url>', 'the team store: postgres://user@host:port/database')
+    .option('--json', 'print what was copied as JSON');
 }
 
 const WATCH_HELP = `

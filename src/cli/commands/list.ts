@@ -8,7 +8,7 @@ import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { age, out, printJson, say, table } from '../terminal/output.js';
 import { openReadStore } from '../wiring/store.js';
 
-const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
+const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled', 'rolled_back'];
 
 interface ListOptions extends GlobalOptions {
   status?: string;
@@ -164,7 +164,7 @@ async function selectRows(
 
 export default async function list(_args: string[], opts: ListOptions, ctx: CliContext): Promise<number> {
   const q = parseQuery(opts);
-  const { store } = openReadStore(ctx, opts);
+  const { store } = await openReadStore(ctx, opts);
   try {
     const nowMs = ctx.clock.now();
     const { rows, total } = store ? await selectRows(store, q, nowMs) : { rows: [], total: 0 };

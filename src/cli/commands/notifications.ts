@@ -55,7 +55,7 @@ export default async function notifications(
   ctx: CliContext,
 ): Promise<number> {
   const limit = limitOf(opts.limit);
-  const { store, dbPath } = openReadStore(ctx, opts);
+  const { store, dbPath } = await openReadStore(ctx, opts);
   let rows: NotificationRow[] = [];
   try {
     rows = store ? (await store.deliveries({ failed: opts.failed, limit })).map(rowOf) : [];

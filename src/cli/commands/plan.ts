@@ -2,6 +2,7 @@
 // services (that is how preflight knows); every write is recorded and shown instead of sent (wiring/dry-run.ts).
 // Exit 0 when nothing blocks, 3 when a check fails, 2 for a plan file that does not validate.
 import type { CheckResult } from '../../core/preflight.js';
+import { rollbackRequests, type RollbackRequestLine } from '../../core/rollback-ticket.js';
 import { ticketTemplate } from '../../core/ticket.js';
 import type { Plan } from '../../core/types.js';
 import { newMigrationId } from '../../engine/index.js';
@@ -30,6 +31,8 @@ interface DryRun {
   steps: string[];
   endState: string;
   requests: RecordedCall[];
+  /** What a later `cutover rollback` would request (nothing of it is rehearsed). */
+  rollback: RollbackRequestLine[];
   rehearsalError?: string;
 }
 
@@ -59,6 +62,7 @@ async function dryRun(ctx: CliContext, opts: PlanOptions, plan: Plan): Promise<D
     steps: rehearsal.steps,
     endState: rehearsal.state,
     requests: recorder.calls,
+    rollback: rollbackRequests(plan, marker),
     ...(rehearsal.error ? { rehearsalError: rehearsal.error } : {}),
   };
 }
@@ -97,6 +101,8 @@ function render(ctx: CliContext, run: DryRun, file: string): void {
   if ('attach' in run.ticket) out(ctx, `  attach the existing ticket ${run.ticket.attach} (nothing filed)`);
   else out(ctx, `  Summary: ${run.ticket.summary}\n${run.ticket.description.replace(/^/gm, '  | ')}`);
   renderSteps(ctx, run);
+  out(ctx, '\nRollback (only if asked for later, once the legacy pipe is off: cutover rollback ID --reason "...")');
+  for (const r of run.rollback) out(ctx, `  ${r.step}: ${r.request}`);
   if (run.rehearsalError) out(ctx, `\nThe rehearsal stopped early in ${run.endState}: ${run.rehearsalError}`);
   out(
     ctx,

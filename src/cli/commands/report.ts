@@ -7,10 +7,10 @@ import { holidaySet } from '../../core/business-days.js';
 import { toUtcIso, tryParseInstant } from '../../core/time.js';
 import type { MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
-import { openReportSource, type SqliteReportSource } from '../../adapters/sqlite/report-source.js';
 import { DEFAULT_TIMELINE_CAP, FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
-import { STATUSES, type ReportQuery } from '../../report/source.js';
-import { databasePath, nonEmptyFlag, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { STATUSES, type ReportQuery, type ReportSource } from '../../report/source.js';
+import { nonEmptyFlag, type CliContext, type GlobalOptions } from '../wiring/context.js';
+import { openReportStore } from '../wiring/store.js';
 import { say } from '../terminal/output.js';
 
 export interface ReportOptions extends GlobalOptions {
@@ -107,8 +107,8 @@ function openOut(file: string): fs.WriteStream {
 }
 
 /** Whether the database holds the migration, whatever the other filters say. */
-function hasMigration(source: SqliteReportSource, id: string, now: string): boolean {
-  for (const _ of source.rows({ id, now, holidays: [] })) return true;
+async function hasMigration(source: ReportSource, id: string, now: string): Promise<boolean> {
+  for await (const _ of source.rows({ id, now, holidays: [] })) return true;
   return false;
 }
 
@@ -117,21 +117,19 @@ export default async function report(_args: string[], opts: ReportOptions, ctx: 
   const query = queryFrom(opts, ctx);
   nonEmptyFlag('--out', opts.out, 'give a file to write the report to, or leave --out out to print it on stdout');
   nonEmptyFlag('--id', opts.id, 'give a migration id (cutover list shows them), or leave --id out for every migration');
-  const dbPath = databasePath(ctx, opts);
   const out = opts.out ? openOut(opts.out) : null;
   let written = false;
   try {
-    // No database yet is an empty fleet, as `list` says "no migrations": reported over nothing, and not created.
-    const source = openReportSource(fs.existsSync(dbPath) ? dbPath : ':memory:');
+    const { source, dbPath } = await openReportStore(ctx, opts);
     try {
-      if (opts.id !== undefined && !hasMigration(source, opts.id, query.now)) {
+      if (opts.id !== undefined && !(await hasMigration(source, opts.id, query.now))) {
         const hint = 'cutover list shows the migrations; --db or CUTOVER_DB selects another database';
         throw new UsageError(`--id ${opts.id}: no migration with this id in ${dbPath}, so nothing to report`, hint);
       }
       await renderReport(format, source, { query, timelineCap: DEFAULT_TIMELINE_CAP }, out ?? ctx.io.stdout);
       written = true;
     } finally {
-      source.close();
+      await source.close();
     }
   } finally {
     if (out) await finished(out.end());

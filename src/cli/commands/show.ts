@@ -16,6 +16,14 @@ const MARKS: [MarkName, string][] = [
   ['connection_established', 'connection established'],
   ['first_data', 'first data'],
 ];
+/** Shown only once a rollback was asked for. */
+const ROLLBACK_MARKS: [MarkName, string][] = [
+  ['rollback_requested', 'rollback requested'],
+  ['new_flow_disabled', 'new flow disabled'],
+  ['reenable_filed', 're-enable ticket filed'],
+  ['legacy_restored', 'legacy restored'],
+  ['legacy_data_seen', 'legacy data seen'],
+];
 
 function lockLine(lease: Lease | null, nowMs: number): string {
   if (!lease) return 'none';
@@ -41,6 +49,10 @@ function renderDowntime(ctx: CliContext, m: MigrationRecord): void {
   out(ctx, `  ${'detection lag'.padEnd(24)} ${measureText(d.detectionLag)}`);
   out(ctx, `  ${'cut-over execution'.padEnd(24)} ${measureText(d.executionTime)}`);
   out(ctx, `  ${'data gap'.padEnd(24)} ${measureText(d.dataGap)}`);
+  if (!m.marks.rollback_requested) return;
+  for (const [name, label] of ROLLBACK_MARKS) out(ctx, `  ${label.padEnd(24)} ${markLabel(m.marks[name])}`);
+  out(ctx, `  ${'rollback window'.padEnd(24)} ${measureText(d.rollbackWindow)}`);
+  out(ctx, `  ${'total outage'.padEnd(24)} ${measureText(d.totalOutage)}`);
 }
 
 function render(ctx: CliContext, m: MigrationRecord, lease: Lease | null, timeline: TimelineEntry[]): void {
@@ -51,7 +63,7 @@ function render(ctx: CliContext, m: MigrationRecord, lease: Lease | null, timeli
 }
 
 export default async function show([id]: string[], opts: GlobalOptions, ctx: CliContext): Promise<number> {
-  const { store, dbPath } = openReadStore(ctx, opts);
+  const { store, dbPath } = await openReadStore(ctx, opts);
   try {
     const m = store ? await store.get(id!) : null;
     if (!store || !m)

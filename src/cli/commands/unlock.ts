@@ -22,7 +22,7 @@ export default async function unlock([id]: string[], opts: UnlockOptions, ctx: C
   const reason = requireReason(opts.reason, 'unlock');
   const lockId = opts.lockId?.trim();
   if (!lockId) throw new UsageError('cutover unlock needs --lock-id L', "cutover list shows each migration's lock id");
-  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  const { store, dbPath } = await openRuntimeStore(ctx, opts);
   try {
     if (!(await store.get(id!)))
       throw new UsageError(`no migration with id ${id} in ${dbPath}`, 'cutover list shows the migrations');

@@ -8,6 +8,8 @@ import { openRuntime } from '../wiring/runtime.js';
 import { hhmmss, summaryText } from '../terminal/fleet-progress.js';
 import type { Scheduler, WatchSummary } from '../../engine/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../adapters/webhook/receiver.js';
+import type { FleetWakes } from '../../ports.js';
+import { openFleetWakes } from '../wiring/store.js';
 import type { RouteHandler } from '../../adapters/metrics/server.js';
 import { watchLog } from './watch-log.js';
 import { type ServiceOptions, secretsOf, serviceSettings } from './watch-service.js';
@@ -92,12 +94,17 @@ async function openReceiver(
   ctx: CliContext,
   webhook: NonNullable<WatchSettings['webhook']>,
   scheduler: Scheduler,
+  wakes: FleetWakes,
   routes?: RouteHandler,
 ): Promise<WebhookReceiver> {
   const receiver = await startWebhookReceiver({
     ...webhook,
     routes,
-    wake: (key) => scheduler.wakeTicket(key),
+    // This worker's migrations wake at once, and every other worker on the store is told: any may be driving it.
+    wake: (key) => {
+      wakes.publish(key).catch((err: unknown) => say(ctx, `warning: ${(err as Error).message}`));
+      return scheduler.wakeTicket(key);
+    },
     log: (line) => say(ctx, `${hhmmss(ctx.clock.now())}  ${line}`),
   });
   say(ctx, `webhook receiver listening on ${receiver.url}`);
@@ -120,15 +127,17 @@ export default async function watch(_args: string[], opts: WatchOptions, given: 
   const runtime = openRuntime(withJiraRate(ctx, settings.jiraRate), opts);
   let running: WatchService | null = null;
   let receiver: WebhookReceiver | null = null;
+  const wakes = settings.once ? null : await openFleetWakes(ctx, opts);
   // Stop taking deliveries the moment a stop is asked for; Jira retries what it could not deliver.
   const closeReceiver = () => void receiver?.close();
   ctx.signal.addEventListener('abort', closeReceiver, { once: true });
   try {
     running = await startWatchService(ctx, opts, runtime, { settings, service, withFields });
     const { scheduler } = running;
+    await wakes?.subscribe((key) => void scheduler.wakeTicket(key));
     const shared = Boolean(settings.webhook && service.listen && sameAddress(settings.webhook, service.listen));
-    if (settings.webhook)
-      receiver = await openReceiver(ctx, settings.webhook, scheduler, shared ? running.routes : undefined);
+    if (settings.webhook && wakes)
+      receiver = await openReceiver(ctx, settings.webhook, scheduler, wakes, shared ? running.routes : undefined);
     if (service.listen) await running.listen(shared ? receiver?.url : undefined);
     const limits = `concurrency ${settings.concurrency}, at most ${settings.rate} drives/s`;
     const how = settings.once ? 'one pass' : 'running';
@@ -140,6 +149,7 @@ export default async function watch(_args: string[], opts: WatchOptions, given: 
   } finally {
     ctx.signal.removeEventListener('abort', closeReceiver);
     await receiver?.close();
+    await wakes?.close();
     await running?.close();
     await runtime.close();
   }

@@ -22,6 +22,9 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
     case 'cancelled':
       say(ctx, `migration ${id} cancelled`);
       return EXIT.ok;
+    case 'rolled_back':
+      say(ctx, s.green(`migration ${id} rolled back: legacy sharing is on again and seen in Audience Manager`));
+      return EXIT.ok;
     case 'waiting': {
       const trouble = troubleText(result.context);
       const state = `${result.state}${trouble ? `; ${trouble}` : ''}`;
@@ -32,6 +35,13 @@ export function exitFor(ctx: CliContext, result: DriveResult): number {
       const e = result.context.lastError;
       say(ctx, s.red(`migration ${id} needs attention: ${e?.code}: ${e?.message}`));
       say(ctx, `see: cutover show ${id}`);
+      // Parked after the legacy pipe went off (the wizard's failure screen too): offer the way back.
+      const c = result.context;
+      if ((c.marks.legacy_stopped || c.lastPoll?.statusCategory === 'done') && !c.rollback)
+        say(
+          ctx,
+          `or go back to legacy sharing: cutover rollback ${id} --reason "..." (docs/runbook.md, "Rolling back")`,
+        );
       // Rejected credentials get their own exit code: the fix is in the environment, not the migration.
       return e?.httpStatus === 401 || e?.kind === 'auth' ? EXIT.auth : EXIT.needsAttention;
     }

@@ -61,7 +61,14 @@ export function findSecrets(value: unknown, secrets: readonly string[], path = '
 }
 
 // ---------------------------------------------------------------------------------------------- reading
-const STATUSES: readonly MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled'];
+const STATUSES: readonly MigrationStatus[] = [
+  'active',
+  'waiting',
+  'needs_attention',
+  'completed',
+  'cancelled',
+  'rolled_back',
+];
 const JOURNAL_KINDS = ['event', 'transition', 'intent', 'outcome', 'observation', 'operator'];
 
 type Obj = Record<string, unknown>;

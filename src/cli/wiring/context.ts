@@ -3,6 +3,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { accountName } from '../../adapters/account.js';
+import { isPostgresUrl, maskUrl } from '../../adapters/postgres/url.js';
 import { systemClock } from '../../adapters/clock.js';
 import { UsageError } from '../../errors.js';
 import type { Clock } from '../../ports.js';
@@ -65,29 +66,56 @@ export function configFile(opts: GlobalOptions): string | undefined {
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
-/** A state database location: a SQLite file path. A URL is refused (naming only its scheme: it may hold a password). */
-export function databaseFile(value: string, source: '--db' | 'CUTOVER_DB'): string {
+/**
+ * Where the state lives: a SQLite file, or a PostgreSQL team store. `label` is the file, or the URL with its
+ * password masked: the only form ever printed.
+ */
+export type StoreTarget =
+  | { kind: 'sqlite'; file: string; label: string }
+  | { kind: 'postgres'; url: string; label: string };
+
+/**
+ * A store location as given to --db or CUTOVER_DB: a postgres:// or postgresql:// URL names a team store; any
+ * other URL is refused (naming only its scheme: it may hold a password); anything else is a SQLite file path.
+ */
+export function storeLocation(value: string, source: '--db' | 'CUTOVER_DB'): StoreTarget {
   const hint =
-    source === '--db' ? 'give a file path, e.g. --db ./state.db' : 'set CUTOVER_DB to a file path, or unset it';
+    source === '--db'
+      ? 'give a file path (--db ./state.db) or a PostgreSQL URL (--db postgres://user@host/db)'
+      : 'set CUTOVER_DB to a file path or a postgres:// URL, or unset it';
   nonEmptyFlag('--db', value, `${hint}; without --db, $CUTOVER_DB or ~/.local/share/cutover/state.db is used`);
+  if (isPostgresUrl(value)) return { kind: 'postgres', url: value, label: maskUrl(value) };
   const scheme = URL_SCHEME.exec(value)?.[1] ?? (/^postgres(ql)?:/i.test(value) ? value.split(':')[0] : undefined);
   if (scheme !== undefined) {
-    const what = /^postgres(ql)?$/i.test(scheme)
-      ? 'a PostgreSQL server store is not supported yet'
-      : 'a URL is not a database file';
-    const message = `${source} ${scheme}://…: ${what}; cutover keeps its state in a SQLite file (nothing was created)`;
+    const message =
+      `${source} ${scheme}://…: not a store location; cutover keeps its state in a SQLite file or on a ` +
+      'PostgreSQL server (postgres://…); nothing was created';
     throw new UsageError(message, hint);
   }
-  return value;
+  return { kind: 'sqlite', file: value, label: value };
 }
 
 /**
  * --db > CUTOVER_DB > the user's data directory (XDG_DATA_HOME honoured). `--db ''` is refused; an empty
  * CUTOVER_DB counts as unset, as an empty environment variable does by common convention (`${VAR:-default}`).
  */
-export function databasePath(ctx: CliContext, opts: GlobalOptions): string {
-  if (opts.db !== undefined) return databaseFile(opts.db, '--db');
-  if (ctx.env.CUTOVER_DB) return databaseFile(ctx.env.CUTOVER_DB, 'CUTOVER_DB');
+export function storeTarget(ctx: CliContext, opts: GlobalOptions): StoreTarget {
+  if (opts.db !== undefined) return storeLocation(opts.db, '--db');
+  if (ctx.env.CUTOVER_DB) return storeLocation(ctx.env.CUTOVER_DB, 'CUTOVER_DB');
+  const file = defaultDatabaseFile(ctx);
+  return { kind: 'sqlite', file, label: file };
+}
+
+function defaultDatabaseFile(ctx: CliContext): string {
   const base = ctx.env.XDG_DATA_HOME || join(ctx.env.HOME ?? homedir(), '.local', 'share');
   return join(base, 'cutover', 'state.db');
+}
+
+/**
+ * The local state file, or, with a team store, where it would be by default: local files (drafts) live beside
+ * it. Refuses a bad --db or CUTOVER_DB as storeTarget does.
+ */
+export function databasePath(ctx: CliContext, opts: GlobalOptions): string {
+  const target = storeTarget(ctx, opts);
+  return target.kind === 'sqlite' ? target.file : defaultDatabaseFile(ctx);
 }

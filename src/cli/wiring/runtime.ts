@@ -12,7 +12,7 @@ import type { MigrationRecord, MigrationStore } from '../../ports.js';
 import { configFile, type CliContext, type GlobalOptions } from './context.js';
 import { say } from '../terminal/output.js';
 import { connect, settingsFrom, stderrLogger } from './org-clients.js';
-import { openRuntimeStore } from './store.js';
+import { openRuntimeStoreNow } from './store.js';
 
 export interface Runtime {
   store: MigrationStore;
@@ -37,7 +37,7 @@ export function readServiceConfig(ctx: CliContext, opts: GlobalOptions): Service
 }
 
 export function openRuntime(ctx: CliContext, opts: GlobalOptions): Runtime {
-  const { store, dbPath } = openRuntimeStore(ctx, opts);
+  const { store, dbPath } = openRuntimeStoreNow(ctx, opts);
   let config: ServiceConfig | null = null;
   const services = new Map<string, Services>();
   const servicesFor = (plan: Plan): Services => {

@@ -3,11 +3,11 @@
 // on restore); anything else (a draft, an effect cut short by a crash) is due at once.
 import type { MigrationStatus } from '../../core/types.js';
 
-/** Statuses watch drives. needs_attention waits for an operator; completed and cancelled are over. */
+/** Statuses watch drives. needs_attention waits for an operator; completed, cancelled and rolled_back are over. */
 export const WATCHED_STATUSES: readonly MigrationStatus[] = ['active', 'waiting'];
 
 export function isFinal(status: MigrationStatus | 'interrupted'): boolean {
-  return status === 'completed' || status === 'cancelled' || status === 'needs_attention';
+  return ['completed', 'cancelled', 'rolled_back', 'needs_attention'].includes(status);
 }
 
 export function dueAt(state: string, snapshot: unknown, now: number): number {

@@ -81,8 +81,9 @@ function byUrgency(now: number, dueOf: (e: Entry) => number) {
   };
 }
 
+/** A ticket poll: the deprovisioning ticket's, or a rollback's re-enable ticket's. */
 function isPoll(state: string): boolean {
-  return state.startsWith('awaiting_resolution');
+  return state.startsWith('awaiting_resolution') || state.startsWith('rolling_back.reenable');
 }
 
 export class Scheduler {

@@ -98,6 +98,19 @@ describe('watch scheduler', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('drops a rolled-back migration at once, before the store is read again', async () => {
+    const store = new ListStore([record('m-back', { state: 'rolling_back.handing_off', status: 'active' })]);
+    const { drive, calls } = heldDrive((id) => result(id, 'rolled_back', 'rolled_back'));
+    const { s, events } = scheduler(store, drive, { refreshMs: 60_000 });
+    const stop = new AbortController();
+    const running = s.run(stop.signal);
+    await until(() => events.some((e) => e.kind === 'finished'));
+    await new Promise((r) => setTimeout(r, 100));
+    stop.abort();
+    await running;
+    expect(calls).toHaveLength(1);
+  });
+
   it('picks up migrations created after it started', async () => {
     const store = new ListStore([]);
     const { drive, calls } = heldDrive((id) => result(id, 'completed', 'completed'));

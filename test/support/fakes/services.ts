@@ -54,6 +54,8 @@ export class FakeWorld {
   readonly flows: Flow[] = [];
   readonly tickets: (TicketState & { labels: string[]; comments: string[] })[] = [];
   aamSegments: AamSegment[] = [];
+  /** When legacy sharing came back (restoreLegacy): the legacy data source's segments update from then on. */
+  legacyUpdatedAt: string | null = null;
   namespaces: IdentityNamespace[] = ['ECID', 'Email', 'Phone', 'GAID', 'IDFA', 'Email_LC_SHA256'].map((code, id) => ({
     code,
     id,
@@ -79,6 +81,10 @@ export class FakeWorld {
       resolutionDate: at,
       doneTransitionAt: at,
     });
+  }
+  /** Customer Care re-enabled legacy sharing: the legacy data source's segments update again at `at`. */
+  restoreLegacy(at = this.iso()): void {
+    this.legacyUpdatedAt = at;
   }
   /** Audience Manager receives the flow's audiences. */
   deliver(flowId: string, at = this.iso()): void {
@@ -225,6 +231,29 @@ export class FakePlatform implements DestinationPlatform {
     if (!flow) throw new Error(`flow ${id} not found`);
     return flow;
   }
+  async disableFlow(id: string): Promise<Flow> {
+    this.w.faults.check('disable:flow');
+    const flow = await this.getFlow(id);
+    if (flow.state !== 'disabled') {
+      this.w.count('disable');
+      Object.assign(flow, {
+        state: 'disabled',
+        updatedAt: this.w.iso(),
+        etag: `"${Number(flow.etag.slice(1, -1)) + 1}"`,
+      });
+    }
+    return flow;
+  }
+  async deleteFlow(id: string): Promise<void> {
+    this.w.count('delete:flow');
+    const index = this.w.flows.findIndex((f) => f.id === id);
+    if (index >= 0) this.w.flows.splice(index, 1);
+  }
+  async deleteConnection(_kind: ConnectionKind, id: string): Promise<void> {
+    this.w.count('delete:connection');
+    const index = this.w.connections.findIndex((c) => c.id === id);
+    if (index >= 0) this.w.connections.splice(index, 1);
+  }
   async listRuns(_flowId: string): Promise<FlowRun[]> {
     return [];
   }
@@ -247,7 +276,14 @@ export class FakeDirectory implements AudienceDirectory {
   async segmentsInDataSource(dataSourceId: number) {
     this.w.faults.check('segmentsInDataSource');
     if (dataSourceId === LEGACY_DATA_SOURCE.id) {
-      return this.w.segments.map((s, i) => ({ sid: 900 + i, name: s.name, integrationCode: s.id, dataSourceId }));
+      const updated = this.w.legacyUpdatedAt ? { updatedAt: this.w.legacyUpdatedAt } : {};
+      return this.w.segments.map((s, i) => ({
+        sid: 900 + i,
+        name: s.name,
+        integrationCode: s.id,
+        dataSourceId,
+        ...updated,
+      }));
     }
     return this.w.aamSegments.filter((s) => s.dataSourceId === dataSourceId);
   }

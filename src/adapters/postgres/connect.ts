@@ -1,0 +1,93 @@
+// Connecting to the team store: `pg` (loaded here, on the PostgreSQL path only), a pool whose `json` columns come
+// back as the text the store wrote (rows.ts of the SQLite adapter parses them, for both stores), and libpq's
+// conventions: PGPASSWORD and ~/.pgpass (pg reads the file when no password is given), sslmode and sslrootcert.
+import fs from 'node:fs';
+import type { Pool, PoolConfig } from 'pg';
+import { StoreError } from '../../errors.js';
+import { maskUrl } from './url.js';
+
+const JSON_OID = 114;
+
+export interface ConnectOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Pool size; a CLI command needs one or two connections. */
+  max?: number;
+}
+
+export async function createPool(url: string, options: ConnectOptions = {}): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  const config = poolConfig(url, options.env ?? process.env);
+  const pool = new pg.Pool({
+    ...config,
+    max: options.max ?? 4,
+    connectionTimeoutMillis: 10_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === JSON_OID ? (text: string) => text : pg.types.getTypeParser(oid, format)) as never,
+    },
+  });
+  // An idle connection the server drops (a restart) must not crash the process: the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** Connection settings from the URL; sslmode and sslrootcert are read here, as libpq reads them. */
+export function poolConfig(url: string, env: NodeJS.ProcessEnv): PoolConfig {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw new StoreError(`${maskUrl(url)} is not a valid URL`, 'STORE_URL', URL_HINT, { cause: err });
+  }
+  const params = parsed.searchParams;
+  const sslmode = params.get('sslmode') ?? env.PGSSLMODE ?? 'disable';
+  const rootCert = params.get('sslrootcert') ?? env.PGSSLROOTCERT;
+  const password = parsed.password ? decodeURIComponent(parsed.password) : (params.get('password') ?? env.PGPASSWORD);
+  return {
+    host: decodeURIComponent(parsed.hostname) || params.get('host') || env.PGHOST || 'localhost',
+    port: Number(parsed.port || params.get('port') || env.PGPORT || 5432),
+    user: decodeURIComponent(parsed.username) || params.get('user') || env.PGUSER || env.USER,
+    database: decodeURIComponent(parsed.pathname.slice(1)) || env.PGDATABASE || undefined,
+    ...(password ? { password } : {}),
+    application_name: params.get('application_name') ?? 'cutover',
+    ssl: sslConfig(sslmode, rootCert, url),
+  };
+}
+
+const URL_HINT = 'e.g. --db postgres://cutover@db.example.com:5432/cutover?sslmode=verify-full (docs/team-store.md)';
+
+/** libpq's sslmode: disable/allow/prefer connect in clear; require encrypts; verify-ca/verify-full check the CA. */
+function sslConfig(mode: string, rootCert: string | undefined, url: string): PoolConfig['ssl'] {
+  const ca = rootCert ? readRootCert(rootCert, url) : undefined;
+  switch (mode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      return false;
+    case 'require':
+      // As libpq: with a root certificate, require also verifies the CA.
+      return ca ? { ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { ca, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return ca ? { ca } : {};
+    default:
+      throw new StoreError(
+        `${maskUrl(url)}: sslmode=${mode} is not one of disable, allow, prefer, require, verify-ca, verify-full`,
+        'STORE_URL',
+        URL_HINT,
+      );
+  }
+}
+
+function readRootCert(file: string, url: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const message = `${maskUrl(url)}: cannot read sslrootcert ${file} (${code})`;
+    throw new StoreError(message, 'STORE_URL', 'give the CA certificate file the server was issued by', {
+      cause: err,
+    });
+  }
+}
