@@ -139,9 +139,10 @@ describe('check-architecture', () => {
     expect(withLong.stderr).toContain('FAILED');
   });
 
-  it("passes on this repository's own src/ (import rules; sizes as lint runs it)", () => {
-    const r = run(ROOT, '--max-line-warn');
+  it("passes on this repository's own src/ as lint runs it: import rules and line lengths enforced", () => {
+    const r = run(ROOT, '--max-file-warn');
     expect(r.stderr).toContain('0 import-rule violation(s)');
+    expect(r.stderr).toContain('0 line(s) over 120 characters');
     expect(r.code, r.stderr).toBe(0);
   });
 });
