@@ -2,43 +2,16 @@
 // WHERE clause is the whole rule; a fenced claim or settle checks the runner's lease in the same transaction.
 import type { PoolClient } from 'pg';
 import type { Fence, InboxEvent, InboxOutcome, InboxSettlement, NewInboxEvent } from '../../ports.js';
+import { type InboxRowData, toInboxEvent } from '../sql-rows.js';
 import { utc } from '../sqlite/canonical.js';
 import { notFound } from './errors.js';
 import * as SQL from './sql.js';
-
-interface InboxRowData {
-  seq: number;
-  migration_id: string;
-  event: string;
-  posted_at: string;
-  posted_by: string;
-  expires_at: string;
-  claimed_at: string | null;
-  claimed_by: string | null;
-  settled_at: string | null;
-  outcome: string | null;
-}
 
 /** What the inbox needs of its store: statements, short transactions and the store's clock. */
 export interface InboxHost {
   q<R extends object>(text: string, values: unknown[], id?: string): Promise<R[]>;
   tx<T>(fn: (c: PoolClient) => Promise<T>, id?: string): Promise<T>;
   clock(): string | null;
-}
-
-function toInboxEvent(row: InboxRowData): InboxEvent {
-  return {
-    seq: row.seq,
-    migrationId: row.migration_id,
-    event: JSON.parse(row.event) as unknown,
-    postedAt: row.posted_at,
-    postedBy: row.posted_by,
-    expiresAt: row.expires_at,
-    claimedAt: row.claimed_at,
-    claimedBy: row.claimed_by,
-    settledAt: row.settled_at,
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as InboxOutcome),
-  };
 }
 
 export class InboxTable {

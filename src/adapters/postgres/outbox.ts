@@ -4,23 +4,8 @@
 // write is one statement judged by the server's clock.
 import type { OutboxEvent } from '../../core/notifications.js';
 import type { Delivery, DeliveryClaim, DeliveryFailure } from '../../ports.js';
+import { type DeliveryRowData, toDelivery } from '../sql-rows.js';
 import { utc } from '../sqlite/canonical.js';
-
-interface DeliveryRowData {
-  id: string;
-  migration_id: string;
-  org_id: string;
-  type: string;
-  at: string;
-  data: string;
-  receiver_id: string;
-  attempts: number;
-  next_attempt_at: string;
-  claimed_by: string | null;
-  claimed_until: string | null;
-  sent_at: string | null;
-  last_error: string | null;
-}
 
 /** What the outbox needs of its store: statements and the store's clock. */
 export interface OutboxHost {
@@ -65,27 +50,6 @@ const FAILED = `WITH c AS (SELECT COALESCE($4::timestamptz, now()) AS t)
 const LIST = `SELECT ${COLUMNS} FROM cutover.outbox_deliveries d JOIN cutover.outbox o ON o.seq = d.event_seq
   WHERE NOT $1::boolean OR (d.sent_at IS NULL AND d.attempts > 0)
   ORDER BY o.seq DESC, d.receiver_id LIMIT $2`;
-
-function toDelivery(row: DeliveryRowData): Delivery {
-  const event: OutboxEvent = {
-    id: row.id,
-    type: row.type as OutboxEvent['type'],
-    migrationId: row.migration_id,
-    orgId: row.org_id,
-    at: row.at,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
-  return {
-    event,
-    receiverId: row.receiver_id,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    claimedBy: row.claimed_by,
-    claimedUntil: row.claimed_until,
-    sentAt: row.sent_at,
-    lastError: row.last_error,
-  };
-}
 
 /** A transition's outbox events as insert_outbox's JSON array. */
 export function outboxRows(events: OutboxEvent[]): string {

@@ -2,37 +2,10 @@
 // transaction whose WHERE clause is the whole rule (claim only a pending unexpired row, withdraw only an
 // unclaimed one, settle only once), so a poster and a runner racing on the same row serialise on SQLite's lock.
 import type { InboxEvent, InboxOutcome, InboxSettlement, NewInboxEvent } from '../../ports.js';
+import { type InboxRowData, toInboxEvent } from '../sql-rows.js';
 import { utc } from './canonical.js';
 import type { SqliteDatabase } from './open.js';
 import { lazily } from './statements.js';
-
-interface InboxRowData {
-  seq: number;
-  migration_id: string;
-  event: string;
-  posted_at: string;
-  posted_by: string;
-  expires_at: string;
-  claimed_at: string | null;
-  claimed_by: string | null;
-  settled_at: string | null;
-  outcome: string | null;
-}
-
-function toInboxEvent(row: InboxRowData): InboxEvent {
-  return {
-    seq: row.seq,
-    migrationId: row.migration_id,
-    event: JSON.parse(row.event) as unknown,
-    postedAt: row.posted_at,
-    postedBy: row.posted_by,
-    expiresAt: row.expires_at,
-    claimedAt: row.claimed_at,
-    claimedBy: row.claimed_by,
-    settledAt: row.settled_at,
-    outcome: row.outcome === null ? null : (JSON.parse(row.outcome) as InboxOutcome),
-  };
-}
 
 export class InboxTable {
   private readonly sql;

@@ -6,26 +6,10 @@
 //   FOR UPDATE SKIP LOCKED; UPDATE ... SET claimed_by = $worker, claimed_until = now() + $claim
 import type { OutboxEvent } from '../../core/notifications.js';
 import type { Delivery, DeliveryClaim, DeliveryFailure } from '../../ports.js';
+import { type DeliveryRowData, toDelivery } from '../sql-rows.js';
 import { utc } from './canonical.js';
 import type { SqliteDatabase } from './open.js';
 import { lazily } from './statements.js';
-
-interface DeliveryRowData {
-  seq: number;
-  id: string;
-  migration_id: string;
-  org_id: string;
-  type: string;
-  at: string;
-  data: string;
-  receiver_id: string;
-  attempts: number;
-  next_attempt_at: string;
-  claimed_by: string | null;
-  claimed_until: string | null;
-  sent_at: string | null;
-  last_error: string | null;
-}
 
 const SELECT_DELIVERY = `SELECT o.seq, o.id, o.migration_id, o.org_id, o.type, o.at, o.data, d.receiver_id,
   d.attempts, d.next_attempt_at, d.claimed_by, d.claimed_until, d.sent_at, d.last_error
@@ -38,27 +22,6 @@ const DUE = `${SELECT_DELIVERY}
     AND NOT EXISTS (SELECT 1 FROM outbox_deliveries e WHERE e.receiver_id = d.receiver_id
       AND e.migration_id = d.migration_id AND e.sent_at IS NULL AND e.event_seq < d.event_seq)
   ORDER BY d.event_seq LIMIT @limit`;
-
-function toDelivery(row: DeliveryRowData): Delivery {
-  const event: OutboxEvent = {
-    id: row.id,
-    type: row.type as OutboxEvent['type'],
-    migrationId: row.migration_id,
-    orgId: row.org_id,
-    at: row.at,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
-  return {
-    event,
-    receiverId: row.receiver_id,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    claimedBy: row.claimed_by,
-    claimedUntil: row.claimed_until,
-    sentAt: row.sent_at,
-    lastError: row.last_error,
-  };
-}
 
 export class OutboxTable {
   private readonly sql;
@@ -80,7 +43,7 @@ export class OutboxTable {
         ),
       register: () =>
         db.prepare<[string, string]>('INSERT OR IGNORE INTO notify_receivers (id, registered_at) VALUES (?, ?)'),
-      due: () => db.prepare<[Record<string, string | number>], DeliveryRowData>(DUE),
+      due: () => db.prepare<[Record<string, string | number>], DeliveryRowData & { seq: number }>(DUE),
       claim: () =>
         db.prepare<[string, string, number, string]>(
           'UPDATE outbox_deliveries SET claimed_by = ?, claimed_until = ? WHERE event_seq = ? AND receiver_id = ?',
