@@ -151,7 +151,16 @@ export const FORCED_OVERRIDE_SOURCE = 'operator.forced';
 
 export type Marks = Partial<Record<MarkName, Mark>>;
 
-export type MigrationStatus = 'active' | 'waiting' | 'needs_attention' | 'completed' | 'cancelled' | 'rolled_back';
+/** Every status a migration can have: `list --status`, bundle import and the report check against it. */
+export const MIGRATION_STATUSES = [
+  'active',
+  'waiting',
+  'needs_attention',
+  'completed',
+  'cancelled',
+  'rolled_back',
+] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
 export interface Actor {
   /** user@host, for the journal. */

@@ -4,15 +4,6 @@
 // time and fold the fleet aggregate from them (aggregate-js.ts).
 import type { Marks, MigrationStatus } from '../core/types.js';
 
-export const STATUSES: readonly MigrationStatus[] = [
-  'active',
-  'waiting',
-  'needs_attention',
-  'completed',
-  'cancelled',
-  'rolled_back',
-];
-
 /** Which migrations a report covers. Every field narrows; an absent field does not. */
 export interface ReportFilter {
   /** Migrations created at or after this UTC ISO-8601 instant. */

@@ -1,10 +1,10 @@
 // The report's fold (aggregate-js.ts) past its first buffer of 1,024 values per figure, against the plain reference:
 // 5,000 synthetic migrations with missing marks, negative and equal intervals, overrides and every status.
 import { describe, expect, it } from 'vitest';
-import type { Marks, MarkName } from '../../src/core/types.js';
+import { MIGRATION_STATUSES, type Marks, type MarkName } from '../../src/core/types.js';
 import { aggregateRows } from '../../src/report/aggregate-js.js';
 import { toReportRow } from '../../src/report/model.js';
-import { STATUSES, type MigrationMarks } from '../../src/report/source.js';
+import type { MigrationMarks } from '../../src/report/source.js';
 import { query } from './helpers.js';
 import { referenceAggregate } from './reference-aggregate.js';
 
@@ -29,7 +29,7 @@ function migration(i: number): MigrationMarks {
       ...(i % 31 === k ? { override: { by: 'ops', reason: 'checked' } } : {}),
     };
   });
-  const status = STATUSES[i % STATUSES.length]!;
+  const status = MIGRATION_STATUSES[i % MIGRATION_STATUSES.length]!;
   return {
     id: `m${i}`,
     orgId: 'ORG@AdobeOrg',

@@ -7,9 +7,9 @@ import { collect } from '../support/collect.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReportSource, type SqliteReportSource } from '../../src/adapters/sqlite/report-source.js';
 import { openStore } from '../../src/adapters/sqlite/store.js';
-import type { Marks, MigrationStatus } from '../../src/core/types.js';
+import { MIGRATION_STATUSES, type Marks, type MigrationStatus } from '../../src/core/types.js';
 import { toReportRow } from '../../src/report/model.js';
-import { STATUSES, type ReportQuery } from '../../src/report/source.js';
+import type { ReportQuery } from '../../src/report/source.js';
 import { aggregateOf } from '../../src/report/summary.js';
 import { query, seed, tempDir, type SeedMigration } from './helpers.js';
 import { referenceAggregate } from './reference-aggregate.js';
@@ -44,7 +44,7 @@ function randomMigration(i: number, rand: () => number): SeedMigration {
     marks[name] = { at: isoWithOffset(ms + Math.floor(rand() * 1000), pick(OFFSETS)), source: 'random' };
     if (rand() < 0.05) marks[name]!.override = { by: 'ops', reason: 'checked by hand' };
   }
-  const status: MigrationStatus = pick(STATUSES);
+  const status: MigrationStatus = pick(MIGRATION_STATUSES);
   const plan = rand() < 0.1 ? { ticketSlaBusinessDays: 'six' } : { ticketSlaBusinessDays: 1 + Math.floor(rand() * 10) };
   return {
     id: `mig-${String(i).padStart(4, '0')}`,

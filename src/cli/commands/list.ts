@@ -1,14 +1,12 @@
 // cutover list: every migration's true state in one look; with --stalled, only those a human must look at,
 // each with its reasons (src/core/stall.ts decides). The --json keys are stable (docs/runbook.md).
 import { stallReasons, type StallReason } from '../../core/stall.js';
-import type { MigrationStatus } from '../../core/types.js';
+import { MIGRATION_STATUSES, type MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { Lease, MigrationFilter, MigrationStore, MigrationSummary } from '../../ports.js';
 import type { CliContext, GlobalOptions } from '../wiring/context.js';
 import { age, out, printJson, say, table } from '../terminal/output.js';
 import { openReadStore } from '../wiring/store.js';
-
-const STATUSES: MigrationStatus[] = ['active', 'waiting', 'needs_attention', 'completed', 'cancelled', 'rolled_back'];
 
 interface ListOptions extends GlobalOptions {
   status?: string;
@@ -132,8 +130,8 @@ interface ListQuery {
 
 /** Every option checked before anything is opened: bad input exits 2 with the database untouched. */
 function parseQuery(opts: ListOptions): ListQuery {
-  if (opts.status && !STATUSES.includes(opts.status as MigrationStatus)) {
-    throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${STATUSES.join(', ')}`);
+  if (opts.status && !MIGRATION_STATUSES.includes(opts.status as MigrationStatus)) {
+    throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${MIGRATION_STATUSES.join(', ')}`);
   }
   return {
     filter: { status: opts.status as MigrationStatus | undefined, orgId: opts.org },

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { holidaySet } from '../../core/business-days.js';
 import { toUtcIso, tryParseInstant } from '../../core/time.js';
-import type { MigrationStatus } from '../../core/types.js';
+import { MIGRATION_STATUSES, type MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_TIMELINE_CAP, FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
-import { STATUSES, type ReportQuery, type ReportSource } from '../../report/source.js';
+import type { ReportQuery, ReportSource } from '../../report/source.js';
 import { nonEmptyFlag, type CliContext, type GlobalOptions } from '../wiring/context.js';
 import { openReportStore } from '../wiring/store.js';
 import { say } from '../terminal/output.js';
@@ -74,8 +74,8 @@ export function readHolidays(file: string | undefined): string[] {
 }
 
 export function queryFrom(opts: ReportOptions, ctx: CliContext): ReportQuery {
-  if (opts.status && !STATUSES.includes(opts.status as MigrationStatus)) {
-    throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${STATUSES.join(', ')}`);
+  if (opts.status && !MIGRATION_STATUSES.includes(opts.status as MigrationStatus)) {
+    throw new UsageError(`--status ${opts.status} is not a status`, `use one of: ${MIGRATION_STATUSES.join(', ')}`);
   }
   const since = instantFlag('--since', opts.since);
   const until = instantFlag('--until', opts.until);

@@ -3,7 +3,7 @@
 // It carries the versions that wrote it (restore refuses a snapshot of another xstate or machine version),
 // and never a secret: every string in it is checked against the configured secret values before writing.
 import { MACHINE_VERSION, XSTATE_VERSION } from '../../core/machine-types.js';
-import type { MigrationStatus } from '../../core/types.js';
+import { MIGRATION_STATUSES, type MigrationStatus } from '../../core/types.js';
 import { UsageError } from '../../errors.js';
 import type { EffectRow, JournalEntry, JournalRow, MigrationRecord } from '../../ports.js';
 
@@ -61,14 +61,6 @@ export function findSecrets(value: unknown, secrets: readonly string[], path = '
 }
 
 // ---------------------------------------------------------------------------------------------- reading
-const STATUSES: readonly MigrationStatus[] = [
-  'active',
-  'waiting',
-  'needs_attention',
-  'completed',
-  'cancelled',
-  'rolled_back',
-];
 const JOURNAL_KINDS = ['event', 'transition', 'intent', 'outcome', 'observation', 'operator'];
 
 type Obj = Record<string, unknown>;
@@ -103,10 +95,10 @@ function checkMigration(m: Obj, file: string): void {
   for (const key of ['id', 'orgId', 'machineVersion', 'xstateVersion', 'state', 'createdAt', 'updatedAt', 'progressAt'])
     expect(m, key, 'string', 'migration', file);
   expect(m, 'status', 'string', 'migration', file);
-  if (!STATUSES.includes(m.status as MigrationStatus))
+  if (!MIGRATION_STATUSES.includes(m.status as MigrationStatus))
     throw malformed(
       file,
-      `migration.status: expected one of ${STATUSES.join(', ')}, found ${JSON.stringify(m.status)}`,
+      `migration.status: expected one of ${MIGRATION_STATUSES.join(', ')}, found ${JSON.stringify(m.status)}`,
     );
   expect(m, 'plan', 'object', 'migration', file);
   expect(m, 'snapshot', 'object', 'migration', file);
