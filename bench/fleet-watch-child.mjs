@@ -29,14 +29,17 @@ const scheduler = new Scheduler({
   onEvent: (e) => {
     if (e.kind === 'started') starts.push(Date.now());
     else if (e.kind === 'finished') finished++;
-    if (process.env.BENCH_FLEET_TRACE && (e.kind === 'started' || e.kind === 'finished')) {
-      process.stderr.write(
-        `TRACE ${Date.now()} ${e.kind} ${e.id} ${e.kind === 'finished' ? `${e.result.state} next=${e.nextAt}` : ''}\n`,
-      );
+    if (process.env.BENCH_FLEET_TRACE && (e.kind === 'started' || e.kind === 'finished' || e.kind === 'batch')) {
+      process.stderr.write(`TRACE ${Date.now()} ${traceLine(e)}\n`);
     } else if (e.kind === 'failed' || e.kind === 'locked')
       failures.push({ kind: e.kind, id: e.id, message: e.message });
   },
 });
+function traceLine(e) {
+  if (e.kind === 'batch') return `batch ${e.site} keys=${e.keys} found=${e.found} done=${e.done}`;
+  if (e.kind === 'started') return `started ${e.id}${e.woken ? ' woken' : ''}`;
+  return `finished ${e.id} ${e.result.state} next=${e.nextAt}`;
+}
 process.on('SIGTERM', () => controller.abort());
 process.stdout.write('READY\n');
 const summary = await scheduler.run(controller.signal, 'forever');

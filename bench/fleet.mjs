@@ -23,7 +23,8 @@
 //   node bench/fleet.mjs [--full] [--steady] [--migrations N] [--poll-ms P] [--latency-ms L] [--window-ms W]
 //                        [--concurrency C] [--rate R] [--time-scale X]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -309,6 +310,9 @@ try {
         .join('\n    ')}`,
     );
   if (process.env.BENCH_FLEET_TRACE) {
+    const traceFile = path.join(os.tmpdir(), 'cutover-fleet-trace.log');
+    writeFileSync(traceFile, `${watchErr}\nROWS ${JSON.stringify(rows)}\n`);
+    console.log(`  the watch's whole trace: ${traceFile}`);
     const worst = rows
       .filter((r) => r.stopped && r.detected)
       .sort(

@@ -60,8 +60,11 @@ export interface TicketPrefetch {
   found: number;
   /** Keys the site did not return (deleted, moved, not visible): their polls GET them. */
   missing: string[];
-  /** Keys seen done: their polls read them in full, first. */
-  done: string[];
+  /**
+   * Tickets seen done, earliest resolved first, with Jira's resolution instant (epoch ms; null when it gave none):
+   * their polls read them in full, first, the longest-resolved before the others (the nearest to its deadline).
+   */
+  done: { key: string; resolvedAt: number | null }[];
   requests: number;
 }
 

@@ -56,7 +56,10 @@ export class JiraTracker implements TicketTracker {
     };
     const read = await readStatuses(keys, search, this.now);
     this.board.post(read.statuses.values(), validUntil);
-    const done = [...read.statuses.values()].filter((s) => s.resolved).map((s) => s.key);
+    const done = [...read.statuses.values()]
+      .filter((s) => s.resolved)
+      .map((s) => ({ key: s.key, resolvedAt: s.resolutionDate === null ? null : Date.parse(s.resolutionDate) }))
+      .sort((a, b) => (a.resolvedAt ?? Infinity) - (b.resolvedAt ?? Infinity));
     return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
   }
 

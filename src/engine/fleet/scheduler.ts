@@ -58,8 +58,8 @@ interface Entry extends WatchedMigration {
   generation: number;
   /** The `dueAt` a batch search read this ticket for (ticket-batch.ts). */
   prefetchedFor: number | null;
-  /** Its poll goes before the others a batch woke (ticket-batch.ts). */
-  first?: boolean;
+  /** A batch found its ticket done or missing: its poll goes first, the longest-resolved first (ticket-batch.ts). */
+  urgentSince?: number;
 }
 
 const MAX_PAUSE_MS = 60_000;
@@ -75,8 +75,11 @@ function byUrgency(now: number, dueOf: (e: Entry) => number) {
     const da = dueOf(a);
     const db = dueOf(b);
     if (da <= now && db <= now && a.polling !== b.polling) return a.polling ? -1 : 1;
-    // Of the polls a batch woke, those of done or missing tickets (full reads) go first: the critical path.
-    if (da === db && Boolean(a.first) !== Boolean(b.first)) return a.first ? -1 : 1;
+    // Of the polls a batch woke, those of done or missing tickets (full reads) go first, the longest-resolved
+    // first: the critical path, and the nearest to its deadline.
+    const ua = a.urgentSince ?? Infinity;
+    const ub = b.urgentSince ?? Infinity;
+    if (da === db && ua !== ub) return ua < ub ? -1 : 1;
     return da < db ? -1 : da > db ? 1 : 0;
   };
 }
@@ -218,7 +221,7 @@ export class Scheduler {
   private launch(e: Entry): void {
     const woken = e.wake;
     e.wake = false;
-    e.first = false;
+    e.urgentSince = undefined;
     this.summary.drives++;
     this.emit({ kind: 'started', id: e.id, orgId: e.orgId, woken });
     const event: MigrationEvent | undefined = woken ? { type: 'WAKE' } : undefined;

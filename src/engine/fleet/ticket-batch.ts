@@ -26,8 +26,11 @@ export interface BatchCandidate extends WatchedMigration {
   wake: boolean;
   /** The `dueAt` a batch read this entry's ticket for (null: none yet). */
   prefetchedFor: number | null;
-  /** A batch saw its ticket done or could not find it: its poll (a full read) goes before the others woken. */
-  first?: boolean;
+  /**
+   * A batch saw its ticket done (since this instant: Jira's resolution time) or could not find it (since the
+   * read): its poll, a full read, goes before the others woken, the longest-waiting first.
+   */
+  urgentSince?: number;
 }
 
 export interface TicketBatcherOptions {
@@ -136,13 +139,17 @@ export class TicketBatcher {
         // Poll every ticket read now, while its status is fresh; one whose drive has moved on is left alone.
         // Done or missing tickets are polled at once, first (their full reads are the critical path). The others
         // keep their own due times, within this interval: their polls then find the status read here.
-        const first = new Set([...read.done, ...read.missing].map((k) => k.toUpperCase()));
+        const now = this.options.now();
+        const since = new Map(read.missing.map((k) => [k.toUpperCase(), now]));
+        for (const d of read.done) since.set(d.key.toUpperCase(), d.resolvedAt ?? now);
         for (const m of members) {
-          if (m.prefetchedFor !== m.dueAt || !first.has(m.ticketKey!.toUpperCase())) continue;
+          const urgentSince = since.get(m.ticketKey!.toUpperCase());
+          if (m.prefetchedFor !== m.dueAt || urgentSince === undefined) continue;
           m.wake = true;
-          m.first = true;
+          m.urgentSince = urgentSince;
         }
-        this.options.emit({ kind: 'batch', site, keys: keys.length, ...read });
+        const { found, missing, requests } = read;
+        this.options.emit({ kind: 'batch', site, keys: keys.length, found, done: read.done.length, missing, requests });
       })
       // The polls then read their tickets one by one, with the usual handling of whatever failed here.
       .catch((error: unknown) =>

@@ -22,7 +22,7 @@ export type WatchEvent =
   | { kind: 'failed'; id: string; orgId: string; message: string; retryAt: number }
   | { kind: 'woken'; id: string; orgId: string; ticketKey: string }
   /** One batch read of a site's due tickets (ticket-batch.ts). */
-  | { kind: 'batch'; site: string; keys: number; found: number; missing: string[]; requests: number }
+  | { kind: 'batch'; site: string; keys: number; found: number; done: number; missing: string[]; requests: number }
   | { kind: 'batch-failed'; site: string; keys: number; message: string };
 
 export interface WatchSummary {
