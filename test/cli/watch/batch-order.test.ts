@@ -1,0 +1,71 @@
+// The polls a batch search wakes (its done tickets: each a full read, then the cut-over) start longest-resolved
+// first: with many tickets found done at once, the one resolved earliest is the nearest to its P + 5L deadline.
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/adapters/clock.js';
+import { Scheduler } from '../../../src/engine/fleet/scheduler.js';
+import type { TicketPrefetch, TicketTracker } from '../../../src/ports.js';
+import { heldDrive, ListStore, record, result, until } from './stubs.js';
+
+const plan = { polling: { ticketIntervalMs: 60_000 } };
+const polling = (n: number) =>
+  record(`m-${n}`, {
+    plan,
+    state: 'awaiting_resolution.sleeping',
+    status: 'waiting',
+    ticketKey: `T-${n}`,
+    waitUntil: Date.now() + 30,
+  });
+
+/** One site whose search finds T-1, T-3 and T-5 done, answered in key order, resolved in the reverse order. */
+function tracker(searches: string[][]): TicketTracker {
+  const answer: TicketPrefetch = {
+    found: 5,
+    missing: [],
+    done: [
+      { key: 'T-1', resolvedAt: Date.parse('2026-12-03T10:00:30Z') },
+      { key: 'T-3', resolvedAt: Date.parse('2026-12-03T10:00:20Z') },
+      { key: 'T-5', resolvedAt: Date.parse('2026-12-03T10:00:10Z') },
+    ],
+    requests: 1,
+  };
+  return {
+    site: 'https://jira.example.test',
+    prefetch: async (keys) => {
+      searches.push(keys);
+      return answer;
+    },
+    takeKnownStatus: () => null,
+  } as unknown as TicketTracker;
+}
+
+describe('batched ticket reads', () => {
+  it('starts the polls of the tickets a search found done longest-resolved first', async () => {
+    const store = new ListStore([1, 2, 3, 4, 5].map(polling));
+    const { drive, calls } = heldDrive(
+      (id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }),
+      10,
+    );
+    const searches: string[][] = [];
+    const site = tracker(searches);
+    const s = new Scheduler({
+      store,
+      drive,
+      clock: systemClock,
+      concurrency: 1,
+      ratePerSecond: 1000,
+      refreshMs: 60_000,
+      trackerFor: () => site,
+    });
+    const stop = new AbortController();
+    const running = s.run(stop.signal);
+    await until(() => calls.length >= 5);
+    stop.abort();
+    await running;
+    expect(searches).toEqual([['T-1', 'T-2', 'T-3', 'T-4', 'T-5']]);
+    expect(calls.slice(0, 3).map((c) => [c.id, c.event?.type])).toEqual([
+      ['m-5', 'WAKE'],
+      ['m-3', 'WAKE'],
+      ['m-1', 'WAKE'],
+    ]);
+  });
+});
