@@ -1,7 +1,7 @@
 // Batched status reads against Atlassian's OpenAPI document: the client's search/jql requests use only documented
 // query parameters and fields, and the emulator's answers (key in (...), field selection, the 400 for a deleted
 // key) are valid SearchAndReconcileResults / ErrorCollection bodies.
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
 import { createServices } from '../../src/adapters/services.js';
 import { validateConfig } from '../../src/core/config.js';
@@ -65,4 +65,24 @@ itWithSpecs('batch search requests and answers follow the Jira Cloud v3 document
   for (const issue of issues) {
     expect(Object.keys(issue.fields).sort()).toEqual(['resolution', 'resolutiondate', 'status', 'updated']);
   }
+});
+
+it('a batch read returns its done tickets earliest resolved first, with Jira’s resolution instants', async () => {
+  emu = await startEmulator({ port: 0 });
+  const { config } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_JIRA_RATE: '1000' });
+  const tracker = createServices(config, { logger: quiet, clock: systemClock }).tracker;
+  const keys: string[] = [];
+  for (let i = 0; i < 4; i++)
+    keys.push(
+      (await tracker.create({ projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] }))
+        .key,
+    );
+  const resolvedAt = new Map<string, number>();
+  for (const key of [keys[3]!, keys[0]!, keys[2]!]) {
+    const view = emu.control.resolveTicket(key);
+    resolvedAt.set(key, Date.parse(view.resolutiondate!.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const read = await tracker.prefetch!(keys, Date.now() + 60_000);
+  expect(read.done).toEqual([keys[3], keys[0], keys[2]].map((key) => ({ key, resolvedAt: resolvedAt.get(key!) })));
 });

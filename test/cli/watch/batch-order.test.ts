@@ -30,7 +30,7 @@ function tracker(searches: string[][]): TicketTracker {
   };
   return {
     site: 'https://jira.example.test',
-    prefetch: async (keys) => {
+    prefetch: async (keys: string[]) => {
       searches.push(keys);
       return answer;
     },
