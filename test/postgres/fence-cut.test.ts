@@ -4,6 +4,10 @@
 // then resolves, so a runner that was not fenced would carry on to the flow. It must write nothing after the
 // lease moved (no journal row after the TAKEOVER, no effect row, no state change, no flow in the emulator) and
 // stop with LEASE_LOST (exit 5); the new holder then completes the migration with each effect made once.
+// The same when the runner is cut off from the server altogether (a TCP proxy in front of the server drops its
+// connections and refuses new ones): its lease expires by the server's clock, another runner takes the
+// migration and completes it, and once the partition heals the first runner's pending writes are refused.
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
@@ -12,7 +16,7 @@ import type { PostgresStore } from '../../src/adapters/postgres/store.js';
 import { createServices } from '../../src/adapters/services.js';
 import { validateConfig } from '../../src/core/config.js';
 import { stateName } from '../../src/core/machine-logic.js';
-import { Engine } from '../../src/engine/engine.js';
+import { type DriveOptions, Engine } from '../../src/engine/engine.js';
 import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
 import { type Emulator, emulatorEnv, startEmulator } from '../../src/emulator/index.js';
 import { EXIT } from '../../src/errors.js';
@@ -35,8 +39,8 @@ describeWithPostgres('a lease holder whose connections are cut', () => {
     await server?.stop();
   });
 
-  function engine(store: PostgresStore, holder: string): Engine {
-    const { config, errors } = validateConfig({ ...emulatorEnv(emulator.url), CUTOVER_HTTP_TIMEOUT_MS: '2000' });
+  function engine(store: PostgresStore, holder: string, emu = emulator): Engine {
+    const { config, errors } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_HTTP_TIMEOUT_MS: '2000' });
     if (errors.length > 0) throw new Error(errors.join('; '));
     const services = createServices(config, { logger: silent, retryBaseMs: 20, retryCapMs: 200 });
     // A short lease: heartbeats every second, so the cut runner learns of the takeover within one.
@@ -65,7 +69,7 @@ describeWithPostgres('a lease holder whose connections are cut', () => {
     const id = await a.create(plan, 'admin');
     let waiting = () => {};
     const atWait = new Promise<void>((resolve) => (waiting = resolve));
-    const onSnapshot = (s: Parameters<NonNullable<Parameters<Engine['drive']>[1]['onSnapshot']>>[0]) => {
+    const onSnapshot = (s: Parameters<NonNullable<DriveOptions['onSnapshot']>>[0]) => {
       if (stateName(s) === 'awaiting_resolution.sleeping') waiting();
     };
     const driveA = a.drive(id, { mode: 'until-done', onSnapshot }).then(
@@ -105,4 +109,93 @@ describeWithPostgres('a lease holder whose connections are cut', () => {
     expect(world.connections.source).toHaveLength(1);
     expect(world.connections.target).toHaveLength(1);
   }, 60_000);
+
+  it('writes nothing once cut off past its lease: another runner completes, the cut one is refused on return', async () => {
+    const url = await server.createDatabase('partition');
+    const proxy = await partitionProxy(server.port);
+    const storeA = await openPostgresStore(url.replace(`:${server.port}/`, `:${proxy.port}/`));
+    const storeB = await openPostgresStore(url);
+    stores.push(storeB);
+    // An emulator of its own: the first test's effects are in the other one's world.
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const a = engine(storeA, 'ana@host-a:1', emu);
+      const plan = emulatorPlan(emu);
+      // 5 s between ticket reads: the cut falls between two of A's statements, not across one (a statement cut
+      // in flight stops A at once with STORE_UNREACHABLE, exit 1: safe too, but not the case shown here).
+      plan.polling.ticketIntervalMs = 5_000;
+      const id = await a.create(plan, 'admin');
+      let waiting = () => {};
+      const atWait = new Promise<void>((resolve) => (waiting = resolve));
+      const onSnapshot = (s: Parameters<NonNullable<DriveOptions['onSnapshot']>>[0]) =>
+        stateName(s) === 'awaiting_resolution.sleeping' && waiting();
+      const driveA = a.drive(id, { mode: 'until-done', onSnapshot }).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      await Promise.race([atWait, driveA.then((r) => Promise.reject(new Error(`A ended early: ${String(r)}`)))]);
+      const asleep = async () => (await storeB.get(id))?.state === 'awaiting_resolution.sleeping';
+      while (!(await asleep())) await new Promise((resolve) => setTimeout(resolve, 50));
+      proxy.cut();
+      emu.control.resolveTicket(emu.world(plan.orgId).tickets[0]!.key);
+      // B is refused while A's lease is live, and gets it once it has expired (3 s without a heartbeat).
+      const b = engine(storeB, 'bo@host-b:2', emu);
+      const cutAt = Date.now();
+      let resultB: unknown = null;
+      while (!resultB && Date.now() - cutAt < 20_000) {
+        resultB = await b.drive(id, { mode: 'until-done' }).catch((e: { code?: string }) => {
+          if (e.code !== 'LOCKED') throw e;
+          return new Promise((resolve) => setTimeout(() => resolve(null), 250));
+        });
+      }
+      expect(resultB).toMatchObject({ status: 'completed' });
+      expect(Date.now() - cutAt).toBeGreaterThanOrEqual(2_000);
+      const [journalB, recordB] = [await storeB.journal(id), await storeB.get(id)];
+      await proxy.heal();
+
+      expect(await driveA).toMatchObject({ code: 'LEASE_LOST', exitCode: EXIT.locked });
+      expect(await storeB.journal(id)).toEqual(journalB);
+      expect(await storeB.get(id)).toEqual(recordB);
+      const world = emu.world(plan.orgId);
+      expect(world.tickets).toHaveLength(1);
+      expect(world.flows).toHaveLength(1);
+      expect(world.connections.source).toHaveLength(1);
+      expect(world.connections.target).toHaveLength(1);
+    } finally {
+      await storeA.close();
+      await proxy.close();
+      await emu.close();
+    }
+  }, 60_000);
 });
+
+/**
+ * A TCP proxy to the server: `cut` drops every connection and stops listening (new ones are refused, as from a
+ * host cut off the network: the store sends again what the server never got), `heal` listens again.
+ */
+async function partitionProxy(target: number) {
+  const sockets = new Set<net.Socket>();
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const listen = (port: number) => new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  await listen(0);
+  const port = (proxy.address() as net.AddressInfo).port;
+  return {
+    port,
+    cut() {
+      proxy.close();
+      for (const s of sockets) s.destroy();
+    },
+    heal: () => listen(port),
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
+  };
+}
