@@ -7,7 +7,6 @@
 // The same when the runner is cut off from the server altogether (a TCP proxy in front of the server drops its
 // connections and refuses new ones): its lease expires by the server's clock, another runner takes the
 // migration and completes it, and once the partition heals the first runner's pending writes are refused.
-import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
@@ -21,7 +20,7 @@ import { DEFAULT_SETTINGS } from '../../src/engine/types.js';
 import { type Emulator, emulatorEnv, startEmulator } from '../../src/emulator/index.js';
 import { EXIT } from '../../src/errors.js';
 import { emulatorPlan, silent } from '../integration/helpers.js';
-import { describeWithPostgres, type PgServer, startPostgres } from '../support/postgres.js';
+import { describeWithPostgres, type PgServer, pgProxy, startPostgres } from '../support/postgres.js';
 
 const APP = 'cutover-runner-a';
 
@@ -112,7 +111,7 @@ describeWithPostgres('a lease holder whose connections are cut', () => {
 
   it('writes nothing once cut off past its lease: another runner completes, the cut one is refused on return', async () => {
     const url = await server.createDatabase('partition');
-    const proxy = await partitionProxy(server.port);
+    const proxy = await pgProxy(server.port);
     const storeA = await openPostgresStore(url.replace(`:${server.port}/`, `:${proxy.port}/`));
     const storeB = await openPostgresStore(url);
     stores.push(storeB);
@@ -168,34 +167,3 @@ describeWithPostgres('a lease holder whose connections are cut', () => {
     }
   }, 60_000);
 });
-
-/**
- * A TCP proxy to the server: `cut` drops every connection and stops listening (new ones are refused, as from a
- * host cut off the network: the store sends again what the server never got), `heal` listens again.
- */
-async function partitionProxy(target: number) {
-  const sockets = new Set<net.Socket>();
-  const proxy = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  const listen = (port: number) => new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
-  await listen(0);
-  const port = (proxy.address() as net.AddressInfo).port;
-  return {
-    port,
-    cut() {
-      proxy.close();
-      for (const s of sockets) s.destroy();
-    },
-    heal: () => listen(port),
-    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
-  };
-}
