@@ -6,10 +6,13 @@
 // completes; the emulator holds one ticket, flow and connection of each kind per org; no lease passed from a
 // live holder to another (a trigger on cutover.leases logs every change by the server's clock); the journal's
 // transitions follow on one from another; and every journal row written before the restart is still there.
+// And a `cutover resume --follow` runner whose server stays away longer than the store's 30 s wait: it stops with
+// exit 1 and the masked store in its message, nothing lost; run again once the server is back, it completes.
 // Sample mode: 30 migrations, 3 workers; CUTOVER_RELIABILITY=full: 200.
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithPostgres, PG_PASSWORD } from '../support/postgres.js';
+import { describeRun } from './harness/cli.js';
 import { recordFigure } from './harness/figures.js';
 import { FULL } from './harness/mode.js';
 import { allFinished, type PgFleet, startPgFleet, until } from './harness/pg-fleet.js';
@@ -118,4 +121,44 @@ describeWithPostgres('watch workers over a PostgreSQL server that restarts mid-r
       expect(world.connections.target, org).toHaveLength(1);
     }
   }, 1_000_000);
+
+  it('stops a runner with exit 1 when the server stays away past its wait; run again, it completes', async () => {
+    const { store, rig } = fleet;
+    const org = orgOf(MIGRATIONS);
+    const id = await fleet.create(org);
+    const first = rig.cli(['resume', id, '--follow'], {}, { db: fleet.url, timeoutSec: 120 });
+    const waiting = async () => (await store.get(id))?.state.startsWith('awaiting_resolution') ?? false;
+    expect(await until(waiting, 60_000)).toBe(true);
+    const before = await journalSeqs(store);
+    await fleet.server.restart(new Promise((resolve) => setTimeout(resolve, 40_000)));
+    const run = await first;
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.stderr).toContain(`cannot reach the store ${fleet.url.replace(PG_PASSWORD, '****')}`);
+    expect(run.stdout + run.stderr).not.toContain(PG_PASSWORD);
+    expect(lostRows(before, await journalSeqs(store))).toEqual([]);
+
+    rig.emulator.control.resolveTicket(rig.emulator.world(org).tickets[0]!.key);
+    // The stopped runner's lease outlives it (60 s from its last renewal): the operator takes it over, as the
+    // locked message says, or waits for it to expire.
+    const lease = await store.currentLease(id);
+    if (lease) {
+      const unlock = await rig.cli(
+        ['unlock', id, '--lock-id', lease.nonce, '--reason', 'runner stopped'],
+        {},
+        { db: fleet.url },
+      );
+      expect(unlock.code, describeRun(unlock)).toBe(0);
+    }
+    const again = await rig.cli(['resume', id, '--follow'], {}, { db: fleet.url, timeoutSec: 120 });
+    expect(again.code, describeRun(again)).toBe(0);
+    expect((await store.get(id))?.status).toBe('completed');
+    const world = rig.emulator.world(org);
+    expect([world.tickets.length, world.flows.length, world.connections.source.length]).toEqual([1, 1, 1]);
+    recordFigure('pg-restart-away', {
+      downMs: 40_000,
+      stoppedAfterMs: run.ms,
+      exit: run.code,
+      leaseLeft: Boolean(lease),
+    });
+  }, 300_000);
 });

@@ -25,6 +25,8 @@ export interface PgFleet {
   /** What each worker printed (stdout and stderr), by its index in `workers`. */
   logs: string[];
   startWorker(extraArgs?: string[]): ChildProcess;
+  /** One more migration, for `org`; its id. */
+  create(org: string): Promise<string>;
   /** Customer Care: every ticket of the fleet's orgs is resolved shortly after it is filed. Returns the stop. */
   customerCare(): () => void;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startPgFleet(name: string, migrations: number, orgOf: (i: 
     workers,
     logs,
     startWorker: (extraArgs = []) => spawnWorker(url, rig, extraArgs, workers, logs),
+    create: (org) => engine.create(emulatorPlan(rig.emulator, org), 'reliability'),
     customerCare: () => resolveTickets(rig, orgs),
     async close() {
       for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
