@@ -1,11 +1,12 @@
 // The team store's server going away under a runner: a statement the server never ran is sent again until the
 // server is back (within the store's wait), so a restart costs a pause, not the run; a server that stays away
 // stops the runner with a clear error (exit 1) that names the store with its password masked; nothing committed
-// is lost either way.
+// is lost either way. A connection that fails while being opened (reset or cut during start-up, as a server
+// coming back does to the first ones) carried no statement yet: the statement is sent again on another.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/postgres/open.js';
 import { lease, newMigration, transition } from '../sqlite/helpers.js';
-import { describeWithPostgres, PG_PASSWORD, type PgServer, startPostgres } from '../support/postgres.js';
+import { describeWithPostgres, PG_PASSWORD, type PgServer, pgProxy, startPostgres } from '../support/postgres.js';
 
 describeWithPostgres('the team store when its server restarts', () => {
   let server: PgServer;
@@ -55,5 +56,29 @@ describeWithPostgres('the team store when its server restarts', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('sends a statement again when its connection failed while being opened, and not a refused password', async () => {
+    const url = await server.createDatabase('opening');
+    const proxy = await pgProxy(server.port);
+    const viaProxy = url.replace(`:${server.port}/`, `:${proxy.port}/`);
+    const store = await openPostgresStore(viaProxy, { waitMs: 10_000, max: 1 });
+    try {
+      await store.create(newMigration('m-1'));
+      // Drop the pool's connection (and let the pool see it go), then the next three attempts to open one.
+      proxy.cut();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await proxy.heal();
+      proxy.dropNext(3);
+      await store.commitTransition('m-1', transition());
+      expect((await store.get('m-1'))?.state).toBe('staging');
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+    const wrong = url.replace(encodeURIComponent(PG_PASSWORD), 'wrong');
+    const started = Date.now();
+    await expect(openPostgresStore(wrong, { waitMs: 10_000 })).rejects.toMatchObject({ code: 'STORE_AUTH' });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

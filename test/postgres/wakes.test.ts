@@ -1,5 +1,6 @@
 // The wakes `watch` workers share on a team store (LISTEN/NOTIFY): a worker's announcement reaches the others,
-// not itself (its caller woke its own migrations already).
+// not itself (its caller woke its own migrations already); and a listener whose connection the server's restart
+// cut listens again once the server is back, so the other workers' wakes reach it again.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresWakes } from '../../src/adapters/postgres/wakes.js';
 import { describeWithPostgres, type PgServer, startPostgres } from '../support/postgres.js';
@@ -37,4 +38,39 @@ describeWithPostgres('PostgresWakes', () => {
       await b.close();
     }
   });
+
+  it('listens again after the server restarts: a wake published once it is back reaches the listener', async () => {
+    const url = await server.createDatabase('relisten');
+    const [listener, publisher] = [new PostgresWakes(url, {}), new PostgresWakes(url, {})];
+    const seen: string[] = [];
+    await listener.subscribe((key) => seen.push(key));
+    try {
+      await publisher.publish('CC-BEFORE');
+      expect(await until(() => seen.includes('CC-BEFORE'), 5_000)).toBe(true);
+      await server.restart(new Promise((resolve) => setTimeout(resolve, 1_000)));
+      // A wake announced while the listener is still away is missed (by design: the poll catches up), so the
+      // publisher announces until one arrives; the listener must be back within a few reconnect pauses.
+      const backAt = Date.now();
+      let n = 0;
+      const arrived = await until(async () => {
+        await publisher.publish(`CC-AFTER-${++n}`);
+        return seen.some((k) => k.startsWith('CC-AFTER-'));
+      }, 15_000);
+      expect(arrived, `seen: ${seen.join(', ')}`).toBe(true);
+      expect(Date.now() - backAt).toBeLessThan(10_000);
+      expect(seen[0]).toBe('CC-BEFORE');
+    } finally {
+      await listener.close();
+      await publisher.close();
+    }
+  }, 30_000);
 });
+
+async function until(done: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await done()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return done();
+}

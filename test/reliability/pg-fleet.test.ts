@@ -5,91 +5,34 @@
 // server's clock; a killed worker's leases expire and the others take its migrations over); claims with
 // FOR UPDATE SKIP LOCKED and LISTEN/NOTIFY wakes are not built yet (docs/team-store.md).
 // Sample mode: 40 migrations, 3 workers; CUTOVER_RELIABILITY=full: 200.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { systemClock } from '../../src/adapters/clock.js';
-import { openPostgresStore } from '../../src/adapters/postgres/open.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
-import { Engine } from '../../src/engine/engine.js';
-import { DEFAULT_SETTINGS, type Services } from '../../src/engine/types.js';
-import { emulatorPlan, silent } from '../integration/helpers.js';
-import { describeWithPostgres, type PgServer, startPostgres } from '../support/postgres.js';
-import { ROOT } from './harness/cli.js';
+import { describeWithPostgres } from '../support/postgres.js';
 import { FULL } from './harness/mode.js';
-import { type Rig, startRig } from './harness/rig.js';
+import { type PgFleet, startPgFleet, until } from './harness/pg-fleet.js';
+import type { Rig } from './harness/rig.js';
 
 const MIGRATIONS = FULL ? 200 : 40;
 const WORKERS = 3;
 const orgOf = (i: number) => `PGFLEET${String(i).padStart(17, '0')}@AdobeOrg`;
 
 describeWithPostgres('watch workers sharing one PostgreSQL fleet', () => {
-  let server: PgServer;
+  let fleet: PgFleet;
   let rig: Rig;
-  let url: string;
   let store: PostgresStore;
-  const workers: ChildProcess[] = [];
-  const logs: string[] = [];
+  let logs: string[];
 
   beforeAll(async () => {
-    server = await startPostgres();
-    url = await server.createDatabase('fleet');
-    rig = await startRig();
-    store = await openPostgresStore(url);
-    const engine = new Engine({
-      store,
-      services: {} as Services,
-      clock: systemClock,
-      logger: silent,
-      holder: 'reliability@test:0',
-      settings: DEFAULT_SETTINGS,
-      env: {},
-    });
-    for (let i = 0; i < MIGRATIONS; i++) await engine.create(emulatorPlan(rig.emulator, orgOf(i)), 'reliability');
+    fleet = await startPgFleet('fleet', MIGRATIONS, orgOf);
+    ({ rig, store, logs } = fleet);
   }, 120_000);
   afterAll(async () => {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-    await store?.close();
-    await rig?.close();
-    await server?.stop();
+    await fleet?.close();
   });
 
-  function startWorker(n: number): ChildProcess {
-    const args = [`${ROOT}bin/cutover.cjs`, 'watch', '--concurrency', '6', '--rate', '20', '--db', url];
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...rig.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    logs[n] = '';
-    child.stdout!.on('data', (d: Buffer) => (logs[n] += d.toString('utf8')));
-    child.stderr!.on('data', (d: Buffer) => (logs[n] += d.toString('utf8')));
-    workers.push(child);
-    return child;
-  }
-
-  /** Customer Care: every ticket of the fleet's orgs is resolved shortly after it is filed. */
-  function customerCare(): () => void {
-    const seen = new Set<string>();
-    const timer = setInterval(() => {
-      for (let i = 0; i < MIGRATIONS; i++) {
-        for (const ticket of rig.emulator.world(orgOf(i)).tickets) {
-          if (seen.has(ticket.key)) continue;
-          seen.add(ticket.key);
-          setTimeout(() => rig.emulator.control.resolveTicket(ticket.key), 200);
-        }
-      }
-    }, 100);
-    return () => clearInterval(timer);
-  }
-
-  async function until(done: () => Promise<boolean>, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if (await done()) return true;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    return done();
-  }
+  const startWorker = (_n: number): ChildProcess => fleet.startWorker();
+  const customerCare = () => fleet.customerCare();
 
   it('completes every migration with one worker SIGKILLed mid-run, each effect made once', async () => {
     const stop = customerCare();

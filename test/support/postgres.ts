@@ -144,6 +144,55 @@ function freePort(): Promise<number> {
   });
 }
 
+export interface PgProxy {
+  port: number;
+  /** Drops every connection and stops listening: new ones are refused, as from a host cut off the network. */
+  cut(): void;
+  /** Listens again (on the same port). */
+  heal(): Promise<void>;
+  /** The next `n` connections are accepted and dropped at once, before the server sees them. */
+  dropNext(n: number): void;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy on 127.0.0.1 in front of the server at `target` (its port), for connection faults. */
+export async function pgProxy(target: number): Promise<PgProxy> {
+  const sockets = new Set<net.Socket>();
+  let drop = 0;
+  const proxy = net.createServer((client) => {
+    client.on('error', () => {});
+    if (drop > 0 && drop--) return void client.destroy();
+    const upstream = net.connect(target, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const listen = (port: number) => new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  await listen(0);
+  const port = (proxy.address() as net.AddressInfo).port;
+  return {
+    port,
+    cut() {
+      proxy.close();
+      for (const s of sockets) s.destroy();
+    },
+    heal: () => listen(port),
+    dropNext(n) {
+      drop = n;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
 /**
  * `describe` for tests that need a PostgreSQL server: runs them when the binaries are installed, skips (and lists)
  * them on a developer's machine without, and fails under CI=true without.

@@ -2,8 +2,9 @@
 // back as the text the store wrote (rows.ts of the SQLite adapter parses them, for both stores), and libpq's
 // conventions: PGPASSWORD and ~/.pgpass (pg reads the file when no password is given), sslmode and sslrootcert.
 import fs from 'node:fs';
-import type { Pool, PoolConfig } from 'pg';
+import type { Client, Pool, PoolConfig } from 'pg';
 import { StoreError } from '../../errors.js';
+import { connectFailed } from './errors.js';
 import { maskUrl } from './url.js';
 
 const JSON_OID = 114;
@@ -19,6 +20,7 @@ export async function createPool(url: string, options: ConnectOptions = {}): Pro
   const config = poolConfig(url, options.env ?? process.env);
   const pool = new pg.Pool({
     ...config,
+    Client: markingClient(pg.Client),
     max: options.max ?? 4,
     connectionTimeoutMillis: 10_000,
     types: {
@@ -29,6 +31,22 @@ export async function createPool(url: string, options: ConnectOptions = {}): Pro
   // An idle connection the server drops (a restart) must not crash the process: the next query reconnects.
   pool.on('error', () => {});
   return pool;
+}
+
+type Connect = (callback?: (err: Error | undefined) => void) => Promise<void> | undefined;
+
+/**
+ * The pool's clients mark a failure while connecting (connectFailed): the statement waiting for that
+ * connection never went out, so the store may send it again on another (store.ts `send`).
+ */
+function markingClient(Base: typeof Client): typeof Client {
+  return class extends Base {
+    override connect = ((callback?: (err: Error | undefined) => void) => {
+      const connect = super.connect.bind(this) as Connect;
+      if (callback) return void connect((err) => callback(err && (connectFailed(err) as Error)));
+      return connect()!.catch((err: unknown) => Promise.reject(connectFailed(err)));
+    }) as Client['connect'];
+  };
 }
 
 /** Connection settings from the URL; sslmode and sslrootcert are read here, as libpq reads them. */

@@ -23,20 +23,40 @@ export function pgError(err: unknown, store: string, migrationId = '?'): unknown
   if (code === 'CTE01') return new StoreError(`no intent was recorded for effect ${e.detail}`, 'STORE_NOT_FOUND');
   if (code === '28P01' || code === '28000') return authFailed(store, err);
   if (code === '42501') return denied(store, err);
-  if (UNREACHABLE.has(code) || RESTARTING.has(code) || isConnectionEnd(e)) return unreachable(store, err);
+  if (isAway(e)) return unreachable(store, err);
   return err;
 }
 
 /** Refused before the statement reached the server (no server, or one starting or stopping): safe to send again. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03']);
+/** Set by connect.ts on a failure to open a connection: no statement had gone out on it yet. */
+const CONNECTING = Symbol('cutover.pg.connecting');
 
 /**
  * True when the server never ran the statement, so sending it again cannot apply it twice: the connection was
- * refused, or the server refused it while shutting down or starting (57P01 aborts the statement's transaction).
- * A connection lost mid-statement is not retried: the statement may have committed.
+ * refused, or the server refused it while shutting down or starting (57P01 aborts the statement's transaction),
+ * or the connection it was to go out on failed while being opened (a reset or a cut during start-up, a connect
+ * timeout). A connection lost mid-statement is not retried: the statement may have committed.
  */
 export function notSent(err: unknown): boolean {
-  return NOT_SENT.has(String((err as PgLikeError | null)?.code ?? ''));
+  const e = err as (PgLikeError & { [CONNECTING]?: boolean }) | null;
+  if (e?.[CONNECTING]) return true;
+  return NOT_SENT.has(String(e?.code ?? '')) || /due to connection timeout/.test(e?.message ?? '');
+}
+
+/**
+ * Marks a failure to open a connection as one no statement went out on, when it is the server being away
+ * (not a refused password or privilege: waiting does not cure those). Returns `err`.
+ */
+export function connectFailed(err: unknown): unknown {
+  if (err && typeof err === 'object' && isAway(err as PgLikeError))
+    (err as { [CONNECTING]?: boolean })[CONNECTING] = true;
+  return err;
+}
+
+function isAway(e: PgLikeError): boolean {
+  const code = e.code ?? '';
+  return UNREACHABLE.has(code) || RESTARTING.has(code) || isConnectionEnd(e);
 }
 
 function isConnectionEnd(e: PgLikeError): boolean {

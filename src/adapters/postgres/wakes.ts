@@ -57,7 +57,20 @@ export class PostgresWakes implements FleetWakes {
     });
     client.on('error', () => this.relisten());
     client.on('end', () => this.relisten());
-    await client.query(`LISTEN ${WAKE_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+    } catch (err) {
+      // Ended here, not passed to relisten: the caller decides whether to try again.
+      client
+        .removeAllListeners('end')
+        .removeAllListeners('error')
+        .on('error', () => {});
+      await client.end().catch(() => {});
+      throw pgError(err, maskUrl(this.url));
+    }
+    // Closed while this connection was being opened (a watch stopping during an outage): an open socket would
+    // keep the process alive.
+    if (this.closed) return void (await client.end().catch(() => {}));
     this.listener = client;
   }
 
