@@ -277,7 +277,7 @@ function printFigures(f, budget, attention, leases, dup) {
     `  fleet-wide: at most ${f.fleetMaxStartsPerSecond} drive starts in one second (the limit is each worker's --rate ${R}); migrations driven by 1/2/3 workers: ${[1, 2, 3].map((k) => f.workersPerMigration[k] ?? 0).join(' / ')}`,
   );
   console.log(
-    `  leases: ${f.leaseHolds} holds, ${f.leaseChangesOfHolder} changed hands without a release (TAKEOVER rows ${f.takeoverRows}); double drives ${f.doubleDrives}`,
+    `  leases: ${f.leaseHolds} holds (finished drives: ${f.perWorker.reduce((n, s) => n + s.finished, 0)}), ${f.leaseChangesOfHolder} changed hands without a release (TAKEOVER rows ${f.takeoverRows}); double drives ${f.doubleDrives}`,
   );
   for (const d of leases.doubles.slice(0, 5))
     console.log(`    ${d.migration_id}: ${d.old_holder} → ${d.new_holder} at ${new Date(d.at).toISOString()}`);
