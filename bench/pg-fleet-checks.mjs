@@ -123,3 +123,27 @@ export function workersPerMigration(workers) {
   for (const pids of seen.values()) histogram[pids.size] = (histogram[pids.size] ?? 0) + 1;
   return histogram;
 }
+
+/**
+ * A cross-check that does not rest on the lease journal: finished drives of one migration by two workers whose
+ * logged spans (start event to end event) overlap, with the longest overlap. A span starts before its lease is
+ * acquired and ends after it is released, so an overlap of a few milliseconds can be a hand-over (one worker's
+ * start logged just before the other's release) rather than two drives at once.
+ */
+export function logOverlaps(workers) {
+  const spans = new Map();
+  for (const w of workers)
+    for (const d of w.drives) if (d.end !== null) spans.set(d.id, [...(spans.get(d.id) ?? []), { ...d, pid: w.pid }]);
+  let count = 0;
+  let longestMs = 0;
+  for (const list of spans.values()) {
+    list.sort((a, b) => a.start - b.start);
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length && list[j].start < list[i].end; j++) {
+        if (list[j].pid === list[i].pid) continue;
+        count++;
+        longestMs = Math.max(longestMs, Math.min(list[i].end, list[j].end) - list[j].start);
+      }
+  }
+  return { count, longestMs };
+}

@@ -46,6 +46,7 @@ import {
 import {
   doubleDrives,
   installLeaseLog,
+  logOverlaps,
   readLeaseLog,
   workerDrives,
   workerSplit,
@@ -240,6 +241,7 @@ async function report(orgs, elapsed) {
     leaseChangesOfHolder: leases.changes,
     takeoverRows: takeovers,
     doubleDrives: leases.doubles.length,
+    workerLogOverlaps: logOverlaps(workers),
     duplicates: dup.count,
   };
   printFigures(figures, budget, attention, leases, dup);
@@ -278,6 +280,9 @@ function printFigures(f, budget, attention, leases, dup) {
   );
   console.log(
     `  leases: ${f.leaseHolds} holds (finished drives: ${f.perWorker.reduce((n, s) => n + s.finished, 0)}), ${f.leaseChangesOfHolder} changed hands without a release (TAKEOVER rows ${f.takeoverRows}); double drives ${f.doubleDrives}`,
+  );
+  console.log(
+    `  workers' logs: ${f.workerLogOverlaps.count} finished drives of one migration by two workers overlapping (longest ${ms(f.workerLogOverlaps.longestMs)}; a span includes the lease's acquire and release)`,
   );
   for (const d of leases.doubles.slice(0, 5))
     console.log(`    ${d.migration_id}: ${d.old_holder} → ${d.new_holder} at ${new Date(d.at).toISOString()}`);
