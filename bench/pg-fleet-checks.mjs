@@ -125,25 +125,53 @@ export function workersPerMigration(workers) {
 }
 
 /**
- * A cross-check that does not rest on the lease journal: finished drives of one migration by two workers whose
- * logged spans (start event to end event) overlap, with the longest overlap. A span starts before its lease is
- * acquired and ends after it is released, so an overlap of a few milliseconds can be a hand-over (one worker's
- * start logged just before the other's release) rather than two drives at once.
+ * A cross-check of the workers' own logs against the lease journal: each finished drive matched to the lease
+ * its worker acquired during it (`unmatched`: none found), then the drives of one migration by two workers whose
+ * spans overlap, a span taken from that acquire to the drive's logged end (its start event is earlier: a drive
+ * waits for one of its worker's pooled connections before it asks for the lease). `rawCount`: the overlaps of
+ * the logged spans alone, start event to end event, which that wait inflates. `afterRelease`: overlaps whose
+ * later lease was acquired after the earlier one's release in the journal (a hand-over; the end event is logged
+ * a moment after the release).
  */
-export function logOverlaps(workers) {
-  const spans = new Map();
-  for (const w of workers)
-    for (const d of w.drives) if (d.end !== null) spans.set(d.id, [...(spans.get(d.id) ?? []), { ...d, pid: w.pid }]);
-  let count = 0;
-  let longestMs = 0;
-  for (const list of spans.values()) {
-    list.sort((a, b) => a.start - b.start);
-    for (let i = 0; i < list.length; i++)
-      for (let j = i + 1; j < list.length && list[j].start < list[i].end; j++) {
-        if (list[j].pid === list[i].pid) continue;
-        count++;
-        longestMs = Math.max(longestMs, Math.min(list[i].end, list[j].end) - list[j].start);
-      }
+export function logOverlaps(workers, log) {
+  const acquires = new Map();
+  const releases = new Map();
+  for (const row of log) {
+    if (row.op === 'release') {
+      releases.set(row.old_nonce, row.at);
+      continue;
+    }
+    if (row.op === 'replace') releases.set(row.old_nonce, row.at);
+    const key = `${pidOf(row.new_holder)} ${row.migration_id}`;
+    acquires.set(key, [...(acquires.get(key) ?? []), { at: row.at, nonce: row.new_nonce }]);
   }
-  return { count, longestMs };
+  const spans = new Map();
+  let unmatched = 0;
+  for (const w of workers)
+    for (const d of w.drives) {
+      if (d.end === null) continue;
+      const hold = (acquires.get(`${w.pid} ${d.id}`) ?? []).find((a) => a.at >= d.start && a.at <= d.end);
+      if (hold === undefined) unmatched++;
+      const released = hold ? (releases.get(hold.nonce) ?? Infinity) : Infinity;
+      const span = { pid: w.pid, start: hold?.at ?? d.start, logged: d.start, end: d.end, released };
+      spans.set(d.id, [...(spans.get(d.id) ?? []), span]);
+    }
+  const overlaps = (from) => {
+    let count = 0;
+    let afterRelease = 0;
+    let longestMs = 0;
+    for (const list of spans.values()) {
+      list.sort((a, b) => from(a) - from(b));
+      for (let i = 0; i < list.length; i++)
+        for (let j = i + 1; j < list.length && from(list[j]) < list[i].end; j++) {
+          if (list[j].pid === list[i].pid) continue;
+          count++;
+          if (list[j].start >= list[i].released) afterRelease++;
+          longestMs = Math.max(longestMs, Math.min(list[i].end, list[j].end) - from(list[j]));
+        }
+    }
+    return { count, afterRelease, longestMs };
+  };
+  const held = overlaps((x) => x.start);
+  return { unmatched, ...held, rawCount: overlaps((x) => x.logged).count };
 }

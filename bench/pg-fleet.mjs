@@ -216,7 +216,8 @@ async function report(orgs, elapsed) {
     .map((r) => Date.parse(r.established) - Date.parse(r.stopped));
   const budget = P + 5 * L;
   const late = latencies.filter((v) => v > budget).length;
-  const leases = doubleDrives(await readLeaseLog(db), workers);
+  const leaseLog = await readLeaseLog(db);
+  const leases = doubleDrives(leaseLog, workers);
   const established = new Map(rows.filter((r) => r.established).map((r) => [r.id, Date.parse(r.established)]));
   const split = workerSplit(workers, established);
   const fleetStarts = maxPerWindow(workers.flatMap((w) => w.drives.map((d) => d.start)));
@@ -241,7 +242,7 @@ async function report(orgs, elapsed) {
     leaseChangesOfHolder: leases.changes,
     takeoverRows: takeovers,
     doubleDrives: leases.doubles.length,
-    workerLogOverlaps: logOverlaps(workers),
+    workerLogOverlaps: logOverlaps(workers, leaseLog),
     duplicates: dup.count,
   };
   printFigures(figures, budget, attention, leases, dup);
@@ -281,8 +282,9 @@ function printFigures(f, budget, attention, leases, dup) {
   console.log(
     `  leases: ${f.leaseHolds} holds (finished drives: ${f.perWorker.reduce((n, s) => n + s.finished, 0)}), ${f.leaseChangesOfHolder} changed hands without a release (TAKEOVER rows ${f.takeoverRows}); double drives ${f.doubleDrives}`,
   );
+  const o = f.workerLogOverlaps;
   console.log(
-    `  workers' logs: ${f.workerLogOverlaps.count} finished drives of one migration by two workers overlapping (longest ${ms(f.workerLogOverlaps.longestMs)}; a span includes the lease's acquire and release)`,
+    `  workers' logs: ${o.count} finished drives of one migration by two workers overlapping from lease acquire to logged end (longest ${ms(o.longestMs)}; ${o.afterRelease} of them acquired after the other's release in the journal: a hand-over, its end logged late; ${o.unmatched} drives without a matching lease; ${o.rawCount} overlaps from the logged start, which includes waiting for a pooled connection)`,
   );
   for (const d of leases.doubles.slice(0, 5))
     console.log(`    ${d.migration_id}: ${d.old_holder} → ${d.new_holder} at ${new Date(d.at).toISOString()}`);
