@@ -246,6 +246,7 @@ async function report(orgs, elapsed) {
     duplicates: dup.count,
   };
   printFigures(figures, budget, attention, leases, dup);
+  if (late > 0) printWorst(rows);
   const worstRate = Math.max(...split.map((s) => s.maxStartsPerSecond));
   const checks = [
     check('every migration cut over', `${latencies.length}/${N}`, `${N}/${N}`, latencies.length === N),
@@ -291,4 +292,24 @@ function printFigures(f, budget, attention, leases, dup) {
   if (attention.length > 0)
     console.log(`  needs attention: ${attention.slice(0, 5).map((a) => `${a.id} ${a.state} ${a.last_error}`)}`);
   if (dup.examples.length) console.log(`  duplicates: ${dup.examples.join('\n    ')}`);
+}
+
+/** The drives of the slowest cut-over by every worker, from a poll interval before its resolution on. */
+function printWorst(rows) {
+  const worst = rows
+    .filter((r) => r.stopped && r.established)
+    .sort(
+      (a, b) => Date.parse(b.established) - Date.parse(b.stopped) - (Date.parse(a.established) - Date.parse(a.stopped)),
+    )[0];
+  const stopped = Date.parse(worst.stopped);
+  console.log(
+    `  slowest: ${worst.id}, resolved ${worst.stopped}, flow ${worst.established}; its drives (t from the resolution):`,
+  );
+  const drives = workers.flatMap((w, i) =>
+    w.drives.filter((d) => d.id === worst.id).map((d) => ({ ...d, worker: i + 1 })),
+  );
+  for (const d of drives.sort((a, b) => a.start - b.start).filter((d) => d.start >= stopped - P - 5000))
+    console.log(
+      `    worker ${d.worker}: ${ms(d.start - stopped)} → ${d.end === null ? 'refused (locked)' : `${ms(d.end - stopped)} ${d.state}`}`,
+    );
 }
