@@ -285,7 +285,7 @@ function printFigures(f, budget, attention, leases, dup) {
   );
   const o = f.workerLogOverlaps;
   console.log(
-    `  workers' logs: ${o.count} finished drives of one migration by two workers overlapping from lease acquire to logged end (longest ${ms(o.longestMs)}; ${o.afterRelease} of them acquired after the other's release in the journal: a hand-over, its end logged late; ${o.unmatched} drives without a matching lease; ${o.rawCount} overlaps from the logged start, which includes waiting for a pooled connection)`,
+    `  workers' logs: ${o.count} pair(s) of finished drives of one migration by two workers overlapping from lease acquire to logged end (longest ${ms(o.longestMs)}; ${o.afterRelease} of them acquired after the other's release in the journal: a hand-over, its end logged late; ${o.unmatched} drives without a matching lease; ${o.rawCount} overlaps from the logged start, which includes waiting for a pooled connection)`,
   );
   for (const d of leases.doubles.slice(0, 5))
     console.log(`    ${d.migration_id}: ${d.old_holder} → ${d.new_holder} at ${new Date(d.at).toISOString()}`);
