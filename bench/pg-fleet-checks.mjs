@@ -67,8 +67,8 @@ export function workerDrives(stderr) {
  * The double drives, from the lease journal: a lease row of one migration that changed hands while its holder
  * was still driving. A release deletes the holder's own row (primary key: one row per migration), so two
  * holds can only overlap through a change of holder; each is a double drive unless the previous holder's
- * worker had finished that drive before (its lease row was merely left behind). Conservative: a drive whose
- * end the worker did not log counts as still running.
+ * worker had finished that drive before (its lease row was merely left behind), or had exited (a dead holder's
+ * lease taken over). Conservative: a drive whose end its live worker did not log counts as still running.
  */
 export function doubleDrives(log, workers) {
   const byPid = new Map(workers.map((w) => [w.pid, w.drives]));
@@ -87,7 +87,9 @@ export function doubleDrives(log, workers) {
     const since = acquiredAt.get(c.old_nonce) ?? -Infinity;
     const drives = (byPid.get(pidOf(c.old_holder)) ?? []).filter((d) => d.id === c.migration_id && d.start <= since);
     const last = drives.at(-1);
-    if (!last || last.end === null || last.end > c.at) doubles.push(c);
+    // A drive whose worker died (killed) ended by the worker's exit at the latest.
+    const end = last?.end ?? workers.find((w) => w.pid === pidOf(c.old_holder))?.exitedAt ?? null;
+    if (!last || end === null || end > c.at) doubles.push(c);
   }
   return { holds, changes: changes.length, doubles };
 }

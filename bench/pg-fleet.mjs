@@ -74,6 +74,7 @@ if (!server) {
 const emulator = await emulatorProcess({ timeScale: TIME_SCALE, latencyMs: 0 });
 const workers = [];
 let db = null;
+let hwmTimer;
 try {
   console.log(
     `pg-fleet: ${N} migrations in ${N} orgs on one team store, ${WORKERS} workers; L = ${L} ms, P = ${P} ms, resolutions within W = ${W} ms of each migration waiting; each worker --concurrency ${C} --rate ${R}`,
@@ -94,8 +95,8 @@ try {
     NO_COLOR: '1',
   };
   for (let i = 0; i < WORKERS; i++) workers.push(startWorker(url, env));
-  const hwmTimer = setInterval(() => workers.forEach(readHwm), 200);
-  const { elapsed, cut } = await customerCare(orgs);
+  hwmTimer = setInterval(() => workers.forEach(readHwm), 200);
+  const { elapsed, cut } = await customerCare();
   console.log(`  ${cut} of ${N} cut over after ${ms(elapsed)}`);
   await Promise.all(workers.map(stopWorker));
   clearInterval(hwmTimer);
@@ -107,6 +108,7 @@ try {
   }
   await report(orgs, elapsed);
 } finally {
+  clearInterval(hwmTimer);
   for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGTERM');
   await db?.end();
   await emulator.close();
@@ -141,9 +143,10 @@ function startWorker(url, env) {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const w = { child, pid: child.pid, out: '', err: '', peakRss: 0, fleet: null, drives: [] };
+  const w = { child, pid: child.pid, out: '', err: '', peakRss: 0, fleet: null, drives: [], exitedAt: null };
   child.stdout.on('data', (d) => (w.out += d));
   child.stderr.on('data', (d) => (w.err += d));
+  child.on('exit', () => (w.exitedAt ??= Date.now()));
   w.exit = new Promise((resolve) => child.on('close', resolve));
   return w;
 }
