@@ -270,3 +270,64 @@ export async function emulatorPlan(world, pollMs) {
 export function orgId(n, prefix = 'BENCH') {
   return `${prefix}${String(n).padStart(24 - prefix.length, '0')}@AdobeOrg`;
 }
+
+/**
+ * Engines over a store the caller opened (a team store, say), one per org as engineRig builds them; for
+ * creating drafts. The caller closes the store.
+ */
+export async function storeEngines(emulatorUrl, store, { timeoutMs = 5000, holder = 'bench@local:1' } = {}) {
+  const { emulatorEnv } = await fromDist('emulator/index.js');
+  const { validateConfig } = await fromDist('core/config.js');
+  const { createServices } = await fromDist('adapters/services.js');
+  const { Engine } = await fromDist('engine/engine.js');
+  const { DEFAULT_SETTINGS } = await fromDist('engine/types.js');
+  const { systemClock } = await fromDist('adapters/clock.js');
+  const { config, errors } = validateConfig({
+    ...emulatorEnv(emulatorUrl),
+    CUTOVER_HTTP_TIMEOUT_MS: String(timeoutMs),
+  });
+  if (errors.length > 0) throw new Error(errors.join('; '));
+  return (orgId) => {
+    const perOrg = { ...config, platform: { ...config.platform, orgId } };
+    const services = createServices(perOrg, { logger: silent, retryBaseMs: 20, retryCapMs: 200 });
+    const deps = { store, services, clock: systemClock, logger: silent, holder, settings: DEFAULT_SETTINGS };
+    return new Engine({ ...deps, env: {} });
+  };
+}
+
+/** The most instants in any window of `windowMs` (sliding, over every instant); `times` in any order. */
+export function maxPerWindow(times, windowMs = 1000) {
+  const s = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while (s[i] - s[j] >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/**
+ * The orgs with a duplicate write, from the emulator's world of each (more than one flow, ticket, or create of
+ * a connection than one migration makes, or a violation the emulator recorded): { count, examples }.
+ */
+export async function worldDuplicates(emulator, orgs) {
+  let count = 0;
+  const examples = [];
+  for (const org of orgs) {
+    const w = await emulator.world(org);
+    const req = w.counters.requests;
+    const bad = [];
+    if (w.flows.length > 1 || (req['flows.create'] ?? 0) > 1)
+      bad.push(`flows ${w.flows.length}, flows.create ${req['flows.create']}`);
+    if (w.tickets.length > 1) bad.push(`tickets ${w.tickets.length}`);
+    if ((req['connections.create'] ?? 0) > 2) bad.push(`connections.create ${req['connections.create']}`);
+    for (const k of ['sourceConnections.create', 'targetConnections.create'])
+      if ((req[k] ?? 0) > 1) bad.push(`${k} ${req[k]}`);
+    if (w.violations.length > 0) bad.push(`violations: ${w.violations.join('; ')}`);
+    if (bad.length > 0) {
+      count++;
+      if (examples.length < 5) examples.push(`${org}: ${bad.join(', ')}`);
+    }
+  }
+  return { count, examples };
+}

@@ -1,11 +1,12 @@
 // Runs every benchmark, one after the other (each in its own process, so none disturbs another), and prints
 // a summary: each check with its figure, its target and PASS or MISS, and the machine. Needs `npm run build`.
 //
-//   node bench/run.mjs                 the default set, ~5 minutes: report at 1,000 and 10,000, fleet of 100
-//   node bench/run.mjs --full          also the 100,000-migration report and the 1,000-migration fleet
-//                                      (BENCH_FULL=1 does the same), ~15 minutes more on a 2-core machine
+//   node bench/run.mjs                 the default set, ~5 minutes: report at 1,000 and 10,000, fleet of 100,
+//                                      team-store fleet of 150 across 3 workers
+//   node bench/run.mjs --full          also the 100,000-migration report and the 1,000-migration fleets
+//                                      (BENCH_FULL=1 does the same), ~20 minutes more on a 2-core machine
 //   node bench/run.mjs durable-step    only the named ones (cutover-path, cli-start, durable-step,
-//                                      report-scale, fleet, pg-durable-step, pg-report-scale; the pg-* ones
+//                                      report-scale, fleet, pg-durable-step, pg-report-scale, pg-fleet; the pg-* ones
 //                                      start a throwaway PostgreSQL server, or use BENCH_PG_URL)
 //   --json FILE                        also write every result as JSON
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ const ALL = [
   'fleet',
   'pg-durable-step',
   'pg-report-scale',
+  'pg-fleet',
 ];
 const full = process.argv.includes('--full') || process.env.BENCH_FULL === '1';
 const jsonOut = argValue('--json', null);
