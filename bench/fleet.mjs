@@ -205,7 +205,9 @@ try {
       lastRequests = total;
       lastSample = Date.now();
     }
-    if (watch.exitCode !== null) throw new Error(`watch exited early (${watch.exitCode}): ${watchErr.slice(0, 1000)}`);
+    // A child killed by a signal has a signalCode and no exitCode.
+    if (watch.exitCode !== null || watch.signalCode !== null)
+      throw new Error(`watch exited early (${watch.exitCode ?? watch.signalCode}): ${watchErr.slice(0, 1000)}`);
     await sleep(250);
   }
   const elapsed = Date.now() - started;

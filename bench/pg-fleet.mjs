@@ -194,8 +194,12 @@ async function customerCare() {
         (SELECT count(*) FROM cutover.migrations WHERE status = 'needs_attention')::int AS attention`);
       cut = counts.rows[0].cut;
       if (cut + counts.rows[0].attention >= N) break;
-      const gone = workers.find((w) => w.child.exitCode !== null);
-      if (gone) throw new Error(`worker ${gone.pid} exited early (${gone.child.exitCode}): ${gone.err.slice(-1000)}`);
+      // A child killed by a signal has a signalCode and no exitCode.
+      const gone = workers.find((w) => w.child.exitCode !== null || w.child.signalCode !== null);
+      if (gone) {
+        const how = gone.child.exitCode ?? gone.child.signalCode;
+        throw new Error(`worker ${gone.pid} exited early (${how}): ${gone.err.slice(-1000)}`);
+      }
       await sleep(250);
     }
   } finally {
