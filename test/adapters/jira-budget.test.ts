@@ -80,12 +80,13 @@ describe('Jira batch status reads', () => {
     const emu = await startEmulator({ port: 0 });
     sites = [emu];
     const keys = await fileTickets(emu, 250);
-    emu.control.resolveTicket(keys[7]!);
+    const resolved = emu.control.resolveTicket(keys[7]!);
     emu.control.deleteTicket(keys[3]!);
     const tracker = trackerOf(emu);
     const before = emu.world().globalCounters.requests['jira.search.jql'] ?? 0;
     const read = await tracker.prefetch(keys, Date.now() + 60_000);
-    expect(read).toEqual({ found: 249, done: [keys[7]], missing: [keys[3]], requests: 4 });
+    const resolvedAt = Date.parse(resolved.resolutiondate!.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    expect(read).toEqual({ found: 249, done: [{ key: keys[7], resolvedAt }], missing: [keys[3]], requests: 4 });
     // 3 pages, plus the page whose deleted key Jira refused once.
     expect((emu.world().globalCounters.requests['jira.search.jql'] ?? 0) - before).toBe(4);
     expect(tracker.takeKnownStatus(keys[0]!, Date.now())).toMatchObject({ statusCategory: 'new', resolved: false });
