@@ -100,7 +100,7 @@ describeWithPostgres('watch workers sharing one PostgreSQL fleet', () => {
       alive.map(({ w }) => new Promise<void>((resolve) => (w.once('exit', () => resolve()), w.kill('SIGTERM')))),
     );
     return alive.map(({ n }) => {
-      const summary = logs[n]!.split('\n').find((l) => l.startsWith('watch: '));
+      const summary = logs[n]!.split('\n').findLast((l) => /^watch: \d+ drives?, /.test(l));
       expect(summary, `worker ${n} printed no summary:\n${logs[n]!.slice(-2000)}`).toBeDefined();
       return Number(/(\d+) skipped \(locked elsewhere\)/.exec(summary!)?.[1] ?? 0);
     });

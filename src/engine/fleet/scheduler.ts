@@ -2,12 +2,15 @@
 // is next due (due.ts), drives the due ones (`until-waiting`: each drive ends as soon as the migration sleeps
 // again, so one slot serves many migrations), at most `concurrency` at once and at most `ratePerSecond` starts
 // a second, and re-reads the store now and then so that new migrations join and finished ones drop out.
-// A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`).
+// A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`). With `claims` (several workers on
+// one store), each pass claims its due candidates in one call and drives only those granted (claimer.ts).
 import type { MigrationEvent } from '../../core/machine-types.js';
 import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
-import type { Clock, MigrationStore, TicketTracker } from '../../ports.js';
-import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
+import type { Clock, LeaseRequest, MigrationStore, TicketTracker } from '../../ports.js';
+import { claimCandidates, releaseAll, type SchedulerClaims } from './claimer.js';
+import { dueAt, isFinal } from './due.js';
+import { byUrgency, effectiveDue, type Entry, isPoll, newEntry, refreshEntry } from './entry.js';
 import { TicketBatcher } from './ticket-batch.js';
 import { TokenBucket } from './token-bucket.js';
 import {
@@ -20,9 +23,10 @@ import {
 } from './types.js';
 
 export type { DriveOne, WatchedMigration, WatchEvent, WatchSummary } from './types.js';
+export type { SchedulerClaims } from './claimer.js';
 
 export interface SchedulerOptions {
-  store: Pick<MigrationStore, 'list'>;
+  store: Pick<MigrationStore, 'fleet'>;
   drive: DriveOne;
   clock: Clock;
   concurrency: number;
@@ -42,49 +46,15 @@ export interface SchedulerOptions {
   trackerFor?: (m: WatchedMigration) => TicketTracker | undefined;
   /** On stop, running drives get this long to reach their next wait before they are stopped mid-drive. */
   graceMs?: number;
-}
-
-interface Entry extends WatchedMigration {
-  ticketKey: string | null;
-  dueAt: number;
-  /** Its next drive is a ticket poll: possibly the cut-over itself, so it goes before set-up work. */
-  polling: boolean;
-  /** Backoff after a locked or failed drive; a webhook wake overrides it. */
-  notBefore: number;
-  failures: number;
-  /** A webhook asked for an immediate re-check (kept while a drive runs, so it runs again with WAKE). */
-  wake: boolean;
-  /** Bumped when a drive ends, so a store read that started earlier cannot overwrite what the drive learnt. */
-  generation: number;
-  /** The `dueAt` a batch search read this ticket for (ticket-batch.ts). */
-  prefetchedFor: number | null;
-  /** Its poll goes before the others a batch woke (ticket-batch.ts). */
-  first?: boolean;
+  /**
+   * Several workers on one store (engine/claims.ts's fleetClaims): the due migrations of a pass are claimed in
+   * one call and only the granted ones driven, under their claimed lease. Without it each drive takes its lease.
+   */
+  claims?: SchedulerClaims;
 }
 
 const MAX_PAUSE_MS = 60_000;
 const MAX_ERROR_RETRY_MS = 3_600_000;
-
-function effectiveDue(e: Entry): number {
-  return e.wake ? -Infinity : Math.max(e.dueAt, e.notBefore);
-}
-
-/** Due ticket polls first (a resolved ticket is the critical path), then everything else due, by deadline. */
-function byUrgency(now: number, dueOf: (e: Entry) => number) {
-  return (a: Entry, b: Entry): number => {
-    const da = dueOf(a);
-    const db = dueOf(b);
-    if (da <= now && db <= now && a.polling !== b.polling) return a.polling ? -1 : 1;
-    // Of the polls a batch woke, those of done or missing tickets (full reads) go first: the critical path.
-    if (da === db && Boolean(a.first) !== Boolean(b.first)) return a.first ? -1 : 1;
-    return da < db ? -1 : da > db ? 1 : 0;
-  };
-}
-
-/** A ticket poll: the deprovisioning ticket's, or a rollback's re-enable ticket's. */
-function isPoll(state: string): boolean {
-  return state.startsWith('awaiting_resolution') || state.startsWith('rolling_back.reenable');
-}
 
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -101,6 +71,8 @@ export class Scheduler {
   private watchedCount = -1;
   private readonly batcher: TicketBatcher | null;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Candidates the last claims went to other workers (a `once` pass leaves them to those). */
+  private readonly skipped = new Set<string>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
@@ -172,7 +144,7 @@ export class Scheduler {
     while (!this.stopped) {
       this.dirty = false;
       if (this.options.clock.now() >= this.nextRefreshAt) await this.refreshOrCarryOn();
-      const next = this.launchDue(() => true);
+      const next = await this.launchDue(() => true);
       await this.pause(Math.min(next, this.nextRefreshAt));
     }
   }
@@ -184,14 +156,25 @@ export class Scheduler {
     const pending = new Set([...this.entries.values()].filter((e) => effectiveDue(e) <= now).map((e) => e.id));
     while (!this.stopped && (pending.size > 0 || this.running.size > 0)) {
       this.dirty = false;
-      const next = this.launchDue((e) => pending.has(e.id));
-      for (const id of this.running.keys()) pending.delete(id);
+      const next = await this.launchDue((e) => pending.has(e.id));
+      // Started, or claimed by another worker (which drives it): either way this pass is done with it.
+      for (const id of [...this.running.keys(), ...this.skipped]) pending.delete(id);
+      this.skipped.clear();
       await this.pause(next);
     }
   }
 
   /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
-  private launchDue(eligible: (e: Entry) => boolean): number {
+  private async launchDue(eligible: (e: Entry) => boolean): Promise<number> {
+    const picked: Entry[] = [];
+    const start = (e: Entry) => (this.options.claims ? picked.push(e) : this.launch(e));
+    const next = this.pickDue(eligible, start, () => this.running.size + picked.length);
+    if (picked.length > 0) await this.claimAndLaunch(this.options.claims!, picked);
+    return next;
+  }
+
+  /** Hands each due migration to `start` in urgency order while slots and rate allow; returns when to look again. */
+  private pickDue(eligible: (e: Entry) => boolean, start: (e: Entry) => void, busy: () => number): number {
     const now = this.options.clock.now();
     const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e));
     // Computed once per pass: a batch search starts a little before its polls are due (ticket-batch.ts).
@@ -208,14 +191,32 @@ export class Scheduler {
       if (due > now) return due;
       if (held.has(e)) continue;
       // Full: a finishing drive kicks the loop.
-      if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
+      if (this.stopped || busy() >= this.options.concurrency) return Infinity;
       if (!this.bucket.tryTake()) return this.bucket.nextTokenAt();
-      this.launch(e);
+      start(e);
     }
     return Infinity;
   }
 
-  private launch(e: Entry): void {
+  /** One claim for the pass's candidates: the granted ones start; the others another worker drives. */
+  private async claimAndLaunch(claims: SchedulerClaims, picked: Entry[]): Promise<void> {
+    const { granted, elsewhere, error } = await claimCandidates(claims, picked);
+    if (this.stopped) return releaseAll(claims, granted);
+    for (const g of granted) this.launch(g.entry, g.lease);
+    if (elsewhere.length === 0) return;
+    // Their starts were not used: the rate limit counts drives, and another pass may start others now.
+    this.bucket.giveBack(elsewhere.length);
+    const retryAt = this.options.clock.now() + (this.options.lockedRetryMs ?? 15_000);
+    for (const e of elsewhere) {
+      e.notBefore = retryAt;
+      this.skipped.add(e.id);
+    }
+    if (error) this.emit({ kind: 'refresh-failed', message: `could not claim: ${messageOf(error)}` });
+    else this.emit({ kind: 'claimed-elsewhere', count: elsewhere.length, retryAt });
+    this.kick();
+  }
+
+  private launch(e: Entry, lease?: LeaseRequest): void {
     const woken = e.wake;
     e.wake = false;
     e.first = false;
@@ -229,7 +230,7 @@ export class Scheduler {
     this.drives.signal.addEventListener('abort', abortOwn, { once: true });
     const task = (async () => {
       try {
-        this.finished(e, await this.options.drive(e, { event, signal: own.signal }));
+        this.finished(e, await this.options.drive(e, { event, signal: own.signal, ...(lease ? { lease } : {}) }));
       } catch (error) {
         this.failed(e, error);
       } finally {
@@ -280,7 +281,7 @@ export class Scheduler {
       kind: 'failed',
       id: e.id,
       orgId: e.orgId,
-      message: error instanceof Error ? error.message : String(error),
+      message: messageOf(error),
       retryAt: e.notBefore,
     });
   }
@@ -291,45 +292,28 @@ export class Scheduler {
       await this.refresh();
     } catch (error) {
       this.nextRefreshAt = this.options.clock.now() + (this.options.refreshMs ?? 5_000);
-      this.emit({ kind: 'refresh-failed', message: error instanceof Error ? error.message : String(error) });
+      this.emit({ kind: 'refresh-failed', message: messageOf(error) });
     }
   }
 
-  /** Re-reads the watched migrations: adds new ones, drops those that left, refreshes idle ones. */
+  /**
+   * Re-reads the watched migrations from the light listing (stored due times, no snapshots; plans only for the
+   * ones not known yet): adds new ones, drops those that left, refreshes idle ones.
+   */
   private async refresh(): Promise<void> {
     const generations = new Map([...this.entries].map(([id, e]) => [id, e.generation]));
     const { store, orgId } = this.options;
-    const records = (await Promise.all(WATCHED_STATUSES.map((status) => store.list({ status, orgId })))).flat();
+    const listing = await store.fleet({ orgId }, new Set(generations.keys()));
     const now = this.options.clock.now();
     const unchanged = (id: string) => !this.running.has(id) && this.entries.get(id)?.generation === generations.get(id);
     const listed = new Set<string>();
-    for (const r of records) {
-      listed.add(r.id);
-      const known = this.entries.get(r.id);
+    for (const m of listing) {
+      listed.add(m.id);
+      const known = this.entries.get(m.id);
       // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
-      if (!known && generations.has(r.id)) continue;
-      if (!known) {
-        this.entries.set(r.id, {
-          id: r.id,
-          orgId: r.orgId,
-          plan: r.plan,
-          ticketKey: r.ticketKey,
-          dueAt: dueAt(r.state, r.snapshot, now),
-          polling: isPoll(r.state),
-          notBefore: 0,
-          failures: 0,
-          wake: false,
-          generation: 0,
-          prefetchedFor: null,
-        });
-      } else if (unchanged(r.id)) {
-        Object.assign(known, {
-          plan: r.plan,
-          ticketKey: r.ticketKey,
-          dueAt: dueAt(r.state, r.snapshot, now),
-          polling: isPoll(r.state),
-        });
-      }
+      if (!known && generations.has(m.id)) continue;
+      if (!known) this.entries.set(m.id, newEntry(m, now));
+      else if (unchanged(m.id)) refreshEntry(known, m, now);
     }
     for (const id of [...this.entries.keys()]) if (!listed.has(id) && unchanged(id)) this.entries.delete(id);
     this.nextRefreshAt = now + (this.options.refreshMs ?? 5_000);
@@ -358,4 +342,8 @@ export class Scheduler {
       // A progress printer must never break the scheduler.
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
