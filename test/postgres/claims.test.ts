@@ -2,7 +2,7 @@
 // one fleet get disjoint sets of leases, and a claimer that holds rows locked in an open transaction (a busy or
 // stalled worker mid-claim) blocks no one: the others skip those rows (FOR NO KEY UPDATE SKIP LOCKED) and finish.
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/postgres/open.js';
 import type { PostgresStore } from '../../src/adapters/postgres/store.js';
 import type { Lease } from '../../src/ports.js';

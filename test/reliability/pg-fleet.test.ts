@@ -96,9 +96,9 @@ describeWithPostgres('watch workers sharing one PostgreSQL fleet', () => {
   /** SIGTERMs the surviving workers and adds up the drives their summaries say were refused as locked. */
   async function lockedDrives(): Promise<number[]> {
     const alive = workers.map((w, n) => ({ w, n })).filter(({ w }) => w.exitCode === null && w.signalCode === null);
-    await Promise.all(
-      alive.map(({ w }) => new Promise<void>((resolve) => (w.once('exit', () => resolve()), w.kill('SIGTERM')))),
-    );
+    const exited = alive.map(({ w }) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
+    for (const { w } of alive) w.kill('SIGTERM');
+    await Promise.all(exited);
     return alive.map(({ n }) => {
       const summary = logs[n]!.split('\n').findLast((l) => /^watch: \d+ drives?, /.test(l));
       expect(summary, `worker ${n} printed no summary:\n${logs[n]!.slice(-2000)}`).toBeDefined();

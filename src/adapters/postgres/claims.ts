@@ -16,7 +16,7 @@ const FLEET = `SELECT m.id, m.org_id, m.state, m.status, m.ticket_key, m.due_at,
     CASE WHEN m.id = ANY($2::text[]) THEN NULL ELSE m.plan END AS plan
   FROM cutover.migrations m WHERE ${WATCHED} AND ($1::text IS NULL OR m.org_id = $1)`;
 
-/** The free ones of the requested ids, in the order asked, locked for this transaction; ids locked elsewhere skipped. */
+/** The free ones of the requested ids, in the order asked, locked for this transaction (locked elsewhere: skipped). */
 const LOCK_FREE = `SELECT m.id FROM cutover.migrations m LEFT JOIN cutover.leases l ON l.migration_id = m.id
   WHERE m.id = ANY($1::text[]) AND ${WATCHED}
     AND (l.migration_id IS NULL OR l.nonce = ($4::text[])[array_position($1::text[], m.id)]
@@ -29,7 +29,8 @@ const GRANT = `WITH c AS (SELECT ${NOW} AS t),
   r AS (SELECT * FROM unnest($1::text[], $4::text[], $5::text[], $6::float8[]) AS r(id, nonce, holder, ttl)
     WHERE r.id = ANY($2::text[]))
   INSERT INTO cutover.leases AS l (migration_id, nonce, holder, acquired_at, heartbeat_at, expires_at)
-  SELECT r.id, r.nonce, r.holder, cutover.iso(c.t), cutover.iso(c.t), cutover.iso(c.t + r.ttl * interval '1 millisecond')
+  SELECT r.id, r.nonce, r.holder, cutover.iso(c.t), cutover.iso(c.t),
+    cutover.iso(c.t + r.ttl * interval '1 millisecond')
   FROM r, c
   ON CONFLICT (migration_id) DO UPDATE SET nonce = excluded.nonce, holder = excluded.holder,
     acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
