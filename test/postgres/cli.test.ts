@@ -108,7 +108,7 @@ describeWithPostgres('the CLI on a PostgreSQL team store', () => {
     const run = await rig.cli(['store', 'init'], { CUTOVER_DEBUG: 'http' }, { db: fresh });
     printed.push(run.stdout, run.stderr);
     expect(run.code, describeRun(run)).toBe(0);
-    expect(run.stdout).toBe(`store ready: ${fresh.replace(PG_PASSWORD, '****')} (schema 0001_init)\n`);
+    expect(run.stdout).toBe(`store ready: ${fresh.replace(PG_PASSWORD, '****')} (schema 0002_due_at)\n`);
   });
 
   it('exports a bundle from the team store that imports into a SQLite file and into another team store', async () => {
