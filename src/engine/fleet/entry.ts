@@ -27,7 +27,7 @@ export function isPoll(state: string): boolean {
 }
 
 /** A migration the fleet listing found that the scheduler did not know; it needs the listing's plan. */
-export function newEntry(m: FleetMigration, now: number): Entry {
+function newEntry(m: FleetMigration, now: number): Entry {
   return {
     id: m.id,
     orgId: m.orgId,
@@ -44,11 +44,32 @@ export function newEntry(m: FleetMigration, now: number): Entry {
 }
 
 /** What a later listing says of an idle migration: its ticket and when it is due (a plan never changes). */
-export function refreshEntry(e: Entry, m: FleetMigration, now: number): void {
+function refreshEntry(e: Entry, m: FleetMigration, now: number): void {
   if (m.plan !== undefined) e.plan = m.plan;
   e.ticketKey = m.ticketKey;
   e.dueAt = storedDue(m.dueAt, now);
   e.polling = isPoll(m.state);
+}
+
+/**
+ * Brings the entries up to a fleet listing: adds new migrations, refreshes idle ones (`idle`: not running, and no
+ * drive ended since the read began), drops idle ones that left. `knownAtRead`: the ids known when the read began.
+ */
+export function mergeListing(
+  entries: Map<string, Entry>,
+  listing: FleetMigration[],
+  at: { knownAtRead: ReadonlyMap<string, number>; idle: (id: string) => boolean; now: number },
+): void {
+  const listed = new Set<string>();
+  for (const m of listing) {
+    listed.add(m.id);
+    const known = entries.get(m.id);
+    // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
+    if (!known && at.knownAtRead.has(m.id)) continue;
+    if (!known) entries.set(m.id, newEntry(m, at.now));
+    else if (at.idle(m.id)) refreshEntry(known, m, at.now);
+  }
+  for (const id of [...entries.keys()]) if (!listed.has(id) && at.idle(id)) entries.delete(id);
 }
 
 export function effectiveDue(e: Entry): number {

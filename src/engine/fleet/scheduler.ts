@@ -10,7 +10,7 @@ import { LockedError, UsageError } from '../../errors.js';
 import type { Clock, LeaseRequest, MigrationStore, TicketTracker } from '../../ports.js';
 import { claimCandidates, releaseAll, type SchedulerClaims } from './claimer.js';
 import { dueAt, isFinal } from './due.js';
-import { byUrgency, effectiveDue, type Entry, isPoll, newEntry, refreshEntry } from './entry.js';
+import { byUrgency, effectiveDue, type Entry, isPoll, mergeListing } from './entry.js';
 import { TicketBatcher } from './ticket-batch.js';
 import { TokenBucket } from './token-bucket.js';
 import {
@@ -71,8 +71,6 @@ export class Scheduler {
   private watchedCount = -1;
   private readonly batcher: TicketBatcher | null;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Candidates the last claims went to other workers (a `once` pass leaves them to those). */
-  private readonly skipped = new Set<string>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
@@ -156,20 +154,27 @@ export class Scheduler {
     const pending = new Set([...this.entries.values()].filter((e) => effectiveDue(e) <= now).map((e) => e.id));
     while (!this.stopped && (pending.size > 0 || this.running.size > 0)) {
       this.dirty = false;
-      const next = await this.launchDue((e) => pending.has(e.id));
-      // Started, or claimed by another worker (which drives it): either way this pass is done with it.
-      for (const id of [...this.running.keys(), ...this.skipped]) pending.delete(id);
-      this.skipped.clear();
+      // Started, or not granted (another worker drives it, or the claim failed): this pass is done with it.
+      const next = await this.launchDue(
+        (e) => pending.has(e.id),
+        (id) => pending.delete(id),
+      );
+      for (const id of this.running.keys()) pending.delete(id);
       await this.pause(next);
     }
   }
 
-  /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
-  private async launchDue(eligible: (e: Entry) => boolean): Promise<number> {
+  /**
+   * Starts what is due, within the concurrency and rate limits; returns when to look again. With claims, the
+   * candidates not granted are passed to `notGranted`.
+   */
+  private async launchDue(eligible: (e: Entry) => boolean, notGranted?: (id: string) => void): Promise<number> {
     const picked: Entry[] = [];
     const start = (e: Entry) => (this.options.claims ? picked.push(e) : this.launch(e));
     const next = this.pickDue(eligible, start, () => this.running.size + picked.length);
-    if (picked.length > 0) await this.claimAndLaunch(this.options.claims!, picked);
+    if (picked.length === 0) return next;
+    const passed = await this.claimAndLaunch(this.options.claims!, picked);
+    for (const e of passed) notGranted?.(e.id);
     return next;
   }
 
@@ -198,22 +203,30 @@ export class Scheduler {
     return Infinity;
   }
 
-  /** One claim for the pass's candidates: the granted ones start; the others another worker drives. */
-  private async claimAndLaunch(claims: SchedulerClaims, picked: Entry[]): Promise<void> {
+  /**
+   * One claim for the pass's candidates: the granted ones start; the others another worker drives, and are left
+   * alone for a while. A failed claim (the store away) fails each candidate as its drive would have.
+   * Returns the candidates not started.
+   */
+  private async claimAndLaunch(claims: SchedulerClaims, picked: Entry[]): Promise<Entry[]> {
     const { granted, elsewhere, error } = await claimCandidates(claims, picked);
-    if (this.stopped) return releaseAll(claims, granted);
+    if (this.stopped) {
+      await releaseAll(claims, granted);
+      return picked;
+    }
     for (const g of granted) this.launch(g.entry, g.lease);
-    if (elsewhere.length === 0) return;
+    if (elsewhere.length === 0) return [];
     // Their starts were not used: the rate limit counts drives, and another pass may start others now.
     this.bucket.giveBack(elsewhere.length);
-    const retryAt = this.options.clock.now() + (this.options.lockedRetryMs ?? 15_000);
-    for (const e of elsewhere) {
-      e.notBefore = retryAt;
-      this.skipped.add(e.id);
-    }
-    if (error) this.emit({ kind: 'refresh-failed', message: `could not claim: ${messageOf(error)}` });
-    else this.emit({ kind: 'claimed-elsewhere', count: elsewhere.length, retryAt });
     this.kick();
+    if (error) {
+      for (const e of elsewhere) this.failed(e, error);
+      return elsewhere;
+    }
+    const retryAt = this.options.clock.now() + (this.options.lockedRetryMs ?? 15_000);
+    for (const e of elsewhere) e.notBefore = retryAt;
+    this.emit({ kind: 'claimed-elsewhere', count: elsewhere.length, retryAt });
+    return elsewhere;
   }
 
   private launch(e: Entry, lease?: LeaseRequest): void {
@@ -305,17 +318,8 @@ export class Scheduler {
     const { store, orgId } = this.options;
     const listing = await store.fleet({ orgId }, new Set(generations.keys()));
     const now = this.options.clock.now();
-    const unchanged = (id: string) => !this.running.has(id) && this.entries.get(id)?.generation === generations.get(id);
-    const listed = new Set<string>();
-    for (const m of listing) {
-      listed.add(m.id);
-      const known = this.entries.get(m.id);
-      // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
-      if (!known && generations.has(m.id)) continue;
-      if (!known) this.entries.set(m.id, newEntry(m, now));
-      else if (unchanged(m.id)) refreshEntry(known, m, now);
-    }
-    for (const id of [...this.entries.keys()]) if (!listed.has(id) && unchanged(id)) this.entries.delete(id);
+    const idle = (id: string) => !this.running.has(id) && this.entries.get(id)?.generation === generations.get(id);
+    mergeListing(this.entries, listing, { knownAtRead: generations, idle, now });
     this.nextRefreshAt = now + (this.options.refreshMs ?? 5_000);
     if (this.entries.size !== this.watchedCount) this.emit({ kind: 'watching', count: this.entries.size });
     this.watchedCount = this.entries.size;

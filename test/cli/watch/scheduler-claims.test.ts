@@ -123,7 +123,7 @@ describe('watch scheduler with claims', () => {
     expect(released).toEqual(['m-1:nonce-m-1']);
   });
 
-  it('backs off and says so when the claim itself fails (a store hiccup), then claims again', async () => {
+  it('fails the candidates of a claim that failed (a store hiccup), backs off, then claims again', async () => {
     const store = new ListStore([record('m-1')]);
     const { claims } = fakeClaims(new Set(['m-1']));
     let failures = 1;
@@ -134,12 +134,12 @@ describe('watch scheduler with claims', () => {
     };
     const { drive, calls } = recordingDrive();
     const stop = new AbortController();
-    const { s, events } = scheduler(store, { drive, claims: flaky, lockedRetryMs: 50 });
+    const { s, events } = scheduler(store, { drive, claims: flaky, errorRetryMs: 50 });
     const run = s.run(stop.signal);
     await until(() => calls.length === 1);
     stop.abort();
-    await run;
-    expect(events).toContainEqual({ kind: 'refresh-failed', message: 'could not claim: connection reset' });
+    expect(await run).toMatchObject({ failed: 1, drives: 1, completed: 1 });
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'failed', id: 'm-1', message: 'connection reset' }));
     expect(calls[0]!.lease?.nonce).toBe('nonce-m-1');
   });
 });
