@@ -216,6 +216,9 @@ export class Scheduler {
     }
     for (const g of granted) this.launch(g.entry, g.lease);
     if (elsewhere.length === 0) return [];
+    // A wake is used up as a drive would use it (the holder re-checks on its own wake), or it would claim again
+    // at once, pass after pass.
+    for (const e of elsewhere) e.wake = false;
     // Their starts were not used: the rate limit counts drives, and another pass may start others now.
     this.bucket.giveBack(elsewhere.length);
     this.kick();

@@ -106,6 +106,23 @@ describe('watch scheduler with claims', () => {
     expect(summary).toMatchObject({ completed: 5, locked: 0 });
   });
 
+  it('does not claim a woken migration another worker holds again and again: the wake is used up', async () => {
+    const store = new ListStore([record('m-held', { ticketKey: 'CC-1' })]);
+    const { claims, takes } = fakeClaims(new Set());
+    const { drive } = recordingDrive();
+    const stop = new AbortController();
+    const { s, events } = scheduler(store, { drive, claims, lockedRetryMs: 10_000 });
+    const run = s.run(stop.signal);
+    await until(() => takes.length === 1);
+    expect(await s.wakeTicket('CC-1')).toEqual(['m-held']);
+    await until(() => takes.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    stop.abort();
+    expect(await run).toMatchObject({ drives: 0, locked: 0 });
+    expect(takes).toHaveLength(2);
+    expect(elsewhere(events)).toBe(2);
+  });
+
   it('gives back the leases of a claim answered after the watch stopped, and starts nothing', async () => {
     const store = new ListStore([record('m-1')]);
     let open!: () => void;
