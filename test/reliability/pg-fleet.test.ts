@@ -4,8 +4,9 @@
 // The workers share the fleet through claims (engine/claims.ts): each refresh reads the due times stored with
 // the migrations, and one `FOR NO KEY UPDATE SKIP LOCKED` statement a pass takes the leases of the due ones no
 // live lease holds, so no worker starts a drive another worker holds (0 drives refused as locked, counted from
-// each surviving worker's summary on SIGTERM); a killed worker's leases expire and the others claim its
-// migrations then (docs/team-store.md).
+// each surviving worker's summary on SIGTERM; before claims, 86 + 85 over 200 migrations). The killed worker's
+// migrations are claimed by the others: at once here, as its leases name a dead process on this host (on
+// another host, once they expire). docs/team-store.md.
 // Sample mode: 40 migrations, 3 workers; CUTOVER_RELIABILITY=full: 200.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
