@@ -11,6 +11,8 @@ const [db, concurrency, rate] = process.argv.slice(2);
 const { openRuntime } = await fromDist('cli/wiring/runtime.js');
 const { defaultContext } = await fromDist('cli/wiring/context.js');
 const { Scheduler } = await fromDist('engine/fleet/scheduler.js');
+const { fleetClaims, DEFAULT_SETTINGS } = await fromDist('engine/index.js');
+const { defaultHolder } = await fromDist('adapters/account.js');
 
 const controller = new AbortController();
 const ctx = defaultContext(controller.signal);
@@ -24,6 +26,13 @@ const scheduler = new Scheduler({
   clock: ctx.clock,
   concurrency: Number(concurrency),
   ratePerSecond: Number(rate),
+  // As watch-run.ts wires it: each pass claims its due migrations in one statement.
+  claims: fleetClaims({
+    store: runtime.store,
+    clock: ctx.clock,
+    holder: defaultHolder(),
+    ttlMs: DEFAULT_SETTINGS.leaseTtlMs,
+  }),
   // BENCH_FLEET_BATCH=0: every poll reads its own ticket (the scheduler before issue 17), for the baseline.
   ...(process.env.BENCH_FLEET_BATCH === '0' ? {} : { trackerFor: (m) => runtime.servicesFor(m.plan).tracker }),
   onEvent: (e) => {

@@ -10,7 +10,7 @@ import type { MigrationContext, MigrationEvent } from '../core/machine-types.js'
 import { MACHINE_VERSION, XSTATE_VERSION } from '../core/machine-types.js';
 import type { MigrationStatus, Plan } from '../core/types.js';
 import { CutoverError, FencedError, UsageError } from '../errors.js';
-import type { Clock, Logger, MigrationRecord, MigrationStore } from '../ports.js';
+import type { Clock, LeaseRequest, Logger, MigrationRecord, MigrationStore } from '../ports.js';
 import { effectActors } from './effects.js';
 import { fencedStore } from './fence.js';
 import { handoffLines } from './handoff.js';
@@ -46,6 +46,11 @@ export interface DriveOptions {
   /** Sent once the actor is restored: an operator event, or START for a draft. */
   event?: MigrationEvent;
   onSnapshot?: (snapshot: Snapshot) => void;
+  /**
+   * A lease already taken for this drive (a claim: engine/claims.ts): the drive skips acquiring one and runs under
+   * it, with the same heartbeat, fencing and release. Lost before the drive began, the first write is refused.
+   */
+  lease?: LeaseRequest;
 }
 
 export interface DriveResult {
@@ -122,8 +127,8 @@ export class Engine {
    * is read only once the lease is ours: one read before it would be stale if another runner drove meanwhile.
    */
   async drive(id: string, options: DriveOptions): Promise<DriveResult> {
-    await this.load(id); // an unknown id is a usage error, not a store error from the lease table
-    const { lease } = await acquire(this.leaseDeps, id);
+    if (options.lease && options.lease.migrationId !== id) throw new RangeError(`a lease for ${id} is needed`);
+    const lease = options.lease ?? (await this.acquireLease(id));
     let record: MigrationRecord;
     try {
       record = await this.load(id);
@@ -141,6 +146,11 @@ export class Engine {
       stopHeartbeat();
       await this.deps.store.releaseLease(id, lease.nonce);
     }
+  }
+
+  private async acquireLease(id: string): Promise<LeaseRequest> {
+    await this.load(id); // an unknown id is a usage error, not a store error from the lease table
+    return (await acquire(this.leaseDeps, id)).lease;
   }
 
   private async run(

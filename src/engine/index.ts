@@ -13,6 +13,8 @@ export { REHEARSAL_PATHS, rehearse } from './rehearse.js';
 export type { Rehearsal, RehearsalDeps, RehearsalOptions, RehearsalPath, RehearsalRest } from './rehearse.js';
 export { DEFAULT_SETTINGS } from './types.js';
 export type { EngineSettings, Services } from './types.js';
+export { fleetClaims } from './claims.js';
+export type { FleetClaims, FleetClaimsDeps } from './claims.js';
 export { Scheduler } from './fleet/scheduler.js';
 export type { DriveOne, SchedulerOptions, WatchedMigration, WatchEvent, WatchSummary } from './fleet/scheduler.js';
 export { OutboxSender, retryDelay, SENDER_DEFAULTS } from './notify-sender.js';

@@ -24,7 +24,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** The holder's process is known dead: same host, and no such pid. */
-function holderIsDead(lease: Lease, alive: (pid: number) => boolean): boolean {
+export function holderIsDead(lease: Lease, alive: (pid: number) => boolean = processAlive): boolean {
   const match = /@([^:]+):(\d+)$/.exec(lease.holder);
   if (!match || match[1] !== hostname()) return false;
   return !alive(Number(match[2]));
@@ -56,7 +56,7 @@ export async function acquire(
 }
 
 /** The lease and its TAKEOVER row in one store transaction: a crash between them cannot leave one alone. */
-function takeOverDead(deps: LeaseDeps, held: Lease, lease: LeaseRequest): Promise<boolean> {
+export function takeOverDead(deps: LeaseDeps, held: Lease, lease: LeaseRequest): Promise<boolean> {
   const row: JournalEntry = {
     kind: 'operator',
     at: isoNow(deps.clock),

@@ -151,6 +151,21 @@ export interface MigrationSummary extends Omit<MigrationRecord, 'plan' | 'snapsh
   lease: Lease | null;
 }
 
+/**
+ * What the watch scheduler keeps of a watched (active or waiting) migration, read without its snapshot: enough
+ * to know when it is due (`dueAt`, the stored instant of core/due.ts; null: due at once) and to drive it.
+ */
+export interface FleetMigration {
+  id: string;
+  orgId: string;
+  state: string;
+  status: MigrationStatus;
+  ticketKey: string | null;
+  dueAt: string | null;
+  /** Absent for the ids the caller said it knows the plan of (a plan does not change once created). */
+  plan?: unknown;
+}
+
 export interface NewMigration {
   id: string;
   orgId: string;
@@ -187,6 +202,11 @@ export interface MigrationStore {
    * given, with the number that match the filter in all.
    */
   summaries(filter?: MigrationFilter, limit?: number): Promise<{ summaries: MigrationSummary[]; total: number }>;
+  /**
+   * The watched migrations (active, waiting) of `filter.orgId` (all orgs without it), in no promised order,
+   * without snapshots; plans only for ids not in `knownPlans`.
+   */
+  fleet(filter?: { orgId?: string }, knownPlans?: ReadonlySet<string>): Promise<FleetMigration[]>;
   /** Snapshot, versions, summary columns, marks and journal rows: written together or not at all. */
   commitTransition(id: string, t: Transition, fence?: Fence): Promise<void>;
   appendJournal(id: string, entries: JournalEntry[], fence?: Fence): Promise<void>;
@@ -196,6 +216,13 @@ export interface MigrationStore {
   effects(id: string): Promise<EffectRow[]>;
   /** Granted when there is no lease, it has expired by the store's clock, or it is already this nonce's. */
   acquireLease(request: LeaseRequest): Promise<LeaseResult>;
+  /**
+   * In one transaction: of the requested migrations, in the order given, those still watched (active, waiting)
+   * whose lease is absent or expired by the store's clock, at most `limit` of them, each get the requested lease;
+   * returns the granted leases. A migration another claimer is deciding on at this moment is skipped, not
+   * waited for (PostgreSQL: `FOR NO KEY UPDATE SKIP LOCKED`), so a busy worker never blocks the others.
+   */
+  claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]>;
   /** Extends the lease to `ttlMs` past the store's now; false when it is no longer ours (taken over, expired). */
   heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean>;
   releaseLease(migrationId: string, nonce: string): Promise<void>;

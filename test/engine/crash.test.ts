@@ -50,6 +50,12 @@ class DyingStore implements MigrationStore {
   summaries(filter?: MigrationFilter, limit?: number) {
     return this.inner.summaries(filter, limit);
   }
+  fleet(filter?: { orgId?: string }, known?: ReadonlySet<string>) {
+    return this.inner.fleet(filter, known);
+  }
+  claimLeases(requests: LeaseRequest[], limit: number) {
+    return this.write(() => this.inner.claimLeases(requests, limit));
+  }
   commitTransition(id: string, t: Transition) {
     return this.write(() => this.inner.commitTransition(id, t));
   }

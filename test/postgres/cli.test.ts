@@ -75,7 +75,7 @@ describeWithPostgres('the CLI on a PostgreSQL team store', () => {
   it('doctor names the store, its schema version and round trip, password masked', async () => {
     const doctor = await cli(['doctor', '--json', '--timeout', '2']);
     const { store } = JSON.parse(doctor.stdout) as { store: Record<string, unknown> };
-    expect(store).toMatchObject({ kind: 'postgres', ok: true, schemaVersion: '0001_init' });
+    expect(store).toMatchObject({ kind: 'postgres', ok: true, schemaVersion: '0002_due_at' });
     expect(store.location).toBe(url.replace(PG_PASSWORD, '****'));
     expect(store.roundTripMs).toEqual(expect.any(Number));
   });
@@ -108,7 +108,7 @@ describeWithPostgres('the CLI on a PostgreSQL team store', () => {
     const run = await rig.cli(['store', 'init'], { CUTOVER_DEBUG: 'http' }, { db: fresh });
     printed.push(run.stdout, run.stderr);
     expect(run.code, describeRun(run)).toBe(0);
-    expect(run.stdout).toBe(`store ready: ${fresh.replace(PG_PASSWORD, '****')} (schema 0001_init)\n`);
+    expect(run.stdout).toBe(`store ready: ${fresh.replace(PG_PASSWORD, '****')} (schema 0002_due_at)\n`);
   });
 
   it('exports a bundle from the team store that imports into a SQLite file and into another team store', async () => {

@@ -134,20 +134,20 @@ describeWithPostgres('PostgresStore across connections', () => {
       await client.connect();
       const { rows } = await client.query('SELECT name FROM cutover.schema_migrations');
       await client.end();
-      expect(rows.map((r) => r.name)).toEqual(['0001_init']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_init', '0002_due_at']);
     });
 
     it('refuses a schema with a migration this code does not know, and leaves it untouched', async () => {
       const url = await server.createDatabase('newer');
       const newer = copyOf(PG_MIGRATIONS_DIR);
-      writeFileSync(path.join(newer, '0002_future.sql'), 'CREATE TABLE future (x integer);\n');
+      writeFileSync(path.join(newer, '0099_future.sql'), 'CREATE TABLE future (x integer);\n');
       await (await open(url, newer)).close();
       await expect(open(url)).rejects.toMatchObject({ code: 'STORE_SCHEMA_NEWER' });
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const { rows } = await client.query('SELECT name FROM cutover.schema_migrations ORDER BY name');
       await client.end();
-      expect(rows.map((r) => r.name)).toEqual(['0001_init', '0002_future']);
+      expect(rows.map((r) => r.name)).toEqual(['0001_init', '0002_due_at', '0099_future']);
     });
 
     it('refuses a schema whose applied migration file was edited since', async () => {

@@ -42,6 +42,7 @@ describe('migrator', () => {
         '0003_operator_inbox',
         '0004_listing_time_zone',
         '0005_outbox',
+        '0006_due_at',
       ]);
       expect(migrate(db)).toEqual([
         '0001_init',
@@ -49,6 +50,7 @@ describe('migrator', () => {
         '0003_operator_inbox',
         '0004_listing_time_zone',
         '0005_outbox',
+        '0006_due_at',
       ]);
       expect(migrate(db)).toEqual([]);
       expect(pendingMigrations(db)).toEqual([]);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import type { MigrationStore } from '../../src/ports.js';
 import { at, lease, newMigration, storeClock, T0, transition } from './helpers.js';
+import { claimsContract } from './claims-contract.js';
 import { leaseContract } from './lease-contract.js';
 import { outboxContract } from './outbox-contract.js';
 
@@ -445,6 +446,7 @@ export function storeContract(
 
     leaseContract(() => ({ store, clock }));
     outboxContract(() => ({ store, clock }));
+    claimsContract(() => ({ store, clock }));
 
     describe('leases', () => {
       beforeEach(async () => {

@@ -10,6 +10,7 @@ import type {
   EffectOutcome,
   EffectRow,
   Fence,
+  FleetMigration,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
@@ -28,6 +29,8 @@ import type {
 } from '../../ports.js';
 import type { Marks } from '../../core/types.js';
 import { canonicalMark, stampedLease, utc } from '../sqlite/canonical.js';
+import { snapshotContext, storedDueAt } from '../../core/due.js';
+import { claimIn, fleetOf } from './claims.js';
 import { MemoryOutbox } from './outbox.js';
 
 const integerOrNull = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
@@ -40,6 +43,8 @@ export class MemoryStore implements MigrationStore {
   private readonly rows: JournalRow[] = [];
   private readonly effectRows = new Map<string, EffectRow>();
   private readonly leases = new Map<string, Lease>();
+  /** The stored due time of each migration (core/due.ts), written with it as the SQL stores' due_at column. */
+  private readonly dueAts = new Map<string, string | null>();
   private readonly inbox: InboxEvent[] = [];
   private seq = 0;
   private inboxSeq = 0;
@@ -71,6 +76,7 @@ export class MemoryStore implements MigrationStore {
       ticketKey: null,
       marks: {},
     });
+    this.dueAts.set(m.id, storedDueAt(m.state, snapshotContext(m.snapshot)));
     this.rows.push(...journal);
   }
 
@@ -101,6 +107,14 @@ export class MemoryStore implements MigrationStore {
     return { summaries: page, total: records.length };
   }
 
+  async fleet(filter: { orgId?: string } = {}, knownPlans: ReadonlySet<string> = new Set()): Promise<FleetMigration[]> {
+    return fleetOf(this.migrations.values(), this.dueAts, filter.orgId, knownPlans);
+  }
+
+  async claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]> {
+    return claimIn(this.migrations, this.leases, requests, limit, this.now());
+  }
+
   async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const current = this.require(id);
     this.requireHolder(id, fence);
@@ -124,6 +138,7 @@ export class MemoryStore implements MigrationStore {
     const settles = (t.settles ?? []).map((x) => ({ ...viaJson(x), at: utc(x.at) }));
     for (const event of t.outbox ?? []) utc(event.at); // an unreadable instant fails before anything changes
     this.migrations.set(id, next);
+    this.dueAts.set(id, storedDueAt(t.state, snapshotContext(t.snapshot)));
     this.rows.push(...journal);
     for (const intent of t.intents ?? []) await this.recordIntent(intent);
     for (const settlement of settles) this.settleNow(id, settlement);
@@ -310,6 +325,7 @@ export class MemoryStore implements MigrationStore {
       outcomeAt: e.outcomeAt ? utc(e.outcomeAt) : null,
     }));
     this.migrations.set(r.id, record);
+    this.dueAts.set(r.id, storedDueAt(r.state, snapshotContext(r.snapshot)));
     this.rows.push(...journal);
     for (const e of effects) this.effectRows.set(e.key, e);
   }

@@ -5,8 +5,8 @@
 export const NOW = (n: number) => `COALESCE($${n}::text, cutover.iso(now()))`;
 
 export const INSERT_MIGRATION = `INSERT INTO cutover.migrations (id, org_id, plan, snapshot, machine_version,
-    xstate_version, state, status, created_at, updated_at, progress_at, attempts, last_error, ticket_key)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    xstate_version, state, status, created_at, updated_at, progress_at, attempts, last_error, ticket_key, due_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
   ON CONFLICT (id) DO NOTHING RETURNING id`;
 
 const FILTER = '($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR org_id = $2)';

@@ -10,6 +10,7 @@ import type {
   EffectOutcome,
   EffectRow,
   Fence,
+  FleetMigration,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
@@ -26,6 +27,7 @@ import type {
   NewMigration,
   Transition,
 } from '../../ports.js';
+import { snapshotContext, storedDueAt } from '../../core/due.js';
 import { utc } from '../sqlite/canonical.js';
 import {
   type EffectRowData,
@@ -41,6 +43,7 @@ import {
 } from '../sqlite/rows.js';
 import { duplicate, notSent, pgError } from './errors.js';
 import { type CopyResult, copyInto, importInto, sameMigration } from './import.js';
+import { claimLeases, fleetOf } from './claims.js';
 import { InboxTable } from './inbox.js';
 import { LeaseTable } from './leases.js';
 import { OutboxTable, outboxRows } from './outbox.js';
@@ -168,6 +171,14 @@ export class PostgresStore implements MigrationStore {
     return { summaries, total };
   }
 
+  fleet(filter: { orgId?: string } = {}, knownPlans: ReadonlySet<string> = new Set()): Promise<FleetMigration[]> {
+    return fleetOf(this, filter.orgId, knownPlans);
+  }
+
+  claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]> {
+    return claimLeases(this, requests, limit);
+  }
+
   async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const at = utc(t.at);
     const cols = {
@@ -179,6 +190,7 @@ export class PostgresStore implements MigrationStore {
       ticket_key: t.ticketKey,
       updated_at: at,
       progressed: t.progressed,
+      due_at: storedDueAt(t.state, snapshotContext(t.snapshot)),
     };
     const settles = (t.settles ?? []).map((s) => ({ seq: s.seq, at: utc(s.at), outcome: JSON.stringify(s.outcome) }));
     await this.q(

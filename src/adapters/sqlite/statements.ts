@@ -28,11 +28,11 @@ export function prepareStatements(db: SqliteDatabase) {
   return lazily({
     exists: () => db.prepare<[string]>('SELECT 1 FROM migrations WHERE id = ?'),
     insertMigration: () =>
-      db.prepare<[MigrationRowData]>(
+      db.prepare<[MigrationRowData & { due_at: string | null }]>(
         `INSERT INTO migrations (id, org_id, plan, snapshot, machine_version, xstate_version, state, status,
-         created_at, updated_at, progress_at, attempts, last_error, ticket_key)
+         created_at, updated_at, progress_at, attempts, last_error, ticket_key, due_at)
        VALUES (@id, @org_id, @plan, @snapshot, @machine_version, @xstate_version, @state, @status,
-         @created_at, @updated_at, @progress_at, @attempts, @last_error, @ticket_key)`,
+         @created_at, @updated_at, @progress_at, @attempts, @last_error, @ticket_key, @due_at)`,
       ),
     selectMigration: () => db.prepare<[string], MigrationRowData>('SELECT * FROM migrations WHERE id = ?'),
     listMigrations: () =>
@@ -46,7 +46,7 @@ export function prepareStatements(db: SqliteDatabase) {
         `UPDATE migrations SET snapshot = @snapshot, machine_version = @machine_version,
          xstate_version = @xstate_version, state = @state, status = @status, attempts = @attempts,
          last_error = @last_error, ticket_key = @ticket_key, updated_at = @updated_at,
-         progress_at = CASE WHEN @progressed THEN @updated_at ELSE progress_at END
+         progress_at = CASE WHEN @progressed THEN @updated_at ELSE progress_at END, due_at = @due_at
        WHERE id = @id`,
       ),
     selectMarks: () =>

@@ -1,6 +1,7 @@
 // The SQLite MigrationStore. All SQL lives in this folder; every write is one immediate transaction with no
 // await inside, so a transition's snapshot, summary, marks and journal rows land together or not at all.
 import fs from 'node:fs';
+import { snapshotContext, storedDueAt } from '../../core/due.js';
 import { StoreError } from '../../errors.js';
 import type {
   Delivery,
@@ -10,6 +11,7 @@ import type {
   EffectOutcome,
   EffectRow,
   Fence,
+  FleetMigration,
   ImportedMigration,
   InboxEvent,
   InboxSettlement,
@@ -27,6 +29,7 @@ import type {
   Transition,
 } from '../../ports.js';
 import { utc } from './canonical.js';
+import { FleetTable } from './claims.js';
 import { InboxTable } from './inbox.js';
 import { LeaseTable } from './leases.js';
 import { OutboxTable } from './outbox.js';
@@ -111,6 +114,7 @@ export class SqliteStore implements MigrationStore {
   private readonly inbox: InboxTable;
   private readonly outbox: OutboxTable;
   private summaryReader?: SummaryReader;
+  private readonly fleetTable: FleetTable;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -120,6 +124,7 @@ export class SqliteStore implements MigrationStore {
     this.leases = new LeaseTable(db, now);
     this.inbox = new InboxTable(db);
     this.outbox = new OutboxTable(db, now);
+    this.fleetTable = new FleetTable(db, now);
   }
 
   async create(m: NewMigration): Promise<void> {
@@ -142,7 +147,7 @@ export class SqliteStore implements MigrationStore {
     };
     this.write(() => {
       if (this.sql.exists.get(m.id)) throw duplicate(m.id);
-      this.sql.insertMigration.run(row);
+      this.sql.insertMigration.run({ ...row, due_at: storedDueAt(m.state, snapshotContext(m.snapshot)) });
       this.insertJournal(m.id, m.journal);
     });
   }
@@ -165,6 +170,14 @@ export class SqliteStore implements MigrationStore {
     return this.summaryReader.read(filter, limit);
   }
 
+  async fleet(filter: { orgId?: string } = {}, knownPlans: ReadonlySet<string> = new Set()): Promise<FleetMigration[]> {
+    return this.fleetTable.fleet(filter.orgId, knownPlans);
+  }
+
+  async claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]> {
+    return this.fleetTable.claim(requests, limit);
+  }
+
   async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
     const at = utc(t.at);
     this.write(() => {
@@ -182,6 +195,7 @@ export class SqliteStore implements MigrationStore {
         ticket_key: t.ticketKey,
         updated_at: at,
         progressed: t.progressed ? 1 : 0,
+        due_at: storedDueAt(t.state, snapshotContext(t.snapshot)),
       }).changes;
       if (changed !== 1) throw notFound(id);
       for (const mark of markParams(id, t.marks, at)) this.sql.upsertMark.run(mark);
@@ -352,7 +366,7 @@ export class SqliteStore implements MigrationStore {
     };
     this.write(() => {
       if (this.sql.exists.get(r.id)) throw duplicate(r.id);
-      this.sql.insertMigration.run(row);
+      this.sql.insertMigration.run({ ...row, due_at: storedDueAt(r.state, snapshotContext(r.snapshot)) });
       for (const mark of markParams(r.id, r.marks, row.updated_at)) this.sql.upsertMark.run(mark);
       this.insertJournal(r.id, m.journal);
       for (const e of m.effects) this.importEffect(r.id, e);

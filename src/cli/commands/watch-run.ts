@@ -6,7 +6,15 @@ import type { WatchMetrics } from '../../adapters/metrics/metrics.js';
 import type { RouteHandler } from '../../adapters/metrics/server.js';
 import { defaultHolder } from '../../adapters/account.js';
 import type { Plan } from '../../core/types.js';
-import { Engine, type OutboxSender, Scheduler, type WatchEvent, type WatchSummary } from '../../engine/index.js';
+import {
+  DEFAULT_SETTINGS,
+  Engine,
+  fleetClaims,
+  type OutboxSender,
+  Scheduler,
+  type WatchEvent,
+  type WatchSummary,
+} from '../../engine/index.js';
 import type { MigrationStore } from '../../ports.js';
 import { UsageError } from '../../errors.js';
 import { progressPrinter } from '../terminal/fleet-progress.js';
@@ -137,6 +145,14 @@ class RunningWatch implements WatchService {
       ratePerSecond: settings.rate,
       orgId: settings.orgId,
       graceMs: service.graceMs,
+      // Workers sharing the store claim what is due (one statement a pass) instead of racing for leases; on a
+      // one-worker SQLite store the claim is the same lease its drive would take.
+      claims: fleetClaims({
+        store,
+        clock: this.ctx.clock,
+        holder: defaultHolder(),
+        ttlMs: DEFAULT_SETTINGS.leaseTtlMs,
+      }),
       // Due ticket polls of one Jira site are read by batch searches through the migration's tracker (issue 17).
       trackerFor: (m) => runtime.servicesFor(m.plan as Plan).tracker,
       onEvent: (event) => {

@@ -1,17 +1,20 @@
-// When a watched migration next has something to do, read from its stored state: a sleeping or retrying
-// migration is due at the deadline in its context (`waitUntil`, the same durable deadline the engine re-arms
-// on restore); anything else (a draft, an effect cut short by a crash) is due at once.
+// When a watched migration next has something to do (the rule is core/due.ts, the one the stores write their
+// `due_at` with), as an instant the scheduler compares: a stored deadline, or now.
+import { dueDeadline } from '../../core/due.js';
 import type { MigrationStatus } from '../../core/types.js';
 
-/** Statuses watch drives. needs_attention waits for an operator; completed, cancelled and rolled_back are over. */
-export const WATCHED_STATUSES: readonly MigrationStatus[] = ['active', 'waiting'];
+export { WATCHED_STATUSES } from '../../core/due.js';
 
 export function isFinal(status: MigrationStatus | 'interrupted'): boolean {
   return ['completed', 'cancelled', 'rolled_back', 'needs_attention'].includes(status);
 }
 
 export function dueAt(state: string, snapshot: unknown, now: number): number {
-  const sleeping = state.endsWith('.sleeping') || state === 'retrying';
-  const waitUntil = (snapshot as { context?: { waitUntil?: unknown } } | null)?.context?.waitUntil;
-  return sleeping && typeof waitUntil === 'number' && Number.isFinite(waitUntil) ? waitUntil : now;
+  return dueDeadline(state, (snapshot as { context?: unknown } | null)?.context) ?? now;
+}
+
+/** A stored `due_at` (instant text, or null: due at once) as the instant the scheduler compares. */
+export function storedDue(dueAtText: string | null, now: number): number {
+  const at = dueAtText === null ? Number.NaN : Date.parse(dueAtText);
+  return Number.isNaN(at) ? now : at;
 }

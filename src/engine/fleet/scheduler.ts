@@ -2,12 +2,15 @@
 // is next due (due.ts), drives the due ones (`until-waiting`: each drive ends as soon as the migration sleeps
 // again, so one slot serves many migrations), at most `concurrency` at once and at most `ratePerSecond` starts
 // a second, and re-reads the store now and then so that new migrations join and finished ones drop out.
-// A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`).
+// A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`). With `claims` (several workers on
+// one store), each pass claims its due candidates in one call and drives only those granted (claimer.ts).
 import type { MigrationEvent } from '../../core/machine-types.js';
 import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
-import type { Clock, MigrationStore, TicketTracker } from '../../ports.js';
-import { dueAt, isFinal, WATCHED_STATUSES } from './due.js';
+import type { Clock, LeaseRequest, MigrationStore, TicketTracker } from '../../ports.js';
+import { claimCandidates, releaseAll, type SchedulerClaims } from './claimer.js';
+import { dueAt, isFinal } from './due.js';
+import { byUrgency, effectiveDue, type Entry, isPoll, mergeListing } from './entry.js';
 import { TicketBatcher } from './ticket-batch.js';
 import { TokenBucket } from './token-bucket.js';
 import {
@@ -20,9 +23,10 @@ import {
 } from './types.js';
 
 export type { DriveOne, WatchedMigration, WatchEvent, WatchSummary } from './types.js';
+export type { SchedulerClaims } from './claimer.js';
 
 export interface SchedulerOptions {
-  store: Pick<MigrationStore, 'list'>;
+  store: Pick<MigrationStore, 'fleet'>;
   drive: DriveOne;
   clock: Clock;
   concurrency: number;
@@ -42,52 +46,15 @@ export interface SchedulerOptions {
   trackerFor?: (m: WatchedMigration) => TicketTracker | undefined;
   /** On stop, running drives get this long to reach their next wait before they are stopped mid-drive. */
   graceMs?: number;
-}
-
-interface Entry extends WatchedMigration {
-  ticketKey: string | null;
-  dueAt: number;
-  /** Its next drive is a ticket poll: possibly the cut-over itself, so it goes before set-up work. */
-  polling: boolean;
-  /** Backoff after a locked or failed drive; a webhook wake overrides it. */
-  notBefore: number;
-  failures: number;
-  /** A webhook asked for an immediate re-check (kept while a drive runs, so it runs again with WAKE). */
-  wake: boolean;
-  /** Bumped when a drive ends, so a store read that started earlier cannot overwrite what the drive learnt. */
-  generation: number;
-  /** The `dueAt` a batch search read this ticket for (ticket-batch.ts). */
-  prefetchedFor: number | null;
-  /** A batch found its ticket done or missing: its poll goes first, the longest-resolved first (ticket-batch.ts). */
-  urgentSince?: number;
+  /**
+   * Several workers on one store (engine/claims.ts's fleetClaims): the due migrations of a pass are claimed in
+   * one call and only the granted ones driven, under their claimed lease. Without it each drive takes its lease.
+   */
+  claims?: SchedulerClaims;
 }
 
 const MAX_PAUSE_MS = 60_000;
 const MAX_ERROR_RETRY_MS = 3_600_000;
-
-function effectiveDue(e: Entry): number {
-  return e.wake ? -Infinity : Math.max(e.dueAt, e.notBefore);
-}
-
-/** Due ticket polls first (a resolved ticket is the critical path), then everything else due, by deadline. */
-function byUrgency(now: number, dueOf: (e: Entry) => number) {
-  return (a: Entry, b: Entry): number => {
-    const da = dueOf(a);
-    const db = dueOf(b);
-    if (da <= now && db <= now && a.polling !== b.polling) return a.polling ? -1 : 1;
-    // Of the polls a batch woke, those of done or missing tickets (full reads) go first, the longest-resolved
-    // first: the critical path, and the nearest to its deadline.
-    const ua = a.urgentSince ?? Infinity;
-    const ub = b.urgentSince ?? Infinity;
-    if (da === db && ua !== ub) return ua < ub ? -1 : 1;
-    return da < db ? -1 : da > db ? 1 : 0;
-  };
-}
-
-/** A ticket poll: the deprovisioning ticket's, or a rollback's re-enable ticket's. */
-function isPoll(state: string): boolean {
-  return state.startsWith('awaiting_resolution') || state.startsWith('rolling_back.reenable');
-}
 
 export class Scheduler {
   private readonly entries = new Map<string, Entry>();
@@ -175,7 +142,7 @@ export class Scheduler {
     while (!this.stopped) {
       this.dirty = false;
       if (this.options.clock.now() >= this.nextRefreshAt) await this.refreshOrCarryOn();
-      const next = this.launchDue(() => true);
+      const next = await this.launchDue(() => true);
       await this.pause(Math.min(next, this.nextRefreshAt));
     }
   }
@@ -187,14 +154,32 @@ export class Scheduler {
     const pending = new Set([...this.entries.values()].filter((e) => effectiveDue(e) <= now).map((e) => e.id));
     while (!this.stopped && (pending.size > 0 || this.running.size > 0)) {
       this.dirty = false;
-      const next = this.launchDue((e) => pending.has(e.id));
+      // Started, or not granted (another worker drives it, or the claim failed): this pass is done with it.
+      const next = await this.launchDue(
+        (e) => pending.has(e.id),
+        (id) => pending.delete(id),
+      );
       for (const id of this.running.keys()) pending.delete(id);
       await this.pause(next);
     }
   }
 
-  /** Starts what is due, within the concurrency and rate limits; returns when to look again. */
-  private launchDue(eligible: (e: Entry) => boolean): number {
+  /**
+   * Starts what is due, within the concurrency and rate limits; returns when to look again. With claims, the
+   * candidates not granted are passed to `notGranted`.
+   */
+  private async launchDue(eligible: (e: Entry) => boolean, notGranted?: (id: string) => void): Promise<number> {
+    const picked: Entry[] = [];
+    const start = (e: Entry) => (this.options.claims ? picked.push(e) : this.launch(e));
+    const next = this.pickDue(eligible, start, () => this.running.size + picked.length);
+    if (picked.length === 0) return next;
+    const passed = await this.claimAndLaunch(this.options.claims!, picked);
+    for (const e of passed) notGranted?.(e.id);
+    return next;
+  }
+
+  /** Hands each due migration to `start` in urgency order while slots and rate allow; returns when to look again. */
+  private pickDue(eligible: (e: Entry) => boolean, start: (e: Entry) => void, busy: () => number): number {
     const now = this.options.clock.now();
     const idle = [...this.entries.values()].filter((e) => !this.running.has(e.id) && eligible(e));
     // Computed once per pass: a batch search starts a little before its polls are due (ticket-batch.ts).
@@ -211,14 +196,43 @@ export class Scheduler {
       if (due > now) return due;
       if (held.has(e)) continue;
       // Full: a finishing drive kicks the loop.
-      if (this.stopped || this.running.size >= this.options.concurrency) return Infinity;
+      if (this.stopped || busy() >= this.options.concurrency) return Infinity;
       if (!this.bucket.tryTake()) return this.bucket.nextTokenAt();
-      this.launch(e);
+      start(e);
     }
     return Infinity;
   }
 
-  private launch(e: Entry): void {
+  /**
+   * One claim for the pass's candidates: the granted ones start; the others another worker drives, and are left
+   * alone for a while. A failed claim (the store away) fails each candidate as its drive would have.
+   * Returns the candidates not started.
+   */
+  private async claimAndLaunch(claims: SchedulerClaims, picked: Entry[]): Promise<Entry[]> {
+    const { granted, elsewhere, error } = await claimCandidates(claims, picked);
+    if (this.stopped) {
+      await releaseAll(claims, granted);
+      return picked;
+    }
+    for (const g of granted) this.launch(g.entry, g.lease);
+    if (elsewhere.length === 0) return [];
+    // A wake is used up as a drive would use it (the holder re-checks on its own wake), or it would claim again
+    // at once, pass after pass.
+    for (const e of elsewhere) e.wake = false;
+    // Their starts were not used: the rate limit counts drives, and another pass may start others now.
+    this.bucket.giveBack(elsewhere.length);
+    this.kick();
+    if (error) {
+      for (const e of elsewhere) this.failed(e, error);
+      return elsewhere;
+    }
+    const retryAt = this.options.clock.now() + (this.options.lockedRetryMs ?? 15_000);
+    for (const e of elsewhere) e.notBefore = retryAt;
+    this.emit({ kind: 'claimed-elsewhere', count: elsewhere.length, retryAt });
+    return elsewhere;
+  }
+
+  private launch(e: Entry, lease?: LeaseRequest): void {
     const woken = e.wake;
     e.wake = false;
     e.urgentSince = undefined;
@@ -232,7 +246,7 @@ export class Scheduler {
     this.drives.signal.addEventListener('abort', abortOwn, { once: true });
     const task = (async () => {
       try {
-        this.finished(e, await this.options.drive(e, { event, signal: own.signal }));
+        this.finished(e, await this.options.drive(e, { event, signal: own.signal, ...(lease ? { lease } : {}) }));
       } catch (error) {
         this.failed(e, error);
       } finally {
@@ -283,7 +297,7 @@ export class Scheduler {
       kind: 'failed',
       id: e.id,
       orgId: e.orgId,
-      message: error instanceof Error ? error.message : String(error),
+      message: messageOf(error),
       retryAt: e.notBefore,
     });
   }
@@ -294,47 +308,21 @@ export class Scheduler {
       await this.refresh();
     } catch (error) {
       this.nextRefreshAt = this.options.clock.now() + (this.options.refreshMs ?? 5_000);
-      this.emit({ kind: 'refresh-failed', message: error instanceof Error ? error.message : String(error) });
+      this.emit({ kind: 'refresh-failed', message: messageOf(error) });
     }
   }
 
-  /** Re-reads the watched migrations: adds new ones, drops those that left, refreshes idle ones. */
+  /**
+   * Re-reads the watched migrations from the light listing (stored due times, no snapshots; plans only for the
+   * ones not known yet): adds new ones, drops those that left, refreshes idle ones.
+   */
   private async refresh(): Promise<void> {
     const generations = new Map([...this.entries].map(([id, e]) => [id, e.generation]));
     const { store, orgId } = this.options;
-    const records = (await Promise.all(WATCHED_STATUSES.map((status) => store.list({ status, orgId })))).flat();
+    const listing = await store.fleet({ orgId }, new Set(generations.keys()));
     const now = this.options.clock.now();
-    const unchanged = (id: string) => !this.running.has(id) && this.entries.get(id)?.generation === generations.get(id);
-    const listed = new Set<string>();
-    for (const r of records) {
-      listed.add(r.id);
-      const known = this.entries.get(r.id);
-      // Known when the read began but gone now: a drive finished it meanwhile, and the read is older.
-      if (!known && generations.has(r.id)) continue;
-      if (!known) {
-        this.entries.set(r.id, {
-          id: r.id,
-          orgId: r.orgId,
-          plan: r.plan,
-          ticketKey: r.ticketKey,
-          dueAt: dueAt(r.state, r.snapshot, now),
-          polling: isPoll(r.state),
-          notBefore: 0,
-          failures: 0,
-          wake: false,
-          generation: 0,
-          prefetchedFor: null,
-        });
-      } else if (unchanged(r.id)) {
-        Object.assign(known, {
-          plan: r.plan,
-          ticketKey: r.ticketKey,
-          dueAt: dueAt(r.state, r.snapshot, now),
-          polling: isPoll(r.state),
-        });
-      }
-    }
-    for (const id of [...this.entries.keys()]) if (!listed.has(id) && unchanged(id)) this.entries.delete(id);
+    const idle = (id: string) => !this.running.has(id) && this.entries.get(id)?.generation === generations.get(id);
+    mergeListing(this.entries, listing, { knownAtRead: generations, idle, now });
     this.nextRefreshAt = now + (this.options.refreshMs ?? 5_000);
     if (this.entries.size !== this.watchedCount) this.emit({ kind: 'watching', count: this.entries.size });
     this.watchedCount = this.entries.size;
@@ -361,4 +349,8 @@ export class Scheduler {
       // A progress printer must never break the scheduler.
     }
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -25,6 +25,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Returns tokens taken for starts that did not happen (a claim another worker won). */
+  giveBack(n: number): void {
+    this.refill();
+    this.tokens = Math.min(this.capacity, this.tokens + n);
+  }
+
   /** Epoch ms at which the next token is available (now when one is). */
   nextTokenAt(): number {
     this.refill();

@@ -1,6 +1,7 @@
 // The vocabulary shared by the watch scheduler, its progress printer and the command.
 import type { MigrationEvent } from '../../core/machine-types.js';
 import type { DriveResult } from '../engine.js';
+import type { LeaseRequest } from '../../ports.js';
 
 export interface WatchedMigration {
   id: string;
@@ -10,7 +11,8 @@ export interface WatchedMigration {
 
 export type DriveOne = (
   migration: WatchedMigration,
-  options: { event?: MigrationEvent; signal: AbortSignal },
+  /** `lease`: the lease a claim took for this drive (engine/claims.ts); without it the drive takes its own. */
+  options: { event?: MigrationEvent; signal: AbortSignal; lease?: LeaseRequest },
 ) => Promise<DriveResult>;
 
 export type WatchEvent =
@@ -19,6 +21,8 @@ export type WatchEvent =
   | { kind: 'started'; id: string; orgId: string; woken: boolean }
   | { kind: 'finished'; id: string; orgId: string; result: DriveResult; nextAt: number | null }
   | { kind: 'locked'; id: string; orgId: string; message: string; retryAt: number }
+  /** Due migrations of a pass whose claim another worker won: that worker drives them; looked at again at retryAt. */
+  | { kind: 'claimed-elsewhere'; count: number; retryAt: number }
   | { kind: 'failed'; id: string; orgId: string; message: string; retryAt: number }
   | { kind: 'woken'; id: string; orgId: string; ticketKey: string }
   /** One batch read of a site's due tickets (ticket-batch.ts). */

@@ -225,7 +225,8 @@ describe('watch scheduler', () => {
     const store = new ListStore([record('m-1')]);
     let reads = 0;
     const flaky = {
-      list: async (f?: object) => (++reads === 2 ? Promise.reject(new Error('database is locked')) : store.list(f)),
+      fleet: async (f?: object, known?: ReadonlySet<string>) =>
+        ++reads === 2 ? Promise.reject(new Error('database is locked')) : store.fleet(f, known),
     };
     const { drive, calls } = heldDrive((id) =>
       result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 100 }),

@@ -3,7 +3,8 @@
 import type { MigrationContext } from '../../../src/core/machine-types.js';
 import type { MigrationStatus } from '../../../src/core/types.js';
 import type { DriveResult } from '../../../src/engine/engine.js';
-import type { MigrationFilter, MigrationRecord } from '../../../src/ports.js';
+import { isWatched, snapshotContext, storedDueAt } from '../../../src/core/due.js';
+import type { FleetMigration, MigrationFilter, MigrationRecord } from '../../../src/ports.js';
 import type { DriveOne } from '../../../src/engine/fleet/scheduler.js';
 import type { MigrationEvent } from '../../../src/core/machine-types.js';
 
@@ -35,6 +36,19 @@ export class ListStore {
     return this.records.filter(
       (r) => (!filter.status || r.status === filter.status) && (!filter.orgId || r.orgId === filter.orgId),
     );
+  }
+  /** The light listing of the watched records, as the stores write it (due_at by core/due.ts). */
+  async fleet(filter: { orgId?: string } = {}, known: ReadonlySet<string> = new Set()): Promise<FleetMigration[]> {
+    const watched = this.records.filter((r) => isWatched(r.status) && (!filter.orgId || r.orgId === filter.orgId));
+    return watched.map((r) => ({
+      id: r.id,
+      orgId: r.orgId,
+      state: r.state,
+      status: r.status,
+      ticketKey: r.ticketKey,
+      dueAt: storedDueAt(r.state, snapshotContext(r.snapshot)),
+      ...(known.has(r.id) ? {} : { plan: r.plan }),
+    }));
   }
 }
 

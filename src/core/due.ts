@@ -1,0 +1,33 @@
+// When a watched migration next has something to do, from its state and machine context alone: a sleeping or
+// retrying migration is due at the deadline in its context (`waitUntil`, the durable deadline the engine re-arms
+// on restore); anything else (a draft, an effect cut short by a crash) is due at once. The stores keep this
+// instant beside each migration (its `due_at` column), so that every watch worker can find what is due without
+// reading a snapshot.
+import type { MigrationStatus } from './types.js';
+
+/** Statuses watch drives. needs_attention waits for an operator; completed, cancelled and rolled_back are over. */
+export const WATCHED_STATUSES: readonly MigrationStatus[] = ['active', 'waiting'];
+
+export function isWatched(status: string): boolean {
+  return (WATCHED_STATUSES as readonly string[]).includes(status);
+}
+
+/** The deadline (epoch ms) a sleeping or retrying migration waits for; null when it is due at once. */
+export function dueDeadline(state: string, context: unknown): number | null {
+  const sleeping = state.endsWith('.sleeping') || state === 'retrying';
+  const waitUntil = (context as { waitUntil?: unknown } | null | undefined)?.waitUntil;
+  return sleeping && typeof waitUntil === 'number' && Number.isFinite(waitUntil) ? waitUntil : null;
+}
+
+/** What a store writes in `due_at`: the deadline as the stores' instant text, or null (due at once). */
+export function storedDueAt(state: string, context: unknown): string | null {
+  const deadline = dueDeadline(state, context);
+  if (deadline === null) return null;
+  const date = new Date(deadline);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** The context inside a persisted machine snapshot, as the stores receive it. */
+export function snapshotContext(snapshot: unknown): unknown {
+  return (snapshot as { context?: unknown } | null | undefined)?.context;
+}
