@@ -1,7 +1,33 @@
-// Rows of the inbox and outbox tables as both SQL stores (SQLite and PostgreSQL) read them: the same columns,
-// instants already canonical UTC text, JSON payloads as text. One mapping, so the stores cannot drift apart.
+// Rows of the inbox and outbox tables, and of the fleet listing, as both SQL stores (SQLite and PostgreSQL) read
+// them: the same columns, instants already canonical UTC text, JSON payloads as text. One mapping, so the stores
+// cannot drift apart.
 import type { OutboxEvent } from '../core/notifications.js';
-import type { Delivery, InboxEvent, InboxOutcome } from '../ports.js';
+import type { MigrationStatus } from '../core/types.js';
+import type { Delivery, FleetMigration, InboxEvent, InboxOutcome } from '../ports.js';
+
+export interface FleetRowData {
+  id: string;
+  org_id: string;
+  state: string;
+  status: string;
+  ticket_key: string | null;
+  due_at: string | null;
+  /** Null for the ids the caller already knows (it keeps their plans). */
+  plan: string | null;
+}
+
+export function toFleetMigration(r: FleetRowData): FleetMigration {
+  const m: FleetMigration = {
+    id: r.id,
+    orgId: r.org_id,
+    state: r.state,
+    status: r.status as MigrationStatus,
+    ticketKey: r.ticket_key,
+    dueAt: r.due_at,
+  };
+  if (r.plan !== null) m.plan = JSON.parse(r.plan) as unknown;
+  return m;
+}
 
 export interface InboxRowData {
   seq: number;

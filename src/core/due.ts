@@ -27,7 +27,17 @@ export function storedDueAt(state: string, context: unknown): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** The context inside a persisted machine snapshot, as the stores receive it. */
-export function snapshotContext(snapshot: unknown): unknown {
-  return (snapshot as { context?: unknown } | null | undefined)?.context;
+/**
+ * A claim's guard against a stale listing: true unless the stored due time is later than the one the claimer saw.
+ * A later one means another worker drove the migration since that listing, and the claim would drive it again
+ * before it is due (a second poll of its ticket within the interval).
+ */
+export function notMovedLater(stored: string | null, seen: string | null): boolean {
+  if (stored === null) return true;
+  return seen !== null && Date.parse(stored) <= Date.parse(seen);
+}
+
+/** `due_at` of a migration as a store receives it (its state and persisted machine snapshot). */
+export function dueAtOf(m: { state: string; snapshot?: unknown }): string | null {
+  return storedDueAt(m.state, (m.snapshot as { context?: unknown } | null | undefined)?.context);
 }

@@ -5,7 +5,7 @@
 // (Engine.drive's `lease`), with the heartbeat, fencing and release of any drive. A killed worker's leases expire
 // by the store's clock and the others claim its migrations then; one held by a dead process on this host is
 // taken over at once, with its TAKEOVER row, as a plain drive would (lease.ts), so one-host fleets never wait.
-import type { Clock, LeaseRequest, MigrationStore } from '../ports.js';
+import type { ClaimRequest, Clock, LeaseRequest, MigrationStore } from '../ports.js';
 import { holderIsDead, type LeaseDeps, leaseRequest, takeOverDead } from './lease.js';
 
 export interface FleetClaimsDeps {
@@ -18,9 +18,15 @@ export interface FleetClaimsDeps {
   isProcessAlive?: (pid: number) => boolean;
 }
 
+/** A migration a pass wants to drive, and the stored due time it was picked by (absent: woken, due whatever). */
+export interface ClaimCandidate {
+  id: string;
+  seenDueAt?: string | null;
+}
+
 export interface FleetClaims {
-  /** Claims up to `limit` of `ids` (most urgent first); returns the granted ones with the lease to drive under. */
-  take(ids: string[], limit: number): Promise<Map<string, LeaseRequest>>;
+  /** Claims the candidates it can (most urgent first); returns the granted ones with the lease to drive under. */
+  take(candidates: ClaimCandidate[]): Promise<Map<string, LeaseRequest>>;
   /** Gives back a claimed lease that will not be driven (the watch stopped before the drive began). */
   release(id: string, nonce: string): Promise<void>;
 }
@@ -28,13 +34,13 @@ export interface FleetClaims {
 export function fleetClaims(deps: FleetClaimsDeps): FleetClaims {
   const leaseDeps: LeaseDeps = deps;
   return {
-    async take(ids, limit) {
-      const requests = new Map(ids.map((id) => [id, leaseRequest(leaseDeps, id)]));
-      const granted = await deps.store.claimLeases([...requests.values()], limit);
+    async take(candidates) {
+      const requests = new Map<string, ClaimRequest>(candidates.map((c) => [c.id, claimRequest(leaseDeps, c)]));
+      const granted = await deps.store.claimLeases([...requests.values()], candidates.length);
       const taken = new Map(granted.map((l) => [l.migrationId, requests.get(l.migrationId)!]));
-      for (const id of ids) {
-        if (taken.size >= limit) break;
-        if (!taken.has(id) && (await takeOverIfDead(deps, requests.get(id)!))) taken.set(id, requests.get(id)!);
+      for (const { id } of candidates) {
+        if (!taken.has(id) && (await takeOverIfDead(deps, requests.get(id)!).catch(() => false)))
+          taken.set(id, requests.get(id)!);
       }
       return taken;
     },
@@ -42,7 +48,16 @@ export function fleetClaims(deps: FleetClaimsDeps): FleetClaims {
   };
 }
 
-/** The lease of a process on this host that is gone is ours at once (a restarted single-host watch). */
+function claimRequest(deps: LeaseDeps, c: ClaimCandidate): ClaimRequest {
+  const request: ClaimRequest = leaseRequest(deps, c.id);
+  if (c.seenDueAt !== undefined) request.seenDueAt = c.seenDueAt;
+  return request;
+}
+
+/**
+ * The lease of a process on this host that is gone is ours at once (a restarted single-host watch). A failure
+ * here counts as "not taken": the leases already granted must still reach their drives, or they would sit unused.
+ */
 async function takeOverIfDead(deps: FleetClaimsDeps, request: LeaseRequest): Promise<boolean> {
   const held = await deps.store.currentLease(request.migrationId);
   if (!held || !holderIsDead(held, deps.isProcessAlive)) return false;

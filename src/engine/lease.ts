@@ -68,16 +68,19 @@ export function takeOverDead(deps: LeaseDeps, held: Lease, lease: LeaseRequest):
   return deps.store.takeOverLease(held.migrationId, held.nonce, lease, [row]);
 }
 
-/** Heartbeats until stopped; calls `lost` if the lease was taken over, or expired by the store's clock. */
+/**
+ * Heartbeats until stopped; calls `lost` if the lease was taken over, or expired by the store's clock. The lease's
+ * own TTL paces it: a lease a fleet claim took may have been granted for another TTL than this engine's.
+ */
 export function keepAlive(deps: LeaseDeps, lease: LeaseRequest, lost: () => void): () => void {
   const timer = setInterval(
     () => {
       deps.store
-        .heartbeat(lease.migrationId, lease.nonce, deps.ttlMs)
+        .heartbeat(lease.migrationId, lease.nonce, lease.ttlMs)
         .then((ours) => ours || lost())
         .catch(lost);
     },
-    Math.max(1000, Math.floor(deps.ttlMs / 3)),
+    Math.max(1000, Math.floor(lease.ttlMs / 3)),
   );
   timer.unref();
   return () => clearInterval(timer);

@@ -134,6 +134,15 @@ export interface LeaseRequest {
   ttlMs: number;
 }
 
+/** A lease request of a fleet claim (claimLeases), with the due time the claimer's listing showed. */
+export interface ClaimRequest extends LeaseRequest {
+  /**
+   * The stored `due_at` the claimer saw (null: due at once): granted only while the stored one is no later (see
+   * core/due.ts `notMovedLater`). Absent: granted whatever it is (a wake: the ticket changed).
+   */
+  seenDueAt?: string | null;
+}
+
 export interface MigrationFilter {
   status?: MigrationStatus;
   orgId?: string;
@@ -222,7 +231,7 @@ export interface MigrationStore {
    * returns the granted leases. A migration another claimer is deciding on at this moment is skipped, not
    * waited for (PostgreSQL: `FOR NO KEY UPDATE SKIP LOCKED`), so a busy worker never blocks the others.
    */
-  claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]>;
+  claimLeases(requests: ClaimRequest[], limit: number): Promise<Lease[]>;
   /** Extends the lease to `ttlMs` past the store's now; false when it is no longer ours (taken over, expired). */
   heartbeat(migrationId: string, nonce: string, ttlMs: number): Promise<boolean>;
   releaseLease(migrationId: string, nonce: string): Promise<void>;

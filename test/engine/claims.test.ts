@@ -29,7 +29,7 @@ describe('drives under claimed leases', () => {
     const r = rig({ dbFile: first.dbFile, store: view, services: first.services, clock: first.clock });
     const id = await r.engine.create(samplePlan(), 'ana', 'm-claimed');
     const claims = fleetClaims({ store: view, clock: r.clock, holder: 'w1@host-w1:1', ttlMs: 60_000 });
-    const taken = await claims.take([id], 1);
+    const taken = await claims.take([{ id }]);
     const lease = taken.get(id)!;
     expect((await r.store.currentLease(id))?.nonce).toBe(lease.nonce);
     const result = await r.engine.drive(id, { mode: 'until-waiting', lease });
@@ -37,17 +37,17 @@ describe('drives under claimed leases', () => {
     expect(calls.acquire).toBe(0);
     expect(await r.store.currentLease(id)).toBeNull();
     // Claimed again, it is refused to a second worker while the first holds it.
-    const again = await claims.take([id], 1);
+    const again = await claims.take([{ id }]);
     expect([...again.keys()]).toEqual([id]);
     const other = fleetClaims({ store: view, clock: r.clock, holder: 'w2@host-w2:2', ttlMs: 60_000 });
-    expect((await other.take([id], 1)).size).toBe(0);
+    expect((await other.take([{ id }])).size).toBe(0);
   });
 
   it('refuses the first write with LEASE_LOST when the claimed lease moved before the drive began', async () => {
     const r = rig();
     const id = await r.engine.create(samplePlan(), 'ana', 'm-moved');
     const claims = fleetClaims({ store: r.store, clock: r.clock, holder: 'w1@host-w1:1', ttlMs: 60_000 });
-    const lease = (await claims.take([id], 1)).get(id)!;
+    const lease = (await claims.take([{ id }])).get(id)!;
     const row = { kind: 'operator' as const, at: new Date(r.clock.now()).toISOString(), name: 'TAKEOVER' };
     const thief = { migrationId: id, nonce: 'feedfacecafe', holder: 'bo@host-b:2', ttlMs: 60_000 };
     expect(await r.store.takeOverLease(id, lease.nonce, thief, [row])).toBe(true);
@@ -83,7 +83,7 @@ describe('drives under claimed leases', () => {
       ttlMs: 60_000,
       isProcessAlive: (pid) => pid !== 4242,
     });
-    const taken = await claims.take([live, dead], 2);
+    const taken = await claims.take([{ id: live }, { id: dead }]);
     expect([...taken.keys()]).toEqual([dead]);
     expect((await r.store.currentLease(dead))?.nonce).toBe(taken.get(dead)!.nonce);
     expect((await r.store.journal(dead)).map((j) => j.name)).toContain('TAKEOVER');

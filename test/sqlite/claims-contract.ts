@@ -100,6 +100,23 @@ function fleetCases(current: Current): void {
       expect((await store.claimLeases(ask('e', ['m-2']), 10)).map((l) => l.nonce)).toEqual(['e-m-2']);
     });
 
+    it('refuses a claim picked from a stale listing: the stored due time moved later since', async () => {
+      await store.commitTransition('m-1', sleeping(30)); // another worker drove m-1: due at 30 now
+      const claim = async (id: string, seenDueAt?: string | null) => {
+        const request = { ...lease(id, `n-${id}-${String(seenDueAt)}`, 5, 'a@host-a:1'), seenDueAt };
+        if (seenDueAt === undefined) delete request.seenDueAt;
+        const granted = await store.claimLeases([request], 1);
+        for (const l of granted) await store.releaseLease(l.migrationId, l.nonce);
+        return granted.length === 1;
+      };
+      expect(await claim('m-1', null)).toBe(false); // seen due at once, before that drive
+      expect(await claim('m-1', at(10))).toBe(false); // seen due earlier
+      expect(await claim('m-1', at(30))).toBe(true); // seen as it is
+      expect(await claim('m-1', at(45))).toBe(true); // seen due later: it is at least as due as that
+      expect(await claim('m-1')).toBe(true); // a wake: due whatever the stored time
+      expect(await claim('m-2', at(10))).toBe(true); // stored due at once
+    });
+
     it('skips migrations no longer watched and unknown ids; a limit of 0 grants nothing', async () => {
       await store.commitTransition('m-1', transition({ state: 'completed', status: 'completed' }));
       await store.commitTransition('m-2', transition({ state: 'x', status: 'needs_attention' }));

@@ -17,6 +17,7 @@ import type {
   JournalEntry,
   JournalRow,
   Lease,
+  ClaimRequest,
   LeaseRequest,
   LeaseResult,
   MigrationFilter,
@@ -29,7 +30,7 @@ import type {
 } from '../../ports.js';
 import type { Marks } from '../../core/types.js';
 import { canonicalMark, stampedLease, utc } from '../sqlite/canonical.js';
-import { snapshotContext, storedDueAt } from '../../core/due.js';
+import { dueAtOf } from '../../core/due.js';
 import { claimIn, fleetOf } from './claims.js';
 import { MemoryOutbox } from './outbox.js';
 
@@ -76,7 +77,7 @@ export class MemoryStore implements MigrationStore {
       ticketKey: null,
       marks: {},
     });
-    this.dueAts.set(m.id, storedDueAt(m.state, snapshotContext(m.snapshot)));
+    this.dueAts.set(m.id, dueAtOf(m));
     this.rows.push(...journal);
   }
 
@@ -111,8 +112,8 @@ export class MemoryStore implements MigrationStore {
     return fleetOf(this.migrations.values(), this.dueAts, filter.orgId, knownPlans);
   }
 
-  async claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]> {
-    return claimIn(this.migrations, this.leases, requests, limit, this.now());
+  async claimLeases(requests: ClaimRequest[], limit: number): Promise<Lease[]> {
+    return claimIn({ records: this.migrations, dueAts: this.dueAts }, this.leases, requests, limit, this.now());
   }
 
   async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
@@ -138,7 +139,7 @@ export class MemoryStore implements MigrationStore {
     const settles = (t.settles ?? []).map((x) => ({ ...viaJson(x), at: utc(x.at) }));
     for (const event of t.outbox ?? []) utc(event.at); // an unreadable instant fails before anything changes
     this.migrations.set(id, next);
-    this.dueAts.set(id, storedDueAt(t.state, snapshotContext(t.snapshot)));
+    this.dueAts.set(id, dueAtOf(t));
     this.rows.push(...journal);
     for (const intent of t.intents ?? []) await this.recordIntent(intent);
     for (const settlement of settles) this.settleNow(id, settlement);
@@ -325,7 +326,7 @@ export class MemoryStore implements MigrationStore {
       outcomeAt: e.outcomeAt ? utc(e.outcomeAt) : null,
     }));
     this.migrations.set(r.id, record);
-    this.dueAts.set(r.id, storedDueAt(r.state, snapshotContext(r.snapshot)));
+    this.dueAts.set(r.id, dueAtOf(r));
     this.rows.push(...journal);
     for (const e of effects) this.effectRows.set(e.key, e);
   }

@@ -4,12 +4,14 @@
 // expired by the server's clock) with FOR NO KEY UPDATE SKIP LOCKED, so a row another claimer is deciding on is
 // skipped rather than waited for, then writes their leases in one upsert that keeps the acquire statement's rule
 // (only over an absent, expired or own lease), so a lease taken meanwhile by a plain acquire is never stolen.
-import type { FleetMigration, Lease, LeaseRequest } from '../../ports.js';
-import type { MigrationStatus } from '../../core/types.js';
+import type { PoolClient } from 'pg';
+import type { ClaimRequest, Lease } from '../../ports.js';
+import { type FleetRowData, toFleetMigration } from '../sql-rows.js';
 import { type LeaseRowData, toLease } from '../sqlite/rows.js';
 import type { LeaseHost } from './leases.js';
 
 const WATCHED = "m.status IN ('active', 'waiting')";
+const DEADLOCK = '40P01';
 const NOW = 'COALESCE($3::timestamptz, now())';
 
 const FLEET = `SELECT m.id, m.org_id, m.state, m.status, m.ticket_key, m.due_at,
@@ -21,6 +23,8 @@ const LOCK_FREE = `SELECT m.id FROM cutover.migrations m LEFT JOIN cutover.lease
   WHERE m.id = ANY($1::text[]) AND ${WATCHED}
     AND (l.migration_id IS NULL OR l.nonce = ($4::text[])[array_position($1::text[], m.id)]
       OR l.expires_at <= cutover.iso(${NOW}))
+    AND (NOT ($5::boolean[])[array_position($1::text[], m.id)] OR m.due_at IS NULL
+      OR m.due_at::timestamptz <= (($6::text[])[array_position($1::text[], m.id)])::timestamptz)
   ORDER BY array_position($1::text[], m.id) LIMIT $2
   FOR NO KEY UPDATE OF m SKIP LOCKED`;
 
@@ -37,33 +41,11 @@ const GRANT = `WITH c AS (SELECT ${NOW} AS t),
   WHERE l.nonce = excluded.nonce OR l.expires_at <= excluded.acquired_at
   RETURNING *`;
 
-interface FleetRow {
-  id: string;
-  org_id: string;
-  state: string;
-  status: string;
-  ticket_key: string | null;
-  due_at: string | null;
-  plan: string | null;
-}
-
 export async function fleetOf(host: LeaseHost, orgId: string | undefined, known: ReadonlySet<string>) {
-  const rows = await host.q<FleetRow>(FLEET, [orgId ?? null, [...known]]);
-  return rows.map((r): FleetMigration => {
-    const m: FleetMigration = {
-      id: r.id,
-      orgId: r.org_id,
-      state: r.state,
-      status: r.status as MigrationStatus,
-      ticketKey: r.ticket_key,
-      dueAt: r.due_at,
-    };
-    if (r.plan !== null) m.plan = JSON.parse(r.plan) as unknown;
-    return m;
-  });
+  return (await host.q<FleetRowData>(FLEET, [orgId ?? null, [...known]])).map(toFleetMigration);
 }
 
-export async function claimLeases(host: LeaseHost, requests: LeaseRequest[], limit: number): Promise<Lease[]> {
+export async function claimLeases(host: LeaseHost, requests: ClaimRequest[], limit: number): Promise<Lease[]> {
   for (const r of requests) {
     if (!Number.isInteger(r.ttlMs) || r.ttlMs <= 0) throw new RangeError(`a lease needs a positive ttlMs: ${r.ttlMs}`);
   }
@@ -73,8 +55,11 @@ export async function claimLeases(host: LeaseHost, requests: LeaseRequest[], lim
   const ids = requests.map((r) => r.migrationId);
   const nonces = requests.map((r) => r.nonce);
   const clock = host.clock();
-  return host.tx(async (c) => {
-    const free = await c.query<{ id: string }>(LOCK_FREE, [ids, limit, clock, nonces]);
+  return grantOrNothing(host, async (c) => {
+    // The due-time guard of each request (core/due.ts notMovedLater): checked, and the due time its claimer saw.
+    const checked = requests.map((r) => r.seenDueAt !== undefined);
+    const seen = requests.map((r) => r.seenDueAt ?? null);
+    const free = await c.query<{ id: string }>(LOCK_FREE, [ids, limit, clock, nonces, checked, seen]);
     if (free.rows.length === 0) return [];
     const granted = free.rows.map((r) => r.id);
     const params = [ids, granted, clock, nonces, requests.map((r) => r.holder), requests.map((r) => r.ttlMs)];
@@ -82,4 +67,18 @@ export async function claimLeases(host: LeaseHost, requests: LeaseRequest[], lim
     const order = new Map(ids.map((id, i) => [id, i]));
     return rows.map(toLease).sort((a, b) => order.get(a.migrationId)! - order.get(b.migrationId)!);
   });
+}
+
+/**
+ * The claim locks migration rows, then lease rows; a transition takes its lease row, then its migration row.
+ * When the two meet over one migration (its lease expiring just as its runner writes), the server breaks the
+ * deadlock by aborting one: if it is the claim, nothing was granted, and the next pass claims again.
+ */
+async function grantOrNothing(host: LeaseHost, claim: (c: PoolClient) => Promise<Lease[]>): Promise<Lease[]> {
+  try {
+    return await host.tx(claim);
+  } catch (err) {
+    if ((err as { code?: unknown } | null)?.code === DEADLOCK) return [];
+    throw err;
+  }
 }

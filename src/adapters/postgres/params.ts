@@ -1,7 +1,7 @@
 // Port records as the team store's statement parameters (JSON arrays for the functions of migrations/postgres),
 // and its listing rows as summaries. Canonical forms (instants, marks) are the SQLite store's, so both stores
 // hold the same bytes for the same migration.
-import { snapshotContext, storedDueAt } from '../../core/due.js';
+import { dueAtOf } from '../../core/due.js';
 import type { Marks, MigrationStatus } from '../../core/types.js';
 import type { EffectIntent, JournalEntry, Lease, MigrationSummary } from '../../ports.js';
 import { utc } from '../sqlite/canonical.js';
@@ -39,7 +39,7 @@ export function migrationParams(m: MigrationParamsInput): unknown[] {
     ...[m.id, m.orgId, JSON.stringify(m.plan ?? null), jsonOrNull(m.snapshot), m.machineVersion, m.xstateVersion],
     ...[m.state, m.status, m.createdAt ? utc(m.createdAt) : at, at, m.progressAt ? utc(m.progressAt) : at],
     ...[m.attempts ?? 0, jsonOrNull(m.lastError), m.ticketKey ?? null],
-    storedDueAt(m.state, snapshotContext(m.snapshot)),
+    dueAtOf(m),
   ];
 }
 

@@ -17,6 +17,7 @@ import type {
   JournalEntry,
   JournalRow,
   Lease,
+  ClaimRequest,
   LeaseRequest,
   LeaseResult,
   MigrationFilter,
@@ -27,7 +28,7 @@ import type {
   NewMigration,
   Transition,
 } from '../../ports.js';
-import { snapshotContext, storedDueAt } from '../../core/due.js';
+import { dueAtOf } from '../../core/due.js';
 import { utc } from '../sqlite/canonical.js';
 import {
   type EffectRowData,
@@ -175,7 +176,7 @@ export class PostgresStore implements MigrationStore {
     return fleetOf(this, filter.orgId, knownPlans);
   }
 
-  claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]> {
+  claimLeases(requests: ClaimRequest[], limit: number): Promise<Lease[]> {
     return claimLeases(this, requests, limit);
   }
 
@@ -190,7 +191,7 @@ export class PostgresStore implements MigrationStore {
       ticket_key: t.ticketKey,
       updated_at: at,
       progressed: t.progressed,
-      due_at: storedDueAt(t.state, snapshotContext(t.snapshot)),
+      due_at: dueAtOf(t),
     };
     const settles = (t.settles ?? []).map((s) => ({ seq: s.seq, at: utc(s.at), outcome: JSON.stringify(s.outcome) }));
     await this.q(

@@ -10,6 +10,8 @@ import { maskUrl } from './url.js';
 
 export const WAKE_CHANNEL = 'cutover_wake';
 const RECONNECT_MS = 2_000;
+/** As the pool's: a network that drops packets must not hang a relisten (or a stopping watch) for minutes. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export class PostgresWakes implements FleetWakes {
   private listener: Client | null = null;
@@ -27,7 +29,7 @@ export class PostgresWakes implements FleetWakes {
 
   private async client(): Promise<Client> {
     const { default: pg } = await import('pg');
-    const client = new pg.Client(poolConfig(this.url, this.env));
+    const client = new pg.Client({ ...poolConfig(this.url, this.env), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
     return client;
   }

@@ -1,26 +1,17 @@
 // The fleet on a SQLite store: the light listing watch refreshes from (no snapshot; plans only for the ids the
 // caller does not know yet) and the claim of the due migrations' leases, in one immediate transaction (SQLite's
 // write lock serialises claimers, so two never take one migration), judged by the store's clock read inside it.
-import { isWatched } from '../../core/due.js';
-import type { MigrationStatus } from '../../core/types.js';
-import type { FleetMigration, Lease, LeaseRequest } from '../../ports.js';
+import { isWatched, notMovedLater } from '../../core/due.js';
+import type { ClaimRequest, FleetMigration, Lease } from '../../ports.js';
+import { type FleetRowData, toFleetMigration } from '../sql-rows.js';
 import { stampedLease } from './canonical.js';
 import type { SqliteDatabase } from './open.js';
 import { leaseParams, toLease, type LeaseRowData } from './rows.js';
 import { lazily } from './statements.js';
 
-interface FleetRow {
-  id: string;
-  org_id: string;
-  state: string;
-  status: string;
-  ticket_key: string | null;
-  due_at: string | null;
-  plan: string | null;
-}
-
 interface ClaimRow {
   status: string;
+  due_at: string | null;
   nonce: string | null;
   expires_at: string | null;
 }
@@ -35,15 +26,15 @@ export class FleetTable {
   ) {
     this.sql = lazily({
       fleet: () =>
-        db.prepare<[{ org_id: string | null; known: string }], FleetRow>(
+        db.prepare<[{ org_id: string | null; known: string }], FleetRowData>(
           `SELECT id, org_id, state, status, ticket_key, due_at,
              CASE WHEN id IN (SELECT value FROM json_each(@known)) THEN NULL ELSE plan END AS plan
            FROM migrations WHERE status IN ('active', 'waiting') AND (@org_id IS NULL OR org_id = @org_id)`,
         ),
       candidate: () =>
         db.prepare<[string], ClaimRow>(
-          `SELECT m.status, l.nonce, l.expires_at FROM migrations m LEFT JOIN leases l ON l.migration_id = m.id
-           WHERE m.id = ?`,
+          `SELECT m.status, m.due_at, l.nonce, l.expires_at
+           FROM migrations m LEFT JOIN leases l ON l.migration_id = m.id WHERE m.id = ?`,
         ),
       upsert: () =>
         db.prepare<[LeaseRowData]>(
@@ -57,23 +48,11 @@ export class FleetTable {
   }
 
   fleet(orgId: string | undefined, known: ReadonlySet<string>): FleetMigration[] {
-    const rows = this.sql.fleet.all({ org_id: orgId ?? null, known: JSON.stringify([...known]) });
-    return rows.map((r) => {
-      const m: FleetMigration = {
-        id: r.id,
-        orgId: r.org_id,
-        state: r.state,
-        status: r.status as MigrationStatus,
-        ticketKey: r.ticket_key,
-        dueAt: r.due_at,
-      };
-      if (r.plan !== null) m.plan = JSON.parse(r.plan) as unknown;
-      return m;
-    });
+    return this.sql.fleet.all({ org_id: orgId ?? null, known: JSON.stringify([...known]) }).map(toFleetMigration);
   }
 
   /** The acquire rule (leases.ts) for each request in order, up to `limit` grants, in one transaction. */
-  claim(requests: LeaseRequest[], limit: number): Lease[] {
+  claim(requests: ClaimRequest[], limit: number): Lease[] {
     const run = this.db.transaction((): Lease[] => {
       const nowMs = this.now();
       const granted: Lease[] = [];
@@ -85,6 +64,7 @@ export class FleetTable {
         seen.add(request.migrationId);
         const row = this.sql.candidate.get(request.migrationId);
         if (!row || !isWatched(row.status)) continue;
+        if (request.seenDueAt !== undefined && !notMovedLater(row.due_at, request.seenDueAt)) continue;
         const live = row.nonce !== null && row.nonce !== request.nonce && row.expires_at! > lease.acquiredAt;
         if (live) continue;
         const params = leaseParams(lease);

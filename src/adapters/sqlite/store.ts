@@ -1,7 +1,7 @@
 // The SQLite MigrationStore. All SQL lives in this folder; every write is one immediate transaction with no
 // await inside, so a transition's snapshot, summary, marks and journal rows land together or not at all.
 import fs from 'node:fs';
-import { snapshotContext, storedDueAt } from '../../core/due.js';
+import { dueAtOf } from '../../core/due.js';
 import { StoreError } from '../../errors.js';
 import type {
   Delivery,
@@ -18,6 +18,7 @@ import type {
   JournalEntry,
   JournalRow,
   Lease,
+  ClaimRequest,
   LeaseRequest,
   LeaseResult,
   MigrationFilter,
@@ -147,7 +148,7 @@ export class SqliteStore implements MigrationStore {
     };
     this.write(() => {
       if (this.sql.exists.get(m.id)) throw duplicate(m.id);
-      this.sql.insertMigration.run({ ...row, due_at: storedDueAt(m.state, snapshotContext(m.snapshot)) });
+      this.sql.insertMigration.run({ ...row, due_at: dueAtOf(m) });
       this.insertJournal(m.id, m.journal);
     });
   }
@@ -174,7 +175,7 @@ export class SqliteStore implements MigrationStore {
     return this.fleetTable.fleet(filter.orgId, knownPlans);
   }
 
-  async claimLeases(requests: LeaseRequest[], limit: number): Promise<Lease[]> {
+  async claimLeases(requests: ClaimRequest[], limit: number): Promise<Lease[]> {
     return this.fleetTable.claim(requests, limit);
   }
 
@@ -195,7 +196,7 @@ export class SqliteStore implements MigrationStore {
         ticket_key: t.ticketKey,
         updated_at: at,
         progressed: t.progressed ? 1 : 0,
-        due_at: storedDueAt(t.state, snapshotContext(t.snapshot)),
+        due_at: dueAtOf(t),
       }).changes;
       if (changed !== 1) throw notFound(id);
       for (const mark of markParams(id, t.marks, at)) this.sql.upsertMark.run(mark);
@@ -366,7 +367,7 @@ export class SqliteStore implements MigrationStore {
     };
     this.write(() => {
       if (this.sql.exists.get(r.id)) throw duplicate(r.id);
-      this.sql.insertMigration.run({ ...row, due_at: storedDueAt(r.state, snapshotContext(r.snapshot)) });
+      this.sql.insertMigration.run({ ...row, due_at: dueAtOf(r) });
       for (const mark of markParams(r.id, r.marks, row.updated_at)) this.sql.upsertMark.run(mark);
       this.insertJournal(r.id, m.journal);
       for (const e of m.effects) this.importEffect(r.id, e);

@@ -2,11 +2,12 @@
 // candidates, most urgent first, are claimed in one call; the granted ones are driven under their lease, and the
 // others, which another worker drives, are left alone for a while without counting as locked drives.
 import type { LeaseRequest } from '../../ports.js';
+import type { ClaimCandidate } from '../claims.js';
 import type { Entry } from './entry.js';
 
 /** What the scheduler needs of engine/claims.ts's FleetClaims. */
 export interface SchedulerClaims {
-  take(ids: string[], limit: number): Promise<Map<string, LeaseRequest>>;
+  take(candidates: ClaimCandidate[]): Promise<Map<string, LeaseRequest>>;
   release(id: string, nonce: string): Promise<void>;
 }
 
@@ -21,10 +22,8 @@ export interface ClaimOutcome {
 export async function claimCandidates(claims: SchedulerClaims, candidates: Entry[]): Promise<ClaimOutcome> {
   let taken: Map<string, LeaseRequest>;
   try {
-    taken = await claims.take(
-      candidates.map((e) => e.id),
-      candidates.length,
-    );
+    // A woken one is due whatever its stored time says; any other only while no other worker has moved it on.
+    taken = await claims.take(candidates.map((e) => (e.wake ? { id: e.id } : { id: e.id, seenDueAt: e.storedDueAt })));
   } catch (error) {
     return { granted: [], elsewhere: candidates, error };
   }

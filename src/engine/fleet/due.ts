@@ -3,14 +3,13 @@
 import { dueDeadline } from '../../core/due.js';
 import type { MigrationStatus } from '../../core/types.js';
 
-export { WATCHED_STATUSES } from '../../core/due.js';
-
 export function isFinal(status: MigrationStatus | 'interrupted'): boolean {
   return ['completed', 'cancelled', 'rolled_back', 'needs_attention'].includes(status);
 }
 
-export function dueAt(state: string, snapshot: unknown, now: number): number {
-  return dueDeadline(state, (snapshot as { context?: unknown } | null)?.context) ?? now;
+/** When a migration whose drive just ended in `state` with `context` is next due: its deadline, or now. */
+export function dueAt(state: string, context: unknown, now: number): number {
+  return dueDeadline(state, context) ?? now;
 }
 
 /** A stored `due_at` (instant text, or null: due at once) as the instant the scheduler compares. */

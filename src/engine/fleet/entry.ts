@@ -6,6 +6,8 @@ import type { WatchedMigration } from './types.js';
 export interface Entry extends WatchedMigration {
   ticketKey: string | null;
   dueAt: number;
+  /** `dueAt` as the store holds it (null: due at once), which a claim checks it against (core/due.ts). */
+  storedDueAt: string | null;
   /** Its next drive is a ticket poll: possibly the cut-over itself, so it goes before set-up work. */
   polling: boolean;
   /** Backoff after a locked or failed drive (or a claim another worker won); a webhook wake overrides it. */
@@ -34,6 +36,7 @@ function newEntry(m: FleetMigration, now: number): Entry {
     plan: m.plan,
     ticketKey: m.ticketKey,
     dueAt: storedDue(m.dueAt, now),
+    storedDueAt: m.dueAt,
     polling: isPoll(m.state),
     notBefore: 0,
     failures: 0,
@@ -48,6 +51,7 @@ function refreshEntry(e: Entry, m: FleetMigration, now: number): void {
   if (m.plan !== undefined) e.plan = m.plan;
   e.ticketKey = m.ticketKey;
   e.dueAt = storedDue(m.dueAt, now);
+  e.storedDueAt = m.dueAt;
   e.polling = isPoll(m.state);
 }
 

@@ -5,6 +5,7 @@
 // A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`). With `claims` (several workers on
 // one store), each pass claims its due candidates in one call and drives only those granted (claimer.ts).
 import type { MigrationEvent } from '../../core/machine-types.js';
+import { storedDueAt } from '../../core/due.js';
 import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
 import type { Clock, LeaseRequest, MigrationStore, TicketTracker } from '../../ports.js';
@@ -248,6 +249,9 @@ export class Scheduler {
       try {
         this.finished(e, await this.options.drive(e, { event, signal: own.signal, ...(lease ? { lease } : {}) }));
       } catch (error) {
+        // A drive that failed before the engine took the claimed lease over (its configuration unreadable, say)
+        // gives it back, or the migration would wait out the lease; after the engine released it, a no-op.
+        if (lease) await this.options.claims?.release(e.id, lease.nonce).catch(() => {});
         this.failed(e, error);
       } finally {
         this.drives.signal.removeEventListener('abort', abortOwn);
@@ -266,7 +270,8 @@ export class Scheduler {
     if (isFinal(result.status)) this.entries.delete(e.id);
     if (result.status !== 'interrupted') {
       e.ticketKey = result.context.ticket?.key ?? e.ticketKey;
-      e.dueAt = dueAt(result.state, { context: result.context }, this.options.clock.now());
+      e.dueAt = dueAt(result.state, result.context, this.options.clock.now());
+      e.storedDueAt = storedDueAt(result.state, result.context);
       e.polling = isPoll(result.state);
     }
     const nextAt =

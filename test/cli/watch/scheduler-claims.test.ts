@@ -5,19 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/adapters/clock.js';
 import type { DriveResult } from '../../../src/engine/engine.js';
 import { Scheduler, type SchedulerOptions, type WatchEvent } from '../../../src/engine/fleet/scheduler.js';
+import type { ClaimCandidate } from '../../../src/engine/claims.js';
 import type { LeaseRequest } from '../../../src/ports.js';
 import { ListStore, record, result, until } from './stubs.js';
 
 /** Claims over a set of free ids: a granted id is no longer free until given back. */
 function fakeClaims(free: Set<string>, gate?: Promise<void>) {
-  const takes: { ids: string[]; limit: number; at: number }[] = [];
+  const takes: { ids: string[]; limit: number; seen: (string | null | undefined)[]; at: number }[] = [];
   const released: string[] = [];
   return {
     takes,
     released,
     claims: {
-      async take(ids: string[], limit: number) {
-        takes.push({ ids, limit, at: Date.now() });
+      async take(candidates: ClaimCandidate[]) {
+        const ids = candidates.map((c) => c.id);
+        const limit = candidates.length;
+        takes.push({ ids, limit, seen: candidates.map((c) => c.seenDueAt), at: Date.now() });
         await gate;
         const granted = new Map<string, LeaseRequest>();
         for (const id of ids) {
@@ -140,13 +143,41 @@ describe('watch scheduler with claims', () => {
     expect(released).toEqual(['m-1:nonce-m-1']);
   });
 
+  it('claims each candidate with the stored due time it was picked by, and a woken one without', async () => {
+    const dueAt = Date.now() - 1000;
+    const sleeping = { state: 'awaiting_resolution.sleeping', status: 'waiting' as const, waitUntil: dueAt };
+    const store = new ListStore([
+      record('m-due', sleeping),
+      record('m-woken', { ...sleeping, ticketKey: 'MIG-7', waitUntil: Date.now() + 60_000 }),
+    ]);
+    const { claims, takes } = fakeClaims(new Set(['m-due', 'm-woken']));
+    const { drive, calls } = recordingDrive((id) =>
+      result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }),
+    );
+    const stop = new AbortController();
+    const { s } = scheduler(store, { drive, claims, refreshMs: 60_000 });
+    const run = s.run(stop.signal);
+    await until(() => calls.length === 1);
+    await s.wakeTicket('MIG-7');
+    await until(() => calls.length === 2);
+    stop.abort();
+    await run;
+    /** What the first claim of `id` said it had seen. */
+    const firstSeen = (id: string) => {
+      const take = takes.find((t) => t.ids.includes(id))!;
+      return take.seen[take.ids.indexOf(id)];
+    };
+    expect(firstSeen('m-due')).toBe(new Date(dueAt).toISOString());
+    expect(firstSeen('m-woken')).toBeUndefined();
+  });
+
   it('fails the candidates of a claim that failed (a store hiccup), backs off, then claims again', async () => {
     const store = new ListStore([record('m-1')]);
     const { claims } = fakeClaims(new Set(['m-1']));
     let failures = 1;
     const flaky = {
-      take: (ids: string[], limit: number) =>
-        failures-- > 0 ? Promise.reject(new Error('connection reset')) : claims.take(ids, limit),
+      take: (candidates: ClaimCandidate[]) =>
+        failures-- > 0 ? Promise.reject(new Error('connection reset')) : claims.take(candidates),
       release: claims.release,
     };
     const { drive, calls } = recordingDrive();

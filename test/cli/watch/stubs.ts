@@ -3,7 +3,7 @@
 import type { MigrationContext } from '../../../src/core/machine-types.js';
 import type { MigrationStatus } from '../../../src/core/types.js';
 import type { DriveResult } from '../../../src/engine/engine.js';
-import { isWatched, snapshotContext, storedDueAt } from '../../../src/core/due.js';
+import { dueAtOf, isWatched } from '../../../src/core/due.js';
 import type { FleetMigration, MigrationFilter, MigrationRecord } from '../../../src/ports.js';
 import type { DriveOne } from '../../../src/engine/fleet/scheduler.js';
 import type { MigrationEvent } from '../../../src/core/machine-types.js';
@@ -46,7 +46,7 @@ export class ListStore {
       state: r.state,
       status: r.status,
       ticketKey: r.ticketKey,
-      dueAt: storedDueAt(r.state, snapshotContext(r.snapshot)),
+      dueAt: dueAtOf(r),
       ...(known.has(r.id) ? {} : { plan: r.plan }),
     }));
   }
