@@ -20,6 +20,8 @@ const runtime = openRuntime(ctx, { db });
 const starts = [];
 const failures = [];
 let finished = 0;
+// Due migrations a claim did not grant (another worker held them, or the listing was stale).
+let claimedElsewhere = 0;
 const scheduler = new Scheduler({
   store: runtime.store,
   drive: (m, options) => runtime.engineFor(m.plan).drive(m.id, { mode: 'until-waiting', ...options }),
@@ -38,6 +40,7 @@ const scheduler = new Scheduler({
   onEvent: (e) => {
     if (e.kind === 'started') starts.push(Date.now());
     else if (e.kind === 'finished') finished++;
+    else if (e.kind === 'claimed-elsewhere') claimedElsewhere += e.count;
     if (process.env.BENCH_FLEET_TRACE && (e.kind === 'started' || e.kind === 'finished' || e.kind === 'batch')) {
       process.stderr.write(`TRACE ${Date.now()} ${traceLine(e)}\n`);
     } else if (e.kind === 'failed' || e.kind === 'locked')
@@ -60,5 +63,5 @@ for (let i = 0, j = 0; i < starts.length; i++) {
   maxPerSecond = Math.max(maxPerSecond, i - j + 1);
 }
 process.stdout.write(
-  `FLEET ${JSON.stringify({ summary, drives: starts.length, finished, maxStartsPerSecond: maxPerSecond, failures: failures.slice(0, 20), failureCount: failures.length, memory: process.memoryUsage() })}\n`,
+  `FLEET ${JSON.stringify({ summary, drives: starts.length, finished, claimedElsewhere, maxStartsPerSecond: maxPerSecond, failures: failures.slice(0, 20), failureCount: failures.length, memory: process.memoryUsage() })}\n`,
 );

@@ -292,7 +292,7 @@ try {
     `  detection (legacy_stopped → resolution_detected): median ${ms(figures.detection.medianMs)}, max ${ms(figures.detection.maxMs)}`,
   );
   console.log(
-    `  watch: ${fleet?.drives} drives, at most ${fleet?.maxStartsPerSecond} started in any one second (--rate ${R}); ${fleet?.failureCount} failed or locked drives; peak RSS ${mb(peakRss)}`,
+    `  watch: ${fleet?.drives} drives, at most ${fleet?.maxStartsPerSecond} started in any one second (--rate ${R}); ${fleet?.failureCount} failed or locked drives, ${fleet?.claimedElsewhere} claims not granted; peak RSS ${mb(peakRss)}`,
   );
   console.log(
     `  emulator: ${figures.httpRequestsPerSecond.median?.toFixed?.(0)} requests/s median, ${figures.httpRequestsPerSecond.max?.toFixed?.(0)} max (all routes)`,

@@ -110,6 +110,7 @@ export function workerSplit(workers, established) {
       cutOvers: finished.filter(cutOver).length,
       maxStartsPerSecond: maxPerWindow(w.drives.map((d) => d.start)),
       locked: w.fleet?.summary?.locked ?? null,
+      claimedElsewhere: w.fleet?.claimedElsewhere ?? null,
       failed: w.fleet?.summary?.failed ?? null,
       peakRssBytes: w.peakRss,
     };

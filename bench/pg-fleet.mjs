@@ -282,7 +282,7 @@ function printFigures(f, budget, attention, leases, dup) {
   );
   for (const [i, s] of f.perWorker.entries())
     console.log(
-      `  worker ${i + 1} (pid ${s.pid}): ${s.starts} drive starts (at most ${s.maxStartsPerSecond} in one second), ${s.finished} finished, ${s.migrations} migrations driven, ${s.cutOvers} cut-overs; ${s.locked} locked, ${s.failed} failed; peak RSS ${mb(s.peakRssBytes)}`,
+      `  worker ${i + 1} (pid ${s.pid}): ${s.starts} drive starts (at most ${s.maxStartsPerSecond} in one second), ${s.finished} finished, ${s.migrations} migrations driven, ${s.cutOvers} cut-overs; ${s.locked} locked, ${s.claimedElsewhere} claims not granted, ${s.failed} failed; peak RSS ${mb(s.peakRssBytes)}`,
     );
   console.log(
     `  fleet-wide: at most ${f.fleetMaxStartsPerSecond} drive starts in one second (the limit is each worker's --rate ${R}); migrations driven by 1/2/3 workers: ${[1, 2, 3].map((k) => f.workersPerMigration[k] ?? 0).join(' / ')}`,
