@@ -129,7 +129,7 @@ export function workersPerMigration(workers) {
 
 /**
  * A cross-check of the workers' own logs against the lease journal: each finished drive matched to the lease
- * its worker acquired during it (`unmatched`: none found), then the drives of one migration by two workers whose
+ * its worker acquired last before its end (`unmatched`: none found), then the drives of one migration by two workers whose
  * spans overlap, a span taken from that acquire to the drive's logged end (its start event is earlier: a drive
  * waits for one of its worker's pooled connections before it asks for the lease). `rawCount`: the overlaps of
  * the logged spans alone, start event to end event, which that wait inflates. `afterRelease`: overlaps whose
@@ -153,7 +153,9 @@ export function logOverlaps(workers, log) {
   for (const w of workers)
     for (const d of w.drives) {
       if (d.end === null) continue;
-      const hold = (acquires.get(`${w.pid} ${d.id}`) ?? []).find((a) => a.at >= d.start && a.at <= d.end);
+      // The worker's last acquire of this migration before the drive's end: inside the drive when the drive took
+      // the lease itself, just before its start event when a claim took it for the drive.
+      const hold = (acquires.get(`${w.pid} ${d.id}`) ?? []).findLast((a) => a.at <= d.end);
       if (hold === undefined) unmatched++;
       const released = hold ? (releases.get(hold.nonce) ?? Infinity) : Infinity;
       const span = { pid: w.pid, start: hold?.at ?? d.start, logged: d.start, end: d.end, released };
