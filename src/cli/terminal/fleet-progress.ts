@@ -86,6 +86,7 @@ export function summaryText(summary: WatchSummary): string {
   if (summary.cancelled) parts.push(`${summary.cancelled} cancelled`);
   if (summary.interrupted) parts.push(`${summary.interrupted} stopped mid-drive`);
   if (summary.locked) parts.push(`${summary.locked} skipped (locked elsewhere)`);
+  if (summary.leftToOthers) parts.push(`${summary.leftToOthers} left to other runners`);
   if (summary.failed) parts.push(`${summary.failed} failed`);
   return `watch: ${parts.join(', ')}`;
 }

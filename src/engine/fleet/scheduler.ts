@@ -63,6 +63,7 @@ export class Scheduler {
   private readonly bucket: TokenBucket;
   private readonly drives = new AbortController();
   private readonly summary: WatchSummary = emptySummary();
+  private readonly leftToOthers = new Set<string>();
   private nextRefreshAt = 0;
   private stopped = false;
   private fatal: unknown = null;
@@ -101,7 +102,7 @@ export class Scheduler {
       clearTimeout(this.graceTimer);
     }
     if (this.fatal) throw this.fatal;
-    return { ...this.summary };
+    return { ...this.summary, leftToOthers: this.leftToOthers.size };
   }
 
   /** Wakes every watched migration whose ticket is `key`; returns their ids (empty: not a ticket we wait on). */
@@ -228,7 +229,10 @@ export class Scheduler {
       return elsewhere;
     }
     const retryAt = this.options.clock.now() + (this.options.lockedRetryMs ?? 15_000);
-    for (const e of elsewhere) e.notBefore = retryAt;
+    for (const e of elsewhere) {
+      e.notBefore = retryAt;
+      this.leftToOthers.add(e.id);
+    }
     this.emit({ kind: 'claimed-elsewhere', count: elsewhere.length, retryAt });
     return elsewhere;
   }

@@ -38,10 +38,13 @@ export interface WatchSummary {
   interrupted: number;
   locked: number;
   failed: number;
+  /** Due migrations a claim left to another runner (each counted once): they were driven, just not here. */
+  leftToOthers: number;
 }
 
 export function emptySummary(): WatchSummary {
-  return { drives: 0, completed: 0, waiting: 0, needsAttention: 0, cancelled: 0, interrupted: 0, locked: 0, failed: 0 };
+  const none = { drives: 0, completed: 0, waiting: 0, needsAttention: 0, cancelled: 0, interrupted: 0 };
+  return { ...none, locked: 0, failed: 0, leftToOthers: 0 };
 }
 
 /** Counts how a drive ended. */

@@ -73,7 +73,7 @@ describe('watch scheduler with claims', () => {
     const summary = await s.run(new AbortController().signal, 'once');
     expect(calls.map((c) => c.id).sort()).toEqual(['m-1', 'm-3']);
     for (const c of calls) expect(c.lease).toMatchObject({ migrationId: c.id, nonce: `nonce-${c.id}` });
-    expect(summary).toMatchObject({ drives: 2, completed: 2, locked: 0, failed: 0 });
+    expect(summary).toMatchObject({ drives: 2, completed: 2, locked: 0, failed: 0, leftToOthers: 2 });
     expect(events.filter((e) => e.kind === 'locked')).toEqual([]);
     expect(elsewhere(events)).toBe(2);
     expect(new Set(takes.flatMap((t) => t.ids))).toEqual(new Set(['m-1', 'm-2', 'm-3', 'm-4']));

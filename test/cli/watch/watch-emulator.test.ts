@@ -146,6 +146,8 @@ describe('cutover watch against the emulator', () => {
     // Its claim went to the holder (engine/claims.ts): no drive was started only to be refused as locked.
     expect(watch.stderr()).toMatch(/watch: 1 drive, /);
     expect(watch.stderr()).not.toMatch(/skipped/);
+    // ...and the summary says that one due migration was left to another runner.
+    expect(watch.stderr()).toMatch(/watch: 1 drive, .*1 left to other runners/);
     expect((await r.store.journal(held)).length).toBe(journal);
     expect((await r.store.currentLease(held))?.nonce).toBe('abc123abc123');
     expect(await statusOf(r, free)).toBe('waiting');
