@@ -4,6 +4,7 @@
 // is lost either way. A connection that fails while being opened (reset or cut during start-up, as a server
 // coming back does to the first ones) carried no statement yet: the statement is sent again on another.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPool } from '../../src/adapters/postgres/connect.js';
 import { openPostgresStore } from '../../src/adapters/postgres/open.js';
 import { lease, newMigration, transition } from '../sqlite/helpers.js';
 import { describeWithPostgres, PG_PASSWORD, type PgServer, pgProxy, startPostgres } from '../support/postgres.js';
@@ -15,6 +16,22 @@ describeWithPostgres('the team store when its server restarts', () => {
   });
   afterAll(async () => {
     await server?.stop();
+  });
+
+  it('survives a connection dropped while checked out (a transaction between statements): no crash', async () => {
+    const pool = await createPool(await server.createDatabase('dropped'));
+    try {
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // The dropped socket's 'error' event arrives now; unheard, it would end the process (and fail this run).
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release();
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('carries a runner over a restart: its next writes wait for the server, nothing committed is lost', async () => {

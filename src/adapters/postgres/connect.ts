@@ -30,6 +30,10 @@ export async function createPool(url: string, options: ConnectOptions = {}): Pro
   });
   // An idle connection the server drops (a restart) must not crash the process: the next query reconnects.
   pool.on('error', () => {});
+  // Nor one dropped while checked out (a transaction between statements when the server restarts): its
+  // statements fail with the error, which the store handles, but the client's own 'error' event has no other
+  // listener then, and an unheard 'error' event ends the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
