@@ -48,6 +48,7 @@ import {
   ROOT,
   sleep,
   tempDir,
+  worldDuplicates,
 } from './lib.mjs';
 
 const FULL = argFlag('--full') || process.env.BENCH_FULL === '1';
@@ -238,26 +239,7 @@ try {
   const missing = rows.filter((r) => !r.established).length;
 
   // 5. Duplicates, from the emulator's world of each org.
-  let duplicates = 0;
-  const dupExamples = [];
-  for (const org of orgs) {
-    const w = await emulator.world(org);
-    const req = w.counters.requests;
-    const bad = [];
-    if (w.flows.length > 1 || (req['flows.create'] ?? 0) > 1)
-      bad.push(`flows ${w.flows.length}, flows.create ${req['flows.create']}`);
-    if (w.tickets.length > 1) bad.push(`tickets ${w.tickets.length}`);
-    if ((req['connections.create'] ?? 0) > 2) bad.push(`connections.create ${req['connections.create']}`);
-    if ((req['sourceConnections.create'] ?? 0) > 1)
-      bad.push(`sourceConnections.create ${req['sourceConnections.create']}`);
-    if ((req['targetConnections.create'] ?? 0) > 1)
-      bad.push(`targetConnections.create ${req['targetConnections.create']}`);
-    if (w.violations.length > 0) bad.push(`violations: ${w.violations.join('; ')}`);
-    if (bad.length > 0) {
-      duplicates++;
-      if (dupExamples.length < 5) dupExamples.push(`${org}: ${bad.join(', ')}`);
-    }
-  }
+  const { count: duplicates, examples: dupExamples } = await worldDuplicates(emulator, orgs);
 
   const budget = P + 5 * L;
   const figures = {
