@@ -4,7 +4,9 @@
 // The workers share the fleet through claims (engine/claims.ts): each refresh reads the due times stored with
 // the migrations, and one `FOR NO KEY UPDATE SKIP LOCKED` statement a pass takes the leases of the due ones no
 // live lease holds, so no worker starts a drive another worker holds (0 drives refused as locked, counted from
-// each surviving worker's summary on SIGTERM; before claims, 86 + 85 over 200 migrations). The killed worker's
+// each surviving worker's summary on SIGTERM; before claims, 86 + 85 over 200 migrations), and the store's
+// history shows no double drive (a trigger logs every lease change by the server's clock: none handed on while
+// its holder's was live but the killed worker's TAKEOVERs; no journal step twice). The killed worker's
 // migrations are claimed by the others: at once here, as its leases name a dead process on this host (on
 // another host, once they expire). docs/team-store.md.
 // Sample mode: 40 migrations, 3 workers; CUTOVER_RELIABILITY=full: 200.
@@ -14,6 +16,7 @@ import type { PostgresStore } from '../../src/adapters/postgres/store.js';
 import { describeWithPostgres } from '../support/postgres.js';
 import { FULL } from './harness/mode.js';
 import { type PgFleet, startPgFleet, until } from './harness/pg-fleet.js';
+import { installLeaseLog, leaseOverlaps, transitionBreaks } from './harness/pg-history.js';
 import type { Rig } from './harness/rig.js';
 
 const MIGRATIONS = FULL ? 200 : 40;
@@ -30,6 +33,7 @@ describeWithPostgres('watch workers sharing one PostgreSQL fleet', () => {
   beforeAll(async () => {
     fleet = await startPgFleet('fleet', MIGRATIONS, orgOf);
     ({ rig, store, logs, workers } = fleet);
+    await installLeaseLog(store);
   }, 120_000);
   afterAll(async () => {
     await fleet?.close();
@@ -76,6 +80,12 @@ describeWithPostgres('watch workers sharing one PostgreSQL fleet', () => {
     const locked = await lockedDrives();
     console.log(`pg-fleet: ${MIGRATIONS} migrations in ${seconds} s; locked drives by worker: ${locked.join(' + ')}`);
     expect(locked.reduce((a, b) => a + b, 0)).toBe(0);
+    // No double drive, from the store's own history: no lease handed on while its holder's was live (the killed
+    // worker's were taken over, each with its TAKEOVER row), and no step of the journal recorded twice.
+    const leases = await leaseOverlaps(store);
+    expect(leases.grants).toBeGreaterThanOrEqual(MIGRATIONS);
+    expect(leases.overlaps).toEqual([]);
+    expect((await transitionBreaks(store)).breaks).toEqual([]);
     for (let i = 0; i < MIGRATIONS; i++) {
       const world = rig.emulator.world(orgOf(i));
       expect(world.tickets, orgOf(i)).toHaveLength(1);
