@@ -13,7 +13,7 @@ export function isWatched(status: string): boolean {
 }
 
 /** The deadline (epoch ms) a sleeping or retrying migration waits for; null when it is due at once. */
-export function dueDeadline(state: string, context: unknown): number | null {
+function dueDeadline(state: string, context: unknown): number | null {
   const sleeping = state.endsWith('.sleeping') || state === 'retrying';
   const waitUntil = (context as { waitUntil?: unknown } | null | undefined)?.waitUntil;
   return sleeping && typeof waitUntil === 'number' && Number.isFinite(waitUntil) ? waitUntil : null;

@@ -1,6 +1,6 @@
 // The in-memory store's fleet listing and lease claims, with the SQL stores' rules (test/sqlite/store-contract.ts).
 import { isWatched, notMovedLater } from '../../core/due.js';
-import type { ClaimRequest, FleetMigration, Lease, MigrationRecord } from '../../ports.js';
+import type { ClaimRequest, FleetMigration, Lease, LeaseResult, MigrationRecord } from '../../ports.js';
 import { stampedLease } from '../sqlite/canonical.js';
 
 export function fleetOf(
@@ -21,28 +21,27 @@ export function fleetOf(
 }
 
 /**
- * The acquire rule for each request in order (watched, not moved later than the claimer saw, and no live lease
- * but its own), up to `limit` grants.
+ * The store's acquire rule (`acquire`) for each request in order that is watched and not moved later than its
+ * claimer saw, up to `limit` grants.
  */
 export function claimIn(
   fleet: { records: ReadonlyMap<string, MigrationRecord>; dueAts: ReadonlyMap<string, string | null> },
-  leases: Map<string, Lease>,
   requests: ClaimRequest[],
   limit: number,
+  acquire: (request: ClaimRequest, nowMs: number) => LeaseResult,
   nowMs: number,
 ): Lease[] {
-  const stamped = requests.map((r) => stampedLease(r, nowMs)); // a bad ttl fails before anything is granted
+  for (const r of requests) stampedLease(r, nowMs); // a bad ttl fails before anything is granted
   const granted: Lease[] = [];
-  for (const [i, lease] of stamped.entries()) {
+  for (const request of requests) {
     if (granted.length >= limit) break;
-    const record = fleet.records.get(lease.migrationId);
-    if (!record || !isWatched(record.status) || granted.some((g) => g.migrationId === lease.migrationId)) continue;
-    const seen = requests[i]!.seenDueAt;
-    if (seen !== undefined && !notMovedLater(fleet.dueAts.get(lease.migrationId) ?? null, seen)) continue;
-    const held = leases.get(lease.migrationId);
-    if (held && held.nonce !== lease.nonce && held.expiresAt > lease.acquiredAt) continue;
-    leases.set(lease.migrationId, lease);
-    granted.push(structuredClone(lease));
+    const id = request.migrationId;
+    const record = fleet.records.get(id);
+    if (!record || !isWatched(record.status) || granted.some((g) => g.migrationId === id)) continue;
+    const seen = request.seenDueAt;
+    if (seen !== undefined && !notMovedLater(fleet.dueAts.get(id) ?? null, seen)) continue;
+    const result = acquire(request, nowMs);
+    if (result.ok) granted.push(result.lease);
   }
   return granted;
 }

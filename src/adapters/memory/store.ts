@@ -113,7 +113,8 @@ export class MemoryStore implements MigrationStore {
   }
 
   async claimLeases(requests: ClaimRequest[], limit: number): Promise<Lease[]> {
-    return claimIn({ records: this.migrations, dueAts: this.dueAts }, this.leases, requests, limit, this.now());
+    const fleet = { records: this.migrations, dueAts: this.dueAts };
+    return claimIn(fleet, requests, limit, (r, nowMs) => this.acquireAt(r, nowMs), this.now());
   }
 
   async commitTransition(id: string, t: Transition, fence?: Fence): Promise<void> {
@@ -178,7 +179,12 @@ export class MemoryStore implements MigrationStore {
 
   async acquireLease(request: LeaseRequest): Promise<LeaseResult> {
     this.require(request.migrationId);
-    const granted = stampedLease(request, this.now());
+    return this.acquireAt(request, this.now());
+  }
+
+  /** The acquire rule: no lease, an expired one (by `nowMs`), or this nonce's own. */
+  private acquireAt(request: LeaseRequest, nowMs: number): LeaseResult {
+    const granted = stampedLease(request, nowMs);
     const held = this.leases.get(request.migrationId);
     const live = held && held.nonce !== request.nonce && held.expiresAt > granted.acquiredAt;
     if (live) return { ok: false, heldBy: structuredClone(held) };

@@ -6,14 +6,12 @@ import type { ClaimRequest, FleetMigration, Lease } from '../../ports.js';
 import { type FleetRowData, toFleetMigration } from '../sql-rows.js';
 import { stampedLease } from './canonical.js';
 import type { SqliteDatabase } from './open.js';
-import { leaseParams, toLease, type LeaseRowData } from './rows.js';
+import type { LeaseTable } from './leases.js';
 import { lazily } from './statements.js';
 
 interface ClaimRow {
   status: string;
   due_at: string | null;
-  nonce: string | null;
-  expires_at: string | null;
 }
 
 export class FleetTable {
@@ -23,6 +21,8 @@ export class FleetTable {
     private readonly db: SqliteDatabase,
     /** The store's clock (epoch ms); read inside each claim's transaction. */
     private readonly now: () => number,
+    /** Each grant is the lease table's own acquire, inside the claim's transaction. */
+    private readonly leases: LeaseTable,
   ) {
     this.sql = lazily({
       fleet: () =>
@@ -31,19 +31,7 @@ export class FleetTable {
              CASE WHEN id IN (SELECT value FROM json_each(@known)) THEN NULL ELSE plan END AS plan
            FROM migrations WHERE status IN ('active', 'waiting') AND (@org_id IS NULL OR org_id = @org_id)`,
         ),
-      candidate: () =>
-        db.prepare<[string], ClaimRow>(
-          `SELECT m.status, m.due_at, l.nonce, l.expires_at
-           FROM migrations m LEFT JOIN leases l ON l.migration_id = m.id WHERE m.id = ?`,
-        ),
-      upsert: () =>
-        db.prepare<[LeaseRowData]>(
-          `INSERT INTO leases (migration_id, nonce, holder, acquired_at, heartbeat_at, expires_at)
-           VALUES (@migration_id, @nonce, @holder, @acquired_at, @heartbeat_at, @expires_at)
-           ON CONFLICT (migration_id) DO UPDATE SET nonce = excluded.nonce, holder = excluded.holder,
-             acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at,
-             expires_at = excluded.expires_at`,
-        ),
+      candidate: () => db.prepare<[string], ClaimRow>('SELECT status, due_at FROM migrations WHERE id = ?'),
     });
   }
 
@@ -55,21 +43,18 @@ export class FleetTable {
   claim(requests: ClaimRequest[], limit: number): Lease[] {
     const run = this.db.transaction((): Lease[] => {
       const nowMs = this.now();
+      for (const r of requests) stampedLease(r, nowMs); // a bad ttl fails before anything is granted
       const granted: Lease[] = [];
       const seen = new Set<string>();
       for (const request of requests) {
         if (granted.length >= limit) break;
-        const lease = stampedLease(request, nowMs);
         if (seen.has(request.migrationId)) continue;
         seen.add(request.migrationId);
         const row = this.sql.candidate.get(request.migrationId);
         if (!row || !isWatched(row.status)) continue;
         if (request.seenDueAt !== undefined && !notMovedLater(row.due_at, request.seenDueAt)) continue;
-        const live = row.nonce !== null && row.nonce !== request.nonce && row.expires_at! > lease.acquiredAt;
-        if (live) continue;
-        const params = leaseParams(lease);
-        this.sql.upsert.run(params);
-        granted.push(toLease(params));
+        const result = this.leases.acquireWithin(request, nowMs);
+        if (result.ok) granted.push(result.lease);
       }
       return granted;
     });

@@ -42,16 +42,18 @@ export class LeaseTable {
 
   /** Granted when there is no lease, it has expired by the store's clock, or it is already ours (same nonce). */
   acquire(request: LeaseRequest): LeaseResult {
-    const run = this.db.transaction((): LeaseResult => {
-      const lease = stampedLease(request, this.now());
-      const held = this.sql.select.get(request.migrationId);
-      const live = held && held.nonce !== request.nonce && held.expires_at > lease.acquiredAt;
-      if (live) return { ok: false, heldBy: toLease(held) };
-      const params = leaseParams(lease);
-      this.sql.upsert.run(params);
-      return { ok: true, lease: toLease(params) };
-    });
-    return run.immediate();
+    return this.db.transaction(() => this.acquireWithin(request, this.now())).immediate();
+  }
+
+  /** The acquire rule inside the caller's transaction, at `nowMs` (the store's clock read in it). */
+  acquireWithin(request: LeaseRequest, nowMs: number): LeaseResult {
+    const lease = stampedLease(request, nowMs);
+    const held = this.sql.select.get(request.migrationId);
+    const live = held && held.nonce !== request.nonce && held.expires_at > lease.acquiredAt;
+    if (live) return { ok: false, heldBy: toLease(held) };
+    const params = leaseParams(lease);
+    this.sql.upsert.run(params);
+    return { ok: true, lease: toLease(params) };
   }
 
   /** Inside the caller's transaction: replaces (or, given null, removes) the lease whose nonce is `lockId`. */

@@ -125,7 +125,7 @@ export class SqliteStore implements MigrationStore {
     this.leases = new LeaseTable(db, now);
     this.inbox = new InboxTable(db);
     this.outbox = new OutboxTable(db, now);
-    this.fleetTable = new FleetTable(db, now);
+    this.fleetTable = new FleetTable(db, now, this.leases);
   }
 
   async create(m: NewMigration): Promise<void> {

@@ -1,15 +1,9 @@
 // When a watched migration next has something to do (the rule is core/due.ts, the one the stores write their
 // `due_at` with), as an instant the scheduler compares: a stored deadline, or now.
-import { dueDeadline } from '../../core/due.js';
 import type { MigrationStatus } from '../../core/types.js';
 
 export function isFinal(status: MigrationStatus | 'interrupted'): boolean {
   return ['completed', 'cancelled', 'rolled_back', 'needs_attention'].includes(status);
-}
-
-/** When a migration whose drive just ended in `state` with `context` is next due: its deadline, or now. */
-export function dueAt(state: string, context: unknown, now: number): number {
-  return dueDeadline(state, context) ?? now;
 }
 
 /** A stored `due_at` (instant text, or null: due at once) as the instant the scheduler compares. */

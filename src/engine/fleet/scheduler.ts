@@ -10,7 +10,7 @@ import type { DriveResult } from '../engine.js';
 import { LockedError, UsageError } from '../../errors.js';
 import type { Clock, LeaseRequest, MigrationStore, TicketTracker } from '../../ports.js';
 import { claimCandidates, releaseAll, type SchedulerClaims } from './claimer.js';
-import { dueAt, isFinal } from './due.js';
+import { isFinal, storedDue } from './due.js';
 import { byUrgency, effectiveDue, type Entry, isPoll, mergeListing } from './entry.js';
 import { TicketBatcher } from './ticket-batch.js';
 import { TokenBucket } from './token-bucket.js';
@@ -274,8 +274,9 @@ export class Scheduler {
     if (isFinal(result.status)) this.entries.delete(e.id);
     if (result.status !== 'interrupted') {
       e.ticketKey = result.context.ticket?.key ?? e.ticketKey;
-      e.dueAt = dueAt(result.state, result.context, this.options.clock.now());
+      // As the store wrote it with the drive's last transition, so that a claim compares like with like.
       e.storedDueAt = storedDueAt(result.state, result.context);
+      e.dueAt = storedDue(e.storedDueAt, this.options.clock.now());
       e.polling = isPoll(result.state);
     }
     const nextAt =
