@@ -3,15 +3,12 @@
 // in-process (one org each, so the emulator's world tells each migration's effects apart), and the workers as
 // spawned built CLIs whose output is kept per worker.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { systemClock } from '../../../src/adapters/clock.js';
 import { openPostgresStore } from '../../../src/adapters/postgres/open.js';
 import type { PostgresStore } from '../../../src/adapters/postgres/store.js';
-import { Engine } from '../../../src/engine/engine.js';
-import { DEFAULT_SETTINGS, type Services } from '../../../src/engine/types.js';
-import { emulatorPlan, silent } from '../../integration/helpers.js';
+import { emulatorPlan } from '../../integration/helpers.js';
 import { type PgServer, startPostgres } from '../../support/postgres.js';
 import { ROOT } from './cli.js';
-import { type Rig, startRig } from './rig.js';
+import { creatorEngine, type Rig, startRig } from './rig.js';
 
 export interface PgFleet {
   server: PgServer;
@@ -38,15 +35,7 @@ export async function startPgFleet(name: string, migrations: number, orgOf: (i: 
   const url = await server.createDatabase(name);
   const rig = await startRig();
   const store = await openPostgresStore(url);
-  const engine = new Engine({
-    store,
-    services: {} as Services,
-    clock: systemClock,
-    logger: silent,
-    holder: 'reliability@test:0',
-    settings: DEFAULT_SETTINGS,
-    env: {},
-  });
+  const engine = creatorEngine(store);
   const orgs = Array.from({ length: migrations }, (_, i) => orgOf(i));
   for (const org of orgs) await engine.create(emulatorPlan(rig.emulator, org), 'reliability');
   const workers: ChildProcess[] = [];

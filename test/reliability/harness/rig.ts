@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { systemClock } from '../../../src/adapters/clock.js';
 import { openStore } from '../../../src/adapters/sqlite/store.js';
 import type { Plan } from '../../../src/core/types.js';
+import type { MigrationStore } from '../../../src/ports.js';
 import { Engine } from '../../../src/engine/engine.js';
 import { DEFAULT_SETTINGS, type Services } from '../../../src/engine/types.js';
 import {
@@ -58,22 +59,26 @@ export async function startRig(options: EmulatorOptions = {}, extraEnv: Record<s
   };
 }
 
+/** An engine that only creates migrations (no services): the workers under test drive them. */
+export function creatorEngine(store: MigrationStore): Engine {
+  return new Engine({
+    store,
+    services: {} as Services,
+    clock: systemClock,
+    logger: silent,
+    holder: 'reliability@test:0',
+    settings: DEFAULT_SETTINGS,
+    env: {},
+  });
+}
+
 /** Engine.create over the rig's file, then the store is closed: the children find a draft to resume. */
 export async function createMigration(rig: Rig, tweak: (plan: Plan) => void = () => {}, db = rig.db): Promise<string> {
   const plan = emulatorPlan(rig.emulator);
   tweak(plan);
   const store = openStore(db);
   try {
-    const engine = new Engine({
-      store,
-      services: {} as Services,
-      clock: systemClock,
-      logger: silent,
-      holder: 'reliability@test:0',
-      settings: DEFAULT_SETTINGS,
-      env: {},
-    });
-    return await engine.create(plan, 'reliability');
+    return await creatorEngine(store).create(plan, 'reliability');
   } finally {
     await store.close();
   }
