@@ -91,11 +91,14 @@ export interface TicketTracker {
   /** The Jira site (its base URL): trackers of one site share its batch reads and its request budget. */
   readonly site?: string;
   /**
-   * Fleet reads (`watch`): the status of many tickets in a few searches. The not-done answers stay valid for
-   * the ticket polls until `validUntil` (epoch ms); a done ticket is left to its poll's full read.
+   * Fleet reads (`watch`): the status of many tickets in a few searches. The answers stay valid for the ticket
+   * polls until `validUntil` (epoch ms); a done ticket is then read in full by its poll.
    */
   prefetch?(keys: string[], validUntil: number): Promise<TicketPrefetch>;
-  /** A not-done status a batch read left for this ticket, taken once; null: the poll reads the ticket itself. */
+  /**
+   * The status a batch read left for this ticket, taken once; null: the poll reads the ticket itself. A done one
+   * is still read in full (the changelog's cross-check); the batch's answer is when the resolution was seen.
+   */
   takeKnownStatus?(key: string, now: number): TicketStatus | null;
 }
 

@@ -140,6 +140,11 @@ export interface RemoteIdOutput {
 export interface TicketPollOutput {
   startedAt?: string;
   observedAt: string;
+  /**
+   * When a batch search (`watch`) answered that the ticket is done, before this poll's full read confirmed it:
+   * the instant the tool first saw the resolution, so the detection mark does not count the full read's wait.
+   */
+  seenDoneAt?: string;
   statusName: string;
   statusCategory: string;
   resolved: boolean;

@@ -98,7 +98,9 @@ export function pollRecorded(out: TicketPollOutput): Update {
 
 export function resolutionRecorded(ctx: MigrationContext, out: TicketPollOutput): Update {
   const stopped = logic.legacyStoppedMark(ctx, out);
-  const detected = { at: out.observedAt, source: 'cutover.clock' };
+  // First seen by a batch search, confirmed by this full read: detected when it was first seen.
+  const seen = out.resolved && out.seenDoneAt && out.seenDoneAt < out.observedAt ? out.seenDoneAt : out.observedAt;
+  const detected = { at: seen, source: 'cutover.clock' };
   return {
     marks: logic.addMarks(ctx.marks, {
       ...(stopped ? { legacy_stopped: stopped } : {}),

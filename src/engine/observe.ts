@@ -22,9 +22,12 @@ export async function pollTicket(deps: EffectDeps, key: string): Promise<TicketP
   }
   const startedAt = isoNow(deps.clock);
   const t = await tracker.get(key);
+  // A batch saw it done: this read is the confirmation (and the changelog); the detection is the batch's.
+  const seenDone = known?.resolved && t.resolved ? { seenDoneAt: new Date(known.observedAt).toISOString() } : {};
   return {
     startedAt,
     observedAt: isoNow(deps.clock),
+    ...seenDone,
     statusName: t.statusName,
     statusCategory: t.statusCategory,
     resolved: t.resolved,

@@ -211,6 +211,16 @@ describe('migration machine', () => {
       });
       expect(s.context.waitUntil).toBe(Date.parse(sent) + plan.polling.ticketIntervalMs / 2);
     });
+
+    it('dates the detection of a resolution a batch search saw when that search answered, not the full read after', () => {
+      const seenDoneAt = '2026-01-05T11:04:58.500Z'; // the search; the full read answered at 11:05:00.000
+      const output = { ...(poll(true, RESOLVED_AT) as unknown as { output: object }).output, seenDoneAt };
+      const s = send(polling(), { ...poll(true, RESOLVED_AT), output });
+      expect(s.context.marks.resolution_detected?.at).toBe(seenDoneAt);
+      expect(s.context.marks.legacy_stopped?.at).toBe(RESOLVED_AT);
+      // Without a batch's sighting, the full read's answer is the detection.
+      expect(creating().context.marks.resolution_detected?.at).toBe('2026-01-05T11:05:00.000Z');
+    });
   });
 
   describe('cancel', () => {

@@ -108,17 +108,15 @@ interface Posted {
 }
 
 /**
- * What the last batch read of a site said about its tickets that are not done, until the polls that follow
- * take it. One board per site in this process, shared by every org's tracker of that site.
+ * What the last batch read of a site said about its tickets, until the polls that follow take it: a ticket not
+ * done needs no read of its own; a done one is read in full, and its detection is the batch's answer. One board
+ * per site in this process, shared by every org's tracker of that site.
  */
 export class StatusBoard {
   private readonly posted = new Map<string, Posted>();
 
   post(statuses: Iterable<TicketStatus>, validUntil: number): void {
-    for (const status of statuses) {
-      if (status.resolved) this.posted.delete(status.key.toUpperCase());
-      else this.posted.set(status.key.toUpperCase(), { status, validUntil });
-    }
+    for (const status of statuses) this.posted.set(status.key.toUpperCase(), { status, validUntil });
   }
 
   /** The posted status of `key`, once: a second poll (a webhook's re-check) reads Jira again. */
