@@ -19,6 +19,8 @@ export interface Entry extends WatchedMigration {
   generation: number;
   /** The `dueAt` a batch search read this ticket for (ticket-batch.ts). */
   prefetchedFor: number | null;
+  /** A batch search left the ticket's status for its poll, which runs at once (ticket-batch.ts). */
+  statusWaiting: boolean;
   /** A batch found its ticket done or missing: its poll goes first, the longest-resolved first (ticket-batch.ts). */
   urgentSince?: number;
 }
@@ -43,6 +45,7 @@ function newEntry(m: FleetMigration, now: number): Entry {
     wake: false,
     generation: 0,
     prefetchedFor: null,
+    statusWaiting: false,
   };
 }
 
@@ -50,7 +53,9 @@ function newEntry(m: FleetMigration, now: number): Entry {
 function refreshEntry(e: Entry, m: FleetMigration, now: number): void {
   if (m.plan !== undefined) e.plan = m.plan;
   e.ticketKey = m.ticketKey;
-  e.dueAt = storedDue(m.dueAt, now);
+  // The same stored time keeps its instant: one due at once (null) stays due since it was first seen, and a
+  // batch read for that instant (prefetchedFor) stays matched.
+  if (m.dueAt !== e.storedDueAt) e.dueAt = storedDue(m.dueAt, now);
   e.storedDueAt = m.dueAt;
   e.polling = isPoll(m.state);
 }
@@ -77,7 +82,8 @@ export function mergeListing(
 }
 
 export function effectiveDue(e: Entry): number {
-  return e.wake ? -Infinity : Math.max(e.dueAt, e.notBefore);
+  if (e.wake) return -Infinity;
+  return e.statusWaiting ? e.notBefore : Math.max(e.dueAt, e.notBefore);
 }
 
 /** Due ticket polls first (a resolved ticket is the critical path), then everything else due, by deadline. */

@@ -241,6 +241,7 @@ export class Scheduler {
     const woken = e.wake;
     e.wake = false;
     e.urgentSince = undefined;
+    e.statusWaiting = false;
     this.summary.drives++;
     this.emit({ kind: 'started', id: e.id, orgId: e.orgId, woken });
     const event: MigrationEvent | undefined = woken ? { type: 'WAKE' } : undefined;

@@ -1,15 +1,17 @@
 // Batched ticket reads for the fleet scheduler. When a ticket poll falls due, every waiting ticket of the same
 // Jira site that is due within a short window (GATHER_FRACTION of its own poll interval) is read by one batch
-// search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs; the last page is then
-// filled up with the site's tickets due soonest after them, which costs no extra request. A done ticket, or one
-// the search did not return (deleted, moved, not visible), is polled at once (a WAKE, as a webhook's re-check)
-// and read in full as before; every other ticket read keeps its own due time, and its poll then finds the
-// status waiting for it (`takeKnownStatus`), so a ticket that is not done costs no request of its own.
+// search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs; the last page's room is
+// then filled with whole groups of the site's tickets due next, which costs no extra request. A done ticket, or
+// one the search did not return (deleted, moved, not visible), is polled at once (a WAKE, as a webhook's
+// re-check) and read in full as before; every other ticket read keeps its own due time, and its poll then finds
+// the status waiting for it (`takeKnownStatus`), so a ticket that is not done costs no request of its own.
 //
 // Why detection stays within the interval: a ticket read early counts its next poll from that read (the poll
-// takes the search's send instant as its own), so no two reads of a ticket are ever more than one interval
-// apart. Tickets read together stay together, and the fill-up merges the groups a fleet starts with, so after
-// an interval or two a site's N waiting tickets take ⌈N / 100⌉ requests an interval.
+// takes the search's send instant as its own), so no two reads of a ticket are more than one interval apart;
+// and a done ticket's detection is the search's answer, not its full read after. Tickets read together stay
+// together, and the fill-up merges whole groups, so within an interval of the fleet's last arrival a site's N
+// waiting tickets take ⌈N / 100⌉ requests an interval (+1 for a page that also holds a ticket Jira refuses).
+
 import type { Plan } from '../../core/types.js';
 import type { TicketTracker } from '../../ports.js';
 import type { WatchedMigration, WatchEvent } from './types.js';
@@ -26,6 +28,8 @@ export interface BatchCandidate extends WatchedMigration {
   wake: boolean;
   /** The `dueAt` a batch read this entry's ticket for (null: none yet). */
   prefetchedFor: number | null;
+  /** A batch left its ticket's status (not done) for its poll, which then runs at once, while it is fresh. */
+  statusWaiting: boolean;
   /**
    * A batch saw its ticket done (since this instant: Jira's resolution time) or could not find it (since the
    * read): its poll, a full read, goes before the others woken, the longest-waiting first.
@@ -57,6 +61,11 @@ export class TicketBatcher {
   private readonly reading = new Map<string, Set<string>>();
   /** How long the last batch of each site took. */
   private readonly took = new Map<string, number>();
+  /**
+   * Tickets a search did not return (deleted, moved, not visible): their polls read them by their own GET from
+   * then on, so that one such ticket does not cost every batch it would be in a refused search.
+   */
+  private readonly unfound = new Set<string>();
   /** Each entry's site, worked out once per plan (the scheduler asks on every pass). */
   private readonly sites = new WeakMap<BatchCandidate, { plan: unknown; site: string | null }>();
 
@@ -74,36 +83,43 @@ export class TicketBatcher {
     // A batch of the site is being read without this ticket: the next one takes it, right after.
     if (inFlight) return true;
     const now = this.options.now();
-    // A status read now stays usable for an interval: the poll that uses it counts its next read from this
-    // search, so a late use costs no detection time; a drive held up longer than that reads Jira itself.
-    this.start(site, this.members(e, site, idle, now), now + intervalOf(e));
+    // The polls take the statuses read now at once; one held up for half an interval reads Jira itself, since
+    // its next poll, counted from this search, would be due already.
+    this.start(site, this.members(e, site, idle, now), now + intervalOf(e) / 2);
     return true;
   }
 
-  /** The tickets due within the window, then the site's next due ones up to a full last page. */
+  /**
+   * The tickets due within the window, then whole groups of the site's next due ones (tickets due within a
+   * window of each other: a group read together) while they fit in the last page's room, first fit in due order.
+   * A group is never split: taking part of one would read those tickets early for nothing, and leave the rest a
+   * group of its own, so the groups would churn instead of merging.
+   */
   private members(e: BatchCandidate, site: string, idle: readonly BatchCandidate[], now: number): BatchCandidate[] {
     const ofSite = idle.filter((c) => c.prefetchedFor !== c.dueAt && this.siteOf(c) === site);
     const due = (c: BatchCandidate) => this.options.dueOf(c);
-    const must = ofSite.filter((c) => due(c) <= now + gatherWindowMs(c));
-    if (!must.includes(e)) must.push(e);
-    const room = Math.ceil(must.length / KEYS_PER_REQUEST) * KEYS_PER_REQUEST - must.length;
-    const taken = new Set(must);
-    const extra = ofSite
-      .filter((c) => !taken.has(c) && due(c) <= now + intervalOf(c))
-      .sort((a, b) => due(a) - due(b))
-      .slice(0, room);
-    return [...must, ...extra];
+    const members = ofSite.filter((c) => due(c) <= now + gatherWindowMs(c));
+    if (!members.includes(e)) members.push(e);
+    let room = Math.ceil(members.length / KEYS_PER_REQUEST) * KEYS_PER_REQUEST - members.length;
+    const taken = new Set(members);
+    const later = ofSite.filter((c) => !taken.has(c) && due(c) <= now + intervalOf(c)).sort((a, b) => due(a) - due(b));
+    for (const group of groupsOf(later, due, gatherWindowMs(e))) {
+      if (group.length > room) continue;
+      members.push(...group);
+      room -= group.length;
+    }
+    return members;
   }
 
   /**
-   * How much earlier than its due time a poll's batch search starts: two of the site's recent batch round trips
-   * (the search's, then the full read of a ticket it finds done), within the gathering window. The done ticket's
-   * own read then lands when a single poll's would, so detection stays within the interval.
+   * How much earlier than its due time a poll's batch search starts: one of the site's recent batch round trips.
+   * The due time already allows for the last round trip (pollScheduled); this one more keeps the answer, when the
+   * resolution is seen, within the interval of the last read when the site answers slower than before.
    */
   leadMs(e: BatchCandidate): number {
     const site = this.siteOf(e);
     if (site === null || e.prefetchedFor === e.dueAt) return 0;
-    return Math.min(gatherWindowMs(e), 2 * (this.took.get(site) ?? 0));
+    return Math.min(gatherWindowMs(e), this.took.get(site) ?? 0);
   }
 
   /** A webhook says the ticket changed: what a batch read of it earlier is stale. */
@@ -114,6 +130,11 @@ export class TicketBatcher {
 
   private siteOf(e: BatchCandidate): string | null {
     if (!e.polling || !e.ticketKey || e.wake) return null;
+    const site = this.trackerSiteOf(e);
+    return site !== null && !this.unfound.has(unfoundKey(site, e.ticketKey)) ? site : null;
+  }
+
+  private trackerSiteOf(e: BatchCandidate): string | null {
     const known = this.sites.get(e);
     if (known && known.plan === e.plan) return known.site;
     let site: string | null = null;
@@ -137,16 +158,21 @@ export class TicketBatcher {
       .then((read) => {
         this.took.set(site, this.options.now() - startedAt);
         // Poll every ticket read now, while its status is fresh; one whose drive has moved on is left alone.
-        // Done or missing tickets are polled at once, first (their full reads are the critical path). The others
-        // keep their own due times, within this interval: their polls then find the status read here.
+        // Done or missing tickets go first (their full reads are the critical path), as webhook re-checks. The
+        // others take the status read here, and count their next poll from this search, not from their old due
+        // time: a poll left for that time could find the status older than an interval by then.
         const now = this.options.now();
+        for (const k of read.missing) this.unfound.add(unfoundKey(site, k));
         const since = new Map(read.missing.map((k) => [k.toUpperCase(), now]));
         for (const d of read.done) since.set(d.key.toUpperCase(), d.resolvedAt ?? now);
         for (const m of members) {
+          if (m.prefetchedFor !== m.dueAt) continue;
           const urgentSince = since.get(m.ticketKey!.toUpperCase());
-          if (m.prefetchedFor !== m.dueAt || urgentSince === undefined) continue;
-          m.wake = true;
-          m.urgentSince = urgentSince;
+          if (urgentSince === undefined) m.statusWaiting = true;
+          else {
+            m.wake = true;
+            m.urgentSince = urgentSince;
+          }
         }
         const { found, missing, requests } = read;
         this.options.emit({ kind: 'batch', site, keys: keys.length, found, done: read.done.length, missing, requests });
@@ -165,4 +191,19 @@ export class TicketBatcher {
         this.options.kick();
       });
   }
+}
+
+function unfoundKey(site: string, ticketKey: string): string {
+  return `${site} ${ticketKey.toUpperCase()}`;
+}
+
+/** Runs of `sorted` (by due time) whose due times lie within `windowMs` of the run's first. */
+function groupsOf<T>(sorted: readonly T[], due: (c: T) => number, windowMs: number): T[][] {
+  const groups: T[][] = [];
+  for (const c of sorted) {
+    const last = groups.at(-1);
+    if (last && due(c) - due(last[0]!) <= windowMs) last.push(c);
+    else groups.push([c]);
+  }
+  return groups;
 }

@@ -7,27 +7,24 @@ import type { TicketPrefetch, TicketTracker } from '../../../src/ports.js';
 import { heldDrive, ListStore, record, result, until } from './stubs.js';
 
 const plan = { polling: { ticketIntervalMs: 60_000 } };
-const polling = (n: number) =>
+const polling = (n: number, dueIn = 30) =>
   record(`m-${n}`, {
     plan,
     state: 'awaiting_resolution.sleeping',
     status: 'waiting',
     ticketKey: `T-${n}`,
-    waitUntil: Date.now() + 30,
+    waitUntil: Date.now() + dueIn,
   });
 
-/** One site whose search finds T-1, T-3 and T-5 done, answered in key order, resolved in the reverse order. */
-function tracker(searches: string[][]): TicketTracker {
-  const answer: TicketPrefetch = {
-    found: 5,
-    missing: [],
-    done: [
-      { key: 'T-1', resolvedAt: Date.parse('2026-12-03T10:00:30Z') },
-      { key: 'T-3', resolvedAt: Date.parse('2026-12-03T10:00:20Z') },
-      { key: 'T-5', resolvedAt: Date.parse('2026-12-03T10:00:10Z') },
-    ],
-    requests: 1,
-  };
+const threeDone: TicketPrefetch['done'] = [
+  { key: 'T-1', resolvedAt: Date.parse('2026-12-03T10:00:30Z') },
+  { key: 'T-3', resolvedAt: Date.parse('2026-12-03T10:00:20Z') },
+  { key: 'T-5', resolvedAt: Date.parse('2026-12-03T10:00:10Z') },
+];
+
+/** One site whose search finds `done` done (by default T-1, T-3 and T-5, resolved in the reverse order). */
+function tracker(searches: string[][], done = threeDone): TicketTracker {
+  const answer: TicketPrefetch = { found: 5, missing: [], done, requests: 1 };
   return {
     site: 'https://jira.example.test',
     prefetch: async (keys: string[]) => {
@@ -66,6 +63,38 @@ describe('batched ticket reads', () => {
       ['m-5', 'WAKE'],
       ['m-3', 'WAKE'],
       ['m-1', 'WAKE'],
+    ]);
+  });
+
+  it('polls the tickets a search read right after it, on the statuses it read, not at their own later due times', async () => {
+    // m-1 is due; m-2 and m-3, due 30 s later (past the gathering window), fill the search's page.
+    const store = new ListStore([polling(1), polling(2, 30_000), polling(3, 30_000)]);
+    const { drive, calls } = heldDrive(
+      (id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }),
+      1,
+    );
+    const searches: string[][] = [];
+    const site = tracker(searches, []);
+    const s = new Scheduler({
+      store,
+      drive,
+      clock: systemClock,
+      concurrency: 4,
+      ratePerSecond: 1000,
+      refreshMs: 60_000,
+      trackerFor: () => site,
+    });
+    const stop = new AbortController();
+    const running = s.run(stop.signal);
+    await until(() => calls.length >= 3);
+    stop.abort();
+    await running;
+    expect(searches).toEqual([['T-1', 'T-2', 'T-3']]);
+    // Not woken: each poll takes the status the search left, and counts its next read from that search.
+    expect(calls.map((c) => [c.id, c.event?.type]).sort()).toEqual([
+      ['m-1', undefined],
+      ['m-2', undefined],
+      ['m-3', undefined],
     ]);
   });
 });
