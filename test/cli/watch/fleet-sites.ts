@@ -26,6 +26,8 @@ export interface JiraCall {
   /** The ticket keys a search asked for (`key in (...)`). */
   keys: string[];
   at: number;
+  /** The round trip, once answered. */
+  ms?: number;
 }
 
 export interface FleetSites {
@@ -87,17 +89,20 @@ export async function fleetSites(options: {
   const store = openStore(join(dir, 'state.db'));
   const calls: JiraCall[] = [];
   const events: WatchEvent[] = [];
-  const recording: typeof fetch = (input, init) => {
+  const recording: typeof fetch = async (input, init) => {
     const url = new URL(String(input));
-    if (url.pathname.startsWith('/rest/api/'))
-      calls.push({
-        site: url.origin,
-        method: init?.method ?? 'GET',
-        path: url.pathname,
-        keys: keysOf(url),
-        at: Date.now(),
-      });
-    return fetch(input, init);
+    if (!url.pathname.startsWith('/rest/api/')) return fetch(input, init);
+    const call: JiraCall = {
+      site: url.origin,
+      method: init?.method ?? 'GET',
+      path: url.pathname,
+      keys: keysOf(url),
+      at: Date.now(),
+    };
+    calls.push(call);
+    const response = await fetch(input, init);
+    call.ms = Date.now() - call.at;
+    return response;
   };
   const services = new Map<string, Services>();
   const servicesFor = (plan: Plan): Services => {
