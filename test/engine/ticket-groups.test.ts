@@ -78,13 +78,31 @@ describe('batch reads of one Jira site', () => {
     expect(big.some((c) => c.statusWaiting || c.prefetchedFor !== null)).toBe(false);
   });
 
+  it("reads every other waiting ticket of the site with its largest group, so that the site's groups merge", async () => {
+    const jira = site('https://a.example.test');
+    // 94 and 31 never merge by filling a page's room (neither fits in the other's): read together, they do.
+    const main = tickets(94, 0, jira);
+    const rest = tickets(31, 20_000, jira);
+    const { b, settled } = batcher();
+    b.hold(main[0]!, [...main, ...rest]);
+    await settled();
+    expect(jira.searches.map((s) => s.length)).toEqual([125]);
+    const { b: b2, settled: settled2 } = batcher();
+    const stray = tickets(1, 0, jira);
+    const group = tickets(120, 20_000, jira);
+    b2.hold(stray[0]!, [...stray, ...group]);
+    await settled2();
+    // A stray's search does not re-read the larger group early: it would move the whole site for one ticket.
+    expect(jira.searches.at(-1)).toEqual([stray[0]!.ticketKey]);
+  });
+
   it('gathers every ticket due within a tenth of the interval into one search, however many pages it takes', async () => {
     const jira = site('https://a.example.test');
     const idle = [...tickets(70, 0, jira), ...tickets(60, P / 10 - 1, jira), ...tickets(5, P / 10 + 1_000, jira)];
     const { b, settled } = batcher();
     b.hold(idle[0]!, idle);
     await settled();
-    // 130 due within the window take 2 pages; the 5 due after it fill the second page's room.
+    // 130 due within the window take 2 pages, in one search; the 5 due later come along (the largest group).
     expect(jira.searches.map((s) => s.length)).toEqual([135]);
   });
 

@@ -1,16 +1,18 @@
 // Batched ticket reads for the fleet scheduler. When a ticket poll falls due, every waiting ticket of the same
 // Jira site that is due within a short window (GATHER_FRACTION of its own poll interval) is read by one batch
-// search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs; the last page's room is
-// then filled with whole groups of the site's tickets due next, which costs no extra request. A done ticket, or
-// one the search did not return (deleted, moved, not visible), is polled at once (a WAKE, as a webhook's
-// re-check) and read in full as before; every other ticket read keeps its own due time, and its poll then finds
-// the status waiting for it (`takeKnownStatus`), so a ticket that is not done costs no request of its own.
+// search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs. If those tickets are
+// the site's largest group (tickets read together), the search takes every other waiting ticket of the site
+// too, so the groups a fleet arrives in merge into one; otherwise the last page's room is filled with whole
+// groups due next, which costs no extra request. A done ticket, or one the search did not return (deleted,
+// moved, not visible), is polled at once (a WAKE, as a webhook's re-check) and read in full as before; every
+// other ticket read is polled right after the search too, and finds the status it read (`takeKnownStatus`), so
+// a ticket that is not done costs no request of its own.
 //
 // Why detection stays within the interval: a ticket read early counts its next poll from that read (the poll
 // takes the search's send instant as its own), so no two reads of a ticket are more than one interval apart;
 // and a done ticket's detection is the search's answer, not its full read after. Tickets read together stay
-// together, and the fill-up merges whole groups, so within an interval of the fleet's last arrival a site's N
-// waiting tickets take ⌈N / 100⌉ requests an interval (+1 for a page that also holds a ticket Jira refuses).
+// together, so within an interval of the fleet's last arrival a site's N waiting tickets take ⌈N / 100⌉
+// requests an interval.
 
 import type { Plan } from '../../core/types.js';
 import type { TicketTracker } from '../../ports.js';
@@ -59,7 +61,7 @@ export function gatherWindowMs(e: WatchedMigration): number {
 export class TicketBatcher {
   /** Sites with a batch search in flight, and the entries it reads. */
   private readonly reading = new Map<string, Set<string>>();
-  /** How long the last batch of each site took. */
+  /** How long one request of the last batch of each site took (its pages are sent one after another). */
   private readonly took = new Map<string, number>();
   /**
    * Tickets a search did not return (deleted, moved, not visible): their polls read them by their own GET from
@@ -90,20 +92,24 @@ export class TicketBatcher {
   }
 
   /**
-   * The tickets due within the window, then whole groups of the site's next due ones (tickets due within a
-   * window of each other: a group read together) while they fit in the last page's room, first fit in due order.
-   * A group is never split: taking part of one would read those tickets early for nothing, and leave the rest a
-   * group of its own, so the groups would churn instead of merging.
+   * The tickets due within the window; then, when they are the site's largest group (tickets due within a
+   * window of each other, read together), every other ticket of the site due within the interval, so that the
+   * site's tickets become one group read in ⌈N / 100⌉ requests an interval. Otherwise whole groups of the
+   * site's next due tickets, while they fit in the last page's room (free), first fit in due order. A group is
+   * never split: part of one read early leaves the rest a group of its own, and the groups churn.
    */
   private members(e: BatchCandidate, site: string, idle: readonly BatchCandidate[], now: number): BatchCandidate[] {
     const ofSite = idle.filter((c) => c.prefetchedFor !== c.dueAt && this.siteOf(c) === site);
     const due = (c: BatchCandidate) => this.options.dueOf(c);
     const members = ofSite.filter((c) => due(c) <= now + gatherWindowMs(c));
     if (!members.includes(e)) members.push(e);
-    let room = Math.ceil(members.length / KEYS_PER_REQUEST) * KEYS_PER_REQUEST - members.length;
     const taken = new Set(members);
     const later = ofSite.filter((c) => !taken.has(c) && due(c) <= now + intervalOf(c)).sort((a, b) => due(a) - due(b));
-    for (const group of groupsOf(later, due, gatherWindowMs(e))) {
+    const groups = groupsOf(later, due, gatherWindowMs(e));
+    // The main group takes in the strays and the small groups; a stray does not re-read the main group early.
+    if (groups.every((g) => g.length <= members.length)) return [...members, ...later];
+    let room = Math.ceil(members.length / KEYS_PER_REQUEST) * KEYS_PER_REQUEST - members.length;
+    for (const group of groups) {
       if (group.length > room) continue;
       members.push(...group);
       room -= group.length;
@@ -156,7 +162,7 @@ export class TicketBatcher {
     const startedAt = this.options.now();
     void tracker.prefetch!(keys, validUntil)
       .then((read) => {
-        this.took.set(site, this.options.now() - startedAt);
+        this.took.set(site, (this.options.now() - startedAt) / Math.max(1, read.requests));
         // Poll every ticket read now, while its status is fresh; one whose drive has moved on is left alone.
         // Done or missing tickets go first (their full reads are the critical path), as webhook re-checks. The
         // others take the status read here, and count their next poll from this search, not from their old due
