@@ -4,6 +4,7 @@
 // a second, and re-reads the store now and then so that new migrations join and finished ones drop out.
 // A webhook wakes the migrations waiting on a ticket at once (`wakeTicket`). With `claims` (several workers on
 // one store), each pass claims its due candidates in one call and drives only those granted (claimer.ts).
+import { setMaxListeners } from 'node:events';
 import type { MigrationEvent } from '../../core/machine-types.js';
 import { storedDueAt } from '../../core/due.js';
 import type { DriveResult } from '../engine.js';
@@ -76,6 +77,9 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.bucket = new TokenBucket(options.ratePerSecond, 1, () => options.clock.now());
+    // Each running drive links one listener to the stop signal and removes it when done, so up to `concurrency`
+    // listeners is the design, not a leak (Node warns past 10).
+    setMaxListeners(options.concurrency + 1, this.drives.signal);
     const { trackerFor } = options;
     this.batcher = trackerFor
       ? new TicketBatcher({
