@@ -96,6 +96,20 @@ describe('batch reads of one Jira site', () => {
     expect(jira.searches.at(-1)).toEqual([stray[0]!.ticketKey]);
   });
 
+  it('reads the whole run of tickets the due ones begin, as after a restart that spread them over the interval', async () => {
+    const jira = site('https://a.example.test');
+    // Due 60 ms apart from now on: cut into windows of P/10 they would be groups of 101 and 100 that never
+    // merge (neither the largest, nor fitting in the other's room), each read on its own, interval after interval.
+    const spread = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => tickets(1, from + i * 60, jira)[0]!);
+    const run = [...spread(100, 0), ...spread(101, 6_000)];
+    const apart = tickets(250, 30_000, jira); // a group of its own, 18 s after the run ends, larger than it
+    const { b, settled } = batcher();
+    b.hold(run[0]!, [...run, ...apart]);
+    await settled();
+    expect(jira.searches.map((s) => s.length)).toEqual([201]);
+  });
+
   it('gathers every ticket due within a tenth of the interval into one search, however many pages it takes', async () => {
     const jira = site('https://a.example.test');
     const idle = [...tickets(70, 0, jira), ...tickets(60, P / 10 - 1, jira), ...tickets(5, P / 10 + 1_000, jira)];

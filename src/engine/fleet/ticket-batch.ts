@@ -92,11 +92,12 @@ export class TicketBatcher {
   }
 
   /**
-   * The tickets due within the window; then, when they are the site's largest group (tickets due within a
-   * window of each other, read together), every other ticket of the site due within the interval, so that the
-   * site's tickets become one group read in ⌈N / 100⌉ requests an interval. Otherwise whole groups of the
-   * site's next due tickets, while they fit in the last page's room (free), first fit in due order. A group is
-   * never split: part of one read early leaves the rest a group of its own, and the groups churn.
+   * The tickets due within the window, with the rest of their group (a run of tickets, each due within a window
+   * of the one before: read together, they stay so). When that is the site's largest group, every other ticket
+   * of the site due within the interval comes too, so that the site's tickets become one group read in
+   * ⌈N / 100⌉ requests an interval. Otherwise whole groups of the site's next due tickets, while they fit in the
+   * last page's room (free), first fit in due order. A group is never split: part of one read early leaves the
+   * rest a group of its own, and the groups churn.
    */
   private members(e: BatchCandidate, site: string, idle: readonly BatchCandidate[], now: number): BatchCandidate[] {
     const ofSite = idle.filter((c) => c.prefetchedFor !== c.dueAt && this.siteOf(c) === site);
@@ -106,8 +107,12 @@ export class TicketBatcher {
     const taken = new Set(members);
     const later = ofSite.filter((c) => !taken.has(c) && due(c) <= now + intervalOf(c)).sort((a, b) => due(a) - due(b));
     const groups = groupsOf(later, due, gatherWindowMs(e));
+    // The run the due tickets begin is theirs, however long: a restart spreads a site's tickets evenly over the
+    // interval, and cut into windows it would give groups of about one size that never merge.
+    const lastDue = Math.max(...members.map(due));
+    if (groups[0] && due(groups[0][0]!) - lastDue <= gatherWindowMs(e)) members.push(...groups.shift()!);
     // The main group takes in the strays and the small groups; a stray does not re-read the main group early.
-    if (groups.every((g) => g.length <= members.length)) return [...members, ...later];
+    if (groups.every((g) => g.length <= members.length)) return [...members, ...groups.flat()];
     let room = Math.ceil(members.length / KEYS_PER_REQUEST) * KEYS_PER_REQUEST - members.length;
     for (const group of groups) {
       if (group.length > room) continue;
@@ -203,12 +208,12 @@ function unfoundKey(site: string, ticketKey: string): string {
   return `${site} ${ticketKey.toUpperCase()}`;
 }
 
-/** Runs of `sorted` (by due time) whose due times lie within `windowMs` of the run's first. */
+/** Runs of `sorted` (by due time), each ticket due within `windowMs` of the one before it. */
 function groupsOf<T>(sorted: readonly T[], due: (c: T) => number, windowMs: number): T[][] {
   const groups: T[][] = [];
   for (const c of sorted) {
     const last = groups.at(-1);
-    if (last && due(c) - due(last[0]!) <= windowMs) last.push(c);
+    if (last && due(c) - due(last.at(-1)!) <= windowMs) last.push(c);
     else groups.push([c]);
   }
   return groups;
