@@ -2,7 +2,7 @@
 // first: with many tickets found done at once, the one resolved earliest is the nearest to its P + 5L deadline.
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/adapters/clock.js';
-import { Scheduler } from '../../../src/engine/fleet/scheduler.js';
+import { Scheduler, type SchedulerOptions } from '../../../src/engine/fleet/scheduler.js';
 import type { TicketPrefetch, TicketTracker } from '../../../src/ports.js';
 import { heldDrive, ListStore, record, result, until } from './stubs.js';
 
@@ -35,6 +35,25 @@ function tracker(searches: string[][], done = threeDone): TicketTracker {
   } as unknown as TicketTracker;
 }
 
+/** Runs a watch over `store` with one Jira site until `done`, then stops it. */
+async function watchUntil(
+  { site, ...options }: Pick<SchedulerOptions, 'store' | 'drive' | 'concurrency'> & { site: TicketTracker },
+  done: () => boolean,
+): Promise<void> {
+  const s = new Scheduler({
+    ...options,
+    clock: systemClock,
+    ratePerSecond: 1000,
+    refreshMs: 60_000,
+    trackerFor: () => site,
+  });
+  const stop = new AbortController();
+  const running = s.run(stop.signal);
+  await until(done);
+  stop.abort();
+  await running;
+}
+
 describe('batched ticket reads', () => {
   it('starts the polls of the tickets a search found done longest-resolved first', async () => {
     const store = new ListStore([1, 2, 3, 4, 5].map(polling));
@@ -44,20 +63,7 @@ describe('batched ticket reads', () => {
     );
     const searches: string[][] = [];
     const site = tracker(searches);
-    const s = new Scheduler({
-      store,
-      drive,
-      clock: systemClock,
-      concurrency: 1,
-      ratePerSecond: 1000,
-      refreshMs: 60_000,
-      trackerFor: () => site,
-    });
-    const stop = new AbortController();
-    const running = s.run(stop.signal);
-    await until(() => calls.length >= 5);
-    stop.abort();
-    await running;
+    await watchUntil({ store, drive, site, concurrency: 1 }, () => calls.length >= 5);
     expect(searches).toEqual([['T-1', 'T-2', 'T-3', 'T-4', 'T-5']]);
     expect(calls.slice(0, 3).map((c) => [c.id, c.event?.type])).toEqual([
       ['m-5', 'WAKE'],
@@ -75,20 +81,7 @@ describe('batched ticket reads', () => {
     );
     const searches: string[][] = [];
     const site = tracker(searches, []);
-    const s = new Scheduler({
-      store,
-      drive,
-      clock: systemClock,
-      concurrency: 4,
-      ratePerSecond: 1000,
-      refreshMs: 60_000,
-      trackerFor: () => site,
-    });
-    const stop = new AbortController();
-    const running = s.run(stop.signal);
-    await until(() => calls.length >= 3);
-    stop.abort();
-    await running;
+    await watchUntil({ store, drive, site, concurrency: 4 }, () => calls.length >= 3);
     expect(searches).toEqual([['T-1', 'T-2', 'T-3']]);
     // Not woken: each poll takes the status the search left, and counts its next read from that search.
     expect(calls.map((c) => [c.id, c.event?.type]).sort()).toEqual([
