@@ -1,12 +1,12 @@
 // Batched ticket reads for the fleet scheduler. When a ticket poll falls due, every waiting ticket of the same
 // Jira site that is due within a short window (GATHER_FRACTION of its own poll interval) is read by one batch
-// search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs. If those tickets are
-// the site's largest group (tickets read together), the search takes every other waiting ticket of the site
-// too, so the groups a fleet arrives in merge into one; otherwise the last page's room is filled with whole
-// groups due next, which costs no extra request. A done ticket, or one the search did not return (deleted,
-// moved, not visible), is polled at once (a WAKE, as a webhook's re-check) and read in full as before; every
-// other ticket read is polled right after the search too, and finds the status it read (`takeKnownStatus`), so
-// a ticket that is not done costs no request of its own.
+// search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs, with the rest of their
+// group (a run of tickets each due within the window of the one before). If that is the site's largest group,
+// the search takes every other waiting ticket of the site too, so the groups a fleet arrives in merge into one;
+// otherwise the last page's room is filled with whole groups due next, which costs no extra request. A done
+// ticket, or one the search did not return (deleted, moved, not visible), is polled at once (a WAKE, as a
+// webhook's re-check) and read in full as before; every other ticket read is polled right after the search
+// too, and finds the status it read (`takeKnownStatus`), so a ticket that is not done costs no request of its own.
 //
 // Why detection stays within the interval: a ticket read early counts its next poll from that read (the poll
 // takes the search's send instant as its own), so no two reads of a ticket are more than one interval apart;
