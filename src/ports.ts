@@ -68,6 +68,11 @@ export interface TicketPrefetch {
   requests: number;
 }
 
+/** One page of a batch read: the keys it asked for, and what it found of them. */
+export interface TicketPrefetchPage extends TicketPrefetch {
+  keys: string[];
+}
+
 export interface NewTicket {
   projectKey: string;
   issueType: string;
@@ -92,9 +97,11 @@ export interface TicketTracker {
   readonly site?: string;
   /**
    * Fleet reads (`watch`): the status of many tickets in a few searches. The answers stay valid for the ticket
-   * polls until `validUntil` (epoch ms); a done ticket is then read in full by its poll.
+   * polls until `validUntil` (epoch ms); a done ticket is then read in full by its poll. `onPage` hears each
+   * request's page of keys as soon as it is answered (its statuses already left for the polls); the promise, the
+   * whole read.
    */
-  prefetch?(keys: string[], validUntil: number): Promise<TicketPrefetch>;
+  prefetch?(keys: string[], validUntil: number, onPage?: (page: TicketPrefetchPage) => void): Promise<TicketPrefetch>;
   /**
    * The status a batch read left for this ticket, taken once; null: the poll reads the ticket itself. A done one
    * is still read in full (the changelog's cross-check); the batch's answer is when the resolution was seen.

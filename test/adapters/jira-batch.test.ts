@@ -86,3 +86,26 @@ it('a batch read returns its done tickets earliest resolved first, with Jira’s
   const read = await tracker.prefetch!(keys, Date.now() + 60_000);
   expect(read.done).toEqual([keys[3], keys[0], keys[2]].map((key) => ({ key, resolvedAt: resolvedAt.get(key!) })));
 });
+
+it('a batch read reports each page of 100 keys as it is answered, its statuses already left for the polls', async () => {
+  emu = await startEmulator({ port: 0 });
+  const { config } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_JIRA_RATE: '1000' });
+  const tracker = createServices(config, { logger: quiet, clock: systemClock }).tracker;
+  const keys: string[] = [];
+  for (let i = 0; i < 150; i++)
+    keys.push(
+      (await tracker.create({ projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] }))
+        .key,
+    );
+  emu.control.resolveTicket(keys[7]!);
+  const pages: { keys: number; done: string[]; firstTaken: boolean | undefined }[] = [];
+  const read = await tracker.prefetch!(keys, Date.now() + 60_000, (page) => {
+    const taken = tracker.takeKnownStatus?.(page.keys[0]!, Date.now());
+    pages.push({ keys: page.keys.length, done: page.done.map((d) => d.key), firstTaken: taken?.resolved });
+  });
+  expect(pages).toEqual([
+    { keys: 100, done: [keys[7]], firstTaken: false },
+    { keys: 50, done: [], firstTaken: false },
+  ]);
+  expect(read).toMatchObject({ found: 150, requests: 2, done: [{ key: keys[7] }] });
+});

@@ -43,11 +43,26 @@ export function unknownKeysIn(error: unknown): string[] {
   return found.map((m) => m[1]!.toUpperCase());
 }
 
-export async function readStatuses(keys: string[], search: SearchKeys, clock: () => number): Promise<BatchResult> {
+/**
+ * Reads the keys page by page; `onPage` hears each page as it is answered (its keys and what it found), so that
+ * a done ticket on the first page is acted on without waiting for the last.
+ */
+export async function readStatuses(
+  keys: string[],
+  search: SearchKeys,
+  clock: () => number,
+  onPage: (keys: string[], page: BatchResult) => void = () => {},
+): Promise<BatchResult> {
   const out: BatchResult = { statuses: new Map(), missing: [], requests: 0 };
   const wanted = [...new Set(keys.map((k) => k.toUpperCase()))];
   for (let i = 0; i < wanted.length; i += KEYS_PER_SEARCH) {
-    await readPage(wanted.slice(i, i + KEYS_PER_SEARCH), search, clock, out);
+    const pageKeys = wanted.slice(i, i + KEYS_PER_SEARCH);
+    const page: BatchResult = { statuses: new Map(), missing: [], requests: 0 };
+    await readPage(pageKeys, search, clock, page);
+    for (const [key, status] of page.statuses) out.statuses.set(key, status);
+    out.missing.push(...page.missing);
+    out.requests += page.requests;
+    onPage(pageKeys, page);
   }
   return out;
 }

@@ -3,10 +3,25 @@
 //               the paginated /issue/{key}/changelog when the embedded one is capped.
 //   Data Center /rest/api/2, Bearer personal access token, plain-string bodies, /search with startAt, and only
 //               the embedded changelog (DC has no /changelog endpoint).
-import type { NewTicket, TicketPrefetch, TicketRef, TicketState, TicketStatus, TicketTracker } from '../../ports.js';
+import type {
+  NewTicket,
+  TicketPrefetch,
+  TicketPrefetchPage,
+  TicketRef,
+  TicketState,
+  TicketStatus,
+  TicketTracker,
+} from '../../ports.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
 import { adfToText, textToAdf } from './adf.js';
-import { BATCH_FIELDS, readStatuses, statusBoard, type StatusBoard, type StatusIssue } from './batch.js';
+import {
+  BATCH_FIELDS,
+  type BatchResult,
+  readStatuses,
+  statusBoard,
+  type StatusBoard,
+  type StatusIssue,
+} from './batch.js';
 import { latestDoneTransition, type ChangeHistory } from './changelog.js';
 import { jiraTimestampToUtc, optionalJiraTimestamp } from './time.js';
 
@@ -48,19 +63,22 @@ export class JiraTracker implements TicketTracker {
     this.board = statusBoard(this.site);
   }
 
-  async prefetch(keys: string[], validUntil: number): Promise<TicketPrefetch> {
+  async prefetch(
+    keys: string[],
+    validUntil: number,
+    onPage?: (page: TicketPrefetchPage) => void,
+  ): Promise<TicketPrefetch> {
     const search = async (jql: string, limit: number) => {
       let requests = 0;
       const issues = await this.search(jql, BATCH_FIELDS, limit, () => requests++);
       return { issues: issues as StatusIssue[], requests };
     };
-    const read = await readStatuses(keys, search, this.now);
-    this.board.post(read.statuses.values(), validUntil);
-    const done = [...read.statuses.values()]
-      .filter((s) => s.resolved)
-      .map((s) => ({ key: s.key, resolvedAt: s.resolutionDate === null ? null : Date.parse(s.resolutionDate) }))
-      .sort((a, b) => (a.resolvedAt ?? Infinity) - (b.resolvedAt ?? Infinity));
-    return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
+    // Each page's statuses are posted as it is answered, before the caller hears of it: its polls may run at once.
+    const read = await readStatuses(keys, search, this.now, (pageKeys, page) => {
+      this.board.post(page.statuses.values(), validUntil);
+      onPage?.({ keys: pageKeys, ...prefetchOf(page) });
+    });
+    return prefetchOf(read);
   }
 
   takeKnownStatus(key: string, now: number): TicketStatus | null {
@@ -314,4 +332,13 @@ function readable(timestamp: string): boolean {
 function toRef(issue: Issue): TicketRef {
   const created = issue.fields?.created;
   return { key: issue.key, id: String(issue.id), createdAt: created ? jiraTimestampToUtc(created) : '' };
+}
+
+/** A batch read as the port reports it: the done tickets earliest resolved first. */
+function prefetchOf(read: BatchResult): TicketPrefetch {
+  const done = [...read.statuses.values()]
+    .filter((s) => s.resolved)
+    .map((s) => ({ key: s.key, resolvedAt: s.resolutionDate === null ? null : Date.parse(s.resolutionDate) }))
+    .sort((a, b) => (a.resolvedAt ?? Infinity) - (b.resolvedAt ?? Infinity));
+  return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
 }

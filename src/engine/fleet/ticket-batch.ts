@@ -3,10 +3,10 @@
 // search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs, with the rest of their
 // group (a run of tickets each due within the window of the one before). If that is the site's largest group,
 // the search takes every other waiting ticket of the site too, so the groups a fleet arrives in merge into one;
-// otherwise the last page's room is filled with whole groups due next, which costs no extra request. A done
-// ticket, or one the search did not return (deleted, moved, not visible), is polled at once (a WAKE, as a
-// webhook's re-check) and read in full as before; every other ticket read is polled right after the search
-// too, and finds the status it read (`takeKnownStatus`), so a ticket that is not done costs no request of its own.
+// otherwise the last page's room is filled with whole groups due next, which costs no extra request. As each
+// page of the search is answered, a done ticket of it, or one it did not return (deleted, moved, not visible),
+// is polled at once (a WAKE, as a webhook's re-check) and read in full as before; every other ticket of the page
+// is polled right after, and finds the status read (`takeKnownStatus`): a ticket not done costs no request.
 //
 // Why detection stays within the interval: a ticket read early counts its next poll from that read (the poll
 // takes the search's send instant as its own), so no two reads of a ticket are more than one interval apart;
@@ -15,7 +15,7 @@
 // requests an interval.
 
 import type { Plan } from '../../core/types.js';
-import type { TicketTracker } from '../../ports.js';
+import type { TicketPrefetchPage, TicketTracker } from '../../ports.js';
 import type { WatchedMigration, WatchEvent } from './types.js';
 
 /** The share of a ticket's poll interval within which due tickets of one site are gathered into one search. */
@@ -162,29 +162,21 @@ export class TicketBatcher {
   private start(site: string, members: BatchCandidate[], validUntil: number): void {
     const tracker = this.options.trackerFor(members[0]!)!;
     for (const m of members) m.prefetchedFor = m.dueAt;
-    this.reading.set(site, new Set(members.map((m) => m.id)));
+    const inFlight = new Set(members.map((m) => m.id));
+    this.reading.set(site, inFlight);
     const keys = members.map((m) => m.ticketKey!);
     const startedAt = this.options.now();
-    void tracker.prefetch!(keys, validUntil)
+    // Each page's tickets are polled as soon as it is answered: a done ticket on the first of ten pages would
+    // otherwise wait for the other nine before its cut-over starts.
+    const onPage = (page: TicketPrefetchPage) => {
+      this.settle(site, page, members, inFlight);
+      this.options.kick();
+    };
+    void tracker.prefetch!(keys, validUntil, onPage)
       .then((read) => {
         this.took.set(site, (this.options.now() - startedAt) / Math.max(1, read.requests));
-        // Poll every ticket read now, while its status is fresh; one whose drive has moved on is left alone.
-        // Done or missing tickets go first (their full reads are the critical path), as webhook re-checks. The
-        // others take the status read here, and count their next poll from this search, not from their old due
-        // time: a poll left for that time could find the status older than an interval by then.
-        const now = this.options.now();
-        for (const k of read.missing) this.unfound.add(unfoundKey(site, k));
-        const since = new Map(read.missing.map((k) => [k.toUpperCase(), now]));
-        for (const d of read.done) since.set(d.key.toUpperCase(), d.resolvedAt ?? now);
-        for (const m of members) {
-          if (m.prefetchedFor !== m.dueAt) continue;
-          const urgentSince = since.get(m.ticketKey!.toUpperCase());
-          if (urgentSince === undefined) m.statusWaiting = true;
-          else {
-            m.wake = true;
-            m.urgentSince = urgentSince;
-          }
-        }
+        // What no page reported (a tracker that reads all at once): settled on the whole answer.
+        this.settle(site, { keys, ...read }, members, inFlight);
         const { found, missing, requests } = read;
         this.options.emit({ kind: 'batch', site, keys: keys.length, found, done: read.done.length, missing, requests });
       })
@@ -201,6 +193,31 @@ export class TicketBatcher {
         this.reading.delete(site);
         this.options.kick();
       });
+  }
+
+  /**
+   * Polls every ticket of a page read, while its status is fresh; one whose drive has moved on is left alone.
+   * Done or missing tickets go first (their full reads are the critical path), as webhook re-checks. The others
+   * take the status read here, and count their next poll from this search, not from their old due time: a poll
+   * left for that time could find the status older than an interval by then.
+   */
+  private settle(site: string, page: TicketPrefetchPage, members: BatchCandidate[], inFlight: Set<string>): void {
+    const now = this.options.now();
+    for (const k of page.missing) this.unfound.add(unfoundKey(site, k));
+    const asked = new Set(page.keys.map((k) => k.toUpperCase()));
+    const since = new Map(page.missing.map((k) => [k.toUpperCase(), now]));
+    for (const d of page.done) since.set(d.key.toUpperCase(), d.resolvedAt ?? now);
+    for (const m of members) {
+      // Each once: a ticket polled on its page's answer may be running, and must not be set waiting again.
+      if (!asked.has(m.ticketKey!.toUpperCase()) || !inFlight.delete(m.id)) continue;
+      if (m.prefetchedFor !== m.dueAt) continue;
+      const urgentSince = since.get(m.ticketKey!.toUpperCase());
+      if (urgentSince === undefined) m.statusWaiting = true;
+      else {
+        m.wake = true;
+        m.urgentSince = urgentSince;
+      }
+    }
   }
 }
 

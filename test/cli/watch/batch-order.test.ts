@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/adapters/clock.js';
 import { Scheduler, type SchedulerOptions } from '../../../src/engine/fleet/scheduler.js';
-import type { TicketPrefetch, TicketTracker } from '../../../src/ports.js';
+import type { TicketPrefetch, TicketPrefetchPage, TicketTracker } from '../../../src/ports.js';
 import { heldDrive, ListStore, record, result, until } from './stubs.js';
 
 const plan = { polling: { ticketIntervalMs: 60_000 } };
@@ -89,5 +89,42 @@ describe('batched ticket reads', () => {
       ['m-2', undefined],
       ['m-3', undefined],
     ]);
+  });
+
+  it('polls the tickets of each page as it is answered: a done ticket on the first page does not wait for the last', async () => {
+    const store = new ListStore([1, 2, 3].map((n) => polling(n)));
+    const { drive, calls } = heldDrive(
+      (id) => result(id, 'waiting', 'awaiting_resolution.sleeping', { waitUntil: Date.now() + 60_000 }),
+      1,
+    );
+    let answerLastPage = () => {};
+    const lastPage = new Promise<void>((resolve) => (answerLastPage = resolve));
+    const pages: TicketTracker = {
+      site: 'https://jira.example.test',
+      prefetch: async (keys: string[], _validUntil: number, onPage?: (page: TicketPrefetchPage) => void) => {
+        const done = [{ key: 'T-1', resolvedAt: Date.now() - 1_000 }];
+        await new Promise((r) => setTimeout(r, 5));
+        onPage?.({ keys: ['T-1', 'T-2'], found: 2, missing: [], done, requests: 1 });
+        await lastPage;
+        onPage?.({ keys: ['T-3'], found: 1, missing: [], done: [], requests: 1 });
+        return { found: keys.length, missing: [], done, requests: 2 };
+      },
+      takeKnownStatus: () => null,
+    } as unknown as TicketTracker;
+    let byFirstPage: [string, string | undefined][] = [];
+    await watchUntil({ store, drive, site: pages, concurrency: 4 }, () => {
+      if (calls.length < 2) return false;
+      if (byFirstPage.length === 0) {
+        byFirstPage = calls.map((c) => [c.id, c.event?.type]);
+        answerLastPage();
+      }
+      return calls.length >= 3;
+    });
+    // Before the last page answered: the done ticket's cut-over, and its page's other poll; not the last page's.
+    expect(byFirstPage).toEqual([
+      ['m-1', 'WAKE'],
+      ['m-2', undefined],
+    ]);
+    expect(calls.map((c) => c.id)).toEqual(['m-1', 'm-2', 'm-3']);
   });
 });
