@@ -3,7 +3,7 @@
 // not done are left on the site's board for the ticket polls that follow (`takeKnown`), so such a poll costs no
 // request; a done ticket, or one the search did not return (deleted, moved, not visible), is read in full by
 // its own GET, as a single poll would.
-import type { TicketStatus } from '../../ports.js';
+import type { TicketPrefetch, TicketStatus } from '../../ports.js';
 import { ServiceError } from '../../errors.js';
 import { optionalJiraTimestamp } from './time.js';
 
@@ -115,6 +115,15 @@ function toStatus(issue: StatusIssue | undefined, sentAt: number, observedAt: nu
     sentAt,
     observedAt,
   };
+}
+
+/** A batch read as the port reports it: the done tickets earliest resolved first. */
+export function prefetchOf(read: BatchResult): TicketPrefetch {
+  const done = [...read.statuses.values()]
+    .filter((s) => s.resolved)
+    .map((s) => ({ key: s.key, resolvedAt: s.resolutionDate === null ? null : Date.parse(s.resolutionDate) }))
+    .sort((a, b) => (a.resolvedAt ?? Infinity) - (b.resolvedAt ?? Infinity));
+  return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
 }
 
 interface Posted {

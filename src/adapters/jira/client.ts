@@ -14,14 +14,7 @@ import type {
 } from '../../ports.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
 import { adfToText, textToAdf } from './adf.js';
-import {
-  BATCH_FIELDS,
-  type BatchResult,
-  readStatuses,
-  statusBoard,
-  type StatusBoard,
-  type StatusIssue,
-} from './batch.js';
+import { BATCH_FIELDS, prefetchOf, readStatuses, statusBoard, type StatusBoard, type StatusIssue } from './batch.js';
 import { latestDoneTransition, type ChangeHistory } from './changelog.js';
 import { jiraTimestampToUtc, optionalJiraTimestamp } from './time.js';
 
@@ -332,13 +325,4 @@ function readable(timestamp: string): boolean {
 function toRef(issue: Issue): TicketRef {
   const created = issue.fields?.created;
   return { key: issue.key, id: String(issue.id), createdAt: created ? jiraTimestampToUtc(created) : '' };
-}
-
-/** A batch read as the port reports it: the done tickets earliest resolved first. */
-function prefetchOf(read: BatchResult): TicketPrefetch {
-  const done = [...read.statuses.values()]
-    .filter((s) => s.resolved)
-    .map((s) => ({ key: s.key, resolvedAt: s.resolutionDate === null ? null : Date.parse(s.resolutionDate) }))
-    .sort((a, b) => (a.resolvedAt ?? Infinity) - (b.resolvedAt ?? Infinity));
-  return { found: read.statuses.size, done, missing: read.missing, requests: read.requests };
 }
