@@ -18,6 +18,24 @@ afterEach(async () => {
   emu = null;
 });
 
+/** A tracker on a fresh emulator (a budget well above what a test sends) and `n` tickets filed on it. */
+async function trackerWithTickets(n: number, fetchImpl?: typeof fetch) {
+  const started = await startEmulator({ port: 0 });
+  emu = started;
+  const { config } = validateConfig({ ...emulatorEnv(started.url), CUTOVER_JIRA_RATE: '1000' });
+  const services = createServices(config, {
+    logger: quiet,
+    clock: systemClock,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
+  const keys: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const ticket = { projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] };
+    keys.push((await services.tracker.create(ticket)).key);
+  }
+  return { control: started.control, tracker: services.tracker, keys };
+}
+
 interface Seen {
   url: URL;
   status: number;
@@ -25,7 +43,6 @@ interface Seen {
 }
 
 itWithSpecs('batch search requests and answers follow the Jira Cloud v3 document', async () => {
-  emu = await startEmulator({ port: 0 });
   const seen: Seen[] = [];
   const recording: typeof fetch = async (input, init) => {
     const res = await fetch(input, init);
@@ -33,16 +50,9 @@ itWithSpecs('batch search requests and answers follow the Jira Cloud v3 document
     if (url.pathname.endsWith('/search/jql')) seen.push({ url, status: res.status, body: await res.clone().json() });
     return res;
   };
-  const { config } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_JIRA_RATE: '1000' });
-  const tracker = createServices(config, { logger: quiet, clock: systemClock, fetch: recording }).tracker;
-  const keys: string[] = [];
-  for (let i = 0; i < 5; i++)
-    keys.push(
-      (await tracker.create({ projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] }))
-        .key,
-    );
-  emu.control.resolveTicket(keys[1]!);
-  emu.control.deleteTicket(keys[2]!);
+  const { control, tracker, keys } = await trackerWithTickets(5, recording);
+  control.resolveTicket(keys[1]!);
+  control.deleteTicket(keys[2]!);
   const read = await tracker.prefetch(keys, Date.now() + 60_000);
   expect(read.missing).toEqual([keys[2]]);
 
@@ -68,18 +78,10 @@ itWithSpecs('batch search requests and answers follow the Jira Cloud v3 document
 });
 
 it('a batch read returns its done tickets earliest resolved first, with Jira’s resolution instants', async () => {
-  emu = await startEmulator({ port: 0 });
-  const { config } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_JIRA_RATE: '1000' });
-  const tracker = createServices(config, { logger: quiet, clock: systemClock }).tracker;
-  const keys: string[] = [];
-  for (let i = 0; i < 4; i++)
-    keys.push(
-      (await tracker.create({ projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] }))
-        .key,
-    );
+  const { control, tracker, keys } = await trackerWithTickets(4);
   const resolvedAt = new Map<string, number>();
   for (const key of [keys[3]!, keys[0]!, keys[2]!]) {
-    const view = emu.control.resolveTicket(key);
+    const view = control.resolveTicket(key);
     resolvedAt.set(key, Date.parse(view.resolutiondate!.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -88,16 +90,8 @@ it('a batch read returns its done tickets earliest resolved first, with Jira’s
 });
 
 it('a batch read reports each page of 100 keys as it is answered, its statuses already left for the polls', async () => {
-  emu = await startEmulator({ port: 0 });
-  const { config } = validateConfig({ ...emulatorEnv(emu.url), CUTOVER_JIRA_RATE: '1000' });
-  const tracker = createServices(config, { logger: quiet, clock: systemClock }).tracker;
-  const keys: string[] = [];
-  for (let i = 0; i < 150; i++)
-    keys.push(
-      (await tracker.create({ projectKey: 'CC', issueType: 'Task', summary: `t${i}`, description: 'x', labels: [] }))
-        .key,
-    );
-  emu.control.resolveTicket(keys[7]!);
+  const { control, tracker, keys } = await trackerWithTickets(150);
+  control.resolveTicket(keys[7]!);
   const pages: { keys: number; done: string[]; firstTaken: boolean | undefined }[] = [];
   const read = await tracker.prefetch!(keys, Date.now() + 60_000, (page) => {
     const taken = tracker.takeKnownStatus?.(page.keys[0]!, Date.now());
