@@ -45,11 +45,11 @@ function tickets(n: number, dueIn: number, on: Site, prefix = 'T'): (BatchCandid
   });
 }
 
-function batcher(): { b: TicketBatcher; settled: () => Promise<void> } {
+function batcher(now = () => NOW): { b: TicketBatcher; settled: () => Promise<void> } {
   let kicks = 0;
   const b = new TicketBatcher({
     trackerFor: (m) => (m as BatchCandidate & { on: Site }).on.tracker,
-    now: () => NOW,
+    now,
     dueOf: (e) => e.dueAt,
     kick: () => kicks++,
     emit: () => {},
@@ -108,6 +108,27 @@ describe('batch reads of one Jira site', () => {
     b.hold(run[0]!, [...run, ...apart]);
     await settled();
     expect(jira.searches.map((s) => s.length)).toEqual([201]);
+  });
+
+  it('keeps the tickets of one search together when a late page makes its tickets due earlier than the rest', async () => {
+    const jira = site('https://a.example.test');
+    const first = tickets(100, 0, jira);
+    const second = tickets(25, 0, jira);
+    const all = [...first, ...second];
+    let now = NOW;
+    const { b, settled } = batcher(() => now);
+    b.hold(first[0]!, all);
+    await settled();
+    // Their polls took the statuses. The second page was answered late (its polls waited for the first page's),
+    // so its tickets fall due 8 s before the first page's, more than the gather window apart: read alone, they
+    // would cost a request of their own every interval.
+    for (const c of all) c.statusWaiting = false;
+    for (const c of first) c.dueAt = NOW + P - 1_000;
+    for (const c of second) c.dueAt = NOW + P - 9_000;
+    now = NOW + P - 9_000;
+    expect(b.hold(second[0]!, all)).toBe(true);
+    await settled();
+    expect(jira.searches.map((s) => s.length)).toEqual([125, 125]);
   });
 
   it('gathers every ticket due within a tenth of the interval into one search, however many pages it takes', async () => {

@@ -1,12 +1,13 @@
 // Batched ticket reads for the fleet scheduler. When a ticket poll falls due, every waiting ticket of the same
 // Jira site that is due within a short window (GATHER_FRACTION of its own poll interval) is read by one batch
 // search (the tracker's `prefetch`, ≤ 100 keys a request) before any of those polls runs, with the rest of their
-// group (a run of tickets each due within the window of the one before). If that is the site's largest group,
-// the search takes every other waiting ticket of the site too, so the groups a fleet arrives in merge into one;
-// otherwise the last page's room is filled with whole groups due next, which costs no extra request. As each
-// page of the search is answered, a done ticket of it, or one it did not return (deleted, moved, not visible),
-// is polled at once (a WAKE, as a webhook's re-check) and read in full as before; every other ticket of the page
-// is polled right after, and finds the status read (`takeKnownStatus`): a ticket not done costs no request.
+// group (the tickets last read in the same search, and a run of tickets each due within the window of the one
+// before). If that is the site's largest group, the search takes every other waiting ticket of the site too, so
+// the groups a fleet arrives in merge into one; otherwise the last page's room is filled with whole groups due
+// next, which costs no extra request. As each page of the search is answered, a done ticket of it, or one it
+// did not return (deleted, moved, not visible), is polled at once (a WAKE, as a webhook's re-check) and read in
+// full as before; every other ticket of the page is polled right after, and finds the status read
+// (`takeKnownStatus`): a ticket not done costs no request.
 //
 // Why detection stays within the interval: a ticket read early counts its next poll from that read (the poll
 // takes the search's send instant as its own), so no two reads of a ticket are more than one interval apart;
@@ -70,6 +71,9 @@ export class TicketBatcher {
   private readonly unfound = new Set<string>();
   /** Each entry's site, worked out once per plan (the scheduler asks on every pass). */
   private readonly sites = new WeakMap<BatchCandidate, { plan: unknown; site: string | null }>();
+  /** The search that last read each entry's ticket (a serial), so that tickets read together stay together. */
+  private readonly lastBatch = new WeakMap<BatchCandidate, number>();
+  private batches = 0;
 
   constructor(private readonly options: TicketBatcherOptions) {}
 
@@ -92,18 +96,19 @@ export class TicketBatcher {
   }
 
   /**
-   * The tickets due within the window, with the rest of their group (a run of tickets, each due within a window
-   * of the one before: read together, they stay so). When that is the site's largest group, every other ticket
-   * of the site due within the interval comes too, so that the site's tickets become one group read in
-   * ⌈N / 100⌉ requests an interval. Otherwise whole groups of the site's next due tickets, while they fit in the
-   * last page's room (free), first fit in due order. A group is never split: part of one read early leaves the
-   * rest a group of its own, and the groups churn.
+   * The tickets due within the window, with the rest of their group (the tickets last read in the same search,
+   * and a run of tickets each due within a window of the one before: read together, they stay so). When that is
+   * the site's largest group, every other ticket of the site due within the interval comes too, so that the
+   * site's tickets become one group read in ⌈N / 100⌉ requests an interval. Otherwise whole groups of the site's
+   * next due tickets, while they fit in the last page's room (free), first fit in due order. A group is never
+   * split: part of one read early leaves the rest a group of its own, and the groups churn.
    */
   private members(e: BatchCandidate, site: string, idle: readonly BatchCandidate[], now: number): BatchCandidate[] {
     const ofSite = idle.filter((c) => c.prefetchedFor !== c.dueAt && this.siteOf(c) === site);
     const due = (c: BatchCandidate) => this.options.dueOf(c);
     const members = ofSite.filter((c) => due(c) <= now + gatherWindowMs(c));
     if (!members.includes(e)) members.push(e);
+    members.push(...this.matesOf(members, ofSite, now));
     const taken = new Set(members);
     const later = ofSite.filter((c) => !taken.has(c) && due(c) <= now + intervalOf(c)).sort((a, b) => due(a) - due(b));
     const groups = groupsOf(later, due, gatherWindowMs(e));
@@ -120,6 +125,19 @@ export class TicketBatcher {
       room -= group.length;
     }
     return members;
+  }
+
+  /**
+   * The tickets last read in the same search as any of `members`, due within the interval. Their due times
+   * differ by their pages' round trips, which a busy event loop stretches (the polls of the first page run
+   * while the next is in flight): kept by due time alone, a late page would drift out of its group.
+   */
+  private matesOf(members: BatchCandidate[], ofSite: BatchCandidate[], now: number): BatchCandidate[] {
+    const batches = new Set(members.map((c) => this.lastBatch.get(c) ?? 0));
+    batches.delete(0);
+    const taken = new Set(members);
+    const isMate = (c: BatchCandidate) => batches.has(this.lastBatch.get(c) ?? 0);
+    return ofSite.filter((c) => !taken.has(c) && isMate(c) && this.options.dueOf(c) <= now + intervalOf(c));
   }
 
   /**
@@ -161,7 +179,11 @@ export class TicketBatcher {
 
   private start(site: string, members: BatchCandidate[], validUntil: number): void {
     const tracker = this.options.trackerFor(members[0]!)!;
-    for (const m of members) m.prefetchedFor = m.dueAt;
+    const batch = ++this.batches;
+    for (const m of members) {
+      m.prefetchedFor = m.dueAt;
+      this.lastBatch.set(m, batch);
+    }
     const inFlight = new Set(members.map((m) => m.id));
     this.reading.set(site, inFlight);
     const keys = members.map((m) => m.ticketKey!);

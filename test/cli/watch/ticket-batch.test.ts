@@ -89,7 +89,9 @@ describe('watch reads the waiting tickets of each Jira site by batch search', ()
       // ...in at most 3 requests: 125 keys, plus the page Jira refuses once for the deleted key. Counted over
       // the interval less the period's shortfall, which a group's next read may fall inside.
       const searches = inWindow(r.calls, from, from + P - shortfall, site).filter(isSearch);
-      expect(searches.length).toBeLessThanOrEqual(3);
+      const sent = inWindow(r.calls, from - P, to, site).filter(isSearch);
+      const seen = sent.map((c) => `${c.keys.length} keys at ${c.at - from} ms (${c.ms ?? '?'} ms)`).join(', ');
+      expect(searches.length, `searches from ${-P} ms: ${seen}; window ${P - shortfall} ms`).toBeLessThanOrEqual(3);
       const gets = inWindow(r.calls, from, to, site).filter(
         (c) => c.method === 'GET' && /\/issue\/[A-Z]+-\d+$/.test(c.path),
       );
