@@ -11,7 +11,7 @@ afterEach(async () => {
   rig = null;
 });
 
-// The shortest interval a plan may set is 5 s. Under a busy CI machine 4 s left too little room: the statuses a
+// The shortest interval a plan may set is 5 s. On a busy CI machine 4 s left too little room: the statuses a
 // search reads are good for half an interval, and 250 polls behind 16 drive slots could outlast 2 s.
 const P = 6000;
 const PER_SITE = 125;
