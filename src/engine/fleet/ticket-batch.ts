@@ -133,10 +133,9 @@ export class TicketBatcher {
    * while the next is in flight): kept by due time alone, a late page would drift out of its group.
    */
   private matesOf(members: BatchCandidate[], ofSite: BatchCandidate[], now: number): BatchCandidate[] {
-    const batches = new Set(members.map((c) => this.lastBatch.get(c) ?? 0));
-    batches.delete(0);
+    const batches = new Set(members.map((c) => this.lastBatch.get(c)));
     const taken = new Set(members);
-    const isMate = (c: BatchCandidate) => batches.has(this.lastBatch.get(c) ?? 0);
+    const isMate = (c: BatchCandidate) => this.lastBatch.has(c) && batches.has(this.lastBatch.get(c));
     return ofSite.filter((c) => !taken.has(c) && isMate(c) && this.options.dueOf(c) <= now + intervalOf(c));
   }
 
